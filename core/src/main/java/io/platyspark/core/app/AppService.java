@@ -1,0 +1,131 @@
+package io.platyspark.core.app;
+
+import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.backend.LogPage;
+import io.platyspark.core.backend.SparkBackend;
+import io.platyspark.core.backend.SparkBackends;
+import io.platyspark.core.cluster.Cluster;
+import io.platyspark.core.cluster.ClusterStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What the API does with apps: accept, look up, page logs, kill. Nothing slow happens on the caller's thread. */
+public class AppService {
+
+    private static final Logger log = LoggerFactory.getLogger(AppService.class);
+    private static final int KILL_RACE_RETRIES = 3;
+
+    private final SparkAppStore apps;
+    private final ClusterStore clusters;
+    private final SparkBackends backends;
+    private final Runnable newAppListener;
+
+    public AppService(SparkAppStore apps, ClusterStore clusters, SparkBackends backends, Runnable newAppListener) {
+        this.apps = apps;
+        this.clusters = clusters;
+        this.backends = backends;
+        this.newAppListener = newAppListener;
+    }
+
+    /**
+     * Stores the app as {@code PENDING} for the submission worker. With an idempotency key, a repeated request
+     * returns the app the first one created.
+     */
+    public SparkAppStore.CreateResult submit(NewSparkApp app) {
+        if (clusters.findActive(app.clusterName()).isEmpty()) {
+            throw new UnknownClusterException(app.clusterName());
+        }
+        String hash = fingerprint(app);
+        SparkAppStore.CreateResult result = apps.create(app, hash);
+        if (!result.created() && !hash.equals(result.storedRequestHash())) {
+            throw new IdempotencyKeyReusedException(app.idempotencyKey(), result.app().id());
+        }
+        if (result.created()) {
+            log.atInfo().addKeyValue("appId", result.app().id()).addKeyValue("team", app.team())
+                    .addKeyValue("cluster", app.clusterName()).log("app accepted");
+            newAppListener.run();
+        }
+        return result;
+    }
+
+    public SparkApp get(UUID id) {
+        return apps.find(id).orElseThrow(() -> new AppNotFoundException(id));
+    }
+
+    public AppPage list(AppQuery query) {
+        return apps.list(query);
+    }
+
+    public List<AppEvent> events(UUID id) {
+        get(id);
+        return apps.events(id);
+    }
+
+    /** A page of the app's output; empty until the backend has it. */
+    public LogPage logs(UUID id, int from, int size) {
+        SparkApp app = get(id);
+        if (app.backendId() == null) {
+            return LogPage.empty(Math.max(from, 0));
+        }
+        Cluster cluster = clusterOf(app);
+        return backends.forCluster(cluster).logs(cluster, app, from, size);
+    }
+
+    /**
+     * Stops the app wherever it is. An app not yet on its backend is marked {@code KILLED} at once (the worker
+     * sees that and stops a run it may have just started); one on its backend is stopped there first.
+     *
+     * @throws AppAlreadyFinishedException when the app had already ended
+     */
+    public SparkApp kill(UUID id) {
+        SparkApp app = get(id);
+        for (int i = 0; i < KILL_RACE_RETRIES; i++) {
+            if (app.state().isTerminal()) {
+                throw new AppAlreadyFinishedException(app);
+            }
+            if (app.state().isOnBackend()) {
+                Cluster cluster = clusterOf(app);
+                SparkBackend backend = backends.forCluster(cluster);
+                backend.kill(cluster, app);
+            }
+            TransitionResult result = apps.transition(app.id(), app.state(),
+                    AppTransition.to(AppState.KILLED, "killed on request"));
+            if (result.applied()) {
+                return result.current();
+            }
+            app = result.current();
+        }
+        throw new IllegalStateException("app " + id + " kept changing state while being killed; try again");
+    }
+
+    private Cluster clusterOf(SparkApp app) {
+        return clusters.findActive(app.clusterName()).orElseThrow(() -> new BackendUnavailableException("cluster",
+                "cluster '" + app.clusterName() + "' of app " + app.id() + " is no longer active", null));
+    }
+
+    /** Stable across retries of the same request, different for any change a caller could make. */
+    static String fingerprint(NewSparkApp app) {
+        StringBuilder canonical = new StringBuilder();
+        canonical.append(app.name()).append('\n').append(app.team()).append('\n').append(app.clusterName())
+                .append('\n').append(app.source()).append('\n').append(app.mainClass()).append('\n');
+        app.args().forEach(arg -> canonical.append(arg.length()).append(':').append(arg).append('\n'));
+        Map<String, String> sorted = new TreeMap<>(app.sparkConf());
+        sorted.forEach((k, v) -> canonical.append(k.length()).append(':').append(k).append('=')
+                .append(v.length()).append(':').append(v).append('\n'));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package io.platyspark.core.app;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.MDC;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@link SparkAppStore} on PostgreSQL with plain SQL. */
+public class JdbcSparkAppStore implements SparkAppStore {
+
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() { };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final RowMapper<SparkApp> rowMapper = this::mapApp;
+
+    public JdbcSparkAppStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public CreateResult create(NewSparkApp app, String requestHash) {
+        return tx.execute(status -> {
+            Instant now = now();
+            UUID id = UUID.randomUUID();
+            int inserted = jdbc.sql("""
+                    insert into apps (id, name, team, cluster_name, source, main_class, args, spark_conf,
+                                      idempotency_key, request_hash, request_id, state, attempts, next_attempt_at,
+                                      created_at, updated_at)
+                    values (:id, :name, :team, :cluster, :source, :mainClass, cast(:args as jsonb),
+                            cast(:conf as jsonb), :key, :hash, :requestId, 'PENDING', 0, :now, :now, :now)
+                    on conflict (team, idempotency_key) where idempotency_key is not null do nothing
+                    """)
+                    .param("id", id)
+                    .param("name", app.name())
+                    .param("team", app.team())
+                    .param("cluster", app.clusterName())
+                    .param("source", app.source())
+                    .param("mainClass", app.mainClass())
+                    .param("args", json.writeValueAsString(app.args()))
+                    .param("conf", json.writeValueAsString(app.sparkConf()))
+                    .param("key", app.idempotencyKey())
+                    .param("hash", requestHash)
+                    .param("requestId", app.requestId())
+                    .param("now", ts(now))
+                    .update();
+            if (inserted == 1) {
+                insertEvent(id, now, null, AppState.PENDING, "accepted", app.requestId());
+                return new CreateResult(find(id).orElseThrow(), true, requestHash);
+            }
+            // The key was used before: hand back the first app so a retried submit never makes a second one.
+            return jdbc.sql("select * from apps where team = :team and idempotency_key = :key")
+                    .param("team", app.team())
+                    .param("key", app.idempotencyKey())
+                    .query((rs, n) -> new CreateResult(mapApp(rs, n), false, rs.getString("request_hash")))
+                    .single();
+        });
+    }
+
+    @Override
+    public Optional<SparkApp> find(UUID id) {
+        return jdbc.sql("select * from apps where id = :id").param("id", id).query(rowMapper).optional();
+    }
+
+    @Override
+    public AppPage list(AppQuery query) {
+        StringBuilder sql = new StringBuilder("select * from apps where true");
+        Map<String, Object> params = new java.util.HashMap<>();
+        if (query.clusterName() != null) {
+            sql.append(" and cluster_name = :cluster");
+            params.put("cluster", query.clusterName());
+        }
+        if (query.team() != null) {
+            sql.append(" and team = :team");
+            params.put("team", query.team());
+        }
+        if (!query.states().isEmpty()) {
+            sql.append(" and state in (:states)");
+            params.put("states", query.states().stream().map(Enum::name).toList());
+        }
+        if (query.cursor() != null) {
+            Cursor cursor = Cursor.decode(query.cursor());
+            sql.append(" and (created_at, id) < (:cursorAt, :cursorId)");
+            params.put("cursorAt", ts(cursor.createdAt()));
+            params.put("cursorId", cursor.id());
+        }
+        sql.append(" order by created_at desc, id desc limit :limit");
+        params.put("limit", query.limit() + 1);
+        List<SparkApp> rows = jdbc.sql(sql.toString()).params(params).query(rowMapper).list();
+        if (rows.size() <= query.limit()) {
+            return new AppPage(rows, null);
+        }
+        List<SparkApp> page = rows.subList(0, query.limit());
+        SparkApp last = page.get(page.size() - 1);
+        return new AppPage(List.copyOf(page), new Cursor(last.createdAt(), last.id()).encode());
+    }
+
+    @Override
+    public List<AppEvent> events(UUID id) {
+        return jdbc.sql("select * from app_events where app_id = :id order by id")
+                .param("id", id)
+                .query((rs, n) -> new AppEvent(rs.getLong("id"), rs.getObject("app_id", UUID.class),
+                        instant(rs, "at"), stateOrNull(rs.getString("from_state")),
+                        AppState.valueOf(rs.getString("to_state")), rs.getString("reason"),
+                        rs.getString("request_id")))
+                .list();
+    }
+
+    @Override
+    public TransitionResult transition(UUID id, AppState expected, AppTransition change) {
+        return tx.execute(status -> {
+            Instant now = now();
+            Optional<SparkApp> updated = jdbc.sql("""
+                    update apps set
+                        state = :next,
+                        state_reason = case when :stateChanges then :reason else coalesce(:reason, state_reason) end,
+                        updated_at = :now,
+                        backend = coalesce(:backend, backend),
+                        backend_id = coalesce(:backendId, backend_id),
+                        backend_app_id = coalesce(:backendAppId, backend_app_id),
+                        spark_ui_url = coalesce(:sparkUi, spark_ui_url),
+                        driver_log_url = coalesce(:driverLog, driver_log_url),
+                        log_uri = coalesce(:logUri, log_uri),
+                        submitted_at = case when :next = 'SUBMITTED' then coalesce(submitted_at, :now) else submitted_at end,
+                        started_at = case when :next = 'RUNNING' then coalesce(started_at, :now) else started_at end,
+                        finished_at = case when :terminal then coalesce(finished_at, :now) else finished_at end,
+                        lease_owner = case when :stateChanges then null else lease_owner end,
+                        lease_until = case when :stateChanges then null else lease_until end
+                    where id = :id and state = :expected
+                    returning *
+                    """)
+                    .param("id", id)
+                    .param("expected", expected.name())
+                    .param("next", change.next().name())
+                    .param("stateChanges", change.next() != expected)
+                    .param("terminal", change.next().isTerminal())
+                    .param("reason", change.reason())
+                    .param("backend", change.backend())
+                    .param("backendId", change.backendId())
+                    .param("backendAppId", change.backendAppId())
+                    .param("sparkUi", change.links().sparkUiUrl())
+                    .param("driverLog", change.links().driverLogUrl())
+                    .param("logUri", change.links().logUri())
+                    .param("now", ts(now))
+                    .query(rowMapper)
+                    .optional();
+            if (updated.isEmpty()) {
+                SparkApp current = find(id).orElseThrow(() -> new AppNotFoundException(id));
+                return new TransitionResult(false, current);
+            }
+            if (change.next() != expected) {
+                insertEvent(id, now, expected, change.next(), change.reason(), MDC.get("requestId"));
+            }
+            return new TransitionResult(true, updated.get());
+        });
+    }
+
+    @Override
+    public List<SparkApp> claimForSubmission(String owner, Duration lease, int limit) {
+        Instant now = now();
+        return jdbc.sql("""
+                update apps set lease_owner = :owner, lease_until = :until
+                where id in (
+                    select id from apps
+                    where state in ('PENDING', 'WAITING_FOR_CLUSTER', 'BUILDING_ENV')
+                      and next_attempt_at <= :now
+                      and (lease_until is null or lease_until < :now)
+                    order by next_attempt_at
+                    limit :limit
+                    for update skip locked)
+                returning *
+                """)
+                .param("owner", owner)
+                .param("until", ts(now.plus(lease)))
+                .param("now", ts(now))
+                .param("limit", limit)
+                .query(rowMapper)
+                .list();
+    }
+
+    @Override
+    public void release(UUID id, String owner, Instant nextAttemptAt, String reason, boolean countAttempt) {
+        jdbc.sql("""
+                update apps set lease_owner = null, lease_until = null, next_attempt_at = :next,
+                    attempts = attempts + :inc, state_reason = coalesce(:reason, state_reason), updated_at = :now
+                where id = :id and lease_owner = :owner
+                """)
+                .param("id", id)
+                .param("owner", owner)
+                .param("next", ts(nextAttemptAt))
+                .param("inc", countAttempt ? 1 : 0)
+                .param("reason", reason)
+                .param("now", ts(now()))
+                .update();
+    }
+
+    @Override
+    public List<SparkApp> findByStates(Collection<AppState> states) {
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select * from apps where state in (:states) order by created_at")
+                .param("states", states.stream().map(Enum::name).toList())
+                .query(rowMapper)
+                .list();
+    }
+
+    private void insertEvent(UUID appId, Instant at, AppState from, AppState to, String reason, String requestId) {
+        jdbc.sql("""
+                insert into app_events (app_id, at, from_state, to_state, reason, request_id)
+                values (:appId, :at, :from, :to, :reason,
+                        coalesce(:requestId, (select request_id from apps where id = :appId)))
+                """)
+                .param("appId", appId)
+                .param("at", ts(at))
+                .param("from", from == null ? null : from.name())
+                .param("to", to.name())
+                .param("reason", reason)
+                .param("requestId", requestId)
+                .update();
+    }
+
+    private SparkApp mapApp(ResultSet rs, int rowNum) throws SQLException {
+        return new SparkApp(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getString("team"),
+                rs.getString("cluster_name"),
+                rs.getObject("cluster_id", UUID.class),
+                rs.getString("source"),
+                rs.getString("main_class"),
+                json.readValue(rs.getString("args"), STRING_LIST),
+                json.readValue(rs.getString("spark_conf"), STRING_MAP),
+                rs.getString("idempotency_key"),
+                rs.getString("request_id"),
+                AppState.valueOf(rs.getString("state")),
+                rs.getString("state_reason"),
+                rs.getString("backend"),
+                rs.getString("backend_id"),
+                rs.getString("backend_app_id"),
+                new AppLinks(rs.getString("spark_ui_url"), rs.getString("driver_log_url"), rs.getString("log_uri")),
+                rs.getInt("attempts"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                instant(rs, "submitted_at"),
+                instant(rs, "started_at"),
+                instant(rs, "finished_at"));
+    }
+
+    private static AppState stateOrNull(String value) {
+        return value == null ? null : AppState.valueOf(value);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static Timestamp ts(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    /** PostgreSQL keeps microseconds; the clock is cut to match so what is written reads back equal. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** A page position: the last row's creation time and id, opaque to callers. */
+    record Cursor(Instant createdAt, UUID id) {
+
+        String encode() {
+            String raw = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt) + ":" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String encoded) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
+                int colon = raw.indexOf(':');
+                long micros = Long.parseLong(raw.substring(0, colon));
+                return new Cursor(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), UUID.fromString(raw.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                throw new InvalidCursorException(encoded);
+            }
+        }
+    }
+}

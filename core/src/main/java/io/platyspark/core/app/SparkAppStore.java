@@ -1,0 +1,44 @@
+package io.platyspark.core.app;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Where apps and their history live. Every state change is a compare-and-set that records an event. */
+public interface SparkAppStore {
+
+    /**
+     * Stores a new {@code PENDING} app, or finds the one already stored under the same team and idempotency key.
+     *
+     * @param requestHash a fingerprint of the request, so a reused key with a different request is told apart
+     */
+    CreateResult create(NewSparkApp app, String requestHash);
+
+    Optional<SparkApp> find(UUID id);
+
+    AppPage list(AppQuery query);
+
+    List<AppEvent> events(UUID id);
+
+    /** Compare-and-set from {@code expected}; see {@link AppTransition}. */
+    TransitionResult transition(UUID id, AppState expected, AppTransition transition);
+
+    /**
+     * Leases up to {@code limit} apps that wait for submission and are due, skipping rows other workers hold, so
+     * several server replicas share the queue without blocking each other.
+     */
+    List<SparkApp> claimForSubmission(String owner, Duration lease, int limit);
+
+    /** Gives a claimed app back to the queue, due again at {@code nextAttemptAt}. */
+    void release(UUID id, String owner, Instant nextAttemptAt, String reason, boolean countAttempt);
+
+    /** Every app in any of the given states, oldest first. */
+    List<SparkApp> findByStates(Collection<AppState> states);
+
+    /** The result of {@link #create}: the stored app and whether this call created it. */
+    record CreateResult(SparkApp app, boolean created, String storedRequestHash) {
+    }
+}

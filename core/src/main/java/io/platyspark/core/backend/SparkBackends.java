@@ -1,0 +1,24 @@
+package io.platyspark.core.backend;
+
+import io.platyspark.core.cluster.Cluster;
+import java.util.List;
+
+/** Picks the backend adapter that runs apps on a given cluster. */
+public final class SparkBackends {
+
+    private final List<SparkBackend> backends;
+
+    public SparkBackends(List<SparkBackend> backends) {
+        this.backends = List.copyOf(backends);
+    }
+
+    public SparkBackend forCluster(Cluster cluster) {
+        for (SparkBackend backend : backends) {
+            if (backend.supports(cluster)) {
+                return backend;
+            }
+        }
+        throw new BackendRejectedException("no Spark backend is configured for cluster '" + cluster.name()
+                + "' of kind " + cluster.kind());
+    }
+}

@@ -1,0 +1,28 @@
+package io.platyspark.core.backend.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The local backend: Spark in local mode on the server's own machine.
+ *
+ * @param enabled           offer the {@code local} cluster and run its apps here
+ * @param sparkHome         a Spark distribution; when unset, {@code SPARK_HOME}, then the pyspark of {@code python}
+ * @param python            the Python that runs PySpark drivers and workers (and whose pyspark is used)
+ * @param workDir           where each app's output and exit status are kept
+ * @param master            the Spark master URL passed to spark-submit
+ * @param maxConcurrentApps apps beyond this wait in the queue: the machine is shared with the server
+ * @param killGracePeriod   how long a killed app may take to stop before it is forced
+ */
+@ConfigurationProperties("platy.local")
+public record LocalSparkProperties(
+        @DefaultValue("true") boolean enabled,
+        Path sparkHome,
+        @DefaultValue("python3") String python,
+        @DefaultValue("${java.io.tmpdir}/platy-local") Path workDir,
+        @DefaultValue("local[*]") String master,
+        @DefaultValue("4") int maxConcurrentApps,
+        @DefaultValue("10s") Duration killGracePeriod) {
+}

@@ -1,0 +1,133 @@
+package io.platyspark.core.cluster;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** {@link ClusterStore} on PostgreSQL with plain SQL. */
+public class JdbcClusterStore implements ClusterStore {
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final RowMapper<Cluster> rowMapper = JdbcClusterStore::mapCluster;
+
+    public JdbcClusterStore(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    @Override
+    public GetOrCreate getOrCreate(NewCluster cluster) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        // The partial unique index on active names makes this insert the arbiter: of concurrent callers one
+        // inserts and the others find its row.
+        Optional<Cluster> inserted = jdbc.sql("""
+                insert into clusters (id, name, kind, team, config, livy_url, state, created_at, updated_at)
+                values (:id, :name, :kind, :team, cast(:config as jsonb), :livyUrl, :state, :now, :now)
+                on conflict (name) where state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS') do nothing
+                returning *
+                """)
+                .param("id", UUID.randomUUID())
+                .param("name", cluster.name())
+                .param("kind", cluster.kind().name())
+                .param("team", cluster.team())
+                .param("config", cluster.config())
+                .param("livyUrl", cluster.livyUrl())
+                .param("state", cluster.initialState().name())
+                .param("now", Timestamp.from(now))
+                .query(rowMapper)
+                .optional();
+        if (inserted.isPresent()) {
+            return new GetOrCreate(inserted.get(), true);
+        }
+        Cluster existing = findActive(cluster.name()).orElseThrow(() -> new IllegalStateException(
+                "cluster '" + cluster.name() + "' was neither created nor found; it terminated meanwhile, retry"));
+        return new GetOrCreate(existing, false);
+    }
+
+    @Override
+    public Optional<Cluster> findActive(String name) {
+        return jdbc.sql("""
+                select * from clusters
+                where name = :name and state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS')
+                """)
+                .param("name", name)
+                .query(rowMapper)
+                .optional();
+    }
+
+    @Override
+    public Optional<Cluster> find(UUID id) {
+        return jdbc.sql("select * from clusters where id = :id").param("id", id).query(rowMapper).optional();
+    }
+
+    @Override
+    public List<Cluster> findActive() {
+        return jdbc.sql("""
+                select * from clusters
+                where state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS')
+                order by name
+                """)
+                .query(rowMapper)
+                .list();
+    }
+
+    @Override
+    public Optional<Cluster> transition(UUID id, ClusterState expected, ClusterState next, String reason,
+            String externalId, String masterDns, String livyUrl) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return jdbc.sql("""
+                update clusters set
+                    state = :next,
+                    state_reason = coalesce(:reason, state_reason),
+                    external_id = coalesce(:externalId, external_id),
+                    master_dns = coalesce(:masterDns, master_dns),
+                    livy_url = coalesce(:livyUrl, livy_url),
+                    updated_at = :now,
+                    terminated_at = case when :terminated then coalesce(terminated_at, :now) else terminated_at end
+                where id = :id and state = :expected
+                returning *
+                """)
+                .param("id", id)
+                .param("expected", expected.name())
+                .param("next", next.name())
+                .param("reason", reason)
+                .param("externalId", externalId)
+                .param("masterDns", masterDns)
+                .param("livyUrl", livyUrl)
+                .param("terminated", next.isTerminated())
+                .param("now", Timestamp.from(now))
+                .query(rowMapper)
+                .optional();
+    }
+
+    private static Cluster mapCluster(ResultSet rs, int rowNum) throws SQLException {
+        return new Cluster(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                ClusterKind.valueOf(rs.getString("kind")),
+                rs.getString("team"),
+                rs.getString("config"),
+                rs.getString("external_id"),
+                rs.getString("master_dns"),
+                rs.getString("livy_url"),
+                ClusterState.valueOf(rs.getString("state")),
+                rs.getString("state_reason"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                instant(rs, "terminated_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}

@@ -1,0 +1,20 @@
+package io.platyspark.core.config;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * A PostgreSQL server started inside this JVM, for the embedded default and for trying things out. Production
+ * points {@code spring.datasource.*} at a real server instead.
+ *
+ * @param enabled start it and use it as the data source
+ * @param port    0 for any free port
+ * @param dataDir keep the data here across restarts; unset for a fresh database each start
+ */
+@ConfigurationProperties("platy.embedded-postgres")
+public record EmbeddedPostgresProperties(
+        @DefaultValue("false") boolean enabled,
+        @DefaultValue("0") int port,
+        Path dataDir) {
+}

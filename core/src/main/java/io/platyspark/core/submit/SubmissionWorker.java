@@ -1,0 +1,159 @@
+package io.platyspark.core.submit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.platyspark.core.app.AppState;
+import io.platyspark.core.app.AppTransition;
+import io.platyspark.core.app.SparkApp;
+import io.platyspark.core.app.SparkAppStore;
+import io.platyspark.core.app.TransitionResult;
+import io.platyspark.core.backend.BackendBusyException;
+import io.platyspark.core.backend.BackendRejectedException;
+import io.platyspark.core.backend.BackendSubmission;
+import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.backend.SparkBackend;
+import io.platyspark.core.backend.SparkBackends;
+import io.platyspark.core.cluster.Cluster;
+import io.platyspark.core.cluster.ClusterStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Moves stored apps to their backend. Apps are leased from the store with {@code FOR UPDATE SKIP LOCKED}, so any
+ * number of server replicas share the queue; a crash between the backend's accept and the store's write is safe
+ * because backends adopt an earlier run of the same app instead of starting a second one.
+ */
+public class SubmissionWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(SubmissionWorker.class);
+
+    private final SparkAppStore apps;
+    private final ClusterStore clusters;
+    private final SparkBackends backends;
+    private final SubmissionProperties properties;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final String owner = "worker-" + UUID.randomUUID();
+
+    public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
+            SubmissionProperties properties, Clock clock, MeterRegistry meters) {
+        this.apps = apps;
+        this.clusters = clusters;
+        this.backends = backends;
+        this.properties = properties;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** Claims one batch of due apps and handles each; returns how many it claimed. */
+    public int runOnce() {
+        List<SparkApp> claimed = apps.claimForSubmission(owner, properties.lease(), properties.batchSize());
+        for (SparkApp app : claimed) {
+            MDC.put("appId", app.id().toString());
+            if (app.requestId() != null) {
+                MDC.put("requestId", app.requestId());
+            }
+            try {
+                handle(app);
+            } catch (RuntimeException e) {
+                log.error("submission of app {} failed unexpectedly; it will be retried", app.id(), e);
+                retryLater(app, "unexpected error: " + e.getMessage(), true);
+            } finally {
+                MDC.remove("appId");
+                MDC.remove("requestId");
+            }
+        }
+        return claimed.size();
+    }
+
+    private void handle(SparkApp app) {
+        Optional<Cluster> found = clusters.findActive(app.clusterName());
+        if (found.isEmpty() || found.get().state().isEnding()) {
+            fail(app, "cluster '" + app.clusterName() + "' is gone (terminated before the app was submitted)");
+            return;
+        }
+        Cluster cluster = found.get();
+        if (!cluster.state().isReady()) {
+            waitForCluster(app, cluster);
+            return;
+        }
+        SparkBackend backend;
+        BackendSubmission submission;
+        try {
+            backend = backends.forCluster(cluster);
+            submission = backend.submit(cluster, app);
+        } catch (BackendBusyException e) {
+            retryLater(app, e.getMessage(), false);
+            return;
+        } catch (BackendUnavailableException e) {
+            retryLater(app, e.getMessage(), true);
+            return;
+        } catch (BackendRejectedException e) {
+            fail(app, e.getMessage());
+            return;
+        }
+        TransitionResult result = apps.transition(app.id(), app.state(),
+                AppTransition.to(AppState.SUBMITTED,
+                                submission.adopted() ? "adopted the run an earlier attempt started" : null)
+                        .withBackend(backend.name(), submission.backendId())
+                        .withBackendAppId(submission.backendAppId())
+                        .withLinks(submission.links()));
+        if (result.applied()) {
+            count(backend.name(), submission.adopted() ? "adopted" : "submitted");
+            return;
+        }
+        // Killed while we were submitting: the run must not outlive the request to stop it.
+        if (result.current().state() == AppState.KILLED) {
+            log.info("app {} was killed during its submission; stopping the run", app.id());
+            backend.kill(cluster, app.withBackend(backend.name(), submission.backendId()));
+        }
+    }
+
+    private void waitForCluster(SparkApp app, Cluster cluster) {
+        String reason = "waiting for cluster '" + cluster.name() + "' (" + cluster.state() + ")";
+        if (app.state() != AppState.WAITING_FOR_CLUSTER) {
+            TransitionResult moved = apps.transition(app.id(), app.state(),
+                    AppTransition.to(AppState.WAITING_FOR_CLUSTER, reason));
+            if (!moved.applied()) {
+                return;
+            }
+        }
+        apps.release(app.id(), owner, clock.instant().plus(properties.clusterPollInterval()), reason, false);
+    }
+
+    private void retryLater(SparkApp app, String why, boolean countAttempt) {
+        int attempt = app.attempts() + (countAttempt ? 1 : 0);
+        if (countAttempt && attempt >= properties.maxAttempts()) {
+            fail(app, "gave up after " + attempt + " submission attempts; last: " + why);
+            return;
+        }
+        Instant next = clock.instant().plus(countAttempt ? backoff(attempt) : properties.clusterPollInterval());
+        log.warn("app {} not submitted (attempt {}): {}; next try at {}", app.id(), attempt, why, next);
+        apps.release(app.id(), owner, next, (countAttempt ? "submit attempt " + attempt + " failed: " : "") + why,
+                countAttempt);
+        count("any", countAttempt ? "retry" : "busy");
+    }
+
+    Duration backoff(int attempt) {
+        long factor = 1L << Math.min(attempt - 1, 20);
+        Duration wait = properties.initialBackoff().multipliedBy(factor);
+        return wait.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : wait;
+    }
+
+    private void fail(SparkApp app, String reason) {
+        TransitionResult result = apps.transition(app.id(), app.state(), AppTransition.to(AppState.FAILED, reason));
+        if (result.applied()) {
+            count("any", "failed");
+        }
+    }
+
+    private void count(String backend, String outcome) {
+        meters.counter("platy.submission.attempts", "backend", backend, "outcome", outcome).increment();
+    }
+}
