@@ -58,8 +58,9 @@ final class LocalLogFile {
     }
 
     /**
-     * The stderr line that most likely names why a run failed: the last exception line (Python's
-     * {@code ValueError: ...}, a Java {@code ...Exception: ...}), else the last ERROR log line.
+     * The line that most likely names why a run failed: the last exception line (Python's {@code ValueError: ...},
+     * a Java {@code ...Exception: ...}), else the last ERROR log line. Both streams count: Spark's PythonRunner
+     * merges the driver's stderr into stdout, so a Python traceback arrives on stdout.
      */
     static String failureSummary(Path file) throws IOException {
         String lastException = null;
@@ -68,9 +69,6 @@ final class LocalLogFile {
             String raw;
             while ((raw = reader.readLine()) != null) {
                 LogLine line = decode(raw);
-                if (line.stream() != LogStream.STDERR) {
-                    continue;
-                }
                 String text = line.text().strip();
                 if (EXCEPTION_LINE.matcher(text).matches()) {
                     lastException = text;

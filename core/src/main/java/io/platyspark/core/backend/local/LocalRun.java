@@ -29,26 +29,28 @@ final class LocalRun {
     static final String KILLED_MARK = "killed";
 
     private static final Logger log = LoggerFactory.getLogger(LocalRun.class);
-    private static final Pattern SPARK_UI = Pattern.compile("started at (https?://\\S+)");
+    private static final Pattern SPARK_UI = Pattern.compile("Successfully started service 'SparkUI' on port (\\d+)");
 
     private final Path dir;
+    private final String uiHost;
     private final Process process;
     private final Writer writer;
     private final CompletableFuture<ExitRecord> exit = new CompletableFuture<>();
     private volatile String sparkUiUrl;
     private volatile boolean killRequested;
 
-    private LocalRun(Path dir, Process process) throws IOException {
+    private LocalRun(Path dir, String uiHost, Process process) throws IOException {
         this.dir = dir;
+        this.uiHost = uiHost;
         this.process = process;
         this.writer = Files.newBufferedWriter(dir.resolve(LOG_FILE), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    static LocalRun start(Path dir, ProcessBuilder builder, String appId) throws IOException {
+    static LocalRun start(Path dir, ProcessBuilder builder, String appId, String uiHost) throws IOException {
         Files.createDirectories(dir);
         Process process = builder.start();
-        LocalRun run = new LocalRun(dir, process);
+        LocalRun run = new LocalRun(dir, uiHost, process);
         Thread out = pump(run, process.getInputStream(), LogStream.STDOUT, "platy-local-out-" + appId);
         Thread err = pump(run, process.getErrorStream(), LogStream.STDERR, "platy-local-err-" + appId);
         process.onExit().thenRunAsync(() -> run.finish(out, err));
@@ -75,7 +77,7 @@ final class LocalRun {
         if (stream == LogStream.STDERR && sparkUiUrl == null) {
             Matcher m = SPARK_UI.matcher(line);
             if (m.find()) {
-                sparkUiUrl = m.group(1);
+                sparkUiUrl = "http://" + uiHost + ":" + m.group(1);
             }
         }
         synchronized (writer) {

@@ -101,7 +101,7 @@ public class LocalSparkBackend implements SparkBackend {
         env.put("PYSPARK_PYTHON", properties.python());
         env.put("PYSPARK_DRIVER_PYTHON", properties.python());
         try {
-            LocalRun run = LocalRun.start(dir, builder, app.id().toString());
+            LocalRun run = LocalRun.start(dir, builder, app.id().toString(), properties.uiHost());
             runs.put(app.id(), run);
             log.info("started local app {} as pid {}", app.id(), run.pid());
             return new BackendSubmission(String.valueOf(run.pid()), null, AppLinks.NONE, false);

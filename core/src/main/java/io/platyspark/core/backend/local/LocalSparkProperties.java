@@ -11,18 +11,27 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled           offer the {@code local} cluster and run its apps here
  * @param sparkHome         a Spark distribution; when unset, {@code SPARK_HOME}, then the pyspark of {@code python}
  * @param python            the Python that runs PySpark drivers and workers (and whose pyspark is used)
- * @param workDir           where each app's output and exit status are kept
+ * @param workDir           where each app's output and exit status are kept (default: platy-local in the
+ *                          system temp directory)
  * @param master            the Spark master URL passed to spark-submit
  * @param maxConcurrentApps apps beyond this wait in the queue: the machine is shared with the server
  * @param killGracePeriod   how long a killed app may take to stop before it is forced
+ * @param uiHost            the host name put in Spark UI links (the server's name as its users reach it)
  */
 @ConfigurationProperties("platy.local")
 public record LocalSparkProperties(
         @DefaultValue("true") boolean enabled,
         Path sparkHome,
         @DefaultValue("python3") String python,
-        @DefaultValue("${java.io.tmpdir}/platy-local") Path workDir,
+        Path workDir,
         @DefaultValue("local[*]") String master,
         @DefaultValue("4") int maxConcurrentApps,
-        @DefaultValue("10s") Duration killGracePeriod) {
+        @DefaultValue("10s") Duration killGracePeriod,
+        @DefaultValue("localhost") String uiHost) {
+
+    public LocalSparkProperties {
+        if (workDir == null) {
+            workDir = Path.of(System.getProperty("java.io.tmpdir"), "platy-local");
+        }
+    }
 }

@@ -1,0 +1,224 @@
+package io.platyspark.server.api;
+
+import io.platyspark.core.app.AppAlreadyFinishedException;
+import io.platyspark.core.app.AppNotFoundException;
+import io.platyspark.core.app.IdempotencyKeyReusedException;
+import io.platyspark.core.app.InvalidCursorException;
+import io.platyspark.core.app.UnknownClusterException;
+import io.platyspark.core.backend.BackendRejectedException;
+import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.cluster.ClusterNotFoundException;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Turns every failure into RFC 9457 problem+json with a stable {@code type}, a {@code detail} that says what to
+ * fix and, for bad input, the offending {@code field}. Each exception type has its own handler.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    static final String TYPE_PREFIX = "urn:platyspark:problem:";
+
+    static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create(TYPE_PREFIX + type));
+        problem.setTitle(title);
+        String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+        if (requestId != null) {
+            problem.setProperty("requestId", requestId);
+        }
+        return problem;
+    }
+
+    static ProblemDetail invalidField(String field, String detail) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                field + ": " + detail);
+        problem.setProperty("field", field);
+        problem.setProperty("errors", List.of(Map.of("field", field, "message", detail)));
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail onInvalidField(InvalidFieldException e) {
+        return invalidField(e.field(), e.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail onUnknownCluster(UnknownClusterException e) {
+        return invalidField("cluster", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail onInvalidCursor(InvalidCursorException e) {
+        return invalidField("cursor", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail onAppNotFound(AppNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "app-not-found", "App not found", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail onClusterNotFound(ClusterNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "cluster-not-found", "Cluster not found",
+                e.getMessage() + "; list clusters with GET /api/v1/clusters");
+    }
+
+    @ExceptionHandler
+    ProblemDetail onIdempotencyKeyReused(IdempotencyKeyReusedException e) {
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
+                "Idempotency key reused", e.getMessage());
+        problem.setProperty("field", "Idempotency-Key");
+        problem.setProperty("existingAppId", e.existingAppId().toString());
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail onAlreadyFinished(AppAlreadyFinishedException e) {
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, "app-already-finished", "App already finished",
+                e.getMessage() + "; there is nothing to kill");
+        problem.setProperty("state", e.app().state().name());
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail onBackendRejected(BackendRejectedException e) {
+        return problem(HttpStatus.CONFLICT, "backend-rejected", "Refused by the backend", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> onBackendUnavailable(BackendUnavailableException e) {
+        log.warn("backend {} unavailable: {}", e.backend(), e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "backend-unavailable",
+                "Backend unavailable", e.getMessage() + "; nothing was changed, try again later");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "10").body(problem);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> onStoreUnavailable(DataAccessException e) {
+        log.error("state store failed", e);
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Store unavailable",
+                "the platform's database could not be reached; nothing was changed, try again later");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "10").body(problem);
+    }
+
+    @ExceptionHandler
+    ProblemDetail onTypeMismatch(MethodArgumentTypeMismatchException e) {
+        Class<?> type = e.getRequiredType();
+        String expected = type != null && type.isEnum()
+                ? "one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString)
+                        .collect(Collectors.joining(", "))
+                : "a valid " + (type == null ? "value" : type.getSimpleName());
+        return invalidField(e.getName(), "'" + e.getValue() + "' is not " + expected);
+    }
+
+    @ExceptionHandler
+    ProblemDetail onMissingHeader(MissingRequestHeaderException e) {
+        return invalidField(e.getHeaderName(), "this header is required");
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(f -> Map.of("field", f.getField(), "message", message(f)))
+                .toList();
+        FieldError first = e.getBindingResult().getFieldErrors().get(0);
+        ProblemDetail problem = invalidField(first.getField(), message(first));
+        problem.setProperty("errors", errors);
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    private static String message(FieldError error) {
+        return error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage();
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        var result = e.getParameterValidationResults().get(0);
+        String field = result.getMethodParameter().getParameterName();
+        String detail = result.getResolvableErrors().get(0).getDefaultMessage();
+        return ResponseEntity.badRequest().body(invalidField(field, detail));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.badRequest().body(invalidField(e.getParameterName(), "this parameter is required"));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (e.getCause() instanceof JacksonException json && !json.getPath().isEmpty()) {
+            String field = json.getPath().stream()
+                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            String detail;
+            if (json instanceof UnrecognizedPropertyException) {
+                detail = "is not a known field; check its spelling against the API reference";
+            } else if (json instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+                detail = "must be " + jsonTypeName(mismatch.getTargetType());
+            } else {
+                detail = "has the wrong type or format: " + json.getOriginalMessage();
+            }
+            return ResponseEntity.badRequest().body(invalidField(field, detail));
+        }
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "malformed-body", "Malformed request body",
+                "the body is not valid JSON for this endpoint: "
+                        + (e.getCause() instanceof JacksonException json ? json.getOriginalMessage() : "empty or unreadable"));
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    private static String jsonTypeName(Class<?> type) {
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a JSON array";
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "a JSON object of string values";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        return "a JSON value of type " + type.getSimpleName();
+    }
+
+    @ExceptionHandler
+    ProblemDetail onUnexpected(RuntimeException e) {
+        log.error("unexpected failure", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+                "the server failed unexpectedly; report the requestId to the platform team");
+    }
+}

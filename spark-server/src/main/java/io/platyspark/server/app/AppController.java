@@ -1,0 +1,145 @@
+package io.platyspark.server.app;
+
+import io.platyspark.core.app.AppPage;
+import io.platyspark.core.app.AppQuery;
+import io.platyspark.core.app.AppService;
+import io.platyspark.core.app.AppState;
+import io.platyspark.core.app.NewSparkApp;
+import io.platyspark.core.app.SparkAppStore;
+import io.platyspark.server.api.InvalidFieldException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.MDC;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/apps")
+@Tag(name = "apps", description = "Submit Spark apps and follow them to the end")
+class AppController {
+
+    private static final Pattern URI_WITH_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.+");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+    private final AppService apps;
+
+    AppController(AppService apps) {
+        this.apps = apps;
+    }
+
+    @PostMapping
+    @Operation(summary = "Submit an app", description = "Validates and stores the app as PENDING and returns at "
+            + "once (202); the submission worker takes it to its cluster. With an Idempotency-Key, repeating the "
+            + "same request returns the first app (200) instead of creating a second one.")
+    ResponseEntity<AppResponse> submit(@Valid @RequestBody SubmitAppRequest request,
+            @Parameter(description = "Makes retries safe: one app per key and team")
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw new InvalidFieldException("Idempotency-Key",
+                    "must be 1 to 255 visible ASCII characters, e.g. a UUID");
+        }
+        checkSource(request);
+        NewSparkApp app = new NewSparkApp(request.name(), request.team(), request.cluster(), request.source(),
+                request.mainClass(), request.args(), request.sparkConf(), idempotencyKey, MDC.get("requestId"));
+        SparkAppStore.CreateResult result = apps.submit(app);
+        AppResponse body = AppResponse.of(result.app());
+        return ResponseEntity.status(result.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .location(URI.create("/api/v1/apps/" + result.app().id()))
+                .body(body);
+    }
+
+    private static void checkSource(SubmitAppRequest request) {
+        String source = request.source();
+        if (!source.startsWith("/") && !URI_WITH_SCHEME.matcher(source).matches()) {
+            throw new InvalidFieldException("source", "'" + source + "' must be an absolute path or a URI such as "
+                    + "s3://bucket/app.py or file:/opt/app.py; a relative path means nothing on the server");
+        }
+        if (source.contains("/../") || source.endsWith("/..")) {
+            throw new InvalidFieldException("source", "must not contain '..' segments; give the resolved path");
+        }
+        String lower = source.toLowerCase(Locale.ROOT);
+        if (request.mainClass() != null && lower.endsWith(".py")) {
+            throw new InvalidFieldException("mainClass", "applies to jar sources only; remove it for a .py source");
+        }
+    }
+
+    @GetMapping
+    @Operation(summary = "List apps", description = "Newest first, filtered by cluster, team and states, paged "
+            + "with the cursor of the previous page.")
+    AppListResponse list(@RequestParam(required = false) String cluster,
+            @RequestParam(required = false) String team,
+            @Parameter(description = "One or more states; repeat the parameter or separate with commas")
+            @RequestParam(required = false) List<String> state,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(defaultValue = "50") @Min(value = 1, message = "must be at least 1")
+            @Max(value = AppQuery.MAX_LIMIT, message = "must be at most " + AppQuery.MAX_LIMIT) int limit) {
+        AppPage page = apps.list(new AppQuery(cluster, team, parseStates(state), cursor, limit));
+        return new AppListResponse(page.items().stream().map(AppResponse::of).toList(), page.nextCursor());
+    }
+
+    private static Set<AppState> parseStates(List<String> values) {
+        if (values == null) {
+            return Set.of();
+        }
+        Set<AppState> states = EnumSet.noneOf(AppState.class);
+        for (String value : values) {
+            try {
+                states.add(AppState.valueOf(value.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidFieldException("state", "'" + value + "' is not a state; use one of "
+                        + Arrays.toString(AppState.values()));
+            }
+        }
+        return states;
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Get an app")
+    AppResponse get(@PathVariable UUID id) {
+        return AppResponse.of(apps.get(id));
+    }
+
+    @GetMapping("/{id}/events")
+    @Operation(summary = "An app's state changes, oldest first")
+    List<EventResponse> events(@PathVariable UUID id) {
+        return apps.events(id).stream().map(EventResponse::of).toList();
+    }
+
+    @GetMapping("/{id}/logs")
+    @Operation(summary = "Page an app's output", description = "Lines are marked stdout, stderr or diagnostics. "
+            + "Start at from=0 and continue at nextFrom; a negative from returns the last `size` lines.")
+    LogsResponse logs(@PathVariable UUID id,
+            @RequestParam(defaultValue = "0") int from,
+            @RequestParam(defaultValue = "100") @Min(value = 1, message = "must be at least 1")
+            @Max(value = 1000, message = "must be at most 1000") int size) {
+        return LogsResponse.of(id, apps.logs(id, from, size));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Kill an app", description = "Stops the app on its backend and records it as KILLED. "
+            + "409 when the app had already ended.")
+    AppResponse kill(@PathVariable UUID id) {
+        return AppResponse.of(apps.kill(id));
+    }
+}

@@ -1,0 +1,47 @@
+package io.platyspark.server.app;
+
+import io.platyspark.core.app.SparkApp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** An app as the API shows it. */
+record AppResponse(
+        UUID id,
+        String name,
+        String team,
+        String cluster,
+        String source,
+        String mainClass,
+        List<String> args,
+        Map<String, String> sparkConf,
+        String state,
+        String stateReason,
+        int attempts,
+        String requestId,
+        Backend backend,
+        Links links,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant submittedAt,
+        Instant startedAt,
+        Instant finishedAt) {
+
+    /** Where the app runs: the adapter, its handle, and the cluster manager's id (YARN) when known. */
+    record Backend(String name, String id, String applicationId) {
+    }
+
+    /** Where to look: the Spark UI, the driver log, archived logs and this API's own log pages. */
+    record Links(String sparkUi, String driverLog, String logArchive, String logs) {
+    }
+
+    static AppResponse of(SparkApp app) {
+        return new AppResponse(app.id(), app.name(), app.team(), app.clusterName(), app.source(), app.mainClass(),
+                app.args(), app.sparkConf(), app.state().name(), app.stateReason(), app.attempts(), app.requestId(),
+                app.backend() == null ? null : new Backend(app.backend(), app.backendId(), app.backendAppId()),
+                new Links(app.links().sparkUiUrl(), app.links().driverLogUrl(), app.links().logUri(),
+                        "/api/v1/apps/" + app.id() + "/logs"),
+                app.createdAt(), app.updatedAt(), app.submittedAt(), app.startedAt(), app.finishedAt());
+    }
+}

@@ -1,0 +1,13 @@
+package io.platyspark.server.app;
+
+import io.platyspark.core.app.AppEvent;
+import java.time.Instant;
+
+/** One state change of an app. */
+record EventResponse(Instant at, String from, String to, String reason, String requestId) {
+
+    static EventResponse of(AppEvent e) {
+        return new EventResponse(e.at(), e.fromState() == null ? null : e.fromState().name(), e.toState().name(),
+                e.reason(), e.requestId());
+    }
+}

@@ -1,0 +1,138 @@
+package io.platyspark.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.platyspark.core.backend.local.LocalSparkBackend;
+import io.platyspark.core.testing.TestDatabase;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Real PySpark jobs through the REST API on the local backend: pyspark's bundled Spark, a real PostgreSQL, the
+ * real submission worker and reconciler.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "platy.reconcile.enabled=true",
+        "platy.reconcile.interval=300ms",
+        "platy.submission.poll-interval=300ms"})
+class SparkAppEndToEndTest {
+
+    static final Path REPO = Path.of(System.getProperty("platy.repo.root", "..")).toAbsolutePath().normalize();
+    static final String PYTHON = System.getProperty("platy.test.python", REPO.resolve(".venv/bin/python").toString());
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDatabase.register(registry);
+        registry.add("platy.local.python", () -> PYTHON);
+        registry.add("platy.local.work-dir", () -> REPO.resolve("spark-server/target/platy-local").toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    LocalSparkBackend localBackend;
+
+    ApiClient api;
+
+    @BeforeEach
+    void setUp() {
+        api = new ApiClient(port);
+        assertThat(localBackend.sparkHome())
+                .as("a Spark for the local backend: pyspark in %s (bin/test installs it)", PYTHON)
+                .isPresent();
+    }
+
+    private String submit(String name, String source, List<String> args) {
+        ApiClient.Response response = api.post("/api/v1/apps", Map.of("name", name, "team", "data",
+                "cluster", "local", "source", source, "args", args), Map.of("X-Request-Id", "e2e-" + name));
+        assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(202);
+        assertThat(response.body().get("state").asString()).isEqualTo("PENDING");
+        return response.body().get("id").asString();
+    }
+
+    private JsonNode awaitState(String id, String state) {
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            String now = api.get("/api/v1/apps/" + id).body().get("state").asString();
+            if (!now.equals(state) && List.of("SUCCEEDED", "FAILED", "KILLED", "LOST").contains(now)) {
+                throw new AssertionError("app " + id + " ended " + now + ", expected " + state + ": "
+                        + api.get("/api/v1/apps/" + id).body());
+            }
+            return now.equals(state);
+        });
+        return api.get("/api/v1/apps/" + id).body();
+    }
+
+    private List<String> allLines(String id, String stream) {
+        List<String> lines = new ArrayList<>();
+        int from = 0;
+        while (true) {
+            JsonNode page = api.get("/api/v1/apps/" + id + "/logs?from=" + from + "&size=50").body();
+            for (JsonNode line : page.get("lines")) {
+                if (stream == null || stream.equals(line.get("stream").asString())) {
+                    lines.add(line.get("text").asString());
+                }
+            }
+            if (page.get("nextFrom").asInt() >= page.get("total").asInt()) {
+                return lines;
+            }
+            from = page.get("nextFrom").asInt();
+        }
+    }
+
+    @Test
+    void pysparkAppsRunToSucceededAndToFailedWithTheirOutput() {
+        String ok = submit("word-count", REPO.resolve("examples/pyspark/word_count.py").toString(), List.of("3"));
+        String bad = submit("fails", REPO.resolve("examples/pyspark/fail.py").toString(), List.of());
+
+        JsonNode succeeded = awaitState(ok, "SUCCEEDED");
+        JsonNode failed = awaitState(bad, "FAILED");
+
+        assertThat(succeeded.get("requestId").asString()).isEqualTo("e2e-word-count");
+        assertThat(succeeded.get("backend").get("name").asString()).isEqualTo("local");
+        assertThat(succeeded.get("links").get("sparkUi").asString()).matches("http://localhost:40\\d\\d");
+        assertThat(allLines(ok, "stdout")).contains("words counted: 46", "the\t5");
+        assertThat(allLines(ok, "stderr")).isNotEmpty();
+        List<JsonNode> events = new ArrayList<>();
+        api.get("/api/v1/apps/" + ok + "/events").body().forEach(events::add);
+        assertThat(events).extracting(e -> e.get("to").asString())
+                .containsExactly("PENDING", "SUBMITTED", "RUNNING", "SUCCEEDED");
+
+        assertThat(failed.get("stateReason").asString())
+                .contains("exited with code")
+                .contains("ValueError: the input table is empty");
+        assertThat(allLines(bad, "stdout")).contains("counted 3 rows before failing");
+        // Spark's PythonRunner merges the driver's stderr into stdout, so the traceback is found in the whole log.
+        assertThat(allLines(bad, null)).anyMatch(l -> l.contains("ValueError: the input table is empty"));
+    }
+
+    @Test
+    void killStopsARunningApp() {
+        String id = submit("sleepy", REPO.resolve("spark-server/src/test/resources/apps/sleepy.py").toString(),
+                List.of());
+        awaitState(id, "RUNNING");
+        await().atMost(Duration.ofMinutes(2)).until(() -> allLines(id, "stdout").contains("sleepy started"));
+
+        ApiClient.Response killed = api.delete("/api/v1/apps/" + id);
+        ApiClient.Response again = api.delete("/api/v1/apps/" + id);
+
+        assertThat(killed.status()).isEqualTo(200);
+        assertThat(killed.body().get("state").asString()).isEqualTo("KILLED");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body().get("type").asString()).isEqualTo("urn:platyspark:problem:app-already-finished");
+        long pid = Long.parseLong(killed.body().get("backend").get("id").asString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+}
