@@ -13,9 +13,11 @@ import io.platyspark.core.backend.local.LocalSparkProperties;
 import io.platyspark.core.cluster.ClusterService;
 import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.cluster.JdbcClusterStore;
+import io.platyspark.core.cleanup.CleanupProperties;
+import io.platyspark.core.cleanup.RetentionCleaner;
 import io.platyspark.core.reconcile.AppReconciler;
 import io.platyspark.core.reconcile.ReconcileProperties;
-import io.platyspark.core.reconcile.ReconcileRunner;
+import io.platyspark.core.schedule.FixedDelayRunner;
 import io.platyspark.core.submit.SubmissionProperties;
 import io.platyspark.core.submit.SubmissionRunner;
 import io.platyspark.core.submit.SubmissionWorker;
@@ -44,7 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
         "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
-@EnableConfigurationProperties({LocalSparkProperties.class, SubmissionProperties.class, ReconcileProperties.class})
+@EnableConfigurationProperties({LocalSparkProperties.class, SubmissionProperties.class, ReconcileProperties.class,
+        CleanupProperties.class})
 public class PlatyCoreAutoConfiguration {
 
     @Bean
@@ -135,8 +138,24 @@ public class PlatyCoreAutoConfiguration {
 
         @Bean
         @ConditionalOnProperty(name = "platy.reconcile.enabled", havingValue = "true")
-        ReconcileRunner reconcileRunner(AppReconciler reconciler, ReconcileProperties properties) {
-            return new ReconcileRunner(reconciler, properties);
+        FixedDelayRunner reconcileRunner(AppReconciler reconciler, ReconcileProperties properties) {
+            return new FixedDelayRunner("reconcile", properties.interval(), reconciler::reconcileOnce);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class CleanupConfiguration {
+
+        @Bean
+        RetentionCleaner retentionCleaner(DataSource dataSource, CleanupProperties properties, Clock clock,
+                ObjectProvider<MeterRegistry> meters) {
+            return new RetentionCleaner(JdbcClient.create(dataSource), properties, clock, meters(meters));
+        }
+
+        @Bean
+        @ConditionalOnProperty(name = "platy.cleanup.enabled", havingValue = "true")
+        FixedDelayRunner cleanupRunner(RetentionCleaner cleaner, CleanupProperties properties) {
+            return new FixedDelayRunner("cleanup", properties.interval(), cleaner::runOnce);
         }
     }
 }

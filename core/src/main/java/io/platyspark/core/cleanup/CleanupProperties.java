@@ -1,0 +1,27 @@
+package io.platyspark.core.cleanup;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Retention clean-up of the store.
+ *
+ * @param enabled          run it in this process (the cleaner does)
+ * @param interval         pause between runs
+ * @param appRetention     finished apps (and their events) older than this are deleted
+ * @param clusterRetention terminated clusters older than this are deleted
+ * @param batchSize        rows per delete statement, so no statement holds locks for long
+ * @param maxBatchesPerRun a bound on one run's work; the rest waits for the next run
+ * @param dryRun           count what would be deleted, delete nothing
+ */
+@ConfigurationProperties("platy.cleanup")
+public record CleanupProperties(
+        @DefaultValue("false") boolean enabled,
+        @DefaultValue("10m") Duration interval,
+        @DefaultValue("30d") Duration appRetention,
+        @DefaultValue("30d") Duration clusterRetention,
+        @DefaultValue("1000") int batchSize,
+        @DefaultValue("1000") int maxBatchesPerRun,
+        @DefaultValue("false") boolean dryRun) {
+}

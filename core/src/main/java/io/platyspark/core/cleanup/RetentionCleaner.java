@@ -1,0 +1,92 @@
+package io.platyspark.core.cleanup;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Keeps the store small: deletes finished apps (their events go with them) and terminated clusters once they are
+ * older than their retention, in bounded batches so no statement holds locks for long and a huge backlog is
+ * worked off over several runs.
+ */
+public class RetentionCleaner {
+
+    private static final Logger log = LoggerFactory.getLogger(RetentionCleaner.class);
+
+    private final JdbcClient jdbc;
+    private final CleanupProperties properties;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public RetentionCleaner(JdbcClient jdbc, CleanupProperties properties, Clock clock, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** One run: apps first, then clusters. */
+    public Result runOnce() {
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "success";
+        try {
+            Instant now = clock.instant();
+            Purge apps = purge("apps", "finished_at", "state in ('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')",
+                    Timestamp.from(now.minus(properties.appRetention())));
+            Purge clusters = purge("clusters", "terminated_at", "state in ('TERMINATED', 'TERMINATED_WITH_ERRORS')",
+                    Timestamp.from(now.minus(properties.clusterRetention())));
+            Result result = new Result(apps.rows(), clusters.rows(), apps.batches() + clusters.batches(),
+                    properties.dryRun());
+            if (result.apps() + result.clusters() > 0) {
+                log.info("{} {} finished apps and {} terminated clusters in {} batches",
+                        properties.dryRun() ? "would delete" : "deleted", result.apps(), result.clusters(),
+                        result.batches());
+            }
+            return result;
+        } catch (RuntimeException e) {
+            outcome = "error";
+            throw e;
+        } finally {
+            sample.stop(meters.timer("platy.cleaner.run", "outcome", outcome, "dry_run",
+                    String.valueOf(properties.dryRun())));
+        }
+    }
+
+    private Purge purge(String table, String timeColumn, String finishedCondition, Timestamp cutoff) {
+        String where = finishedCondition + " and " + timeColumn + " < :cutoff";
+        if (properties.dryRun()) {
+            long rows = jdbc.sql("select count(*) from " + table + " where " + where)
+                    .param("cutoff", cutoff).query(Long.class).single();
+            return new Purge(rows, 0);
+        }
+        long total = 0;
+        int batches = 0;
+        while (batches < properties.maxBatchesPerRun()) {
+            // skip locked: a row another transaction holds (a late reconcile) is simply left for the next run.
+            int deleted = jdbc.sql("delete from " + table + " where id in (select id from " + table + " where "
+                            + where + " order by " + timeColumn + " limit :batch for update skip locked)")
+                    .param("cutoff", cutoff)
+                    .param("batch", properties.batchSize())
+                    .update();
+            batches++;
+            total += deleted;
+            meters.counter("platy.cleaner.purged", "kind", table).increment(deleted);
+            if (deleted < properties.batchSize()) {
+                break;
+            }
+        }
+        return new Purge(total, batches);
+    }
+
+    private record Purge(long rows, int batches) {
+    }
+
+    /** What a run deleted, or with {@code dryRun} would delete. */
+    public record Result(long apps, long clusters, int batches, boolean dryRun) {
+    }
+}

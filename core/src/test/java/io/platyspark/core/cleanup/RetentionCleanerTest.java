@@ -1,0 +1,100 @@
+package io.platyspark.core.cleanup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.platyspark.core.app.AppState;
+import io.platyspark.core.app.AppTransition;
+import io.platyspark.core.app.SparkApp;
+import io.platyspark.core.cluster.Cluster;
+import io.platyspark.core.cluster.ClusterState;
+import io.platyspark.core.testing.MutableClock;
+import io.platyspark.core.testing.StoreFixture;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+
+class RetentionCleanerTest {
+
+    private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
+    private final StoreFixture store = new StoreFixture(clock);
+
+    private RetentionCleaner cleaner(int batchSize, boolean dryRun) {
+        return new RetentionCleaner(store.jdbc, new CleanupProperties(true, Duration.ofMinutes(10),
+                Duration.ofDays(7), Duration.ofDays(3), batchSize, 100, dryRun), clock, new SimpleMeterRegistry());
+    }
+
+    private SparkApp finishedApp(String name) {
+        SparkApp app = store.app(name, "etl");
+        return store.apps.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUCCEEDED, null)).current();
+    }
+
+    private long count(String table) {
+        return store.jdbc.sql("select count(*) from " + table).query(Long.class).single();
+    }
+
+    @Test
+    void retentionIsHonouredToTheMicrosecond() {
+        SparkApp old = finishedApp("old");
+        clock.advance(Duration.of(1, ChronoUnit.MICROS));
+        SparkApp borderline = finishedApp("borderline");
+        SparkApp active = store.app("active", "etl");
+        clock.set(borderline.finishedAt().plus(Duration.ofDays(7)));
+
+        RetentionCleaner.Result result = cleaner(100, false).runOnce();
+
+        assertThat(result.apps()).isEqualTo(1);
+        assertThat(store.apps.find(old.id())).isEmpty();
+        assertThat(store.apps.find(borderline.id())).isPresent();
+        assertThat(store.apps.find(active.id())).isPresent();
+        assertThat(store.jdbc.sql("select count(*) from app_events where app_id = :id").param("id", old.id())
+                .query(Long.class).single()).as("events go with their app").isZero();
+    }
+
+    @Test
+    void deletesInBoundedBatches() {
+        for (int i = 0; i < 7; i++) {
+            finishedApp("app-" + i);
+        }
+        clock.advance(Duration.ofDays(8));
+
+        RetentionCleaner.Result result = cleaner(3, false).runOnce();
+
+        assertThat(result.apps()).isEqualTo(7);
+        assertThat(result.batches()).as("3 + 3 + 1 for apps, 1 empty for clusters").isEqualTo(4);
+        assertThat(count("apps")).isZero();
+    }
+
+    @Test
+    void dryRunCountsAndDeletesNothing() {
+        for (int i = 0; i < 4; i++) {
+            finishedApp("app-" + i);
+        }
+        Cluster cluster = store.cluster("etl", ClusterState.WAITING);
+        store.clusters.transition(cluster.id(), ClusterState.WAITING, ClusterState.TERMINATED, "idle", null, null,
+                null);
+        clock.advance(Duration.ofDays(8));
+
+        RetentionCleaner.Result result = cleaner(2, true).runOnce();
+
+        assertThat(result.apps()).isEqualTo(4);
+        assertThat(result.clusters()).isEqualTo(1);
+        assertThat(result.dryRun()).isTrue();
+        assertThat(count("apps")).isEqualTo(4);
+        assertThat(count("clusters")).isEqualTo(1);
+    }
+
+    @Test
+    void terminatedClustersGoAfterTheirOwnRetentionActiveOnesStay() {
+        Cluster gone = store.cluster("gone", ClusterState.WAITING);
+        store.clusters.transition(gone.id(), ClusterState.WAITING, ClusterState.TERMINATED, "idle", null, null, null);
+        Cluster alive = store.cluster("alive", ClusterState.WAITING);
+        clock.advance(Duration.ofDays(2));
+        assertThat(cleaner(10, false).runOnce().clusters()).isZero();
+        clock.advance(Duration.ofDays(2));
+
+        assertThat(cleaner(10, false).runOnce().clusters()).isEqualTo(1);
+        assertThat(store.clusters.find(gone.id())).isEmpty();
+        assertThat(store.clusters.find(alive.id())).isPresent();
+    }
+}

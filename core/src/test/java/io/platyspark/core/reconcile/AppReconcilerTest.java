@@ -1,0 +1,116 @@
+package io.platyspark.core.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.platyspark.core.app.AppLinks;
+import io.platyspark.core.app.AppState;
+import io.platyspark.core.app.AppTransition;
+import io.platyspark.core.app.SparkApp;
+import io.platyspark.core.backend.BackendAppStatus;
+import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.backend.SparkBackends;
+import io.platyspark.core.cluster.ClusterState;
+import io.platyspark.core.testing.FakeSparkBackend;
+import io.platyspark.core.testing.MutableClock;
+import io.platyspark.core.testing.StoreFixture;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AppReconcilerTest {
+
+    private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
+    private final StoreFixture store = new StoreFixture(clock);
+    private final FakeSparkBackend backend = new FakeSparkBackend();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final AppReconciler reconciler = new AppReconciler(store.apps, store.clusters,
+            new SparkBackends(List.of(backend)), meters);
+
+    @BeforeEach
+    void clusters() {
+        store.cluster("etl", ClusterState.WAITING);
+        store.cluster("adhoc", ClusterState.WAITING);
+    }
+
+    private SparkApp submittedApp(String name, String cluster) {
+        SparkApp app = store.app(name, cluster);
+        return store.apps.transition(app.id(), AppState.PENDING,
+                AppTransition.to(AppState.SUBMITTED, null).withBackend("fake", name)).current();
+    }
+
+    private SparkApp stored(SparkApp app) {
+        return store.apps.find(app.id()).orElseThrow();
+    }
+
+    @Test
+    void statesAndLinksPropagateAndOnlyChangesAreWritten() {
+        SparkApp app = submittedApp("daily", "etl");
+        backend.setStatus(app.id(), new BackendAppStatus(AppState.RUNNING, null, "application_1_0001",
+                new AppLinks("http://ui", "http://driver-log", null)));
+
+        AppReconciler.Result first = reconciler.reconcileOnce();
+        AppReconciler.Result second = reconciler.reconcileOnce();
+        backend.setStatus(app.id(), new BackendAppStatus(AppState.SUCCEEDED, null, null, null));
+        reconciler.reconcileOnce();
+
+        assertThat(first.changed()).isEqualTo(1);
+        assertThat(second.changed()).isZero();
+        SparkApp done = stored(app);
+        assertThat(done.state()).isEqualTo(AppState.SUCCEEDED);
+        assertThat(done.backendAppId()).isEqualTo("application_1_0001");
+        assertThat(done.links().sparkUiUrl()).as("links survive a status without them").isEqualTo("http://ui");
+        assertThat(store.apps.events(app.id())).extracting(e -> e.toState())
+                .containsExactly(AppState.PENDING, AppState.SUBMITTED, AppState.RUNNING, AppState.SUCCEEDED);
+    }
+
+    @Test
+    void unreachableBackendChangesNothingAndIsCounted() {
+        SparkApp app = submittedApp("daily", "etl");
+        backend.failStatus(new BackendUnavailableException("fake", "connection refused", null));
+
+        AppReconciler.Result result = reconciler.reconcileOnce();
+
+        assertThat(result.backendErrors()).isEqualTo(1);
+        assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
+        assertThat(stored(app).updatedAt()).isEqualTo(app.updatedAt());
+        assertThat(meters.counter("platy.backend.errors", "operation", "status").count()).isEqualTo(1);
+    }
+
+    @Test
+    void appTheBackendDoesNotKnowIsLeftAsIs() {
+        SparkApp app = submittedApp("daily", "etl");
+
+        AppReconciler.Result result = reconciler.reconcileOnce();
+
+        assertThat(result.unknown()).isEqualTo(1);
+        assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
+    }
+
+    @Test
+    void aLaggingBackendNeverMovesAnAppBack() {
+        SparkApp app = submittedApp("daily", "etl");
+        store.apps.transition(app.id(), AppState.SUBMITTED, AppTransition.to(AppState.RUNNING, null));
+        backend.setStatus(app.id(), new BackendAppStatus(AppState.SUBMITTED, null, null, null));
+
+        reconciler.reconcileOnce();
+
+        assertThat(stored(app).state()).isEqualTo(AppState.RUNNING);
+    }
+
+    @Test
+    void oneStatusCallPerClusterWhateverTheNumberOfApps() {
+        List<SparkApp> apps = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            apps.add(submittedApp("etl-" + i, i % 4 == 0 ? "adhoc" : "etl"));
+        }
+        apps.forEach(a -> backend.setStatus(a.id(), new BackendAppStatus(AppState.RUNNING, null, null, null)));
+
+        AppReconciler.Result result = reconciler.reconcileOnce();
+
+        assertThat(backend.statusCalls()).isEqualTo(2);
+        assertThat(result.tracked()).isEqualTo(40);
+        assertThat(result.changed()).isEqualTo(40);
+    }
+}

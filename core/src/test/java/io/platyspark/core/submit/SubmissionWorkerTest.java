@@ -1,0 +1,200 @@
+package io.platyspark.core.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.platyspark.core.app.AppState;
+import io.platyspark.core.app.AppTransition;
+import io.platyspark.core.app.SparkApp;
+import io.platyspark.core.backend.BackendBusyException;
+import io.platyspark.core.backend.BackendRejectedException;
+import io.platyspark.core.backend.BackendSubmission;
+import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.backend.SparkBackends;
+import io.platyspark.core.cluster.Cluster;
+import io.platyspark.core.cluster.ClusterState;
+import io.platyspark.core.testing.FakeSparkBackend;
+import io.platyspark.core.testing.MutableClock;
+import io.platyspark.core.testing.StoreFixture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+class SubmissionWorkerTest {
+
+    private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
+    private final StoreFixture store = new StoreFixture(clock);
+    private final FakeSparkBackend backend = new FakeSparkBackend();
+    private final SubmissionProperties properties = new SubmissionProperties(true, 1, 10, Duration.ofSeconds(1),
+            Duration.ofMinutes(5), 3, Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(15));
+    private final SubmissionWorker worker = newWorker();
+
+    private SubmissionWorker newWorker() {
+        return new SubmissionWorker(store.apps, store.clusters, new SparkBackends(List.of(backend)), properties, clock,
+                new SimpleMeterRegistry());
+    }
+
+    private SparkApp stored(SparkApp app) {
+        return store.apps.find(app.id()).orElseThrow();
+    }
+
+    @Test
+    void pendingAppIsSubmittedWithTheBackendsHandle() {
+        store.cluster("etl", ClusterState.WAITING);
+        SparkApp app = store.app("daily", "etl");
+
+        assertThat(worker.runOnce()).isEqualTo(1);
+
+        SparkApp after = stored(app);
+        assertThat(after.state()).isEqualTo(AppState.SUBMITTED);
+        assertThat(after.backend()).isEqualTo("fake");
+        assertThat(after.backendId()).isEqualTo("run-1");
+        assertThat(after.submittedAt()).isEqualTo(clock.instant());
+        assertThat(worker.runOnce()).isZero();
+    }
+
+    @Test
+    void outageRetriesWithBackoffThenFailsWithTheLastReason() {
+        store.cluster("etl", ClusterState.WAITING);
+        SparkApp app = store.app("daily", "etl");
+        backend.onSubmit(a -> {
+            throw new BackendUnavailableException("fake", "connection refused", null);
+        });
+
+        worker.runOnce();
+        SparkApp afterFirst = stored(app);
+        assertThat(afterFirst.state()).isEqualTo(AppState.PENDING);
+        assertThat(afterFirst.attempts()).isEqualTo(1);
+        assertThat(afterFirst.stateReason()).contains("connection refused");
+        clock.advance(Duration.ofSeconds(9));
+        assertThat(worker.runOnce()).as("not due before the backoff").isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(worker.runOnce()).isEqualTo(1);
+        assertThat(stored(app).attempts()).isEqualTo(2);
+        clock.advance(Duration.ofSeconds(20));
+        worker.runOnce();
+
+        SparkApp failed = stored(app);
+        assertThat(failed.state()).isEqualTo(AppState.FAILED);
+        assertThat(failed.stateReason()).contains("gave up after 3 submission attempts").contains("connection refused");
+    }
+
+    @Test
+    void rejectionFailsTheAppAtOnce() {
+        store.cluster("etl", ClusterState.WAITING);
+        SparkApp app = store.app("daily", "etl");
+        backend.onSubmit(a -> {
+            throw new BackendRejectedException("source /apps/daily.py does not exist");
+        });
+
+        worker.runOnce();
+
+        assertThat(stored(app).state()).isEqualTo(AppState.FAILED);
+        assertThat(stored(app).stateReason()).isEqualTo("source /apps/daily.py does not exist");
+    }
+
+    @Test
+    void busyBackendMakesTheAppWaitWithoutUsingAttempts() {
+        store.cluster("etl", ClusterState.WAITING);
+        SparkApp app = store.app("daily", "etl");
+        backend.onSubmit(a -> {
+            throw new BackendBusyException("fake", "4 apps running");
+        });
+
+        for (int i = 0; i < 5; i++) {
+            worker.runOnce();
+            clock.advance(Duration.ofMinutes(1));
+        }
+
+        assertThat(stored(app).state()).isEqualTo(AppState.PENDING);
+        assertThat(stored(app).attempts()).isZero();
+    }
+
+    @Test
+    void appWaitsForAClusterThatIsNotReady() {
+        Cluster cluster = store.cluster("etl", ClusterState.STARTING);
+        SparkApp app = store.app("daily", "etl");
+
+        worker.runOnce();
+        assertThat(stored(app).state()).isEqualTo(AppState.WAITING_FOR_CLUSTER);
+        assertThat(stored(app).stateReason()).contains("STARTING");
+        store.clusters.transition(cluster.id(), ClusterState.STARTING, ClusterState.WAITING, null, null, null, null);
+        clock.advance(Duration.ofSeconds(15));
+        worker.runOnce();
+
+        assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
+        assertThat(backend.submitted()).containsExactly(app.id());
+    }
+
+    @Test
+    void appWhoseClusterIsGoneFails() {
+        Cluster cluster = store.cluster("etl", ClusterState.WAITING);
+        SparkApp app = store.app("daily", "etl");
+        store.clusters.transition(cluster.id(), ClusterState.WAITING, ClusterState.TERMINATED, "idle", null, null,
+                null);
+
+        worker.runOnce();
+
+        assertThat(stored(app).state()).isEqualTo(AppState.FAILED);
+        assertThat(backend.submitted()).isEmpty();
+    }
+
+    @Test
+    void runStartedForAnAppKilledMeanwhileIsStopped() {
+        store.cluster("etl", ClusterState.WAITING);
+        SparkApp app = store.app("daily", "etl");
+        backend.onSubmit(a -> {
+            store.apps.transition(a.id(), AppState.PENDING, AppTransition.to(AppState.KILLED, "killed on request"));
+            return new BackendSubmission("run-9", null, null, false);
+        });
+
+        worker.runOnce();
+
+        assertThat(stored(app).state()).isEqualTo(AppState.KILLED);
+        assertThat(backend.killed()).containsExactly(app.id());
+    }
+
+    @Test
+    void concurrentWorkersSubmitEachAppOnce() throws Exception {
+        store.cluster("etl", ClusterState.WAITING);
+        List<SparkApp> apps = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            apps.add(store.app("app-" + i, "etl"));
+        }
+        List<SubmissionWorker> workers = List.of(newWorker(), newWorker(), newWorker(), newWorker());
+        ExecutorService pool = Executors.newFixedThreadPool(workers.size());
+        try {
+            List<Callable<Integer>> drains = new ArrayList<>();
+            for (SubmissionWorker w : workers) {
+                drains.add(() -> {
+                    int n = 0;
+                    int claimed;
+                    while ((claimed = w.runOnce()) > 0) {
+                        n += claimed;
+                    }
+                    return n;
+                });
+            }
+            pool.invokeAll(drains);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(backend.submitted()).hasSize(30);
+        assertThat(new HashSet<>(backend.submitted())).hasSize(30);
+        assertThat(apps).allSatisfy(a -> assertThat(stored(a).state()).isEqualTo(AppState.SUBMITTED));
+    }
+
+    @Test
+    void backoffDoublesUpToTheMaximum() {
+        assertThat(worker.backoff(1)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(worker.backoff(2)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(worker.backoff(3)).isEqualTo(Duration.ofSeconds(40));
+        assertThat(worker.backoff(30)).isEqualTo(Duration.ofMinutes(1));
+    }
+}

@@ -1,0 +1,65 @@
+package io.platyspark.watchdog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.platyspark.core.app.AppState;
+import io.platyspark.core.app.AppTransition;
+import io.platyspark.core.app.NewSparkApp;
+import io.platyspark.core.app.SparkApp;
+import io.platyspark.core.app.SparkAppStore;
+import io.platyspark.core.schedule.FixedDelayRunner;
+import io.platyspark.core.submit.SubmissionRunner;
+import io.platyspark.core.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The watchdog as its own process: it reconciles what another process submitted (here a local app whose exit
+ * record is on disk) and submits nothing itself.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "platy.reconcile.interval=200ms")
+class WatchdogApplicationTest {
+
+    @TempDir
+    static Path workDir;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDatabase.register(registry);
+        registry.add("platy.local.work-dir", workDir::toString);
+    }
+
+    @Autowired
+    ApplicationContext context;
+
+    @Autowired
+    SparkAppStore apps;
+
+    @Test
+    void reconcilesAppsAndSubmitsNothing() throws Exception {
+        assertThat(context.getBean("reconcileRunner", FixedDelayRunner.class).isRunning()).isTrue();
+        assertThat(context.getBeansOfType(SubmissionRunner.class)).isEmpty();
+
+        SparkApp app = apps.create(new NewSparkApp("done-elsewhere", "data", "local", "/apps/x.py", null, List.of(),
+                Map.of(), null, "req-1"), "h").app();
+        apps.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.RUNNING, null).withBackend("local", "1"));
+        Path dir = Files.createDirectories(workDir.resolve(app.id().toString()));
+        Files.writeString(dir.resolve("output.log"), "o\tall done\n");
+        Files.writeString(dir.resolve("exit"), "0\n");
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> apps.find(app.id()).orElseThrow().state() == AppState.SUCCEEDED);
+    }
+}
