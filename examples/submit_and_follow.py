@@ -2,13 +2,14 @@
 """Submits a Spark app to PlatySpark and follows it to the end, as a user's script or a scheduler would.
 
 Only the standard library: POST /api/v1/apps, then poll the app and page its logs until it ends.
-Exits 0 when the app SUCCEEDED, 1 otherwise.
+Exits 0 when the app SUCCEEDED, 1 otherwise. The API token comes from the PLATY_TOKEN environment variable.
 
-    python3 examples/submit_and_follow.py --server http://localhost:8080 \
+    PLATY_TOKEN=platy_... python3 examples/submit_and_follow.py --server http://localhost:8080 \
         --source "$PWD/examples/pyspark/word_count.py" --arg 5
 """
 import argparse
 import json
+import os
 import sys
 import time
 import urllib.error
@@ -19,10 +20,15 @@ import uuid
 TERMINAL = {"SUCCEEDED", "FAILED", "KILLED", "LOST"}
 
 
+TOKEN = os.environ.get("PLATY_TOKEN")
+
+
 def call(server, method, path, body=None, headers=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(server + path, data=data, method=method)
     request.add_header("Content-Type", "application/json")
+    if TOKEN:
+        request.add_header("Authorization", f"Bearer {TOKEN}")
     for key, value in (headers or {}).items():
         request.add_header(key, value)
     try:

@@ -22,6 +22,8 @@ import tools.jackson.databind.JsonNode;
  * API put them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+        "platy.security.local-source-roots=/opt/apps",
         "platy.submission.enabled=false"})
 class AppApiContractTest {
 

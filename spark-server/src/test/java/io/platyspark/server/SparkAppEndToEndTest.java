@@ -24,6 +24,7 @@ import tools.jackson.databind.JsonNode;
  * real submission worker and reconciler.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
         "platy.reconcile.enabled=true",
         "platy.reconcile.interval=300ms",
         "platy.submission.poll-interval=300ms"})
@@ -36,6 +37,7 @@ class SparkAppEndToEndTest {
     static void properties(DynamicPropertyRegistry registry) {
         TestDatabase.register(registry);
         registry.add("platy.local.python", () -> PYTHON);
+        registry.add("platy.security.local-source-roots", REPO::toString);
         registry.add("platy.local.work-dir", () -> REPO.resolve("spark-server/target/platy-local").toString());
     }
 

@@ -5,7 +5,11 @@ import io.platyspark.core.backend.LogPage;
 import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.backend.SparkBackends;
 import io.platyspark.core.cluster.Cluster;
+import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterStore;
+import io.platyspark.core.security.Caller;
+import io.platyspark.core.security.ForbiddenException;
+import io.platyspark.core.security.SourcePolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,23 +30,36 @@ public class AppService {
     private final SparkAppStore apps;
     private final ClusterStore clusters;
     private final SparkBackends backends;
+    private final SourcePolicy sources;
+    private final String yarnQueuePrefix;
     private final Runnable newAppListener;
 
-    public AppService(SparkAppStore apps, ClusterStore clusters, SparkBackends backends, Runnable newAppListener) {
+    public AppService(SparkAppStore apps, ClusterStore clusters, SparkBackends backends, SourcePolicy sources,
+            String yarnQueuePrefix, Runnable newAppListener) {
         this.apps = apps;
         this.clusters = clusters;
         this.backends = backends;
+        this.sources = sources;
+        this.yarnQueuePrefix = yarnQueuePrefix;
         this.newAppListener = newAppListener;
     }
 
     /**
      * Stores the app as {@code PENDING} for the submission worker. With an idempotency key, a repeated request
      * returns the app the first one created.
+     *
+     * @throws ForbiddenException when the caller may not act for the app's team or use its cluster
      */
-    public SparkAppStore.CreateResult submit(NewSparkApp app) {
-        if (clusters.findActive(app.clusterName()).isEmpty()) {
-            throw new UnknownClusterException(app.clusterName());
+    public SparkAppStore.CreateResult submit(Caller caller, NewSparkApp requested) {
+        if (!caller.mayAccess(requested.team())) {
+            throw new ForbiddenException("team", "you act for team '" + caller.team() + "' and cannot submit apps "
+                    + "for team '" + requested.team() + "'");
         }
+        sources.checkSource("source", requested.source());
+        Cluster cluster = clusters.findActive(requested.clusterName())
+                .filter(c -> c.team() == null || caller.mayAccess(c.team()))
+                .orElseThrow(() -> new UnknownClusterException(requested.clusterName()));
+        NewSparkApp app = cluster.kind() == ClusterKind.SHARED ? inTeamQueue(requested) : requested;
         String hash = fingerprint(app);
         SparkAppStore.CreateResult result = apps.create(app, hash);
         if (!result.created() && !hash.equals(result.storedRequestHash())) {
@@ -56,22 +73,41 @@ public class AppService {
         return result;
     }
 
-    public SparkApp get(UUID id) {
-        return apps.find(id).orElseThrow(() -> new AppNotFoundException(id));
+    /** On a shared cluster every app runs in its team's YARN queue, whatever the request said. */
+    private NewSparkApp inTeamQueue(NewSparkApp app) {
+        Map<String, String> conf = new TreeMap<>(app.sparkConf());
+        conf.put("spark.yarn.queue", yarnQueuePrefix + app.team());
+        return new NewSparkApp(app.name(), app.team(), app.clusterName(), app.source(), app.mainClass(), app.args(),
+                conf, app.idempotencyKey(), app.requestId());
     }
 
-    public AppPage list(AppQuery query) {
-        return apps.list(query);
+    /** The app, if the caller may see it; another team's app is "not found" so its existence does not leak. */
+    public SparkApp get(Caller caller, UUID id) {
+        return apps.find(id).filter(app -> caller.mayAccess(app.team()))
+                .orElseThrow(() -> new AppNotFoundException(id));
     }
 
-    public List<AppEvent> events(UUID id) {
-        get(id);
+    /** Lists within the caller's team unless the caller is an admin; another team's listing is refused. */
+    public AppPage list(Caller caller, AppQuery query) {
+        AppQuery scoped = query;
+        if (!caller.admin()) {
+            if (query.team() != null && !query.team().equals(caller.team())) {
+                throw new ForbiddenException("team", "you act for team '" + caller.team() + "' and cannot list "
+                        + "team '" + query.team() + "'");
+            }
+            scoped = new AppQuery(query.clusterName(), caller.team(), query.states(), query.cursor(), query.limit());
+        }
+        return apps.list(scoped);
+    }
+
+    public List<AppEvent> events(Caller caller, UUID id) {
+        get(caller, id);
         return apps.events(id);
     }
 
     /** A page of the app's output; empty until the backend has it. */
-    public LogPage logs(UUID id, int from, int size) {
-        SparkApp app = get(id);
+    public LogPage logs(Caller caller, UUID id, int from, int size) {
+        SparkApp app = get(caller, id);
         if (app.backendId() == null) {
             return LogPage.empty(Math.max(from, 0));
         }
@@ -85,8 +121,8 @@ public class AppService {
      *
      * @throws AppAlreadyFinishedException when the app had already ended
      */
-    public SparkApp kill(UUID id) {
-        SparkApp app = get(id);
+    public SparkApp kill(Caller caller, UUID id) {
+        SparkApp app = get(caller, id);
         for (int i = 0; i < KILL_RACE_RETRIES; i++) {
             if (app.state().isTerminal()) {
                 throw new AppAlreadyFinishedException(app);

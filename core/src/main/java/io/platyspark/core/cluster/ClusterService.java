@@ -1,5 +1,6 @@
 package io.platyspark.core.cluster;
 
+import io.platyspark.core.security.Caller;
 import java.util.List;
 
 /** What the API does with clusters. */
@@ -11,11 +12,17 @@ public class ClusterService {
         this.clusters = clusters;
     }
 
-    public List<Cluster> listActive() {
-        return clusters.findActive();
+    /** The active clusters the caller may use: its team's, and those of no team (shared, local). */
+    public List<Cluster> listActive(Caller caller) {
+        return clusters.findActive().stream().filter(c -> visible(caller, c)).toList();
     }
 
-    public Cluster get(String name) {
-        return clusters.findActive(name).orElseThrow(() -> new ClusterNotFoundException(name));
+    public Cluster get(Caller caller, String name) {
+        return clusters.findActive(name).filter(c -> visible(caller, c))
+                .orElseThrow(() -> new ClusterNotFoundException(name));
+    }
+
+    private static boolean visible(Caller caller, Cluster cluster) {
+        return cluster.team() == null || caller.mayAccess(cluster.team());
     }
 }

@@ -21,8 +21,13 @@ import io.platyspark.core.schedule.FixedDelayRunner;
 import io.platyspark.core.submit.SubmissionProperties;
 import io.platyspark.core.submit.SubmissionRunner;
 import io.platyspark.core.submit.SubmissionWorker;
+import io.platyspark.core.security.ApiTokenService;
+import io.platyspark.core.security.AuditLog;
+import io.platyspark.core.security.SecurityProperties;
+import io.platyspark.core.security.SourcePolicy;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
@@ -47,7 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 @EnableConfigurationProperties({LocalSparkProperties.class, SubmissionProperties.class, ReconcileProperties.class,
-        CleanupProperties.class})
+        CleanupProperties.class, SecurityProperties.class})
 public class PlatyCoreAutoConfiguration {
 
     @Bean
@@ -81,9 +86,26 @@ public class PlatyCoreAutoConfiguration {
     }
 
     @Bean
-    AppService appService(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
-            ObjectProvider<SubmissionRunner> submissionRunner) {
-        return new AppService(apps, clusters, backends, () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
+    SourcePolicy sourcePolicy(SecurityProperties security) {
+        return new SourcePolicy(security.localSourceRoots(), Set.copyOf(security.allowedBuckets()),
+                security.allowedLivyHosts());
+    }
+
+    @Bean
+    AppService appService(SparkAppStore apps, ClusterStore clusters, SparkBackends backends, SourcePolicy sources,
+            SecurityProperties security, ObjectProvider<SubmissionRunner> submissionRunner) {
+        return new AppService(apps, clusters, backends, sources, security.yarnQueuePrefix(),
+                () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
+    }
+
+    @Bean
+    ApiTokenService apiTokenService(DataSource dataSource, Clock clock) {
+        return new ApiTokenService(JdbcClient.create(dataSource), clock);
+    }
+
+    @Bean
+    AuditLog auditLog(DataSource dataSource, Clock clock) {
+        return new AuditLog(JdbcClient.create(dataSource), clock);
     }
 
     private static MeterRegistry meters(ObjectProvider<MeterRegistry> registry) {

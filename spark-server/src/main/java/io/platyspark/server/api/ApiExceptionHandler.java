@@ -1,5 +1,6 @@
 package io.platyspark.server.api;
 
+import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.app.AppAlreadyFinishedException;
 import io.platyspark.core.app.AppNotFoundException;
 import io.platyspark.core.app.IdempotencyKeyReusedException;
@@ -8,6 +9,8 @@ import io.platyspark.core.app.UnknownClusterException;
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.cluster.ClusterNotFoundException;
+import io.platyspark.core.security.ForbiddenException;
+import io.platyspark.core.security.TokenNameTakenException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -69,6 +72,22 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail onInvalidField(InvalidFieldException e) {
         return invalidField(e.field(), e.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail onForbidden(ForbiddenException e) {
+        ProblemDetail problem = problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", e.getMessage());
+        if (e.field() != null) {
+            problem.setProperty("field", e.field());
+        }
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail onTokenNameTaken(TokenNameTakenException e) {
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, "token-name-taken", "Token name taken", e.getMessage());
+        problem.setProperty("field", "name");
+        return problem;
     }
 
     @ExceptionHandler

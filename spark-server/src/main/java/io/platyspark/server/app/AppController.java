@@ -5,8 +5,10 @@ import io.platyspark.core.app.AppQuery;
 import io.platyspark.core.app.AppService;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.NewSparkApp;
+import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.app.SparkAppStore;
-import io.platyspark.server.api.InvalidFieldException;
+import io.platyspark.core.security.Caller;
+import io.platyspark.core.InvalidFieldException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -51,8 +53,9 @@ class AppController {
     @PostMapping
     @Operation(summary = "Submit an app", description = "Validates and stores the app as PENDING and returns at "
             + "once (202); the submission worker takes it to its cluster. With an Idempotency-Key, repeating the "
-            + "same request returns the first app (200) instead of creating a second one.")
-    ResponseEntity<AppResponse> submit(@Valid @RequestBody SubmitAppRequest request,
+            + "same request returns the first app (200) instead of creating a second one. Without `team`, the "
+            + "token's team is used.")
+    ResponseEntity<AppResponse> submit(@Valid @RequestBody SubmitAppRequest request, Caller caller,
             @Parameter(description = "Makes retries safe: one app per key and team")
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
@@ -60,9 +63,13 @@ class AppController {
                     "must be 1 to 255 visible ASCII characters, e.g. a UUID");
         }
         checkSource(request);
-        NewSparkApp app = new NewSparkApp(request.name(), request.team(), request.cluster(), request.source(),
+        String team = request.team() != null ? request.team() : caller.team();
+        if (team == null) {
+            throw new InvalidFieldException("team", "is required: an admin token acts for no team of its own");
+        }
+        NewSparkApp app = new NewSparkApp(request.name(), team, request.cluster(), request.source(),
                 request.mainClass(), request.args(), request.sparkConf(), idempotencyKey, MDC.get("requestId"));
-        SparkAppStore.CreateResult result = apps.submit(app);
+        SparkAppStore.CreateResult result = apps.submit(caller, app);
         AppResponse body = AppResponse.of(result.app());
         return ResponseEntity.status(result.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .location(URI.create("/api/v1/apps/" + result.app().id()))
@@ -87,14 +94,14 @@ class AppController {
     @GetMapping
     @Operation(summary = "List apps", description = "Newest first, filtered by cluster, team and states, paged "
             + "with the cursor of the previous page.")
-    AppListResponse list(@RequestParam(required = false) String cluster,
+    AppListResponse list(Caller caller, @RequestParam(required = false) String cluster,
             @RequestParam(required = false) String team,
             @Parameter(description = "One or more states; repeat the parameter or separate with commas")
             @RequestParam(required = false) List<String> state,
             @RequestParam(required = false) String cursor,
             @RequestParam(defaultValue = "50") @Min(value = 1, message = "must be at least 1")
             @Max(value = AppQuery.MAX_LIMIT, message = "must be at most " + AppQuery.MAX_LIMIT) int limit) {
-        AppPage page = apps.list(new AppQuery(cluster, team, parseStates(state), cursor, limit));
+        AppPage page = apps.list(caller, new AppQuery(cluster, team, parseStates(state), cursor, limit));
         return new AppListResponse(page.items().stream().map(AppResponse::of).toList(), page.nextCursor());
     }
 
@@ -116,30 +123,31 @@ class AppController {
 
     @GetMapping("/{id}")
     @Operation(summary = "Get an app")
-    AppResponse get(@PathVariable UUID id) {
-        return AppResponse.of(apps.get(id));
+    AppResponse get(@PathVariable UUID id, Caller caller) {
+        return AppResponse.of(apps.get(caller, id));
     }
 
     @GetMapping("/{id}/events")
     @Operation(summary = "An app's state changes, oldest first")
-    List<EventResponse> events(@PathVariable UUID id) {
-        return apps.events(id).stream().map(EventResponse::of).toList();
+    List<EventResponse> events(@PathVariable UUID id, Caller caller) {
+        SparkApp app = apps.get(caller, id);
+        return apps.events(caller, id).stream().map(e -> EventResponse.of(e, app.sparkConf())).toList();
     }
 
     @GetMapping("/{id}/logs")
     @Operation(summary = "Page an app's output", description = "Lines are marked stdout, stderr or diagnostics. "
             + "Start at from=0 and continue at nextFrom; a negative from returns the last `size` lines.")
-    LogsResponse logs(@PathVariable UUID id,
+    LogsResponse logs(@PathVariable UUID id, Caller caller,
             @RequestParam(defaultValue = "0") int from,
             @RequestParam(defaultValue = "100") @Min(value = 1, message = "must be at least 1")
             @Max(value = 1000, message = "must be at most 1000") int size) {
-        return LogsResponse.of(id, apps.logs(id, from, size));
+        return LogsResponse.of(id, apps.logs(caller, id, from, size));
     }
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Kill an app", description = "Stops the app on its backend and records it as KILLED. "
             + "409 when the app had already ended.")
-    AppResponse kill(@PathVariable UUID id) {
-        return AppResponse.of(apps.kill(id));
+    AppResponse kill(@PathVariable UUID id, Caller caller) {
+        return AppResponse.of(apps.kill(caller, id));
     }
 }

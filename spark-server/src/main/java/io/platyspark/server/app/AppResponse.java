@@ -1,6 +1,7 @@
 package io.platyspark.server.app;
 
 import io.platyspark.core.app.SparkApp;
+import io.platyspark.core.security.SecretRedactor;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +38,10 @@ record AppResponse(
     }
 
     static AppResponse of(SparkApp app) {
+        // Secrets stay in the store and reach the backend; they never leave through the API.
         return new AppResponse(app.id(), app.name(), app.team(), app.clusterName(), app.source(), app.mainClass(),
-                app.args(), app.sparkConf(), app.state().name(), app.stateReason(), app.attempts(), app.requestId(),
+                SecretRedactor.redactArgs(app.args()), SecretRedactor.redact(app.sparkConf()), app.state().name(),
+                SecretRedactor.redactText(app.stateReason(), app.sparkConf()), app.attempts(), app.requestId(),
                 app.backend() == null ? null : new Backend(app.backend(), app.backendId(), app.backendAppId()),
                 new Links(app.links().sparkUiUrl(), app.links().driverLogUrl(), app.links().logUri(),
                         "/api/v1/apps/" + app.id() + "/logs"),

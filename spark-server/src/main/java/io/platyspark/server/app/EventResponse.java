@@ -1,13 +1,15 @@
 package io.platyspark.server.app;
 
 import io.platyspark.core.app.AppEvent;
+import io.platyspark.core.security.SecretRedactor;
 import java.time.Instant;
+import java.util.Map;
 
 /** One state change of an app. */
 record EventResponse(Instant at, String from, String to, String reason, String requestId) {
 
-    static EventResponse of(AppEvent e) {
+    static EventResponse of(AppEvent e, Map<String, String> appConf) {
         return new EventResponse(e.at(), e.fromState() == null ? null : e.fromState().name(), e.toState().name(),
-                e.reason(), e.requestId());
+                SecretRedactor.redactText(e.reason(), appConf), e.requestId());
     }
 }

@@ -2,6 +2,7 @@ package io.platyspark.server.app;
 
 import io.platyspark.core.app.AppQuery;
 import io.platyspark.core.app.AppService;
+import io.platyspark.core.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Set;
@@ -22,9 +23,9 @@ class ListAppsCompatController {
 
     @GetMapping("/list_apps")
     @Operation(summary = "List a cluster's apps (PlatySpark alias of GET /api/v1/apps?cluster=)")
-    AppListResponse listApps(@RequestParam("cluster_name") String clusterName,
+    AppListResponse listApps(Caller caller, @RequestParam("cluster_name") String clusterName,
             @RequestParam(required = false) String cursor) {
-        var page = apps.list(new AppQuery(clusterName, null, Set.of(), cursor, AppQuery.MAX_LIMIT));
+        var page = apps.list(caller, new AppQuery(clusterName, null, Set.of(), cursor, AppQuery.MAX_LIMIT));
         return new AppListResponse(page.items().stream().map(AppResponse::of).toList(), page.nextCursor());
     }
 }

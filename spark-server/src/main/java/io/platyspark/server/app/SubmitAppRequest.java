@@ -16,8 +16,7 @@ record SubmitAppRequest(
                 + "spaces, and must start with a letter or digit")
         String name,
 
-        @Schema(description = "The team that owns the app", example = "data-platform")
-        @NotBlank(message = "is required: the team that owns the app")
+        @Schema(description = "The team that owns the app; defaults to the caller's team", example = "data-platform")
         @Size(max = 63, message = "must be at most 63 characters")
         @Pattern(regexp = "[a-z0-9][a-z0-9_-]*", message = "must be lower-case letters, digits, '-' or '_', "
                 + "starting with a letter or digit")

@@ -2,6 +2,7 @@ package io.platyspark.server.cluster;
 
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterService;
+import io.platyspark.core.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
@@ -25,14 +26,14 @@ class ClusterController {
 
     @GetMapping
     @Operation(summary = "List active clusters")
-    List<ClusterResponse> list() {
-        return clusters.listActive().stream().map(ClusterResponse::of).toList();
+    List<ClusterResponse> list(Caller caller) {
+        return clusters.listActive(caller).stream().map(ClusterResponse::of).toList();
     }
 
     @GetMapping("/{name}")
     @Operation(summary = "Get an active cluster by name")
-    ClusterResponse get(@PathVariable String name) {
-        return ClusterResponse.of(clusters.get(name));
+    ClusterResponse get(@PathVariable String name, Caller caller) {
+        return ClusterResponse.of(clusters.get(caller, name));
     }
 
     /** A cluster as the API shows it. */

@@ -19,12 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -95,7 +97,13 @@ public class LocalSparkBackend implements SparkBackend {
         Path source = localSource(app.source());
         Path home = sparkHome().orElseThrow(() -> new BackendRejectedException("no local Spark found: set "
                 + "platy.local.spark-home or SPARK_HOME, or install pyspark into " + properties.python()));
-        ProcessBuilder builder = new ProcessBuilder(command(home, app, source)).directory(source.getParent().toFile());
+        ProcessBuilder builder;
+        try {
+            builder = new ProcessBuilder(command(home, app, source, writeConf(home, dir, app)))
+                    .directory(source.getParent().toFile());
+        } catch (IOException e) {
+            throw new BackendUnavailableException(NAME, "could not write the app's Spark conf: " + e.getMessage(), e);
+        }
         Map<String, String> env = builder.environment();
         env.put("SPARK_HOME", home.toString());
         env.put("PYSPARK_PYTHON", properties.python());
@@ -110,19 +118,40 @@ public class LocalSparkBackend implements SparkBackend {
         }
     }
 
-    private List<String> command(Path home, SparkApp app, Path source) {
+    /**
+     * The app's Spark conf goes in an owner-only properties file, not on the command line, where any user of the
+     * machine could read secrets in the process table. The distribution's spark-defaults come first, since a
+     * properties file replaces them.
+     */
+    private static Path writeConf(Path home, Path dir, SparkApp app) throws IOException {
+        Properties conf = new Properties();
+        Path defaults = home.resolve("conf").resolve("spark-defaults.conf");
+        if (Files.isReadable(defaults)) {
+            try (var in = Files.newBufferedReader(defaults, StandardCharsets.UTF_8)) {
+                conf.load(in);
+            }
+        }
+        conf.setProperty("spark.ui.showConsoleProgress", "false");
+        conf.putAll(app.sparkConf());
+        Files.createDirectories(dir);
+        Path file = dir.resolve("spark-conf.properties");
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            conf.store(out, "written by PlatySpark for app " + app.id());
+        }
+        return file;
+    }
+
+    private List<String> command(Path home, SparkApp app, Path source, Path confFile) {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin").resolve("spark-submit").toString());
         cmd.add("--master");
         cmd.add(properties.master());
         cmd.add("--name");
         cmd.add(app.name());
-        cmd.add("--conf");
-        cmd.add("spark.ui.showConsoleProgress=false");
-        app.sparkConf().forEach((key, value) -> {
-            cmd.add("--conf");
-            cmd.add(key + "=" + value);
-        });
+        cmd.add("--properties-file");
+        cmd.add(confFile.toString());
         if (app.mainClass() != null) {
             cmd.add("--class");
             cmd.add(app.mainClass());

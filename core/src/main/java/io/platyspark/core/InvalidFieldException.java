@@ -1,4 +1,4 @@
-package io.platyspark.server.api;
+package io.platyspark.core;
 
 /** A request field whose value the API refuses; the message says how to fix it. */
 public class InvalidFieldException extends RuntimeException {

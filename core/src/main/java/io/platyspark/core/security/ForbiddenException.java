@@ -1,0 +1,17 @@
+package io.platyspark.core.security;
+
+/** The caller is known but may not do this; the message says what it may do instead. */
+public class ForbiddenException extends RuntimeException {
+
+    private final String field;
+
+    public ForbiddenException(String field, String message) {
+        super(message);
+        this.field = field;
+    }
+
+    /** The request field whose value the caller may not use, or null. */
+    public String field() {
+        return field;
+    }
+}

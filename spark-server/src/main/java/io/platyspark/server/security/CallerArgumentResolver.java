@@ -1,0 +1,43 @@
+package io.platyspark.server.security;
+
+import io.platyspark.core.security.Caller;
+import java.util.List;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.MethodParameter;
+import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/** Lets a controller method take the {@link Caller} of the request as a parameter. */
+@Configuration(proxyBeanMethods = false)
+class CallerArgumentResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer {
+
+    private final Callers callers;
+
+    CallerArgumentResolver(Callers callers) {
+        this.callers = callers;
+    }
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(this);
+    }
+
+    @Override
+    public boolean supportsParameter(MethodParameter parameter) {
+        return parameter.getParameterType() == Caller.class;
+    }
+
+    @Override
+    public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
+            WebDataBinderFactory binders) {
+        Caller caller = callers.current();
+        if (caller == null) {
+            throw new AuthenticationCredentialsNotFoundException("no authenticated caller");
+        }
+        return caller;
+    }
+}

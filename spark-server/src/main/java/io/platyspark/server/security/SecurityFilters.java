@@ -1,0 +1,57 @@
+package io.platyspark.server.security;
+
+import io.platyspark.core.security.ApiTokenService;
+import io.platyspark.core.security.AuditLog;
+import io.platyspark.core.security.SecurityProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/** The size limit before everything else, the audit just inside Spring Security, and the bootstrap admin token. */
+@Configuration(proxyBeanMethods = false)
+class SecurityFilters {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityFilters.class);
+    /** Spring Security's filter chain runs at -100; the audit sits right inside it. */
+    private static final int INSIDE_SECURITY = -99;
+
+    @Bean
+    FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(SecurityProperties properties) {
+        FilterRegistrationBean<RequestSizeFilter> registration =
+                new FilterRegistrationBean<>(new RequestSizeFilter(properties.maxRequestSize().toBytes()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<AuditFilter> auditFilter(AuditLog audit, Callers callers) {
+        FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter(audit, callers));
+        registration.setOrder(INSIDE_SECURITY);
+        return registration;
+    }
+
+    @Bean
+    ApplicationRunner bootstrapAdminToken(SecurityProperties properties, ApiTokenService tokens) {
+        return args -> {
+            if (properties.oidc()) {
+                return;
+            }
+            if (properties.bootstrapAdminToken() != null && !properties.bootstrapAdminToken().isBlank()) {
+                tokens.ensureBootstrapAdmin(properties.bootstrapAdminToken());
+                log.info("bootstrap admin token from configuration is active");
+            } else if (properties.generateAdminToken()) {
+                String secret = tokens.newSecret();
+                tokens.ensureBootstrapAdmin(secret);
+                // Printed once, on purpose: the embedded default must be usable without reading the database.
+                System.out.println();
+                System.out.println("  PlatySpark admin token (shown once): " + secret);
+                System.out.println("  use it as: curl -H 'Authorization: Bearer " + secret + "' ...");
+                System.out.println();
+            }
+        };
+    }
+}
