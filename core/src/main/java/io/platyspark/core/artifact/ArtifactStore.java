@@ -1,0 +1,29 @@
+package io.platyspark.core.artifact;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where app sources, project archives and Python environments are kept so a cluster can read them: a local
+ * directory in the embedded mode, an S3 bucket with EMR. Objects are immutable once written; writing a key that
+ * exists is skipped, which makes every upload safe to repeat.
+ */
+public interface ArtifactStore {
+
+    /** The URI of the object stored under {@code key}, if there is one. */
+    Optional<URI> find(String key);
+
+    /** Stores {@code file} under {@code key} unless an object is already there. */
+    StoredArtifact put(String key, Path file);
+
+    /**
+     * Stores {@code file} under a key derived from its content ({@code <prefix>/<sha256>/<fileName>}), so the same
+     * bytes are uploaded once however often they are sent.
+     */
+    StoredArtifact putContentAddressed(String prefix, Path file, String fileName);
+
+    /** Reads a stored object back (for tests and for backends that copy artifacts themselves). */
+    InputStream open(URI uri);
+}
