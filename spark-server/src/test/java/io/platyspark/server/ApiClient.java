@@ -51,6 +51,13 @@ final class ApiClient {
         return send(request.build());
     }
 
+    Response upload(String path, byte[] bytes) {
+        return send(request(path)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build());
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
         if (token != null) {

@@ -6,6 +6,8 @@ import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.backend.SparkBackends;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
+import io.platyspark.core.cluster.ClusterRequest;
+import io.platyspark.core.cluster.ClusterService;
 import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.security.Caller;
 import io.platyspark.core.security.ForbiddenException;
@@ -29,15 +31,17 @@ public class AppService {
 
     private final SparkAppStore apps;
     private final ClusterStore clusters;
+    private final ClusterService clusterService;
     private final SparkBackends backends;
     private final SourcePolicy sources;
     private final String yarnQueuePrefix;
     private final Runnable newAppListener;
 
-    public AppService(SparkAppStore apps, ClusterStore clusters, SparkBackends backends, SourcePolicy sources,
-            String yarnQueuePrefix, Runnable newAppListener) {
+    public AppService(SparkAppStore apps, ClusterStore clusters, ClusterService clusterService,
+            SparkBackends backends, SourcePolicy sources, String yarnQueuePrefix, Runnable newAppListener) {
         this.apps = apps;
         this.clusters = clusters;
+        this.clusterService = clusterService;
         this.backends = backends;
         this.sources = sources;
         this.yarnQueuePrefix = yarnQueuePrefix;
@@ -48,18 +52,30 @@ public class AppService {
      * Stores the app as {@code PENDING} for the submission worker. With an idempotency key, a repeated request
      * returns the app the first one created.
      *
+     * @param clusterConfig a ClusterConfig (JSON) to create the app's cluster from when no active cluster has its
+     *                      name (get-or-create: concurrent submits make one cluster); null to require one
      * @throws ForbiddenException when the caller may not act for the app's team or use its cluster
      */
-    public SparkAppStore.CreateResult submit(Caller caller, NewSparkApp requested) {
+    public SparkAppStore.CreateResult submit(Caller caller, NewSparkApp requested, String clusterConfig) {
         if (!caller.mayAccess(requested.team())) {
             throw new ForbiddenException("team", "you act for team '" + caller.team() + "' and cannot submit apps "
                     + "for team '" + requested.team() + "'");
         }
         sources.checkSource("source", requested.source());
+        for (int i = 0; i < requested.pyFiles().size(); i++) {
+            sources.checkSource("pyFiles[" + i + "]", requested.pyFiles().get(i));
+        }
         Cluster cluster = clusters.findActive(requested.clusterName())
                 .filter(c -> c.team() == null || caller.mayAccess(c.team()))
-                .orElseThrow(() -> new UnknownClusterException(requested.clusterName()));
-        NewSparkApp app = cluster.kind() == ClusterKind.SHARED ? inTeamQueue(requested) : requested;
+                .orElseGet(() -> {
+                    if (clusterConfig == null) {
+                        throw new UnknownClusterException(requested.clusterName());
+                    }
+                    return clusterService.getOrCreate(caller, new ClusterRequest(requested.clusterName(),
+                            ClusterKind.DEDICATED, requested.team(), clusterConfig, null)).cluster();
+                });
+        NewSparkApp onCluster = requested.onCluster(cluster.id());
+        NewSparkApp app = cluster.kind() == ClusterKind.SHARED ? inTeamQueue(onCluster) : onCluster;
         String hash = fingerprint(app);
         SparkAppStore.CreateResult result = apps.create(app, hash);
         if (!result.created() && !hash.equals(result.storedRequestHash())) {
@@ -77,8 +93,7 @@ public class AppService {
     private NewSparkApp inTeamQueue(NewSparkApp app) {
         Map<String, String> conf = new TreeMap<>(app.sparkConf());
         conf.put("spark.yarn.queue", yarnQueuePrefix + app.team());
-        return new NewSparkApp(app.name(), app.team(), app.clusterName(), app.source(), app.mainClass(), app.args(),
-                conf, app.idempotencyKey(), app.requestId());
+        return app.withSparkConf(conf);
     }
 
     /** The app, if the caller may see it; another team's app is "not found" so its existence does not leak. */
@@ -156,6 +171,11 @@ public class AppService {
         Map<String, String> sorted = new TreeMap<>(app.sparkConf());
         sorted.forEach((k, v) -> canonical.append(k.length()).append(':').append(k).append('=')
                 .append(v.length()).append(':').append(v).append('\n'));
+        canonical.append("pyFiles\n");
+        app.pyFiles().forEach(f -> canonical.append(f.length()).append(':').append(f).append('\n'));
+        canonical.append("requirements\n");
+        app.requirements().forEach(r -> canonical.append(r.length()).append(':').append(r).append('\n'));
+        canonical.append(app.pythonVersion()).append('\n');
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

@@ -44,6 +44,10 @@ public enum AppState {
         return ON_BACKEND.contains(this);
     }
 
+    public static Set<AppState> activeStates() {
+        return EnumSet.complementOf(EnumSet.copyOf(TERMINAL));
+    }
+
     public static Set<AppState> terminalStates() {
         return EnumSet.copyOf(TERMINAL);
     }

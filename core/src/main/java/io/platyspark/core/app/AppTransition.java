@@ -1,33 +1,44 @@
 package io.platyspark.core.app;
 
+import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * A compare-and-set change of an app: from the state the caller saw to {@code next}, with the facts learned on
- * the way. Null fields leave what is stored untouched. {@code next == expected} updates facts (links, ids)
- * without a state change and writes no event.
+ * the way. Null fields leave what is stored untouched. {@code next == expected} updates facts (links, ids,
+ * metrics) without a state change and writes no event.
  */
 public record AppTransition(AppState next, String reason, String backend, String backendId, String backendAppId,
-        AppLinks links) {
+        AppLinks links, UUID envBuildId, Map<String, Long> metrics) {
 
     public AppTransition {
         Objects.requireNonNull(next, "next == null");
         links = links == null ? AppLinks.NONE : links;
+        metrics = metrics == null ? null : Map.copyOf(metrics);
     }
 
     public static AppTransition to(AppState next, String reason) {
-        return new AppTransition(next, reason, null, null, null, AppLinks.NONE);
+        return new AppTransition(next, reason, null, null, null, AppLinks.NONE, null, null);
     }
 
     public AppTransition withBackend(String backend, String backendId) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links);
+        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics);
     }
 
     public AppTransition withBackendAppId(String backendAppId) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links);
+        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics);
     }
 
     public AppTransition withLinks(AppLinks links) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links);
+        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics);
+    }
+
+    public AppTransition withEnvBuild(UUID envBuildId) {
+        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics);
+    }
+
+    public AppTransition withMetrics(Map<String, Long> metrics) {
+        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics);
     }
 }

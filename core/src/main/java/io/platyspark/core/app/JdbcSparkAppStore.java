@@ -27,6 +27,7 @@ public class JdbcSparkAppStore implements SparkAppStore {
 
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Long>> LONG_MAP = new TypeReference<>() { };
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -34,11 +35,19 @@ public class JdbcSparkAppStore implements SparkAppStore {
     private final Clock clock;
     private final RowMapper<SparkApp> rowMapper = this::mapApp;
 
+    private final AppStateListener listener;
+
     public JdbcSparkAppStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, Clock clock) {
+        this(jdbc, tx, json, clock, AppStateListener.NONE);
+    }
+
+    public JdbcSparkAppStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, Clock clock,
+            AppStateListener listener) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
         this.clock = clock;
+        this.listener = listener;
     }
 
     @Override
@@ -47,17 +56,22 @@ public class JdbcSparkAppStore implements SparkAppStore {
             Instant now = now();
             UUID id = UUID.randomUUID();
             int inserted = jdbc.sql("""
-                    insert into apps (id, name, team, cluster_name, source, main_class, args, spark_conf,
+                    insert into apps (id, name, team, cluster_name, cluster_id, source, main_class, args, spark_conf,
                                       idempotency_key, request_hash, request_id, state, attempts, next_attempt_at,
-                                      created_at, updated_at)
-                    values (:id, :name, :team, :cluster, :source, :mainClass, cast(:args as jsonb),
-                            cast(:conf as jsonb), :key, :hash, :requestId, 'PENDING', 0, :now, :now, :now)
+                                      created_at, updated_at, py_files, requirements, python_version)
+                    values (:id, :name, :team, :cluster, :clusterId, :source, :mainClass, cast(:args as jsonb),
+                            cast(:conf as jsonb), :key, :hash, :requestId, 'PENDING', 0, :now, :now, :now,
+                            cast(:pyFiles as jsonb), cast(:requirements as jsonb), :pythonVersion)
                     on conflict (team, idempotency_key) where idempotency_key is not null do nothing
                     """)
                     .param("id", id)
                     .param("name", app.name())
                     .param("team", app.team())
                     .param("cluster", app.clusterName())
+                    .param("clusterId", app.clusterId())
+                    .param("pyFiles", json.writeValueAsString(app.pyFiles()))
+                    .param("requirements", json.writeValueAsString(app.requirements()))
+                    .param("pythonVersion", app.pythonVersion())
                     .param("source", app.source())
                     .param("mainClass", app.mainClass())
                     .param("args", json.writeValueAsString(app.args()))
@@ -69,7 +83,9 @@ public class JdbcSparkAppStore implements SparkAppStore {
                     .update();
             if (inserted == 1) {
                 insertEvent(id, now, null, AppState.PENDING, "accepted", app.requestId());
-                return new CreateResult(find(id).orElseThrow(), true, requestHash);
+                SparkApp created = find(id).orElseThrow();
+                listener.stateChanged(created, null);
+                return new CreateResult(created, true, requestHash);
             }
             // The key was used before: hand back the first app so a retried submit never makes a second one.
             return jdbc.sql("select * from apps where team = :team and idempotency_key = :key")
@@ -144,6 +160,9 @@ public class JdbcSparkAppStore implements SparkAppStore {
                         spark_ui_url = coalesce(:sparkUi, spark_ui_url),
                         driver_log_url = coalesce(:driverLog, driver_log_url),
                         log_uri = coalesce(:logUri, log_uri),
+                        env_build_id = coalesce(:envBuildId, env_build_id),
+                        metrics = coalesce(cast(:metrics as jsonb), metrics),
+                        unknown_since = case when :stateChanges then null else unknown_since end,
                         submitted_at = case when :next = 'SUBMITTED' then coalesce(submitted_at, :now) else submitted_at end,
                         started_at = case when :next = 'RUNNING' then coalesce(started_at, :now) else started_at end,
                         finished_at = case when :terminal then coalesce(finished_at, :now) else finished_at end,
@@ -164,6 +183,8 @@ public class JdbcSparkAppStore implements SparkAppStore {
                     .param("sparkUi", change.links().sparkUiUrl())
                     .param("driverLog", change.links().driverLogUrl())
                     .param("logUri", change.links().logUri())
+                    .param("envBuildId", change.envBuildId())
+                    .param("metrics", change.metrics() == null ? null : json.writeValueAsString(change.metrics()))
                     .param("now", ts(now))
                     .query(rowMapper)
                     .optional();
@@ -173,6 +194,7 @@ public class JdbcSparkAppStore implements SparkAppStore {
             }
             if (change.next() != expected) {
                 insertEvent(id, now, expected, change.next(), change.reason(), MDC.get("requestId"));
+                listener.stateChanged(updated.get(), expected);
             }
             return new TransitionResult(true, updated.get());
         });
@@ -215,6 +237,59 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 .param("reason", reason)
                 .param("now", ts(now()))
                 .update();
+    }
+
+    @Override
+    public Map<UUID, Instant> noteUnknown(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, Instant> since = new java.util.HashMap<>();
+        jdbc.sql("""
+                update apps set unknown_since = coalesce(unknown_since, :now)
+                where id in (:ids)
+                returning id, unknown_since
+                """)
+                .param("ids", List.copyOf(ids))
+                .param("now", ts(now()))
+                .query((rs, n) -> since.put(rs.getObject("id", UUID.class), instant(rs, "unknown_since")))
+                .list();
+        return since;
+    }
+
+    @Override
+    public void noteKnown(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.sql("update apps set unknown_since = null where id in (:ids) and unknown_since is not null")
+                .param("ids", List.copyOf(ids))
+                .update();
+    }
+
+    @Override
+    public List<Orphan> findActiveOnTerminatedClusters(int limit) {
+        return jdbc.sql("""
+                select a.*, c.name as c_name, c.state as c_state, c.state_reason as c_reason
+                from apps a join clusters c on c.id = a.cluster_id
+                where c.state in ('TERMINATED', 'TERMINATED_WITH_ERRORS') and a.state in (:states)
+                order by a.created_at
+                limit :limit
+                """)
+                .param("states", AppState.activeStates().stream().map(Enum::name).toList())
+                .param("limit", limit)
+                .query((rs, n) -> new Orphan(mapApp(rs, n), rs.getString("c_name"), rs.getString("c_state"),
+                        rs.getString("c_reason")))
+                .list();
+    }
+
+    @Override
+    public List<SparkApp> findActiveOnCluster(UUID clusterId) {
+        return jdbc.sql("select * from apps where cluster_id = :clusterId and state in (:states) order by created_at")
+                .param("clusterId", clusterId)
+                .param("states", AppState.activeStates().stream().map(Enum::name).toList())
+                .query(rowMapper)
+                .list();
     }
 
     @Override
@@ -267,7 +342,13 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 instant(rs, "updated_at"),
                 instant(rs, "submitted_at"),
                 instant(rs, "started_at"),
-                instant(rs, "finished_at"));
+                instant(rs, "finished_at"),
+                json.readValue(rs.getString("py_files"), STRING_LIST),
+                json.readValue(rs.getString("requirements"), STRING_LIST),
+                rs.getString("python_version"),
+                rs.getObject("env_build_id", UUID.class),
+                instant(rs, "unknown_since"),
+                rs.getString("metrics") == null ? null : json.readValue(rs.getString("metrics"), LONG_MAP));
     }
 
     private static AppState stateOrNull(String value) {

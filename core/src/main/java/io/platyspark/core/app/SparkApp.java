@@ -11,6 +11,11 @@ import java.util.UUID;
  * @param backend      which backend adapter took it ({@code local}, {@code livy}), null before submission
  * @param backendId    the backend's own handle (Livy batch id, local run id)
  * @param backendAppId the cluster manager's id (YARN application id) once known
+ * @param pyFiles      extra Python files and archives for the driver's and executors' path
+ * @param requirements pip requirement lines the app's Python environment is built from (empty: none)
+ * @param envBuildId   the environment build that serves those requirements, once requested
+ * @param unknownSince since when the backend has not known the app (null while it does)
+ * @param metrics      the app's Spark metrics as its backend last reported them, null until then
  */
 public record SparkApp(
         UUID id,
@@ -35,19 +40,44 @@ public record SparkApp(
         Instant updatedAt,
         Instant submittedAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        List<String> pyFiles,
+        List<String> requirements,
+        String pythonVersion,
+        UUID envBuildId,
+        Instant unknownSince,
+        Map<String, Long> metrics) {
 
     public SparkApp {
         args = List.copyOf(args);
         sparkConf = Map.copyOf(sparkConf);
         links = links == null ? AppLinks.NONE : links;
+        pyFiles = pyFiles == null ? List.of() : List.copyOf(pyFiles);
+        requirements = requirements == null ? List.of() : List.copyOf(requirements);
+        metrics = metrics == null ? null : Map.copyOf(metrics);
+    }
+
+    /** Needs a Python environment built before it can run. */
+    public boolean needsEnvironment() {
+        return !requirements.isEmpty();
     }
 
     /** This app as it is once a backend has taken it. */
     public SparkApp withBackend(String backend, String backendId) {
         return new SparkApp(id, name, team, clusterName, clusterId, source, mainClass, args, sparkConf,
                 idempotencyKey, requestId, state, stateReason, backend, backendId, backendAppId, links, attempts,
-                createdAt, updatedAt, submittedAt, startedAt, finishedAt);
+                createdAt, updatedAt, submittedAt, startedAt, finishedAt, pyFiles, requirements, pythonVersion,
+                envBuildId, unknownSince, metrics);
+    }
+
+    /** This app with extra Spark conf for its run (the environment's settings), not stored. */
+    public SparkApp withRunConf(Map<String, String> extra) {
+        Map<String, String> merged = new java.util.TreeMap<>(sparkConf);
+        merged.putAll(extra);
+        return new SparkApp(id, name, team, clusterName, clusterId, source, mainClass, args, merged,
+                idempotencyKey, requestId, state, stateReason, backend, backendId, backendAppId, links, attempts,
+                createdAt, updatedAt, submittedAt, startedAt, finishedAt, pyFiles, requirements, pythonVersion,
+                envBuildId, unknownSince, metrics);
     }
 
     /** The Livy batch name and similar backend-side names: unique per app and never all digits. */

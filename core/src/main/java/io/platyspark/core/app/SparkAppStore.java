@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -35,8 +36,27 @@ public interface SparkAppStore {
     /** Gives a claimed app back to the queue, due again at {@code nextAttemptAt}. */
     void release(UUID id, String owner, Instant nextAttemptAt, String reason, boolean countAttempt);
 
+    /**
+     * Records that the backend does not know these apps (keeping the first time it was noticed) and returns since
+     * when each has been unknown.
+     */
+    Map<UUID, Instant> noteUnknown(Collection<UUID> ids);
+
+    /** Clears the "unknown since" of apps the backend knows again. */
+    void noteKnown(Collection<UUID> ids);
+
+    /** The apps not yet ended on the cluster with this id. */
+    List<SparkApp> findActiveOnCluster(UUID clusterId);
+
     /** Every app in any of the given states, oldest first. */
     List<SparkApp> findByStates(Collection<AppState> states);
+
+    /** Active apps whose cluster has terminated, with that cluster's state and reason, oldest first. */
+    List<Orphan> findActiveOnTerminatedClusters(int limit);
+
+    /** An active app on a cluster that has ended. */
+    record Orphan(SparkApp app, String clusterName, String clusterState, String clusterReason) {
+    }
 
     /** The result of {@link #create}: the stored app and whether this call created it. */
     record CreateResult(SparkApp app, boolean created, String storedRequestHash) {

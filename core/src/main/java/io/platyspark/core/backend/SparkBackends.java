@@ -1,6 +1,8 @@
 package io.platyspark.core.backend;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.platyspark.core.cluster.Cluster;
+import io.platyspark.core.metrics.MeteredSparkBackend;
 import java.util.List;
 
 /** Picks the backend adapter that runs apps on a given cluster. */
@@ -10,6 +12,11 @@ public final class SparkBackends {
 
     public SparkBackends(List<SparkBackend> backends) {
         this.backends = List.copyOf(backends);
+    }
+
+    /** Every call through a backend this picks is counted by backend, operation and outcome. */
+    public SparkBackends(List<SparkBackend> backends, MeterRegistry meters) {
+        this.backends = backends.stream().<SparkBackend>map(b -> new MeteredSparkBackend(b, meters)).toList();
     }
 
     public SparkBackend forCluster(Cluster cluster) {

@@ -13,7 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clusterRetention terminated clusters older than this are deleted
  * @param batchSize        rows per delete statement, so no statement holds locks for long
  * @param maxBatchesPerRun a bound on one run's work; the rest waits for the next run
- * @param dryRun           count what would be deleted, delete nothing
+ * @param dryRun           count what would be deleted (and list the idle clusters that would be terminated),
+ *                         change nothing
+ * @param idleClusterTimeout a dedicated or dev cluster with no apps for this long is terminated, unless its config
+ *                         sets an idle timeout of its own
  */
 @ConfigurationProperties("platy.cleanup")
 public record CleanupProperties(
@@ -23,5 +26,6 @@ public record CleanupProperties(
         @DefaultValue("30d") Duration clusterRetention,
         @DefaultValue("1000") int batchSize,
         @DefaultValue("1000") int maxBatchesPerRun,
-        @DefaultValue("false") boolean dryRun) {
+        @DefaultValue("false") boolean dryRun,
+        @DefaultValue("1h") Duration idleClusterTimeout) {
 }

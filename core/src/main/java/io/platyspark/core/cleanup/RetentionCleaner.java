@@ -52,7 +52,7 @@ public class RetentionCleaner {
             outcome = "error";
             throw e;
         } finally {
-            sample.stop(meters.timer("platy.cleaner.run", "outcome", outcome, "dry_run",
+            sample.stop(meters.timer("platy.cleanup.run", "outcome", outcome, "dry_run",
                     String.valueOf(properties.dryRun())));
         }
     }
@@ -75,7 +75,7 @@ public class RetentionCleaner {
                     .update();
             batches++;
             total += deleted;
-            meters.counter("platy.cleaner.purged", "kind", table).increment(deleted);
+            meters.counter("platy.cleanup.purged", "table", table).increment(deleted);
             if (deleted < properties.batchSize()) {
                 break;
             }

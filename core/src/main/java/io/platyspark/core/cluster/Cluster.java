@@ -1,5 +1,6 @@
 package io.platyspark.core.cluster;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -7,7 +8,9 @@ import java.util.UUID;
  * A cluster as the platform records it.
  *
  * @param config     the full configuration that created it (JSON), null for clusters the platform did not create
- * @param externalId the provider's id, e.g. EMR's {@code j-...}
+ * @param externalId  the provider's id, e.g. EMR's {@code j-...}
+ * @param idleTimeout how long a dedicated cluster may sit without apps before the cleaner terminates it (null:
+ *                    the platform's default)
  */
 public record Cluster(
         UUID id,
@@ -22,5 +25,16 @@ public record Cluster(
         String stateReason,
         Instant createdAt,
         Instant updatedAt,
-        Instant terminatedAt) {
+        Instant terminatedAt,
+        Duration idleTimeout) {
+
+    /** Created and owned by the platform (it has a config to build it from), as opposed to registered by URL. */
+    public boolean managed() {
+        return config != null && kind != ClusterKind.LOCAL;
+    }
+
+    /** An existing cluster registered by its Livy URL: the platform neither creates nor terminates it. */
+    public boolean registered() {
+        return config == null && livyUrl != null && kind != ClusterKind.LOCAL;
+    }
 }

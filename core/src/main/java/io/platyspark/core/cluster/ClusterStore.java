@@ -1,5 +1,6 @@
 package io.platyspark.core.cluster;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,6 +24,21 @@ public interface ClusterStore {
     /** Compare-and-set of the state, recording the reason and, when non-null, the backend's facts. */
     Optional<Cluster> transition(UUID id, ClusterState expected, ClusterState next, String reason,
             String externalId, String masterDns, String livyUrl);
+
+    /**
+     * Leases up to {@code limit} platform-managed clusters that are recorded but not yet created at their provider
+     * (no external id), skipping rows other workers hold.
+     */
+    List<Cluster> claimForProvisioning(String owner, Duration lease, int limit);
+
+    /** Records the provider's id and state for a cluster this owner provisioned, and frees the lease. */
+    Optional<Cluster> recordProvisioned(UUID id, String owner, String externalId, ClusterState state, String reason);
+
+    /** Gives a claimed cluster back after a failed attempt. */
+    void releaseProvisioning(UUID id, String owner, String reason);
+
+    /** Clusters that ended since {@code since}, newest first (the cleaner and death handling use them). */
+    List<Cluster> findTerminatedSince(java.time.Instant since);
 
     record GetOrCreate(Cluster cluster, boolean created) {
     }

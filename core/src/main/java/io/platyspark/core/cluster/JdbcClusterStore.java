@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -30,8 +31,10 @@ public class JdbcClusterStore implements ClusterStore {
         // The partial unique index on active names makes this insert the arbiter: of concurrent callers one
         // inserts and the others find its row.
         Optional<Cluster> inserted = jdbc.sql("""
-                insert into clusters (id, name, kind, team, config, livy_url, state, created_at, updated_at)
-                values (:id, :name, :kind, :team, cast(:config as jsonb), :livyUrl, :state, :now, :now)
+                insert into clusters (id, name, kind, team, config, livy_url, state, created_at, updated_at,
+                                      idle_timeout_seconds)
+                values (:id, :name, :kind, :team, cast(:config as jsonb), :livyUrl, :state, :now, :now,
+                        :idleTimeout)
                 on conflict (name) where state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS') do nothing
                 returning *
                 """)
@@ -41,6 +44,7 @@ public class JdbcClusterStore implements ClusterStore {
                 .param("team", cluster.team())
                 .param("config", cluster.config())
                 .param("livyUrl", cluster.livyUrl())
+                .param("idleTimeout", cluster.idleTimeout() == null ? null : (int) cluster.idleTimeout().toSeconds())
                 .param("state", cluster.initialState().name())
                 .param("now", Timestamp.from(now))
                 .query(rowMapper)
@@ -109,6 +113,77 @@ public class JdbcClusterStore implements ClusterStore {
                 .optional();
     }
 
+    @Override
+    public List<Cluster> claimForProvisioning(String owner, Duration lease, int limit) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return jdbc.sql("""
+                update clusters set lease_owner = :owner, lease_until = :until
+                where id in (
+                    select id from clusters
+                    where state = 'STARTING' and external_id is null and config is not null
+                      and (lease_until is null or lease_until < :now)
+                    order by created_at
+                    limit :limit
+                    for update skip locked)
+                returning *
+                """)
+                .param("owner", owner)
+                .param("until", Timestamp.from(now.plus(lease)))
+                .param("now", Timestamp.from(now))
+                .param("limit", limit)
+                .query(rowMapper)
+                .list();
+    }
+
+    @Override
+    public Optional<Cluster> recordProvisioned(UUID id, String owner, String externalId, ClusterState state,
+            String reason) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return jdbc.sql("""
+                update clusters set external_id = :externalId, state = :state,
+                    state_reason = coalesce(:reason, state_reason), lease_owner = null, lease_until = null,
+                    updated_at = :now,
+                    terminated_at = case when :terminated then coalesce(terminated_at, :now) else terminated_at end
+                where id = :id and lease_owner = :owner and state = 'STARTING'
+                returning *
+                """)
+                .param("id", id)
+                .param("owner", owner)
+                .param("externalId", externalId)
+                .param("state", state.name())
+                .param("reason", reason)
+                .param("terminated", state.isTerminated())
+                .param("now", Timestamp.from(now))
+                .query(rowMapper)
+                .optional();
+    }
+
+    @Override
+    public void releaseProvisioning(UUID id, String owner, String reason) {
+        jdbc.sql("""
+                update clusters set lease_owner = null, lease_until = null,
+                    state_reason = coalesce(:reason, state_reason), updated_at = :now
+                where id = :id and lease_owner = :owner
+                """)
+                .param("id", id)
+                .param("owner", owner)
+                .param("reason", reason)
+                .param("now", Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS)))
+                .update();
+    }
+
+    @Override
+    public List<Cluster> findTerminatedSince(Instant since) {
+        return jdbc.sql("""
+                select * from clusters
+                where state in ('TERMINATED', 'TERMINATED_WITH_ERRORS') and terminated_at >= :since
+                order by terminated_at desc
+                """)
+                .param("since", Timestamp.from(since))
+                .query(rowMapper)
+                .list();
+    }
+
     private static Cluster mapCluster(ResultSet rs, int rowNum) throws SQLException {
         return new Cluster(
                 rs.getObject("id", UUID.class),
@@ -123,7 +198,9 @@ public class JdbcClusterStore implements ClusterStore {
                 rs.getString("state_reason"),
                 instant(rs, "created_at"),
                 instant(rs, "updated_at"),
-                instant(rs, "terminated_at"));
+                instant(rs, "terminated_at"),
+                rs.getObject("idle_timeout_seconds") == null ? null
+                        : Duration.ofSeconds(rs.getInt("idle_timeout_seconds")));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -3,6 +3,21 @@ package io.platyspark.core.config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.platyspark.core.app.AppService;
+import io.platyspark.core.artifact.ArtifactProperties;
+import io.platyspark.core.artifact.ArtifactStore;
+import io.platyspark.core.artifact.LocalArtifactStore;
+import io.platyspark.core.backend.ClusterBackend;
+import io.platyspark.core.backend.ClusterBackends;
+import io.platyspark.core.cleanup.Cleaner;
+import io.platyspark.core.cleanup.IdleClusterTerminator;
+import io.platyspark.core.cluster.ClusterConfigs;
+import io.platyspark.core.cluster.ClusterProvisioner;
+import io.platyspark.core.cluster.RegisteredClusterBackend;
+import io.platyspark.core.metrics.AppStateMetrics;
+import io.platyspark.core.metrics.StoreGauges;
+import io.platyspark.core.reconcile.ClusterReconciler;
+import io.platyspark.core.reconcile.Watchdog;
+import io.platyspark.core.schedule.LeaderLock;
 import io.platyspark.core.app.JdbcSparkAppStore;
 import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.backend.SparkBackend;
@@ -52,7 +67,7 @@ import tools.jackson.databind.json.JsonMapper;
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 @EnableConfigurationProperties({LocalSparkProperties.class, SubmissionProperties.class, ReconcileProperties.class,
-        CleanupProperties.class, SecurityProperties.class})
+        CleanupProperties.class, SecurityProperties.class, ArtifactProperties.class})
 public class PlatyCoreAutoConfiguration {
 
     @Bean
@@ -64,9 +79,9 @@ public class PlatyCoreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SparkAppStore sparkAppStore(DataSource dataSource, PlatformTransactionManager transactions,
-            ObjectProvider<JsonMapper> json, Clock clock) {
+            ObjectProvider<JsonMapper> json, Clock clock, ObjectProvider<MeterRegistry> meters) {
         return new JdbcSparkAppStore(JdbcClient.create(dataSource), new TransactionTemplate(transactions),
-                json.getIfAvailable(JsonMapper::new), clock);
+                json.getIfAvailable(JsonMapper::new), clock, new AppStateMetrics(meters(meters)));
     }
 
     @Bean
@@ -76,25 +91,57 @@ public class PlatyCoreAutoConfiguration {
     }
 
     @Bean
-    SparkBackends sparkBackends(List<SparkBackend> backends) {
-        return new SparkBackends(backends);
+    SparkBackends sparkBackends(List<SparkBackend> backends, ObjectProvider<MeterRegistry> meters) {
+        return new SparkBackends(backends, meters(meters));
     }
 
     @Bean
-    ClusterService clusterService(ClusterStore clusters) {
-        return new ClusterService(clusters);
+    RegisteredClusterBackend registeredClusterBackend() {
+        return new RegisteredClusterBackend();
     }
 
     @Bean
-    SourcePolicy sourcePolicy(SecurityProperties security) {
-        return new SourcePolicy(security.localSourceRoots(), Set.copyOf(security.allowedBuckets()),
-                security.allowedLivyHosts());
+    ClusterBackends clusterBackends(List<ClusterBackend> backends) {
+        return new ClusterBackends(backends);
     }
 
     @Bean
-    AppService appService(SparkAppStore apps, ClusterStore clusters, SparkBackends backends, SourcePolicy sources,
-            SecurityProperties security, ObjectProvider<SubmissionRunner> submissionRunner) {
-        return new AppService(apps, clusters, backends, sources, security.yarnQueuePrefix(),
+    @ConditionalOnMissingBean
+    ClusterConfigs clusterConfigs() {
+        return ClusterConfigs.NONE;
+    }
+
+    @Bean
+    ClusterService clusterService(ClusterStore clusters, ClusterBackends backends, ClusterConfigs configs,
+            SourcePolicy sources, ObjectProvider<SubmissionRunner> submissionRunner) {
+        return new ClusterService(clusters, backends, configs, sources,
+                () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ArtifactStore artifactStore(ArtifactProperties properties) {
+        return new LocalArtifactStore(properties.localDir());
+    }
+
+    @Bean
+    LeaderLock leaderLock(DataSource dataSource) {
+        return new LeaderLock(dataSource);
+    }
+
+    @Bean
+    SourcePolicy sourcePolicy(SecurityProperties security, ArtifactProperties artifacts) {
+        // Uploaded artifacts in the local store are sources like any other.
+        List<java.nio.file.Path> roots = new java.util.ArrayList<>(security.localSourceRoots());
+        roots.add(artifacts.localDir());
+        return new SourcePolicy(roots, Set.copyOf(security.allowedBuckets()), security.allowedLivyHosts());
+    }
+
+    @Bean
+    AppService appService(SparkAppStore apps, ClusterStore clusters, ClusterService clusterService,
+            SparkBackends backends, SourcePolicy sources, SecurityProperties security,
+            ObjectProvider<SubmissionRunner> submissionRunner) {
+        return new AppService(apps, clusters, clusterService, backends, sources, security.yarnQueuePrefix(),
                 () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
     }
 
@@ -144,8 +191,15 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        SubmissionRunner submissionRunner(SubmissionWorker worker, SubmissionProperties properties) {
-            return new SubmissionRunner(worker, properties);
+        ClusterProvisioner clusterProvisioner(ClusterStore clusters, ClusterBackends backends,
+                SubmissionProperties properties, ObjectProvider<MeterRegistry> meters) {
+            return new ClusterProvisioner(clusters, backends, properties.lease(), meters(meters));
+        }
+
+        @Bean
+        SubmissionRunner submissionRunner(SubmissionWorker worker, ClusterProvisioner provisioner,
+                SubmissionProperties properties) {
+            return new SubmissionRunner(() -> provisioner.runOnce() + worker.runOnce(), properties);
         }
     }
 
@@ -154,14 +208,32 @@ public class PlatyCoreAutoConfiguration {
 
         @Bean
         AppReconciler appReconciler(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
-                ObjectProvider<MeterRegistry> meters) {
-            return new AppReconciler(apps, clusters, backends, meters(meters));
+                ReconcileProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters) {
+            return new AppReconciler(apps, clusters, backends, properties, clock, meters(meters));
+        }
+
+        @Bean
+        ClusterReconciler clusterReconciler(ClusterStore clusters, SparkAppStore apps, ClusterBackends backends,
+                ReconcileProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters,
+                ObjectProvider<SubmissionRunner> submissionRunner) {
+            return new ClusterReconciler(clusters, apps, backends, properties, clock, meters(meters),
+                    () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
+        }
+
+        @Bean
+        StoreGauges storeGauges(DataSource dataSource, ObjectProvider<MeterRegistry> meters) {
+            return new StoreGauges(JdbcClient.create(dataSource), meters(meters));
+        }
+
+        @Bean
+        Watchdog watchdog(LeaderLock lock, ClusterReconciler clusters, AppReconciler apps, StoreGauges gauges) {
+            return new Watchdog(lock, clusters, apps, gauges);
         }
 
         @Bean
         @ConditionalOnProperty(name = "platy.reconcile.enabled", havingValue = "true")
-        FixedDelayRunner reconcileRunner(AppReconciler reconciler, ReconcileProperties properties) {
-            return new FixedDelayRunner("reconcile", properties.interval(), reconciler::reconcileOnce);
+        FixedDelayRunner reconcileRunner(Watchdog watchdog, ReconcileProperties properties) {
+            return new FixedDelayRunner("watchdog", properties.interval(), watchdog::runOnce);
         }
     }
 
@@ -175,8 +247,20 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
+        IdleClusterTerminator idleClusterTerminator(DataSource dataSource, ClusterService clusters,
+                CleanupProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters) {
+            return new IdleClusterTerminator(JdbcClient.create(dataSource), clusters, properties, clock,
+                    meters(meters));
+        }
+
+        @Bean
+        Cleaner cleaner(LeaderLock lock, RetentionCleaner retention, IdleClusterTerminator idle) {
+            return new Cleaner(lock, retention, idle);
+        }
+
+        @Bean
         @ConditionalOnProperty(name = "platy.cleanup.enabled", havingValue = "true")
-        FixedDelayRunner cleanupRunner(RetentionCleaner cleaner, CleanupProperties properties) {
+        FixedDelayRunner cleanupRunner(Cleaner cleaner, CleanupProperties properties) {
             return new FixedDelayRunner("cleanup", properties.interval(), cleaner::runOnce);
         }
     }

@@ -14,19 +14,27 @@ import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.backend.SparkBackends;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
- * Brings the recorded state of submitted apps in line with their backends: one status call per cluster per
- * cycle, and a compare-and-set only where something changed. A backend that cannot be asked changes nothing.
+ * Brings the recorded state of apps in line with their backends: one status call per cluster per cycle, and a
+ * compare-and-set only where something changed. A backend that cannot be asked changes nothing; an app its backend
+ * answers without becomes {@code LOST} only after {@link ReconcileProperties#lostAfter()} of such answers in a row.
+ * Apps stuck before or at submission are failed with a reason rather than left for ever.
  */
 public class AppReconciler {
 
@@ -35,53 +43,132 @@ public class AppReconciler {
     private final SparkAppStore apps;
     private final ClusterStore clusters;
     private final SparkBackends backends;
+    private final ReconcileProperties properties;
+    private final Clock clock;
     private final MeterRegistry meters;
+    private final AtomicLong lastSuccessMillis;
 
-    public AppReconciler(SparkAppStore apps, ClusterStore clusters, SparkBackends backends, MeterRegistry meters) {
+    public AppReconciler(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
+            ReconcileProperties properties, Clock clock, MeterRegistry meters) {
         this.apps = apps;
         this.clusters = clusters;
         this.backends = backends;
+        this.properties = properties;
+        this.clock = clock;
         this.meters = meters;
+        this.lastSuccessMillis = new AtomicLong(clock.millis());
+        meters.gauge("platy.reconcile.lag", io.micrometer.core.instrument.Tags.of("reconciler", "apps"),
+                lastSuccessMillis, last -> (clock.millis() - last.get()) / 1000.0);
     }
 
-    /** One pass over every app the backends hold. */
+    /** One pass over every app the backends hold, then over apps stuck on the way there. */
     public Result reconcileOnce() {
         Timer.Sample sample = Timer.start(meters);
         Map<String, List<SparkApp>> byCluster = apps.findByStates(AppState.onBackendStates()).stream()
                 .collect(Collectors.groupingBy(SparkApp::clusterName, TreeMap::new, Collectors.toList()));
         int changed = 0;
         int unknown = 0;
+        int lost = 0;
         int backendErrors = 0;
         for (Map.Entry<String, List<SparkApp>> entry : byCluster.entrySet()) {
             Optional<Cluster> cluster = clusters.findActive(entry.getKey());
             if (cluster.isEmpty()) {
-                log.warn("{} apps are on cluster '{}', which is no longer active", entry.getValue().size(),
+                // The cluster reconciler fails these with the cluster's own reason.
+                log.debug("{} apps are on cluster '{}', which is no longer active", entry.getValue().size(),
                         entry.getKey());
                 continue;
             }
             Map<UUID, BackendAppStatus> statuses;
-            SparkBackend backend;
             try {
-                backend = backends.forCluster(cluster.get());
+                SparkBackend backend = backends.forCluster(cluster.get());
                 statuses = backend.status(cluster.get(), entry.getValue());
             } catch (BackendUnavailableException | BackendRejectedException e) {
                 backendErrors++;
-                meters.counter("platy.backend.errors", "operation", "status").increment();
                 log.warn("cannot read app states on cluster '{}': {}; nothing changed", entry.getKey(),
                         e.getMessage());
                 continue;
             }
+            List<UUID> missing = new ArrayList<>();
+            List<UUID> knownAgain = new ArrayList<>();
             for (SparkApp app : entry.getValue()) {
                 BackendAppStatus status = statuses.get(app.id());
                 if (status == null) {
-                    unknown++;
-                } else if (apply(app, status)) {
+                    missing.add(app.id());
+                    continue;
+                }
+                if (app.unknownSince() != null) {
+                    knownAgain.add(app.id());
+                }
+                if (apply(app, status)) {
                     changed++;
                 }
             }
+            apps.noteKnown(knownAgain);
+            unknown += missing.size();
+            lost += markLost(entry.getValue(), apps.noteUnknown(missing));
         }
-        sample.stop(meters.timer("platy.reconcile.cycle", "reconciler", "apps"));
-        return new Result(byCluster.values().stream().mapToInt(List::size).sum(), changed, unknown, backendErrors);
+        int stuck = failStuck();
+        lastSuccessMillis.set(clock.millis());
+        sample.stop(meters.timer("platy.reconcile.cycle", "reconciler", "apps",
+                "outcome", backendErrors == 0 ? "success" : "partial"));
+        return new Result(byCluster.values().stream().mapToInt(List::size).sum(), changed, unknown, lost, stuck,
+                backendErrors);
+    }
+
+    private int markLost(List<SparkApp> onCluster, Map<UUID, Instant> unknownSince) {
+        Instant now = clock.instant();
+        int lost = 0;
+        for (SparkApp app : onCluster) {
+            Instant since = unknownSince.get(app.id());
+            if (since == null || Duration.between(since, now).compareTo(properties.lostAfter()) < 0) {
+                continue;
+            }
+            String reason = "the backend has not known the app for " + human(Duration.between(since, now))
+                    + " (last recorded state " + app.state() + ")";
+            if (transition(app, AppTransition.to(AppState.LOST, reason))) {
+                lost++;
+            }
+        }
+        return lost;
+    }
+
+    /** Apps that never reached their backend, or that their backend never started, within the limits. */
+    private int failStuck() {
+        Instant now = clock.instant();
+        int failed = 0;
+        for (SparkApp app : apps.findByStates(AppState.notYetSubmittedStates())) {
+            if (Duration.between(app.createdAt(), now).compareTo(properties.pendingTimeout()) >= 0) {
+                String reason = "not submitted within " + human(properties.pendingTimeout())
+                        + (app.stateReason() == null ? "" : "; last: " + app.stateReason());
+                if (transition(app, AppTransition.to(AppState.FAILED, reason))) {
+                    failed++;
+                }
+            }
+        }
+        for (SparkApp app : apps.findByStates(java.util.EnumSet.of(AppState.SUBMITTED))) {
+            Instant since = app.submittedAt() == null ? app.updatedAt() : app.submittedAt();
+            if (Duration.between(since, now).compareTo(properties.submittedTimeout()) < 0) {
+                continue;
+            }
+            stopQuietly(app);
+            String reason = "the backend accepted the app but did not start it within "
+                    + human(properties.submittedTimeout()) + "; stopped it";
+            if (transition(app, AppTransition.to(AppState.FAILED, reason))) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    private void stopQuietly(SparkApp app) {
+        try {
+            Cluster cluster = clusters.findActive(app.clusterName()).orElse(null);
+            if (cluster != null) {
+                backends.forCluster(cluster).kill(cluster, app);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not stop stuck app {} on its backend: {}", app.id(), e.getMessage());
+        }
     }
 
     private boolean apply(SparkApp app, BackendAppStatus status) {
@@ -95,10 +182,22 @@ public class AppReconciler {
         if (next == app.state() && !factsChanged) {
             return false;
         }
-        return apps.transition(app.id(), app.state(), AppTransition.to(next, status.reason())
-                        .withBackendAppId(status.backendAppId())
-                        .withLinks(status.links()))
-                .applied();
+        return transition(app, AppTransition.to(next, status.reason())
+                .withBackendAppId(status.backendAppId())
+                .withLinks(status.links()));
+    }
+
+    private boolean transition(SparkApp app, AppTransition change) {
+        MDC.put("appId", app.id().toString());
+        if (app.requestId() != null) {
+            MDC.put("requestId", app.requestId());
+        }
+        try {
+            return apps.transition(app.id(), app.state(), change).applied();
+        } finally {
+            MDC.remove("appId");
+            MDC.remove("requestId");
+        }
     }
 
     /** A backend that lags behind (still "starting" after we saw "running") never moves an app back. */
@@ -106,7 +205,17 @@ public class AppReconciler {
         return current == AppState.RUNNING && reported == AppState.SUBMITTED;
     }
 
+    static String human(Duration d) {
+        if (d.toHours() > 0) {
+            return d.toHours() + "h" + (d.toMinutesPart() > 0 ? d.toMinutesPart() + "m" : "");
+        }
+        if (d.toMinutes() > 0) {
+            return d.toMinutes() + "m" + (d.toSecondsPart() > 0 ? d.toSecondsPart() + "s" : "");
+        }
+        return d.toSeconds() + "s";
+    }
+
     /** What a cycle saw and did. */
-    public record Result(int tracked, int changed, int unknown, int backendErrors) {
+    public record Result(int tracked, int changed, int unknown, int lost, int stuckFailed, int backendErrors) {
     }
 }

@@ -7,11 +7,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The reconcilers that keep recorded state true.
  *
- * @param enabled  run them in this process (the watchdog does; spark-server in the embedded mode)
- * @param interval the pause between two cycles
+ * @param enabled           run them in this process (the watchdog does; spark-server in the embedded mode)
+ * @param interval          the pause between two cycles
+ * @param lostAfter         an app its backend has not known continuously for this long becomes {@code LOST}
+ *                          (an unreachable backend never counts: only answers that lack the app do)
+ * @param pendingTimeout    an app not on its backend this long after it was accepted fails with the last reason
+ *                          it waited for (no cluster, no environment, submission kept failing)
+ * @param submittedTimeout  an app its backend accepted but did not start for this long is stopped and fails
+ *                          (Livy keeps batches it rejected during start-up in {@code starting} for ever)
+ * @param recreateSharedClusters re-create a platform-made shared cluster, from its own config, when it dies
  */
 @ConfigurationProperties("platy.reconcile")
 public record ReconcileProperties(
         @DefaultValue("false") boolean enabled,
-        @DefaultValue("5s") Duration interval) {
+        @DefaultValue("5s") Duration interval,
+        @DefaultValue("10m") Duration lostAfter,
+        @DefaultValue("6h") Duration pendingTimeout,
+        @DefaultValue("1h") Duration submittedTimeout,
+        @DefaultValue("true") boolean recreateSharedClusters) {
+
+    public ReconcileProperties() {
+        this(false, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofHours(6), Duration.ofHours(1), true);
+    }
 }

@@ -16,12 +16,13 @@ public class SubmissionRunner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SubmissionRunner.class);
 
-    private final SubmissionWorker worker;
+    private final java.util.function.IntSupplier worker;
     private final SubmissionProperties properties;
     private final AtomicInteger queuedNudges = new AtomicInteger();
     private volatile ScheduledExecutorService executor;
 
-    public SubmissionRunner(SubmissionWorker worker, SubmissionProperties properties) {
+    /** @param worker one round of work (provisioning, then submission), returning how many items it took */
+    public SubmissionRunner(java.util.function.IntSupplier worker, SubmissionProperties properties) {
         this.worker = worker;
         this.properties = properties;
     }
@@ -59,7 +60,7 @@ public class SubmissionRunner implements SmartLifecycle {
 
     private void drain() {
         try {
-            while (worker.runOnce() > 0) {
+            while (worker.getAsInt() > 0) {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }

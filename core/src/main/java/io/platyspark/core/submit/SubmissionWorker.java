@@ -75,7 +75,11 @@ public class SubmissionWorker {
     private void handle(SparkApp app) {
         Optional<Cluster> found = clusters.findActive(app.clusterName());
         if (found.isEmpty() || found.get().state().isEnding()) {
-            fail(app, "cluster '" + app.clusterName() + "' is gone (terminated before the app was submitted)");
+            Optional<Cluster> ended = found.isPresent() ? found
+                    : Optional.ofNullable(app.clusterId()).flatMap(clusters::find);
+            fail(app, "cluster '" + app.clusterName() + "' " + ended.map(c -> c.state()
+                    + (c.stateReason() == null ? "" : ": " + c.stateReason())).orElse("is gone")
+                    + " (before the app was submitted)");
             return;
         }
         Cluster cluster = found.get();

@@ -21,7 +21,7 @@ class RetentionCleanerTest {
 
     private RetentionCleaner cleaner(int batchSize, boolean dryRun) {
         return new RetentionCleaner(store.jdbc, new CleanupProperties(true, Duration.ofMinutes(10),
-                Duration.ofDays(7), Duration.ofDays(3), batchSize, 100, dryRun), clock, new SimpleMeterRegistry());
+                Duration.ofDays(7), Duration.ofDays(3), batchSize, 100, dryRun, Duration.ofHours(1)), clock, new SimpleMeterRegistry());
     }
 
     private SparkApp finishedApp(String name) {

@@ -18,6 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 class AppReconcilerTest {
 
@@ -25,8 +28,10 @@ class AppReconcilerTest {
     private final StoreFixture store = new StoreFixture(clock);
     private final FakeSparkBackend backend = new FakeSparkBackend();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ReconcileProperties properties = new ReconcileProperties(true, Duration.ofSeconds(5),
+            Duration.ofMinutes(10), Duration.ofHours(6), Duration.ofHours(1), true);
     private final AppReconciler reconciler = new AppReconciler(store.apps, store.clusters,
-            new SparkBackends(List.of(backend)), meters);
+            new SparkBackends(List.of(backend), meters), properties, clock, meters);
 
     @BeforeEach
     void clusters() {
@@ -75,17 +80,97 @@ class AppReconcilerTest {
         assertThat(result.backendErrors()).isEqualTo(1);
         assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
         assertThat(stored(app).updatedAt()).isEqualTo(app.updatedAt());
-        assertThat(meters.counter("platy.backend.errors", "operation", "status").count()).isEqualTo(1);
+        assertThat(meters.counter("platy.backend.calls", "backend", "fake", "operation", "status", "outcome", "error")
+                .count()).isEqualTo(1);
     }
 
     @Test
-    void appTheBackendDoesNotKnowIsLeftAsIs() {
+    void appTheBackendDoesNotKnowIsLeftAsIsUntilTheLostInterval() {
         SparkApp app = submittedApp("daily", "etl");
 
+        AppReconciler.Result first = reconciler.reconcileOnce();
+        clock.advance(Duration.ofMinutes(9).plusSeconds(59));
+        reconciler.reconcileOnce();
+
+        assertThat(first.unknown()).isEqualTo(1);
+        assertThat(stored(app).state()).as("not before the interval").isEqualTo(AppState.SUBMITTED);
+        assertThat(stored(app).unknownSince()).isEqualTo(Instant.parse("2026-01-01T10:00:00Z"));
+
+        clock.advance(Duration.ofSeconds(1));
+        AppReconciler.Result last = reconciler.reconcileOnce();
+
+        assertThat(last.lost()).isEqualTo(1);
+        assertThat(stored(app).state()).isEqualTo(AppState.LOST);
+        assertThat(stored(app).stateReason()).contains("has not known the app for 10m").contains("SUBMITTED");
+    }
+
+    @Test
+    void anAppSeenAgainStartsTheLostIntervalAfresh() {
+        SparkApp app = submittedApp("daily", "etl");
+        reconciler.reconcileOnce();
+        clock.advance(Duration.ofMinutes(8));
+        backend.setStatus(app.id(), new BackendAppStatus(AppState.RUNNING, null, null, null));
+        reconciler.reconcileOnce();
+        backend.forget(app.id());
+        clock.advance(Duration.ofMinutes(8));
+        reconciler.reconcileOnce();
+
+        assertThat(stored(app).state()).isEqualTo(AppState.RUNNING);
+        assertThat(stored(app).unknownSince()).isEqualTo(clock.instant().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    @Test
+    void anOutageNeverCountsTowardsLost() {
+        SparkApp app = submittedApp("daily", "etl");
+        backend.failStatus(new BackendUnavailableException("fake", "connection refused", null));
+        for (int minute = 0; minute < 30; minute++) {
+            reconciler.reconcileOnce();
+            clock.advance(Duration.ofMinutes(1));
+        }
+        backend.failStatus(null);
+        AppReconciler.Result afterOutage = reconciler.reconcileOnce();
+
+        assertThat(afterOutage.lost()).isZero();
+        assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
+        assertThat(stored(app).unknownSince()).as("counted from the first answer without the app")
+                .isEqualTo(clock.instant().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    @Test
+    void appsStuckBeforeSubmissionFailWithTheirLastReason() {
+        SparkApp waiting = store.app("waits", "etl");
+        store.apps.transition(waiting.id(), AppState.PENDING,
+                AppTransition.to(AppState.WAITING_FOR_CLUSTER, "waiting for cluster 'etl' (STARTING)"));
+        clock.advance(Duration.ofHours(5));
+        SparkApp young = store.app("young", "etl");
+
+        reconciler.reconcileOnce();
+        assertThat(stored(waiting).state()).isEqualTo(AppState.WAITING_FOR_CLUSTER);
+
+        clock.advance(Duration.ofHours(1));
         AppReconciler.Result result = reconciler.reconcileOnce();
 
-        assertThat(result.unknown()).isEqualTo(1);
+        assertThat(result.stuckFailed()).isEqualTo(1);
+        assertThat(stored(waiting).state()).isEqualTo(AppState.FAILED);
+        assertThat(stored(waiting).stateReason()).isEqualTo(
+                "not submitted within 6h; last: waiting for cluster 'etl' (STARTING)");
+        assertThat(stored(young).state()).isEqualTo(AppState.PENDING);
+    }
+
+    @Test
+    void appsTheBackendNeverStartsAreStoppedAndFailed() {
+        SparkApp app = submittedApp("never-starts", "etl");
+        backend.setStatus(app.id(), new BackendAppStatus(AppState.SUBMITTED, null, null, null));
+        clock.advance(Duration.ofMinutes(59));
+        reconciler.reconcileOnce();
         assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
+
+        clock.advance(Duration.ofMinutes(1));
+        reconciler.reconcileOnce();
+
+        assertThat(stored(app).state()).isEqualTo(AppState.FAILED);
+        assertThat(stored(app).stateReason()).contains("did not start it within 1h");
+        assertThat(backend.killed()).containsExactly(app.id());
     }
 
     @Test

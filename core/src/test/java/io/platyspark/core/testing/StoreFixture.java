@@ -35,8 +35,16 @@ public final class StoreFixture {
         return clusters.getOrCreate(new NewCluster(name, ClusterKind.DEDICATED, "data", null, null, state)).cluster();
     }
 
+    /** A managed cluster (it has a config), as the platform records one it creates. */
+    public Cluster managedCluster(String name, ClusterKind kind, String team, ClusterState state) {
+        return clusters.getOrCreate(new NewCluster(name, kind, team, "{\"name\":\"" + name + "\"}", null, state))
+                .cluster();
+    }
+
+    /** A new PENDING app on the active cluster of that name (or on no recorded cluster). */
     public SparkApp app(String name, String cluster) {
+        java.util.UUID clusterId = clusters.findActive(cluster).map(Cluster::id).orElse(null);
         return apps.create(new NewSparkApp(name, "data", cluster, "/apps/" + name + ".py", null, List.of(),
-                Map.of(), null, "req-" + name), "hash-" + name).app();
+                Map.of(), null, "req-" + name).onCluster(clusterId), "hash-" + name).app();
     }
 }

@@ -34,6 +34,9 @@ public final class TestDatabase {
         dataSource.setUsername(db.user());
         dataSource.setPassword(db.password());
         dataSource.setMaximumPoolSize(8);
+        // Each test gets its own database and pool: hold no idle connections, or a suite exhausts the server.
+        dataSource.setMinimumIdle(0);
+        dataSource.setIdleTimeout(10_000);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         return dataSource;
     }
@@ -81,7 +84,9 @@ public final class TestDatabase {
             return new Server(external, user == null ? "postgres" : user, password == null ? "" : password);
         }
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setServerConfig("max_connections", "500")
+                    .start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     postgres.close();

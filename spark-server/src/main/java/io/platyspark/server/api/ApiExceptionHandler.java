@@ -37,6 +37,9 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import io.platyspark.core.artifact.ArtifactStoreException;
+import io.platyspark.core.cluster.ClusterNameTakenException;
+import io.platyspark.core.cluster.ClusterNotTerminableException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -109,6 +112,27 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ProblemDetail onClusterNotFound(ClusterNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "cluster-not-found", "Cluster not found",
                 e.getMessage() + "; list clusters with GET /api/v1/clusters");
+    }
+
+    @ExceptionHandler
+    ProblemDetail onClusterNameTaken(ClusterNameTakenException e) {
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, "cluster-name-taken", "Cluster name taken",
+                e.getMessage());
+        problem.setProperty("field", "name");
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail onClusterNotTerminable(ClusterNotTerminableException e) {
+        return problem(HttpStatus.CONFLICT, "cluster-not-terminable", "Cluster cannot be terminated", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> onArtifactStore(ArtifactStoreException e) {
+        log.warn("artifact store unavailable: {}", e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "artifact-store-unavailable",
+                "Artifact store unavailable", e.getMessage() + "; nothing was stored, try again later");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "30").body(problem);
     }
 
     @ExceptionHandler

@@ -16,6 +16,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
+import tools.jackson.databind.json.JsonMapper;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -46,8 +47,13 @@ class AppController {
 
     private final AppService apps;
 
-    AppController(AppService apps) {
+    private final AppViews views;
+    private final JsonMapper json;
+
+    AppController(AppService apps, AppViews views, JsonMapper json) {
         this.apps = apps;
+        this.views = views;
+        this.json = json;
     }
 
     @PostMapping
@@ -67,13 +73,18 @@ class AppController {
         if (team == null) {
             throw new InvalidFieldException("team", "is required: an admin token acts for no team of its own");
         }
-        NewSparkApp app = new NewSparkApp(request.name(), team, request.cluster(), request.source(),
-                request.mainClass(), request.args(), request.sparkConf(), idempotencyKey, MDC.get("requestId"));
-        SparkAppStore.CreateResult result = apps.submit(caller, app);
-        AppResponse body = AppResponse.of(result.app());
+        NewSparkApp app = new NewSparkApp(request.name(), team, request.cluster(), null, request.source(),
+                request.mainClass(), request.args(), request.sparkConf(), idempotencyKey, MDC.get("requestId"),
+                request.pyFiles(), request.requirements(), request.pythonVersion());
+        SparkAppStore.CreateResult result = apps.submit(caller, app, clusterConfigJson(request));
+        AppResponse body = views.of(result.app());
         return ResponseEntity.status(result.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .location(URI.create("/api/v1/apps/" + result.app().id()))
                 .body(body);
+    }
+
+    private String clusterConfigJson(SubmitAppRequest request) {
+        return request.clusterConfig() == null ? null : json.writeValueAsString(request.clusterConfig());
     }
 
     private static void checkSource(SubmitAppRequest request) {
@@ -102,7 +113,7 @@ class AppController {
             @RequestParam(defaultValue = "50") @Min(value = 1, message = "must be at least 1")
             @Max(value = AppQuery.MAX_LIMIT, message = "must be at most " + AppQuery.MAX_LIMIT) int limit) {
         AppPage page = apps.list(caller, new AppQuery(cluster, team, parseStates(state), cursor, limit));
-        return new AppListResponse(page.items().stream().map(AppResponse::of).toList(), page.nextCursor());
+        return new AppListResponse(page.items().stream().map(views::of).toList(), page.nextCursor());
     }
 
     private static Set<AppState> parseStates(List<String> values) {
@@ -124,7 +135,7 @@ class AppController {
     @GetMapping("/{id}")
     @Operation(summary = "Get an app")
     AppResponse get(@PathVariable UUID id, Caller caller) {
-        return AppResponse.of(apps.get(caller, id));
+        return views.of(apps.get(caller, id));
     }
 
     @GetMapping("/{id}/events")
@@ -148,6 +159,6 @@ class AppController {
     @Operation(summary = "Kill an app", description = "Stops the app on its backend and records it as KILLED. "
             + "409 when the app had already ended.")
     AppResponse kill(@PathVariable UUID id, Caller caller) {
-        return AppResponse.of(apps.kill(caller, id));
+        return views.of(apps.kill(caller, id));
     }
 }

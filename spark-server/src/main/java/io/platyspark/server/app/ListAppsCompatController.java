@@ -17,8 +17,11 @@ class ListAppsCompatController {
 
     private final AppService apps;
 
-    ListAppsCompatController(AppService apps) {
+    private final AppViews views;
+
+    ListAppsCompatController(AppService apps, AppViews views) {
         this.apps = apps;
+        this.views = views;
     }
 
     @GetMapping("/list_apps")
@@ -26,6 +29,6 @@ class ListAppsCompatController {
     AppListResponse listApps(Caller caller, @RequestParam("cluster_name") String clusterName,
             @RequestParam(required = false) String cursor) {
         var page = apps.list(caller, new AppQuery(clusterName, null, Set.of(), cursor, AppQuery.MAX_LIMIT));
-        return new AppListResponse(page.items().stream().map(AppResponse::of).toList(), page.nextCursor());
+        return new AppListResponse(page.items().stream().map(views::of).toList(), page.nextCursor());
     }
 }

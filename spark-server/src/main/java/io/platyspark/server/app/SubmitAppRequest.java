@@ -44,5 +44,25 @@ record SubmitAppRequest(
         @Schema(description = "Spark configuration, e.g. spark.executor.memory")
         @Size(max = 500, message = "may hold at most 500 entries")
         Map<@Pattern(regexp = "spark\\.[A-Za-z0-9._-]+", message = "keys must be Spark settings starting with "
-                + "'spark.'") String, @Size(max = 8192) String> sparkConf) {
+                + "'spark.'") String, @Size(max = 8192) String> sparkConf,
+
+        @Schema(description = "Extra Python files or archives (URIs or absolute paths) for --py-files")
+        @Size(max = 100, message = "may hold at most 100 entries")
+        List<@NotBlank(message = "entries must not be blank") @Size(max = 2048) String> pyFiles,
+
+        @Schema(description = "pip requirement lines; the app gets a Python environment built from them",
+                example = "[\"requests==2.32.3\"]")
+        @Size(max = 500, message = "may hold at most 500 requirements")
+        List<@NotBlank(message = "entries must not be blank") @Size(max = 512)
+                @Pattern(regexp = "[^\\r\\n]+", message = "one requirement per entry, without line breaks")
+                String> requirements,
+
+        @Schema(description = "The Python version of the app's environment (default: the platform's)",
+                example = "3.11")
+        @Pattern(regexp = "3\\.[0-9]{1,2}", message = "must look like 3.11")
+        String pythonVersion,
+
+        @Schema(description = "A ClusterConfig: when no active cluster is named `cluster`, a dedicated one is "
+                + "created from it (get-or-create; concurrent submits make one cluster)")
+        Map<String, Object> clusterConfig) {
 }

@@ -8,7 +8,24 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import io.platyspark.core.cluster.ClusterKind;
+import io.platyspark.core.cluster.ClusterRequest;
+import io.platyspark.core.cluster.ClusterStore;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import tools.jackson.databind.json.JsonMapper;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,9 +36,60 @@ import org.springframework.web.bind.annotation.RestController;
 class ClusterController {
 
     private final ClusterService clusters;
+    private final JsonMapper json;
 
-    ClusterController(ClusterService clusters) {
+    ClusterController(ClusterService clusters, JsonMapper json) {
         this.clusters = clusters;
+        this.json = json;
+    }
+
+    /** The body of {@code POST /api/v1/clusters}. */
+    record CreateClusterRequest(
+            @Schema(description = "Unique among active clusters", example = "etl-daily")
+            @NotBlank(message = "is required: a name for the cluster, e.g. \"etl-daily\"")
+            @Size(max = 128, message = "must be at most 128 characters")
+            @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]*", message = "may hold letters, digits, '.', '_' and '-', "
+                    + "starting with a letter or digit")
+            String name,
+
+            @Schema(description = "DEDICATED (one team's), DEV, or SHARED (admins only)", example = "DEDICATED")
+            @NotNull(message = "is required: DEDICATED, DEV or SHARED")
+            ClusterKind kind,
+
+            @Schema(description = "The owning team; defaults to the caller's")
+            @Size(max = 63) @Pattern(regexp = "[a-z0-9][a-z0-9_-]*", message = "must be lower-case letters, digits, "
+                    + "'-' or '_'")
+            String team,
+
+            @Schema(description = "A ClusterConfig to create the cluster from; omit for the kind's preset")
+            Map<String, Object> config,
+
+            @Schema(description = "Register an existing cluster by its Livy endpoint instead of creating one",
+                    example = "http://ip-10-0-0-1.ec2.internal:8998")
+            @Size(max = 2048)
+            String livyUrl) {
+    }
+
+    @PostMapping
+    @Operation(summary = "Create (or get) a cluster", description = "Records the cluster and returns at once (202); "
+            + "the provisioner creates it at the provider and the watchdog follows it to RUNNING/WAITING. When an "
+            + "active cluster by that name exists for the caller's team, it is returned (200). With `livyUrl`, an "
+            + "existing cluster is registered (ready at once, never terminated by the platform).")
+    ResponseEntity<ClusterResponse> create(@Valid @RequestBody CreateClusterRequest request, Caller caller) {
+        String config = request.config() == null ? null : json.writeValueAsString(request.config());
+        ClusterStore.GetOrCreate result = clusters.getOrCreate(caller, new ClusterRequest(request.name(),
+                request.kind(), request.team(), config, request.livyUrl()));
+        return ResponseEntity.status(result.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .location(URI.create("/api/v1/clusters/" + result.cluster().name()))
+                .body(ClusterResponse.of(result.cluster()));
+    }
+
+    @DeleteMapping("/{name}")
+    @Operation(summary = "Terminate a cluster", description = "Terminates a platform-created cluster at its "
+            + "provider (202, TERMINATING until the provider confirms) or forgets a registered one. Apps still "
+            + "active on it fail with the cluster's reason.")
+    ResponseEntity<ClusterResponse> terminate(@PathVariable String name, Caller caller) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(ClusterResponse.of(clusters.terminate(caller, name)));
     }
 
     @GetMapping
@@ -38,12 +106,13 @@ class ClusterController {
 
     /** A cluster as the API shows it. */
     record ClusterResponse(UUID id, String name, String kind, String team, String state, String stateReason,
-            String externalId, String masterDns, String livyUrl, Instant createdAt, Instant updatedAt,
-            Instant terminatedAt) {
+            String externalId, String masterDns, String livyUrl, boolean managed, Long idleTimeoutSeconds,
+            Instant createdAt, Instant updatedAt, Instant terminatedAt) {
 
         static ClusterResponse of(Cluster c) {
             return new ClusterResponse(c.id(), c.name(), c.kind().name(), c.team(), c.state().name(),
-                    c.stateReason(), c.externalId(), c.masterDns(), c.livyUrl(), c.createdAt(), c.updatedAt(),
+                    c.stateReason(), c.externalId(), c.masterDns(), c.livyUrl(), c.managed(),
+                    c.idleTimeout() == null ? null : c.idleTimeout().toSeconds(), c.createdAt(), c.updatedAt(),
                     c.terminatedAt());
         }
     }

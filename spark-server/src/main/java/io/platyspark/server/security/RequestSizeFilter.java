@@ -10,22 +10,31 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Refuses request bodies above the configured size: by their declared length, or while reading a chunked one. */
+/**
+ * Refuses request bodies above the configured size: by their declared length, or while reading a chunked one.
+ * Artifact uploads have a limit of their own.
+ */
 class RequestSizeFilter extends OncePerRequestFilter {
 
-    private final long maxBytes;
+    static final String UPLOADS = "/api/v1/artifacts";
 
-    RequestSizeFilter(long maxBytes) {
-        this.maxBytes = maxBytes;
+    private final long defaultMaxBytes;
+    private final long uploadMaxBytes;
+
+    RequestSizeFilter(long defaultMaxBytes, long uploadMaxBytes) {
+        this.defaultMaxBytes = defaultMaxBytes;
+        this.uploadMaxBytes = uploadMaxBytes;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        boolean upload = request.getRequestURI().equals(UPLOADS);
+        long maxBytes = upload ? uploadMaxBytes : defaultMaxBytes;
         if (request.getContentLengthLong() > maxBytes) {
             ProblemResponses.write(request, response, 413, "body-too-large", "Request body too large",
                     "the body has " + request.getContentLengthLong() + " bytes; the limit is " + maxBytes
-                            + " (platy.security.max-request-size)");
+                            + (upload ? " (platy.artifacts.max-upload-size)" : " (platy.security.max-request-size)"));
             return;
         }
         chain.doFilter(new Limited(request, maxBytes), response);

@@ -2,6 +2,7 @@ package io.platyspark.server.security;
 
 import io.platyspark.core.security.ApiTokenService;
 import io.platyspark.core.security.AuditLog;
+import io.platyspark.core.artifact.ArtifactProperties;
 import io.platyspark.core.security.SecurityProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +21,10 @@ class SecurityFilters {
     private static final int INSIDE_SECURITY = -99;
 
     @Bean
-    FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(SecurityProperties properties) {
-        FilterRegistrationBean<RequestSizeFilter> registration =
-                new FilterRegistrationBean<>(new RequestSizeFilter(properties.maxRequestSize().toBytes()));
+    FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(SecurityProperties properties,
+            ArtifactProperties artifacts) {
+        FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(new RequestSizeFilter(
+                properties.maxRequestSize().toBytes(), artifacts.maxUploadSize().toBytes()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }

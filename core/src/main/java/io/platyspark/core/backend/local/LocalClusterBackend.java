@@ -31,8 +31,8 @@ public class LocalClusterBackend implements ClusterBackend {
     }
 
     @Override
-    public boolean supports(ClusterKind kind) {
-        return kind == ClusterKind.LOCAL;
+    public boolean supports(Cluster cluster) {
+        return cluster.kind() == ClusterKind.LOCAL;
     }
 
     @Override

@@ -1,0 +1,22 @@
+package io.platyspark.core.artifact;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Where uploaded app sources and built environments are kept.
+ *
+ * @param localDir      the directory of the local store (the embedded mode; EMR uses the S3 bucket instead)
+ * @param maxUploadSize the largest artifact one upload may carry
+ */
+@ConfigurationProperties("platy.artifacts")
+public record ArtifactProperties(Path localDir, @DefaultValue("512MB") DataSize maxUploadSize) {
+
+    public ArtifactProperties {
+        if (localDir == null) {
+            localDir = Path.of(System.getProperty("java.io.tmpdir"), "platy-artifacts");
+        }
+    }
+}

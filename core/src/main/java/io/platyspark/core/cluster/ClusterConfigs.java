@@ -1,0 +1,43 @@
+package io.platyspark.core.cluster;
+
+import io.platyspark.core.InvalidFieldException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Checks the cluster configurations users send and knows the platform's presets. The EMR adapter validates
+ * against the platform's defaults and instance policy before anything reaches AWS.
+ */
+public interface ClusterConfigs {
+
+    /**
+     * A user's config in canonical JSON, with the idle timeout it asks for.
+     *
+     * @param field the request field the config came in, for error messages ({@code config},
+     *              {@code clusterConfig})
+     * @throws InvalidFieldException naming the offending field inside the config
+     */
+    ValidConfig validate(String field, String json, String name, String team);
+
+    /** The platform's preset for a kind of cluster ({@code SHARED}, {@code DEV}), when there is one. */
+    Optional<ValidConfig> preset(ClusterKind kind, String name, String team);
+
+    /** A config that passed validation. */
+    record ValidConfig(String json, Duration idleTimeout) {
+    }
+
+    /** For servers without a cluster provider: every config is refused with a message saying what to do. */
+    ClusterConfigs NONE = new ClusterConfigs() {
+        @Override
+        public ValidConfig validate(String field, String json, String name, String team) {
+            throw new InvalidFieldException(field, "this server creates no clusters (EMR is not enabled: "
+                    + "platy.aws.enabled=false); register an existing cluster by its livyUrl instead, or run on "
+                    + "an existing cluster");
+        }
+
+        @Override
+        public Optional<ValidConfig> preset(ClusterKind kind, String name, String team) {
+            return Optional.empty();
+        }
+    };
+}
