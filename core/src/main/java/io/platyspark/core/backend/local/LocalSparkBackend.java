@@ -156,6 +156,10 @@ public class LocalSparkBackend implements SparkBackend {
             cmd.add("--class");
             cmd.add(app.mainClass());
         }
+        if (!app.pyFiles().isEmpty()) {
+            cmd.add("--py-files");
+            cmd.add(String.join(",", app.pyFiles()));
+        }
         cmd.add(source.toString());
         cmd.addAll(app.args());
         return cmd;
