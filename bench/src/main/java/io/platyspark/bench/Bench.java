@@ -1,0 +1,45 @@
+package io.platyspark.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Runs every benchmark side by side with its baseline and writes the table to {@code docs/benchmarks.md}.
+ * {@code --smoke} runs tiny sizes (the test suite does, to keep the bench working); the default sizes are the
+ * issue's (1,000,000 stored apps, 10,000 tracked apps, 500 clusters).
+ */
+public final class Bench {
+
+    /** How big each scenario is. */
+    record Sizes(String name, int smallStore, int storeApps, int listRequests, int submitRequests,
+            int footprintRequests) {
+
+        static final Sizes FULL = new Sizes("full", 10_000, 1_100_000, 300, 400, 4_000);
+        static final Sizes SMOKE = new Sizes("smoke", 200, 2_000, 20, 20, 40);
+    }
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> options = List.of(args);
+        Sizes sizes = options.contains("--smoke") ? Sizes.SMOKE : Sizes.FULL;
+        Path repo = Path.of(System.getProperty("platy.repo.root", ".")).toAbsolutePath().normalize();
+        Path out = options.contains("--no-write") ? null : repo.resolve("docs/benchmarks.md");
+        Report report = run(sizes, repo);
+        if (out != null) {
+            report.write(out);
+            System.out.println("wrote " + out);
+        }
+        System.exit(0);
+    }
+
+    static Report run(Sizes sizes, Path repo) throws Exception {
+        Report report = new Report(sizes.name());
+        long start = System.nanoTime();
+        StoreScenario.run(sizes, report);
+        FootprintScenario.run(sizes, report, repo);
+        report.note(String.format("Whole run: %.0f s.", (System.nanoTime() - start) / 1e9));
+        return report;
+    }
+}

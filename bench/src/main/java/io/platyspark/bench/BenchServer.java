@@ -1,0 +1,53 @@
+package io.platyspark.bench;
+
+import io.platyspark.core.testing.TestDatabase;
+import io.platyspark.server.SparkServerApplication;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A spark-server in this JVM on a fresh PostgreSQL database, as the load driver's target. */
+final class BenchServer implements AutoCloseable {
+
+    static final String TOKEN = "platy_bench-admin-token-0123456789abcdef";
+
+    final TestDatabase.Database database;
+    final ConfigurableApplicationContext context;
+    final Http http;
+
+    BenchServer(Map<String, Object> extra) {
+        database = TestDatabase.newDatabase();
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("spring.datasource.url", database.url());
+        properties.put("spring.datasource.username", database.user());
+        properties.put("spring.datasource.password", database.password());
+        properties.put("spring.datasource.hikari.maximum-pool-size", "20");
+        properties.put("server.port", "0");
+        properties.put("platy.embedded-postgres.enabled", "false");
+        properties.put("platy.security.bootstrap-admin-token", TOKEN);
+        properties.put("platy.security.local-source-roots", "/opt/apps");
+        properties.put("logging.level.root", "WARN");
+        properties.put("logging.level.io.platyspark", "WARN");
+        properties.put("spring.main.banner-mode", "off");
+        properties.putAll(extra);
+        context = new SpringApplicationBuilder(SparkServerApplication.class).properties(properties).run();
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        http = new Http("http://localhost:" + port, TOKEN);
+    }
+
+    DataSource dataSource() {
+        return context.getBean(DataSource.class);
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

@@ -1,0 +1,99 @@
+package io.platyspark.bench;
+
+import io.platyspark.core.testing.TestDatabase;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * spark-server as ops run it: its runnable jar in a JVM of its own. Time from process start to a healthy
+ * readiness probe, and resident memory idle and after a load of submits and lists.
+ */
+final class FootprintScenario {
+
+    private FootprintScenario() {
+    }
+
+    static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
+        Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
+        }
+        TestDatabase.Database db = TestDatabase.newDatabase();
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-Xmx512m", "-jar", jar.toString(),
+                "--server.port=" + port, "--spring.datasource.url=" + db.url(),
+                "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
+                "--platy.embedded-postgres.enabled=false", "--platy.submission.enabled=false",
+                "--platy.security.bootstrap-admin-token=" + BenchServer.TOKEN,
+                "--platy.security.local-source-roots=/opt/apps", "--logging.level.root=WARN"));
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            waitHealthy(port, process);
+            double startSeconds = (System.nanoTime() - start) / 1e9;
+            Http http = new Http("http://localhost:" + port, BenchServer.TOKEN);
+            http.get("/api/v1/apps?limit=1");
+            double idleMb = rssMb(process.pid());
+            Http.concurrently(16, sizes.footprintRequests(), n -> {
+                if (n % 2 == 0) {
+                    http.post("/api/v1/apps", "{\"name\":\"load-" + n + "\",\"team\":\"bench\",\"cluster\":\"local\","
+                            + "\"source\":\"/opt/apps/etl.py\"}");
+                } else {
+                    http.get("/api/v1/apps?team=bench&limit=100");
+                }
+            });
+            double loadedMb = rssMb(process.pid());
+            report.add("footprint", "start to readiness (s)", startSeconds, Double.NaN, "s", "–");
+            report.add("footprint", "resident memory after load", loadedMb, idleMb, "MB", "resident memory idle");
+            report.note(String.format("Footprint: `java -Xmx512m -jar spark-server-exec.jar` on an external "
+                    + "PostgreSQL; load = %d requests (half submits, half lists) from 16 clients.",
+                    sizes.footprintRequests()));
+        } finally {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    private static void waitHealthy(int port, Process process) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/actuator/health/readiness")).build();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("spark-server exited with " + process.exitValue());
+            }
+            try {
+                if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("spark-server did not become ready in 120 s");
+    }
+
+    private static double rssMb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+}

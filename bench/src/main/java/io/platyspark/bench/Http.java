@@ -1,0 +1,90 @@
+package io.platyspark.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A loopback HTTP client for the load driver, and a way to run calls from N concurrent clients. */
+final class Http {
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+
+    Http(String base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(request(path).GET().build());
+    }
+
+    HttpResponse<String> post(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 400) {
+                throw new IllegalStateException(request.method() + " " + request.uri() + " -> "
+                        + response.statusCode() + ": " + response.body());
+            }
+            return response;
+        } catch (IOException e) {
+            throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs {@code total} calls from {@code clients} threads; returns each call's latency in nanoseconds. */
+    static long[] concurrently(int clients, int total, CallFactory call) {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Long>> futures = new ArrayList<>(total);
+            for (int i = 0; i < total; i++) {
+                int n = i;
+                futures.add(pool.submit((Callable<Long>) () -> {
+                    long start = System.nanoTime();
+                    call.run(n);
+                    return System.nanoTime() - start;
+                }));
+            }
+            long[] latencies = new long[total];
+            for (int i = 0; i < total; i++) {
+                latencies[i] = futures.get(i).get();
+            }
+            return latencies;
+        } catch (Exception e) {
+            throw new IllegalStateException("load run failed: " + e, e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One call of a load run; {@code n} numbers the calls. */
+    interface CallFactory {
+        void run(int n) throws Exception;
+    }
+}

@@ -1,0 +1,85 @@
+package io.platyspark.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The benchmark table: each figure beside its baseline and their ratio, plus the machine and date. */
+final class Report {
+
+    private final List<String[]> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final String sizes;
+
+    Report(String sizes) {
+        this.sizes = sizes;
+    }
+
+    /** A measured figure, its baseline and what "better" means for the ratio. */
+    void add(String scenario, String metric, double ours, double baseline, String unit, String baselineName) {
+        String ratio = Double.isNaN(ours) || Double.isNaN(baseline) || ours == 0 ? "–"
+                : String.format(Locale.ROOT, "%.2f×", baseline / ours);
+        rows.add(new String[] {scenario, metric, fmt(ours) + " " + unit, fmt(baseline) + " " + unit, baselineName,
+                ratio});
+        System.out.printf(Locale.ROOT, "%-28s %-40s %14s %14s  %s%n", scenario, metric, fmt(ours) + " " + unit,
+                fmt(baseline) + " " + unit, ratio);
+    }
+
+    void note(String note) {
+        notes.add(note);
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Written by `bin/bench` (").append(sizes).append(" sizes) on ").append(LocalDate.now())
+                .append(". Every figure was measured in the same run as its baseline; the ratio is baseline ÷ ours ")
+                .append("(above 1: ours is cheaper or faster). Rerun `bin/bench` to refresh this page.\n\n");
+        md.append("Machine: ").append(machine()).append("\n\n");
+        md.append("| scenario | metric | PlatySpark | baseline | baseline is | ratio |\n");
+        md.append("| --- | --- | ---: | ---: | --- | ---: |\n");
+        for (String[] row : rows) {
+            md.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        if (!notes.isEmpty()) {
+            md.append("\n");
+            notes.forEach(n -> md.append("- ").append(n).append("\n"));
+        }
+        return md.toString();
+    }
+
+    void write(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, markdown());
+    }
+
+    private static String fmt(double value) {
+        if (Double.isNaN(value)) {
+            return "n/a";
+        }
+        if (value >= 100) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse(cpu);
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        long memoryGb = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize() >> 30;
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memoryGb + " GB RAM, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
+                + System.getProperty("java.version");
+    }
+}

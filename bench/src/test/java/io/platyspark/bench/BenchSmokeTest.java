@@ -1,0 +1,24 @@
+package io.platyspark.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The bench at tiny sizes, so it keeps working; its figures mean nothing at this size. */
+class BenchSmokeTest {
+
+    @Test
+    void everyScenarioRunsAndReportsFigures() throws Exception {
+        Path repo = Path.of(System.getProperty("platy.repo.root"));
+
+        Report report = Bench.run(Bench.Sizes.SMOKE, repo);
+        String table = report.markdown();
+
+        assertThat(table).contains("| store: list page of 100 | p99 with 2,000 apps |")
+                .contains("| store: cleaner | purge 1,800 finished apps |")
+                .contains("| footprint | resident memory after load |")
+                .doesNotContain("| n/a ms |");
+        assertThat(table).containsPattern("Machine: \\d+ cores");
+    }
+}
