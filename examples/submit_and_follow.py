@@ -87,6 +87,11 @@ def main():
         time.sleep(1)
 
     print(f"app {app['id']} ended {state}")
+    final = call(options.server, "GET", f"/api/v1/apps/{app['id']}")[1]
+    if final.get("metrics"):
+        m = final["metrics"]
+        print(f"  {m.get('durationMs', 0) / 1000:.1f} s, {m.get('jobs')} jobs, {m.get('tasks')} tasks, "
+              f"{m.get('inputRecords')} records read, executor run time {m.get('executorRunTimeMs')} ms")
     return 0 if state == "SUCCEEDED" else 1
 
 

@@ -106,6 +106,10 @@ class SparkAppEndToEndTest {
         assertThat(succeeded.get("backend").get("name").asString()).isEqualTo("local");
         assertThat(succeeded.get("links").get("sparkUi").asString()).matches("http://localhost:40\\d\\d");
         assertThat(allLines(ok, "stdout")).contains("words counted: 46", "the\t5");
+        JsonNode metrics = succeeded.get("metrics");
+        assertThat(metrics.get("tasks").asLong()).as("from Spark's event log: %s", metrics).isPositive();
+        assertThat(metrics.get("jobs").asLong()).isPositive();
+        assertThat(metrics.get("durationMs").asLong()).isPositive();
         assertThat(allLines(ok, "stderr")).isNotEmpty();
         List<JsonNode> events = new ArrayList<>();
         api.get("/api/v1/apps/" + ok + "/events").body().forEach(events::add);

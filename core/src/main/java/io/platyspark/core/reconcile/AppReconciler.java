@@ -178,13 +178,15 @@ public class AppReconciler {
         }
         AppLinks merged = app.links().merge(status.links());
         boolean factsChanged = !merged.equals(app.links())
-                || (status.backendAppId() != null && !Objects.equals(status.backendAppId(), app.backendAppId()));
+                || (status.backendAppId() != null && !Objects.equals(status.backendAppId(), app.backendAppId()))
+                || (status.metrics() != null && !status.metrics().equals(app.metrics()));
         if (next == app.state() && !factsChanged) {
             return false;
         }
         return transition(app, AppTransition.to(next, status.reason())
                 .withBackendAppId(status.backendAppId())
-                .withLinks(status.links()));
+                .withLinks(status.links())
+                .withMetrics(status.metrics()));
     }
 
     private boolean transition(SparkApp app, AppTransition change) {

@@ -10,6 +10,7 @@ import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.LogPage;
 import io.platyspark.core.backend.SparkBackend;
+import io.platyspark.core.backend.SparkEventLogMetrics;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import java.io.IOException;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * same path through the API, state machine and store as a real cluster.
  */
 public class LocalSparkBackend implements SparkBackend {
+
+    static final String EVENTS_DIR = "events";
 
     public static final String NAME = "local";
 
@@ -132,6 +135,11 @@ public class LocalSparkBackend implements SparkBackend {
             }
         }
         conf.setProperty("spark.ui.showConsoleProgress", "false");
+        // The event log gives the app's metrics once it has ended (the UI goes with the process).
+        Path events = dir.resolve(EVENTS_DIR);
+        Files.createDirectories(events);
+        conf.setProperty("spark.eventLog.enabled", "true");
+        conf.setProperty("spark.eventLog.dir", events.toUri().toString());
         conf.putAll(app.sparkConf());
         Files.createDirectories(dir);
         Path file = dir.resolve("spark-conf.properties");
@@ -214,11 +222,12 @@ public class LocalSparkBackend implements SparkBackend {
     }
 
     private BackendAppStatus terminalStatus(SparkApp app, Path dir, LocalRun.ExitRecord exit) {
+        Map<String, Long> metrics = SparkEventLogMetrics.fromDirectory(dir.resolve(EVENTS_DIR)).orElse(null);
         if (exit.killed()) {
-            return new BackendAppStatus(AppState.KILLED, "killed on request", null, AppLinks.NONE);
+            return new BackendAppStatus(AppState.KILLED, "killed on request", null, AppLinks.NONE, metrics);
         }
         if (exit.code() == 0) {
-            return new BackendAppStatus(AppState.SUCCEEDED, null, null, AppLinks.NONE);
+            return new BackendAppStatus(AppState.SUCCEEDED, null, null, AppLinks.NONE, metrics);
         }
         String cause;
         try {
@@ -227,7 +236,7 @@ public class LocalSparkBackend implements SparkBackend {
             cause = null;
         }
         String reason = "spark-submit exited with code " + exit.code() + (cause != null ? ": " + cause : "");
-        return new BackendAppStatus(AppState.FAILED, reason, null, AppLinks.NONE);
+        return new BackendAppStatus(AppState.FAILED, reason, null, AppLinks.NONE, metrics);
     }
 
     private static Optional<LocalRun.ExitRecord> readExit(Path dir) {
