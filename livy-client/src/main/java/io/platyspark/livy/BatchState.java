@@ -1,0 +1,49 @@
+package io.platyspark.livy;
+
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The states Livy reports. Batches use {@code starting}, {@code recovering}, {@code running}, {@code success},
+ * {@code dead} and {@code killed}; the others belong to interactive sessions. A value this version does not know
+ * becomes {@link #UNKNOWN} (and is logged) instead of failing a whole list.
+ */
+public enum BatchState {
+    NOT_STARTED,
+    STARTING,
+    RECOVERING,
+    IDLE,
+    RUNNING,
+    BUSY,
+    SHUTTING_DOWN,
+    ERROR,
+    DEAD,
+    KILLED,
+    SUCCESS,
+    UNKNOWN;
+
+    private static final Logger log = LoggerFactory.getLogger(BatchState.class);
+
+    /** Ended for good: nothing will change any more. */
+    public boolean isFinished() {
+        return this == SUCCESS || this == DEAD || this == KILLED || this == ERROR;
+    }
+
+    /** Livy's wire value ({@code not_started}, {@code shutting_down}...). */
+    public String wireValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static BatchState fromWire(String value) {
+        if (value == null) {
+            return UNKNOWN;
+        }
+        try {
+            return valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            log.warn("Livy reported a state this client does not know: '{}'; treating it as UNKNOWN", value);
+            return UNKNOWN;
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package io.platyspark.livy;
+
+/** {@code GET /batches/{id}/state}. */
+public record BatchStateResponse(long id, BatchState state) {
+}
