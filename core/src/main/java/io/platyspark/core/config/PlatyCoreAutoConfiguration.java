@@ -7,6 +7,9 @@ import io.platyspark.core.artifact.ArtifactProperties;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.LocalArtifactStore;
 import io.platyspark.core.backend.ClusterBackend;
+import io.platyspark.core.backend.livy.LivyProperties;
+import io.platyspark.core.backend.livy.LivySparkBackend;
+import okhttp3.OkHttpClient;
 import io.platyspark.core.backend.ClusterBackends;
 import io.platyspark.core.cleanup.Cleaner;
 import io.platyspark.core.cleanup.IdleClusterTerminator;
@@ -67,7 +70,7 @@ import tools.jackson.databind.json.JsonMapper;
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 @EnableConfigurationProperties({LocalSparkProperties.class, SubmissionProperties.class, ReconcileProperties.class,
-        CleanupProperties.class, SecurityProperties.class, ArtifactProperties.class})
+        CleanupProperties.class, SecurityProperties.class, ArtifactProperties.class, LivyProperties.class})
 public class PlatyCoreAutoConfiguration {
 
     @Bean
@@ -157,6 +160,23 @@ public class PlatyCoreAutoConfiguration {
 
     private static MeterRegistry meters(ObjectProvider<MeterRegistry> registry) {
         return registry.getIfAvailable(() -> Metrics.globalRegistry);
+    }
+
+    /** Apps on clusters with a Livy URL: EMR masters and registered Livy servers. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "platy.livy.enabled", havingValue = "true", matchIfMissing = true)
+    static class LivyBackendConfiguration {
+
+        @Bean(destroyMethod = "")
+        @ConditionalOnMissingBean(name = "livyHttpClient")
+        OkHttpClient livyHttpClient() {
+            return new OkHttpClient();
+        }
+
+        @Bean
+        LivySparkBackend livySparkBackend(LivyProperties properties, OkHttpClient livyHttpClient) {
+            return new LivySparkBackend(properties, livyHttpClient);
+        }
     }
 
     /** Spark in local mode on this machine, with its one always-ready cluster. */

@@ -1,0 +1,32 @@
+package io.platyspark.core.backend.livy;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The Livy backend: apps on clusters that have a Livy URL (EMR's master on port 8998, or a registered Livy).
+ *
+ * @param enabled        submit to Livy at all
+ * @param connectTimeout connection timeout per call
+ * @param readTimeout    read timeout per call
+ * @param maxRetries     retries of idempotent calls (reads, deletes) on transport errors and 5xx; never of creates
+ * @param retryBackoff   the first retry's wait, doubled per retry
+ * @param pageSize       batches per list page when a cycle reads a cluster's batches
+ * @param username       HTTP basic auth user for Livy (LDAP), if Livy requires it
+ * @param password       its password
+ * @param yarnRmPort     the YARN ResourceManager's web port on the master, asked about an app whose batch Livy has
+ *                       already purged (0 turns the lookup off)
+ */
+@ConfigurationProperties("platy.livy")
+public record LivyProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("5s") Duration connectTimeout,
+        @DefaultValue("30s") Duration readTimeout,
+        @DefaultValue("2") int maxRetries,
+        @DefaultValue("500ms") Duration retryBackoff,
+        @DefaultValue("100") int pageSize,
+        String username,
+        String password,
+        @DefaultValue("8088") int yarnRmPort) {
+}
