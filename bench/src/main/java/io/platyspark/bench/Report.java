@@ -20,10 +20,17 @@ final class Report {
         this.sizes = sizes;
     }
 
-    /** A measured figure, its baseline and what "better" means for the ratio. */
+    /** A measured figure where lower is better (latency, calls, memory), beside its baseline. */
     void add(String scenario, String metric, double ours, double baseline, String unit, String baselineName) {
-        String ratio = Double.isNaN(ours) || Double.isNaN(baseline) || ours == 0 ? "–"
-                : String.format(Locale.ROOT, "%.2f×", baseline / ours);
+        add(scenario, metric, ours, baseline, unit, baselineName, false);
+    }
+
+    /** A measured figure beside its baseline; the ratio is always "how many times better ours is". */
+    void add(String scenario, String metric, double ours, double baseline, String unit, String baselineName,
+            boolean higherIsBetter) {
+        double ratioValue = higherIsBetter ? ours / baseline : baseline / ours;
+        String ratio = Double.isNaN(ours) || Double.isNaN(baseline) || ours == 0 || baseline == 0 ? "–"
+                : String.format(Locale.ROOT, "%.2f×", ratioValue);
         rows.add(new String[] {scenario, metric, fmt(ours) + " " + unit, fmt(baseline) + " " + unit, baselineName,
                 ratio});
         System.out.printf(Locale.ROOT, "%-28s %-40s %14s %14s  %s%n", scenario, metric, fmt(ours) + " " + unit,
@@ -38,8 +45,9 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
         md.append("Written by `bin/bench` (").append(sizes).append(" sizes) on ").append(LocalDate.now())
-                .append(". Every figure was measured in the same run as its baseline; the ratio is baseline ÷ ours ")
-                .append("(above 1: ours is cheaper or faster). Rerun `bin/bench` to refresh this page.\n\n");
+                .append(". Every figure was measured in the same run as its baseline; the ratio says how many times ")
+                .append("better ours is (above 1: cheaper or faster; below 1: the cost the platform adds). Rerun ")
+                .append("`bin/bench` to refresh this page.\n\n");
         md.append("Machine: ").append(machine()).append("\n\n");
         md.append("| scenario | metric | PlatySpark | baseline | baseline is | ratio |\n");
         md.append("| --- | --- | ---: | ---: | --- | ---: |\n");
@@ -61,6 +69,9 @@ final class Report {
     private static String fmt(double value) {
         if (Double.isNaN(value)) {
             return "n/a";
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e12) {
+            return String.format(Locale.ROOT, "%,d", (long) value);
         }
         if (value >= 100) {
             return String.format(Locale.ROOT, "%,.0f", value);

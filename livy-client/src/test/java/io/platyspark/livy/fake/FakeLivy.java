@@ -66,8 +66,10 @@ public final class FakeLivy implements AutoCloseable {
     private volatile Duration retention = Duration.ofSeconds(600);
     private volatile int logBufferSize = 200;
     private final long startedMillis = System.currentTimeMillis();
+    private volatile java.util.function.Consumer<View> createListener = v -> { };
 
     public FakeLivy() {
+        server.setServerSocketFactory(new NoDelayServerSocketFactory());
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -155,6 +157,22 @@ public final class FakeLivy implements AutoCloseable {
     }
 
     // ---- driving batches ------------------------------------------------------------------------------------
+
+    /** Called with each batch a create made, as soon as it exists (benchmarks time submissions by it). */
+    public void onCreate(java.util.function.Consumer<View> listener) {
+        this.createListener = listener == null ? v -> { } : listener;
+    }
+
+    /** Puts a batch in place without a request, e.g. to load thousands of them quickly. */
+    public View addBatch(String name, BatchState state) {
+        FakeBatch batch = new FakeBatch(nextId.getAndIncrement(), name, Map.of("file", "s3://seeded/app.py"));
+        batches.put(batch.id, batch);
+        if (name != null) {
+            byName.put(name, batch);
+        }
+        setState(batch.id, state);
+        return batch.view();
+    }
 
     /** Moves a batch on, as Livy would after asking YARN. Running gives it a YARN app id and links. */
     public void setState(long id, BatchState state) {
@@ -403,6 +421,7 @@ public final class FakeLivy implements AutoCloseable {
         if (name != null) {
             byName.put(name, batch);
         }
+        createListener.accept(batch.view());
         MockResponse.Builder response = new MockResponse.Builder().code(201)
                 .setHeader("Content-Type", "application/json;charset=utf-8")
                 .setHeader("Location", "/batches/" + batch.id)
@@ -493,6 +512,47 @@ public final class FakeLivy implements AutoCloseable {
 
     private static MockResponse text(int status, String body, String contentType) {
         return new MockResponse.Builder().code(status).setHeader("Content-Type", contentType).body(body).build();
+    }
+
+    /**
+     * Answers without Nagle's delay: MockWebServer writes a response in pieces, and with Nagle on each answer
+     * waits ~40 ms for the client's delayed ACK, which would swamp what benchmarks measure.
+     */
+    private static final class NoDelayServerSocketFactory extends javax.net.ServerSocketFactory {
+
+        @Override
+        public java.net.ServerSocket createServerSocket() throws IOException {
+            return new java.net.ServerSocket() {
+                @Override
+                public java.net.Socket accept() throws IOException {
+                    java.net.Socket socket = super.accept();
+                    socket.setTcpNoDelay(true);
+                    return socket;
+                }
+            };
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(int port) throws IOException {
+            java.net.ServerSocket socket = createServerSocket();
+            socket.bind(new java.net.InetSocketAddress(port));
+            return socket;
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(int port, int backlog) throws IOException {
+            java.net.ServerSocket socket = createServerSocket();
+            socket.bind(new java.net.InetSocketAddress(port), backlog);
+            return socket;
+        }
+
+        @Override
+        public java.net.ServerSocket createServerSocket(int port, int backlog, java.net.InetAddress address)
+                throws IOException {
+            java.net.ServerSocket socket = createServerSocket();
+            socket.bind(new java.net.InetSocketAddress(address, port), backlog);
+            return socket;
+        }
     }
 
     /** A batch as the fake holds it. */
