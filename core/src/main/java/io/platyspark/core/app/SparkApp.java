@@ -70,6 +70,14 @@ public record SparkApp(
                 envBuildId, unknownSince, metrics);
     }
 
+    /** This app with its sources where its run reads them (uploaded copies), not stored. */
+    public SparkApp withSources(String source, List<String> pyFiles) {
+        return new SparkApp(id, name, team, clusterName, clusterId, source, mainClass, args, sparkConf,
+                idempotencyKey, requestId, state, stateReason, backend, backendId, backendAppId, links, attempts,
+                createdAt, updatedAt, submittedAt, startedAt, finishedAt, pyFiles, requirements, pythonVersion,
+                envBuildId, unknownSince, metrics);
+    }
+
     /** This app with extra Spark conf for its run (the environment's settings), not stored. */
     public SparkApp withRunConf(Map<String, String> extra) {
         Map<String, String> merged = new java.util.TreeMap<>(sparkConf);

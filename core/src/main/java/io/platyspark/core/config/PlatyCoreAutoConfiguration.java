@@ -7,6 +7,15 @@ import io.platyspark.core.artifact.ArtifactProperties;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.LocalArtifactStore;
 import io.platyspark.core.backend.ClusterBackend;
+import io.platyspark.aws.AwsClients;
+import io.platyspark.aws.emr.EmrClusters;
+import io.platyspark.aws.emr.InstancePolicy;
+import io.platyspark.aws.emr.PlatformDefaults;
+import io.platyspark.aws.s3.S3ArtifactStore;
+import io.platyspark.core.backend.emr.AwsProperties;
+import io.platyspark.core.backend.emr.EmrClusterBackend;
+import io.platyspark.core.backend.emr.EmrClusterConfigs;
+import io.platyspark.core.backend.emr.S3Artifacts;
 import io.platyspark.core.backend.livy.LivyProperties;
 import io.platyspark.core.backend.livy.LivySparkBackend;
 import okhttp3.OkHttpClient;
@@ -38,6 +47,7 @@ import io.platyspark.core.reconcile.ReconcileProperties;
 import io.platyspark.core.schedule.FixedDelayRunner;
 import io.platyspark.core.submit.SubmissionProperties;
 import io.platyspark.core.submit.SubmissionRunner;
+import io.platyspark.core.submit.SourceStager;
 import io.platyspark.core.submit.SubmissionWorker;
 import io.platyspark.core.security.ApiTokenService;
 import io.platyspark.core.security.AuditLog;
@@ -70,7 +80,8 @@ import tools.jackson.databind.json.JsonMapper;
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 @EnableConfigurationProperties({LocalSparkProperties.class, SubmissionProperties.class, ReconcileProperties.class,
-        CleanupProperties.class, SecurityProperties.class, ArtifactProperties.class, LivyProperties.class})
+        CleanupProperties.class, SecurityProperties.class, ArtifactProperties.class, LivyProperties.class,
+        AwsProperties.class})
 public class PlatyCoreAutoConfiguration {
 
     @Bean
@@ -109,22 +120,19 @@ public class PlatyCoreAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean
-    ClusterConfigs clusterConfigs() {
-        return ClusterConfigs.NONE;
-    }
-
-    @Bean
-    ClusterService clusterService(ClusterStore clusters, ClusterBackends backends, ClusterConfigs configs,
-            SourcePolicy sources, ObjectProvider<SubmissionRunner> submissionRunner) {
-        return new ClusterService(clusters, backends, configs, sources,
+    ClusterService clusterService(ClusterStore clusters, ClusterBackends backends,
+            ObjectProvider<ClusterConfigs> configs, SourcePolicy sources,
+            ObjectProvider<SubmissionRunner> submissionRunner) {
+        // Without a cluster provider (EMR), configs are refused with a message saying what to do instead.
+        return new ClusterService(clusters, backends, configs.getIfAvailable(() -> ClusterConfigs.NONE), sources,
                 () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
     }
 
+    /** S3 when a bucket is configured (clusters read sources from there), else a local directory. */
     @Bean
-    @ConditionalOnMissingBean
-    ArtifactStore artifactStore(ArtifactProperties properties) {
-        return new LocalArtifactStore(properties.localDir());
+    ArtifactStore artifactStore(ArtifactProperties properties, ObjectProvider<S3ArtifactStore> s3) {
+        S3ArtifactStore bucket = s3.getIfAvailable();
+        return bucket != null ? new S3Artifacts(bucket) : new LocalArtifactStore(properties.localDir());
     }
 
     @Bean
@@ -160,6 +168,48 @@ public class PlatyCoreAutoConfiguration {
 
     private static MeterRegistry meters(ObjectProvider<MeterRegistry> registry) {
         return registry.getIfAvailable(() -> Metrics.globalRegistry);
+    }
+
+    /** EMR clusters from ClusterConfigs and artifacts in S3. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "platy.aws.enabled", havingValue = "true")
+    static class AwsConfiguration {
+
+        @Bean
+        AwsClients awsClients(AwsProperties properties) {
+            return new AwsClients(properties.region(), properties.endpoint(), properties.apiCallTimeout());
+        }
+
+        @Bean
+        EmrClusters emrClusters(AwsClients clients) {
+            return new EmrClusters(clients.emr());
+        }
+
+        @Bean
+        PlatformDefaults platformDefaults(AwsProperties p) {
+            PlatformDefaults base = PlatformDefaults.emr7(p.subnetIds(), p.logUri());
+            return new PlatformDefaults(p.releaseLabel(), p.applications(), p.subnetIds(), p.masterSecurityGroup(),
+                    p.slaveSecurityGroup(), p.serviceAccessSecurityGroup(), p.serviceRole(), p.jobFlowRole(),
+                    p.logUri(), null, base.configurations(), base.tags(), base.gravitonInstanceTypes(),
+                    base.x86InstanceTypes(), new InstancePolicy(p.allowedInstanceTypes(), p.maxCoreCapacity(),
+                            p.maxTaskCapacity(), p.maxVolumeSizeGb(), 8));
+        }
+
+        @Bean
+        EmrClusterBackend emrClusterBackend(EmrClusters emr, PlatformDefaults defaults) {
+            return new EmrClusterBackend(emr, defaults);
+        }
+
+        @Bean
+        EmrClusterConfigs emrClusterConfigs(PlatformDefaults defaults) {
+            return new EmrClusterConfigs(defaults);
+        }
+
+        @Bean
+        @ConditionalOnProperty(name = "platy.aws.artifact-bucket")
+        S3ArtifactStore s3ArtifactStore(AwsClients clients, AwsProperties properties) {
+            return new S3ArtifactStore(clients.s3(), properties.artifactBucket(), properties.artifactPrefix());
+        }
     }
 
     /** Apps on clusters with a Livy URL: EMR masters and registered Livy servers. */
@@ -206,8 +256,10 @@ public class PlatyCoreAutoConfiguration {
 
         @Bean
         SubmissionWorker submissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
-                SubmissionProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters) {
-            return new SubmissionWorker(apps, clusters, backends, properties, clock, meters(meters));
+                SubmissionProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters,
+                ArtifactStore artifacts) {
+            return new SubmissionWorker(apps, clusters, backends, properties, clock, meters(meters),
+                    new SourceStager(artifacts));
         }
 
         @Bean

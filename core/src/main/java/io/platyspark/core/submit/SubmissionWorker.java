@@ -40,9 +40,16 @@ public class SubmissionWorker {
     private final Clock clock;
     private final MeterRegistry meters;
     private final String owner = "worker-" + UUID.randomUUID();
+    private final SourceStager stager;
 
     public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
             SubmissionProperties properties, Clock clock, MeterRegistry meters) {
+        this(apps, clusters, backends, properties, clock, meters, null);
+    }
+
+    public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
+            SubmissionProperties properties, Clock clock, MeterRegistry meters, SourceStager stager) {
+        this.stager = stager;
         this.apps = apps;
         this.clusters = clusters;
         this.backends = backends;
@@ -91,7 +98,11 @@ public class SubmissionWorker {
         BackendSubmission submission;
         try {
             backend = backends.forCluster(cluster);
-            submission = backend.submit(cluster, app);
+            SparkApp run = stager == null ? app : stager.stage(app, cluster);
+            submission = backend.submit(cluster, run);
+        } catch (io.platyspark.core.artifact.ArtifactStoreException e) {
+            retryLater(app, e.getMessage(), true);
+            return;
         } catch (BackendBusyException e) {
             retryLater(app, e.getMessage(), false);
             return;

@@ -1,0 +1,61 @@
+package io.platyspark.core.backend.emr;
+
+import io.platyspark.aws.emr.ClusterConfig;
+import io.platyspark.aws.emr.ClusterConfigException;
+import io.platyspark.aws.emr.ClusterConfigJson;
+import io.platyspark.aws.emr.DevClusterConfig;
+import io.platyspark.aws.emr.PlatformDefaults;
+import io.platyspark.aws.emr.SharedClusterConfig;
+import io.platyspark.aws.emr.Violation;
+import io.platyspark.core.InvalidFieldException;
+import io.platyspark.core.cluster.ClusterConfigs;
+import io.platyspark.core.cluster.ClusterKind;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Cluster configs checked against the platform's EMR defaults and instance policy, before anything reaches AWS. */
+public class EmrClusterConfigs implements ClusterConfigs {
+
+    private final PlatformDefaults defaults;
+
+    public EmrClusterConfigs(PlatformDefaults defaults) {
+        this.defaults = defaults;
+    }
+
+    @Override
+    public ValidConfig validate(String field, String json, String name, String team) {
+        ClusterConfig config;
+        try {
+            config = ClusterConfigJson.parse(json, name);
+        } catch (ClusterConfigException e) {
+            throw invalid(field, e.violations());
+        }
+        if (!name.equals(config.name())) {
+            throw new InvalidFieldException(field + ".name", "is '" + config.name() + "' but the cluster is named '"
+                    + name + "'; leave it out or make them equal");
+        }
+        List<Violation> violations = config.validate(defaults);
+        if (!violations.isEmpty()) {
+            throw invalid(field, violations);
+        }
+        return new ValidConfig(ClusterConfigJson.write(config), config.idleTimeout());
+    }
+
+    @Override
+    public Optional<ValidConfig> preset(ClusterKind kind, String name, String team) {
+        ClusterConfig preset = switch (kind) {
+            case SHARED -> new SharedClusterConfig(name);
+            case DEV -> new DevClusterConfig(name, team);
+            default -> null;
+        };
+        return Optional.ofNullable(preset).map(c -> new ValidConfig(ClusterConfigJson.write(c), c.idleTimeout()));
+    }
+
+    private static InvalidFieldException invalid(String field, List<Violation> violations) {
+        Violation first = violations.get(0);
+        String more = violations.size() == 1 ? "" : " (also: " + violations.subList(1, violations.size()).stream()
+                .map(Violation::toString).collect(Collectors.joining("; ")) + ")";
+        return new InvalidFieldException(field + "." + first.field(), first.message() + more);
+    }
+}

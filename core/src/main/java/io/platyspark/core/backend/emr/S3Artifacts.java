@@ -1,0 +1,54 @@
+package io.platyspark.core.backend.emr;
+
+import io.platyspark.aws.s3.S3ArtifactStore;
+import io.platyspark.core.artifact.ArtifactStore;
+import io.platyspark.core.artifact.ArtifactStoreException;
+import io.platyspark.core.artifact.StoredArtifact;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** The {@link ArtifactStore} in an S3 bucket, for clusters that read their sources from S3. */
+public class S3Artifacts implements ArtifactStore {
+
+    private final S3ArtifactStore s3;
+
+    public S3Artifacts(S3ArtifactStore s3) {
+        this.s3 = s3;
+    }
+
+    @Override
+    public Optional<URI> find(String key) {
+        return call(() -> s3.find(key));
+    }
+
+    @Override
+    public StoredArtifact put(String key, Path file) {
+        return call(() -> convert(s3.put(key, file)));
+    }
+
+    @Override
+    public StoredArtifact putContentAddressed(String prefix, Path file, String fileName) {
+        return call(() -> convert(s3.putContentAddressed(prefix, file, fileName)));
+    }
+
+    @Override
+    public InputStream open(URI uri) {
+        return call(() -> s3.open(uri));
+    }
+
+    private static StoredArtifact convert(S3ArtifactStore.Stored stored) {
+        return new StoredArtifact(stored.uri(), stored.key(), stored.size(), stored.sha256(), stored.alreadyPresent());
+    }
+
+    private static <T> T call(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SdkException e) {
+            throw new ArtifactStoreException("S3 failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package io.platyspark.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.platyspark.aws.moto.MotoServer;
+import io.platyspark.core.reconcile.Watchdog;
+import io.platyspark.core.testing.TestDatabase;
+import io.platyspark.livy.fake.FakeLivy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.services.emr.EmrClient;
+import software.amazon.awssdk.services.emr.model.ClusterSummary;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * EMR clusters through the API against moto's EMR and S3: get-or-create under 50 concurrent submits makes one
+ * RunJobFlow, bad configs are refused before AWS, a dead shared cluster is re-created, and a local source is
+ * shipped to S3 for the cluster.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+        "platy.aws.enabled=true",
+        "platy.aws.artifact-bucket=platy-it-artifacts",
+        "platy.aws.subnet-ids=subnet-12345",
+        "platy.security.allowed-buckets=platy-it-artifacts",
+        "platy.submission.enabled=true",
+        "platy.submission.poll-interval=200ms",
+        "platy.reconcile.enabled=false"})
+class EmrClustersApiTest {
+
+    static final MotoServer MOTO = MotoServer.get();
+    static final FakeLivy LIVY = new FakeLivy();
+    static Path sources;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws Exception {
+        TestDatabase.register(registry);
+        registry.add("platy.aws.endpoint", () -> MOTO.endpoint().toString());
+        MOTO.clients().s3().createBucket(r -> r.bucket("platy-it-artifacts"));
+        sources = Files.createTempDirectory("platy-sources");
+        registry.add("platy.security.local-source-roots", () -> sources.toString());
+    }
+
+    @AfterAll
+    static void stop() {
+        LIVY.close();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    Watchdog watchdog;
+    @Autowired
+    DataSource dataSource;
+
+    ApiClient admin;
+    ApiClient team;
+    final EmrClient emr = MOTO.clients().emr();
+
+    @BeforeEach
+    void setUp() {
+        admin = new ApiClient(port);
+        ApiClient.Response token = admin.post("/api/v1/admin/tokens",
+                Map.of("name", "data-" + System.nanoTime(), "team", "data"), Map.of());
+        team = admin.as(token.body().get("token").asString());
+    }
+
+    private List<ClusterSummary> emrClusters(String name) {
+        return emr.listClustersPaginator(r -> { }).clusters().stream().filter(c -> c.name().equals(name)).toList();
+    }
+
+    private static Map<String, Object> config(String team, String coreType) {
+        Map<String, Object> fleets = new HashMap<>();
+        fleets.put("masterInstances", List.of("m6g.xlarge"));
+        fleets.put("coreInstancesAndWeights", Map.of(coreType, 2));
+        fleets.put("coreTargetOnDemandCapacity", 4);
+        Map<String, Object> config = new HashMap<>();
+        config.put("instanceFleets", fleets);
+        if (team != null) {
+            config.put("tags", Map.of("team", team, "project", "it"));
+        }
+        config.put("idleTimeoutSeconds", 1800);
+        return config;
+    }
+
+    @Test
+    void fiftyConcurrentSubmitsForANewClusterMakeOneRunJobFlow() throws Exception {
+        String cluster = "burst-" + UUID.randomUUID().toString().substring(0, 8);
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> submits = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            submits.add(pool.submit((Callable<Integer>) () -> {
+                go.await();
+                Map<String, Object> body = new HashMap<>();
+                body.put("name", "job-" + n);
+                body.put("cluster", cluster);
+                body.put("source", "s3://platy-it-artifacts/jobs/etl.py");
+                body.put("clusterConfig", config("data", "m6g.2xlarge"));
+                return team.post("/api/v1/apps", body, Map.of()).status();
+            }));
+        }
+        go.countDown();
+        for (Future<Integer> submit : submits) {
+            assertThat(submit.get()).isEqualTo(202);
+        }
+        pool.shutdown();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !emrClusters(cluster).isEmpty()
+                && team.get("/api/v1/clusters/" + cluster).body().get("externalId").isString());
+        watchdog.runOnce();
+
+        assertThat(emrClusters(cluster)).as("RunJobFlow calls, counted at moto").hasSize(1);
+        JsonNode recorded = team.get("/api/v1/clusters/" + cluster).body();
+        assertThat(recorded.get("state").asString()).isEqualTo("WAITING");
+        assertThat(recorded.get("team").asString()).isEqualTo("data");
+        assertThat(recorded.get("idleTimeoutSeconds").asLong()).isEqualTo(1800);
+        assertThat(recorded.get("livyUrl").asString()).startsWith("http://").endsWith(":8998");
+        var tags = emr.describeCluster(r -> r.clusterId(emrClusters(cluster).get(0).id())).cluster().tags();
+        assertThat(tags).anyMatch(t -> t.key().equals("platy:cluster-id")
+                && t.value().equals(recorded.get("id").asString()));
+        JsonNode apps = team.get("/api/v1/apps?cluster=" + cluster + "&limit=100").body().get("items");
+        assertThat(apps).hasSize(50);
+    }
+
+    @Test
+    void aConfigWithoutTeamOrWithAForbiddenInstanceTypeIsRefusedAndNothingIsCreated() {
+        Map<String, Object> noTeam = new HashMap<>(Map.of("name", "no-team", "kind", "DEDICATED"));
+        noTeam.put("config", config(null, "m6g.2xlarge"));
+        Map<String, Object> gpu = new HashMap<>(Map.of("name", "gpu", "kind", "DEDICATED"));
+        gpu.put("config", config("data", "p4d.24xlarge"));
+        Map<String, Object> typo = new HashMap<>(Map.of("name", "typo", "kind", "DEDICATED"));
+        typo.put("config", Map.of("tags", Map.of("team", "data"), "instanceFleet", Map.of()));
+
+        ApiClient.Response refusedTeam = team.post("/api/v1/clusters", noTeam, Map.of());
+        ApiClient.Response refusedGpu = team.post("/api/v1/clusters", gpu, Map.of());
+        ApiClient.Response refusedTypo = team.post("/api/v1/clusters", typo, Map.of());
+
+        assertThat(refusedTeam.status()).isEqualTo(400);
+        assertThat(refusedTeam.body().get("field").asString()).isEqualTo("config.tags.team");
+        assertThat(refusedGpu.status()).isEqualTo(400);
+        assertThat(refusedGpu.body().get("field").asString())
+                .isEqualTo("config.instanceFleets.coreInstancesAndWeights[p4d.24xlarge]");
+        assertThat(refusedGpu.body().get("detail").asString()).contains("not allowed");
+        assertThat(refusedTypo.body().get("field").asString()).isEqualTo("config.instanceFleet");
+        for (String name : Set.of("no-team", "gpu", "typo")) {
+            assertThat(team.get("/api/v1/clusters/" + name).status()).isEqualTo(404);
+            assertThat(emrClusters(name)).isEmpty();
+        }
+    }
+
+    @Test
+    void aSharedClusterThatDiesIsRecreated() {
+        String name = "shared-" + UUID.randomUUID().toString().substring(0, 8);
+        ApiClient.Response created = admin.post("/api/v1/clusters", Map.of("name", name, "kind", "SHARED"),
+                Map.of());
+        assertThat(created.status()).as(created.raw()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> emrClusters(name).size() == 1);
+        watchdog.runOnce();
+        String first = emrClusters(name).get(0).id();
+
+        emr.terminateJobFlows(r -> r.jobFlowIds(first)); // the cluster dies outside the platform
+        watchdog.runOnce();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> emrClusters(name).size() == 2);
+        watchdog.runOnce();
+        JsonNode again = admin.get("/api/v1/clusters/" + name).body();
+        assertThat(again.get("externalId").asString()).isNotEqualTo(first);
+        assertThat(again.get("state").asString()).isEqualTo("WAITING");
+    }
+
+    @Test
+    void aLocalSourceIsShippedToS3ForTheCluster() throws Exception {
+        String cluster = "ship-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> create = new HashMap<>(Map.of("name", cluster, "kind", "DEDICATED"));
+        create.put("config", config("data", "m6g.2xlarge"));
+        assertThat(team.post("/api/v1/clusters", create, Map.of()).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !emrClusters(cluster).isEmpty());
+        watchdog.runOnce();
+        // moto's master DNS does not resolve: point the cluster's Livy at the fake, as DNS would.
+        JdbcClient.create(dataSource).sql("update clusters set livy_url = :url where name = :name")
+                .param("url", LIVY.url()).param("name", cluster).update();
+        Path job = Files.writeString(sources.resolve("etl.py"), "print('etl')\n");
+
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", "shipped");
+        body.put("cluster", cluster);
+        body.put("source", job.toString());
+        String id = team.post("/api/v1/apps", body, Map.of()).body().get("id").asString();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> LIVY.batchByName("platy-" + id) != null);
+        String file = LIVY.batchByName("platy-" + id).file();
+        assertThat(file).startsWith("s3://platy-it-artifacts/platyspark/uploads/data/").endsWith("/etl.py");
+        String key = file.substring("s3://platy-it-artifacts/".length());
+        assertThat(new String(MOTO.clients().s3().getObjectAsBytes(r -> r.bucket("platy-it-artifacts").key(key))
+                .asByteArray())).isEqualTo("print('etl')\n");
+    }
+}
