@@ -1,0 +1,71 @@
+package io.platyspark.client.cli;
+
+import io.platyspark.client.Model;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.core.type.TypeReference;
+
+@Command(name = "clusters", description = "Create (get-or-create), list, inspect and terminate clusters.")
+final class ClustersCommand extends PlatyCli.Sub {
+
+    @Command(name = "list", description = "Active clusters you may use.")
+    int list() {
+        List<Model.Cluster> clusters = root.client().clusters();
+        if (root.jsonOutput()) {
+            root.printJson(clusters);
+            return 0;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NAME", "KIND", "TEAM", "STATE", "EXTERNAL ID", "LIVY"});
+        clusters.forEach(c -> rows.add(new String[] {c.name(), c.kind(), c.team(), c.state(), c.externalId(),
+                c.livyUrl()}));
+        root.out().print(PlatyCli.table(rows));
+        root.out().flush();
+        return 0;
+    }
+
+    @Command(name = "get", description = "One cluster.")
+    int get(@Parameters(paramLabel = "NAME") String name) {
+        print(root.client().cluster(name));
+        return 0;
+    }
+
+    @Command(name = "create", description = "Gets the active cluster by that name or creates it.")
+    int create(@Parameters(paramLabel = "NAME") String name,
+            @Option(names = "--kind", defaultValue = "DEDICATED", description = "DEDICATED, DEV or SHARED") String kind,
+            @Option(names = "--team") String team,
+            @Option(names = "--config", description = "a ClusterConfig JSON file") Path config,
+            @Option(names = "--livy-url", description = "register an existing cluster by its Livy URL") String livy)
+            throws IOException {
+        print(root.client().createCluster(name, kind, team, config == null ? null : readConfig(root, config), livy));
+        return 0;
+    }
+
+    @Command(name = "terminate", description = "Terminates a platform-made cluster or forgets a registered one.")
+    int terminate(@Parameters(paramLabel = "NAME") String name) {
+        print(root.client().terminateCluster(name));
+        return 0;
+    }
+
+    static Map<String, Object> readConfig(PlatyCli root, Path file) throws IOException {
+        return root.json.readValue(Files.readString(file), new TypeReference<Map<String, Object>>() { });
+    }
+
+    private void print(Model.Cluster c) {
+        if (root.jsonOutput()) {
+            root.printJson(c);
+        } else {
+            root.out().printf("%s  %s  team=%s  %s%s%s%n", c.name(), c.kind(), c.team(), c.state(),
+                    c.stateReason() == null ? "" : " (" + c.stateReason() + ")",
+                    c.livyUrl() == null ? "" : "  livy=" + c.livyUrl());
+            root.out().flush();
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package io.platyspark.client.cli;
+
+import io.platyspark.client.Model;
+import io.platyspark.client.PlatyClient;
+import io.platyspark.client.PlatyTransportException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code platy run}: what PlatySpark's RunApp operator does. Gets or creates the cluster (server-side, from
+ * {@code --cluster-config}), uploads a local file or directory, submits with an idempotency key, and with
+ * {@code --follow} streams state changes and log lines, prints the Spark UI and log links as they appear, and ends
+ * with a summary. Exits 0 only when the app SUCCEEDED.
+ */
+@Command(name = "run", description = "Run a Spark app (a .py, a jar, a project directory or an s3:// URI).")
+final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "file.py | app.jar | project dir | s3://...")
+    String source;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "arguments for the app (after --)")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--cluster", description = "the cluster to run on")
+    String cluster;
+
+    @Option(names = "--cluster-config", description = "ClusterConfig JSON: create the cluster when missing")
+    Path clusterConfig;
+
+    @Option(names = "--shared", description = "run on the shared cluster")
+    boolean shared;
+
+    @Option(names = "--requirements", description = "a requirements.txt for the app's Python environment")
+    Path requirements;
+
+    @Option(names = "--class", description = "main class (jar sources)")
+    String mainClass;
+
+    @Option(names = "--conf", description = "Spark conf k=v (repeatable)")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    @Option(names = "--py-files", split = ",", description = "extra .py/.zip files (local ones are uploaded)")
+    List<String> pyFiles = new ArrayList<>();
+
+    @Option(names = "--entry-point", defaultValue = "main.py", description = "for a directory: its main file")
+    String entryPoint;
+
+    @Option(names = "--name", description = "app name (default: the source's file name)")
+    String name;
+
+    @Option(names = "--team", description = "team (default: the token's)")
+    String team;
+
+    @Option(names = "--follow", description = "stream state and logs until the app ends")
+    boolean follow;
+
+    @Option(names = "--idempotency-key", description = "makes re-running this command safe (default: random)")
+    String idempotencyKey;
+
+    @Option(names = "--poll-interval", defaultValue = "2s", converter = PlatyCli.DurationConverter.class)
+    Duration pollInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        PlatyClient client = root.client();
+        PrintWriter out = root.out();
+        String target = cluster != null ? cluster : shared ? "shared" : null;
+        if (target == null) {
+            root.err().println("error: give --cluster NAME or --shared");
+            root.err().flush();
+            return PlatyCli.REFUSED;
+        }
+        Staged staged = stage(client, out);
+        List<String> requirementLines = requirements == null ? null : Files.readAllLines(requirements).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        Map<String, Object> config = clusterConfig == null ? null : ClustersCommand.readConfig(root, clusterConfig);
+        String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+        Model.App app = client.submit(new Model.SubmitRequest(name != null ? name : defaultName(), team, target,
+                staged.source(), mainClass, args, conf, staged.pyFiles().isEmpty() ? null : staged.pyFiles(),
+                requirementLines, null, config), key);
+        out.println("submitted app " + app.id() + " (" + app.name() + ") to cluster " + app.cluster() + ": "
+                + app.state() + " [request " + app.requestId() + "]");
+        out.flush();
+        if (!follow) {
+            if (root.jsonOutput()) {
+                root.printJson(app);
+            }
+            return 0;
+        }
+        return follow(client, app, out);
+    }
+
+    private int follow(PlatyClient client, Model.App submitted, PrintWriter out) throws InterruptedException {
+        Thread hook = new Thread(() -> onInterrupt(client, submitted.id(), out), "platy-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            PlatyClient.LogFollower logs = new PlatyClient.LogFollower(client, submitted.id());
+            String lastState = submitted.state();
+            boolean uiShown = false;
+            boolean logShown = false;
+            Model.App app = submitted;
+            while (true) {
+                try {
+                    app = client.app(submitted.id());
+                    if (!Objects.equals(app.state(), lastState)) {
+                        out.println("state: " + app.state() + (app.stateReason() == null ? "" : " (" + app.stateReason()
+                                + ")"));
+                        lastState = app.state();
+                    } else if (List.of("WAITING_FOR_CLUSTER", "BUILDING_ENV").contains(app.state())) {
+                        out.println("  ... still " + app.state().toLowerCase().replace('_', ' ')
+                                + (app.stateReason() == null ? "" : ": " + app.stateReason()));
+                    }
+                    if (!uiShown && app.links() != null && app.links().sparkUi() != null) {
+                        out.println("Spark UI: " + app.links().sparkUi());
+                        uiShown = true;
+                    }
+                    if (!logShown && app.links() != null && app.links().driverLog() != null) {
+                        out.println("Driver log: " + app.links().driverLog());
+                        logShown = true;
+                    }
+                    for (Model.LogLine line : logs.poll()) {
+                        out.println("[" + line.stream() + "] " + line.text());
+                    }
+                    out.flush();
+                    if (app.finished()) {
+                        break;
+                    }
+                } catch (PlatyTransportException e) {
+                    // The server went away for a moment: resume where the log stopped, nothing twice.
+                    out.println("  (connection lost: " + e.getCause().getMessage() + "; resuming)");
+                    out.flush();
+                }
+                Thread.sleep(pollInterval.toMillis());
+            }
+            summary(out, app);
+            if (root.jsonOutput()) {
+                root.printJson(app);
+            }
+            return "SUCCEEDED".equals(app.state()) ? 0 : PlatyCli.APP_FAILED;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already
+            }
+        }
+    }
+
+    private void onInterrupt(PlatyClient client, String id, PrintWriter out) {
+        try {
+            Model.App app = client.app(id);
+            if (app.finished()) {
+                return;
+            }
+            if (System.console() == null) {
+                out.println("\napp " + id + " is still " + app.state() + "; stop it with: platy apps kill " + id);
+                out.flush();
+                return;
+            }
+            System.out.print("\nKill app " + id + " (" + app.state() + ")? [y/N] ");
+            System.out.flush();
+            String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (answer != null && answer.trim().toLowerCase().startsWith("y")) {
+                System.out.println("app " + id + " " + client.kill(id).state());
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not ask about app " + id + ": " + e.getMessage());
+        }
+    }
+
+    private static void summary(PrintWriter out, Model.App app) {
+        out.println("app " + app.id() + " ended " + app.state() + duration(app)
+                + (app.stateReason() == null ? "" : ": " + app.stateReason()));
+        Map<String, Long> m = app.metrics();
+        if (m != null && !m.isEmpty()) {
+            out.printf("metrics: %s jobs, %s tasks (%s failed), executor run time %s ms, GC %s ms, read %s records / "
+                            + "%s bytes, wrote %s records, shuffle %s bytes%n", m.get("jobs"), m.get("tasks"),
+                    m.get("failedTasks"), m.get("executorRunTimeMs"), m.get("jvmGcTimeMs"), m.get("inputRecords"),
+                    m.get("inputBytes"), m.get("outputRecords"), m.get("shuffleWriteBytes"));
+        }
+        out.flush();
+    }
+
+    static void describe(PrintWriter out, Model.App app) {
+        out.println(app.id() + "  " + app.name() + "  team=" + app.team() + "  cluster=" + app.cluster() + "  "
+                + app.state() + (app.stateReason() == null ? "" : " (" + app.stateReason() + ")"));
+        if (app.links() != null) {
+            if (app.links().sparkUi() != null) {
+                out.println("  Spark UI:   " + app.links().sparkUi());
+            }
+            if (app.links().driverLog() != null) {
+                out.println("  Driver log: " + app.links().driverLog());
+            }
+            if (app.links().dashboard() != null) {
+                out.println("  Dashboard:  " + app.links().dashboard());
+            }
+        }
+        summary(out, app);
+    }
+
+    private static String duration(Model.App app) {
+        Instant start = app.startedAt() != null ? app.startedAt() : app.createdAt();
+        if (start == null || app.finishedAt() == null) {
+            return "";
+        }
+        return String.format(" in %.1f s", Duration.between(start, app.finishedAt()).toMillis() / 1000.0);
+    }
+
+    private String defaultName() {
+        String base = source.replaceAll("/+$", "");
+        base = base.substring(base.lastIndexOf('/') + 1).replaceAll("\\.(py|jar|zip)$", "");
+        return base.replaceAll("[^A-Za-z0-9._ -]", "-");
+    }
+
+    private record Staged(String source, List<String> pyFiles) {
+    }
+
+    /** Local files go up to the server's artifact store; remote URIs are used as they are. */
+    private Staged stage(PlatyClient client, PrintWriter out) throws IOException {
+        List<String> files = new ArrayList<>();
+        for (String pyFile : pyFiles) {
+            files.add(isRemote(pyFile) ? pyFile : upload(client, out, Path.of(pyFile)));
+        }
+        if (isRemote(source)) {
+            return new Staged(source, files);
+        }
+        Path local = Path.of(source).toAbsolutePath();
+        if (Files.isDirectory(local)) {
+            Path main = local.resolve(entryPoint);
+            if (!Files.isRegularFile(main)) {
+                throw new IllegalArgumentException(local + " is a directory without " + entryPoint
+                        + "; name its main file with --entry-point");
+            }
+            Path zip = Files.createTempFile("platy-project-", ".zip");
+            try {
+                zip(local, zip);
+                files.add(0, upload(client, out, zip, local.getFileName() + ".zip"));
+            } finally {
+                Files.deleteIfExists(zip);
+            }
+            return new Staged(upload(client, out, main), files);
+        }
+        if (!Files.isRegularFile(local)) {
+            throw new IllegalArgumentException("no such file: " + local);
+        }
+        return new Staged(upload(client, out, local), files);
+    }
+
+    private static boolean isRemote(String location) {
+        return location.matches("[A-Za-z][A-Za-z0-9+.-]*://.*") || location.startsWith("local:");
+    }
+
+    private static String upload(PlatyClient client, PrintWriter out, Path file) {
+        return upload(client, out, file, file.getFileName().toString());
+    }
+
+    private static String upload(PlatyClient client, PrintWriter out, Path file, String name) {
+        Model.Artifact artifact = client.upload(file, name);
+        out.println((artifact.alreadyPresent() ? "already uploaded " : "uploaded ") + name + " -> " + artifact.uri());
+        out.flush();
+        return artifact.uri();
+    }
+
+    /** A zip of the project for --py-files: sorted entries, fixed times, no caches; the same tree, the same bytes. */
+    static void zip(Path dir, Path zip) throws IOException {
+        List<Path> entries;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            entries = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        try (ZipOutputStream zipOut = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (Path file : entries) {
+                String entryName = dir.relativize(file).toString().replace('\\', '/');
+                if (entryName.contains("__pycache__/") || entryName.endsWith(".pyc") || entryName.startsWith(".")) {
+                    continue;
+                }
+                ZipEntry entry = new ZipEntry(entryName);
+                entry.setTime(315532800000L);
+                zipOut.putNextEntry(entry);
+                Files.copy(file, zipOut);
+                zipOut.closeEntry();
+            }
+        }
+    }
+}

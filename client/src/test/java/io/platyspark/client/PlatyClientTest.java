@@ -1,0 +1,109 @@
+package io.platyspark.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PlatyClientTest {
+
+    private static final String APP = "{\"id\":\"a1\",\"name\":\"etl\",\"team\":\"data\",\"cluster\":\"local\","
+            + "\"state\":\"PENDING\",\"attempts\":0,\"requestId\":\"r\",\"somethingNew\":1}";
+
+    private final MockWebServer server = new MockWebServer();
+    private PlatyClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        server.start(0);
+        client = PlatyClient.builder().baseUrl(server.url("/").toString()).token("platy_t")
+                .backoff(Duration.ofMillis(1)).readTimeout(Duration.ofMillis(500)).build();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static MockResponse json(int status, String body) {
+        return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body)
+                .build();
+    }
+
+    private static Model.SubmitRequest request() {
+        return new Model.SubmitRequest("etl", null, "local", "/opt/etl.py", null, List.of(), Map.of(), null, null,
+                null, null);
+    }
+
+    @Test
+    void problemsBecomeExceptionsWithTheServersDetailFieldAndRequestId() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(400).setHeader("Content-Type", "application/problem+json")
+                .setHeader("X-Request-Id", "rid-7")
+                .body("{\"type\":\"urn:platyspark:problem:invalid-request\",\"title\":\"Invalid request\","
+                        + "\"detail\":\"source: must be an absolute path\",\"field\":\"source\"}").build());
+
+        assertThatThrownBy(() -> client.submit(request(), "k1")).isInstanceOfSatisfying(PlatyApiException.class,
+                e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.type()).isEqualTo("invalid-request");
+                    assertThat(e.field()).isEqualTo("source");
+                    assertThat(e.detail()).isEqualTo("source: must be an absolute path");
+                    assertThat(e.requestId()).isEqualTo("rid-7");
+                });
+        RecordedRequest sent = server.takeRequest();
+        assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer platy_t");
+        assertThat(sent.getHeaders().get("X-Request-Id")).isNotBlank();
+        assertThat(sent.getHeaders().get("Idempotency-Key")).isEqualTo("k1");
+    }
+
+    @Test
+    void aSubmitWhoseAnswerWasLostIsRetriedWithTheSameKeyAndRequestId() throws Exception {
+        server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        server.enqueue(json(200, APP));
+
+        Model.App app = client.submit(request(), "same-key");
+
+        RecordedRequest first = server.takeRequest();
+        RecordedRequest second = server.takeRequest();
+        assertThat(app.id()).isEqualTo("a1");
+        assertThat(second.getHeaders().get("Idempotency-Key")).isEqualTo(first.getHeaders().get("Idempotency-Key"))
+                .isEqualTo("same-key");
+        assertThat(second.getHeaders().get("X-Request-Id")).isEqualTo(first.getHeaders().get("X-Request-Id"));
+    }
+
+    @Test
+    void readsAreRetriedOnUnavailableButRefusalsAreNot() {
+        server.enqueue(json(503, "{\"detail\":\"backend unavailable\"}"));
+        server.enqueue(json(200, APP));
+        assertThat(client.app("a1").state()).isEqualTo("PENDING");
+
+        server.enqueue(json(409, "{\"type\":\"urn:platyspark:problem:app-already-finished\",\"detail\":\"ended\"}"));
+        assertThatThrownBy(() -> client.kill("a1")).isInstanceOf(PlatyApiException.class);
+        assertThat(server.getRequestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void theLogFollowerPagesByNextFromAndNeverRepeatsALine() {
+        server.enqueue(json(200, "{\"appId\":\"a1\",\"from\":0,\"total\":3,\"nextFrom\":2,\"lines\":["
+                + "{\"stream\":\"stdout\",\"text\":\"a\"},{\"stream\":\"stderr\",\"text\":\"b\"}]}"));
+        server.enqueue(json(200, "{\"appId\":\"a1\",\"from\":2,\"total\":3,\"nextFrom\":3,\"lines\":["
+                + "{\"stream\":\"stdout\",\"text\":\"c\"}]}"));
+        server.enqueue(json(200, "{\"appId\":\"a1\",\"from\":3,\"total\":3,\"nextFrom\":3,\"lines\":[]}"));
+        PlatyClient.LogFollower follower = new PlatyClient.LogFollower(client, "a1");
+
+        List<Model.LogLine> first = follower.poll();
+        List<Model.LogLine> second = follower.poll();
+
+        assertThat(first).extracting(Model.LogLine::text).containsExactly("a", "b", "c");
+        assertThat(second).isEmpty();
+    }
+}
