@@ -70,7 +70,8 @@ final class ApiClient {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             String body = response.body();
-            JsonNode node = body == null || body.isBlank() ? null : json.readTree(body);
+            boolean isJson = response.headers().firstValue("Content-Type").orElse("").contains("json");
+            JsonNode node = body == null || body.isBlank() || !isJson ? null : json.readTree(body);
             return new Response(response.statusCode(), node, response.headers().firstValue("Content-Type").orElse(""),
                     response.headers().firstValue("X-Request-Id").orElse(null), body);
         } catch (IOException e) {

@@ -36,6 +36,7 @@ public class IdleClusterTerminator {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
+        meters.counter("platy.cleanup.clusters.terminated"); // exported at 0 before the first termination
     }
 
     /** Terminates (or with dry-run, lists) the idle clusters; returns them. */

@@ -57,8 +57,10 @@ public class AppReconciler {
         this.clock = clock;
         this.meters = meters;
         this.lastSuccessMillis = new AtomicLong(clock.millis());
-        meters.gauge("platy.reconcile.lag", io.micrometer.core.instrument.Tags.of("reconciler", "apps"),
-                lastSuccessMillis, last -> (clock.millis() - last.get()) / 1000.0);
+        io.micrometer.core.instrument.Gauge.builder("platy.reconcile.lag", lastSuccessMillis,
+                        last -> (clock.millis() - last.get()) / 1000.0)
+                .baseUnit("seconds").description("Time since the last completed cycle")
+                .tag("reconciler", "apps").register(meters);
     }
 
     /** One pass over every app the backends hold, then over apps stuck on the way there. */

@@ -57,8 +57,10 @@ public class ClusterReconciler {
         this.meters = meters;
         this.newClusterListener = newClusterListener;
         this.lastSuccessMillis = new AtomicLong(clock.millis());
-        meters.gauge("platy.reconcile.lag", Tags.of("reconciler", "clusters"), lastSuccessMillis,
-                last -> (clock.millis() - last.get()) / 1000.0);
+        io.micrometer.core.instrument.Gauge.builder("platy.reconcile.lag", lastSuccessMillis,
+                        last -> (clock.millis() - last.get()) / 1000.0)
+                .baseUnit("seconds").description("Time since the last completed cycle")
+                .tag("reconciler", "clusters").register(meters);
     }
 
     public Result reconcileOnce() {
