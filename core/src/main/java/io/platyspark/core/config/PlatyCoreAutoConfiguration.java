@@ -13,6 +13,11 @@ import io.platyspark.aws.emr.InstancePolicy;
 import io.platyspark.aws.emr.PlatformDefaults;
 import io.platyspark.aws.s3.S3ArtifactStore;
 import io.platyspark.core.backend.emr.AwsProperties;
+import io.platyspark.core.env.EnvProperties;
+import io.platyspark.core.env.EnvSparkConf;
+import io.platyspark.core.env.EnvironmentService;
+import io.platyspark.core.env.JdbcEnvBuildStore;
+import io.platyspark.core.env.PythonEnvBuilder;
 import io.platyspark.core.backend.emr.EmrClusterBackend;
 import io.platyspark.core.backend.emr.EmrClusterConfigs;
 import io.platyspark.core.backend.emr.S3Artifacts;
@@ -81,7 +86,7 @@ import tools.jackson.databind.json.JsonMapper;
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 @EnableConfigurationProperties({LocalSparkProperties.class, SubmissionProperties.class, ReconcileProperties.class,
         CleanupProperties.class, SecurityProperties.class, ArtifactProperties.class, LivyProperties.class,
-        AwsProperties.class})
+        AwsProperties.class, EnvProperties.class})
 public class PlatyCoreAutoConfiguration {
 
     @Bean
@@ -168,6 +173,30 @@ public class PlatyCoreAutoConfiguration {
 
     private static MeterRegistry meters(ObjectProvider<MeterRegistry> registry) {
         return registry.getIfAvailable(() -> Metrics.globalRegistry);
+    }
+
+    /** Python environments for apps with requirements, built in this process. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "platy.env.enabled", havingValue = "true", matchIfMissing = true)
+    static class EnvConfiguration {
+
+        @Bean
+        PythonEnvBuilder pythonEnvBuilder(EnvProperties properties) {
+            return new PythonEnvBuilder(properties);
+        }
+
+        @Bean(destroyMethod = "close")
+        EnvironmentService environmentService(DataSource dataSource, ObjectProvider<JsonMapper> json, Clock clock,
+                PythonEnvBuilder builder, ArtifactStore artifacts, EnvProperties properties,
+                ObjectProvider<MeterRegistry> meters) {
+            return new EnvironmentService(new JdbcEnvBuildStore(JdbcClient.create(dataSource),
+                    json.getIfAvailable(JsonMapper::new), clock), builder, artifacts, properties, meters(meters));
+        }
+
+        @Bean
+        EnvSparkConf envSparkConf(ArtifactStore artifacts, EnvProperties properties) {
+            return new EnvSparkConf(artifacts, properties.workDir().resolve("unpacked"));
+        }
     }
 
     /** EMR clusters from ClusterConfigs and artifacts in S3. */
@@ -257,9 +286,9 @@ public class PlatyCoreAutoConfiguration {
         @Bean
         SubmissionWorker submissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
                 SubmissionProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters,
-                ArtifactStore artifacts) {
+                ArtifactStore artifacts, ObjectProvider<EnvironmentService> envs, ObjectProvider<EnvSparkConf> conf) {
             return new SubmissionWorker(apps, clusters, backends, properties, clock, meters(meters),
-                    new SourceStager(artifacts));
+                    new SourceStager(artifacts), envs.getIfAvailable(), conf.getIfAvailable());
         }
 
         @Bean

@@ -14,6 +14,10 @@ import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.backend.SparkBackends;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterStore;
+import io.platyspark.core.env.EnvBuild;
+import io.platyspark.core.env.EnvBuildException;
+import io.platyspark.core.env.EnvSparkConf;
+import io.platyspark.core.env.EnvironmentService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +45,8 @@ public class SubmissionWorker {
     private final MeterRegistry meters;
     private final String owner = "worker-" + UUID.randomUUID();
     private final SourceStager stager;
+    private final EnvironmentService envs;
+    private final EnvSparkConf envConf;
 
     public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
             SubmissionProperties properties, Clock clock, MeterRegistry meters) {
@@ -49,7 +55,16 @@ public class SubmissionWorker {
 
     public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
             SubmissionProperties properties, Clock clock, MeterRegistry meters, SourceStager stager) {
+        this(apps, clusters, backends, properties, clock, meters, stager, null, null);
+    }
+
+    /** With {@code envs}, apps with requirements get their Python environment built before submission. */
+    public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
+            SubmissionProperties properties, Clock clock, MeterRegistry meters, SourceStager stager,
+            EnvironmentService envs, EnvSparkConf envConf) {
         this.stager = stager;
+        this.envs = envs;
+        this.envConf = envConf;
         this.apps = apps;
         this.clusters = clusters;
         this.backends = backends;
@@ -90,6 +105,15 @@ public class SubmissionWorker {
             return;
         }
         Cluster cluster = found.get();
+        EnvBuild env = null;
+        if (app.needsEnvironment()) {
+            // The environment builds while the cluster starts: neither waits for the other.
+            Optional<EnvBuild> ready = environment(app);
+            if (ready.isEmpty()) {
+                return;
+            }
+            env = ready.get();
+        }
         if (!cluster.state().isReady()) {
             waitForCluster(app, cluster);
             return;
@@ -99,6 +123,9 @@ public class SubmissionWorker {
         try {
             backend = backends.forCluster(cluster);
             SparkApp run = stager == null ? app : stager.stage(app, cluster);
+            if (env != null) {
+                run = run.withRunConf(envConf.forRun(env, cluster));
+            }
             submission = backend.submit(cluster, run);
         } catch (io.platyspark.core.artifact.ArtifactStoreException e) {
             retryLater(app, e.getMessage(), true);
@@ -128,6 +155,47 @@ public class SubmissionWorker {
             log.info("app {} was killed during its submission; stopping the run", app.id());
             backend.kill(cluster, app.withBackend(backend.name(), submission.backendId()));
         }
+    }
+
+    /**
+     * The app's environment when it is READY; otherwise the app waits in BUILDING_ENV (or fails with the build's
+     * reason) and this returns empty.
+     */
+    private Optional<EnvBuild> environment(SparkApp app) {
+        if (envs == null) {
+            fail(app, "the app has requirements but this server builds no Python environments (platy.env.enabled)");
+            return Optional.empty();
+        }
+        EnvBuild build;
+        try {
+            build = app.envBuildId() == null
+                    ? envs.request(envs.spec(app.requirements(), app.pythonVersion(), null), app.team())
+                    : envs.get(app.envBuildId()).orElse(null);
+        } catch (EnvBuildException e) {
+            fail(app, "its Python environment cannot be built: " + e.getMessage());
+            return Optional.empty();
+        }
+        if (build == null) {
+            fail(app, "its Python environment build " + app.envBuildId() + " is gone");
+            return Optional.empty();
+        }
+        if (build.state() == EnvBuild.State.READY) {
+            return Optional.of(build);
+        }
+        if (build.state() == EnvBuild.State.FAILED) {
+            fail(app, "its Python environment failed to build: " + build.error());
+            return Optional.empty();
+        }
+        String reason = "building its Python environment " + build.id() + " (" + build.state() + ")";
+        if (app.state() != AppState.BUILDING_ENV || app.envBuildId() == null) {
+            TransitionResult moved = apps.transition(app.id(), app.state(),
+                    AppTransition.to(AppState.BUILDING_ENV, reason).withEnvBuild(build.id()));
+            if (!moved.applied()) {
+                return Optional.empty();
+            }
+        }
+        apps.release(app.id(), owner, clock.instant().plus(properties.pollInterval()), reason, false);
+        return Optional.empty();
     }
 
     private void waitForCluster(SparkApp app, Cluster cluster) {

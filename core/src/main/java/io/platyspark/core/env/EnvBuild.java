@@ -1,0 +1,24 @@
+package io.platyspark.core.env;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A Python environment build and its outcome.
+ *
+ * @param uri   where the packed environment is (artifact store), once READY
+ * @param error why it FAILED, in a line (pip's reason)
+ * @param log   the end of the build's output
+ */
+public record EnvBuild(UUID id, String cacheKey, String team, EnvSpec spec, State state, String uri, Long sizeBytes,
+        Long durationMs, String log, String error, Instant createdAt, Instant updatedAt) {
+
+    /** A build's life: QUEUED → BUILDING → READY or FAILED. */
+    public enum State {
+        QUEUED, BUILDING, READY, FAILED;
+
+        public boolean finished() {
+            return this == READY || this == FAILED;
+        }
+    }
+}

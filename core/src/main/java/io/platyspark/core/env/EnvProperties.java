@@ -1,0 +1,38 @@
+package io.platyspark.core.env;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Python environments for apps with requirements.
+ *
+ * @param enabled              build environments in this process (spark-server in the embedded mode, app-builder)
+ * @param python               the builder's Python (with venv-pack installed); its version is the default
+ * @param pythons              more interpreters by version, e.g. {@code 3.10: /usr/bin/python3.10}
+ * @param indexUrl             the package index pip uses (unset: PyPI, or pip's configuration)
+ * @param workDir              where builds run (one temporary directory each) and local environments are unpacked
+ * @param buildTimeout         a build taking longer is stopped and fails
+ * @param maxConcurrentBuilds  builds at once; the rest wait in order
+ * @param logLimit             how much of a build's output is kept with it (the end of it)
+ */
+@ConfigurationProperties("platy.env")
+public record EnvProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("python3") String python,
+        @DefaultValue({}) Map<String, String> pythons,
+        String indexUrl,
+        Path workDir,
+        @DefaultValue("15m") Duration buildTimeout,
+        @DefaultValue("2") int maxConcurrentBuilds,
+        @DefaultValue("64KB") DataSize logLimit) {
+
+    public EnvProperties {
+        if (workDir == null) {
+            workDir = Path.of(System.getProperty("java.io.tmpdir"), "platy-envs");
+        }
+    }
+}

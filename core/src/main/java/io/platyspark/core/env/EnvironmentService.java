@@ -1,0 +1,132 @@
+package io.platyspark.core.env;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.platyspark.core.artifact.ArtifactStore;
+import io.platyspark.core.artifact.StoredArtifact;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Python environments, built once and shared: a request for a spec whose archive is already in the artifact store
+ * is served from it without building (a cache hit), a request while the same spec builds gets that build (the
+ * database's unique key decides, so also across processes), and builds run on a bounded pool with a time limit.
+ */
+public class EnvironmentService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EnvironmentService.class);
+
+    private final JdbcEnvBuildStore store;
+    private final PythonEnvBuilder builder;
+    private final ArtifactStore artifacts;
+    private final EnvProperties properties;
+    private final MeterRegistry meters;
+    private final ExecutorService pool;
+
+    public EnvironmentService(JdbcEnvBuildStore store, PythonEnvBuilder builder, ArtifactStore artifacts,
+            EnvProperties properties, MeterRegistry meters) {
+        this.store = store;
+        this.builder = builder;
+        this.artifacts = artifacts;
+        this.properties = properties;
+        this.meters = meters;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(properties.maxConcurrentBuilds(), r -> {
+            Thread t = new Thread(r, "platy-env-build-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        meters.counter("platy.envs.builds", "outcome", "ready");
+        meters.counter("platy.envs.cache.hits");
+    }
+
+    /** The spec with the platform's defaults filled in. */
+    public EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform) {
+        return new EnvSpec(requirements, pythonVersion != null ? pythonVersion : builder.defaultVersion(),
+                platform != null ? platform : TargetPlatform.current(), properties.indexUrl());
+    }
+
+    /** The build serving this spec: an existing one, one from the cache, or a new one now queued. */
+    public EnvBuild request(EnvSpec spec, String team) {
+        builder.interpreter(spec.pythonVersion()); // an unknown Python is refused before anything is stored
+        String key = archiveKey(spec);
+        Optional<URI> cached = artifacts.find(key);
+        if (cached.isPresent()) {
+            JdbcEnvBuildStore.Created hit = store.getOrCreate(spec, team, EnvBuild.State.READY,
+                    cached.get().toString());
+            if (hit.created()) {
+                meters.counter("platy.envs.cache.hits").increment();
+            }
+            return hit.build();
+        }
+        JdbcEnvBuildStore.Created created = store.getOrCreate(spec, team, EnvBuild.State.QUEUED, null);
+        if (created.created()) {
+            pool.execute(() -> build(created.build()));
+        }
+        return created.build();
+    }
+
+    public Optional<EnvBuild> get(UUID id) {
+        return store.find(id);
+    }
+
+    private void build(EnvBuild queued) {
+        if (store.transition(queued.id(), EnvBuild.State.QUEUED, EnvBuild.State.BUILDING, null, null, null, null,
+                null).isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            Path output = Files.createTempFile("platy-env-", ".tar.gz");
+            try {
+                PythonEnvBuilder.BuiltEnv built = builder.build(queued.spec(), output);
+                StoredArtifact stored = artifacts.put(archiveKey(queued.spec()), built.archive());
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                store.transition(queued.id(), EnvBuild.State.BUILDING, EnvBuild.State.READY, stored.uri().toString(),
+                        built.sizeBytes(), ms, built.log(), null);
+                count("ready", ms);
+                log.info("environment {} built in {} ms ({} bytes): {}", queued.cacheKey(), ms, built.sizeBytes(),
+                        stored.uri());
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (EnvBuildException e) {
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            store.transition(queued.id(), EnvBuild.State.BUILDING, EnvBuild.State.FAILED, null, null, ms, e.log(),
+                    e.getMessage());
+            count("failed", ms);
+            log.warn("environment {} failed: {}", queued.cacheKey(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            store.transition(queued.id(), EnvBuild.State.BUILDING, EnvBuild.State.FAILED, null, null, null, null,
+                    "the build could not run: " + e.getMessage());
+            count("failed", (System.nanoTime() - start) / 1_000_000);
+            log.warn("environment {} could not be built", queued.cacheKey(), e);
+        }
+    }
+
+    private void count(String outcome, long ms) {
+        meters.counter("platy.envs.builds", "outcome", outcome).increment();
+        meters.timer("platy.envs.build.duration", "outcome", outcome).record(Duration.ofMillis(ms));
+    }
+
+    static String archiveKey(EnvSpec spec) {
+        return "envs/" + spec.cacheKey() + "/environment.tar.gz";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

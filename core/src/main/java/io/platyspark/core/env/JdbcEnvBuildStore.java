@@ -1,0 +1,98 @@
+package io.platyspark.core.env;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Environment builds on PostgreSQL; state changes are compare-and-set like apps'. */
+public class JdbcEnvBuildStore {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    public JdbcEnvBuildStore(JdbcClient jdbc, JsonMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** The live build for the spec's key, creating it in {@code state} when there is none. */
+    public Created getOrCreate(EnvSpec spec, String team, EnvBuild.State state, String uri) {
+        Instant now = now();
+        Optional<EnvBuild> inserted = jdbc.sql("""
+                insert into env_builds (id, cache_key, team, spec, state, uri, created_at, updated_at)
+                values (:id, :key, :team, cast(:spec as jsonb), :state, :uri, :now, :now)
+                on conflict (cache_key) where state <> 'FAILED' do nothing
+                returning *
+                """)
+                .param("id", UUID.randomUUID()).param("key", spec.cacheKey()).param("team", team)
+                .param("spec", json.writeValueAsString(Map.of("requirements", spec.requirements(),
+                        "pythonVersion", spec.pythonVersion(), "platform", spec.platform().name(),
+                        "indexUrl", spec.indexUrl() == null ? "" : spec.indexUrl())))
+                .param("state", state.name()).param("uri", uri).param("now", Timestamp.from(now))
+                .query(this::map).optional();
+        if (inserted.isPresent()) {
+            return new Created(inserted.get(), true);
+        }
+        return new Created(jdbc.sql("select * from env_builds where cache_key = :key and state <> 'FAILED'")
+                .param("key", spec.cacheKey()).query(this::map).single(), false);
+    }
+
+    public Optional<EnvBuild> find(UUID id) {
+        return jdbc.sql("select * from env_builds where id = :id").param("id", id).query(this::map).optional();
+    }
+
+    public List<EnvBuild> findByState(EnvBuild.State state) {
+        return jdbc.sql("select * from env_builds where state = :state order by created_at")
+                .param("state", state.name()).query(this::map).list();
+    }
+
+    /** Compare-and-set from {@code expected}; the facts are written only with the change. */
+    public Optional<EnvBuild> transition(UUID id, EnvBuild.State expected, EnvBuild.State next, String uri,
+            Long sizeBytes, Long durationMs, String log, String error) {
+        return jdbc.sql("""
+                update env_builds set state = :next, uri = coalesce(:uri, uri),
+                    size_bytes = coalesce(:size, size_bytes), duration_ms = coalesce(:duration, duration_ms),
+                    log = coalesce(:log, log), error = coalesce(:error, error), updated_at = :now
+                where id = :id and state = :expected
+                returning *
+                """)
+                .param("id", id).param("expected", expected.name()).param("next", next.name()).param("uri", uri)
+                .param("size", sizeBytes).param("duration", durationMs).param("log", log).param("error", error)
+                .param("now", Timestamp.from(now()))
+                .query(this::map).optional();
+    }
+
+    private EnvBuild map(ResultSet rs, int row) throws SQLException {
+        JsonNode spec = json.readTree(rs.getString("spec"));
+        List<String> requirements = new java.util.ArrayList<>();
+        spec.path("requirements").forEach(r -> requirements.add(r.asString()));
+        String index = spec.path("indexUrl").asString("");
+        return new EnvBuild(rs.getObject("id", UUID.class), rs.getString("cache_key"), rs.getString("team"),
+                new EnvSpec(requirements, spec.path("pythonVersion").asString(),
+                        TargetPlatform.valueOf(spec.path("platform").asString()), index.isEmpty() ? null : index),
+                EnvBuild.State.valueOf(rs.getString("state")), rs.getString("uri"),
+                (Long) rs.getObject("size_bytes"), (Long) rs.getObject("duration_ms"), rs.getString("log"),
+                rs.getString("error"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** The outcome of {@link #getOrCreate}. */
+    public record Created(EnvBuild build, boolean created) {
+    }
+}

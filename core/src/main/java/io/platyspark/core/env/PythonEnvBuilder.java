@@ -1,0 +1,216 @@
+package io.platyspark.core.env;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Builds a relocatable Python environment (venv + pip + venv-pack) in a temporary directory of its own, with a
+ * time limit and the whole pip output kept. For another CPU architecture than the builder's, only binary wheels for
+ * that platform are installed ({@code pip --platform --only-binary=:all:}): nothing is compiled for the wrong CPU,
+ * and a package without such a wheel fails the build with its name.
+ */
+public class PythonEnvBuilder {
+
+    private static final Pattern NO_VERSION = Pattern.compile(
+            "(?:Could not find a version that satisfies the requirement|No matching distribution found for) ([^\\s(]+)");
+
+    private final EnvProperties properties;
+
+    public PythonEnvBuilder(EnvProperties properties) {
+        this.properties = properties;
+    }
+
+    /** A built environment: its packed archive (in the caller's directory) and the build's output. */
+    public record BuiltEnv(Path archive, long sizeBytes, String log) {
+    }
+
+    /** The interpreter for a Python version, from {@code platy.env.pythons} or the builder's own. */
+    public String interpreter(String pythonVersion) {
+        String configured = properties.pythons().get(pythonVersion);
+        if (configured != null) {
+            return configured;
+        }
+        if (pythonVersion.equals(defaultVersion())) {
+            return properties.python();
+        }
+        throw new EnvBuildException("no Python " + pythonVersion + " on this builder; available: "
+                + available() + " (platy.env.pythons)", "");
+    }
+
+    private List<String> available() {
+        List<String> versions = new ArrayList<>(properties.pythons().keySet());
+        versions.add(defaultVersion());
+        return versions;
+    }
+
+    private volatile String defaultVersion;
+
+    /** The version of {@code platy.env.python}, e.g. {@code 3.11}. */
+    public String defaultVersion() {
+        String version = defaultVersion;
+        if (version == null) {
+            StringBuilder out = new StringBuilder();
+            int code = run(List.of(properties.python(), "-c",
+                    "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"), null, out, Duration.ofSeconds(30));
+            if (code != 0) {
+                throw new EnvBuildException("the builder's Python '" + properties.python() + "' does not run", out.toString());
+            }
+            version = out.toString().strip();
+            defaultVersion = version;
+        }
+        return version;
+    }
+
+    /**
+     * Builds the environment into {@code output}.
+     *
+     * @throws EnvBuildException with pip's reason when it fails, or when it takes longer than the limit
+     */
+    public BuiltEnv build(EnvSpec spec, Path output) {
+        String python = interpreter(spec.pythonVersion());
+        Path dir;
+        try {
+            Files.createDirectories(properties.workDir());
+            dir = Files.createTempDirectory(properties.workDir(), "build-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StringBuilder log = new StringBuilder();
+        long deadline = System.nanoTime() + properties.buildTimeout().toNanos();
+        try {
+            Path env = dir.resolve("env");
+            Path requirements = dir.resolve("requirements.txt");
+            Files.write(requirements, spec.requirements(), StandardCharsets.UTF_8);
+            step(log, deadline, dir, List.of(python, "-m", "venv", env.toString()), "creating the virtualenv");
+            List<String> pip = new ArrayList<>(List.of(env.resolve("bin/python").toString(), "-m", "pip", "install",
+                    "--disable-pip-version-check", "--no-input", "--progress-bar", "off"));
+            if (spec.indexUrl() != null) {
+                pip.addAll(List.of("--index-url", spec.indexUrl()));
+            }
+            if (spec.platform() != TargetPlatform.current()) {
+                pip.addAll(List.of("--only-binary=:all:", "--platform", spec.platform().wheelTag(),
+                        "--python-version", spec.pythonVersion(), "--implementation", "cp",
+                        "--target", sitePackages(env).toString()));
+            }
+            pip.addAll(List.of("-r", requirements.toString()));
+            step(log, deadline, dir, pip, "installing the requirements");
+            Files.deleteIfExists(output);
+            step(log, deadline, dir, List.of(properties.python(), "-c",
+                    "import sys, venv_pack; venv_pack.pack(prefix=sys.argv[1], output=sys.argv[2], force=True)",
+                    env.toString(), output.toString()), "packing the environment");
+            return new BuiltEnv(output, Files.size(output), tail(log));
+        } catch (IOException e) {
+            throw new EnvBuildException("the build failed: " + e.getMessage(), tail(log));
+        } finally {
+            delete(dir);
+        }
+    }
+
+    private Path sitePackages(Path env) throws IOException {
+        try (Stream<Path> libs = Files.list(env.resolve("lib"))) {
+            return libs.filter(p -> p.getFileName().toString().startsWith("python")).findFirst()
+                    .orElseThrow(() -> new IOException("no lib/python* in " + env)).resolve("site-packages");
+        }
+    }
+
+    private void step(StringBuilder log, long deadline, Path dir, List<String> command, String what) {
+        log.append("$ ").append(String.join(" ", command)).append('\n');
+        Duration left = Duration.ofNanos(deadline - System.nanoTime());
+        if (left.isNegative()) {
+            throw new EnvBuildException("the build took longer than " + properties.buildTimeout(), tail(log));
+        }
+        int code = run(command, dir, log, left);
+        if (code == Integer.MIN_VALUE) {
+            throw new EnvBuildException("the build took longer than " + properties.buildTimeout() + " while "
+                    + what, tail(log));
+        }
+        if (code != 0) {
+            throw new EnvBuildException(reason(log.toString(), what), tail(log));
+        }
+    }
+
+    /** pip's own words for why, the way a user would want to read them. */
+    static String reason(String output, String what) {
+        Matcher missing = NO_VERSION.matcher(output);
+        if (missing.find()) {
+            String requirement = missing.group(1);
+            return output.contains("--only-binary") || output.contains("--platform")
+                    ? "no binary wheel of " + requirement + " for this platform and Python (pip: No matching "
+                            + "distribution found for " + requirement + ")"
+                    : "pip could not find " + requirement + " (pip: No matching distribution found for "
+                            + requirement + ")";
+        }
+        for (String line : output.split("\n")) {
+            if (line.startsWith("ERROR:")) {
+                return "pip failed while " + what + ": " + line.substring("ERROR:".length()).strip();
+            }
+        }
+        return "the build failed while " + what;
+    }
+
+    private String tail(StringBuilder log) {
+        int limit = (int) properties.logLimit().toBytes();
+        return log.length() <= limit ? log.toString() : "…" + log.substring(log.length() - limit);
+    }
+
+    /** Runs a command, its output appended to {@code out}; returns the exit code, MIN_VALUE on timeout. */
+    private static int run(List<String> command, Path dir, StringBuilder out, Duration timeout) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            if (dir != null) {
+                builder.directory(dir.toFile());
+            }
+            Map<String, String> env = builder.environment();
+            env.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
+            env.put("PYTHONDONTWRITEBYTECODE", "1");
+            Process process = builder.start();
+            Thread reader = new Thread(() -> {
+                try {
+                    String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    synchronized (out) {
+                        out.append(text);
+                    }
+                } catch (IOException ignored) {
+                    // the process was stopped
+                }
+            });
+            reader.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                reader.join(5000);
+                return Integer.MIN_VALUE;
+            }
+            reader.join();
+            return process.exitValue();
+        } catch (IOException e) {
+            synchronized (out) {
+                out.append("cannot run ").append(command.get(0)).append(": ").append(e.getMessage()).append('\n');
+            }
+            return 127;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Integer.MIN_VALUE;
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+}

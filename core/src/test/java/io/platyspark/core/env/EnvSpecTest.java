@@ -1,0 +1,35 @@
+package io.platyspark.core.env;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EnvSpecTest {
+
+    @Test
+    void spellingDoesNotMakeADifferentEnvironment() {
+        EnvSpec a = new EnvSpec(List.of("Requests==2.32.3", "# a comment", "", "tabulate >= 0.9  # why"), "3.11",
+                TargetPlatform.X86_64, null);
+        EnvSpec b = new EnvSpec(List.of("tabulate>=0.9", "requests==2.32.3"), "3.11", TargetPlatform.X86_64, null);
+        EnvSpec otherPlatform = new EnvSpec(b.requirements(), "3.11", TargetPlatform.AARCH64, null);
+        EnvSpec otherIndex = new EnvSpec(b.requirements(), "3.11", TargetPlatform.X86_64, "https://pypi.internal");
+
+        assertThat(a.requirements()).containsExactly("requests==2.32.3", "tabulate>=0.9");
+        assertThat(a.cacheKey()).isEqualTo(b.cacheKey());
+        assertThat(otherPlatform.cacheKey()).isNotEqualTo(b.cacheKey());
+        assertThat(otherIndex.cacheKey()).isNotEqualTo(b.cacheKey());
+        assertThat(new EnvSpec(List.of("Zope.Interface"), "3.11", TargetPlatform.X86_64, null).requirements())
+                .containsExactly("zope-interface");
+    }
+
+    @Test
+    void theBootstrapScriptInstallsTheSameRequirements() {
+        String script = BootstrapScripts.forSpec(new EnvSpec(List.of("tabulate==0.9.0", "it's"), "3.11",
+                TargetPlatform.AARCH64, "https://pypi.internal/simple"));
+
+        assertThat(script).startsWith("#!/bin/bash").contains("set -euo pipefail")
+                .contains("--index-url 'https://pypi.internal/simple'").contains("'tabulate==0.9.0'")
+                .contains("'it'\"'\"'s'");
+    }
+}
