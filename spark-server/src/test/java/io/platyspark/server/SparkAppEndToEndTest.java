@@ -8,6 +8,7 @@ import io.platyspark.core.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,5 +141,30 @@ class SparkAppEndToEndTest {
         assertThat(again.body().get("type").asString()).isEqualTo("urn:platyspark:problem:app-already-finished");
         long pid = Long.parseLong(killed.body().get("backend").get("id").asString());
         await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
+    void anAppImportingAPackageOnlyItsEnvironmentHasSucceeds() {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", "with-deps");
+        body.put("team", "data");
+        body.put("cluster", "local");
+        body.put("source", REPO.resolve("examples/pyspark/with_deps/app.py").toString());
+        body.put("requirements", List.of("tabulate==0.9.0"));
+        String ok = api.post("/api/v1/apps", body, Map.of()).body().get("id").asString();
+        body.put("name", "no-such-package");
+        body.put("requirements", List.of("platy-no-such-package-xyz==1.0"));
+        String bad = api.post("/api/v1/apps", body, Map.of()).body().get("id").asString();
+
+        JsonNode succeeded = awaitState(ok, "SUCCEEDED");
+        JsonNode failed = awaitState(bad, "FAILED");
+
+        assertThat(allLines(ok, "stdout")).contains("environment ok: 4 rows");
+        assertThat(succeeded.get("env").get("id").asString()).isNotBlank();
+        List<String> states = new ArrayList<>();
+        api.get("/api/v1/apps/" + ok + "/events").body().forEach(e -> states.add(e.get("to").asString()));
+        assertThat(states).containsSubsequence("PENDING", "BUILDING_ENV", "SUBMITTED", "RUNNING", "SUCCEEDED");
+        assertThat(failed.get("stateReason").asString()).contains("Python environment failed to build")
+                .contains("pip could not find platy-no-such-package-xyz==1.0");
     }
 }
