@@ -1,6 +1,8 @@
 package io.platyspark.livy;
 
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,10 @@ public enum BatchState {
     UNKNOWN;
 
     private static final Logger log = LoggerFactory.getLogger(BatchState.class);
+    /** Warn once per value: a list of 10,000 batches in a new state would otherwise log 10,000 lines a cycle. */
+    private static final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    /** Ended for good: nothing will change any more. */
+    /** Ended for good: nothing will change any more ({@code error} ends an interactive session). */
     public boolean isFinished() {
         return this == SUCCESS || this == DEAD || this == KILLED || this == ERROR;
     }
@@ -42,7 +46,9 @@ public enum BatchState {
         try {
             return valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            log.warn("Livy reported a state this client does not know: '{}'; treating it as UNKNOWN", value);
+            if (warned.size() < 100 && warned.add(value)) {
+                log.warn("Livy reported a state this client does not know: '{}'; treating it as UNKNOWN", value);
+            }
             return UNKNOWN;
         }
     }

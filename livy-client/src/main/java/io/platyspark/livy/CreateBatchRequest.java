@@ -1,5 +1,6 @@
 package io.platyspark.livy;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,14 +8,15 @@ import java.util.Objects;
 
 /**
  * The body of {@code POST /batches}, with every field Livy accepts. Only fields that are set are sent: Livy
- * rejects unknown fields, and an empty list or map means nothing to it.
+ * rejects unknown fields, and an empty list or map means nothing to it. The builder refuses what Livy would refuse
+ * only after taking an id (an all-digit name) and what spark-submit would fail on later (zero cores).
  */
 public final class CreateBatchRequest {
 
     private final Map<String, Object> fields;
 
     private CreateBatchRequest(Map<String, Object> fields) {
-        this.fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
     public static Builder builder() {
@@ -43,7 +45,12 @@ public final class CreateBatchRequest {
     public static final class Builder {
         private final Map<String, Object> fields = new LinkedHashMap<>();
 
+        /** The main {@code .py} or {@code .jar}: an absolute path on the cluster's file system or a URI. */
         public Builder file(String file) {
+            if (file != null && file.isBlank()) {
+                throw new IllegalArgumentException("file is blank: give the app's main .py or .jar, e.g. "
+                        + "s3://bucket/app.py");
+            }
             return put("file", file);
         }
 
@@ -76,7 +83,7 @@ public final class CreateBatchRequest {
         }
 
         public Builder driverCores(int cores) {
-            return put("driverCores", cores);
+            return put("driverCores", positive("driverCores", cores));
         }
 
         public Builder executorMemory(String memory) {
@@ -84,18 +91,23 @@ public final class CreateBatchRequest {
         }
 
         public Builder executorCores(int cores) {
-            return put("executorCores", cores);
+            return put("executorCores", positive("executorCores", cores));
         }
 
         public Builder numExecutors(int executors) {
-            return put("numExecutors", executors);
+            return put("numExecutors", positive("numExecutors", executors));
         }
 
         public Builder queue(String queue) {
             return put("queue", queue);
         }
 
+        /** Unique among the batches Livy holds; Livy looks an all-digit value up as an id, so it refuses one. */
         public Builder name(String name) {
+            if (name != null && (name.isEmpty() || name.chars().allMatch(Character::isDigit))) {
+                throw new IllegalArgumentException("name '" + name + "' is empty or all digits, which Livy refuses "
+                        + "(it reads digits as a batch id): use a name with a letter, e.g. 'platy-" + name + "'");
+            }
             return put("name", name);
         }
 
@@ -105,7 +117,11 @@ public final class CreateBatchRequest {
 
         public Builder conf(Map<String, String> conf) {
             if (conf != null && !conf.isEmpty()) {
-                fields.put("conf", Map.copyOf(conf));
+                Map<String, String> copy = new LinkedHashMap<>();
+                conf.forEach((key, value) -> copy.put(Objects.requireNonNull(key, "conf key == null"),
+                        Objects.requireNonNull(value, () -> "conf value of " + key + " == null")));
+                // Kept in the caller's order so the JSON sent is stable (and readable in Livy's log).
+                fields.put("conf", Collections.unmodifiableMap(copy));
             }
             return this;
         }
@@ -113,6 +129,13 @@ public final class CreateBatchRequest {
         public CreateBatchRequest build() {
             Objects.requireNonNull(fields.get("file"), "file == null");
             return new CreateBatchRequest(fields);
+        }
+
+        private static int positive(String field, int value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(field + " must be at least 1, got " + value);
+            }
+            return value;
         }
 
         private Builder put(String key, Object value) {

@@ -1,9 +1,10 @@
 package io.platyspark.livy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +17,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -32,10 +35,15 @@ public final class LivyClient {
 
     private static final Logger log = LoggerFactory.getLogger(LivyClient.class);
     private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
-    private static final int SNIPPET = 1024;
+    /** At most this much of an error body is kept in an exception. */
+    private static final int SNIPPET_BYTES = 1024;
+    /** At most this much of an error body is read to find Livy's message (a proxy may send a large page). */
+    private static final long ERROR_BODY_LIMIT = 64 * 1024;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final HttpUrl baseUrl;
     private final OkHttpClient http;
+    private final OkHttpClient httpForCreates;
     private final String requestedBy;
     private final String authorization;
     private final String requestIdHeader;
@@ -47,6 +55,7 @@ public final class LivyClient {
     private LivyClient(Builder b) {
         this.baseUrl = b.baseUrl;
         OkHttpClient shared = b.http != null ? b.http : new OkHttpClient();
+        // newBuilder() shares the pool and dispatcher: per-server timeouts without a client per server.
         OkHttpClient.Builder tuned = shared.newBuilder();
         if (b.connectTimeout != null) {
             tuned.connectTimeout(b.connectTimeout);
@@ -54,10 +63,12 @@ public final class LivyClient {
         if (b.readTimeout != null) {
             tuned.readTimeout(b.readTimeout);
         }
-        // newBuilder() shares the pool and dispatcher: per-server timeouts without a client per server.
         this.http = tuned.build();
+        // OkHttp silently sends a request again when a reused connection fails, POST included: Livy may already
+        // have taken the create, and a second one would run the job twice. Reads keep that stale-connection cure.
+        this.httpForCreates = http.newBuilder().retryOnConnectionFailure(false).build();
         this.requestedBy = b.requestedBy;
-        this.authorization = b.authorization;
+        this.authorization = b.basicAuth != null ? b.basicAuth : b.bearer;
         this.requestIdHeader = b.requestIdHeader;
         this.requestId = b.requestId;
         this.maxRetries = b.maxRetries;
@@ -72,68 +83,90 @@ public final class LivyClient {
         return baseUrl;
     }
 
-    /** {@code POST /batches}. Never retried. */
+    /** {@code POST /batches}. Never retried: after a failure, look the batch up by its name before creating again. */
     public Batch createBatch(CreateBatchRequest request) {
         Objects.requireNonNull(request, "request == null");
         HttpUrl url = url("batches");
         RequestBody body = RequestBody.create(json.writeValueAsString(request.toJson()), JSON_TYPE);
-        return batch(call("POST", url, body, false));
+        return batch("POST", url, call("POST", url, body, false));
     }
 
     /** {@code GET /batches/{id}}. */
     public Batch getBatch(long id) {
-        return batch(call("GET", url("batches", String.valueOf(id)), null, true));
+        HttpUrl url = url("batches", String.valueOf(id));
+        return batch("GET", url, call("GET", url, null, true));
     }
 
     /**
      * {@code GET /batches/{name}}: Livy looks up anything that is not all digits by name.
      *
-     * @return empty when Livy has no batch by that name
+     * @return empty when Livy says it holds no batch by that name; a 404 from anything else (a wrong base path,
+     *         a proxy) is thrown, because it says nothing about the batch
      */
     public Optional<Batch> findBatchByName(String name) {
         Objects.requireNonNull(name, "name == null");
         if (name.isEmpty() || name.chars().allMatch(Character::isDigit)) {
-            throw new IllegalArgumentException("Livy looks up all-digit names as ids: '" + name + "'");
+            throw new IllegalArgumentException("name '" + name + "' is empty or all digits; Livy reads digits as an "
+                    + "id: use getBatch(id)");
         }
+        HttpUrl url = url("batches", name);
         try {
-            return Optional.of(batch(call("GET", url("batches", name), null, true)));
+            return Optional.of(batch("GET", url, call("GET", url, null, true)));
         } catch (LivyNotFoundException e) {
-            return Optional.empty();
+            if (e.isNoSuchBatch()) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 
     /** {@code GET /batches/{id}/state}. */
     public BatchStateResponse getBatchState(long id) {
-        JsonNode node = call("GET", url("batches", String.valueOf(id), "state"), null, true);
-        return new BatchStateResponse(node.path("id").asLong(id), BatchState.fromWire(text(node, "state")));
+        HttpUrl url = url("batches", String.valueOf(id), "state");
+        JsonNode node = call("GET", url, null, true);
+        return new BatchStateResponse(requiredId("GET", url, node), BatchState.fromWire(text(node, "state")));
     }
 
-    /** {@code GET /batches?from=&size=}. */
+    /** {@code GET /batches?from=&size=}; {@code total} in the answer counts every batch Livy holds. */
     public BatchPage listBatches(int from, int size) {
+        if (from < 0 || size < 0) {
+            throw new IllegalArgumentException("from and size must be >= 0, got from=" + from + ", size=" + size);
+        }
         HttpUrl url = url("batches").newBuilder()
                 .addQueryParameter("from", String.valueOf(from))
                 .addQueryParameter("size", String.valueOf(size))
                 .build();
         JsonNode node = call("GET", url, null, true);
-        List<Batch> sessions = new ArrayList<>();
-        for (JsonNode session : node.path("sessions")) {
-            sessions.add(batch(session));
+        JsonNode sessions = node.path("sessions");
+        if (!sessions.isArray()) {
+            throw new LivyException("GET", url.toString(), "the answer has no 'sessions' list: " + snippet(node), null);
         }
-        return new BatchPage(node.path("from").asInt(from), node.path("total").asInt(sessions.size()), sessions);
+        List<Batch> batches = new ArrayList<>(sessions.size());
+        for (JsonNode session : sessions) {
+            batches.add(batch("GET", url, session));
+        }
+        return new BatchPage(node.path("from").asInt(from), node.path("total").asInt(batches.size()), batches);
     }
 
-    /** {@code GET /batches/{id}/log?from=&size=}; a negative {@code from} means "the last {@code size} lines". */
+    /**
+     * {@code GET /batches/{id}/log?from=&size=}. A negative {@code from} means "the last {@code size} lines", a
+     * negative {@code size} "every line"; Livy keeps only its last 200 lines per stream, so offsets shift once the
+     * buffer wraps.
+     */
     public BatchLog getBatchLog(long id, int from, int size) {
         HttpUrl url = url("batches", String.valueOf(id), "log").newBuilder()
                 .addQueryParameter("from", String.valueOf(from))
                 .addQueryParameter("size", String.valueOf(size))
                 .build();
         JsonNode node = call("GET", url, null, true);
-        return new BatchLog(node.path("id").asLong(id), node.path("from").asInt(from), node.path("total").asInt(0),
-                strings(node.path("log")));
+        return new BatchLog(requiredId("GET", url, node), node.path("from").asInt(from),
+                node.path("total").asInt(0), strings(node.path("log")));
     }
 
-    /** {@code DELETE /batches/{id}}: kills the app and removes the batch (a later GET is 404). */
+    /**
+     * {@code DELETE /batches/{id}}: kills the app and removes the batch (a later GET is 404). Retried like a read;
+     * a retry after a delete that took effect ends in {@link LivyNotFoundException}.
+     */
     public void deleteBatch(long id) {
         call("DELETE", url("batches", String.valueOf(id)), null, true);
     }
@@ -147,18 +180,14 @@ public final class LivyClient {
     }
 
     private JsonNode call(String method, HttpUrl url, RequestBody body, boolean idempotent) {
+        // One id per logical call, so every attempt of it is traced under the same id.
+        String id = requestId == null || requestIdHeader == null ? null : requestId.get();
         int attempt = 0;
         while (true) {
             try {
-                return once(method, url, body);
-            } catch (LivyTransportException | LivyServerException e) {
-                if (!idempotent || attempt >= maxRetries) {
-                    throw e;
-                }
-                attempt++;
-                backoff(method, url, attempt, e);
-            } catch (LivyClientException e) {
-                if (!idempotent || attempt >= maxRetries || e.status() != 429) {
+                return once(method, url, body, id);
+            } catch (LivyException e) {
+                if (!idempotent || attempt >= maxRetries || !e.isRetryable()) {
                     throw e;
                 }
                 attempt++;
@@ -168,8 +197,8 @@ public final class LivyClient {
     }
 
     private void backoff(String method, HttpUrl url, int attempt, LivyException cause) {
-        long wait = retryBackoff.toMillis() << Math.min(attempt - 1, 10);
-        log.debug("retrying {} {} in {} ms (attempt {} of {}): {}", method, url, wait, attempt, maxRetries,
+        long wait = Math.min(MAX_BACKOFF.toMillis(), retryBackoff.toMillis() << Math.min(attempt - 1, 16));
+        log.info("retrying {} {} in {} ms (retry {} of {}): {}", method, url, wait, attempt, maxRetries,
                 cause.getMessage());
         try {
             Thread.sleep(wait);
@@ -179,53 +208,73 @@ public final class LivyClient {
         }
     }
 
-    private JsonNode once(String method, HttpUrl url, RequestBody body) {
+    private JsonNode once(String method, HttpUrl url, RequestBody body, String id) {
         Request.Builder request = new Request.Builder().url(url).method(method, body)
                 .header("Accept", "application/json")
                 .header("X-Requested-By", requestedBy);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        String id = requestId == null ? null : requestId.get();
-        if (id != null && requestIdHeader != null) {
+        if (id != null && !id.isBlank()) {
             request.header(requestIdHeader, id);
         }
-        String text;
-        int status;
-        try (Response response = http.newCall(request.build()).execute()) {
-            status = response.code();
-            text = response.body().string();
+        long started = System.nanoTime();
+        OkHttpClient client = method.equals("POST") ? httpForCreates : http;
+        try (Response response = client.newCall(request.build()).execute()) {
+            int status = response.code();
+            log.debug("{} {} -> {} in {} ms", method, url, status, (System.nanoTime() - started) / 1_000_000);
+            if (response.isSuccessful()) {
+                return parse(method, url, response.body().string());
+            }
+            throw error(method, url, status, head(response.body()));
         } catch (IOException e) {
             throw new LivyTransportException(method, url.toString(), e);
         }
-        if (status >= 200 && status < 300) {
-            try {
-                return text.isBlank() ? json.createObjectNode() : json.readTree(text);
-            } catch (JacksonException e) {
-                throw new LivyServerException(method, url.toString(), status, "answer is not JSON",
-                        snippet(text));
-            }
+    }
+
+    private JsonNode parse(String method, HttpUrl url, String text) {
+        if (text.isBlank()) {
+            return json.createObjectNode();
         }
-        String message = livyMessage(text);
-        String snippet = snippet(text);
+        try {
+            return json.readTree(text);
+        } catch (JacksonException e) {
+            throw new LivyException(method, url.toString(), "the answer is not Livy's JSON (is the base URL right?): "
+                    + snippet(text), null);
+        }
+    }
+
+    private static String head(ResponseBody body) throws IOException {
+        BufferedSource source = body.source();
+        source.request(ERROR_BODY_LIMIT);
+        long available = Math.min(source.getBuffer().size(), ERROR_BODY_LIMIT);
+        return source.getBuffer().readString(available, StandardCharsets.UTF_8);
+    }
+
+    private LivyHttpException error(String method, HttpUrl url, int status, String body) {
+        String message = livyMessage(body);
+        String snippet = snippet(body);
         if (status == 404) {
-            throw new LivyNotFoundException(method, url.toString(), message, snippet);
+            return new LivyNotFoundException(method, url.toString(), message, snippet);
         }
         if (status >= 500) {
-            throw new LivyServerException(method, url.toString(), status, message, snippet);
+            return new LivyServerException(method, url.toString(), status, message, snippet);
         }
-        throw new LivyClientException(method, url.toString(), status, message, snippet);
+        return new LivyClientException(method, url.toString(), status, message, snippet);
     }
 
     /** Livy's error bodies are {@code {"msg": ...}} or, for JSON it could not read, a bare JSON string. */
     private String livyMessage(String body) {
         try {
             JsonNode node = json.readTree(body);
+            if (node == null) {
+                return null;
+            }
             if (node.isString()) {
-                return node.asString();
+                return node.stringValue();
             }
             if (node.path("msg").isString()) {
-                return node.path("msg").asString();
+                return node.path("msg").stringValue();
             }
         } catch (JacksonException e) {
             // HTML from a proxy or Livy's CSRF filter: the snippet carries it
@@ -233,25 +282,44 @@ public final class LivyClient {
         return null;
     }
 
-    private static String snippet(String body) {
-        String trimmed = body == null ? "" : body.strip();
-        return trimmed.length() <= SNIPPET ? trimmed : trimmed.substring(0, SNIPPET) + "…";
+    /** The start of a body, at most {@link #SNIPPET_BYTES} bytes of UTF-8, cut on a character boundary. */
+    static String snippet(Object body) {
+        String text = body == null ? "" : body.toString().strip();
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= SNIPPET_BYTES) {
+            return text;
+        }
+        int end = SNIPPET_BYTES;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--; // back off a continuation byte so no character is split
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
-    private static Batch batch(JsonNode node) {
+    private static long requiredId(String method, HttpUrl url, JsonNode node) {
+        JsonNode id = node.path("id");
+        if (!id.isIntegralNumber()) {
+            throw new LivyException(method, url.toString(), "the answer has no numeric 'id': " + snippet(node), null);
+        }
+        return id.asLong();
+    }
+
+    private static Batch batch(String method, HttpUrl url, JsonNode node) {
         JsonNode info = node.path("appInfo");
         AppInfo appInfo = AppInfo.EMPTY;
         if (info.isObject()) {
-            Map<String, String> other = new HashMap<>();
+            Map<String, String> other = new LinkedHashMap<>();
             info.properties().forEach(e -> {
                 if (!e.getKey().equals("driverLogUrl") && !e.getKey().equals("sparkUiUrl") && !e.getValue().isNull()) {
-                    other.put(e.getKey(), e.getValue().isString() ? e.getValue().asString() : e.getValue().toString());
+                    other.put(e.getKey(), e.getValue().isString() ? e.getValue().stringValue()
+                            : e.getValue().toString());
                 }
             });
             appInfo = new AppInfo(text(info, "driverLogUrl"), text(info, "sparkUiUrl"), other);
         }
-        return new Batch(node.path("id").asLong(), text(node, "name"), text(node, "owner"), text(node, "proxyUser"),
-                BatchState.fromWire(text(node, "state")), text(node, "appId"), appInfo, strings(node.path("log")));
+        return new Batch(requiredId(method, url, node), text(node, "name"), text(node, "owner"),
+                text(node, "proxyUser"), BatchState.fromWire(text(node, "state")), text(node, "appId"), appInfo,
+                strings(node.path("log")));
     }
 
     private static String text(JsonNode node, String field) {
@@ -260,7 +328,7 @@ public final class LivyClient {
     }
 
     private static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
+        List<String> values = new ArrayList<>(array.size());
         for (JsonNode item : array) {
             values.add(item.asString());
         }
@@ -274,17 +342,32 @@ public final class LivyClient {
         private Duration connectTimeout;
         private Duration readTimeout;
         private String requestedBy = "livy-client";
-        private String authorization;
+        private String basicAuth;
+        private String bearer;
         private String requestIdHeader = "X-Request-Id";
         private Supplier<String> requestId;
         private int maxRetries = 2;
         private Duration retryBackoff = Duration.ofMillis(500);
 
+        /**
+         * Livy's address, e.g. {@code http://emr-master:8998}, or with the path of a gateway in front of it
+         * ({@code https://knox:8443/gateway/default/livy/v1}).
+         */
         public Builder baseUrl(String url) {
             Objects.requireNonNull(url, "baseUrl == null");
-            HttpUrl parsed = HttpUrl.parse(url);
+            HttpUrl parsed = HttpUrl.parse(url.strip());
             if (parsed == null) {
-                throw new IllegalArgumentException("not an http(s) URL: " + url);
+                throw new IllegalArgumentException("baseUrl '" + url + "' is not an http(s) URL; expected e.g. "
+                        + "http://emr-master:8998");
+            }
+            if (!parsed.username().isEmpty() || !parsed.password().isEmpty()) {
+                // Credentials in the URL would end up in every exception message and log line.
+                throw new IllegalArgumentException("baseUrl carries credentials; give them to basicAuth(user, "
+                        + "password) instead");
+            }
+            if (parsed.query() != null || parsed.fragment() != null) {
+                throw new IllegalArgumentException("baseUrl '" + url + "' has a query or fragment; give only "
+                        + "scheme, host, port and path");
             }
             this.baseUrl = parsed;
             return this;
@@ -297,60 +380,81 @@ public final class LivyClient {
         }
 
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
+            this.connectTimeout = nonNegative("connectTimeout", timeout);
             return this;
         }
 
+        /** Also bounds a DELETE, which Livy answers only once the app is killed. */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = timeout;
+            this.readTimeout = nonNegative("readTimeout", timeout);
             return this;
         }
 
         /** The value of {@code X-Requested-By}, which Livy's CSRF protection requires on every non-GET call. */
         public Builder requestedBy(String requestedBy) {
-            this.requestedBy = Objects.requireNonNull(requestedBy, "requestedBy == null");
+            Objects.requireNonNull(requestedBy, "requestedBy == null");
+            if (requestedBy.isBlank()) {
+                throw new IllegalArgumentException("requestedBy is blank; Livy's CSRF filter needs a value");
+            }
+            this.requestedBy = requestedBy;
             return this;
         }
 
+        /** HTTP basic auth, as Livy's LDAP authentication expects. */
         public Builder basicAuth(String user, String password) {
-            this.authorization = Credentials.basic(user, password == null ? "" : password);
+            Objects.requireNonNull(user, "user == null");
+            this.basicAuth = Credentials.basic(user, password == null ? "" : password, StandardCharsets.UTF_8);
             return this;
         }
 
+        /** A bearer token, for a gateway or custom auth filter in front of Livy. */
         public Builder bearerToken(String token) {
-            this.authorization = "Bearer " + Objects.requireNonNull(token, "token == null");
+            this.bearer = "Bearer " + Objects.requireNonNull(token, "token == null");
             return this;
         }
 
+        /** The header the request id travels in ({@code X-Request-Id} by default); null sends none. */
         public Builder requestIdHeader(String header) {
             this.requestIdHeader = header;
             return this;
         }
 
-        /** Called on every request; a non-null value is sent in the request-id header. */
+        /** Called once per call (retries reuse its answer); a non-blank value is sent in the request-id header. */
         public Builder requestIdSupplier(Supplier<String> requestId) {
             this.requestId = requestId;
             return this;
         }
 
+        /** Retries of a read or delete after the first attempt; creates are never retried. */
         public Builder maxRetries(int maxRetries) {
             if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries < 0");
+                throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
             }
             this.maxRetries = maxRetries;
             return this;
         }
 
+        /** The wait before the first retry; it doubles for each next one, up to 30 s. */
         public Builder retryBackoff(Duration backoff) {
-            this.retryBackoff = Objects.requireNonNull(backoff, "retryBackoff == null");
+            this.retryBackoff = nonNegative("retryBackoff", Objects.requireNonNull(backoff, "retryBackoff == null"));
             return this;
         }
 
         public LivyClient build() {
             if (baseUrl == null) {
-                throw new IllegalStateException("baseUrl == null");
+                throw new IllegalStateException("baseUrl is required, e.g. baseUrl(\"http://emr-master:8998\")");
+            }
+            if (basicAuth != null && bearer != null) {
+                throw new IllegalStateException("both basicAuth and bearerToken are set; Livy takes one");
             }
             return new LivyClient(this);
+        }
+
+        private static Duration nonNegative(String field, Duration value) {
+            if (value != null && value.isNegative()) {
+                throw new IllegalArgumentException(field + " must not be negative, got " + value);
+            }
+            return value;
         }
     }
 }

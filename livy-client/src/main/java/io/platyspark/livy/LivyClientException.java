@@ -11,10 +11,11 @@ public class LivyClientException extends LivyHttpException {
 
     /**
      * True when the same request may succeed later: Livy's "too many sessions are being created" (its
-     * {@code livy.server.session.max-creation} limit) and 429.
+     * {@code livy.server.session.max-creation} limit, a 400) and 429.
      */
+    @Override
     public boolean isRetryable() {
         String text = (livyMessage() != null ? livyMessage() : bodySnippet()).toLowerCase(Locale.ROOT);
-        return status() == 429 || text.contains("too many sessions");
+        return status() == 429 || text.contains("too many sessions are being created");
     }
 }

@@ -1,6 +1,10 @@
 package io.platyspark.livy;
 
-/** A call to Livy failed; subclasses say whether it was the transport or an HTTP answer. */
+/**
+ * A call to Livy failed. Every instance names the method and URL; subclasses say whether it was the transport
+ * ({@link LivyTransportException}) or an HTTP answer ({@link LivyHttpException}). Used directly when Livy answered
+ * 2xx with something that is not its JSON (a login page from a proxy, a wrong base URL).
+ */
 public class LivyException extends RuntimeException {
 
     private final String method;
@@ -18,5 +22,10 @@ public class LivyException extends RuntimeException {
 
     public String url() {
         return url;
+    }
+
+    /** True when the same call may succeed later (an outage, an overload), false when it never will as it is. */
+    public boolean isRetryable() {
+        return false;
     }
 }

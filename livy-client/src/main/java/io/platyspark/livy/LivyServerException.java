@@ -6,4 +6,9 @@ public class LivyServerException extends LivyHttpException {
     public LivyServerException(String method, String url, int status, String livyMessage, String bodySnippet) {
         super(method, url, status, livyMessage, bodySnippet);
     }
+
+    @Override
+    public boolean isRetryable() {
+        return true;
+    }
 }

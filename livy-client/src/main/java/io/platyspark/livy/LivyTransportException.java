@@ -8,4 +8,9 @@ public class LivyTransportException extends LivyException {
     public LivyTransportException(String method, String url, IOException cause) {
         super(method, url, cause.toString(), cause);
     }
+
+    @Override
+    public boolean isRetryable() {
+        return true;
+    }
 }

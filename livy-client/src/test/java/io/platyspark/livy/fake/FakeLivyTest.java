@@ -105,7 +105,9 @@ class FakeLivyTest {
 
         assertThatThrownBy(() -> create("platy-dup")).isInstanceOfSatisfying(LivyClientException.class,
                 e -> assertThat(e.livyMessage()).startsWith("Duplicate session name"));
-        assertThatThrownBy(() -> create("12345")).isInstanceOf(LivyClientException.class);
+        // The client's builder refuses an all-digit name before sending; Livy refuses it too.
+        assertThat(raw("POST", "/batches", "{\"file\":\"/a.py\",\"name\":\"12345\"}", true).statusCode())
+                .isEqualTo(400);
         HttpResponse<String> unknownField = raw("POST", "/batches", "{\"file\":\"/a.py\",\"fil\":1}", true);
         assertThat(unknownField.statusCode()).isEqualTo(400);
         assertThat(unknownField.body()).startsWith("\"Unrecognized field \\\"fil\\\"");
