@@ -338,4 +338,18 @@ class LivyBackendIntegrationTest {
         assertThat(LIVY.listCalls()).isEqualTo(1);
         assertThat(LIVY.getCalls() + LIVY.stateCalls()).isZero();
     }
+
+    @Test
+    void aBatchLivyRejectsDuringStartUpFailsTheAppAndIsRemoved() {
+        String id = submit("rejected", null);
+        LIVY.rejectNextCreate("Queue root.nowhere does not exist");
+
+        worker.runOnce();
+
+        JsonNode failed = app(id);
+        assertThat(failed.get("state").asString()).isEqualTo("FAILED");
+        assertThat(failed.get("stateReason").asString()).contains("Livy refused the app")
+                .contains("Queue root.nowhere does not exist");
+        assertThat(LIVY.batchByName("platy-" + id)).as("the stuck batch is deleted").isNull();
+    }
 }

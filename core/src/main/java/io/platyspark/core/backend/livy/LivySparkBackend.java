@@ -84,12 +84,18 @@ public class LivySparkBackend implements SparkBackend {
                 throw new BackendBusyException(NAME, "Livy on cluster '" + cluster.name() + "' is busy: "
                         + e.getMessage());
             }
-            // A duplicate name means a concurrent or earlier create got there first: adopt, never create twice.
-            Optional<Batch> raced = findQuietly(livy, name);
-            if (raced.isPresent()) {
-                return submission(raced.get(), true);
+            String message = e.livyMessage() != null ? e.livyMessage() : e.bodySnippet();
+            if (message.contains("Duplicate session name")) {
+                // A concurrent or earlier create got there first: adopt it, never create twice.
+                Optional<Batch> raced = findQuietly(livy, name);
+                if (raced.isPresent()) {
+                    return submission(raced.get(), true);
+                }
             }
-            throw new BackendRejectedException("Livy refused the app: " + e.getMessage(), e);
+            // Rejected during start-up: Livy keeps a batch under our name in "starting" for ever. Remove it, so a
+            // later resubmission of this app is not adopted into a batch that will never run.
+            findQuietly(livy, name).ifPresent(stuck -> deleteQuietly(livy, stuck.id()));
+            throw new BackendRejectedException("Livy refused the app: " + message, e);
         } catch (LivyException e) {
             // Transport failures and 5xx: unknown whether Livy took it; the next attempt looks the name up first.
             throw unavailable(cluster, "submit", e);
@@ -192,6 +198,9 @@ public class LivySparkBackend implements SparkBackend {
             int end = Math.min(start + size, lines.size());
             return new LogPage(start, lines.size(), lines.subList(start, end));
         } catch (LivyNotFoundException e) {
+            if (!e.isNoSuchBatch()) {
+                throw unavailable(cluster, "read logs", e);
+            }
             return LogPage.empty(Math.max(from, 0));
         } catch (LivyException e) {
             throw unavailable(cluster, "read logs", e);
@@ -207,6 +216,9 @@ public class LivySparkBackend implements SparkBackend {
                 livy.deleteBatch(batch.get().id());
             }
         } catch (LivyNotFoundException e) {
+            if (!e.isNoSuchBatch()) {
+                throw unavailable(cluster, "kill", e);
+            }
             // Already gone: killed, finished and purged, or forgotten by a restart.
         } catch (LivyException e) {
             throw unavailable(cluster, "kill", e);
@@ -224,8 +236,12 @@ public class LivySparkBackend implements SparkBackend {
                 if (app.backendName().equals(byId.name())) {
                     return Optional.of(byId);
                 }
-            } catch (LivyNotFoundException | NumberFormatException e) {
+            } catch (NumberFormatException e) {
                 // fall through to the name
+            } catch (LivyNotFoundException e) {
+                if (!e.isNoSuchBatch()) {
+                    throw e;
+                }
             }
         }
         return findQuietly(livy, app.backendName());
@@ -235,7 +251,18 @@ public class LivySparkBackend implements SparkBackend {
         try {
             return livy.findBatchByName(name);
         } catch (LivyNotFoundException e) {
+            if (!e.isNoSuchBatch()) {
+                throw e; // a 404 from a proxy or a wrong path is not "no such batch"
+            }
             return Optional.empty();
+        }
+    }
+
+    private static void deleteQuietly(LivyClient livy, long id) {
+        try {
+            livy.deleteBatch(id);
+        } catch (LivyException e) {
+            log.warn("could not remove Livy batch {} that was rejected during start-up: {}", id, e.getMessage());
         }
     }
 
