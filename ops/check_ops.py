@@ -1,124 +1,463 @@
-"""Checks the deployment files where no Docker engine runs: the compose file against the Compose specification,
-the Dockerfiles with Docker's own parser and the rules our images follow, Prometheus' targets, and the Grafana
-dashboard's shape. Exits non-zero with every problem listed."""
-import json
-import pathlib
-import re
-import sys
+"""Checks the ops files where no Docker engine runs; bin/check-ops runs it inside .venv-ops.
 
-import compose_spec
-import dockerfile
+- docker-compose.yml, as is and with the real-AWS override, validated by Docker Compose v2 itself (`config`), then
+  cross-checked: Dockerfiles, mounted files and ports exist and agree;
+- the Dockerfiles, linted by hadolint, and held to the house rules (non-root, health check, layers, memory);
+- the Prometheus config (promtool when it is on PATH, and its structure against the compose services);
+- Grafana's provisioning and dashboards: every query parses as PromQL (and passes promtool when it is on PATH),
+  every metric it reads is listed in ops/grafana/metric-sources.txt, panels do not overlap, variables exist, and
+  the per-app link fits the dashboard;
+- the ops shell scripts, by ShellCheck.
+
+Prints one line per check and a closing 'N passed, N failed'; exits 1 when any check failed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import compose
+import promql_parser
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-problems = []
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = {"spark-server": 8080, "watchdog": 8081, "cleaner": 8082, "app-builder": 8083}
+DOCKERFILES = [f"{s}/Dockerfile" for s in SERVICES] + ["ops/moto/Dockerfile"]
+SHELL_SCRIPTS = ["bin/check-ops"]
+METRIC_SOURCES = ROOT / "ops/grafana/metric-sources.txt"
+DASHBOARD_DIR = ROOT / "ops/grafana/dashboards"
+SUFFIXES = ("_total", "_bucket", "_count", "_sum", "_max")
+# Grafana's own variables; the interval ones stand where PromQL wants a duration.
+GRAFANA_DURATIONS = re.compile(r"\$\{?(__rate_interval|__interval|__range)\}?")
+GRAFANA_BUILTINS = {"__rate_interval", "__interval", "__interval_ms", "__range", "__range_s", "__range_ms",
+                    "__all", "__dashboard", "__from", "__to", "__org", "__user", "__name", "__timeFilter"}
+VARIABLE = re.compile(r"\$(?:\{(\w+)(?::\w+)?\}|(\w+))")
+LINK_PLACEHOLDERS = {"appId", "team", "cluster"}
 
 
-def problem(where, what):
-    problems.append(f"{where}: {what}")
+class Checks:
+    def __init__(self) -> None:
+        self.passed = 0
+        self.failed = 0
+
+    def run(self, name: str, check) -> None:
+        try:
+            problems = list(check() or [])
+        except Exception as e:  # a check that crashes is a failed check, with its reason
+            problems = [f"{type(e).__name__}: {e}"]
+        if problems:
+            self.failed += 1
+            print(f"FAIL {name}")
+            for problem in problems:
+                print(f"       {problem}")
+        else:
+            self.passed += 1
+            print(f"ok   {name}")
 
 
-def check_compose():
-    text = (ROOT / "docker-compose.yml").read_text()
-    document = yaml.safe_load(text)  # resolves the YAML merge keys compose allows
-    document.pop("x-platy-env", None)
-    try:
-        compose_spec.PyCompose.from_json(json.dumps(document))
-    except ValueError as e:
-        problem("docker-compose.yml", f"not a valid Compose file: {e}")
-        return {}
-    services = document.get("services", {})
+def rel(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+# ---------------------------------------------------------------- compose
+
+def compose_binary() -> Path:
+    # The package's console script drops the binary's exit code, so the binary is called directly.
+    return Path(compose.__file__).parent / "docker-compose"
+
+
+def compose_config(files: list[str], env: dict[str, str]) -> tuple[dict | None, list[str]]:
+    """The resolved model, as `docker compose config` gives it; validated against the defaults in the files only
+    (no .env, nothing from the caller's shell)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".env") as empty:
+        args = [str(compose_binary()), "--project-directory", str(ROOT), "--env-file", empty.name]
+        for f in files:
+            args += ["-f", str(ROOT / f)]
+        clean_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp")}
+        clean_env.update(env)
+        result = subprocess.run(args + ["config", "--format", "json"], capture_output=True, text=True, env=clean_env,
+                                cwd=ROOT)
+    if result.returncode != 0:
+        return None, [f"docker compose {' '.join(files)} config: {result.stderr.strip() or result.stdout.strip()}"]
+    return json.loads(result.stdout), []
+
+
+def dockerfile_env(path: Path) -> dict[str, str]:
+    """ENV settings of a Dockerfile's last stage (continuation lines joined)."""
+    text = re.sub(r"\\\n\s*", " ", path.read_text())
+    last_stage = re.split(r"(?m)^FROM ", text)[-1]
+    env: dict[str, str] = {}
+    for line in re.findall(r"(?m)^ENV (.+)$", last_stage):
+        for key, value in re.findall(r'(\w+)=("[^"]*"|\S+)', line):
+            env[key] = value.strip('"')
+    return env
+
+
+def check_compose(models: dict[str, dict]):
+    problems = []
+    for name, (files, env) in {
+        "moto (default)": (["docker-compose.yml"], {}),
+        "real AWS": (["docker-compose.yml", "ops/compose/aws.yml"], {"PLATY_AWS_ENV_FILE": "ops/env/aws.env.example"}),
+    }.items():
+        model, errors = compose_config(files, env)
+        problems += errors
+        if model:
+            models[name] = model
+    return problems
+
+
+def check_compose_references(models: dict[str, dict]):
+    model = models.get("moto (default)")
+    if model is None:
+        return ["docker-compose.yml did not load (see above)"]
+    services = model["services"]
+    problems = [f"service {s} is missing" for s in [*SERVICES, "postgres", "moto", "prometheus", "grafana"]
+                if s not in services]
     for name, service in services.items():
-        for dependency in service.get("depends_on", {}) or {}:
-            if dependency not in services:
-                problem("docker-compose.yml", f"service {name} depends on unknown service {dependency}")
         build = service.get("build")
         if build:
-            dockerfile_path = ROOT / build.get("context", ".") / build.get("dockerfile", "Dockerfile")
-            if not dockerfile_path.is_file():
-                problem("docker-compose.yml", f"service {name} builds from missing {dockerfile_path}")
-        for volume in service.get("volumes", []) or []:
-            source = volume.split(":")[0]
-            if source.startswith("./") and not (ROOT / source).exists():
-                problem("docker-compose.yml", f"service {name} mounts missing {source}")
-        image = service.get("image", "")
-        if image and not build and (":" not in image or image.endswith(":latest")):
-            problem("docker-compose.yml", f"service {name} uses an unpinned image {image}")
-        for key, value in (service.get("environment") or {}).items():
-            if re.search(r"(SECRET|PASSWORD|TOKEN)", key) and value and not str(value).startswith("${") \
-                    and key not in ("AWS_SECRET_ACCESS_KEY",):
-                problem("docker-compose.yml", f"service {name} has a literal secret in {key}; use ${{...}}")
-    return services
+            dockerfile = Path(build["context"]) / build.get("dockerfile", "Dockerfile")
+            if not dockerfile.is_file():
+                problems.append(f"{name}: build file {rel(dockerfile)} does not exist")
+        for volume in service.get("volumes", []):
+            if volume["type"] == "bind" and Path(volume["source"]).is_relative_to(ROOT) \
+                    and not Path(volume["source"]).exists():
+                problems.append(f"{name}: mounted {rel(Path(volume['source']))} does not exist")
+        if name in SERVICES:
+            port = int(dockerfile_env(ROOT / name / "Dockerfile").get("PORT", "0"))
+            if port != SERVICES[name]:
+                problems.append(f"{name}: its Dockerfile sets PORT={port}, the stack expects {SERVICES[name]}")
+            for published in service.get("ports", []):
+                if published["target"] != port:
+                    problems.append(f"{name}: publishes container port {published['target']}, it listens on {port}")
+            if "postgres" not in service.get("depends_on", {}):
+                problems.append(f"{name}: must wait for postgres (depends_on)")
+            if not service.get("environment", {}).get("SPRING_DATASOURCE_URL", "").startswith("jdbc:postgresql://postgres"):
+                problems.append(f"{name}: SPRING_DATASOURCE_URL must point at the postgres service")
+    aws = models.get("real AWS")
+    if aws:
+        if "moto" in aws["services"]:
+            problems.append("ops/compose/aws.yml must keep moto from starting (profiles)")
+        for name in SERVICES:
+            env = aws["services"].get(name, {}).get("environment", {})
+            if "PLATY_AWS_ENDPOINT" in env:
+                problems.append(f"{name}: with real AWS no endpoint override may be set (found {env['PLATY_AWS_ENDPOINT']})")
+            if any(k in env for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")):
+                problems.append(f"{name}: AWS keys in a file; real AWS takes credentials from the SDK's default chain")
+    return problems
 
 
-def check_dockerfile(path):
-    try:
-        commands = dockerfile.parse_file(str(path))
-    except dockerfile.GoParseError as e:
-        problem(path, f"does not parse: {e}")
-        return
-    stages = [i for i, c in enumerate(commands) if c.cmd == "FROM"]
-    final = commands[stages[-1]:] if stages else commands
-    for c in commands:
-        if c.cmd == "FROM":
-            image = c.value[0]
-            if ":" not in image or image.endswith(":latest"):
-                problem(path, f"FROM {image} is not pinned to a tag")
-        if c.cmd == "ADD" and any(v.startswith("http") for v in c.value):
-            problem(path, "ADD of a URL: download in a RUN with a checksum instead")
-        if c.cmd == "RUN" and "apt-get install" in c.value[0]:
-            if "--no-install-recommends" not in c.value[0]:
-                problem(path, "apt-get install without --no-install-recommends")
-            if "rm -rf /var/lib/apt/lists" not in c.value[0]:
-                problem(path, "apt lists are not removed in the same layer")
-        if c.cmd == "COPY" and not c.flags:
-            source = c.value[0]
-            module = source.split("/")[0]
-            if not (ROOT / module).is_dir():
-                problem(path, f"COPY from {source}: no module {module}")
-    users = [c for c in final if c.cmd == "USER"]
-    if not users or users[-1].value[0] in ("root", "0"):
-        problem(path, "the image must run as a non-root USER")
-    if not any(c.cmd == "HEALTHCHECK" for c in final):
-        problem(path, "no HEALTHCHECK")
-    entrypoints = [c for c in final if c.cmd == "ENTRYPOINT"]
-    if not entrypoints or not entrypoints[-1].json:
-        problem(path, "ENTRYPOINT must use the exec (JSON) form so signals reach the JVM")
+# ---------------------------------------------------------------- Dockerfiles
+
+def check_hadolint():
+    hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent)) or shutil.which("hadolint")
+    result = subprocess.run([hadolint, "--no-color", *DOCKERFILES], capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        return (result.stdout + result.stderr).strip().splitlines()
+    return []
 
 
-def check_prometheus(services):
-    config = yaml.safe_load((ROOT / "ops/prometheus/prometheus.yml").read_text())
+def check_dockerfile_rules():
+    problems = []
+    for module, port in SERVICES.items():
+        path = ROOT / module / "Dockerfile"
+        text = path.read_text()
+        env = dockerfile_env(path)
+        last_stage = re.split(r"(?m)^FROM ", text)[-1]
+        user = re.findall(r"(?m)^USER (\S+)", last_stage)
+        if not user or user[-1].split(":")[0] in ("0", "root"):
+            problems.append(f"{module}: the image must run as a non-root USER")
+        if not re.search(r"(?m)^HEALTHCHECK .*\n?.*/actuator/health/(readiness|liveness)", text):
+            problems.append(f"{module}: HEALTHCHECK must probe /actuator/health/readiness or liveness")
+        if f"EXPOSE {port}" not in text or env.get("PORT") != str(port):
+            problems.append(f"{module}: must listen on and EXPOSE {port}")
+        if "MaxRAMPercentage" not in env.get("JAVA_TOOL_OPTIONS", ""):
+            problems.append(f"{module}: JAVA_TOOL_OPTIONS must size the heap from the container (MaxRAMPercentage)")
+        if env.get("LOGGING_STRUCTURED_FORMAT_CONSOLE") != "ecs":
+            problems.append(f"{module}: logs must be structured (LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs)")
+        for layer in ("dependencies", "spring-boot-loader", "snapshot-dependencies", "application"):
+            if f"extracted/{layer}/" not in text:
+                problems.append(f"{module}: layer {layer} is not copied")
+        if f"{module}/target/{module}-exec.jar" not in text:
+            problems.append(f"{module}: must package {module}/target/{module}-exec.jar")
+        # Boot serves /actuator/health/readiness only with probes on (or on Kubernetes).
+        yml = ROOT / module / "src/main/resources/application.yml"
+        probes_in_yml = yml.exists() and "probes" in yml.read_text()
+        if env.get("MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED") != "true" and not probes_in_yml:
+            problems.append(f"{module}: health probes must be enabled for the HEALTHCHECK")
+    return problems
+
+
+def check_shell():
+    shellcheck = shutil.which("shellcheck", path=str(Path(sys.executable).parent)) or shutil.which("shellcheck")
+    scripts = [s for s in SHELL_SCRIPTS if (ROOT / s).exists()]
+    result = subprocess.run([shellcheck, *scripts], capture_output=True, text=True, cwd=ROOT)
+    return (result.stdout + result.stderr).strip().splitlines() if result.returncode != 0 else []
+
+
+# ---------------------------------------------------------------- Prometheus
+
+def check_prometheus(models: dict[str, dict]):
+    path = ROOT / "ops/prometheus/prometheus.yml"
+    promtool = shutil.which("promtool")
+    if promtool:
+        result = subprocess.run([promtool, "check", "config", "--syntax-only", str(path)], capture_output=True,
+                                text=True)
+        if result.returncode != 0:
+            return (result.stdout + result.stderr).strip().splitlines()
+    config = yaml.safe_load(path.read_text())
+    problems = []
+    duration = re.compile(r"^(\d+(ms|s|m|h|d|w|y))+$")
+    for key, value in (config.get("global") or {}).items():
+        if key.endswith(("_interval", "_timeout")) and not duration.match(str(value)):
+            problems.append(f"global.{key}: '{value}' is not a Prometheus duration")
+    jobs = [job.get("job_name") for job in config.get("scrape_configs", [])]
+    problems += [f"job {j} is defined twice" for j in {j for j in jobs if jobs.count(j) > 1}]
+    known = {"job_name", "metrics_path", "scrape_interval", "scrape_timeout", "static_configs", "dns_sd_configs",
+             "relabel_configs", "metric_relabel_configs", "scheme", "honor_labels"}
+    compose_services = (models.get("moto (default)") or {}).get("services", {})
     for job in config.get("scrape_configs", []):
+        name = job.get("job_name")
+        problems += [f"job {name}: unknown key {k}" for k in job if k not in known]
+        if name in SERVICES:
+            if job.get("metrics_path") != "/actuator/prometheus":
+                problems.append(f"job {name}: metrics_path must be /actuator/prometheus")
+            for sd in job.get("dns_sd_configs", []):
+                if sd.get("type") != "A" or sd.get("port") != SERVICES[name]:
+                    problems.append(f"job {name}: expected A records on port {SERVICES[name]}, got {sd}")
+                for host in sd.get("names", []):
+                    if compose_services and host not in compose_services:
+                        problems.append(f"job {name}: {host} is not a compose service")
         for static in job.get("static_configs", []):
             for target in static.get("targets", []):
-                host = target.split(":")[0]
-                if services and host not in services:
-                    problem("ops/prometheus/prometheus.yml", f"job {job['job_name']} scrapes unknown host {host}")
+                if not re.match(r"^[\w.-]+:\d+$", target):
+                    problems.append(f"job {name}: target '{target}' is not host:port")
+    missing = set(SERVICES) - set(jobs)
+    problems += [f"no scrape job for {s}" for s in sorted(missing)]
+    return problems
 
 
-def check_dashboard():
-    path = ROOT / "ops/grafana/dashboards/platyspark.json"
-    dashboard = json.loads(path.read_text())
-    if not dashboard.get("uid") or not dashboard.get("panels"):
-        problem(path, "a dashboard needs a uid and panels")
-    for panel in dashboard.get("panels", []):
-        targets = panel.get("targets") or []
-        if not targets or not all(t.get("expr") for t in targets):
-            problem(path, f"panel '{panel.get('title')}' has no query")
-        for t in targets:
-            if t.get("expr", "").count("(") != t.get("expr", "").count(")"):
-                problem(path, f"panel '{panel.get('title')}' has unbalanced parentheses")
+# ---------------------------------------------------------------- Grafana
+
+def check_grafana_provisioning(models: dict[str, dict]):
+    if "moto (default)" not in models:
+        return ["docker-compose.yml did not load (see above)"]
+    problems = []
+    grafana = (models.get("moto (default)") or {}).get("services", {}).get("grafana", {})
+    mounts = {Path(v["source"]): v["target"] for v in grafana.get("volumes", []) if v["type"] == "bind"}
+    provisioning = ROOT / "ops/grafana/provisioning"
+    if mounts.get(provisioning) != "/etc/grafana/provisioning":
+        problems.append("grafana must mount ops/grafana/provisioning at /etc/grafana/provisioning")
+    for path in sorted((provisioning / "datasources").glob("*.yml")):
+        doc = yaml.safe_load(path.read_text())
+        if doc.get("apiVersion") != 1:
+            problems.append(f"{rel(path)}: apiVersion must be 1")
+        for ds in doc.get("datasources", []):
+            if not all(ds.get(k) for k in ("name", "type", "url", "uid")):
+                problems.append(f"{rel(path)}: a data source needs name, type, uid and url: {ds}")
+            host = urlsplit(ds.get("url", "")).hostname
+            if models and host not in models["moto (default)"]["services"]:
+                problems.append(f"{rel(path)}: {host} is not a compose service")
+    for path in sorted((provisioning / "dashboards").glob("*.yml")):
+        doc = yaml.safe_load(path.read_text())
+        if doc.get("apiVersion") != 1:
+            problems.append(f"{rel(path)}: apiVersion must be 1")
+        for provider in doc.get("providers", []):
+            target = provider.get("options", {}).get("path")
+            if mounts.get(DASHBOARD_DIR) != target:
+                problems.append(f"{rel(path)}: provider path {target} is not where compose mounts "
+                                f"{rel(DASHBOARD_DIR)} ({mounts.get(DASHBOARD_DIR)})")
+    return problems
 
 
-services = check_compose()
-for file in sorted(ROOT.glob("*/Dockerfile")):
-    check_dockerfile(file)
-check_prometheus(services)
-check_dashboard()
-if problems:
-    print("deployment files have problems:", file=sys.stderr)
-    for p in problems:
-        print(f"  - {p}", file=sys.stderr)
-    sys.exit(1)
-print(f"deployment files OK: docker-compose.yml ({len(services)} services), "
-      f"{len(list(ROOT.glob('*/Dockerfile')))} Dockerfiles, Prometheus config, Grafana dashboard")
+def metric_sources() -> dict[str, set[str]]:
+    families = {}
+    for line in METRIC_SOURCES.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            family, services = line.split()
+            families[family] = set(services.split(","))
+    return families
+
+
+def family_of(name: str, families: dict[str, set[str]]) -> str | None:
+    candidates = [name] + [name[: -len(s)] for s in SUFFIXES if name.endswith(s)]
+    for candidate in candidates:
+        if candidate in families:
+            return candidate
+    for family in families:
+        if family.endswith("*") and name.startswith(family[:-1]):
+            return family
+    return None
+
+
+def metric_names(expr: str) -> set[str]:
+    """Metric names an expression reads, from PromQL's syntax tree (raises ValueError when it does not parse)."""
+    names: set[str] = set()
+
+    def visit(node):
+        if isinstance(node, promql_parser.VectorSelector):
+            name = node.name or next((m.value for m in node.matchers.matchers if m.name == "__name__"), None)
+            if name:
+                names.add(name)
+
+    promql_parser.walk(promql_parser.parse(GRAFANA_DURATIONS.sub("5m", expr)), visit)
+    return names
+
+
+def walk_panels(panels):
+    for panel in panels:
+        yield panel
+        yield from walk_panels(panel.get("panels", []))
+
+
+def dashboard_queries(dashboard: dict):
+    """(where, expr) for every panel target and every query variable."""
+    for panel in walk_panels(dashboard.get("panels", [])):
+        for target in panel.get("targets", []):
+            yield f"panel '{panel.get('title')}' {target.get('refId')}", target.get("expr")
+    for variable in dashboard.get("templating", {}).get("list", []):
+        if variable.get("type") == "query":
+            query = variable.get("query")
+            query = query.get("query") if isinstance(query, dict) else query
+            # Grafana's label_values(metric, label) is not PromQL; its first argument is a selector.
+            match = re.fullmatch(r"\s*label_values\((.*),\s*\w+\s*\)\s*", query or "")
+            yield f"variable '{variable['name']}'", match.group(1) if match else query
+
+
+def check_dashboards():
+    problems = []
+    families = metric_sources()
+    used: set[str] = set()
+    queries: list[str] = []
+    dashboards = sorted(DASHBOARD_DIR.glob("*.json"))
+    if not dashboards:
+        return [f"no dashboards in {rel(DASHBOARD_DIR)}"]
+    for path in dashboards:
+        name = rel(path)
+        dashboard = json.loads(path.read_text())
+        for key in ("uid", "title", "schemaVersion", "panels", "templating"):
+            if key not in dashboard:
+                problems.append(f"{name}: '{key}' is missing")
+        variables = {v["name"] for v in dashboard.get("templating", {}).get("list", [])}
+        panels = list(walk_panels(dashboard.get("panels", [])))
+        ids = [p.get("id") for p in panels]
+        problems += [f"{name}: panel id {i} is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
+        cells: dict[tuple[int, int], str] = {}
+        overlaps: set[tuple[str, str]] = set()
+        for panel in panels:
+            title = panel.get("title")
+            grid = panel.get("gridPos", {})
+            if not all(isinstance(grid.get(k), int) for k in "hwxy") or grid["x"] + grid["w"] > 24:
+                problems.append(f"{name}: panel '{title}' has a bad gridPos {grid}")
+                continue
+            for x in range(grid["x"], grid["x"] + grid["w"]):
+                for y in range(grid["y"], grid["y"] + grid["h"]):
+                    if (x, y) in cells:
+                        overlaps.add((cells[(x, y)], title))
+                    cells[(x, y)] = title
+        problems += [f"{name}: panels '{a}' and '{b}' overlap" for a, b in sorted(overlaps)]
+        for panel in panels:
+            title = panel.get("title")
+            if panel.get("type") not in ("row", "text"):
+                datasources = [panel.get("datasource")] + [t.get("datasource") for t in panel.get("targets", [])]
+                if any(ds != {"type": "prometheus", "uid": "${datasource}"} for ds in datasources):
+                    problems.append(f"{name}: panel '{title}' must use the ${{datasource}} variable")
+                if not panel.get("targets"):
+                    problems.append(f"{name}: panel '{title}' has no query")
+            text = json.dumps(panel.get("options", {})) + json.dumps(panel.get("targets", []))
+            for variable in {a or b for a, b in VARIABLE.findall(text)}:
+                if variable not in variables and variable not in GRAFANA_BUILTINS and variable != "PLATY_TOKEN":
+                    problems.append(f"{name}: panel '{title}' uses undefined variable ${variable}")
+        for where, expr in dashboard_queries(dashboard):
+            if not expr:
+                problems.append(f"{name}: {where} has no expr")
+                continue
+            try:
+                names = metric_names(expr)
+            except ValueError as e:
+                problems.append(f"{name}: {where} does not parse as PromQL ({e}): {expr}")
+                continue
+            queries.append(expr)
+            if not names:
+                problems.append(f"{name}: {where} reads no metric: {expr}")
+            for metric in sorted(names):
+                family = family_of(metric, families)
+                if family is None:
+                    problems.append(f"{name}: {where} reads {metric}, which {rel(METRIC_SOURCES)} does not list")
+                else:
+                    used.add(family)
+    problems += [f"{rel(METRIC_SOURCES)}: {f} is listed but no dashboard reads it" for f in sorted(set(families) - used)]
+    problems += promtool_check_queries(queries)
+    return problems
+
+
+def promtool_check_queries(queries: list[str]) -> list[str]:
+    """Prometheus' own parser over the same queries, as recording rules, when promtool is on PATH."""
+    promtool = shutil.which("promtool")
+    if not promtool or not queries:
+        return []
+    rules = {"groups": [{"name": "dashboard-queries", "rules": [
+        {"record": f"dashboard:query_{i}", "expr": GRAFANA_DURATIONS.sub("5m", q)} for i, q in enumerate(queries)]}]}
+    with tempfile.NamedTemporaryFile("w", suffix=".yml") as file:
+        yaml.safe_dump(rules, file)
+        file.flush()
+        result = subprocess.run([promtool, "check", "rules", file.name], capture_output=True, text=True)
+    if result.returncode == 0:
+        return []
+    return [f"promtool: {line.strip()}" for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+
+
+def check_app_dashboard_link(models: dict[str, dict]):
+    """The link template spark-server returns with each app must open the dashboard with variables it has."""
+    if "moto (default)" not in models:
+        return ["docker-compose.yml did not load (see above)"]
+    env = (models.get("moto (default)") or {}).get("services", {}).get("spark-server", {}).get("environment", {})
+    template = env.get("PLATY_LINKS_APPDASHBOARD")
+    if not template:
+        return ["spark-server in docker-compose.yml sets no PLATY_LINKS_APPDASHBOARD"]
+    problems = []
+    placeholders = set(re.findall(r"\{(\w+)\}", template))
+    problems += [f"unknown placeholder {{{p}}} (known: {sorted(LINK_PLACEHOLDERS)})"
+                 for p in sorted(placeholders - LINK_PLACEHOLDERS)]
+    url = urlsplit(template)
+    uids = {json.loads(p.read_text())["uid"]: p for p in DASHBOARD_DIR.glob("*.json")}
+    match = re.match(r"^/d/([^/]+)(/|$)", url.path)
+    if not match or match.group(1) not in uids:
+        return problems + [f"{template} does not open a dashboard of {rel(DASHBOARD_DIR)} (uids {sorted(uids)})"]
+    dashboard = json.loads(uids[match.group(1)].read_text())
+    variables = {v["name"] for v in dashboard["templating"]["list"]}
+    for key in parse_qs(url.query):
+        if key.startswith("var-") and key[4:] not in variables:
+            problems.append(f"the link sets {key}, but the dashboard has no variable '{key[4:]}'")
+    return problems
+
+
+def main() -> int:
+    checks = Checks()
+    models: dict[str, dict] = {}
+    checks.run("docker-compose.yml validates (Docker Compose v2 config; moto and real-AWS variants)",
+               lambda: check_compose(models))
+    checks.run("compose services, build files, mounts, ports and credentials agree", lambda: check_compose_references(models))
+    checks.run("Dockerfiles lint clean (hadolint)", check_hadolint)
+    checks.run("service images: non-root, health check, layers, container memory, JSON logs", check_dockerfile_rules)
+    checks.run("Prometheus config" + (" (promtool)" if shutil.which("promtool") else " (structure; no promtool on PATH)"),
+               lambda: check_prometheus(models))
+    checks.run("Grafana provisioning matches the compose mounts", lambda: check_grafana_provisioning(models))
+    checks.run("dashboards: queries parse" + (" (promql-parser and promtool)" if shutil.which("promtool") else "")
+               + ", metrics are listed, layout and variables", check_dashboards)
+    checks.run("per-app dashboard link template", lambda: check_app_dashboard_link(models))
+    checks.run("ops scripts (ShellCheck)", check_shell)
+    print(f"check-ops: {checks.passed} passed, {checks.failed} failed")
+    return 1 if checks.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
