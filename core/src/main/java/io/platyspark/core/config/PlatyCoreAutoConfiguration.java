@@ -16,6 +16,9 @@ import io.platyspark.core.backend.emr.AwsProperties;
 import io.platyspark.core.env.EnvProperties;
 import io.platyspark.core.env.EnvSparkConf;
 import io.platyspark.core.env.EnvironmentService;
+import io.platyspark.core.env.Environments;
+import io.platyspark.core.env.HttpEnvironments;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import io.platyspark.core.env.JdbcEnvBuildStore;
 import io.platyspark.core.env.PythonEnvBuilder;
 import io.platyspark.core.backend.emr.EmrClusterBackend;
@@ -175,9 +178,25 @@ public class PlatyCoreAutoConfiguration {
         return registry.getIfAvailable(() -> Metrics.globalRegistry);
     }
 
+    /** Python environments from the app-builder service, for a spark-server that has no Python of its own. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "platy.env.builder-url")
+    static class RemoteEnvConfiguration {
+
+        @Bean
+        HttpEnvironments httpEnvironments(EnvProperties properties) {
+            return new HttpEnvironments(properties.builderUrl(), properties.builderToken());
+        }
+
+        @Bean
+        EnvSparkConf envSparkConf(ArtifactStore artifacts, EnvProperties properties) {
+            return new EnvSparkConf(artifacts, properties.workDir().resolve("unpacked"));
+        }
+    }
+
     /** Python environments for apps with requirements, built in this process. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = "platy.env.enabled", havingValue = "true", matchIfMissing = true)
+    @ConditionalOnExpression("${platy.env.enabled:true} and '${platy.env.builder-url:}' == ''")
     static class EnvConfiguration {
 
         @Bean
@@ -286,7 +305,7 @@ public class PlatyCoreAutoConfiguration {
         @Bean
         SubmissionWorker submissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
                 SubmissionProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters,
-                ArtifactStore artifacts, ObjectProvider<EnvironmentService> envs, ObjectProvider<EnvSparkConf> conf) {
+                ArtifactStore artifacts, ObjectProvider<Environments> envs, ObjectProvider<EnvSparkConf> conf) {
             return new SubmissionWorker(apps, clusters, backends, properties, clock, meters(meters),
                     new SourceStager(artifacts), envs.getIfAvailable(), conf.getIfAvailable());
         }

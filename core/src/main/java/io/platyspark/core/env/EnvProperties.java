@@ -18,6 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param buildTimeout         a build taking longer is stopped and fails
  * @param maxConcurrentBuilds  builds at once; the rest wait in order
  * @param logLimit             how much of a build's output is kept with it (the end of it)
+ * @param builderUrl           the app-builder service to ask for environments instead of building here
+ * @param builderToken         the API token spark-server presents to it (a service token)
  */
 @ConfigurationProperties("platy.env")
 public record EnvProperties(
@@ -28,7 +30,9 @@ public record EnvProperties(
         Path workDir,
         @DefaultValue("15m") Duration buildTimeout,
         @DefaultValue("2") int maxConcurrentBuilds,
-        @DefaultValue("64KB") DataSize logLimit) {
+        @DefaultValue("64KB") DataSize logLimit,
+        java.net.URI builderUrl,
+        String builderToken) {
 
     public EnvProperties {
         if (workDir == null) {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * is served from it without building (a cache hit), a request while the same spec builds gets that build (the
  * database's unique key decides, so also across processes), and builds run on a bounded pool with a time limit.
  */
-public class EnvironmentService implements AutoCloseable {
+public class EnvironmentService implements Environments, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EnvironmentService.class);
 
@@ -51,13 +51,13 @@ public class EnvironmentService implements AutoCloseable {
         meters.counter("platy.envs.cache.hits");
     }
 
-    /** The spec with the platform's defaults filled in. */
+    @Override
     public EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform) {
         return new EnvSpec(requirements, pythonVersion != null ? pythonVersion : builder.defaultVersion(),
                 platform != null ? platform : TargetPlatform.current(), properties.indexUrl());
     }
 
-    /** The build serving this spec: an existing one, one from the cache, or a new one now queued. */
+    @Override
     public EnvBuild request(EnvSpec spec, String team) {
         builder.interpreter(spec.pythonVersion()); // an unknown Python is refused before anything is stored
         String key = archiveKey(spec);
@@ -77,6 +77,7 @@ public class EnvironmentService implements AutoCloseable {
         return created.build();
     }
 
+    @Override
     public Optional<EnvBuild> get(UUID id) {
         return store.find(id);
     }

@@ -17,7 +17,7 @@ import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvBuildException;
 import io.platyspark.core.env.EnvSparkConf;
-import io.platyspark.core.env.EnvironmentService;
+import io.platyspark.core.env.Environments;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +45,7 @@ public class SubmissionWorker {
     private final MeterRegistry meters;
     private final String owner = "worker-" + UUID.randomUUID();
     private final SourceStager stager;
-    private final EnvironmentService envs;
+    private final Environments envs;
     private final EnvSparkConf envConf;
 
     public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
@@ -61,7 +61,7 @@ public class SubmissionWorker {
     /** With {@code envs}, apps with requirements get their Python environment built before submission. */
     public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
             SubmissionProperties properties, Clock clock, MeterRegistry meters, SourceStager stager,
-            EnvironmentService envs, EnvSparkConf envConf) {
+            Environments envs, EnvSparkConf envConf) {
         this.stager = stager;
         this.envs = envs;
         this.envConf = envConf;

@@ -44,7 +44,7 @@ class EnvironmentServiceTest {
 
     private EnvironmentService service(ArtifactStore artifacts, DataSource db) {
         EnvProperties properties = new EnvProperties(true, PYTHON, Map.of(), null, dir.resolve("work"),
-                Duration.ofMinutes(10), 2, org.springframework.util.unit.DataSize.ofKilobytes(64));
+                Duration.ofMinutes(10), 2, org.springframework.util.unit.DataSize.ofKilobytes(64), null, null);
         service = new EnvironmentService(new JdbcEnvBuildStore(JdbcClient.create(db), new JsonMapper(),
                 Clock.systemUTC()), new PythonEnvBuilder(properties), artifacts, properties, meters);
         return service;

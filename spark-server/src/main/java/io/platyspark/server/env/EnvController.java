@@ -5,7 +5,7 @@ import io.platyspark.core.env.BootstrapScripts;
 import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvBuildException;
 import io.platyspark.core.env.EnvSpec;
-import io.platyspark.core.env.EnvironmentService;
+import io.platyspark.core.env.Environments;
 import io.platyspark.core.env.TargetPlatform;
 import io.platyspark.core.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
@@ -35,9 +35,9 @@ import org.springframework.web.server.ResponseStatusException;
 @Tag(name = "environments", description = "Python environments for apps' requirements")
 class EnvController {
 
-    private final EnvironmentService envs;
+    private final Environments envs;
 
-    EnvController(EnvironmentService envs) {
+    EnvController(Environments envs) {
         this.envs = envs;
     }
 

@@ -1,0 +1,20 @@
+package io.platyspark.core.env;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Where Python environments come from: built in this process ({@link EnvironmentService}), or asked of the
+ * app-builder service over HTTP ({@link HttpEnvironments}) when spark-server runs without Python.
+ */
+public interface Environments {
+
+    /** The spec with the platform's defaults (Python version, platform, index) filled in. */
+    EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform);
+
+    /** The build serving this spec: existing, cached or newly queued. */
+    EnvBuild request(EnvSpec spec, String team);
+
+    Optional<EnvBuild> get(UUID id);
+}

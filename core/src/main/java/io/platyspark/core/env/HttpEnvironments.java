@@ -1,0 +1,112 @@
+package io.platyspark.core.env;
+
+import io.platyspark.core.backend.BackendUnavailableException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@link Environments} asked of the app-builder service over its REST API. */
+public class HttpEnvironments implements Environments {
+
+    private static final String DEFAULT = "default";
+
+    private final URI base;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final JsonMapper json = new JsonMapper();
+
+    public HttpEnvironments(URI base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    @Override
+    public EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform) {
+        // The builder fills in its default Python; the answer carries the version it used.
+        return new EnvSpec(requirements, pythonVersion != null ? pythonVersion : DEFAULT,
+                platform != null ? platform : TargetPlatform.current(), null);
+    }
+
+    @Override
+    public EnvBuild request(EnvSpec spec, String team) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("requirements", spec.requirements());
+        if (!DEFAULT.equals(spec.pythonVersion())) {
+            body.put("pythonVersion", spec.pythonVersion());
+        }
+        body.put("platform", spec.platform().name().toLowerCase());
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/v1/envs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
+        JsonNode node = json.readTree(response.body());
+        if (response.statusCode() == 400) {
+            throw new EnvBuildException(node.path("detail").asString("the app-builder refused the request"), "");
+        }
+        if (response.statusCode() >= 300) {
+            throw unavailable("answered " + response.statusCode() + ": " + node.path("detail").asString(""), null);
+        }
+        return build(node, team);
+    }
+
+    @Override
+    public Optional<EnvBuild> get(UUID id) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/v1/envs/" + id)).GET());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() >= 300) {
+            throw unavailable("answered " + response.statusCode(), null);
+        }
+        return Optional.of(build(json.readTree(response.body()), null));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw unavailable(e.toString(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted", e);
+        }
+    }
+
+    private BackendUnavailableException unavailable(String why, Throwable cause) {
+        return new BackendUnavailableException("app-builder", "the app-builder at " + base + " " + why, cause);
+    }
+
+    private static EnvBuild build(JsonNode n, String team) {
+        List<String> requirements = new ArrayList<>();
+        n.path("requirements").forEach(r -> requirements.add(r.asString()));
+        EnvSpec spec = new EnvSpec(requirements, n.path("pythonVersion").asString(DEFAULT),
+                TargetPlatform.parse(n.path("platform").asString("x86_64")), null);
+        return new EnvBuild(UUID.fromString(n.path("id").asString()), spec.cacheKey(), team, spec,
+                EnvBuild.State.valueOf(n.path("state").asString()), text(n, "uri"),
+                n.path("sizeBytes").isNumber() ? n.path("sizeBytes").asLong() : null,
+                n.path("durationMs").isNumber() ? n.path("durationMs").asLong() : null, text(n, "log"),
+                text(n, "error"), instant(n, "createdAt"), instant(n, "updatedAt"));
+    }
+
+    private static String text(JsonNode n, String field) {
+        return n.path(field).isString() ? n.path(field).asString() : null;
+    }
+
+    private static Instant instant(JsonNode n, String field) {
+        return n.path(field).isString() ? Instant.parse(n.path(field).asString()) : null;
+    }
+}
