@@ -71,6 +71,7 @@ class LivyBackendIntegrationTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestDatabase.register(registry);
+        registry.add("platy.env.python", () -> System.getProperty("platy.test.python", "python3"));
     }
 
     @AfterAll
@@ -351,5 +352,30 @@ class LivyBackendIntegrationTest {
         assertThat(failed.get("stateReason").asString()).contains("Livy refused the app")
                 .contains("Queue root.nowhere does not exist");
         assertThat(LIVY.batchByName("platy-" + id)).as("the stuck batch is deleted").isNull();
+    }
+
+    @Test
+    void anAppWithRequirementsRunsOnLivyWithItsEnvironmentAsASparkArchive() {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", "with-deps");
+        body.put("team", "data");
+        body.put("cluster", cluster);
+        body.put("source", "s3://team-artifacts/jobs/with_deps.py");
+        body.put("requirements", List.of("tabulate==0.9.0"));
+        String id = api.post("/api/v1/apps", body, Map.of()).body().get("id").asString();
+
+        worker.runOnce();
+        assertThat(state(id)).isEqualTo("BUILDING_ENV");
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3)).until(() -> {
+            CLOCK.advance(Duration.ofSeconds(2));
+            worker.runOnce();
+            return LIVY.batchByName("platy-" + id) != null;
+        });
+
+        Map<String, String> conf = LIVY.batchByName("platy-" + id).conf();
+        assertThat(conf.get("spark.archives")).endsWith("/environment.tar.gz#environment");
+        assertThat(conf).containsEntry("spark.pyspark.python", "./environment/bin/python")
+                .containsEntry("spark.yarn.appMasterEnv.PYSPARK_PYTHON", "./environment/bin/python");
+        assertThat(app(id).get("env").get("id").asString()).isNotBlank();
     }
 }
