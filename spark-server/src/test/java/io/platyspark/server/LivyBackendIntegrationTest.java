@@ -57,7 +57,8 @@ import tools.jackson.databind.JsonNode;
         "platy.livy.max-retries=0"})
 class LivyBackendIntegrationTest {
 
-    static final FakeLivy LIVY = new FakeLivy();
+    static final String ARTIFACTS = System.getProperty("java.io.tmpdir") + "/platy-livy-it-" + UUID.randomUUID();
+    static final FakeLivy LIVY = new FakeLivy().localDirWhitelist(ARTIFACTS);
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-03-01T08:00:00Z"));
 
     @TestConfiguration
@@ -72,6 +73,7 @@ class LivyBackendIntegrationTest {
     static void properties(DynamicPropertyRegistry registry) {
         TestDatabase.register(registry);
         registry.add("platy.env.python", () -> System.getProperty("platy.test.python", "python3"));
+        registry.add("platy.artifacts.local-dir", () -> ARTIFACTS);
     }
 
     @AfterAll
@@ -93,6 +95,10 @@ class LivyBackendIntegrationTest {
     Watchdog watchdog;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    io.platyspark.core.env.Environments environments;
+    @Autowired
+    io.platyspark.core.env.EnvSparkConf envSparkConf;
 
     ApiClient api;
     SubmissionWorker worker;
@@ -117,7 +123,7 @@ class LivyBackendIntegrationTest {
         assertThat(api.post("/api/v1/clusters", register, Map.of()).status()).isEqualTo(202);
         worker = new SubmissionWorker(apps, clusters, backends, new SubmissionProperties(true, 1, 50,
                 Duration.ofSeconds(1), Duration.ofMinutes(5), 5, Duration.ofSeconds(5), Duration.ofMinutes(5),
-                Duration.ofSeconds(15)), CLOCK, meters);
+                Duration.ofSeconds(15)), CLOCK, meters, null, environments, envSparkConf);
         logs = new ListAppender<>();
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);

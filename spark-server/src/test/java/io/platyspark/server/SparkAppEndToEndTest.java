@@ -40,6 +40,9 @@ class SparkAppEndToEndTest {
         registry.add("platy.local.python", () -> PYTHON);
         registry.add("platy.security.local-source-roots", REPO::toString);
         registry.add("platy.local.work-dir", () -> REPO.resolve("spark-server/target/platy-local").toString());
+        // A store of this run's own: environments are built here, not found from an earlier run.
+        registry.add("platy.artifacts.local-dir", () -> REPO.resolve("spark-server/target/platy-artifacts-"
+                + java.util.UUID.randomUUID()).toString());
     }
 
     @LocalServerPort

@@ -180,6 +180,10 @@ public class SubmissionWorker {
             return Optional.empty();
         }
         if (build.state() == EnvBuild.State.READY) {
+            if (app.envBuildId() == null) {
+                // Ready at once (built before, or cached): still record which environment the app runs with.
+                apps.transition(app.id(), app.state(), AppTransition.to(app.state(), null).withEnvBuild(build.id()));
+            }
             return Optional.of(build);
         }
         if (build.state() == EnvBuild.State.FAILED) {
