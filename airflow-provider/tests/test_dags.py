@@ -126,6 +126,8 @@ def test_deferrable_run_follows_the_app_from_the_trigger(server, capfd):
     assert len(apps) == 1 and apps[0]["state"] == "SUCCEEDED"
     assert apps[0]["source"] == str(dags.EXAMPLES / "word_count.py")  # upload=False: the path itself
     assert "following app" in output and "from the triggerer" in output
+    # The trigger shows the Spark UI while the app runs, before it sees the app end.
+    assert output.index("Spark UI: http") < output.index(f"app {apps[0]['id']} is SUCCEEDED")
     assert re.search(r"\[stdout\] words counted: \d+", output)
     total = server.hook().get_logs(apps[0]["id"], 0, 1).get("total")
     assert len(LINE.findall(output)) == total  # the trigger's lines and the worker's rest, none twice

@@ -58,6 +58,7 @@ class PlatySparkAppTrigger(BaseTrigger):
         settings = await settings_for(self.platyspark_conn_id)
         log_from = self.log_from
         last_state = None
+        shown_links: dict[str, str] = {}
         outage_since: float | None = None
         async with PlatySparkAsyncClient(settings) as client:
             while True:
@@ -87,6 +88,13 @@ class PlatySparkAppTrigger(BaseTrigger):
                     reason = f" ({app['stateReason']})" if app.get("stateReason") else ""
                     self.log.info("app %s is %s%s", self.app_id, app["state"], reason)
                     last_state = app["state"]
+                # A trigger cannot push XCom; the worker pushes the links when it resumes. Meanwhile the task
+                # log shows them as they appear.
+                for key, label in (("sparkUi", "Spark UI"), ("driverLog", "driver log"), ("dashboard", "dashboard")):
+                    url = (app.get("links") or {}).get(key)
+                    if url and shown_links.get(key) != url:
+                        self.log.info("%s: %s", label, url)
+                        shown_links[key] = url
                 if app["state"] in TERMINAL_STATES:
                     yield TriggerEvent({"status": "done", "app_id": self.app_id, "state": app["state"],
                                         "log_from": log_from})
