@@ -149,6 +149,17 @@ def test_project_directory_ships_as_py_files_with_conf_and_requirements(server, 
     assert "[stdout] top word: to 3" in output  # computed by the module in the zipped archive
 
 
+def test_timed_out_task_kills_its_app(server, capfd):
+    dag_run, output = run(dags.timeout_dag, capfd)
+
+    assert task_instance(dag_run, "sleepy").state == "failed"
+    apps = apps_of(server, dags.TIMEOUT_TEAM)
+    assert len(apps) == 1
+    assert apps[0]["state"] == "KILLED"
+    assert "[stdout] sleeping until killed" in output  # it was running when the timeout struck
+    assert f"killed app {apps[0]['id']}" in output
+
+
 def test_cluster_operators_create_once_and_terminate(server, capfd):
     dag_run, output = run(dags.clusters_dag, capfd)
 

@@ -16,16 +16,10 @@ class PlatySparkAppLink(BaseOperatorLink):
     link_key: ClassVar[str] = ""
 
     def get_link(self, operator: Any, *, ti_key: Any) -> str:
-        # On the worker (Airflow 3 calls this when the task finishes) the operator holds what it saw.
+        # Airflow 3 calls this on the worker when the task ends and stores the result under xcom_key; the
+        # operator holds what it saw. The UI reads the XCom, never this method.
         links = getattr(operator, "links", None)
-        if isinstance(links, dict):
-            return links.get(self.link_key) or ""
-        try:  # Airflow 2's webserver asks the link class itself, with a deserialized operator.
-            from airflow.models import XCom  # type: ignore[attr-defined]
-
-            return XCom.get_value(ti_key=ti_key, key=self.xcom_key) or ""
-        except Exception:  # noqa: BLE001 - a missing link is an empty button, never a failure
-            return ""
+        return (links.get(self.link_key) if isinstance(links, dict) else None) or ""
 
 
 class SparkUiLink(PlatySparkAppLink):

@@ -33,6 +33,7 @@ FAIL_TEAM = team("af-fail")
 RETRY_TEAM = team("af-retry")
 DEFERRABLE_TEAM = team("af-deferrable")
 PROJECT_TEAM = team("af-project")
+TIMEOUT_TEAM = team("af-timeout")
 REGISTERED_CLUSTER = f"af-registered-{RUN}"
 
 COMMON = dict(schedule=None, catchup=False, default_args={"retries": 0})
@@ -113,6 +114,17 @@ with DAG("platy_project", **COMMON) as project_dag:
         cluster_name="local",
         team=PROJECT_TEAM,
         poll_interval=1,
+    )
+
+with DAG("platy_timeout", **COMMON) as timeout_dag:
+    # Airflow calls on_kill when the execution timeout strikes (as on SIGTERM): the app must not outlive its task.
+    PlatySparkRunAppOperator(
+        task_id="sleepy",
+        source=LocalLocation(TESTS / "apps" / "sleepy.py"),
+        cluster_name="local",
+        team=TIMEOUT_TEAM,
+        poll_interval=1,
+        execution_timeout=timedelta(seconds=30),
     )
 
 with DAG("platy_clusters", **COMMON) as clusters_dag:

@@ -19,11 +19,11 @@ from platyspark_airflow.hooks.platyspark import (
 
 
 async def settings_for(conn_id: str) -> ServerSettings:
-    """Reads the connection without blocking the event loop (Airflow 3 has an async lookup; 2 needs a thread)."""
+    """Reads the connection without blocking the event loop."""
     aget = getattr(BaseHook, "aget_connection", None)
     if aget is not None:
         conn = await aget(conn_id)
-    else:  # pragma: no cover - Airflow 2
+    else:  # pragma: no cover - an Airflow 3 release without the async lookup
         conn = await asyncio.to_thread(BaseHook.get_connection, conn_id)
     return ServerSettings.from_connection(conn)
 
