@@ -106,8 +106,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedServer:
         f"--platy.local.work-dir={base / 'work'}",
         f"--platy.security.bootstrap-admin-token={token}",
         f"--platy.artifacts.local-dir={base / 'artifacts'}",
-        # The examples may be passed by path (LocalLocation(upload=False)); uploads land in the artifact dir.
-        f"--platy.security.local-source-roots={EXAMPLES}",
+        # These may be passed by path (LocalLocation(upload=False)); uploads land in the artifact dir.
+        f"--platy.security.local-source-roots={EXAMPLES},{TESTS / 'apps'}",
         # The cluster operators' test registers a cluster by a Livy URL on this machine.
         "--platy.security.allowed-livy-hosts=127.0.0.1",
     ]

@@ -94,10 +94,9 @@ with DAG("platy_retry", **COMMON) as retry_dag:
 
 with DAG("platy_deferrable", **COMMON) as deferrable_dag:
     PlatySparkRunAppOperator(
-        task_id="word_count",
-        # Passed by path: the server shares this machine and allows the examples directory.
-        source=LocalLocation(EXAMPLES / "word_count.py", upload=False),
-        args=["2"],
+        task_id="brief",
+        # Passed by path: the server shares this machine and allows this directory.
+        source=LocalLocation(TESTS / "apps" / "brief.py", upload=False),
         cluster_name="local",
         team=DEFERRABLE_TEAM,
         poll_interval=1,
