@@ -133,7 +133,7 @@ def test_deferrable_run_follows_the_app_from_the_trigger(server, capfd):
     assert xcom(dag_run, "brief", "return_value")["state"] == "SUCCEEDED"
 
 
-def test_project_directory_ships_as_py_files_with_conf_and_requirements(server, capfd):
+def test_project_directory_ships_as_py_files_with_conf_and_a_requirements_file(server, capfd):
     dag_run, output = run(dags.project_dag, capfd)
 
     assert task_instance(dag_run, "project").state == "success", output[-3000:]
@@ -142,7 +142,9 @@ def test_project_directory_ships_as_py_files_with_conf_and_requirements(server, 
     app = apps[0]
     assert app["source"].endswith("/main.py")
     assert len(app["pyFiles"]) == 1 and app["pyFiles"][0].endswith("/project.zip")
-    assert app["requirements"] == ["six==1.16.0"]
+    assert app["requirements"] == ["tabulate==0.9.0"]  # read from the file, comment dropped
+    assert app["env"] and f"app {app['id']} is BUILDING_ENV" in output
+    assert "[stdout] tabulate 0.9.0" in output  # the app imported it from the environment built for it
     assert app["sparkConf"]["spark.sql.shuffle.partitions"] == "4"
     assert "[stdout] shuffle partitions: 4" in output
     assert "[stdout] top word: to 3" in output  # computed by the module in the zipped archive

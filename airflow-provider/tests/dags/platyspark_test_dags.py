@@ -109,7 +109,7 @@ with DAG("platy_project", **COMMON) as project_dag:
         source=LocalLocation(TESTS / "apps" / "project", entry_point="main.py"),
         args=["2"],
         spark_conf={"spark.sql.shuffle.partitions": 4},
-        requirements=["six==1.16.0"],
+        requirements=str(TESTS / "apps" / "project" / "requirements.txt"),
         cluster_name="local",
         team=PROJECT_TEAM,
         poll_interval=1,
