@@ -26,7 +26,12 @@ public record ReconcileProperties(
         @DefaultValue("1h") Duration submittedTimeout,
         @DefaultValue("true") boolean recreateSharedClusters) {
 
-    public ReconcileProperties() {
-        this(false, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofHours(6), Duration.ofHours(1), true);
+    /**
+     * The defaults, for code that builds reconcilers by hand. A factory, not a second constructor: with two
+     * constructors Spring binds none of the {@code platy.reconcile.*} properties.
+     */
+    public static ReconcileProperties defaults() {
+        return new ReconcileProperties(false, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofHours(6),
+                Duration.ofHours(1), true);
     }
 }

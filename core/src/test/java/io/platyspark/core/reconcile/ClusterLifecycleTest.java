@@ -60,7 +60,7 @@ class ClusterLifecycleTest {
     private final ClusterProvisioner provisioner = new ClusterProvisioner(store.clusters, backends,
             Duration.ofMinutes(5), meters);
     private final ClusterReconciler reconciler = new ClusterReconciler(store.clusters, store.apps, backends,
-            new ReconcileProperties(), clock, meters, () -> { });
+            ReconcileProperties.defaults(), clock, meters, () -> { });
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
 
     @AfterEach
