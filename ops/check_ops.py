@@ -29,7 +29,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {"spark-server": 8080, "watchdog": 8081, "cleaner": 8082, "app-builder": 8083}
-DOCKERFILES = [f"{s}/Dockerfile" for s in SERVICES] + ["ops/moto/Dockerfile"]
+# One Dockerfile for the four services (--build-arg SERVICE picks the image), and moto's.
+SERVICE_DOCKERFILE = "Dockerfile"
+DOCKERFILES = [SERVICE_DOCKERFILE, "ops/moto/Dockerfile"]
 SHELL_SCRIPTS = ["bin/check-ops"]
 METRIC_SOURCES = ROOT / "ops/grafana/metric-sources.txt"
 DASHBOARD_DIR = ROOT / "ops/grafana/dashboards"
@@ -89,12 +91,39 @@ def compose_config(files: list[str], env: dict[str, str]) -> tuple[dict | None, 
     return json.loads(result.stdout), []
 
 
-def dockerfile_env(path: Path) -> dict[str, str]:
-    """ENV settings of a Dockerfile's last stage (continuation lines joined)."""
+def dockerfile_stages(path: Path) -> list[tuple[str, str | None, str]]:
+    """(base, name, body) of each stage, continuation lines joined."""
     text = re.sub(r"\\\n\s*", " ", path.read_text())
-    last_stage = re.split(r"(?m)^FROM ", text)[-1]
+    stages = []
+    for chunk in re.split(r"(?m)^FROM ", text)[1:]:
+        header, _, body = chunk.partition("\n")
+        words = header.split()
+        words = [w for w in words if not w.startswith("--")]
+        name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
+        stages.append((words[0], name, body))
+    return stages
+
+
+def image_text(path: Path, service: str) -> str:
+    """The instructions that make up the image built with SERVICE=service: the last stage and the stages it
+    stands on, oldest first."""
+    stages = dockerfile_stages(path)
+    by_name = {name: (base, body) for base, name, body in stages if name}
+    base, _, body = stages[-1]
+    parts = [body]
+    seen = set()
+    base = base.replace("${SERVICE}", service).replace("$SERVICE", service)
+    while base in by_name and base not in seen:
+        seen.add(base)
+        base, stage_body = by_name[base]
+        parts.insert(0, stage_body)
+    return "\n".join(parts)
+
+
+def image_env(path: Path, service: str) -> dict[str, str]:
+    """ENV settings of the image built with SERVICE=service."""
     env: dict[str, str] = {}
-    for line in re.findall(r"(?m)^ENV (.+)$", last_stage):
+    for line in re.findall(r"(?m)^ENV (.+)$", image_text(path, service)):
         for key, value in re.findall(r'(\w+)=("[^"]*"|\S+)', line):
             env[key] = value.strip('"')
     return env
@@ -131,7 +160,9 @@ def check_compose_references(models: dict[str, dict]):
                     and not Path(volume["source"]).exists():
                 problems.append(f"{name}: mounted {rel(Path(volume['source']))} does not exist")
         if name in SERVICES:
-            port = int(dockerfile_env(ROOT / name / "Dockerfile").get("PORT", "0"))
+            if build and (build.get("dockerfile") != SERVICE_DOCKERFILE or build.get("args", {}).get("SERVICE") != name):
+                problems.append(f"{name}: must build {SERVICE_DOCKERFILE} with the build arg SERVICE={name}")
+            port = int(image_env(ROOT / SERVICE_DOCKERFILE, name).get("PORT", "0"))
             if port != SERVICES[name]:
                 problems.append(f"{name}: its Dockerfile sets PORT={port}, the stack expects {SERVICES[name]}")
             for published in service.get("ports", []):
@@ -165,33 +196,43 @@ def check_hadolint():
 
 
 def check_dockerfile_rules():
+    path = ROOT / SERVICE_DOCKERFILE
+    text = path.read_text()
+    stage_names = {name for _, name, _ in dockerfile_stages(path)}
     problems = []
     for module, port in SERVICES.items():
-        path = ROOT / module / "Dockerfile"
-        text = path.read_text()
-        env = dockerfile_env(path)
-        last_stage = re.split(r"(?m)^FROM ", text)[-1]
-        user = re.findall(r"(?m)^USER (\S+)", last_stage)
+        if module not in stage_names:
+            problems.append(f"{module}: {SERVICE_DOCKERFILE} has no stage named {module} for SERVICE={module}")
+            continue
+        image = image_text(path, module)
+        env = image_env(path, module)
+        user = re.findall(r"(?m)^USER (\S+)", image)
         if not user or user[-1].split(":")[0] in ("0", "root"):
             problems.append(f"{module}: the image must run as a non-root USER")
-        if not re.search(r"(?m)^HEALTHCHECK .*\n?.*/actuator/health/(readiness|liveness)", text):
+        if not re.search(r"(?m)^HEALTHCHECK .*/actuator/health/(readiness|liveness)", image):
             problems.append(f"{module}: HEALTHCHECK must probe /actuator/health/readiness or liveness")
-        if f"EXPOSE {port}" not in text or env.get("PORT") != str(port):
+        if not re.search(rf"(?m)^EXPOSE {port}$", image) or env.get("PORT") != str(port):
             problems.append(f"{module}: must listen on and EXPOSE {port}")
         if "MaxRAMPercentage" not in env.get("JAVA_TOOL_OPTIONS", ""):
             problems.append(f"{module}: JAVA_TOOL_OPTIONS must size the heap from the container (MaxRAMPercentage)")
         if env.get("LOGGING_STRUCTURED_FORMAT_CONSOLE") != "ecs":
             problems.append(f"{module}: logs must be structured (LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs)")
+        if env.get("PLATY_LOCAL_ENABLED") != "false":
+            problems.append(f"{module}: no image holds Spark, so PLATY_LOCAL_ENABLED must be false")
         for layer in ("dependencies", "spring-boot-loader", "snapshot-dependencies", "application"):
-            if f"extracted/{layer}/" not in text:
+            if f"extracted/{layer}/" not in image:
                 problems.append(f"{module}: layer {layer} is not copied")
-        if f"{module}/target/{module}-exec.jar" not in text:
-            problems.append(f"{module}: must package {module}/target/{module}-exec.jar")
         # Boot serves /actuator/health/readiness only with probes on (or on Kubernetes).
         yml = ROOT / module / "src/main/resources/application.yml"
         probes_in_yml = yml.exists() and "probes" in yml.read_text()
         if env.get("MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED") != "true" and not probes_in_yml:
             problems.append(f"{module}: health probes must be enabled for the HEALTHCHECK")
+        if not (ROOT / module / "pom.xml").is_file():
+            problems.append(f"{module}: SERVICE={module} names no Maven module")
+    # The jar of SERVICE is built and taken from where Maven puts it (the modules' -exec classifier).
+    for needed in ('-pl "${SERVICE}"', '${SERVICE}/target/${SERVICE}-exec.jar'):
+        if needed not in text:
+            problems.append(f"{SERVICE_DOCKERFILE}: must package the module's jar ({needed})")
     return problems
 
 

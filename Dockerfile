@@ -1,25 +1,34 @@
 # syntax=docker/dockerfile:1
 #
-# app-builder: builds relocatable Python environments (venv + pip, packed to a tar.gz) and app artifacts and uploads
-# them to S3. Unlike the other images it carries Python 3 with venv and pip: it runs them for every build.
+# The image of every service, chosen with --build-arg SERVICE:
+#   spark-server  the REST API and the submission worker; drives remote backends (Livy on EMR, EMR itself, S3)
+#   watchdog      core's reconcilers (cluster and app state, lost apps, dead shared clusters); any number may run,
+#                 a database lock lets one work at a time
+#   cleaner       retention clean-up of the store and termination of idle dedicated clusters; one works at a time
+#   app-builder   builds relocatable Python environments (venv + pip, packed to a tar.gz) and uploads them to S3;
+#                 the only image with Python, since it runs it for every build
+# None holds Spark: the local backend stays off in containers.
 #
 # Build from the repository root (BuildKit, the default builder since Docker 23):
-#   docker build -f app-builder/Dockerfile -t platyspark/app-builder .
+#   docker build --build-arg SERVICE=watchdog -t platyspark/watchdog .
 # That compiles the module with the Maven wrapper inside the build, so it needs nothing but Docker. To package a
-# jar you already built on the host instead (./mvnw -pl app-builder -am package -DskipTests):
-#   docker build -f app-builder/Dockerfile --build-arg JAR_FROM=prebuilt -t platyspark/app-builder .
+# jar you already built on the host instead (./mvnw -pl watchdog -am package -DskipTests):
+#   docker build --build-arg SERVICE=watchdog --build-arg JAR_FROM=prebuilt -t platyspark/watchdog .
+ARG SERVICE=spark-server
 ARG JAR_FROM=source
 
 FROM eclipse-temurin:17-jdk-noble AS source
+ARG SERVICE
 WORKDIR /src
 COPY . .
 # The cache mount keeps Maven's downloads between builds (and across the four images) without putting them in a layer.
 RUN --mount=type=cache,target=/root/.m2 \
-    ./mvnw -B -ntp -q -pl app-builder -am package -DskipTests \
-    && cp app-builder/target/app-builder-exec.jar /app.jar
+    ./mvnw -B -ntp -q -pl "${SERVICE}" -am package -DskipTests \
+    && cp "${SERVICE}/target/${SERVICE}-exec.jar" /app.jar
 
 FROM scratch AS prebuilt
-COPY app-builder/target/app-builder-exec.jar /app.jar
+ARG SERVICE
+COPY ${SERVICE}/target/${SERVICE}-exec.jar /app.jar
 
 # JAR_FROM names one of the two stages above; BuildKit builds only the one chosen.
 FROM ${JAR_FROM} AS jar
@@ -33,7 +42,26 @@ RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination 
     && rm -f extracted/dependencies/BOOT-INF/lib/embedded-postgres-binaries-*.jar \
     && sed -i '/embedded-postgres-binaries-/d' extracted/application/BOOT-INF/classpath.idx
 
-FROM eclipse-temurin:17-jre-noble
+FROM eclipse-temurin:17-jre-noble AS base
+# A fixed unprivileged uid/gid, so volume ownership and Kubernetes' runAsNonRoot checks are predictable.
+RUN groupadd --system --gid 10001 platy \
+    && useradd --system --uid 10001 --gid platy --create-home --home-dir /home/platy --shell /usr/sbin/nologin platy
+
+# What differs between the services: the port, and Python for the app-builder. These stages come before the
+# application's layers, so a code change never re-runs apt-get.
+FROM base AS spark-server
+ENV PORT=8080
+EXPOSE 8080
+
+FROM base AS watchdog
+ENV PORT=8081
+EXPOSE 8081
+
+FROM base AS cleaner
+ENV PORT=8082
+EXPOSE 8082
+
+FROM base AS app-builder
 # Python for the builds. Ubuntu's archive drops superseded versions, so pinning them would break rebuilds; the base
 # image tag pins the release. No compilers: an environment is built from wheels, and a package that only has an
 # sdist needing a compiler fails with pip's message (add build-essential and python3-dev here if you need that).
@@ -41,9 +69,11 @@ FROM eclipse-temurin:17-jre-noble
 RUN apt-get update \
     && apt-get install -y --no-install-recommends python3 python3-venv python3-pip \
     && rm -rf /var/lib/apt/lists/*
-# A fixed unprivileged uid/gid, so volume ownership and Kubernetes' runAsNonRoot checks are predictable.
-RUN groupadd --system --gid 10001 platy \
-    && useradd --system --uid 10001 --gid platy --create-home --home-dir /home/platy --shell /usr/sbin/nologin platy
+ENV PORT=8083
+EXPOSE 8083
+
+# hadolint ignore=DL3006
+FROM ${SERVICE}
 WORKDIR /app
 # The application's files stay owned by root: the service cannot rewrite its own code.
 COPY --from=layers /layers/extracted/dependencies/ ./
@@ -51,13 +81,13 @@ COPY --from=layers /layers/extracted/spring-boot-loader/ ./
 COPY --from=layers /layers/extracted/snapshot-dependencies/ ./
 COPY --from=layers /layers/extracted/application/ ./
 # MaxRAMPercentage sizes the heap from the container's memory limit (the JVM reads cgroup limits); exiting on
-# OutOfMemoryError lets the orchestrator restart a broken JVM instead of leaving it limping.
-ENV PORT=8083 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
+# OutOfMemoryError lets the orchestrator restart a broken JVM instead of leaving it limping. Health probes serve
+# the HEALTHCHECK below outside Kubernetes too.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
     LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
-    MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true
+    MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true \
+    PLATY_LOCAL_ENABLED=false
 USER 10001:10001
-EXPOSE 8083
 HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
     CMD ["sh", "-c", "curl -fsS -o /dev/null http://127.0.0.1:${PORT}/actuator/health/readiness || exit 1"]
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
