@@ -24,6 +24,12 @@ public interface ArtifactStore {
      */
     StoredArtifact putContentAddressed(String prefix, Path file, String fileName);
 
+    /**
+     * Whether a remote cluster can read what this store holds. A local directory cannot be read from a cluster,
+     * so local sources are not copied into it for one.
+     */
+    boolean reachableByClusters();
+
     /** Reads a stored object back (for tests and for backends that copy artifacts themselves). */
     InputStream open(URI uri);
 }

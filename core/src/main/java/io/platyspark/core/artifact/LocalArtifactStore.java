@@ -71,6 +71,12 @@ public final class LocalArtifactStore implements ArtifactStore {
         return new StoredArtifact(stored.uri(), key, stored.size(), sha256, stored.alreadyPresent());
     }
 
+    /** A directory on the server's disk: only the local backend reads it. */
+    @Override
+    public boolean reachableByClusters() {
+        return false;
+    }
+
     @Override
     public InputStream open(URI uri) {
         Path path = Path.of(uri).toAbsolutePath().normalize();

@@ -25,7 +25,7 @@ public class SourceStager {
 
     public SourceStager(ArtifactStore store) {
         this.store = store;
-        this.remote = !(store instanceof io.platyspark.core.artifact.LocalArtifactStore);
+        this.remote = store.reachableByClusters();
     }
 
     /** The app as its run needs it: local paths replaced by uploaded URIs where the cluster is remote. */

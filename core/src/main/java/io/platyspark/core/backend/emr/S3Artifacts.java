@@ -35,6 +35,12 @@ public class S3Artifacts implements ArtifactStore {
         return call(() -> convert(s3.putContentAddressed(prefix, file, fileName)));
     }
 
+    /** Clusters read the bucket with their instance role. */
+    @Override
+    public boolean reachableByClusters() {
+        return true;
+    }
+
     @Override
     public InputStream open(URI uri) {
         return call(() -> s3.open(uri));
