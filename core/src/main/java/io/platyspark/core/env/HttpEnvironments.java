@@ -7,11 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -41,12 +37,9 @@ public class HttpEnvironments implements Environments {
 
     @Override
     public EnvBuild request(EnvSpec spec, String team) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("requirements", spec.requirements());
-        if (!DEFAULT.equals(spec.pythonVersion())) {
-            body.put("pythonVersion", spec.pythonVersion());
-        }
-        body.put("platform", spec.platform().name().toLowerCase());
+        EnvApi.Request body = new EnvApi.Request(spec.requirements(),
+                DEFAULT.equals(spec.pythonVersion()) ? null : spec.pythonVersion(),
+                spec.platform().name().toLowerCase());
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/v1/envs"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
@@ -90,23 +83,12 @@ public class HttpEnvironments implements Environments {
         return new BackendUnavailableException("app-builder", "the app-builder at " + base + " " + why, cause);
     }
 
-    private static EnvBuild build(JsonNode n, String team) {
-        List<String> requirements = new ArrayList<>();
-        n.path("requirements").forEach(r -> requirements.add(r.asString()));
-        EnvSpec spec = new EnvSpec(requirements, n.path("pythonVersion").asString(DEFAULT),
-                TargetPlatform.parse(n.path("platform").asString("x86_64")), null);
-        return new EnvBuild(UUID.fromString(n.path("id").asString()), spec.cacheKey(), team, spec,
-                EnvBuild.State.valueOf(n.path("state").asString()), text(n, "uri"),
-                n.path("sizeBytes").isNumber() ? n.path("sizeBytes").asLong() : null,
-                n.path("durationMs").isNumber() ? n.path("durationMs").asLong() : null, text(n, "log"),
-                text(n, "error"), instant(n, "createdAt"), instant(n, "updatedAt"));
-    }
-
-    private static String text(JsonNode n, String field) {
-        return n.path(field).isString() ? n.path(field).asString() : null;
-    }
-
-    private static Instant instant(JsonNode n, String field) {
-        return n.path(field).isString() ? Instant.parse(n.path(field).asString()) : null;
+    private EnvBuild build(JsonNode answer, String team) {
+        try {
+            return json.treeToValue(answer, EnvApi.View.class).toBuild(team);
+        } catch (RuntimeException e) {
+            // Jackson's errors, and the spec's own checks of what it read.
+            throw unavailable("answered with a build this server cannot read: " + e.getMessage(), e);
+        }
     }
 }
