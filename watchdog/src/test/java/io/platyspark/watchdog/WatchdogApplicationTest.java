@@ -8,6 +8,7 @@ import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.NewSparkApp;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.app.SparkAppStore;
+import io.platyspark.core.reconcile.ReconcileProperties;
 import io.platyspark.core.schedule.FixedDelayRunner;
 import io.platyspark.core.submit.SubmissionRunner;
 import io.platyspark.core.testing.TestDatabase;
@@ -29,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * record is on disk) and submits nothing itself.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "platy.reconcile.interval=200ms")
+        properties = {"platy.reconcile.interval=200ms", "platy.reconcile.lost-after=3m"})
 class WatchdogApplicationTest {
 
     @TempDir
@@ -51,6 +52,9 @@ class WatchdogApplicationTest {
     void reconcilesAppsAndSubmitsNothing() throws Exception {
         assertThat(context.getBean("reconcileRunner", FixedDelayRunner.class).isRunning()).isTrue();
         assertThat(context.getBeansOfType(SubmissionRunner.class)).isEmpty();
+        ReconcileProperties settings = context.getBean(ReconcileProperties.class);
+        assertThat(settings.interval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(settings.lostAfter()).isEqualTo(Duration.ofMinutes(3));
 
         SparkApp app = apps.create(new NewSparkApp("done-elsewhere", "data", "local", "/apps/x.py", null, List.of(),
                 Map.of(), null, "req-1"), "h").app();
