@@ -3,7 +3,7 @@ package io.platyspark.server.app;
 import io.platyspark.core.app.SparkApp;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -11,12 +11,13 @@ import org.springframework.stereotype.Component;
  * {@code platy.links.app-dashboard} template ({@code {appId}}, {@code {team}}, {@code {cluster}}).
  */
 @Component
+@EnableConfigurationProperties(LinksProperties.class)
 class AppViews {
 
     private final String dashboardTemplate;
 
-    AppViews(@Value("${platy.links.app-dashboard:}") String dashboardTemplate) {
-        this.dashboardTemplate = dashboardTemplate;
+    AppViews(LinksProperties links) {
+        this.dashboardTemplate = links.appDashboard();
     }
 
     AppResponse of(SparkApp app) {
