@@ -185,6 +185,54 @@ def check_compose_references(models: dict[str, dict]):
     return problems
 
 
+# ---------------------------------------------------------------- settings
+
+CONFIGURATION_DOC = ROOT / "docs/configuration.md"
+ENV_EXAMPLES = ["ops/env/aws.env.example"]
+
+
+def documented_settings() -> tuple[set[str], set[str]]:
+    """The environment variable names of the PlatySpark settings in docs/configuration.md (generated from the
+    build's configuration metadata, and checked against it by bin/test), and those of map settings, whose
+    variables carry a key after the name."""
+    names, maps = set(), set()
+    for row in re.findall(r"(?m)^\| `platy\.[^`]+` \| `(PLATY_\w+)` \| `([^`]+)`", CONFIGURATION_DOC.read_text()):
+        names.add(row[0])
+        if row[1].startswith("Map<"):
+            maps.add(row[0])
+    return names, maps
+
+
+def check_settings(models: dict[str, dict]):
+    """Every PLATY_ variable the deployment files set names a real setting: a misspelt one is silently ignored."""
+    names, maps = documented_settings()
+    if len(names) < 50:
+        return [f"{rel(CONFIGURATION_DOC)} lists only {len(names)} settings; regenerate it with bin/gen-config-docs"]
+    used: dict[str, str] = {}
+    for variant, model in models.items():
+        for service_name, service in model["services"].items():
+            if service_name in SERVICES:
+                for key in service.get("environment", {}):
+                    used.setdefault(key, f"{service_name} in compose ({variant})")
+    for example in ENV_EXAMPLES:
+        for line in (ROOT / example).read_text().splitlines():
+            key = line.split("=", 1)[0].strip()
+            if key and not key.startswith("#") and "=" in line:
+                used.setdefault(key, example)
+    for service in SERVICES:
+        for key in image_env(ROOT / SERVICE_DOCKERFILE, service):
+            used.setdefault(key, f"the {service} image")
+    problems = []
+    for key, where in sorted(used.items()):
+        if not key.startswith("PLATY_"):
+            continue
+        base = re.sub(r"_\d+_?$", "", key)  # an indexed list entry, PLATY_AWS_SUBNETIDS_0_
+        if base in names or any(key.startswith(m + "_") for m in maps):
+            continue
+        problems.append(f"{key} (set by {where}) is no setting in {rel(CONFIGURATION_DOC)}")
+    return problems
+
+
 # ---------------------------------------------------------------- Dockerfiles
 
 def check_hadolint():
@@ -487,6 +535,7 @@ def main() -> int:
     checks.run("docker-compose.yml validates (Docker Compose v2 config; moto and real-AWS variants)",
                lambda: check_compose(models))
     checks.run("compose services, build files, mounts, ports and credentials agree", lambda: check_compose_references(models))
+    checks.run("every PLATY_ variable set is a documented setting", lambda: check_settings(models))
     checks.run("Dockerfiles lint clean (hadolint)", check_hadolint)
     checks.run("service images: non-root, health check, layers, container memory, JSON logs", check_dockerfile_rules)
     checks.run("Prometheus config" + (" (promtool)" if shutil.which("promtool") else " (structure; no promtool on PATH)"),
