@@ -33,21 +33,22 @@ class EnvBuildController {
     }
 
     @PostMapping
-    ResponseEntity<EnvApi.View> build(@Valid @RequestBody EnvApi.Request request,
+    ResponseEntity<EnvApi.EnvResponse> build(@Valid @RequestBody EnvApi.EnvRequest request,
             @RequestAttribute(BearerTokenFilter.CALLER) Caller caller) {
         EnvBuild build = envs.request(request.spec(envs), caller.team());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/v1/envs/" + build.id()))
-                .body(EnvApi.View.of(build));
+                .body(EnvApi.EnvResponse.of(build));
     }
 
     @GetMapping("/{id}")
-    ResponseEntity<EnvApi.View> get(@PathVariable UUID id, @RequestAttribute(BearerTokenFilter.CALLER) Caller caller) {
+    ResponseEntity<EnvApi.EnvResponse> get(@PathVariable UUID id,
+            @RequestAttribute(BearerTokenFilter.CALLER) Caller caller) {
         return envs.get(id).filter(b -> b.team() == null || caller.mayAccess(b.team()))
-                .map(b -> ResponseEntity.ok(EnvApi.View.of(b))).orElse(ResponseEntity.notFound().build());
+                .map(b -> ResponseEntity.ok(EnvApi.EnvResponse.of(b))).orElse(ResponseEntity.notFound().build());
     }
 
     @PostMapping(path = "/bootstrap-script", produces = "text/x-shellscript")
-    String bootstrapScript(@Valid @RequestBody EnvApi.Request request) {
+    String bootstrapScript(@Valid @RequestBody EnvApi.EnvRequest request) {
         return BootstrapScripts.forSpec(request.spec(envs));
     }
 

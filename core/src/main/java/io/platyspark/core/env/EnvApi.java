@@ -18,7 +18,7 @@ public final class EnvApi {
     }
 
     /** The body of {@code POST /api/v1/envs} (and of {@code POST /api/v1/envs/bootstrap-script}). */
-    public record Request(
+    public record EnvRequest(
             @NotEmpty(message = "is required: pip requirement lines, e.g. [\"requests==2.32.3\"]")
             @Size(max = 500, message = "may hold at most 500 requirements")
             List<@NotBlank @Size(max = 512) @Pattern(regexp = "[^\\r\\n]+", message = "one requirement per entry")
@@ -34,11 +34,12 @@ public final class EnvApi {
     }
 
     /** A build as the API shows it. */
-    public record View(UUID id, String state, String uri, Long sizeBytes, Long durationMs, String error, String log,
-            List<String> requirements, String pythonVersion, String platform, Instant createdAt, Instant updatedAt) {
+    public record EnvResponse(UUID id, String state, String uri, Long sizeBytes, Long durationMs, String error,
+            String log, List<String> requirements, String pythonVersion, String platform, Instant createdAt,
+            Instant updatedAt) {
 
-        public static View of(EnvBuild b) {
-            return new View(b.id(), b.state().name(), b.uri(), b.sizeBytes(), b.durationMs(), b.error(), b.log(),
+        public static EnvResponse of(EnvBuild b) {
+            return new EnvResponse(b.id(), b.state().name(), b.uri(), b.sizeBytes(), b.durationMs(), b.error(), b.log(),
                     b.spec().requirements(), b.spec().pythonVersion(), b.spec().platform().name().toLowerCase(),
                     b.createdAt(), b.updatedAt());
         }

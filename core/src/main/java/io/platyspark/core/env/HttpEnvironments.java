@@ -37,7 +37,7 @@ public class HttpEnvironments implements Environments {
 
     @Override
     public EnvBuild request(EnvSpec spec, String team) {
-        EnvApi.Request body = new EnvApi.Request(spec.requirements(),
+        EnvApi.EnvRequest body = new EnvApi.EnvRequest(spec.requirements(),
                 DEFAULT.equals(spec.pythonVersion()) ? null : spec.pythonVersion(),
                 spec.platform().name().toLowerCase());
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/v1/envs"))
@@ -85,7 +85,7 @@ public class HttpEnvironments implements Environments {
 
     private EnvBuild build(JsonNode answer, String team) {
         try {
-            return json.treeToValue(answer, EnvApi.View.class).toBuild(team);
+            return json.treeToValue(answer, EnvApi.EnvResponse.class).toBuild(team);
         } catch (RuntimeException e) {
             // Jackson's errors, and the spec's own checks of what it read.
             throw unavailable("answered with a build this server cannot read: " + e.getMessage(), e);

@@ -39,7 +39,7 @@ class EnvController {
     @Operation(summary = "Build (or find) an environment", description = "202 with the build, which goes QUEUED → "
             + "BUILDING → READY (with its archive's URI) or FAILED (with pip's reason). The same requirements give "
             + "the same build, also while it is in progress; an archive already built is served from the cache.")
-    ResponseEntity<EnvApi.View> request(@Valid @RequestBody EnvApi.Request request, Caller caller) {
+    ResponseEntity<EnvApi.EnvResponse> request(@Valid @RequestBody EnvApi.EnvRequest request, Caller caller) {
         EnvSpec spec = request.spec(envs);
         EnvBuild build;
         try {
@@ -48,19 +48,19 @@ class EnvController {
             throw new InvalidFieldException("pythonVersion", e.getMessage());
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/v1/envs/" + build.id()))
-                .body(EnvApi.View.of(build));
+                .body(EnvApi.EnvResponse.of(build));
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "A build: state, archive URI, size, duration, log")
-    EnvApi.View get(@PathVariable UUID id, Caller caller) {
-        return envs.get(id).filter(b -> b.team() == null || caller.mayAccess(b.team())).map(EnvApi.View::of)
+    EnvApi.EnvResponse get(@PathVariable UUID id, Caller caller) {
+        return envs.get(id).filter(b -> b.team() == null || caller.mayAccess(b.team())).map(EnvApi.EnvResponse::of)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no environment build " + id));
     }
 
     @PostMapping(path = "/bootstrap-script", produces = "text/x-shellscript")
     @Operation(summary = "The EMR bootstrap action that installs the same requirements on every node")
-    String bootstrapScript(@Valid @RequestBody EnvApi.Request request) {
+    String bootstrapScript(@Valid @RequestBody EnvApi.EnvRequest request) {
         return BootstrapScripts.forSpec(request.spec(envs));
     }
 }
