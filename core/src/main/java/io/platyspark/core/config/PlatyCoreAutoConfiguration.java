@@ -352,8 +352,12 @@ public class PlatyCoreAutoConfiguration {
 
         @Bean
         @ConditionalOnProperty(name = "platy.reconcile.enabled", havingValue = "true")
-        FixedDelayRunner reconcileRunner(Watchdog watchdog, ReconcileProperties properties) {
-            return new FixedDelayRunner("watchdog", properties.interval(), watchdog::runOnce);
+        FixedDelayRunner reconcileRunner(Watchdog watchdog, ReconcileProperties properties,
+                ObjectProvider<LocalSparkBackend> local) {
+            FixedDelayRunner runner = new FixedDelayRunner("watchdog", properties.interval(), watchdog::runOnce);
+            // Local runs live in this process: record their changes when they happen.
+            local.ifAvailable(backend -> backend.onChange(runner::nudge));
+            return runner;
         }
     }
 

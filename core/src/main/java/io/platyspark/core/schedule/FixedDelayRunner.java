@@ -3,14 +3,17 @@ package io.platyspark.core.schedule;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs one background task (a reconcile cycle, a clean-up run) on a thread of its own, with a fixed pause between
- * runs. A failed run is logged and the next one goes ahead; stopping waits for the run in progress.
+ * runs, and at once when {@link #nudge() nudged}. A failed run is logged and the next one goes ahead; stopping waits
+ * for the run in progress.
  */
 public class FixedDelayRunner implements SmartLifecycle {
 
@@ -19,6 +22,7 @@ public class FixedDelayRunner implements SmartLifecycle {
     private final String name;
     private final Duration interval;
     private final Runnable task;
+    private final AtomicBoolean nudged = new AtomicBoolean();
     private volatile ScheduledExecutorService executor;
 
     public FixedDelayRunner(String name, Duration interval, Runnable task) {
@@ -37,6 +41,25 @@ public class FixedDelayRunner implements SmartLifecycle {
         long delay = interval.toMillis();
         executor.scheduleWithFixedDelay(this::runSafely, delay, delay, TimeUnit.MILLISECONDS);
         log.info("{} started, every {}", name, interval);
+    }
+
+    /**
+     * Runs the task once more as soon as the runner's thread is free, without waiting for the interval. Nudges that
+     * arrive while one is pending add nothing; runs never overlap. Does nothing when the runner is stopped.
+     */
+    public void nudge() {
+        ScheduledExecutorService current = executor;
+        if (current == null || !nudged.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            current.execute(() -> {
+                nudged.set(false);
+                runSafely();
+            });
+        } catch (RejectedExecutionException e) {
+            nudged.set(false); // stopping
+        }
     }
 
     private void runSafely() {

@@ -36,21 +36,28 @@ final class LocalRun {
     private final Process process;
     private final Writer writer;
     private final CompletableFuture<ExitRecord> exit = new CompletableFuture<>();
+    private final Runnable onChange;
     private volatile String sparkUiUrl;
     private volatile boolean killRequested;
 
-    private LocalRun(Path dir, String uiHost, Process process) throws IOException {
+    private LocalRun(Path dir, String uiHost, Process process, Runnable onChange) throws IOException {
         this.dir = dir;
         this.uiHost = uiHost;
         this.process = process;
+        this.onChange = onChange;
         this.writer = Files.newBufferedWriter(dir.resolve(LOG_FILE), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    static LocalRun start(Path dir, ProcessBuilder builder, String appId, String uiHost) throws IOException {
+    /**
+     * Starts the process. {@code onChange} is called, on a thread of the run's, when something the status shows
+     * changes: the Spark UI comes up, or the run ends and its exit record is written.
+     */
+    static LocalRun start(Path dir, ProcessBuilder builder, String appId, String uiHost, Runnable onChange)
+            throws IOException {
         Files.createDirectories(dir);
         Process process = builder.start();
-        LocalRun run = new LocalRun(dir, uiHost, process);
+        LocalRun run = new LocalRun(dir, uiHost, process, onChange);
         Thread out = pump(run, process.getInputStream(), LogStream.STDOUT, "platy-local-out-" + appId);
         Thread err = pump(run, process.getErrorStream(), LogStream.STDERR, "platy-local-err-" + appId);
         process.onExit().thenRunAsync(() -> run.finish(out, err));
@@ -78,6 +85,7 @@ final class LocalRun {
             Matcher m = SPARK_UI.matcher(line);
             if (m.find()) {
                 sparkUiUrl = "http://" + uiHost + ":" + m.group(1);
+                notifyChange();
             }
         }
         synchronized (writer) {
@@ -97,11 +105,20 @@ final class LocalRun {
             ExitRecord record = new ExitRecord(process.exitValue(), killRequested);
             Files.writeString(dir.resolve(EXIT_FILE), record.encode(), StandardCharsets.UTF_8);
             exit.complete(record);
+            notifyChange();
         } catch (IOException e) {
             exit.completeExceptionally(new UncheckedIOException(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exit.completeExceptionally(e);
+        }
+    }
+
+    private void notifyChange() {
+        try {
+            onChange.run();
+        } catch (RuntimeException e) {
+            log.debug("change listener failed: {}", e.toString());
         }
     }
 

@@ -52,9 +52,18 @@ public class LocalSparkBackend implements SparkBackend {
     private final LocalSparkProperties properties;
     private final ConcurrentMap<UUID, LocalRun> runs = new ConcurrentHashMap<>();
     private volatile Optional<Path> sparkHome;
+    private volatile Runnable onChange = () -> { };
 
     public LocalSparkBackend(LocalSparkProperties properties) {
         this.properties = properties;
+    }
+
+    /**
+     * Called when a run's status changes (its Spark UI comes up, it ends), so a reconciler in this process can record
+     * the change at once instead of at its next cycle: a short app is then seen running, with its UI link.
+     */
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
     }
 
     @Override
@@ -112,7 +121,7 @@ public class LocalSparkBackend implements SparkBackend {
         env.put("PYSPARK_PYTHON", properties.python());
         env.put("PYSPARK_DRIVER_PYTHON", properties.python());
         try {
-            LocalRun run = LocalRun.start(dir, builder, app.id().toString(), properties.uiHost());
+            LocalRun run = LocalRun.start(dir, builder, app.id().toString(), properties.uiHost(), () -> onChange.run());
             runs.put(app.id(), run);
             log.info("started local app {} as pid {}", app.id(), run.pid());
             return new BackendSubmission(String.valueOf(run.pid()), null, AppLinks.NONE, false);
