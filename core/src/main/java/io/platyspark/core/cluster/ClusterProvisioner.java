@@ -23,13 +23,23 @@ public class ClusterProvisioner {
     private final ClusterStore clusters;
     private final ClusterBackends backends;
     private final Duration lease;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
     private final MeterRegistry meters;
     private final String owner = "provisioner-" + UUID.randomUUID();
 
-    public ClusterProvisioner(ClusterStore clusters, ClusterBackends backends, Duration lease, MeterRegistry meters) {
+    /**
+     * @param lease          how long a claim holds before another worker may take the cluster over
+     * @param initialBackoff the wait after a failed create; it doubles with each further failure up to
+     *                       {@code maxBackoff}
+     */
+    public ClusterProvisioner(ClusterStore clusters, ClusterBackends backends, Duration lease,
+            Duration initialBackoff, Duration maxBackoff, MeterRegistry meters) {
         this.clusters = clusters;
         this.backends = backends;
         this.lease = lease;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
         this.meters = meters;
     }
 
@@ -51,7 +61,8 @@ public class ClusterProvisioner {
         } catch (BackendUnavailableException e) {
             count("any", "error");
             log.warn("cluster '{}' not created yet: {}; will retry", cluster.name(), e.getMessage());
-            clusters.releaseProvisioning(cluster.id(), owner, "create attempt failed: " + e.getMessage());
+            clusters.releaseProvisioning(cluster.id(), owner, "create attempt failed: " + e.getMessage(),
+                    initialBackoff, maxBackoff);
             return;
         } catch (BackendRejectedException e) {
             count("any", "rejected");

@@ -34,8 +34,11 @@ public interface ClusterStore {
     /** Records the provider's id and state for a cluster this owner provisioned, and frees the lease. */
     Optional<Cluster> recordProvisioned(UUID id, String owner, String externalId, ClusterState state, String reason);
 
-    /** Gives a claimed cluster back after a failed attempt. */
-    void releaseProvisioning(UUID id, String owner, String reason);
+    /**
+     * Gives a claimed cluster back after a failed attempt; no worker claims it again before {@code initialBackoff}
+     * doubled for every earlier failed attempt, at most {@code maxBackoff}, has passed.
+     */
+    void releaseProvisioning(UUID id, String owner, String reason, Duration initialBackoff, Duration maxBackoff);
 
     /** Clusters that ended since {@code since}, newest first (the cleaner and death handling use them). */
     List<Cluster> findTerminatedSince(java.time.Instant since);

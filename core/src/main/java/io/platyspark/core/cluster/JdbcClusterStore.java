@@ -121,7 +121,7 @@ public class JdbcClusterStore implements ClusterStore {
                 where id in (
                     select id from clusters
                     where state = 'STARTING' and external_id is null and config is not null
-                      and (lease_until is null or lease_until < :now)
+                      and (lease_until is null or lease_until <= :now)
                     order by created_at
                     limit :limit
                     for update skip locked)
@@ -159,15 +159,23 @@ public class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
-    public void releaseProvisioning(UUID id, String owner, String reason) {
+    public void releaseProvisioning(UUID id, String owner, String reason, Duration initialBackoff,
+            Duration maxBackoff) {
+        // The lease stays in place as the backoff: claims skip the row until lease_until has passed.
         jdbc.sql("""
-                update clusters set lease_owner = null, lease_until = null,
+                update clusters set lease_owner = null,
+                    lease_until = cast(:now as timestamptz) + make_interval(secs => least(
+                        cast(:initial as double precision) * power(2, least(provision_attempts, 30)),
+                        cast(:max as double precision))),
+                    provision_attempts = provision_attempts + 1,
                     state_reason = coalesce(:reason, state_reason), updated_at = :now
                 where id = :id and lease_owner = :owner
                 """)
                 .param("id", id)
                 .param("owner", owner)
                 .param("reason", reason)
+                .param("initial", initialBackoff.toMillis() / 1000.0)
+                .param("max", maxBackoff.toMillis() / 1000.0)
                 .param("now", Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS)))
                 .update();
     }

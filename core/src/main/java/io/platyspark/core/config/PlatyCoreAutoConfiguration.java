@@ -313,7 +313,8 @@ public class PlatyCoreAutoConfiguration {
         @Bean
         ClusterProvisioner clusterProvisioner(ClusterStore clusters, ClusterBackends backends,
                 SubmissionProperties properties, ObjectProvider<MeterRegistry> meters) {
-            return new ClusterProvisioner(clusters, backends, properties.lease(), meters(meters));
+            return new ClusterProvisioner(clusters, backends, properties.lease(), properties.initialBackoff(),
+                    properties.maxBackoff(), meters(meters));
         }
 
         @Bean

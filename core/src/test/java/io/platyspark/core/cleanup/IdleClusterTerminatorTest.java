@@ -48,7 +48,8 @@ class IdleClusterTerminatorTest {
                 ClusterState.STARTING, Duration.ofHours(3)));
         store.clusters.getOrCreate(new NewCluster("registered", ClusterKind.DEDICATED, "data", null,
                 "http://livy.internal:8998", ClusterState.WAITING));
-        new ClusterProvisioner(store.clusters, backends, Duration.ofMinutes(1), meters).runOnce();
+        new ClusterProvisioner(store.clusters, backends, Duration.ofMinutes(1), Duration.ofSeconds(5),
+                Duration.ofMinutes(5), meters).runOnce();
         for (Cluster c : store.clusters.findActive()) {
             if (c.externalId() != null) {
                 store.clusters.transition(c.id(), c.state(), ClusterState.WAITING, null, null, null, null);

@@ -58,7 +58,7 @@ class ClusterLifecycleTest {
     private final ClusterService service = new ClusterService(store.clusters, backends, configs,
             new SourcePolicy(List.of(), Set.of(), List.of("livy.internal")), () -> { });
     private final ClusterProvisioner provisioner = new ClusterProvisioner(store.clusters, backends,
-            Duration.ofMinutes(5), meters);
+            Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(30), meters);
     private final ClusterReconciler reconciler = new ClusterReconciler(store.clusters, store.apps, backends,
             ReconcileProperties.defaults(), clock, meters, () -> { });
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -197,6 +197,32 @@ class ClusterLifecycleTest {
 
         assertThat(result.backendErrors()).isEqualTo(1);
         assertThat(stored("etl")).isEqualTo(before);
+    }
+
+    @Test
+    void aFailedCreateIsRetriedAfterABackoffThatDoublesNotAtOnce() {
+        store.managedCluster("etl", ClusterKind.DEDICATED, "data", ClusterState.STARTING);
+        provider.fail(new BackendUnavailableException("emr", "ThrottlingException: Rate exceeded", null));
+
+        assertThat(provisioner.runOnce()).isEqualTo(1);
+        assertThat(provisioner.runOnce()).as("claimed again at once").isZero();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(provisioner.runOnce()).as("second attempt after 5 s").isEqualTo(1);
+        clock.advance(Duration.ofSeconds(9));
+        assertThat(provisioner.runOnce()).as("third attempt waits 10 s").isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(provisioner.runOnce()).isEqualTo(1);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofSeconds(30));
+            assertThat(provisioner.runOnce()).as("the backoff stops growing at 30 s").isEqualTo(1);
+        }
+        assertThat(stored("etl").stateReason()).contains("Rate exceeded");
+
+        provider.fail(null);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(provisioner.runOnce()).isEqualTo(1);
+        assertThat(provider.created()).containsExactly("etl");
+        assertThat(stored("etl").externalId()).isNotNull();
     }
 
     @Test
