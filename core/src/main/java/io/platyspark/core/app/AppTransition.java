@@ -1,5 +1,6 @@
 package io.platyspark.core.app;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -7,10 +8,11 @@ import java.util.UUID;
 /**
  * A compare-and-set change of an app: from the state the caller saw to {@code next}, with the facts learned on
  * the way. Null fields leave what is stored untouched. {@code next == expected} updates facts (links, ids,
- * metrics) without a state change and writes no event.
+ * metrics) without a state change and writes no event. {@code nextAttemptAt} is when the submission worker may
+ * claim the app again (a state change frees the worker's lease, so a waiting state says here when to look again).
  */
 public record AppTransition(AppState next, String reason, String backend, String backendId, String backendAppId,
-        AppLinks links, UUID envBuildId, Map<String, Long> metrics) {
+        AppLinks links, UUID envBuildId, Map<String, Long> metrics, Instant nextAttemptAt) {
 
     public AppTransition {
         Objects.requireNonNull(next, "next == null");
@@ -19,26 +21,36 @@ public record AppTransition(AppState next, String reason, String backend, String
     }
 
     public static AppTransition to(AppState next, String reason) {
-        return new AppTransition(next, reason, null, null, null, AppLinks.NONE, null, null);
+        return new AppTransition(next, reason, null, null, null, AppLinks.NONE, null, null, null);
     }
 
     public AppTransition withBackend(String backend, String backendId) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics);
+        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
+                nextAttemptAt);
     }
 
     public AppTransition withBackendAppId(String backendAppId) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics);
+        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
+                nextAttemptAt);
     }
 
     public AppTransition withLinks(AppLinks links) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics);
+        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
+                nextAttemptAt);
     }
 
     public AppTransition withEnvBuild(UUID envBuildId) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics);
+        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
+                nextAttemptAt);
     }
 
     public AppTransition withMetrics(Map<String, Long> metrics) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics);
+        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
+                nextAttemptAt);
+    }
+
+    public AppTransition withNextAttemptAt(Instant nextAttemptAt) {
+        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
+                nextAttemptAt);
     }
 }

@@ -162,6 +162,7 @@ public class JdbcSparkAppStore implements SparkAppStore {
                         log_uri = coalesce(:logUri, log_uri),
                         env_build_id = coalesce(:envBuildId, env_build_id),
                         metrics = coalesce(cast(:metrics as jsonb), metrics),
+                        next_attempt_at = coalesce(cast(:nextAttempt as timestamptz), next_attempt_at),
                         unknown_since = case when :stateChanges then null else unknown_since end,
                         submitted_at = case when :next = 'SUBMITTED' then coalesce(submitted_at, :now) else submitted_at end,
                         started_at = case when :next = 'RUNNING' then coalesce(started_at, :now) else started_at end,
@@ -185,6 +186,7 @@ public class JdbcSparkAppStore implements SparkAppStore {
                     .param("logUri", change.links().logUri())
                     .param("envBuildId", change.envBuildId())
                     .param("metrics", change.metrics() == null ? null : json.writeValueAsString(change.metrics()))
+                    .param("nextAttempt", change.nextAttemptAt() == null ? null : ts(change.nextAttemptAt()))
                     .param("now", ts(now))
                     .query(rowMapper)
                     .optional();

@@ -150,10 +150,18 @@ public class SubmissionWorker {
             count(backend.name(), submission.adopted() ? "adopted" : "submitted");
             return;
         }
-        // Killed while we were submitting: the run must not outlive the request to stop it.
-        if (result.current().state() == AppState.KILLED) {
-            log.info("app {} was killed during its submission; stopping the run", app.id());
-            backend.kill(cluster, app.withBackend(backend.name(), submission.backendId()));
+        // Ended while we were submitting (killed on request, failed by the watchdog's timeouts or its cluster's
+        // death): the run must not go on untracked.
+        AppState now = result.current().state();
+        if (now.isTerminal()) {
+            log.info("app {} became {} during its submission; stopping the run {}", app.id(), now,
+                    submission.backendId());
+            try {
+                backend.kill(cluster, app.withBackend(backend.name(), submission.backendId()));
+            } catch (RuntimeException e) {
+                log.warn("could not stop run {} of app {}, which is {}: {}; stop it at {} by hand",
+                        submission.backendId(), app.id(), now, e.getMessage(), backend.name());
+            }
         }
     }
 
@@ -191,27 +199,27 @@ public class SubmissionWorker {
             return Optional.empty();
         }
         String reason = "building its Python environment " + build.id() + " (" + build.state() + ")";
+        Instant next = clock.instant().plus(properties.pollInterval());
         if (app.state() != AppState.BUILDING_ENV || app.envBuildId() == null) {
-            TransitionResult moved = apps.transition(app.id(), app.state(),
-                    AppTransition.to(AppState.BUILDING_ENV, reason).withEnvBuild(build.id()));
-            if (!moved.applied()) {
-                return Optional.empty();
-            }
+            // The transition frees the lease, so it carries when to look again.
+            apps.transition(app.id(), app.state(), AppTransition.to(AppState.BUILDING_ENV, reason)
+                    .withEnvBuild(build.id()).withNextAttemptAt(next));
+            return Optional.empty();
         }
-        apps.release(app.id(), owner, clock.instant().plus(properties.pollInterval()), reason, false);
+        apps.release(app.id(), owner, next, reason, false);
         return Optional.empty();
     }
 
     private void waitForCluster(SparkApp app, Cluster cluster) {
         String reason = "waiting for cluster '" + cluster.name() + "' (" + cluster.state() + ")";
+        Instant next = clock.instant().plus(properties.clusterPollInterval());
         if (app.state() != AppState.WAITING_FOR_CLUSTER) {
-            TransitionResult moved = apps.transition(app.id(), app.state(),
-                    AppTransition.to(AppState.WAITING_FOR_CLUSTER, reason));
-            if (!moved.applied()) {
-                return;
-            }
+            // The transition frees the lease, so it carries when to look again.
+            apps.transition(app.id(), app.state(),
+                    AppTransition.to(AppState.WAITING_FOR_CLUSTER, reason).withNextAttemptAt(next));
+            return;
         }
-        apps.release(app.id(), owner, clock.instant().plus(properties.clusterPollInterval()), reason, false);
+        apps.release(app.id(), owner, next, reason, false);
     }
 
     private void retryLater(SparkApp app, String why, boolean countAttempt) {

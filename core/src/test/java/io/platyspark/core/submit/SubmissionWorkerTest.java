@@ -123,6 +123,10 @@ class SubmissionWorkerTest {
         worker.runOnce();
         assertThat(stored(app).state()).isEqualTo(AppState.WAITING_FOR_CLUSTER);
         assertThat(stored(app).stateReason()).contains("STARTING");
+        assertThat(worker.runOnce()).as("not claimed again before the cluster poll interval").isZero();
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(worker.runOnce()).isEqualTo(1);
+        assertThat(worker.runOnce()).as("still waiting: not claimed again at once").isZero();
         store.clusters.transition(cluster.id(), ClusterState.STARTING, ClusterState.WAITING, null, null, null, null);
         clock.advance(Duration.ofSeconds(15));
         worker.runOnce();
@@ -156,6 +160,22 @@ class SubmissionWorkerTest {
         worker.runOnce();
 
         assertThat(stored(app).state()).isEqualTo(AppState.KILLED);
+        assertThat(backend.killed()).containsExactly(app.id());
+    }
+
+    @Test
+    void runStartedForAnAppFailedMeanwhileIsStopped() {
+        store.cluster("etl", ClusterState.WAITING);
+        SparkApp app = store.app("daily", "etl");
+        backend.onSubmit(a -> {
+            // The watchdog fails the app (a timeout, its cluster's death) while the worker is submitting it.
+            store.apps.transition(a.id(), AppState.PENDING, AppTransition.to(AppState.FAILED, "pending too long"));
+            return new BackendSubmission("run-7", null, null, false);
+        });
+
+        worker.runOnce();
+
+        assertThat(stored(app).state()).isEqualTo(AppState.FAILED);
         assertThat(backend.killed()).containsExactly(app.id());
     }
 
