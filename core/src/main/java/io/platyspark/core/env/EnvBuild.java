@@ -13,6 +13,14 @@ import java.util.UUID;
 public record EnvBuild(UUID id, String cacheKey, String team, EnvSpec spec, State state, String uri, Long sizeBytes,
         Long durationMs, String log, String error, Instant createdAt, Instant updatedAt) {
 
+    /** How the error of a build begins when the process building it stopped before it finished. */
+    public static final String ABANDONED = "abandoned:";
+
+    /** A build that FAILED because nobody was building it any more, not because of its requirements. */
+    public boolean abandoned() {
+        return state == State.FAILED && error != null && error.startsWith(ABANDONED);
+    }
+
     /** A build's life: QUEUED → BUILDING → READY or FAILED. */
     public enum State {
         QUEUED, BUILDING, READY, FAILED;

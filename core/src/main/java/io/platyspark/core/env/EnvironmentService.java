@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -33,10 +36,25 @@ public class EnvironmentService implements Environments, AutoCloseable {
     private final EnvProperties properties;
     private final MeterRegistry meters;
     private final ExecutorService pool;
+    /** The unfinished builds this process has taken on; their rows' heartbeat. */
+    private final Set<UUID> owned = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeat;
+    private final Duration heartbeatInterval;
 
     public EnvironmentService(JdbcEnvBuildStore store, PythonEnvBuilder builder, ArtifactStore artifacts,
             EnvProperties properties, MeterRegistry meters) {
+        this(store, builder, artifacts, properties, meters, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param heartbeatInterval how often this process marks its unfinished builds as alive; a build unmarked for
+     *                          four of these is taken for abandoned (its process stopped) and fails, so a new
+     *                          request can build the same requirements again
+     */
+    public EnvironmentService(JdbcEnvBuildStore store, PythonEnvBuilder builder, ArtifactStore artifacts,
+            EnvProperties properties, MeterRegistry meters, Duration heartbeatInterval) {
         this.store = store;
+        this.heartbeatInterval = heartbeatInterval;
         this.builder = builder;
         this.artifacts = artifacts;
         this.properties = properties;
@@ -49,6 +67,30 @@ public class EnvironmentService implements Environments, AutoCloseable {
         });
         meters.counter("platy.envs.builds", "outcome", "ready");
         meters.counter("platy.envs.cache.hits");
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "platy-env-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = heartbeatInterval.toMillis();
+        heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private Duration staleAfter() {
+        return heartbeatInterval.multipliedBy(4);
+    }
+
+    private void beat() {
+        try {
+            store.touch(Set.copyOf(owned));
+            int abandoned = store.abandonStale(null, staleAfter());
+            if (abandoned > 0) {
+                log.warn("{} environment builds were abandoned by a process that stopped; failed them so they can "
+                        + "be built again", abandoned);
+            }
+        } catch (RuntimeException e) {
+            log.warn("environment build heartbeat failed: {}", e.toString());
+        }
     }
 
     @Override
@@ -70,9 +112,18 @@ public class EnvironmentService implements Environments, AutoCloseable {
             }
             return hit.build();
         }
+        // A build left unfinished by a process that stopped must not stand in for this one.
+        store.abandonStale(spec.cacheKey(), staleAfter());
         JdbcEnvBuildStore.Created created = store.getOrCreate(spec, team, EnvBuild.State.QUEUED, null);
         if (created.created()) {
-            pool.execute(() -> build(created.build()));
+            owned.add(created.build().id());
+            pool.execute(() -> {
+                try {
+                    build(created.build());
+                } finally {
+                    owned.remove(created.build().id());
+                }
+            });
         }
         return created.build();
     }
@@ -127,6 +178,7 @@ public class EnvironmentService implements Environments, AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        heartbeat.shutdownNow();
         pool.shutdownNow();
         pool.awaitTermination(10, TimeUnit.SECONDS);
     }

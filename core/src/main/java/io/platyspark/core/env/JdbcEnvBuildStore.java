@@ -4,8 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +74,34 @@ public class JdbcEnvBuildStore {
                 .param("size", sizeBytes).param("duration", durationMs).param("log", log).param("error", error)
                 .param("now", Timestamp.from(now()))
                 .query(this::map).optional();
+    }
+
+    /** Marks these unfinished builds as still being worked on (the building process's heartbeat). */
+    public void touch(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.sql("update env_builds set updated_at = :now where id in (:ids) and state in ('QUEUED', 'BUILDING')")
+                .param("ids", List.copyOf(ids)).param("now", Timestamp.from(now())).update();
+    }
+
+    /**
+     * Fails unfinished builds (of {@code cacheKey}, or all when null) that no process has touched for
+     * {@code staleAfter}: their process stopped, and a live row would otherwise block their requirements for ever.
+     * Returns how many.
+     */
+    public int abandonStale(String cacheKey, Duration staleAfter) {
+        Instant now = now();
+        return jdbc.sql("""
+                update env_builds set state = 'FAILED', updated_at = :now, error = :error
+                where state in ('QUEUED', 'BUILDING') and updated_at < :before
+                  and (cast(:key as text) is null or cache_key = :key)
+                """)
+                .param("now", Timestamp.from(now)).param("before", Timestamp.from(now.minus(staleAfter)))
+                .param("key", cacheKey)
+                .param("error", EnvBuild.ABANDONED + " the process building it stopped (no sign of it for "
+                        + staleAfter.toSeconds() + " s); a new request builds it again")
+                .update();
     }
 
     private EnvBuild map(ResultSet rs, int row) throws SQLException {

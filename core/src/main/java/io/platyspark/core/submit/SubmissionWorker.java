@@ -176,9 +176,11 @@ public class SubmissionWorker {
         }
         EnvBuild build;
         try {
-            build = app.envBuildId() == null
-                    ? envs.request(envs.spec(app.requirements(), app.pythonVersion(), null), app.team())
-                    : envs.get(app.envBuildId()).orElse(null);
+            build = app.envBuildId() == null ? null : envs.get(app.envBuildId()).orElse(null);
+            if (app.envBuildId() == null || build != null && build.abandoned()) {
+                // No build yet, or the process building it stopped: ask again (a new build, or the live one).
+                build = envs.request(envs.spec(app.requirements(), app.pythonVersion(), null), app.team());
+            }
         } catch (EnvBuildException e) {
             fail(app, "its Python environment cannot be built: " + e.getMessage());
             return Optional.empty();
@@ -188,7 +190,7 @@ public class SubmissionWorker {
             return Optional.empty();
         }
         if (build.state() == EnvBuild.State.READY) {
-            if (app.envBuildId() == null) {
+            if (!build.id().equals(app.envBuildId())) {
                 // Ready at once (built before, or cached): still record which environment the app runs with.
                 apps.transition(app.id(), app.state(), AppTransition.to(app.state(), null).withEnvBuild(build.id()));
             }
@@ -200,11 +202,14 @@ public class SubmissionWorker {
         }
         String reason = "building its Python environment " + build.id() + " (" + build.state() + ")";
         Instant next = clock.instant().plus(properties.pollInterval());
-        if (app.state() != AppState.BUILDING_ENV || app.envBuildId() == null) {
-            // The transition frees the lease, so it carries when to look again.
-            apps.transition(app.id(), app.state(), AppTransition.to(AppState.BUILDING_ENV, reason)
-                    .withEnvBuild(build.id()).withNextAttemptAt(next));
-            return Optional.empty();
+        boolean stateChanges = app.state() != AppState.BUILDING_ENV;
+        if (stateChanges || !build.id().equals(app.envBuildId())) {
+            // A state change frees the lease, so the transition carries when to look again.
+            TransitionResult moved = apps.transition(app.id(), app.state(), AppTransition.to(AppState.BUILDING_ENV,
+                    reason).withEnvBuild(build.id()).withNextAttemptAt(next));
+            if (stateChanges || !moved.applied()) {
+                return Optional.empty();
+            }
         }
         apps.release(app.id(), owner, next, reason, false);
         return Optional.empty();

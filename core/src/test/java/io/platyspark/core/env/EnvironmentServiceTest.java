@@ -9,6 +9,7 @@ import io.platyspark.aws.s3.S3ArtifactStore;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.LocalArtifactStore;
 import io.platyspark.core.backend.emr.S3Artifacts;
+import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
@@ -155,5 +156,51 @@ class EnvironmentServiceTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void aBuildLeftUnfinishedByAStoppedProcessIsFailedAndBuiltAgain() throws Exception {
+        DataSource db = TestDatabase.newMigratedDataSource();
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        JdbcEnvBuildStore store = new JdbcEnvBuildStore(JdbcClient.create(db), new JsonMapper(), clock);
+        EnvProperties properties = new EnvProperties(true, PYTHON, Map.of(), null, dir.resolve("work"),
+                Duration.ofMinutes(10), 2, org.springframework.util.unit.DataSize.ofKilobytes(64), null, null);
+        service = new EnvironmentService(store, new PythonEnvBuilder(properties),
+                new LocalArtifactStore(dir.resolve("store")), properties, meters, Duration.ofMinutes(1));
+        EnvSpec spec = service.spec(List.of("tabulate==0.9.0"), null, null);
+        // What a process that died mid-build leaves behind.
+        EnvBuild orphan = store.getOrCreate(spec, "data", EnvBuild.State.BUILDING, null).build();
+
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(service.request(spec, "data").id()).as("not yet taken for abandoned").isEqualTo(orphan.id());
+        clock.advance(Duration.ofMinutes(2));
+        EnvBuild again = service.request(spec, "data");
+
+        assertThat(again.id()).isNotEqualTo(orphan.id());
+        EnvBuild failed = service.get(orphan.id()).orElseThrow();
+        assertThat(failed.state()).isEqualTo(EnvBuild.State.FAILED);
+        assertThat(failed.abandoned()).as(failed.error()).isTrue();
+        assertThat(awaitFinished(service, again.id()).state()).isEqualTo(EnvBuild.State.READY);
+    }
+
+    @Test
+    void theHeartbeatKeepsLiveBuildsAndFailsOnlyStaleOnes() {
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        JdbcEnvBuildStore store = new JdbcEnvBuildStore(JdbcClient.create(TestDatabase.newMigratedDataSource()),
+                new JsonMapper(), clock);
+        EnvBuild live = store.getOrCreate(new EnvSpec(List.of("a==1"), "3.12", TargetPlatform.X86_64, null), "data",
+                EnvBuild.State.BUILDING, null).build();
+        EnvBuild dead = store.getOrCreate(new EnvSpec(List.of("b==1"), "3.12", TargetPlatform.X86_64, null), "data",
+                EnvBuild.State.QUEUED, null).build();
+        EnvBuild done = store.getOrCreate(new EnvSpec(List.of("c==1"), "3.12", TargetPlatform.X86_64, null), "data",
+                EnvBuild.State.READY, "file:/c.tar.gz").build();
+
+        clock.advance(Duration.ofMinutes(3));
+        store.touch(List.of(live.id(), done.id()));
+        assertThat(store.abandonStale(null, Duration.ofMinutes(2))).isEqualTo(1);
+
+        assertThat(store.find(live.id()).orElseThrow().state()).isEqualTo(EnvBuild.State.BUILDING);
+        assertThat(store.find(dead.id()).orElseThrow().abandoned()).isTrue();
+        assertThat(store.find(done.id()).orElseThrow().state()).isEqualTo(EnvBuild.State.READY);
     }
 }

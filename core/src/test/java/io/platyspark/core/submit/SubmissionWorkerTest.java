@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppTransition;
+import io.platyspark.core.app.NewSparkApp;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.backend.BackendBusyException;
 import io.platyspark.core.backend.BackendRejectedException;
@@ -13,6 +14,10 @@ import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.SparkBackends;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterState;
+import io.platyspark.core.env.EnvBuild;
+import io.platyspark.core.env.EnvSpec;
+import io.platyspark.core.env.Environments;
+import io.platyspark.core.env.TargetPlatform;
 import io.platyspark.core.testing.FakeSparkBackend;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
@@ -20,6 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -216,5 +224,59 @@ class SubmissionWorkerTest {
         assertThat(worker.backoff(2)).isEqualTo(Duration.ofSeconds(20));
         assertThat(worker.backoff(3)).isEqualTo(Duration.ofSeconds(40));
         assertThat(worker.backoff(30)).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void anAppWhoseEnvironmentBuildWasAbandonedAsksForANewOneInsteadOfFailing() {
+        store.cluster("etl", ClusterState.WAITING);
+        Map<UUID, EnvBuild> builds = new java.util.concurrent.ConcurrentHashMap<>();
+        List<UUID> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Environments envs = new Environments() {
+            @Override
+            public EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform) {
+                return new EnvSpec(requirements, "3.12", TargetPlatform.X86_64, null);
+            }
+
+            @Override
+            public EnvBuild request(EnvSpec spec, String team) {
+                // The live build for the spec, or a new one when the last was abandoned.
+                EnvBuild live = builds.values().stream().filter(b -> b.state() != EnvBuild.State.FAILED)
+                        .findFirst().orElse(null);
+                if (live != null) {
+                    return live;
+                }
+                EnvBuild created = new EnvBuild(UUID.randomUUID(), spec.cacheKey(), team, spec,
+                        EnvBuild.State.QUEUED, null, null, null, null, null, clock.instant(), clock.instant());
+                builds.put(created.id(), created);
+                requested.add(created.id());
+                return created;
+            }
+
+            @Override
+            public Optional<EnvBuild> get(UUID id) {
+                return Optional.ofNullable(builds.get(id));
+            }
+        };
+        SubmissionWorker withEnvs = new SubmissionWorker(store.apps, store.clusters,
+                new SparkBackends(List.of(backend)), properties, clock, new SimpleMeterRegistry(), null, envs, null);
+        SparkApp app = store.apps.create(new NewSparkApp("with-deps", "data", "etl", null, "/apps/x.py", null,
+                List.of(), Map.of(), null, "req-deps", List.of(), List.of("tabulate==0.9.0"), null)
+                .onCluster(store.clusters.findActive("etl").orElseThrow().id()), "hash-deps").app();
+
+        withEnvs.runOnce();
+        UUID first = requested.get(0);
+        assertThat(stored(app).state()).isEqualTo(AppState.BUILDING_ENV);
+        assertThat(stored(app).envBuildId()).isEqualTo(first);
+        EnvBuild queued = builds.get(first);
+        builds.put(first, new EnvBuild(first, queued.cacheKey(), "data", queued.spec(), EnvBuild.State.FAILED, null,
+                null, null, null, EnvBuild.ABANDONED + " the process building it stopped", queued.createdAt(),
+                clock.instant()));
+        clock.advance(Duration.ofSeconds(5));
+        withEnvs.runOnce();
+
+        assertThat(requested).hasSize(2);
+        assertThat(stored(app).state()).isEqualTo(AppState.BUILDING_ENV);
+        assertThat(stored(app).envBuildId()).isEqualTo(requested.get(1));
+        assertThat(backend.submitted()).isEmpty();
     }
 }
