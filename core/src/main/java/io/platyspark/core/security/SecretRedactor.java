@@ -18,16 +18,20 @@ public final class SecretRedactor {
     /** Keys whose values are secret: passwords, secrets, tokens, credentials, access keys and key ids. */
     private static final Pattern SECRET_KEY = Pattern.compile(
             "(?i).*(password|passwd|pwd|secret|token|credential|private[._-]?key|access[._-]?key|key[._-]?id"
-                    + "|session[._-]?key|api[._-]?key|fs\\.s3a?\\..*\\.key|signature).*");
+                    + "|session[._-]?key|api[._-]?key|account[._-]?key|fs\\.s3a?\\..*\\.key|signature).*");
     /** {@code password=...} inside a JDBC URL or a connection string. */
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)((?:password|pwd|secret|token)=)[^&;\\s]*");
     /** {@code user:password@host} in any URL. */
     private static final Pattern URL_USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^:/@\\s]+:)[^@/\\s]+@");
+    /** Oracle's {@code jdbc:oracle:thin:user/password@host}. */
+    private static final Pattern ORACLE_USER_INFO = Pattern.compile("(?i)(jdbc:oracle:[a-z]+:[^/@\\s:]+/)[^@\\s]+@");
+    /** {@code KEY=value} as one argument, e.g. {@code spark.hadoop.fs.s3a.secret.key=...}. */
+    private static final Pattern KEY_VALUE = Pattern.compile("^-*([A-Za-z_][\\w.-]*)=(.*)$", Pattern.DOTALL);
     /** {@code --password=value} and {@code --password value} in argument lists. */
     private static final Pattern SECRET_FLAG = Pattern.compile(
-            "(?i)(--?[\\w.-]*(password|secret|token|credential|access[._-]?key)[\\w.-]*=).*");
+            "(?i)(--?[\\w.-]*(password|secret|token|credential|access[._-]?key|api[._-]?key)[\\w.-]*=).*");
     private static final Pattern SECRET_FLAG_ALONE = Pattern.compile(
-            "(?i)--?[\\w.-]*(password|secret|token|credential|access[._-]?key)[\\w.-]*");
+            "(?i)--?[\\w.-]*(password|secret|token|credential|access[._-]?key|api[._-]?key)[\\w.-]*");
 
     private SecretRedactor() {
     }
@@ -42,6 +46,7 @@ public final class SecretRedactor {
             return null;
         }
         String out = PASSWORD_PARAM.matcher(value).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+        out = ORACLE_USER_INFO.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "@");
         return URL_USER_INFO.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "@");
     }
 
@@ -62,6 +67,8 @@ public final class SecretRedactor {
                 maskNext = false;
             } else if (SECRET_FLAG.matcher(arg).matches()) {
                 out.add(SECRET_FLAG.matcher(arg).replaceAll("$1" + Matcher.quoteReplacement(MASK)));
+            } else if (KEY_VALUE.matcher(arg).matches() && isSecretKey(KEY_VALUE.matcher(arg).replaceAll("$1"))) {
+                out.add(arg.substring(0, arg.indexOf('=') + 1) + MASK);
             } else {
                 maskNext = SECRET_FLAG_ALONE.matcher(arg).matches();
                 out.add(redactValue(arg));

@@ -43,6 +43,19 @@ class SecretRedactorTest {
     }
 
     @Test
+    void secretKeyValueArgumentsOracleUrlsAndAzureAccountKeysAreMasked() {
+        assertThat(SecretRedactor.redactArgs(List.of("--conf", "spark.hadoop.fs.s3a.secret.key=S1",
+                "AWS_SECRET_ACCESS_KEY=S2", "--api-key", "S3", "jdbc:oracle:thin:scott/S4@db:1521/x",
+                "--conf", "spark.executor.memory=4g", "date=2026-01-01")))
+                .containsExactly("--conf", "spark.hadoop.fs.s3a.secret.key=******", "AWS_SECRET_ACCESS_KEY=******",
+                        "--api-key", "******", "jdbc:oracle:thin:scott/******@db:1521/x",
+                        "--conf", "spark.executor.memory=4g", "date=2026-01-01");
+        assertThat(SecretRedactor.redact(Map.of(
+                "spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net", "S5")))
+                .containsValue("******");
+    }
+
+    @Test
     void knownSecretValuesAreMaskedInFreeText() {
         assertThat(SecretRedactor.redactText("failed: bad key hunter22 for bucket",
                 Map.of("spark.hadoop.fs.s3a.secret.key", "hunter22", "spark.app.name", "bucket")))
