@@ -81,6 +81,9 @@ class OidcModeTest {
                 .get("/api/v1/apps").status()).isEqualTo(401);
         assertThat(new ApiClient(port, expiredJwt()).get("/api/v1/apps").status()).isEqualTo(401);
         assertThat(new ApiClient(port, ApiClient.ADMIN_TOKEN).get("/api/v1/apps").status()).isEqualTo(401);
+        ApiClient.Response noTeam = new ApiClient(port, jwt(IDP, "bob", null, List.of())).get("/api/v1/apps");
+        assertThat(noTeam.status()).as(noTeam.raw()).isEqualTo(403);
+        assertThat(noTeam.body().get("field").asString()).isEqualTo("team");
     }
 
     private static String jwt(KeyPair key, String subject, String team, List<String> roles) {

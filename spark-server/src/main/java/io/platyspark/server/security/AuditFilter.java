@@ -44,7 +44,13 @@ class AuditFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             status = response.getStatus();
         } finally {
-            record(audit, callers.current(), request, status);
+            Caller caller;
+            try {
+                caller = callers.current();
+            } catch (RuntimeException e) {
+                caller = null; // refused as it was resolved (no team claim): audited as unknown
+            }
+            record(audit, caller, request, status);
         }
     }
 

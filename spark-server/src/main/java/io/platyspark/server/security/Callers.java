@@ -1,6 +1,7 @@
 package io.platyspark.server.security;
 
 import io.platyspark.core.security.Caller;
+import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.SecurityProperties;
 import java.util.Collection;
 import java.util.List;
@@ -31,7 +32,14 @@ public class Callers {
         }
         Object principal = auth.getPrincipal();
         if (principal instanceof Jwt jwt) {
-            return new Caller(jwt.getSubject(), jwt.getClaimAsString(properties.teamClaim()), isAdmin(jwt));
+            boolean admin = isAdmin(jwt);
+            String team = jwt.getClaimAsString(properties.teamClaim());
+            if (!admin && (team == null || team.isBlank())) {
+                throw new ForbiddenException(properties.teamClaim(), "the token carries no '"
+                        + properties.teamClaim() + "' claim, so it acts for no team; have the identity provider "
+                        + "add it (platy.security.team-claim names the claim)");
+            }
+            return new Caller(jwt.getSubject() != null ? jwt.getSubject() : "unnamed", team, admin);
         }
         if (principal instanceof OAuth2AuthenticatedPrincipal token) {
             return new Caller(token.getName(), token.getAttribute(TEAM), Boolean.TRUE.equals(token.getAttribute(ADMIN)));
