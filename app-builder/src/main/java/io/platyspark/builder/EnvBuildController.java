@@ -1,5 +1,6 @@
 package io.platyspark.builder;
 
+import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.env.BootstrapScripts;
 import io.platyspark.core.env.EnvApi;
 import io.platyspark.core.env.EnvBuild;
@@ -59,6 +60,15 @@ class EnvBuildController {
                 error.getField() + ": " + error.getDefaultMessage());
         problem.setType(URI.create("urn:platyspark:problem:invalid-request"));
         problem.setProperty("field", error.getField());
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail onInvalidField(InvalidFieldException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                e.field() + ": " + e.getMessage());
+        problem.setType(URI.create("urn:platyspark:problem:invalid-request"));
+        problem.setProperty("field", e.field());
         return problem;
     }
 

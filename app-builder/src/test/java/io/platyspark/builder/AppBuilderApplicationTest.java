@@ -68,12 +68,19 @@ class AppBuilderApplicationTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"requirements\":[\"x\"],\"platform\":\"sparc\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> pipOption = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/api/v1/envs")).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"requirements\":[\"-r /etc/passwd\"]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
                 + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(badPlatform.statusCode()).isEqualTo(400);
         assertThat(badPlatform.body()).contains("platform");
+        assertThat(pipOption.statusCode()).as(pipOption.body()).isEqualTo(400);
+        assertThat(pipOption.body()).contains("\"field\":\"requirements[0]\"").doesNotContain("root:");
         assertThat(health.statusCode()).isEqualTo(200);
     }
 }

@@ -241,11 +241,41 @@ class SecurityTest {
         }
         assertThat(teamA.post("/api/v1/apps", allowed, Map.of()).status()).isEqualTo(202);
 
+        // Ways around those checks, and values that must be refused as bad input rather than fail the store.
+        String sha = "ab".repeat(32);
+        Map<String, Map<String, Object>> sneaky = new java.util.LinkedHashMap<>();
+        sneaky.put("requirements[0]", withField("requirements", List.of("-r /etc/passwd")));
+        sneaky.put("sparkConf[spark.submit.pyFiles]", withField("sparkConf",
+                Map.of("spark.submit.pyFiles", "s3://someone-elses-bucket/x.py")));
+        sneaky.put("sparkConf[spark.jars]", withField("sparkConf", Map.of("spark.jars", "file:/etc/passwd")));
+        sneaky.put("source", withField("source", "s3://team-artifacts/platyspark/uploads/team-b/" + sha + "/b.py"));
+        sneaky.put("sparkConf[spark.app.secret]", withField("sparkConf",
+                Map.of("spark.app.secret", "LEAKED-S3-SECRET\u0000")));
+        sneaky.put("args[0]", withField("args", java.util.Arrays.asList((String) null)));
+        sneaky.put("sparkConf[spark.x]", withField("sparkConf", java.util.Collections.singletonMap("spark.x", null)));
+        sneaky.forEach((field, body) -> {
+            ApiClient.Response refused = teamA.post("/api/v1/apps", body, Map.of());
+            assertThat(refused.status()).as(field + ": " + refused.raw()).isEqualTo(400);
+            assertThat(refused.body().get("field").asString()).as(refused.raw()).isEqualTo(field);
+            assertThat(refused.raw()).doesNotContain("LEAKED-S3-SECRET");
+        });
+        ApiClient.Response pipOption = teamA.post("/api/v1/envs", Map.of("requirements", List.of("-r /etc/passwd")),
+                Map.of());
+        assertThat(pipOption.status()).as(pipOption.raw()).isEqualTo(400);
+        assertThat(pipOption.body().get("field").asString()).isEqualTo("requirements[0]");
+        assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("LEAKED-S3-SECRET"));
+
         Map<String, Object> huge = app("local");
         huge.put("args", List.of("x".repeat(70_000)));
         ApiClient.Response tooLarge = teamA.post("/api/v1/apps", huge, Map.of());
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.body().get("type").asString()).isEqualTo("urn:platyspark:problem:body-too-large");
+    }
+
+    private Map<String, Object> withField(String field, Object value) {
+        Map<String, Object> body = app("local");
+        body.put(field, value);
+        return body;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.platyspark.core.app;
 
+import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.LogPage;
 import io.platyspark.core.backend.SparkBackend;
@@ -9,6 +10,7 @@ import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterRequest;
 import io.platyspark.core.cluster.ClusterService;
 import io.platyspark.core.cluster.ClusterStore;
+import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.security.Caller;
 import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.SourcePolicy;
@@ -61,10 +63,14 @@ public class AppService {
             throw new ForbiddenException("team", "you act for team '" + caller.team() + "' and cannot submit apps "
                     + "for team '" + requested.team() + "'");
         }
+        checkText(requested);
         sources.checkSource("source", requested.source());
+        EnvSpec.checkRequirements(requested.requirements(), "requirements");
         for (int i = 0; i < requested.pyFiles().size(); i++) {
             sources.checkSource("pyFiles[" + i + "]", requested.pyFiles().get(i));
         }
+        sources.checkConfSources("sparkConf", requested.sparkConf());
+        checkOwnUploads(requested);
         Cluster cluster = clusters.findActive(requested.clusterName())
                 .filter(c -> c.team() == null || caller.mayAccess(c.team()))
                 .orElseGet(() -> {
@@ -87,6 +93,60 @@ public class AppService {
             newAppListener.run();
         }
         return result;
+    }
+
+    /** Where uploads land: {@code .../uploads/<team>/<sha256>/<name>}, on the local store or in S3. */
+    private static final java.util.regex.Pattern UPLOAD = java.util.regex.Pattern.compile(
+            ".*/uploads/([^/]+)/[0-9a-f]{64}/[^/]+$");
+
+    /** An app runs its own team's uploads only: another team's upload URI is refused even when it is known. */
+    private static void checkOwnUploads(NewSparkApp app) {
+        checkOwnUpload("source", app.source(), app.team());
+        for (int i = 0; i < app.pyFiles().size(); i++) {
+            checkOwnUpload("pyFiles[" + i + "]", app.pyFiles().get(i), app.team());
+        }
+        app.sparkConf().forEach((key, value) -> {
+            if (SourcePolicy.FILE_CONF_KEYS.contains(key)) {
+                for (String entry : value.split(",")) {
+                    checkOwnUpload("sparkConf[" + key + "]", entry.strip(), app.team());
+                }
+            }
+        });
+    }
+
+    private static void checkOwnUpload(String field, String location, String team) {
+        java.util.regex.Matcher m = UPLOAD.matcher(location);
+        if (m.matches() && !m.group(1).equals(team)) {
+            throw new InvalidFieldException(field, "is an upload of team '" + m.group(1) + "'; an app of team '"
+                    + team + "' runs its own team's uploads only (upload it again as this team)");
+        }
+    }
+
+    /** NUL cannot be stored (nor is it in any real path, argument or setting): refused, naming where it is. */
+    private static void checkText(NewSparkApp app) {
+        checkText("name", app.name());
+        checkText("source", app.source());
+        checkText("mainClass", app.mainClass());
+        checkText("idempotencyKey", app.idempotencyKey());
+        for (int i = 0; i < app.args().size(); i++) {
+            checkText("args[" + i + "]", app.args().get(i));
+        }
+        app.sparkConf().forEach((key, value) -> {
+            checkText("sparkConf", key);
+            checkText("sparkConf[" + key + "]", value);
+        });
+        for (int i = 0; i < app.pyFiles().size(); i++) {
+            checkText("pyFiles[" + i + "]", app.pyFiles().get(i));
+        }
+        for (int i = 0; i < app.requirements().size(); i++) {
+            checkText("requirements[" + i + "]", app.requirements().get(i));
+        }
+    }
+
+    private static void checkText(String field, String value) {
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            throw new InvalidFieldException(field, "must not contain a NUL character");
+        }
     }
 
     /** On a shared cluster every app runs in its team's YARN queue, whatever the request said. */

@@ -374,6 +374,9 @@ public class JdbcSparkAppStore implements SparkAppStore {
     /** A page position: the last row's creation time and id, opaque to callers. */
     record Cursor(Instant createdAt, UUID id) {
 
+        /** The year 9999: later than any app was created. */
+        private static final long MAX_CURSOR_MICROS = 253_402_300_799_000_000L;
+
         String encode() {
             String raw = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt) + ":" + id;
             return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
@@ -384,6 +387,10 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 String raw = new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
                 int colon = raw.indexOf(':');
                 long micros = Long.parseLong(raw.substring(0, colon));
+                if (micros < 0 || micros > MAX_CURSOR_MICROS) {
+                    // Not one this store wrote, and out of PostgreSQL's range for a timestamp.
+                    throw new IllegalArgumentException("cursor time out of range");
+                }
                 return new Cursor(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), UUID.fromString(raw.substring(colon + 1)));
             } catch (RuntimeException e) {
                 throw new InvalidCursorException(encoded);

@@ -29,6 +29,7 @@ public final class EnvApi {
 
         /** The spec with the defaults of {@code envs} filled in. */
         public EnvSpec spec(Environments envs) {
+            EnvSpec.checkRequirements(requirements, "requirements");
             return envs.spec(requirements, pythonVersion, platform == null ? null : TargetPlatform.parse(platform));
         }
     }

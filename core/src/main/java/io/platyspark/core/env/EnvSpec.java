@@ -1,5 +1,6 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.InvalidFieldException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,6 +26,45 @@ public record EnvSpec(List<String> requirements, String pythonVersion, TargetPla
         Objects.requireNonNull(pythonVersion, "pythonVersion == null");
         Objects.requireNonNull(platform, "platform == null");
         requirements = normalize(requirements);
+    }
+
+    /**
+     * Why a requirement line cannot be built, or null when it can. Only package requirements (a name, extras,
+     * version specifiers, environment markers) are accepted: a line is written to a requirements file that pip
+     * reads on the builder, where options ({@code -r /etc/passwd}, {@code --index-url}, {@code -e}) and direct
+     * references ({@code name @ file:///...}, URLs) would read the builder's files or reach its network.
+     */
+    public static String requirementProblem(String line) {
+        String text = line == null ? "" : line.replaceAll("\\s+#.*$", "").strip();
+        if (text.isEmpty() || text.startsWith("#")) {
+            return null;
+        }
+        if (text.startsWith("-")) {
+            return "pip options are not accepted, only package requirements such as requests==2.32.3 (the "
+                    + "package index is the platform's: platy.env.index-url)";
+        }
+        if (text.contains("@") || text.contains("://")) {
+            return "direct references (name @ url, URLs, file paths) are not accepted, only package requirements "
+                    + "such as requests==2.32.3";
+        }
+        if (text.matches(".*\\s--?[A-Za-z].*")) {
+            return "per-requirement pip options are not accepted, only package requirements such as "
+                    + "requests==2.32.3";
+        }
+        if (!NAME.matcher(text).matches()) {
+            return "must start with a package name, e.g. requests==2.32.3";
+        }
+        return null;
+    }
+
+    /** Refuses the first line that {@link #requirementProblem} finds fault with, naming it as {@code field[i]}. */
+    public static void checkRequirements(List<String> lines, String field) {
+        for (int i = 0; lines != null && i < lines.size(); i++) {
+            String problem = requirementProblem(lines.get(i));
+            if (problem != null) {
+                throw new InvalidFieldException(field + "[" + i + "]", problem);
+            }
+        }
     }
 
     static List<String> normalize(List<String> lines) {

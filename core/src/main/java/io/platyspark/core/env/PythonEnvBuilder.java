@@ -79,6 +79,13 @@ public class PythonEnvBuilder {
      * @throws EnvBuildException with pip's reason when it fails, or when it takes longer than the limit
      */
     public BuiltEnv build(EnvSpec spec, Path output) {
+        for (String line : spec.requirements()) {
+            // Checked at the API too; a spec that reaches the builder another way is held to the same rule.
+            String problem = EnvSpec.requirementProblem(line);
+            if (problem != null) {
+                throw new EnvBuildException("requirement '" + line + "' refused: " + problem, "");
+            }
+        }
         String python = interpreter(spec.pythonVersion());
         Path dir;
         try {

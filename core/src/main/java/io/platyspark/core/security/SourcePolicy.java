@@ -33,8 +33,40 @@ public final class SourcePolicy {
         this.livyHosts = allowedLivyHosts.stream().map(HostRule::parse).toList();
     }
 
+    /**
+     * Spark settings that name files Spark fetches for the app: their entries are held to the same rules as the
+     * app's source, or they would be a way around them.
+     */
+    public static final Set<String> FILE_CONF_KEYS = Set.of("spark.submit.pyFiles", "spark.jars", "spark.files",
+            "spark.archives", "spark.yarn.dist.files", "spark.yarn.dist.archives", "spark.yarn.dist.jars",
+            "spark.yarn.dist.pyFiles", "spark.yarn.jars", "spark.yarn.archive");
+
+    /** Checks the entries of the {@link #FILE_CONF_KEYS} settings in an app's Spark conf. */
+    public void checkConfSources(String field, java.util.Map<String, String> conf) {
+        conf.forEach((key, value) -> {
+            if (FILE_CONF_KEYS.contains(key) && value != null) {
+                for (String entry : value.split(",")) {
+                    String location = entry.strip();
+                    if (!location.isEmpty()) {
+                        // An archive may carry "#alias", the directory name it is unpacked under.
+                        int alias = location.startsWith("/") ? location.indexOf('#') : -1;
+                        checkSource(field + "[" + key + "]", alias < 0 ? location : location.substring(0, alias));
+                    }
+                }
+            }
+        });
+    }
+
     /** Checks an app's source; returns it unchanged when allowed. */
     public String checkSource(String field, String source) {
+        try {
+            return checkSourceOrThrow(field, source);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidFieldException(field, "'" + source + "' is not a valid path: " + e.getReason());
+        }
+    }
+
+    private String checkSourceOrThrow(String field, String source) {
         if (source.startsWith("/")) {
             checkLocal(field, Path.of(source));
             return source;

@@ -204,5 +204,11 @@ class JdbcSparkAppStoreTest {
     void foreignCursorIsRejected() {
         assertThatThrownBy(() -> store.list(new AppQuery(null, null, Set.of(), "not-a-cursor", 10)))
                 .isInstanceOf(InvalidCursorException.class);
+        for (long micros : new long[] {Long.MIN_VALUE, -1, Long.MAX_VALUE}) {
+            String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (micros + ":" + java.util.UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> store.list(new AppQuery(null, null, Set.of(), forged, 10)))
+                    .as("time %d", micros).isInstanceOf(InvalidCursorException.class);
+        }
     }
 }

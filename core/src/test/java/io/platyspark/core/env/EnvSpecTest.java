@@ -1,6 +1,7 @@
 package io.platyspark.core.env;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,5 +32,24 @@ class EnvSpecTest {
         assertThat(script).startsWith("#!/bin/bash").contains("set -euo pipefail")
                 .contains("--index-url 'https://pypi.internal/simple'").contains("'tabulate==0.9.0'")
                 .contains("'it'\"'\"'s'");
+    }
+
+    @Test
+    void onlyPackageRequirementsAreAcceptedNotPipOptionsOrDirectReferences() {
+        for (String ok : List.of("requests==2.32.3", "numpy>=1.26,<2", "pandas[excel]==2.2.2",
+                "tabulate; python_version >= \"3.8\"", "# a comment", "", "six  # pinned below")) {
+            assertThat(EnvSpec.requirementProblem(ok)).as(ok).isNull();
+        }
+        for (String bad : List.of("-r /etc/passwd", "--index-url http://10.0.0.1/simple", "-e .", "-c x.txt",
+                "pkg @ file:///etc/passwd", "https://example.com/x.whl", "/etc/passwd", "./local-dir",
+                "pkg --global-option=--x", "requests==2.32.3 --hash=sha256:00")) {
+            assertThat(EnvSpec.requirementProblem(bad)).as(bad).isNotNull();
+        }
+        assertThatThrownBy(() -> EnvSpec.checkRequirements(List.of("requests==2.32.3", "-r /etc/passwd"),
+                "requirements"))
+                .isInstanceOf(io.platyspark.core.InvalidFieldException.class)
+                .hasMessageContaining("pip options")
+                .satisfies(e -> assertThat(((io.platyspark.core.InvalidFieldException) e).field())
+                        .isEqualTo("requirements[1]"));
     }
 }

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -166,8 +167,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler
+    ProblemDetail onValueTheStoreRefuses(DataIntegrityViolationException e) {
+        // Only the first line of the database's message: the lines after it quote the offending data.
+        log.warn("the store refused a value: {}", firstLine(e.getMostSpecificCause().getMessage()));
+        return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", "a value in the request "
+                + "cannot be stored (a NUL character, or a number or time out of range); nothing was stored");
+    }
+
+    @ExceptionHandler
     ResponseEntity<ProblemDetail> onStoreUnavailable(DataAccessException e) {
-        log.error("state store failed", e);
+        // The database's full message can quote request data (secrets included): the first line and state only.
+        log.error("state store failed: {}: {}", e.getClass().getSimpleName(),
+                firstLine(e.getMostSpecificCause().getMessage()));
+        log.debug("state store failure", e);
         ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Store unavailable",
                 "the platform's database could not be reached; nothing was changed, try again later");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "10").body(problem);
@@ -263,5 +275,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         log.error("unexpected failure", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "the server failed unexpectedly; report the requestId to the platform team");
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
     }
 }

@@ -2,6 +2,7 @@ package io.platyspark.server.app;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
@@ -39,12 +40,14 @@ record SubmitAppRequest(
 
         @Schema(description = "Arguments passed to the app")
         @Size(max = 1000, message = "may hold at most 1000 arguments")
-        List<@Size(max = 8192, message = "an argument may be at most 8192 characters") String> args,
+        List<@NotNull(message = "entries must not be null")
+                @Size(max = 8192, message = "an argument may be at most 8192 characters") String> args,
 
         @Schema(description = "Spark configuration, e.g. spark.executor.memory")
         @Size(max = 500, message = "may hold at most 500 entries")
         Map<@Pattern(regexp = "spark\\.[A-Za-z0-9._-]+", message = "keys must be Spark settings starting with "
-                + "'spark.'") String, @Size(max = 8192) String> sparkConf,
+                + "'spark.'") String, @NotNull(message = "values must not be null") @Size(max = 8192) String>
+                sparkConf,
 
         @Schema(description = "Extra Python files or archives (URIs or absolute paths) for --py-files")
         @Size(max = 100, message = "may hold at most 100 entries")
