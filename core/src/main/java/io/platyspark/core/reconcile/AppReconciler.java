@@ -72,6 +72,7 @@ public class AppReconciler {
         int unknown = 0;
         int lost = 0;
         int backendErrors = 0;
+        java.util.Set<String> unreachable = new java.util.HashSet<>();
         for (Map.Entry<String, List<SparkApp>> entry : byCluster.entrySet()) {
             Optional<Cluster> cluster = clusters.findActive(entry.getKey());
             if (cluster.isEmpty()) {
@@ -86,6 +87,7 @@ public class AppReconciler {
                 statuses = backend.status(cluster.get(), entry.getValue());
             } catch (BackendUnavailableException | BackendRejectedException e) {
                 backendErrors++;
+                unreachable.add(entry.getKey());
                 log.warn("cannot read app states on cluster '{}': {}; nothing changed", entry.getKey(),
                         e.getMessage());
                 continue;
@@ -109,7 +111,7 @@ public class AppReconciler {
             unknown += missing.size();
             lost += markLost(entry.getValue(), apps.noteUnknown(missing));
         }
-        int stuck = failStuck();
+        int stuck = failStuck(unreachable);
         lastSuccessMillis.set(clock.millis());
         sample.stop(meters.timer("platy.reconcile.cycle", "reconciler", "apps",
                 "outcome", backendErrors == 0 ? "success" : "partial"));
@@ -134,8 +136,11 @@ public class AppReconciler {
         return lost;
     }
 
-    /** Apps that never reached their backend, or that their backend never started, within the limits. */
-    private int failStuck() {
+    /**
+     * Apps that never reached their backend, or that their backend never started, within the limits. An app on a
+     * cluster that could not be asked this cycle is left alone: an outage never counts against it.
+     */
+    private int failStuck(java.util.Set<String> unreachableClusters) {
         Instant now = clock.instant();
         int failed = 0;
         for (SparkApp app : apps.findByStates(AppState.notYetSubmittedStates())) {
@@ -149,10 +154,13 @@ public class AppReconciler {
         }
         for (SparkApp app : apps.findByStates(java.util.EnumSet.of(AppState.SUBMITTED))) {
             Instant since = app.submittedAt() == null ? app.updatedAt() : app.submittedAt();
-            if (Duration.between(since, now).compareTo(properties.submittedTimeout()) < 0) {
+            if (Duration.between(since, now).compareTo(properties.submittedTimeout()) < 0
+                    || unreachableClusters.contains(app.clusterName())) {
                 continue;
             }
-            stopQuietly(app);
+            if (!stop(app)) {
+                continue; // recorded FAILED only once the backend has stopped it; tried again next cycle
+            }
             String reason = "the backend accepted the app but did not start it within "
                     + human(properties.submittedTimeout()) + "; stopped it";
             if (transition(app, AppTransition.to(AppState.FAILED, reason))) {
@@ -162,14 +170,22 @@ public class AppReconciler {
         return failed;
     }
 
-    private void stopQuietly(SparkApp app) {
+    /** Stops a stuck app at its backend; false when the backend could not be reached to do it. */
+    private boolean stop(SparkApp app) {
         try {
             Cluster cluster = clusters.findActive(app.clusterName()).orElse(null);
             if (cluster != null) {
                 backends.forCluster(cluster).kill(cluster, app);
             }
+            return true;
+        } catch (BackendUnavailableException e) {
+            log.warn("could not stop stuck app {} on its backend: {}; trying again next cycle", app.id(),
+                    e.getMessage());
+            return false;
         } catch (RuntimeException e) {
-            log.warn("could not stop stuck app {} on its backend: {}", app.id(), e.getMessage());
+            // Refused or unknown there: nothing runs that could be stopped.
+            log.warn("stopping stuck app {} was refused by its backend: {}", app.id(), e.getMessage());
+            return true;
         }
     }
 

@@ -174,6 +174,28 @@ class AppReconcilerTest {
     }
 
     @Test
+    void theSubmittedTimeoutNeverFiresWhileTheBackendCannotBeAskedOrCannotStopTheApp() {
+        SparkApp app = submittedApp("during-outage", "etl");
+        backend.setStatus(app.id(), new BackendAppStatus(AppState.SUBMITTED, null, null, null));
+        backend.failStatus(new BackendUnavailableException("livy", "connect timed out", null));
+        clock.advance(Duration.ofMinutes(61));
+
+        assertThat(reconciler.reconcileOnce().backendErrors()).isEqualTo(1);
+        assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
+        assertThat(backend.killed()).isEmpty();
+
+        backend.failStatus(null);
+        backend.failKill(new BackendUnavailableException("livy", "connection reset", null));
+        reconciler.reconcileOnce();
+        assertThat(stored(app).state()).as("not recorded stopped before it is").isEqualTo(AppState.SUBMITTED);
+
+        backend.failKill(null);
+        reconciler.reconcileOnce();
+        assertThat(stored(app).state()).isEqualTo(AppState.FAILED);
+        assertThat(backend.killed()).containsExactly(app.id());
+    }
+
+    @Test
     void aLaggingBackendNeverMovesAnAppBack() {
         SparkApp app = submittedApp("daily", "etl");
         store.apps.transition(app.id(), AppState.SUBMITTED, AppTransition.to(AppState.RUNNING, null));

@@ -30,6 +30,7 @@ public final class FakeSparkBackend implements SparkBackend {
     private volatile Function<SparkApp, BackendSubmission> onSubmit =
             app -> new BackendSubmission("run-" + nextId.incrementAndGet(), null, null, false);
     private volatile RuntimeException statusFailure;
+    private volatile RuntimeException killFailure;
 
     @Override
     public String name() {
@@ -55,6 +56,11 @@ public final class FakeSparkBackend implements SparkBackend {
     }
 
     /** Makes status calls throw this until cleared with null. */
+    /** Makes every kill throw {@code failure} (null: kills work again). */
+    public void failKill(RuntimeException failure) {
+        this.killFailure = failure;
+    }
+
     public void failStatus(RuntimeException failure) {
         this.statusFailure = failure;
     }
@@ -102,6 +108,9 @@ public final class FakeSparkBackend implements SparkBackend {
 
     @Override
     public void kill(Cluster cluster, SparkApp app) {
+        if (killFailure != null) {
+            throw killFailure;
+        }
         killed.add(app.id());
     }
 }
