@@ -27,6 +27,8 @@ final class LocalRun {
     static final String LOG_FILE = "output.log";
     static final String EXIT_FILE = "exit";
     static final String KILLED_MARK = "killed";
+    /** The process's pid and start time, so a later life of the server finds it again and no other process. */
+    static final String PID_FILE = "pid";
 
     private static final Logger log = LoggerFactory.getLogger(LocalRun.class);
     private static final Pattern SPARK_UI = Pattern.compile("Successfully started service 'SparkUI' on port (\\d+)");
@@ -57,6 +59,8 @@ final class LocalRun {
             throws IOException {
         Files.createDirectories(dir);
         Process process = builder.start();
+        Files.writeString(dir.resolve(PID_FILE), process.pid() + " " + process.toHandle().info().startInstant()
+                .map(java.time.Instant::toEpochMilli).orElse(-1L) + "\n", StandardCharsets.UTF_8);
         LocalRun run = new LocalRun(dir, uiHost, process, onChange);
         Thread out = pump(run, process.getInputStream(), LogStream.STDOUT, "platy-local-out-" + appId);
         Thread err = pump(run, process.getErrorStream(), LogStream.STDERR, "platy-local-err-" + appId);

@@ -98,8 +98,9 @@ public class LocalSparkBackend implements SparkBackend {
         }
         Path dir = appDir(app.id());
         if (Files.exists(dir.resolve(LocalRun.LOG_FILE))) {
-            // Started before a restart of this server: adopt, never run the same app twice.
-            return new BackendSubmission(dir.getFileName().toString(), null, AppLinks.NONE, true);
+            // Started before a restart of this server: adopt (with the pid it ran as), never run it twice.
+            String pid = recordedPid(dir).map(String::valueOf).orElse(dir.getFileName().toString());
+            return new BackendSubmission(pid, null, AppLinks.NONE, true);
         }
         long running = runs.values().stream().filter(r -> !r.isFinished()).count();
         if (running >= properties.maxConcurrentApps()) {
@@ -221,7 +222,7 @@ public class LocalSparkBackend implements SparkBackend {
             return Optional.empty();
         }
         // Started by an earlier life of this server: its process may still run, but its output is gone with it.
-        Optional<ProcessHandle> handle = parsePid(app.backendId()).flatMap(ProcessHandle::of);
+        Optional<ProcessHandle> handle = earlierProcess(dir, app.backendId());
         if (handle.isPresent() && handle.get().isAlive()) {
             return Optional.of(new BackendAppStatus(AppState.RUNNING, null, null, AppLinks.NONE));
         }
@@ -272,7 +273,7 @@ public class LocalSparkBackend implements SparkBackend {
     public void kill(Cluster cluster, SparkApp app) {
         LocalRun run = runs.get(app.id());
         if (run == null) {
-            parsePid(app.backendId()).flatMap(ProcessHandle::of).ifPresent(this::destroyTree);
+            earlierProcess(appDir(app.id()), app.backendId()).ifPresent(this::destroyTree);
             return;
         }
         if (run.isFinished()) {
@@ -314,6 +315,36 @@ public class LocalSparkBackend implements SparkBackend {
 
     private static AppLinks links(LocalRun run) {
         return new AppLinks(run.sparkUiUrl(), null, null);
+    }
+
+    /**
+     * The process an earlier life of this server started for the app, if it still runs: the one with the pid and
+     * start time recorded at its start, so a pid the system has since given to another process is not mistaken
+     * for it. Runs recorded before pid files existed fall back to the pid in the app's backend id.
+     */
+    private Optional<ProcessHandle> earlierProcess(Path dir, String backendId) {
+        Path file = dir.resolve(LocalRun.PID_FILE);
+        if (!Files.exists(file)) {
+            return parsePid(backendId).flatMap(ProcessHandle::of);
+        }
+        try {
+            String[] fields = Files.readString(file, StandardCharsets.UTF_8).strip().split(" ");
+            long started = Long.parseLong(fields[1]);
+            return ProcessHandle.of(Long.parseLong(fields[0])).filter(h -> started < 0 || h.info().startInstant()
+                    .map(at -> Math.abs(at.toEpochMilli() - started) < 1000).orElse(false));
+        } catch (IOException | RuntimeException e) {
+            log.warn("unreadable pid file {}: {}", file, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Long> recordedPid(Path dir) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(dir.resolve(LocalRun.PID_FILE),
+                    StandardCharsets.UTF_8).strip().split(" ")[0]));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<Long> parsePid(String backendId) {
