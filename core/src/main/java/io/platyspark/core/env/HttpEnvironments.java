@@ -43,26 +43,28 @@ public class HttpEnvironments implements Environments {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/v1/envs"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
-        JsonNode node = json.readTree(response.body());
-        if (response.statusCode() == 400) {
-            throw new EnvBuildException(node.path("detail").asString("the app-builder refused the request"), "");
+        if (response.statusCode() == 400 && problem(response).isPresent()) {
+            throw new EnvBuildException(problem(response).get().path("detail")
+                    .asString("the app-builder refused the request"), "");
         }
         if (response.statusCode() >= 300) {
-            throw unavailable("answered " + response.statusCode() + ": " + node.path("detail").asString(""), null);
+            // A proxy's 502 page or a builder starting up: an outage, whatever the body.
+            throw unavailable("answered " + response.statusCode() + problem(response)
+                    .map(p -> ": " + p.path("detail").asString("")).orElse(""), null);
         }
-        return build(node, team);
+        return build(readTree(response), team);
     }
 
     @Override
     public Optional<EnvBuild> get(UUID id) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/v1/envs/" + id)).GET());
-        if (response.statusCode() == 404) {
-            return Optional.empty();
+        if (response.statusCode() == 404 && problem(response).isPresent()) {
+            return Optional.empty(); // the builder's own "no such build", not a proxy's 404 page
         }
         if (response.statusCode() >= 300) {
             throw unavailable("answered " + response.statusCode(), null);
         }
-        return Optional.of(build(json.readTree(response.body()), null));
+        return Optional.of(build(readTree(response), null));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
@@ -81,6 +83,28 @@ public class HttpEnvironments implements Environments {
 
     private BackendUnavailableException unavailable(String why, Throwable cause) {
         return new BackendUnavailableException("app-builder", "the app-builder at " + base + " " + why, cause);
+    }
+
+    /** The body as problem+json, when it is one. */
+    private Optional<JsonNode> problem(HttpResponse<String> response) {
+        boolean problemJson = response.headers().firstValue("Content-Type").orElse("")
+                .startsWith("application/problem+json");
+        if (!problemJson) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.readTree(response.body()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private JsonNode readTree(HttpResponse<String> response) {
+        try {
+            return json.readTree(response.body());
+        } catch (RuntimeException e) {
+            throw unavailable("answered with a body that is not JSON", e);
+        }
     }
 
     private EnvBuild build(JsonNode answer, String team) {

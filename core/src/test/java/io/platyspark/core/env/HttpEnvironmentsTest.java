@@ -41,6 +41,11 @@ class HttpEnvironmentsTest {
         server.close();
     }
 
+    private static MockResponse problem(int status, String body) {
+        return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/problem+json")
+                .body(body).build();
+    }
+
     private static MockResponse json(int status, String body) {
         return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body)
                 .build();
@@ -68,7 +73,7 @@ class HttpEnvironmentsTest {
 
     @Test
     void aRefusalCarriesTheBuildersReason() {
-        server.enqueue(json(400, "{\"detail\":\"no Python 3.9 here\",\"field\":\"pythonVersion\"}"));
+        server.enqueue(problem(400, "{\"detail\":\"no Python 3.9 here\",\"field\":\"pythonVersion\"}"));
 
         assertThatThrownBy(() -> envs.request(envs.spec(List.of("x==1"), "3.9", null), "data"))
                 .isInstanceOf(EnvBuildException.class).hasMessage("no Python 3.9 here");
@@ -76,11 +81,19 @@ class HttpEnvironmentsTest {
 
     @Test
     void anUnknownBuildIsEmptyButAnOutageOrAGarbledAnswerIsUnavailable() throws Exception {
-        server.enqueue(json(404, "{\"detail\":\"no such build\"}"));
+        server.enqueue(problem(404, "{\"detail\":\"no such build\"}"));
+        server.enqueue(new MockResponse.Builder().code(404).setHeader("Content-Type", "text/html")
+                .body("<html>nginx: not found</html>").build());
+        server.enqueue(new MockResponse.Builder().code(502).setHeader("Content-Type", "text/html")
+                .body("<html>Bad Gateway</html>").build());
         server.enqueue(json(503, "{\"detail\":\"starting\"}"));
         server.enqueue(json(200, "{\"id\":\"" + ID + "\",\"state\":\"HALF_DONE\"}"));
 
         assertThat(envs.get(ID)).isEmpty();
+        assertThatThrownBy(() -> envs.get(ID)).as("a proxy's 404 page").isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("404");
+        assertThatThrownBy(() -> envs.request(envs.spec(List.of("x==1"), null, null), "data"))
+                .as("a proxy's 502 page").isInstanceOf(BackendUnavailableException.class).hasMessageContaining("502");
         assertThatThrownBy(() -> envs.get(ID)).isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("503");
         assertThatThrownBy(() -> envs.get(ID)).isInstanceOf(BackendUnavailableException.class)

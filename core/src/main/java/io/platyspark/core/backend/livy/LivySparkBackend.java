@@ -84,6 +84,11 @@ public class LivySparkBackend implements SparkBackend {
                 throw new BackendBusyException(NAME, "Livy on cluster '" + cluster.name() + "' is busy: "
                         + e.getMessage());
             }
+            if (e.status() == 401 || e.status() == 403 || e.status() == 407) {
+                // Authentication (a directory outage, a proxy): about the platform's access, not the app.
+                throw new BackendUnavailableException(NAME, "Livy on cluster '" + cluster.name()
+                        + "' refused the platform's credentials (" + e.status() + "); will retry", e);
+            }
             String message = e.livyMessage() != null ? e.livyMessage() : e.bodySnippet();
             if (message.contains("Duplicate session name")) {
                 // A concurrent or earlier create got there first: adopt it, never create twice.
