@@ -1,5 +1,6 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.security.SecretRedactor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -137,7 +138,9 @@ public class PythonEnvBuilder {
     }
 
     private void step(StringBuilder log, long deadline, Path dir, List<String> command, String what) {
-        log.append("$ ").append(String.join(" ", command)).append('\n');
+        // The log is shown to API callers: an index URL's credentials are masked in it.
+        log.append("$ ").append(command.stream().map(SecretRedactor::redactValue)
+                .collect(java.util.stream.Collectors.joining(" "))).append('\n');
         Duration left = Duration.ofNanos(deadline - System.nanoTime());
         if (left.isNegative()) {
             throw new EnvBuildException("the build took longer than " + properties.buildTimeout(), tail(log));

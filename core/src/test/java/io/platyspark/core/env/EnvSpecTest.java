@@ -52,4 +52,12 @@ class EnvSpecTest {
                 .satisfies(e -> assertThat(((io.platyspark.core.InvalidFieldException) e).field())
                         .isEqualTo("requirements[1]"));
     }
+
+    @Test
+    void theBootstrapScriptNeverCarriesTheIndexCredentials() {
+        String script = BootstrapScripts.forSpec(new EnvSpec(List.of("requests==2.32.3"), "3.11",
+                TargetPlatform.X86_64, "https://ci:s3cr3t-token@pypi.internal/simple"));
+
+        assertThat(script).contains("https://ci:******@pypi.internal/simple").doesNotContain("s3cr3t-token");
+    }
 }
