@@ -117,8 +117,28 @@ public final class PlatyClient {
         return read(call("GET", url, null, Map.of(), true), LogPage.class);
     }
 
+    /**
+     * Stops an app. Retried when the answer is lost, so a retry may find the app already ended: then the app is
+     * returned as it is when that end was the kill itself (KILLED), and the server's refusal is thrown otherwise.
+     */
     public App kill(String id) {
-        return read(call("DELETE", url("api", "v1", "apps", id), null, Map.of(), true), App.class);
+        try {
+            return read(call("DELETE", url("api", "v1", "apps", id), null, Map.of(), true), App.class);
+        } catch (PlatyApiException e) {
+            if (e.status() == 409 && e.type() != null && e.type().endsWith("app-already-finished")) {
+                App now;
+                try {
+                    now = app(id);
+                } catch (RuntimeException lookup) {
+                    e.addSuppressed(lookup);
+                    throw e;
+                }
+                if ("KILLED".equals(now.state())) {
+                    return now;
+                }
+            }
+            throw e;
+        }
     }
 
     // ---- clusters -------------------------------------------------------------------------------------------

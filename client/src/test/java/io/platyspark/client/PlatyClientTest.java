@@ -87,8 +87,9 @@ class PlatyClientTest {
         assertThat(client.app("a1").state()).isEqualTo("PENDING");
 
         server.enqueue(json(409, "{\"type\":\"urn:platyspark:problem:app-already-finished\",\"detail\":\"ended\"}"));
+        server.enqueue(json(200, APP.replace("PENDING", "FAILED")));
         assertThatThrownBy(() -> client.kill("a1")).isInstanceOf(PlatyApiException.class);
-        assertThat(server.getRequestCount()).isEqualTo(3);
+        assertThat(server.getRequestCount()).as("the DELETE once, then a look at the app").isEqualTo(4);
     }
 
     @Test
@@ -105,5 +106,21 @@ class PlatyClientTest {
 
         assertThat(first).extracting(Model.LogLine::text).containsExactly("a", "b", "c");
         assertThat(second).isEmpty();
+    }
+
+    @Test
+    void aKillRetriedAfterItsAnswerWasLostFindsTheAppKilledAndSucceeds() {
+        MockResponse finished = new MockResponse.Builder().code(409)
+                .setHeader("Content-Type", "application/problem+json")
+                .body("{\"type\":\"urn:platyspark:problem:app-already-finished\",\"title\":\"App already finished\","
+                        + "\"detail\":\"app a1 is KILLED; there is nothing to kill\",\"state\":\"KILLED\"}").build();
+        server.enqueue(finished);
+        server.enqueue(json(200, APP.replace("PENDING", "KILLED")));
+        server.enqueue(finished);
+        server.enqueue(json(200, APP.replace("PENDING", "SUCCEEDED")));
+
+        assertThat(client.kill("a1").state()).isEqualTo("KILLED");
+        assertThatThrownBy(() -> client.kill("a1")).as("it ended otherwise: the refusal stands")
+                .isInstanceOf(PlatyApiException.class);
     }
 }
