@@ -167,7 +167,14 @@ class EmrClustersApiTest {
                 .isEqualTo("config.instanceFleets.coreInstancesAndWeights[p4d.24xlarge]");
         assertThat(refusedGpu.body().get("detail").asString()).contains("not allowed");
         assertThat(refusedTypo.body().get("field").asString()).isEqualTo("config.instanceFleet");
-        for (String name : Set.of("no-team", "gpu", "typo")) {
+        Map<String, Object> submit = new HashMap<>(Map.of("name", "etl", "cluster", "gpu-app",
+                "source", "s3://platy-it-artifacts/etl.py"));
+        submit.put("clusterConfig", config("data", "p4d.24xlarge"));
+        ApiClient.Response refusedSubmit = team.post("/api/v1/apps", submit, Map.of());
+        assertThat(refusedSubmit.status()).as(refusedSubmit.raw()).isEqualTo(400);
+        assertThat(refusedSubmit.body().get("field").asString())
+                .isEqualTo("clusterConfig.instanceFleets.coreInstancesAndWeights[p4d.24xlarge]");
+        for (String name : Set.of("no-team", "gpu", "typo", "gpu-app")) {
             assertThat(team.get("/api/v1/clusters/" + name).status()).isEqualTo(404);
             assertThat(emrClusters(name)).isEmpty();
         }

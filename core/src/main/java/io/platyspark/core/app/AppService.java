@@ -77,8 +77,15 @@ public class AppService {
                     if (clusterConfig == null) {
                         throw new UnknownClusterException(requested.clusterName());
                     }
-                    return clusterService.getOrCreate(caller, new ClusterRequest(requested.clusterName(),
-                            ClusterKind.DEDICATED, requested.team(), clusterConfig, null)).cluster();
+                    try {
+                        return clusterService.getOrCreate(caller, new ClusterRequest(requested.clusterName(),
+                                ClusterKind.DEDICATED, requested.team(), clusterConfig, null)).cluster();
+                    } catch (InvalidFieldException e) {
+                        // The cluster API calls it "config"; in a submit it is "clusterConfig".
+                        String field = e.field() != null && e.field().startsWith("config")
+                                ? "clusterConfig" + e.field().substring("config".length()) : e.field();
+                        throw new InvalidFieldException(field, e.getMessage());
+                    }
                 });
         NewSparkApp onCluster = requested.onCluster(cluster.id());
         NewSparkApp app = cluster.kind() == ClusterKind.SHARED ? inTeamQueue(onCluster) : onCluster;
