@@ -181,6 +181,29 @@ class EmrClustersApiTest {
     }
 
     @Test
+    void aReplayedSubmitIsAnsweredFromTheStoreEvenAfterItsClusterEnded() {
+        String cluster = "replay-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> body = new HashMap<>(Map.of("name", "nightly", "cluster", cluster,
+                "source", "s3://platy-it-artifacts/jobs/etl.py"));
+        body.put("clusterConfig", config("data", "m6g.2xlarge"));
+        Map<String, String> key = Map.of("Idempotency-Key", "nightly-" + cluster);
+        ApiClient.Response first = team.post("/api/v1/apps", body, key);
+        assertThat(first.status()).as(first.raw()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> emrClusters(cluster).size() == 1);
+        assertThat(admin.delete("/api/v1/clusters/" + cluster).status()).isLessThan(300);
+
+        ApiClient.Response replay = team.post("/api/v1/apps", body, key);
+        Map<String, Object> changed = new HashMap<>(body);
+        changed.put("clusterConfig", config("data", "m6g.4xlarge"));
+        ApiClient.Response reused = team.post("/api/v1/apps", changed, key);
+
+        assertThat(replay.status()).as(replay.raw()).isBetween(200, 202);
+        assertThat(replay.body().get("id").asString()).isEqualTo(first.body().get("id").asString());
+        assertThat(reused.status()).as("same key, another cluster config").isEqualTo(422);
+        assertThat(emrClusters(cluster)).as("no second cluster").hasSize(1);
+    }
+
+    @Test
     void aSharedClusterThatDiesIsRecreated() {
         String name = "shared-" + UUID.randomUUID().toString().substring(0, 8);
         ApiClient.Response created = admin.post("/api/v1/clusters", Map.of("name", name, "kind", "SHARED"),

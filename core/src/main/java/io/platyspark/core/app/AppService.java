@@ -20,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -73,6 +74,17 @@ public class AppService {
         if (!caller.admin()) {
             checkOwnUploads(requested); // an admin acts for every team, with any team's uploads
         }
+        // A replay is answered from the store before anything else is looked up or created: its cluster may have
+        // ended since, and a cluster config in it must not provision a second cluster.
+        String hash = fingerprint(requested, clusterConfig);
+        Optional<SparkAppStore.CreateResult> replayed = apps.findByIdempotencyKey(requested.team(),
+                requested.idempotencyKey());
+        if (replayed.isPresent()) {
+            if (!hash.equals(replayed.get().storedRequestHash())) {
+                throw new IdempotencyKeyReusedException(requested.idempotencyKey(), replayed.get().app().id());
+            }
+            return replayed.get();
+        }
         Cluster cluster = clusters.findActive(requested.clusterName())
                 .filter(c -> c.team() == null || caller.mayAccess(c.team()))
                 .orElseGet(() -> {
@@ -91,7 +103,6 @@ public class AppService {
                 });
         NewSparkApp onCluster = requested.onCluster(cluster.id());
         NewSparkApp app = cluster.kind() == ClusterKind.SHARED ? inTeamQueue(onCluster) : onCluster;
-        String hash = fingerprint(app);
         SparkAppStore.CreateResult result = apps.create(app, hash);
         if (!result.created() && !hash.equals(result.storedRequestHash())) {
             throw new IdempotencyKeyReusedException(app.idempotencyKey(), result.app().id());
@@ -232,8 +243,10 @@ public class AppService {
     }
 
     /** Stable across retries of the same request, different for any change a caller could make. */
-    static String fingerprint(NewSparkApp app) {
+    /** A hash of the request as sent (before the platform adds anything, such as a team's queue). */
+    static String fingerprint(NewSparkApp app, String clusterConfig) {
         StringBuilder canonical = new StringBuilder();
+        canonical.append("clusterConfig:").append(clusterConfig == null ? "" : clusterConfig).append('\n');
         canonical.append(app.name()).append('\n').append(app.team()).append('\n').append(app.clusterName())
                 .append('\n').append(app.source()).append('\n').append(app.mainClass()).append('\n');
         app.args().forEach(arg -> canonical.append(arg.length()).append(':').append(arg).append('\n'));

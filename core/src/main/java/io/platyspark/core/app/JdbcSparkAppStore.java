@@ -88,12 +88,20 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 return new CreateResult(created, true, requestHash);
             }
             // The key was used before: hand back the first app so a retried submit never makes a second one.
-            return jdbc.sql("select * from apps where team = :team and idempotency_key = :key")
-                    .param("team", app.team())
-                    .param("key", app.idempotencyKey())
-                    .query((rs, n) -> new CreateResult(mapApp(rs, n), false, rs.getString("request_hash")))
-                    .single();
+            return findByIdempotencyKey(app.team(), app.idempotencyKey()).orElseThrow();
         });
+    }
+
+    @Override
+    public Optional<CreateResult> findByIdempotencyKey(String team, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return Optional.empty();
+        }
+        return jdbc.sql("select * from apps where team = :team and idempotency_key = :key")
+                .param("team", team)
+                .param("key", idempotencyKey)
+                .query((rs, n) -> new CreateResult(mapApp(rs, n), false, rs.getString("request_hash")))
+                .optional();
     }
 
     @Override

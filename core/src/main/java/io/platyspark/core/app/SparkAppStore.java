@@ -20,6 +20,9 @@ public interface SparkAppStore {
 
     Optional<SparkApp> find(UUID id);
 
+    /** The app stored under a team's idempotency key, with the fingerprint of the request that made it. */
+    Optional<CreateResult> findByIdempotencyKey(String team, String idempotencyKey);
+
     AppPage list(AppQuery query);
 
     List<AppEvent> events(UUID id);
