@@ -80,7 +80,12 @@ public class AppService {
         Optional<SparkAppStore.CreateResult> replayed = apps.findByIdempotencyKey(requested.team(),
                 requested.idempotencyKey());
         if (replayed.isPresent()) {
-            if (!hash.equals(replayed.get().storedRequestHash())) {
+            String stored = replayed.get().storedRequestHash();
+            // Apps stored before the fingerprint covered clusterConfig were hashed with their team's queue on a
+            // shared cluster: still the same request.
+            boolean sameAsBefore = clusterConfig == null
+                    && stored.equals(fingerprint(inTeamQueue(requested), null));
+            if (!hash.equals(stored) && !sameAsBefore) {
                 throw new IdempotencyKeyReusedException(requested.idempotencyKey(), replayed.get().app().id());
             }
             return replayed.get();
@@ -246,7 +251,10 @@ public class AppService {
     /** A hash of the request as sent (before the platform adds anything, such as a team's queue). */
     static String fingerprint(NewSparkApp app, String clusterConfig) {
         StringBuilder canonical = new StringBuilder();
-        canonical.append("clusterConfig:").append(clusterConfig == null ? "" : clusterConfig).append('\n');
+        if (clusterConfig != null) {
+            // Only when present, so requests without one hash as they always have.
+            canonical.append("clusterConfig:").append(clusterConfig).append('\n');
+        }
         canonical.append(app.name()).append('\n').append(app.team()).append('\n').append(app.clusterName())
                 .append('\n').append(app.source()).append('\n').append(app.mainClass()).append('\n');
         app.args().forEach(arg -> canonical.append(arg.length()).append(':').append(arg).append('\n'));
