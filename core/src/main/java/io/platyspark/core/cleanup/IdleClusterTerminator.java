@@ -70,9 +70,26 @@ public class IdleClusterTerminator {
                 done.add(cluster);
                 continue;
             }
+            String reason = "idle for " + cluster.idleFor().toMinutes() + " minutes (no apps since "
+                    + cluster.lastActivity() + ")";
+            // Still idle at this instant? One statement decides, so an app accepted since the list was read (or
+            // while earlier clusters were being terminated) keeps its cluster.
+            int claimed = jdbc.sql("""
+                    update clusters set state = 'TERMINATING', state_reason = :reason, updated_at = :now
+                    where name = :name and state in ('RUNNING', 'WAITING')
+                      and not exists (select 1 from apps a where a.cluster_id = clusters.id and a.state in (:active))
+                    """)
+                    .param("reason", reason)
+                    .param("now", Timestamp.from(clock.instant()))
+                    .param("name", cluster.name())
+                    .param("active", AppState.activeStates().stream().map(Enum::name).toList())
+                    .update();
+            if (claimed == 0) {
+                log.info("cluster '{}' is no longer idle; left running", cluster.name());
+                continue;
+            }
             try {
-                clusters.terminate(Caller.SYSTEM, cluster.name(), "idle for " + cluster.idleFor().toMinutes()
-                        + " minutes (no apps since " + cluster.lastActivity() + ")");
+                clusters.terminate(Caller.SYSTEM, cluster.name(), reason);
                 meters.counter("platy.cleanup.clusters.terminated").increment();
                 done.add(cluster);
             } catch (RuntimeException e) {

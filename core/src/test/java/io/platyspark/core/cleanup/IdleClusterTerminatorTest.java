@@ -102,4 +102,16 @@ class IdleClusterTerminatorTest {
         assertThat(store.clusters.findActive("dedicated").orElseThrow().state()).isEqualTo(ClusterState.WAITING);
         assertThat(provider.terminated()).isEmpty();
     }
+
+    @Test
+    void anAppAcceptedWhileOtherClustersAreTerminatedKeepsItsCluster() {
+        clock.advance(Duration.ofHours(5));
+        // While the first idle cluster ("dedicated") is stopped at its provider, an app arrives for the next.
+        provider.onTerminate(c -> store.app("just-in-time", "patient"));
+
+        List<IdleClusterTerminator.Idle> done = terminator(false).runOnce();
+
+        assertThat(done).extracting(IdleClusterTerminator.Idle::name).containsExactly("dedicated");
+        assertThat(store.clusters.findActive("patient").orElseThrow().state()).isEqualTo(ClusterState.WAITING);
+    }
 }

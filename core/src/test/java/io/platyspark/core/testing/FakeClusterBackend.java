@@ -25,6 +25,7 @@ public final class FakeClusterBackend implements ClusterBackend {
     private final AtomicInteger describeAllCalls = new AtomicInteger();
     private final AtomicInteger nextId = new AtomicInteger();
     private volatile RuntimeException failure;
+    private volatile java.util.function.Consumer<Cluster> onTerminate = c -> { };
 
     @Override
     public String name() {
@@ -69,6 +70,7 @@ public final class FakeClusterBackend implements ClusterBackend {
     @Override
     public void terminate(Cluster cluster) {
         failIfAsked();
+        onTerminate.accept(cluster);
         terminated.add(cluster.externalId());
         byExternalId.computeIfPresent(cluster.externalId(), (id, s) -> new ClusterStatus(id,
                 ClusterState.TERMINATING, "User request", s.masterDns(), s.livyUrl()));
@@ -78,6 +80,11 @@ public final class FakeClusterBackend implements ClusterBackend {
     public void report(String externalId, ClusterState state, String reason, String masterDns) {
         byExternalId.put(externalId, new ClusterStatus(externalId, state, reason, masterDns,
                 masterDns == null ? null : "http://" + masterDns + ":8998"));
+    }
+
+    /** Runs {@code action} inside every terminate call (to let something happen meanwhile). */
+    public void onTerminate(java.util.function.Consumer<Cluster> action) {
+        this.onTerminate = action;
     }
 
     public void fail(RuntimeException failure) {
