@@ -268,6 +268,21 @@ class LivyBackendIntegrationTest {
     }
 
     @Test
+    void logsOfAnAppWhoseClusterEndedAreGoneNotUnavailable() {
+        String id = submit("short-lived", null);
+        worker.runOnce();
+        assertThat(state(id)).isEqualTo("SUBMITTED");
+        assertThat(api.get("/api/v1/apps/" + id + "/logs").status()).isEqualTo(200);
+
+        assertThat(api.delete("/api/v1/clusters/" + cluster).status()).isLessThan(300);
+        ApiClient.Response gone = api.get("/api/v1/apps/" + id + "/logs");
+
+        assertThat(gone.status()).as(gone.raw()).isEqualTo(410);
+        assertThat(gone.body().get("type").asString()).isEqualTo("urn:platyspark:problem:logs-gone");
+        assertThat(gone.body().get("detail").asString()).contains("'" + cluster + "'", "TERMINATED");
+    }
+
+    @Test
     void aCrashBetweenLivysAcceptAndTheStoresWriteYieldsExactlyOneBatch() {
         String id = submit("crashy", null);
         SparkApp stored = apps.find(UUID.fromString(id)).orElseThrow();

@@ -211,7 +211,10 @@ public class AppService {
         if (app.backendId() == null) {
             return LogPage.empty(Math.max(from, 0));
         }
-        Cluster cluster = clusterOf(app);
+        Cluster cluster = clusters.findActive(app.clusterName()).orElseThrow(() -> new LogsGoneException(app,
+                Optional.ofNullable(app.clusterId()).flatMap(clusters::find)
+                        .map(c -> c.state() + (c.stateReason() == null ? "" : ": " + c.stateReason()))
+                        .orElse("gone")));
         return backends.forCluster(cluster).logs(cluster, app, from, size);
     }
 
@@ -247,8 +250,10 @@ public class AppService {
                 "cluster '" + app.clusterName() + "' of app " + app.id() + " is no longer active", null));
     }
 
-    /** Stable across retries of the same request, different for any change a caller could make. */
-    /** A hash of the request as sent (before the platform adds anything, such as a team's queue). */
+    /**
+     * A hash of the request as sent (before the platform adds anything, such as a team's queue): stable across
+     * retries of the same request, different for any change a caller could make.
+     */
     static String fingerprint(NewSparkApp app, String clusterConfig) {
         StringBuilder canonical = new StringBuilder();
         if (clusterConfig != null) {

@@ -2,6 +2,7 @@ package io.platyspark.server.api;
 
 import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.app.AppAlreadyFinishedException;
+import io.platyspark.core.app.LogsGoneException;
 import io.platyspark.core.app.AppNotFoundException;
 import io.platyspark.core.app.IdempotencyKeyReusedException;
 import io.platyspark.core.app.InvalidCursorException;
@@ -142,6 +143,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "Idempotency key reused", e.getMessage());
         problem.setProperty("field", "Idempotency-Key");
         problem.setProperty("existingAppId", e.existingAppId().toString());
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail onLogsGone(LogsGoneException e) {
+        ProblemDetail problem = problem(HttpStatus.GONE, "logs-gone", "Logs gone with their cluster",
+                e.getMessage());
+        problem.setProperty("logUri", e.app().links().logUri());
+        problem.setProperty("driverLog", e.app().links().driverLogUrl());
         return problem;
     }
 
