@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInterval         how often the queue is checked when nobody nudges it
  * @param lease                how long a claim holds before another worker may take the app over
  * @param maxAttempts          submissions tried before the app fails
- * @param initialBackoff       wait after the first failed attempt; doubles up to {@code maxBackoff}
+ * @param initialBackoff       wait after the first failed attempt (of a submission, or of a cluster's creation at
+ *                             its provider); doubles up to {@code maxBackoff}
  * @param clusterPollInterval  how often an app waiting for its cluster looks again
  */
 @ConfigurationProperties("platy.submission")
