@@ -43,6 +43,10 @@ public record EnvSpec(List<String> requirements, String pythonVersion, TargetPla
             return "pip options are not accepted, only package requirements such as requests==2.32.3 (the "
                     + "package index is the platform's: platy.env.index-url)";
         }
+        if (text.matches(".*[$\\\\/`].*")) {
+            // ${VAR} is expanded by pip from the builder's environment; / and \ make local paths or join lines.
+            return "may not contain $, /, \\ or `; only package requirements such as requests==2.32.3";
+        }
         if (text.contains("@") || text.contains("://")) {
             return "direct references (name @ url, URLs, file paths) are not accepted, only package requirements "
                     + "such as requests==2.32.3";
@@ -77,7 +81,13 @@ public record EnvSpec(List<String> requirements, String pythonVersion, TargetPla
             Matcher m = NAME.matcher(text);
             if (m.matches()) {
                 // PEP 503: names compare case-insensitively with runs of -, _ and . as one -
-                text = m.group(1).toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-") + m.group(2).replace(" ", "");
+                // Spaces go from the version part; an environment marker keeps its words ("not in", quoted values).
+                String rest = m.group(2);
+                int semicolon = rest.indexOf(';');
+                String version = (semicolon < 0 ? rest : rest.substring(0, semicolon)).replace(" ", "");
+                String marker = semicolon < 0 ? "" : rest.substring(semicolon + 1).strip().replaceAll("\\s+", " ");
+                text = m.group(1).toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-") + version
+                        + (marker.isEmpty() ? "" : "; " + marker);
             }
             normalized.add(text);
         }

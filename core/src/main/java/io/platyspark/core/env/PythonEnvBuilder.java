@@ -179,6 +179,11 @@ public class PythonEnvBuilder {
         return log.length() <= limit ? log.toString() : "…" + log.substring(log.length() - limit);
     }
 
+    /** Environment variables a build keeps: paths, locale, proxies, certificates and pip's own settings. */
+    private static final java.util.regex.Pattern KEPT_ENV = java.util.regex.Pattern.compile(
+            "PATH|HOME|USER|LANG|LC_[A-Z]+|TZ|TMPDIR|(?i:https?_proxy|no_proxy|all_proxy)|SSL_CERT_(FILE|DIR)"
+                    + "|REQUESTS_CA_BUNDLE|PIP_[A-Z_]+|PYTHONPATH|VIRTUAL_ENV");
+
     /** Runs a command, its output appended to {@code out}; returns the exit code, MIN_VALUE on timeout. */
     private static int run(List<String> command, Path dir, StringBuilder out, Duration timeout) {
         try {
@@ -186,7 +191,10 @@ public class PythonEnvBuilder {
             if (dir != null) {
                 builder.directory(dir.toFile());
             }
+            // Only what pip and Python need: the server's own environment (database password, tokens) never
+            // reaches a build, whose output is shown to its callers.
             Map<String, String> env = builder.environment();
+            env.keySet().removeIf(name -> !KEPT_ENV.matcher(name).matches());
             env.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
             env.put("PYTHONDONTWRITEBYTECODE", "1");
             Process process = builder.start();

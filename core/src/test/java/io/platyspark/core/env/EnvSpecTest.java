@@ -42,7 +42,8 @@ class EnvSpecTest {
         }
         for (String bad : List.of("-r /etc/passwd", "--index-url http://10.0.0.1/simple", "-e .", "-c x.txt",
                 "pkg @ file:///etc/passwd", "https://example.com/x.whl", "/etc/passwd", "./local-dir",
-                "pkg --global-option=--x", "requests==2.32.3 --hash=sha256:00")) {
+                "pkg --global-option=--x", "requests==2.32.3 --hash=sha256:00", "requests==${DB_PASSWORD}",
+                "env/../../srv/app", "requests==2.32.3 \\", "pkg; python_version > `id`")) {
             assertThat(EnvSpec.requirementProblem(bad)).as(bad).isNotNull();
         }
         assertThatThrownBy(() -> EnvSpec.checkRequirements(List.of("requests==2.32.3", "-r /etc/passwd"),
@@ -58,6 +59,15 @@ class EnvSpecTest {
         String script = BootstrapScripts.forSpec(new EnvSpec(List.of("requests==2.32.3"), "3.11",
                 TargetPlatform.X86_64, "https://ci:s3cr3t-token@pypi.internal/simple"));
 
-        assertThat(script).contains("https://ci:******@pypi.internal/simple").doesNotContain("s3cr3t-token");
+        assertThat(script).contains("--index-url 'https://pypi.internal/simple'").doesNotContain("s3cr3t-token")
+                .doesNotContain("ci:");
+    }
+
+    @Test
+    void environmentMarkersKeepTheirWords() {
+        EnvSpec spec = new EnvSpec(List.of("Tabulate >= 0.9 ;  platform_machine not in \"arm64 aarch64\""), "3.11",
+                TargetPlatform.X86_64, null);
+
+        assertThat(spec.requirements()).containsExactly("tabulate>=0.9; platform_machine not in \"arm64 aarch64\"");
     }
 }
