@@ -259,6 +259,12 @@ class SecurityTest {
             assertThat(refused.body().get("field").asString()).as(refused.raw()).isEqualTo(field);
             assertThat(refused.raw()).doesNotContain("LEAKED-S3-SECRET");
         });
+        for (String spelling : List.of("s3://team-artifacts/platyspark/uploads/team-b/" + sha + "//b.py",
+                "/opt/apps/uploads/team-b/" + sha + "/./b.py")) {
+            ApiClient.Response refused = teamA.post("/api/v1/apps", withField("source", spelling), Map.of());
+            assertThat(refused.status()).as(spelling + ": " + refused.raw()).isEqualTo(400);
+            assertThat(refused.body().get("detail").asString()).contains("upload of team 'team-b'");
+        }
         ApiClient.Response pipOption = teamA.post("/api/v1/envs", Map.of("requirements", List.of("-r /etc/passwd")),
                 Map.of());
         assertThat(pipOption.status()).as(pipOption.raw()).isEqualTo(400);

@@ -81,10 +81,10 @@ public class AppService {
                 requested.idempotencyKey());
         if (replayed.isPresent()) {
             String stored = replayed.get().storedRequestHash();
-            // Apps stored before the fingerprint covered clusterConfig were hashed with their team's queue on a
-            // shared cluster: still the same request.
-            boolean sameAsBefore = clusterConfig == null
-                    && stored.equals(fingerprint(inTeamQueue(requested), null));
+            // Apps stored before the fingerprint covered clusterConfig were hashed without it, and with their
+            // team's queue on a shared cluster: still the same request.
+            boolean sameAsBefore = stored.equals(fingerprint(inTeamQueue(requested), null))
+                    || clusterConfig != null && stored.equals(fingerprint(requested, null));
             if (!hash.equals(stored) && !sameAsBefore) {
                 throw new IdempotencyKeyReusedException(requested.idempotencyKey(), replayed.get().app().id());
             }
@@ -140,10 +140,30 @@ public class AppService {
     }
 
     private static void checkOwnUpload(String field, String location, String team) {
-        java.util.regex.Matcher m = UPLOAD.matcher(location);
+        java.util.regex.Matcher m = UPLOAD.matcher(normalizedPath(location));
         if (m.matches() && !m.group(1).equals(team)) {
             throw new InvalidFieldException(field, "is an upload of team '" + m.group(1) + "'; an app of team '"
                     + team + "' runs its own team's uploads only (upload it again as this team)");
+        }
+    }
+
+    /** The path part of a location as the file system or object store resolves it: no ".", "..", or "//". */
+    private static String normalizedPath(String location) {
+        int scheme = location.indexOf("://");
+        String prefix = "";
+        String path = location;
+        if (scheme >= 0) {
+            int slash = location.indexOf('/', scheme + 3);
+            prefix = slash < 0 ? location : location.substring(0, slash);
+            path = slash < 0 ? "/" : location.substring(slash);
+        } else if (location.startsWith("file:")) {
+            prefix = "file:";
+            path = location.substring("file:".length());
+        }
+        try {
+            return prefix + java.nio.file.Path.of(path.replaceAll("/+", "/")).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            return location;
         }
     }
 
@@ -211,7 +231,10 @@ public class AppService {
         if (app.backendId() == null) {
             return LogPage.empty(Math.max(from, 0));
         }
-        Cluster cluster = clusters.findActive(app.clusterName()).orElseThrow(() -> new LogsGoneException(app,
+        // The app's own cluster: one re-created under the same name (a shared cluster after its death) never had them.
+        Cluster cluster = clusters.findActive(app.clusterName())
+                .filter(c -> app.clusterId() == null || c.id().equals(app.clusterId()))
+                .orElseThrow(() -> new LogsGoneException(app,
                 Optional.ofNullable(app.clusterId()).flatMap(clusters::find)
                         .map(c -> c.state() + (c.stateReason() == null ? "" : ": " + c.stateReason()))
                         .orElse("gone")));

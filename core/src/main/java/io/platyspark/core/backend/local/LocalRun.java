@@ -59,9 +59,17 @@ final class LocalRun {
             throws IOException {
         Files.createDirectories(dir);
         Process process = builder.start();
-        Files.writeString(dir.resolve(PID_FILE), process.pid() + " " + process.toHandle().info().startInstant()
-                .map(java.time.Instant::toEpochMilli).orElse(-1L) + "\n", StandardCharsets.UTF_8);
-        LocalRun run = new LocalRun(dir, uiHost, process, onChange);
+        LocalRun run;
+        try {
+            Files.writeString(dir.resolve(PID_FILE), process.pid() + " " + process.toHandle().info().startInstant()
+                    .map(java.time.Instant::toEpochMilli).orElse(-1L) + "\n", StandardCharsets.UTF_8);
+            run = new LocalRun(dir, uiHost, process, onChange);
+        } catch (IOException | RuntimeException e) {
+            // Untracked, it would run on unseen and a retry would start it a second time.
+            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw e;
+        }
         Thread out = pump(run, process.getInputStream(), LogStream.STDOUT, "platy-local-out-" + appId);
         Thread err = pump(run, process.getErrorStream(), LogStream.STDERR, "platy-local-err-" + appId);
         process.onExit().thenRunAsync(() -> run.finish(out, err));

@@ -331,7 +331,8 @@ public class LocalSparkBackend implements SparkBackend {
             String[] fields = Files.readString(file, StandardCharsets.UTF_8).strip().split(" ");
             long started = Long.parseLong(fields[1]);
             return ProcessHandle.of(Long.parseLong(fields[0])).filter(h -> started < 0 || h.info().startInstant()
-                    .map(at -> Math.abs(at.toEpochMilli() - started) < 1000).orElse(false));
+                    // The JDK derives start times from the boot time in whole seconds, which a clock step can move.
+                    .map(at -> Math.abs(at.toEpochMilli() - started) <= 2000).orElse(false));
         } catch (IOException | RuntimeException e) {
             log.warn("unreadable pid file {}: {}", file, e.toString());
             return Optional.empty();
