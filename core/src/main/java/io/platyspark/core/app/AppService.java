@@ -65,14 +65,14 @@ public class AppService {
                     + "for team '" + requested.team() + "'");
         }
         checkText(requested);
-        sources.checkSource("source", requested.source());
         EnvSpec.checkRequirements(requested.requirements(), "requirements");
-        for (int i = 0; i < requested.pyFiles().size(); i++) {
-            sources.checkSource("pyFiles[" + i + "]", requested.pyFiles().get(i));
-        }
-        sources.checkConfSources("sparkConf", requested.sparkConf());
-        if (!caller.admin()) {
-            checkOwnUploads(requested); // an admin acts for every team, with any team's uploads
+        for (SourcePolicy.Location location : SourcePolicy.locations(requested.source(), requested.pyFiles(),
+                requested.sparkConf())) {
+            sources.checkSource(location.field(), location.value());
+            if (!caller.admin()) {
+                // An admin acts for every team, with any team's uploads.
+                checkOwnUpload(location.field(), location.value(), requested.team());
+            }
         }
         // A replay is answered from the store before anything else is looked up or created: its cluster may have
         // ended since, and a cluster config in it must not provision a second cluster.
@@ -125,20 +125,6 @@ public class AppService {
             ".*/uploads/([^/]+)/[0-9a-f]{64}/[^/]+$");
 
     /** A team's app runs its own team's uploads only: another team's upload URI is refused even when known. */
-    private static void checkOwnUploads(NewSparkApp app) {
-        checkOwnUpload("source", app.source(), app.team());
-        for (int i = 0; i < app.pyFiles().size(); i++) {
-            checkOwnUpload("pyFiles[" + i + "]", app.pyFiles().get(i), app.team());
-        }
-        app.sparkConf().forEach((key, value) -> {
-            if (SourcePolicy.FILE_CONF_KEYS.contains(key)) {
-                for (String entry : value.split(",")) {
-                    checkOwnUpload("sparkConf[" + key + "]", entry.strip(), app.team());
-                }
-            }
-        });
-    }
-
     private static void checkOwnUpload(String field, String location, String team) {
         java.util.regex.Matcher m = UPLOAD.matcher(normalizedPath(location));
         if (m.matches() && !m.group(1).equals(team)) {

@@ -43,14 +43,15 @@ public class HttpEnvironments implements Environments {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/v1/envs"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
-        if (response.statusCode() == 400 && problem(response).isPresent()) {
-            throw new EnvBuildException(problem(response).get().path("detail")
-                    .asString("the app-builder refused the request"), "");
-        }
         if (response.statusCode() >= 300) {
+            Optional<JsonNode> problem = problem(response);
+            if (response.statusCode() == 400 && problem.isPresent()) {
+                throw new EnvBuildException(problem.get().path("detail")
+                        .asString("the app-builder refused the request"), "");
+            }
             // A proxy's 502 page or a builder starting up: an outage, whatever the body.
-            throw unavailable("answered " + response.statusCode() + problem(response)
-                    .map(p -> ": " + p.path("detail").asString("")).orElse(""), null);
+            throw unavailable("answered " + response.statusCode()
+                    + problem.map(p -> ": " + p.path("detail").asString("")).orElse(""), null);
         }
         return build(readTree(response), team);
     }

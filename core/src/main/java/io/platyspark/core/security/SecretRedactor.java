@@ -67,7 +67,7 @@ public final class SecretRedactor {
                 maskNext = false;
             } else if (SECRET_FLAG.matcher(arg).matches()) {
                 out.add(SECRET_FLAG.matcher(arg).replaceAll("$1" + Matcher.quoteReplacement(MASK)));
-            } else if (KEY_VALUE.matcher(arg).matches() && isSecretKey(KEY_VALUE.matcher(arg).replaceAll("$1"))) {
+            } else if (isSecretKeyValue(arg)) {
                 out.add(arg.substring(0, arg.indexOf('=') + 1) + MASK);
             } else {
                 maskNext = SECRET_FLAG_ALONE.matcher(arg).matches();
@@ -75,6 +75,11 @@ public final class SecretRedactor {
             }
         }
         return out;
+    }
+
+    private static boolean isSecretKeyValue(String arg) {
+        Matcher m = KEY_VALUE.matcher(arg);
+        return m.matches() && isSecretKey(m.group(1));
     }
 
     /** Free text (a reason, a message) with any {@code key=value} secrets and credentials masked. */

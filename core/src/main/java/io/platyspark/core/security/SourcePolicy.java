@@ -37,24 +37,38 @@ public final class SourcePolicy {
      * Spark settings that name files Spark fetches for the app: their entries are held to the same rules as the
      * app's source, or they would be a way around them.
      */
-    public static final Set<String> FILE_CONF_KEYS = Set.of("spark.submit.pyFiles", "spark.jars", "spark.files",
+    private static final Set<String> FILE_CONF_KEYS = Set.of("spark.submit.pyFiles", "spark.jars", "spark.files",
             "spark.archives", "spark.yarn.dist.files", "spark.yarn.dist.archives", "spark.yarn.dist.jars",
             "spark.yarn.dist.pyFiles", "spark.yarn.jars", "spark.yarn.archive");
 
-    /** Checks the entries of the {@link #FILE_CONF_KEYS} settings in an app's Spark conf. */
-    public void checkConfSources(String field, java.util.Map<String, String> conf) {
-        conf.forEach((key, value) -> {
+    /** A place an app reads code or files from, and the request field that named it. */
+    public record Location(String field, String value) {
+    }
+
+    /**
+     * Every place an app names: its source, its py-files and the entries of the {@link #FILE_CONF_KEYS} settings
+     * in its Spark conf (field {@code sparkConf[<key>]}), so each is checked by the same rules.
+     */
+    public static List<Location> locations(String source, List<String> pyFiles, java.util.Map<String, String> conf) {
+        List<Location> all = new java.util.ArrayList<>();
+        all.add(new Location("source", source));
+        for (int i = 0; i < pyFiles.size(); i++) {
+            all.add(new Location("pyFiles[" + i + "]", pyFiles.get(i)));
+        }
+        new java.util.TreeMap<>(conf).forEach((key, value) -> {
             if (FILE_CONF_KEYS.contains(key) && value != null) {
                 for (String entry : value.split(",")) {
                     String location = entry.strip();
+                    // An archive may carry "#alias", the directory name it is unpacked under.
+                    int alias = location.startsWith("/") ? location.indexOf('#') : -1;
                     if (!location.isEmpty()) {
-                        // An archive may carry "#alias", the directory name it is unpacked under.
-                        int alias = location.startsWith("/") ? location.indexOf('#') : -1;
-                        checkSource(field + "[" + key + "]", alias < 0 ? location : location.substring(0, alias));
+                        all.add(new Location("sparkConf[" + key + "]",
+                                alias < 0 ? location : location.substring(0, alias)));
                     }
                 }
             }
         });
+        return all;
     }
 
     /** Checks an app's source; returns it unchanged when allowed. */

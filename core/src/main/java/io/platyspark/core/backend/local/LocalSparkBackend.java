@@ -99,7 +99,7 @@ public class LocalSparkBackend implements SparkBackend {
         Path dir = appDir(app.id());
         if (Files.exists(dir.resolve(LocalRun.LOG_FILE))) {
             // Started before a restart of this server: adopt (with the pid it ran as), never run it twice.
-            String pid = recordedPid(dir).map(String::valueOf).orElse(dir.getFileName().toString());
+            String pid = readPidFile(dir).map(p -> String.valueOf(p.pid())).orElse(dir.getFileName().toString());
             return new BackendSubmission(pid, null, AppLinks.NONE, true);
         }
         long running = runs.values().stream().filter(r -> !r.isFinished()).count();
@@ -323,27 +323,28 @@ public class LocalSparkBackend implements SparkBackend {
      * for it. Runs recorded before pid files existed fall back to the pid in the app's backend id.
      */
     private Optional<ProcessHandle> earlierProcess(Path dir, String backendId) {
-        Path file = dir.resolve(LocalRun.PID_FILE);
-        if (!Files.exists(file)) {
+        if (!Files.exists(dir.resolve(LocalRun.PID_FILE))) {
             return parsePid(backendId).flatMap(ProcessHandle::of);
         }
-        try {
-            String[] fields = Files.readString(file, StandardCharsets.UTF_8).strip().split(" ");
-            long started = Long.parseLong(fields[1]);
-            return ProcessHandle.of(Long.parseLong(fields[0])).filter(h -> started < 0 || h.info().startInstant()
-                    // The JDK derives start times from the boot time in whole seconds, which a clock step can move.
-                    .map(at -> Math.abs(at.toEpochMilli() - started) <= 2000).orElse(false));
-        } catch (IOException | RuntimeException e) {
-            log.warn("unreadable pid file {}: {}", file, e.toString());
-            return Optional.empty();
-        }
+        return readPidFile(dir).flatMap(recorded -> ProcessHandle.of(recorded.pid()).filter(h ->
+                recorded.startedMillis() < 0 || h.info().startInstant()
+                        // The JDK derives start times from the boot time in whole seconds, which a clock step moves.
+                        .map(at -> Math.abs(at.toEpochMilli() - recorded.startedMillis()) <= 2000).orElse(false)));
     }
 
-    private static Optional<Long> recordedPid(Path dir) {
+    /** What {@link LocalRun} recorded of its process: pid and start time (-1 when the OS did not say). */
+    private record PidFile(long pid, long startedMillis) {
+    }
+
+    private static Optional<PidFile> readPidFile(Path dir) {
+        Path file = dir.resolve(LocalRun.PID_FILE);
         try {
-            return Optional.of(Long.parseLong(Files.readString(dir.resolve(LocalRun.PID_FILE),
-                    StandardCharsets.UTF_8).strip().split(" ")[0]));
+            String[] fields = Files.readString(file, StandardCharsets.UTF_8).strip().split(" ");
+            return Optional.of(new PidFile(Long.parseLong(fields[0]), Long.parseLong(fields[1])));
         } catch (IOException | RuntimeException e) {
+            if (Files.exists(file)) {
+                log.warn("unreadable pid file {}: {}", file, e.toString());
+            }
             return Optional.empty();
         }
     }
