@@ -12,9 +12,12 @@ import picocli.CommandLine.Parameters;
 final class AppsCommand extends PlatyCli.Sub {
 
     @Command(name = "list", description = "Apps newest first.")
-    int list(@Option(names = "--cluster") String cluster, @Option(names = "--team") String team,
-            @Option(names = "--state", split = ",") List<String> states,
-            @Option(names = "--limit", defaultValue = "50") int limit) {
+    int list(@Option(names = "--cluster", description = "only apps on this cluster") String cluster,
+            @Option(names = "--team", description = "only this team's apps (admins; a team sees its own)") String team,
+            @Option(names = "--state", split = ",", description = "only these states, e.g. RUNNING,FAILED")
+            List<String> states,
+            @Option(names = "--limit", defaultValue = "50", description = "at most this many (default 50)")
+            int limit) {
         Model.AppPage page = root.client().apps(cluster, team, states, limit, null);
         if (root.jsonOutput()) {
             root.printJson(page);
@@ -29,7 +32,7 @@ final class AppsCommand extends PlatyCli.Sub {
     }
 
     @Command(name = "get", description = "One app: state, reason, links, metrics.")
-    int get(@Parameters(paramLabel = "APP_ID") String id) {
+    int get(@Parameters(paramLabel = "APP_ID", description = "the app's id") String id) {
         Model.App app = root.client().app(id);
         if (root.jsonOutput()) {
             root.printJson(app);
@@ -40,7 +43,7 @@ final class AppsCommand extends PlatyCli.Sub {
     }
 
     @Command(name = "logs", description = "The app's output, each line marked with its stream.")
-    int logs(@Parameters(paramLabel = "APP_ID") String id,
+    int logs(@Parameters(paramLabel = "APP_ID", description = "the app's id") String id,
             @Option(names = "--stream", description = "only stdout, stderr or diagnostics") String stream) {
         PlatyClient.LogFollower follower = new PlatyClient.LogFollower(root.client(), id);
         for (Model.LogLine line : follower.poll()) {
@@ -53,7 +56,7 @@ final class AppsCommand extends PlatyCli.Sub {
     }
 
     @Command(name = "kill", description = "Stops the app and records it KILLED.")
-    int kill(@Parameters(paramLabel = "APP_ID") String id) {
+    int kill(@Parameters(paramLabel = "APP_ID", description = "the app's id") String id) {
         Model.App app = root.client().kill(id);
         root.out().println("app " + app.id() + " " + app.state());
         root.out().flush();

@@ -32,15 +32,15 @@ final class ClustersCommand extends PlatyCli.Sub {
     }
 
     @Command(name = "get", description = "One cluster.")
-    int get(@Parameters(paramLabel = "NAME") String name) {
+    int get(@Parameters(paramLabel = "NAME", description = "the cluster's name") String name) {
         print(root.client().cluster(name));
         return 0;
     }
 
     @Command(name = "create", description = "Gets the active cluster by that name or creates it.")
-    int create(@Parameters(paramLabel = "NAME") String name,
+    int create(@Parameters(paramLabel = "NAME", description = "the cluster's name") String name,
             @Option(names = "--kind", defaultValue = "DEDICATED", description = "DEDICATED, DEV or SHARED") String kind,
-            @Option(names = "--team") String team,
+            @Option(names = "--team", description = "the owning team (default: the token's)") String team,
             @Option(names = "--config", description = "a ClusterConfig JSON file") Path config,
             @Option(names = "--livy-url", description = "register an existing cluster by its Livy URL") String livy)
             throws IOException {
@@ -49,13 +49,19 @@ final class ClustersCommand extends PlatyCli.Sub {
     }
 
     @Command(name = "terminate", description = "Terminates a platform-made cluster or forgets a registered one.")
-    int terminate(@Parameters(paramLabel = "NAME") String name) {
+    int terminate(@Parameters(paramLabel = "NAME", description = "the cluster's name") String name) {
         print(root.client().terminateCluster(name));
         return 0;
     }
 
     static Map<String, Object> readConfig(PlatyCli root, Path file) throws IOException {
-        return root.json.readValue(Files.readString(file), new TypeReference<Map<String, Object>>() { });
+        RunCommand.requireFile(file, "cluster config");
+        try {
+            return root.json.readValue(Files.readString(file), new TypeReference<Map<String, Object>>() { });
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new PlatyCli.UsageException(file.toAbsolutePath() + " is not a ClusterConfig JSON object: "
+                    + e.getOriginalMessage());
+        }
     }
 
     private void print(Model.Cluster c) {

@@ -7,7 +7,10 @@ import io.platyspark.client.PlatyTransportException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +20,8 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code platy}: PlatySpark's operator as a command line — run apps, follow them, manage clusters and tokens. */
-@Command(name = "platy", mixinStandardHelpOptions = true, version = "platy 0.1.0",
+@Command(name = "platy", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "platy 0.1.0",
         description = "Run Spark apps on PlatySpark and manage its apps, clusters and tokens.",
         subcommands = {RunCommand.class, AppsCommand.class, ClustersCommand.class, TokensCommand.class})
 public final class PlatyCli implements Callable<Integer> {
@@ -37,7 +41,7 @@ public final class PlatyCli implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, description = "table (default) or json", defaultValue = "table")
     String output;
 
-    @Option(names = "--timeout", description = "Per-request timeout, e.g. 60s", defaultValue = "60s",
+    @Option(names = "--timeout", description = "Per-request timeout: 60, 60s, 1m or PT60S", defaultValue = "60s",
             converter = DurationConverter.class)
     Duration timeout;
 
@@ -88,9 +92,17 @@ public final class PlatyCli implements Callable<Integer> {
                 return REFUSED;
             }
             if (e instanceof PlatyTransportException transport) {
-                errors.println("error: cannot reach the server: " + transport.getMessage());
+                PlatyCli root = commandLine.getCommandSpec().root().commandLine().getCommand();
+                errors.println("error: cannot reach the server at " + root.server + " ("
+                        + (transport.getCause() != null ? transport.getCause().getMessage() : transport.getMessage())
+                        + "); set PLATY_SERVER or --server to the PlatySpark server's URL");
                 errors.flush();
                 return UNREACHABLE;
+            }
+            if (e instanceof UsageException usage) {
+                errors.println("error: " + usage.getMessage());
+                errors.flush();
+                return REFUSED;
             }
             throw e;
         });
@@ -101,23 +113,47 @@ public final class PlatyCli implements Callable<Integer> {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Reads {@code 30s}, {@code 5m}, {@code PT1M}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    /**
+     * A mistake the user can fix before anything is sent (a missing local file, say): one line on stderr, exit 2.
+     */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Reads {@code 2} (seconds), {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code PT1M}. */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SIMPLE = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
+
         @Override
         public Duration convert(String value) {
-            String v = value.trim().toLowerCase();
-            if (v.startsWith("pt")) {
-                return Duration.parse(value);
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            Duration duration;
+            try {
+                duration = v.startsWith("pt") ? Duration.parse(v) : simple(v);
+            } catch (java.time.format.DateTimeParseException e) {
+                duration = null;
             }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            if (duration == null || duration.isNegative()) {
+                throw new CommandLine.TypeConversionException("'" + value
+                        + "' is not a duration: write 2 (seconds), 500ms, 30s, 5m, 1h or PT2S");
             }
-            long n = Long.parseLong(v.substring(0, v.length() - 1));
-            return switch (v.charAt(v.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new CommandLine.TypeConversionException("not a duration: " + value);
+            return duration;
+        }
+
+        private static Duration simple(String v) {
+            Matcher m = SIMPLE.matcher(v);
+            if (!m.matches()) {
+                return null;
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofSeconds(n);
             };
         }
     }

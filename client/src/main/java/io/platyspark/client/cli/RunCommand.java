@@ -77,23 +77,24 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
     @Option(names = "--idempotency-key", description = "makes re-running this command safe (default: random)")
     String idempotencyKey;
 
-    @Option(names = "--poll-interval", defaultValue = "2s", converter = PlatyCli.DurationConverter.class)
+    @Option(names = "--poll-interval", defaultValue = "2s", converter = PlatyCli.DurationConverter.class,
+            description = "how often --follow asks for the app's state and logs: 2, 2s, PT2S (default 2s)")
     Duration pollInterval;
 
     @Override
     public Integer call() throws Exception {
-        PlatyClient client = root.client();
-        PrintWriter out = root.out();
         String target = cluster != null ? cluster : shared ? "shared" : null;
         if (target == null) {
-            root.err().println("error: give --cluster NAME or --shared");
-            root.err().flush();
-            return PlatyCli.REFUSED;
+            throw new PlatyCli.UsageException("give --cluster NAME or --shared");
         }
-        Staged staged = stage(client, out);
+        // Every local mistake is found before anything is uploaded or submitted.
+        checkLocalInputs();
         List<String> requirementLines = requirements == null ? null : Files.readAllLines(requirements).stream()
                 .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         Map<String, Object> config = clusterConfig == null ? null : ClustersCommand.readConfig(root, clusterConfig);
+        PlatyClient client = root.client();
+        PrintWriter out = root.out();
+        Staged staged = stage(client, out);
         String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
         Model.App app = client.submit(new Model.SubmitRequest(name != null ? name : defaultName(), team, target,
                 staged.source(), mainClass, args, conf, staged.pyFiles().isEmpty() ? null : staged.pyFiles(),
@@ -116,6 +117,7 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
         try {
             PlatyClient.LogFollower logs = new PlatyClient.LogFollower(client, submitted.id());
             String lastState = submitted.state();
+            String lastReason = submitted.stateReason();
             boolean uiShown = false;
             boolean logShown = false;
             Model.App app = submitted;
@@ -125,11 +127,13 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
                     if (!Objects.equals(app.state(), lastState)) {
                         out.println("state: " + app.state() + (app.stateReason() == null ? "" : " (" + app.stateReason()
                                 + ")"));
-                        lastState = app.state();
-                    } else if (List.of("WAITING_FOR_CLUSTER", "BUILDING_ENV").contains(app.state())) {
-                        out.println("  ... still " + app.state().toLowerCase().replace('_', ' ')
-                                + (app.stateReason() == null ? "" : ": " + app.stateReason()));
+                    } else if (app.stateReason() != null && !Objects.equals(app.stateReason(), lastReason)) {
+                        // A new reason in the same state (a failed submit attempt, a cluster still starting)
+                        // is news: an app stuck PENDING must say why.
+                        out.println("  " + app.state() + ": " + app.stateReason());
                     }
+                    lastState = app.state();
+                    lastReason = app.stateReason();
                     if (!uiShown && app.links() != null && app.links().sparkUi() != null) {
                         out.println("Spark UI: " + app.links().sparkUi());
                         uiShown = true;
@@ -247,10 +251,6 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
         Path local = Path.of(source).toAbsolutePath();
         if (Files.isDirectory(local)) {
             Path main = local.resolve(entryPoint);
-            if (!Files.isRegularFile(main)) {
-                throw new IllegalArgumentException(local + " is a directory without " + entryPoint
-                        + "; name its main file with --entry-point");
-            }
             Path zip = Files.createTempFile("platy-project-", ".zip");
             try {
                 zip(local, zip);
@@ -260,10 +260,43 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
             }
             return new Staged(upload(client, out, main), files);
         }
-        if (!Files.isRegularFile(local)) {
-            throw new IllegalArgumentException("no such file: " + local);
-        }
         return new Staged(upload(client, out, local), files);
+    }
+
+    /** The local files this run names exist and are readable: a one-line usage error otherwise. */
+    private void checkLocalInputs() {
+        for (String pyFile : pyFiles) {
+            if (!isRemote(pyFile)) {
+                requireFile(Path.of(pyFile), "--py-files");
+            }
+        }
+        if (requirements != null) {
+            requireFile(requirements, "--requirements");
+        }
+        if (clusterConfig != null) {
+            requireFile(clusterConfig, "--cluster-config");
+        }
+        if (isRemote(source)) {
+            return;
+        }
+        Path local = Path.of(source).toAbsolutePath();
+        if (Files.isDirectory(local)) {
+            if (!Files.isRegularFile(local.resolve(entryPoint))) {
+                throw new PlatyCli.UsageException(local + " is a directory without " + entryPoint
+                        + "; name its main file with --entry-point");
+            }
+        } else {
+            requireFile(local, "SOURCE");
+        }
+    }
+
+    static void requireFile(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new PlatyCli.UsageException(what + ": no such file: " + file.toAbsolutePath());
+        }
+        if (!Files.isReadable(file)) {
+            throw new PlatyCli.UsageException(what + ": cannot read " + file.toAbsolutePath());
+        }
     }
 
     private static boolean isRemote(String location) {

@@ -11,8 +11,11 @@ import picocli.CommandLine.Parameters;
 final class TokensCommand extends PlatyCli.Sub {
 
     @Command(name = "create", description = "Issues a token; it is shown this once.")
-    int create(@Parameters(paramLabel = "NAME") String name, @Option(names = "--team") String team,
-            @Option(names = "--admin") boolean admin, @Option(names = "--ttl-days") Integer ttlDays) {
+    int create(@Parameters(paramLabel = "NAME", description = "a name to know the token by") String name,
+            @Option(names = "--team", description = "the team the token acts for") String team,
+            @Option(names = "--admin", description = "an admin token (acts for any team)") boolean admin,
+            @Option(names = "--ttl-days", description = "days until it expires (default: the server's)")
+            Integer ttlDays) {
         Model.Token token = root.client().createToken(name, team, admin, ttlDays);
         if (root.jsonOutput()) {
             root.printJson(token);
@@ -43,7 +46,7 @@ final class TokensCommand extends PlatyCli.Sub {
     }
 
     @Command(name = "revoke", description = "Revokes a token; it stops working at once.")
-    int revoke(@Parameters(paramLabel = "TOKEN_ID") String id) {
+    int revoke(@Parameters(paramLabel = "TOKEN_ID", description = "the token's id (tokens list)") String id) {
         root.client().revokeToken(id);
         root.out().println("revoked " + id);
         root.out().flush();
