@@ -1,5 +1,6 @@
 package io.platyspark.client;
 
+import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -10,13 +11,24 @@ public final class Model {
     private Model() {
     }
 
+    /** An app's state. A state this SDK does not know yet (a newer server's) reads as {@link #UNKNOWN}. */
+    public enum AppState {
+        PENDING, WAITING_FOR_CLUSTER, BUILDING_ENV, SUBMITTED, RUNNING, SUCCEEDED, FAILED, KILLED, LOST,
+        @JsonEnumDefaultValue UNKNOWN;
+
+        /** Ended for good: the state never changes again. */
+        public boolean isFinal() {
+            return this == SUCCEEDED || this == FAILED || this == KILLED || this == LOST;
+        }
+    }
+
     /** An app as the server reports it. */
-    public record App(String id, String name, String team, String cluster, String source, String state,
+    public record App(String id, String name, String team, String cluster, String source, AppState state,
             String stateReason, int attempts, String requestId, Backend backend, Links links, Instant createdAt,
             Instant submittedAt, Instant startedAt, Instant finishedAt, Map<String, Long> metrics) {
 
         public boolean finished() {
-            return List.of("SUCCEEDED", "FAILED", "KILLED", "LOST").contains(state);
+            return state != null && state.isFinal();
         }
     }
 

@@ -29,6 +29,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,13 +50,17 @@ public final class PlatyClient {
     private final int maxRetries;
     private final Duration backoff;
     private final JsonMapper json = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(EnumFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE).build();
 
     private PlatyClient(Builder b) {
         this.base = b.base;
         this.token = b.token;
-        this.http = new OkHttpClient.Builder().connectTimeout(b.connectTimeout).readTimeout(b.readTimeout)
-                .retryOnConnectionFailure(false).build();
+        // A shared client keeps its connection pool and dispatcher; this client only sets its own timeouts and
+        // turns OkHttp's silent retries off (retries here are decided per call: only what is safe to repeat).
+        OkHttpClient.Builder http = b.http != null ? b.http.newBuilder() : new OkHttpClient.Builder();
+        this.http = http.connectTimeout(b.connectTimeout).readTimeout(b.readTimeout).retryOnConnectionFailure(false)
+                .build();
         this.maxRetries = b.maxRetries;
         this.backoff = b.backoff;
     }
@@ -133,7 +138,7 @@ public final class PlatyClient {
                     e.addSuppressed(lookup);
                     throw e;
                 }
-                if ("KILLED".equals(now.state())) {
+                if (now.state() == Model.AppState.KILLED) {
                     return now;
                 }
             }
@@ -292,16 +297,21 @@ public final class PlatyClient {
                 node.path("field").asString(null), returnedId);
     }
 
-    /** Configures a client; {@link #build()} fails without a valid server URL. */
+    /**
+     * Configures a client. Every setter checks its value at once; {@link #build()} fails without a server URL.
+     */
     public static final class Builder {
         private HttpUrl base;
         private String token;
+        private OkHttpClient http;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(60);
         private int maxRetries = 4;
         private Duration backoff = Duration.ofMillis(500);
 
+        /** The server, e.g. {@code http://platy:8080}. */
         public Builder baseUrl(String url) {
+            Objects.requireNonNull(url, "url == null");
             HttpUrl parsed = HttpUrl.parse(url);
             if (parsed == null) {
                 throw new IllegalArgumentException("not an http(s) URL: " + url);
@@ -310,36 +320,63 @@ public final class PlatyClient {
             return this;
         }
 
+        /** The API token sent as a bearer token; {@code null} for none. */
         public Builder token(String token) {
+            if (token != null && (token.isBlank() || token.chars().anyMatch(c -> c <= ' ' || c > '~'))) {
+                throw new IllegalArgumentException("token must be printable ASCII without spaces");
+            }
             this.token = token;
             return this;
         }
 
+        /** An OkHttpClient to share (its connection pool, dispatcher and interceptors); timeouts are this builder's. */
+        public Builder httpClient(OkHttpClient client) {
+            this.http = Objects.requireNonNull(client, "client == null");
+            return this;
+        }
+
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
+            this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
         }
 
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = timeout;
+            this.readTimeout = positive(timeout, "readTimeout");
             return this;
         }
 
+        /** Retries of calls that are safe to repeat (reads, deletes, keyed submits); 0 for none. */
         public Builder maxRetries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("maxRetries < 0: " + retries);
+            }
             this.maxRetries = retries;
             return this;
         }
 
+        /** The first retry's wait; it doubles with each further retry. */
         public Builder backoff(Duration backoff) {
+            Objects.requireNonNull(backoff, "backoff == null");
+            if (backoff.isNegative()) {
+                throw new IllegalArgumentException("backoff < 0: " + backoff);
+            }
             this.backoff = backoff;
             return this;
         }
 
         public PlatyClient build() {
             if (base == null) {
-                throw new IllegalStateException("baseUrl == null: set --server or PLATY_SERVER");
+                throw new IllegalStateException("baseUrl == null");
             }
             return new PlatyClient(this);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name + " == null");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value;
         }
     }
 

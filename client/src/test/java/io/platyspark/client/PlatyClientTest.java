@@ -84,7 +84,7 @@ class PlatyClientTest {
     void readsAreRetriedOnUnavailableButRefusalsAreNot() {
         server.enqueue(json(503, "{\"detail\":\"backend unavailable\"}"));
         server.enqueue(json(200, APP));
-        assertThat(client.app("a1").state()).isEqualTo("PENDING");
+        assertThat(client.app("a1").state()).isEqualTo(Model.AppState.PENDING);
 
         server.enqueue(json(409, "{\"type\":\"urn:platyspark:problem:app-already-finished\",\"detail\":\"ended\"}"));
         server.enqueue(json(200, APP.replace("PENDING", "FAILED")));
@@ -119,8 +119,50 @@ class PlatyClientTest {
         server.enqueue(finished);
         server.enqueue(json(200, APP.replace("PENDING", "SUCCEEDED")));
 
-        assertThat(client.kill("a1").state()).isEqualTo("KILLED");
+        assertThat(client.kill("a1").state()).isEqualTo(Model.AppState.KILLED);
         assertThatThrownBy(() -> client.kill("a1")).as("it ended otherwise: the refusal stands")
                 .isInstanceOf(PlatyApiException.class);
+    }
+
+    @Test
+    void aStateThisSdkDoesNotKnowReadsAsUnknownNotAnError() {
+        server.enqueue(json(200, APP.replace("PENDING", "SOMETHING_NEWER")));
+
+        Model.App app = client.app("a1");
+
+        assertThat(app.state()).isEqualTo(Model.AppState.UNKNOWN);
+        assertThat(app.finished()).isFalse();
+    }
+
+    @Test
+    void theBuilderRefusesBadValuesAtOnce() {
+        PlatyClient.Builder builder = PlatyClient.builder();
+        assertThatThrownBy(() -> builder.baseUrl("localhost:8080")).hasMessageContaining("not an http(s) URL");
+        assertThatThrownBy(() -> builder.baseUrl(null)).hasMessage("url == null");
+        assertThatThrownBy(() -> builder.token("platy_a b")).hasMessageContaining("printable ASCII");
+        assertThatThrownBy(() -> builder.token("")).hasMessageContaining("printable ASCII");
+        assertThatThrownBy(() -> builder.readTimeout(Duration.ZERO)).hasMessageContaining("readTimeout must be");
+        assertThatThrownBy(() -> builder.connectTimeout(Duration.ofSeconds(-1))).hasMessageContaining("positive");
+        assertThatThrownBy(() -> builder.maxRetries(-1)).hasMessageContaining("maxRetries < 0");
+        assertThatThrownBy(() -> builder.backoff(Duration.ofMillis(-1))).hasMessageContaining("backoff < 0");
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class).hasMessage("baseUrl == null")
+                .message().doesNotContain("--");
+    }
+
+    @Test
+    void aSharedOkHttpClientIsUsedWithItsInterceptors() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        okhttp3.OkHttpClient shared = new okhttp3.OkHttpClient.Builder().addInterceptor(chain -> {
+            seen.incrementAndGet();
+            return chain.proceed(chain.request().newBuilder().header("X-Shared", "yes").build());
+        }).build();
+        PlatyClient withShared = PlatyClient.builder().baseUrl(server.url("/").toString()).token("platy_t")
+                .httpClient(shared).build();
+        server.enqueue(json(200, APP));
+
+        withShared.app("a1");
+
+        assertThat(seen).hasValue(1);
+        assertThat(server.takeRequest().getHeaders().get("X-Shared")).isEqualTo("yes");
     }
 }

@@ -57,7 +57,11 @@ public final class PlatyCli implements Callable<Integer> {
     }
 
     PlatyClient client() {
-        return PlatyClient.builder().baseUrl(server).token(token).readTimeout(timeout).build();
+        try {
+            return PlatyClient.builder().baseUrl(server).token(token).readTimeout(timeout).build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage() + " (check --server / PLATY_SERVER and --token / PLATY_TOKEN)");
+        }
     }
 
     PrintWriter out() {
@@ -184,7 +188,7 @@ public final class PlatyCli implements Callable<Integer> {
     }
 
     static String[] appRow(Model.App a) {
-        return new String[] {a.id(), a.name(), a.team(), a.cluster(), a.state(),
+        return new String[] {a.id(), a.name(), a.team(), a.cluster(), String.valueOf(a.state()),
                 a.createdAt() == null ? null : a.createdAt().toString()};
     }
 }

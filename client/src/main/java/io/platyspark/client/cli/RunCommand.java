@@ -116,7 +116,7 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             PlatyClient.LogFollower logs = new PlatyClient.LogFollower(client, submitted.id());
-            String lastState = submitted.state();
+            Model.AppState lastState = submitted.state();
             String lastReason = submitted.stateReason();
             boolean uiShown = false;
             boolean logShown = false;
@@ -160,7 +160,7 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
             if (root.jsonOutput()) {
                 root.printJson(app);
             }
-            return "SUCCEEDED".equals(app.state()) ? 0 : PlatyCli.APP_FAILED;
+            return app.state() == Model.AppState.SUCCEEDED ? 0 : PlatyCli.APP_FAILED;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
