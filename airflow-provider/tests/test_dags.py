@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-
 import platyspark_test_dags as dags
+import pytest
 
 LINE = re.compile(r"\[(stdout|stderr|diagnostics)\] ")
 

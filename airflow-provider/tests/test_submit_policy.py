@@ -8,11 +8,10 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from platyspark_test_dags import EXAMPLES
 
 from platyspark_airflow import PlatySparkRunAppOperator
 from platyspark_airflow._compat import AirflowException
-
-from platyspark_test_dags import EXAMPLES
 
 
 def _context(run_id: str, try_number: int, clear_number: int = 0) -> dict:

@@ -164,3 +164,30 @@ def test_airflow_discovers_the_provider():
     from platyspark_airflow.get_provider_info import get_provider_info
 
     assert get_provider_info()["connection-types"][0]["connection-type"] == "platyspark"
+
+
+def test_following_logs_every_new_reason_once_not_only_new_states():
+    from platyspark_airflow import PlatySparkRunAppOperator
+
+    answers = [
+        {"id": "a1", "state": "PENDING", "stateReason": "submit attempt 1 failed: Livy is unreachable"},
+        {"id": "a1", "state": "PENDING", "stateReason": "submit attempt 1 failed: Livy is unreachable"},
+        {"id": "a1", "state": "PENDING", "stateReason": "submit attempt 2 failed: Livy is unreachable"},
+        {"id": "a1", "state": "SUCCEEDED", "stateReason": None},
+    ]
+    hook = SimpleNamespace(get_app=lambda app_id: answers.pop(0) if len(answers) > 1 else answers[0])
+    operator = PlatySparkRunAppOperator(task_id="t", source="s3://b/app.py", cluster_name="c", poll_interval=0,
+                                        stream_logs=False)
+    logged: list[str] = []
+    operator._log_state = lambda app: logged.append(f"{app['state']}: {app.get('stateReason')}")
+    operator._publish_links = lambda app, context: None
+    operator._finish = lambda hook, app, context: app
+
+    result = operator._follow(hook, {"id": "a1", "state": "PENDING"}, context={}, log_from=0)
+
+    assert result["state"] == "SUCCEEDED"
+    assert logged == [
+        "PENDING: submit attempt 1 failed: Livy is unreachable",
+        "PENDING: submit attempt 2 failed: Livy is unreachable",
+        "SUCCEEDED: None",
+    ]

@@ -8,7 +8,8 @@ builds the document; a bad config comes back as a clear 400 naming the field.
 from __future__ import annotations
 
 import copy
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 
 class InstanceWeightRatio:
@@ -17,7 +18,7 @@ class InstanceWeightRatio:
     def __init__(self) -> None:
         self.weights: dict[str, int] = {}
 
-    def add_instance(self, instance_type: str, weight: int) -> "InstanceWeightRatio":
+    def add_instance(self, instance_type: str, weight: int) -> InstanceWeightRatio:
         if weight < 1:
             raise ValueError(f"InstanceWeightRatio.add_instance: weight of {instance_type} must be at least 1")
         self.weights[instance_type] = weight
@@ -57,7 +58,7 @@ class ClusterConfig:
         self.name = name
         self._doc: dict[str, Any] = {"name": name, "graviton": bool(is_graviton_emr)}
 
-    def overwrite(self, key: str, value: Any) -> "ClusterConfig":
+    def overwrite(self, key: str, value: Any) -> ClusterConfig:
         """Sets a RunJobFlow field the builder has no method for, e.g. ``('AutoTerminationPolicy', {...})``."""
         self._doc.setdefault("overwrites", {})[key] = value
         return self
@@ -76,7 +77,7 @@ class ClusterConfig:
         volume_size_in_gb_worker: int | None = None,
         number_of_volumes_per_node: int | None = None,
         launch_specifications: LaunchSpecifications | None = None,
-    ) -> "ClusterConfig":
+    ) -> ClusterConfig:
         fleets = {
             "masterInstances": list(master_instances) if master_instances else None,
             "coreInstancesAndWeights": core_instances_and_weights.weights if core_instances_and_weights else None,
@@ -93,30 +94,30 @@ class ClusterConfig:
         self._doc["instanceFleets"] = {k: v for k, v in fleets.items() if v is not None}
         return self
 
-    def with_tags(self, **tags: str) -> "ClusterConfig":
+    def with_tags(self, **tags: str) -> ClusterConfig:
         self._doc.setdefault("tags", {}).update({k: str(v) for k, v in tags.items()})
         return self
 
-    def with_cluster_configurations(self, classification: str, config: Mapping[str, str]) -> "ClusterConfig":
+    def with_cluster_configurations(self, classification: str, config: Mapping[str, str]) -> ClusterConfig:
         """Adds an EMR configuration classification, e.g. ``spark-defaults``; repeated calls merge."""
         self._doc.setdefault("configurations", {}).setdefault(classification, {}).update(
             {k: str(v) for k, v in config.items()})
         return self
 
-    def with_bootstrap_action(self, name: str, path: str, *args: str) -> "ClusterConfig":
+    def with_bootstrap_action(self, name: str, path: str, *args: str) -> ClusterConfig:
         self._doc.setdefault("bootstrapActions", []).append({"name": name, "path": path, "args": list(args)})
         return self
 
-    def with_idle_timeout(self, seconds: int) -> "ClusterConfig":
+    def with_idle_timeout(self, seconds: int) -> ClusterConfig:
         """Terminate the cluster after this many idle seconds."""
         self._doc["idleTimeoutSeconds"] = int(seconds)
         return self
 
-    def with_release_label(self, release_label: str) -> "ClusterConfig":
+    def with_release_label(self, release_label: str) -> ClusterConfig:
         self._doc["releaseLabel"] = release_label
         return self
 
-    def with_applications(self, *applications: str) -> "ClusterConfig":
+    def with_applications(self, *applications: str) -> ClusterConfig:
         self._doc["applications"] = list(applications)
         return self
 

@@ -15,9 +15,13 @@ def get_provider_info() -> dict[str, Any]:
         "integrations": [
             {"integration-name": "PlatySpark", "tags": ["service"]}
         ],
-        "operators": [{"integration-name": "PlatySpark", "python-modules": ["platyspark_airflow.operators.platyspark"]}],
+        "operators": [
+            {"integration-name": "PlatySpark", "python-modules": ["platyspark_airflow.operators.platyspark"]}
+        ],
         "hooks": [{"integration-name": "PlatySpark", "python-modules": ["platyspark_airflow.hooks.platyspark"]}],
-        "triggers": [{"integration-name": "PlatySpark", "python-modules": ["platyspark_airflow.triggers.platyspark"]}],
+        "triggers": [
+            {"integration-name": "PlatySpark", "python-modules": ["platyspark_airflow.triggers.platyspark"]}
+        ],
         "connection-types": [
             {"connection-type": "platyspark", "hook-class-name": "platyspark_airflow.hooks.platyspark.PlatySparkHook"}
         ],

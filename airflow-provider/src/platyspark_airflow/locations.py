@@ -5,9 +5,10 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from platyspark_airflow.hooks.platyspark import PlatySparkHook
@@ -45,7 +46,7 @@ class S3Location:
                 raise ValueError(f"S3Location.{name}: '{value}' must be an S3 URI such as s3://bucket/path/app.py")
         object.__setattr__(self, "py_files", tuple(self.py_files))
 
-    def resolve(self, hook: "PlatySparkHook", log: Callable[[str], None] = print) -> ResolvedSource:
+    def resolve(self, hook: PlatySparkHook, log: Callable[[str], None] = print) -> ResolvedSource:
         return ResolvedSource(self.uri, self.py_files)
 
 
@@ -69,7 +70,7 @@ class LocalLocation:
     upload: bool = True
     exclude: tuple[str, ...] = field(default_factory=tuple)
 
-    def resolve(self, hook: "PlatySparkHook", log: Callable[[str], None] = print) -> ResolvedSource:
+    def resolve(self, hook: PlatySparkHook, log: Callable[[str], None] = print) -> ResolvedSource:
         path = Path(self.path).expanduser().resolve()
         if not path.exists():
             raise FileNotFoundError(f"LocalLocation.path: '{self.path}' does not exist on this worker")

@@ -52,7 +52,10 @@ class _DiesWhileAppRuns(PlatySparkHook):
 
 
 class LosesWorkerOnFirstTry(PlatySparkRunAppOperator):
-    """On try 1 the follower dies once the app runs (no on_kill: a lost worker runs no clean-up); later tries are normal."""
+    """On try 1 the follower dies once the app runs (no on_kill: a lost worker runs no clean-up).
+
+    Later tries are normal.
+    """
 
     def execute(self, context):
         if context["ti"].try_number == 1:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 import requests
 
@@ -64,7 +65,7 @@ class ServerSettings:
     team: str | None
 
     @classmethod
-    def from_connection(cls, conn: Any) -> "ServerSettings":
+    def from_connection(cls, conn: Any) -> ServerSettings:
         host = (conn.host or "").strip()
         if not host:
             raise AirflowException(

@@ -1,18 +1,22 @@
-"""The part of PlatySpark's API a trigger needs, over ``httpx.AsyncClient`` so the triggerer's event loop never blocks."""
+"""The part of PlatySpark's API a trigger needs, over ``httpx.AsyncClient``.
+
+The triggerer's event loop never blocks on it.
+"""
 from __future__ import annotations
 
 import asyncio
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 
 from platyspark_airflow._compat import BaseHook
 from platyspark_airflow.hooks.platyspark import (
+    _RETRYABLE_STATUSES,
     API,
     PlatySparkApiError,
     PlatySparkUnavailable,
     ServerSettings,
-    _RETRYABLE_STATUSES,
     new_request_id,
     retry_delay,
 )
@@ -41,7 +45,7 @@ class PlatySparkAsyncClient:
         self.retry_backoff = retry_backoff
         self._client = httpx.AsyncClient(base_url=settings.base_url, headers=settings.headers(), timeout=timeout)
 
-    async def __aenter__(self) -> "PlatySparkAsyncClient":
+    async def __aenter__(self) -> PlatySparkAsyncClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

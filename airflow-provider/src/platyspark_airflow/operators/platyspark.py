@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from platyspark_airflow import idempotency
 from platyspark_airflow._compat import AirflowException, AirflowFailException, BaseOperator, conf
@@ -186,14 +187,15 @@ class PlatySparkRunAppOperator(BaseOperator):
 
     def execute_complete(self, context: Any, event: Mapping[str, Any]) -> dict[str, Any]:
         """Resumes on a worker when the trigger saw the app end: the rest of the output, links, metrics, result."""
-        self.app_id = event["app_id"]
+        app_id: str = event["app_id"]
+        self.app_id = app_id
         if event.get("status") == "error":
-            raise AirflowException(f"could not follow app {self.app_id}: {event.get('message')}")
+            raise AirflowException(f"could not follow app {app_id}: {event.get('message')}")
         hook = self.get_hook()
-        app = hook.get_app(self.app_id)
+        app = hook.get_app(app_id)
         if app["state"] not in TERMINAL_STATES:  # e.g. a trigger stopped early: follow the rest from here
             return self._follow(hook, app, context, log_from=int(event.get("log_from", 0)))
-        self._drain_logs(hook, int(event.get("log_from", 0)))
+        self._drain_logs(hook, app_id, int(event.get("log_from", 0)))
         self._log_state(app)
         self._publish_links(app, context)
         return self._finish(hook, app, context)
@@ -335,12 +337,13 @@ class PlatySparkRunAppOperator(BaseOperator):
                           app["state"])
 
     def _follow(self, hook: PlatySparkHook, app: dict[str, Any], context: Any, log_from: int) -> dict[str, Any]:
-        last_state = None
+        app_id: str = app["id"]
+        last: tuple[Any, Any] | None = None
         outage_since: float | None = None
         while True:
             try:
-                app = hook.get_app(self.app_id)
-                log_from = self._drain_logs(hook, log_from)
+                app = hook.get_app(app_id)
+                log_from = self._drain_logs(hook, app_id, log_from)
                 outage_since = None
             except PlatySparkUnavailable as e:
                 now = time.monotonic()
@@ -350,18 +353,19 @@ class PlatySparkRunAppOperator(BaseOperator):
                 self.log.warning("PlatySpark is unavailable (%s); still following app %s", e, self.app_id)
                 time.sleep(self.poll_interval)
                 continue
-            if app["state"] != last_state:
+            # A new reason in the same state is news too: an app stuck PENDING says why, once per reason.
+            if (app["state"], app.get("stateReason")) != last:
                 self._log_state(app)
-                last_state = app["state"]
+                last = (app["state"], app.get("stateReason"))
             self._publish_links(app, context)
             if app["state"] in TERMINAL_STATES:
                 return self._finish(hook, app, context)
             time.sleep(self.poll_interval)
 
-    def _drain_logs(self, hook: PlatySparkHook, log_from: int) -> int:
+    def _drain_logs(self, hook: PlatySparkHook, app_id: str, log_from: int) -> int:
         if not self.stream_logs:
             return log_from
-        for next_from, line in hook.iter_log_lines(self.app_id, log_from, self.log_page_size):
+        for next_from, line in hook.iter_log_lines(app_id, log_from, self.log_page_size):
             self.log.info("[%s] %s", line.get("stream", "?"), line.get("text", ""))
             log_from = next_from
         return log_from
@@ -473,7 +477,8 @@ class PlatySparkCreateClusterOperator(BaseOperator):
         hook = PlatySparkHook(self.platyspark_conn_id)
         config = self.cluster_config
         kind = self.kind or getattr(config, "kind", None) or "DEDICATED"
-        name = self.cluster_name or (config.get("name") if isinstance(config, Mapping) else getattr(config, "name", None))
+        config_name = config.get("name") if isinstance(config, Mapping) else getattr(config, "name", None)
+        name = self.cluster_name or config_name
         if not name:
             raise AirflowFailException("cluster_name: is required when the config has no name")
         document = dict(config) if isinstance(config, Mapping) else (config.to_dict() if config is not None else None)
@@ -491,9 +496,10 @@ class PlatySparkCreateClusterOperator(BaseOperator):
             if cluster.get("state") in DEAD_CLUSTER_STATES:
                 break
             time.sleep(self.poll_interval)
-            cluster = hook.get_cluster(name)
-            if cluster is None:
+            latest = hook.get_cluster(name)
+            if latest is None:
                 raise AirflowException(f"cluster '{name}' ended while starting (it is no longer active)")
+            cluster = latest
             self.log.info("cluster '%s' is %s", name, cluster.get("state"))
         if cluster.get("state") in DEAD_CLUSTER_STATES:
             raise AirflowException(f"cluster '{name}' is {cluster['state']}: {cluster.get('stateReason')}")
@@ -532,6 +538,7 @@ class PlatySparkTerminateClusterOperator(BaseOperator):
 
     def execute(self, context: Any) -> dict[str, Any] | None:
         hook = PlatySparkHook(self.platyspark_conn_id)
+        cluster: dict[str, Any] | None
         try:
             cluster = hook.terminate_cluster(self.cluster_name)
         except PlatySparkApiError as e:

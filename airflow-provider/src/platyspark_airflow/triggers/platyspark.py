@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 from platyspark_airflow._compat import BaseTrigger, TriggerEvent
 from platyspark_airflow.hooks.platyspark import TERMINAL_STATES, PlatySparkApiError, PlatySparkUnavailable

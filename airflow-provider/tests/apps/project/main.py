@@ -3,7 +3,6 @@ import sys
 
 import tabulate
 from pyspark.sql import SparkSession
-
 from wordtools.count import top_words
 
 spark = SparkSession.builder.appName("platy-airflow-project").getOrCreate()
