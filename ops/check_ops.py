@@ -129,11 +129,26 @@ def image_env(path: Path, service: str) -> dict[str, str]:
     return env
 
 
+ADMIN_TOKEN = "platy_check-ops-admin-token-0123456789"
+
+
+def check_compose_needs_admin_token():
+    """Without PLATY_ADMIN_TOKEN compose refuses to start, naming it: a token generated inside spark-server could
+    never reach the app-builder, and every environment build would be refused."""
+    model, errors = compose_config(["docker-compose.yml"], {})
+    if model is not None:
+        return ["docker compose config succeeded without PLATY_ADMIN_TOKEN"]
+    if not any("PLATY_ADMIN_TOKEN" in e for e in errors):
+        return [f"docker compose config failed without naming PLATY_ADMIN_TOKEN: {errors}"]
+    return []
+
+
 def check_compose(models: dict[str, dict]):
     problems = []
     for name, (files, env) in {
-        "moto (default)": (["docker-compose.yml"], {}),
-        "real AWS": (["docker-compose.yml", "ops/compose/aws.yml"], {"PLATY_AWS_ENV_FILE": "ops/env/aws.env.example"}),
+        "moto (default)": (["docker-compose.yml"], {"PLATY_ADMIN_TOKEN": ADMIN_TOKEN}),
+        "real AWS": (["docker-compose.yml", "ops/compose/aws.yml"],
+                     {"PLATY_AWS_ENV_FILE": "ops/env/aws.env.example", "PLATY_ADMIN_TOKEN": ADMIN_TOKEN}),
     }.items():
         model, errors = compose_config(files, env)
         problems += errors
@@ -535,6 +550,7 @@ def main() -> int:
     checks.run("docker-compose.yml validates (Docker Compose v2 config; moto and real-AWS variants)",
                lambda: check_compose(models))
     checks.run("compose services, build files, mounts, ports and credentials agree", lambda: check_compose_references(models))
+    checks.run("compose refuses to start without PLATY_ADMIN_TOKEN, naming it", check_compose_needs_admin_token)
     checks.run("every PLATY_ variable set is a documented setting", lambda: check_settings(models))
     checks.run("Dockerfiles lint clean (hadolint)", check_hadolint)
     checks.run("service images: non-root, health check, layers, container memory, JSON logs", check_dockerfile_rules)
