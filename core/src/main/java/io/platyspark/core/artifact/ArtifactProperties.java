@@ -8,7 +8,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * Where uploaded app sources and built environments are kept.
  *
- * @param localDir      the directory of the local store (the embedded mode; EMR uses the S3 bucket instead)
+ * @param localDir      the directory of the local store (the embedded mode; EMR uses the S3 bucket instead); unset,
+ *                      {@code <java.io.tmpdir>/platy-artifacts}, which every server on the machine that leaves it
+ *                      unset shares (bin/run-embedded gives each port its own)
  * @param maxUploadSize the largest artifact one upload may carry
  */
 @ConfigurationProperties("platy.artifacts")
