@@ -155,6 +155,10 @@ public class JdbcSparkAppStore implements SparkAppStore {
 
     @Override
     public TransitionResult transition(UUID id, AppState expected, AppTransition change) {
+        if (expected.isTerminal() && change.next() != expected) {
+            // Terminal states are final: whoever asks to leave one is stale, and is told what is stored.
+            return new TransitionResult(false, find(id).orElseThrow(() -> new AppNotFoundException(id)));
+        }
         return tx.execute(status -> {
             Instant now = now();
             Optional<SparkApp> updated = jdbc.sql("""

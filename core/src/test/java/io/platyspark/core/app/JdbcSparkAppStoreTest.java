@@ -19,6 +19,8 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -126,6 +128,30 @@ class JdbcSparkAppStoreTest {
         assertThat(done.finishedAt()).isEqualTo(clock.instant());
         assertThat(done.startedAt()).isEqualTo(clock.instant().minus(Duration.ofMinutes(3)));
         assertThat(done.stateReason()).isEqualTo("exit 1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AppState.class, names = {"SUCCEEDED", "FAILED", "KILLED", "LOST"})
+    void aTerminalStateIsFinal(AppState terminal) {
+        SparkApp app = store.create(app("etl", "local", null), "h").app();
+        store.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.RUNNING, null));
+        SparkApp ended = store.transition(app.id(), AppState.RUNNING, AppTransition.to(terminal, "ended")).current();
+
+        for (AppState next : AppState.values()) {
+            if (next == terminal) {
+                continue;
+            }
+            TransitionResult result = store.transition(app.id(), terminal, AppTransition.to(next, "back to life"));
+
+            assertThat(result.applied()).as("%s -> %s", terminal, next).isFalse();
+            assertThat(result.current().state()).isEqualTo(terminal);
+            assertThat(result.current().finishedAt()).isEqualTo(ended.finishedAt());
+        }
+        assertThat(store.find(app.id()).orElseThrow().state()).isEqualTo(terminal);
+        assertThat(store.events(app.id())).extracting(AppEvent::toState)
+                .containsExactly(AppState.PENDING, AppState.RUNNING, terminal);
+        // Facts may still be added to an ended app (its metrics, read after the end).
+        assertThat(store.transition(app.id(), terminal, AppTransition.to(terminal, null)).applied()).isTrue();
     }
 
     @Test
