@@ -2,9 +2,14 @@ package io.platyspark.core.cleanup;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.platyspark.core.app.AppState;
+import io.platyspark.core.cluster.ClusterState;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,10 +41,8 @@ public class RetentionCleaner {
         String outcome = "success";
         try {
             Instant now = clock.instant();
-            Purge apps = purge("apps", "finished_at", "state in ('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')",
-                    Timestamp.from(now.minus(properties.appRetention())));
-            Purge clusters = purge("clusters", "terminated_at", "state in ('TERMINATED', 'TERMINATED_WITH_ERRORS')",
-                    Timestamp.from(now.minus(properties.clusterRetention())));
+            Purge apps = purge(APPS, Timestamp.from(now.minus(properties.appRetention())));
+            Purge clusters = purge(CLUSTERS, Timestamp.from(now.minus(properties.clusterRetention())));
             Result result = new Result(apps.rows(), clusters.rows(), apps.batches() + clusters.batches(),
                     properties.dryRun());
             if (result.apps() + result.clusters() > 0) {
@@ -57,10 +60,40 @@ public class RetentionCleaner {
         }
     }
 
-    private Purge purge(String table, String timeColumn, String finishedCondition, Timestamp cutoff) {
-        String where = finishedCondition + " and " + timeColumn + " < :cutoff";
+    /** What one table's purge deletes: rows in an ended state whose end is older than the cutoff. */
+    record Target(String table, String timeColumn, List<String> endedStates) {
+
+        /** The rows to purge, with the ended states as literals: the partial index (V8) is chosen only then. */
+        String where() {
+            return "state in (" + endedStates.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "))
+                    + ") and " + timeColumn + " < :cutoff";
+        }
+
+        /**
+         * One batch: the oldest {@code :batch} rows, skipping those another transaction holds. The ids are taken as
+         * an array so that the delete finds its rows by primary key; with {@code id in (subquery)} the planner may
+         * hash-join against a scan of the whole table.
+         */
+        String batchSql() {
+            return "delete from " + table + " where id = any(array(select id from " + table + " where " + where()
+                    + " order by " + timeColumn + " limit :batch for update skip locked))";
+        }
+    }
+
+    static final Target APPS = new Target("apps", "finished_at",
+            AppState.terminalStates().stream().map(Enum::name).sorted(byDeclaration(AppState.class)).toList());
+    static final Target CLUSTERS = new Target("clusters", "terminated_at",
+            ClusterState.terminatedStates().stream().map(Enum::name).sorted(byDeclaration(ClusterState.class))
+                    .toList());
+
+    private static <E extends Enum<E>> Comparator<String> byDeclaration(Class<E> type) {
+        return Comparator.comparingInt(name -> Enum.valueOf(type, name).ordinal());
+    }
+
+    private Purge purge(Target target, Timestamp cutoff) {
+        String table = target.table();
         if (properties.dryRun()) {
-            long rows = jdbc.sql("select count(*) from " + table + " where " + where)
+            long rows = jdbc.sql("select count(*) from " + table + " where " + target.where())
                     .param("cutoff", cutoff).query(Long.class).single();
             return new Purge(rows, 0);
         }
@@ -68,8 +101,7 @@ public class RetentionCleaner {
         int batches = 0;
         while (batches < properties.maxBatchesPerRun()) {
             // skip locked: a row another transaction holds (a late reconcile) is simply left for the next run.
-            int deleted = jdbc.sql("delete from " + table + " where id in (select id from " + table + " where "
-                            + where + " order by " + timeColumn + " limit :batch for update skip locked)")
+            int deleted = jdbc.sql(target.batchSql())
                     .param("cutoff", cutoff)
                     .param("batch", properties.batchSize())
                     .update();

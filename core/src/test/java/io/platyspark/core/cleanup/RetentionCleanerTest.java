@@ -97,4 +97,47 @@ class RetentionCleanerTest {
         assertThat(store.clusters.find(gone.id())).isEmpty();
         assertThat(store.clusters.find(alive.id())).isPresent();
     }
+
+    @Test
+    void aPurgeBatchReadsTheFinishTimeIndexNotTheWholeTable() {
+        // 60k apps over 60 days, 90 % ended, with their events; cut off at day 30.
+        store.jdbc.sql("""
+                insert into apps (id, name, team, cluster_name, source, state, next_attempt_at, created_at,
+                                  updated_at, finished_at)
+                select gen_random_uuid(), 'app-' || g, 'team-' || (g % 7), 'cluster-' || (g % 20), 's3://b/a.py',
+                       case when g % 10 = 0 then 'RUNNING' when g % 10 = 1 then 'FAILED' else 'SUCCEEDED' end,
+                       now(), t, t,
+                       case when g % 10 = 0 then null else t + interval '5 minutes' end
+                from generate_series(1, 60000) g,
+                     lateral (select timestamptz '2026-01-01' + g * interval '86 seconds' as t) times
+                """).update();
+        store.jdbc.sql("""
+                insert into app_events (app_id, at, from_state, to_state)
+                select id, created_at, null, 'PENDING' from apps
+                """).update();
+        store.jdbc.sql("analyze apps").update();
+        store.jdbc.sql("analyze app_events").update();
+
+        String plan = explain(RetentionCleaner.APPS);
+
+        assertThat(plan).contains("apps_purge").doesNotContain("Seq Scan on apps");
+        // The assertion can fail: without the index the same batch scans and sorts the table.
+        store.jdbc.sql("drop index apps_purge").update();
+        try {
+            assertThat(explain(RetentionCleaner.APPS)).contains("Seq Scan on apps");
+        } finally {
+            store.jdbc.sql("create index apps_purge on apps (finished_at) where state in "
+                    + "('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')").update();
+        }
+        assertThat(RetentionCleaner.CLUSTERS.where()).as("the clusters' index predicate, V8")
+                .startsWith("state in ('TERMINATED', 'TERMINATED_WITH_ERRORS') and terminated_at < :cutoff");
+        assertThat(explain(RetentionCleaner.CLUSTERS)).contains("clusters_purge");
+    }
+
+    private String explain(RetentionCleaner.Target target) {
+        return String.join("\n", store.jdbc.sql("explain " + target.batchSql())
+                .param("cutoff", java.sql.Timestamp.from(java.time.Instant.parse("2026-01-31T00:00:00Z")))
+                .param("batch", 1000)
+                .query(String.class).list());
+    }
 }
