@@ -17,6 +17,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -126,9 +127,10 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
         return LIVY.batchByName("platy-" + id).id();
     }
 
-    // ---- fake only ---------------------------------------------------------------------------------------------
+    // ---- fake only: fault injection, restarts, call counts, YARN links (tagged fake-only) -----------------------
 
     @Test
+    @Tag("fake-only")
     void anAppGoesPendingSubmittedRunningSucceededWithLinksAndPagedLogs() {
         String id = submit("daily", "trace-livy-1");
         worker.runOnce();
@@ -186,6 +188,7 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
     }
 
     @Test
+    @Tag("fake-only")
     void aLivy500DuringSubmitLeavesTheAppRetryableAndItIsSubmittedOnce() {
         String id = submit("retry-me", null);
         LIVY.failNext(1, 500);
@@ -204,6 +207,7 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
     }
 
     @Test
+    @Tag("fake-only")
     void aLivyThatRefusesThePlatformsCredentialsLeavesTheAppRetryable() {
         String id = submit("auth-blip", null);
         LIVY.failNext(1, 403);
@@ -220,6 +224,7 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
     }
 
     @Test
+    @Tag("fake-only")
     void anUnreachableLivyFailsNoAppAndLosesNone() {
         String id = submit("patient", null);
         worker.runOnce();
@@ -249,6 +254,7 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
     }
 
     @Test
+    @Tag("fake-only")
     void afterALivyRestartBatchesAreMatchedByNameAndForgottenAppsBecomeLostOnlyAfterTheInterval() {
         String before = submit("before-restart", null);
         worker.runOnce();
@@ -278,6 +284,7 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
     }
 
     @Test
+    @Tag("fake-only")
     void aCycleReadsAClustersAppsWithOneListCallNotOnePerApp() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -297,6 +304,7 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
     }
 
     @Test
+    @Tag("fake-only")
     void aBatchLivyRejectsDuringStartUpFailsTheAppAndIsRemoved() {
         String id = submit("rejected", null);
         LIVY.rejectNextCreate("Queue root.nowhere does not exist");
@@ -311,6 +319,7 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
     }
 
     @Test
+    @Tag("fake-only")
     void anAppWithRequirementsRunsOnLivyWithItsEnvironmentAsASparkArchive() {
         Map<String, Object> body = new HashMap<>();
         body.put("name", "with-deps");

@@ -296,6 +296,26 @@ abstract class LivyBackendScenarios {
     }
 
     @Test
+    void aWrongBasePathIsAnOutageNotAMissingBatchOrARefusal() {
+        String wrong = "emr-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(api.post("/api/v1/clusters", Map.of("name", wrong, "kind", "DEDICATED", "team", "data",
+                "livyUrl", livyUrl() + "/no-such-path"), Map.of()).status()).isEqualTo(202);
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", "misrouted");
+        body.put("team", "data");
+        body.put("cluster", wrong);
+        body.put("source", source(Job.PRINTS_LINES));
+        String id = api.post("/api/v1/apps", body, Map.of()).body().get("id").asString();
+
+        worker.runOnce();
+
+        JsonNode waiting = app(id);
+        assertThat(waiting.get("state").asString()).as("retried later, not failed").isEqualTo("PENDING");
+        assertThat(waiting.get("stateReason").asString()).contains("404");
+        assertThat(batchesNamed("platy-" + id)).isEmpty();
+    }
+
+    @Test
     void logsOfAnAppWhoseClusterEndedAreGoneNotUnavailable() {
         String id = run("short-lived", Job.RUNS_LONG);
         assertThat(api.get("/api/v1/apps/" + id + "/logs").status()).isEqualTo(200);
