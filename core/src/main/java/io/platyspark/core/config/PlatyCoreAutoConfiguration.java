@@ -277,16 +277,9 @@ public class PlatyCoreAutoConfiguration {
                 SubmissionProperties submission, ObjectProvider<PlatformDefaults> emrDefaults) {
             if (submission.enabled()) {
                 // Refused rather than warned: the failure is a Spark job run twice, silently, long after start-up.
-                List<String> problems = new java.util.ArrayList<>();
-                LivyRetention.problem("platy.livy.state-retain", properties.stateRetain(), submission)
-                        .ifPresent(problems::add);
                 PlatformDefaults emr = emrDefaults.getIfAvailable();
-                if (emr != null) {
-                    LivyRetention.fromConfigurations(emr.configurations())
-                            .flatMap(r -> LivyRetention.problem("the EMR clusters' livy-conf "
-                                    + LivyRetention.SETTING, r, submission))
-                            .ifPresent(problems::add);
-                }
+                List<String> problems = LivyRetention.startupProblems(properties.stateRetain(),
+                        emr == null ? null : emr.configurations(), submission);
                 if (!problems.isEmpty()) {
                     throw new IllegalStateException("Livy's retention is too short for exactly-once submission: "
                             + String.join("; ", problems));

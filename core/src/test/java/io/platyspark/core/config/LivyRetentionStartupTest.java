@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.platyspark.aws.emr.PlatformDefaults;
 import io.platyspark.core.backend.livy.LivyProperties;
+import io.platyspark.core.backend.livy.LivyRetention;
 import io.platyspark.core.backend.livy.LivySparkBackend;
 import io.platyspark.core.submit.SubmissionProperties;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,19 +55,21 @@ class LivyRetentionStartupTest {
 
     @Test
     void theEmrClustersLivyConfIsCheckedToo() {
-        PlatformDefaults base = PlatformDefaults.emr7(List.of("subnet-1"), "s3://logs/");
-        Map<String, Map<String, String>> configurations = new LinkedHashMap<>(base.configurations());
-        configurations.put("livy-conf", Map.of("livy.server.session.state-retain.sec", "240"));
-        PlatformDefaults shortRetention = new PlatformDefaults(base.releaseLabel(), base.applications(),
-                base.subnetIds(), null, null, null, base.serviceRole(), base.jobFlowRole(), base.logUri(), null,
-                configurations, base.tags(), base.gravitonInstanceTypes(), base.x86InstanceTypes(), base.policy());
+        SubmissionProperties submission = new SubmissionProperties(true, 2, 10, Duration.ofSeconds(1),
+                Duration.ofMinutes(5), 5, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(15));
+        Map<String, Map<String, String>> platformDefault = PlatformDefaults.emr7(List.of("subnet-1"), "s3://l/")
+                .configurations();
+        Map<String, Map<String, String>> shortRetention = new LinkedHashMap<>(platformDefault);
+        shortRetention.put("livy-conf", Map.of("livy.server.session.state-retain.sec", "240"));
 
-        runner.withBean(PlatformDefaults.class, () -> shortRetention).run(context -> {
-            assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause()
-                    .hasMessageContaining("the EMR clusters' livy-conf livy.server.session.state-retain.sec is 240s");
-        });
-        runner.withBean(PlatformDefaults.class, () -> base)
-                .run(context -> assertThat(context).as("EMR's platform default is 3600s").hasNotFailed());
+        assertThat(LivyRetention.startupProblems(Duration.ofMinutes(10), shortRetention, submission))
+                .singleElement().asString()
+                .startsWith("the EMR clusters' livy-conf livy.server.session.state-retain.sec is 240s");
+        assertThat(LivyRetention.startupProblems(Duration.ofMinutes(10), platformDefault, submission))
+                .as("EMR's platform default is 3600s").isEmpty();
+        assertThat(LivyRetention.startupProblems(Duration.ofMinutes(10), Map.of("livy-conf",
+                Map.of("livy.server.session.state-retain.sec", "5m")), submission)).as("5m = the lease, not longer")
+                .hasSize(1);
+        assertThat(LivyRetention.startupProblems(Duration.ofMinutes(10), null, submission)).isEmpty();
     }
 }

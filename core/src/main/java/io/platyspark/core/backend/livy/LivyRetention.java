@@ -2,6 +2,8 @@ package io.platyspark.core.backend.livy;
 
 import io.platyspark.core.submit.SubmissionProperties;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -49,6 +51,22 @@ public final class LivyRetention {
                 + "after creating a batch leaves its app unresolved that long, and a batch Livy purged meanwhile is "
                 + "created again. Raise " + SETTING + " on Livy (and " + where + ") or shorten platy.submission"
                 + ".lease");
+    }
+
+    /**
+     * What a process that submits to Livy must refuse to start with: the retention of the Livy servers registered by
+     * URL, and the one EMR's platform defaults give every cluster the platform creates, each against the window.
+     *
+     * @param emrConfigurations the EMR platform defaults' configurations, or null without EMR
+     */
+    public static List<String> startupProblems(Duration registeredRetention,
+            Map<String, Map<String, String>> emrConfigurations, SubmissionProperties submission) {
+        List<String> problems = new ArrayList<>();
+        problem("platy.livy.state-retain", registeredRetention, submission).ifPresent(problems::add);
+        fromConfigurations(emrConfigurations)
+                .flatMap(r -> problem("the EMR clusters' livy-conf " + SETTING, r, submission))
+                .ifPresent(problems::add);
+        return problems;
     }
 
     /** The retention an EMR cluster's configurations give Livy, when they set it. */
