@@ -5,23 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.platyspark.core.app.AppState;
-import io.platyspark.core.app.SparkApp;
-import io.platyspark.core.app.SparkAppStore;
-import io.platyspark.core.backend.SparkBackends;
-import io.platyspark.core.backend.livy.LivySparkBackend;
-import io.platyspark.core.cluster.Cluster;
-import io.platyspark.core.cluster.ClusterStore;
-import io.platyspark.core.reconcile.Watchdog;
-import io.platyspark.core.submit.SubmissionProperties;
-import io.platyspark.core.submit.SubmissionWorker;
-import io.platyspark.core.testing.MutableClock;
-import io.platyspark.core.testing.TestDatabase;
 import io.platyspark.livy.BatchState;
 import io.platyspark.livy.fake.FakeLivy;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,50 +17,28 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Apps through the REST API onto a cluster registered by its Livy URL, against the faithful fake Livy: the whole
- * life of an app, logs, kill, Livy failing during submit, a crash between Livy's accept and the store's write, an
- * unreachable Livy, a Livy restart, and the number of Livy calls a watchdog cycle makes. The worker and the
- * watchdog are run by the test, one round at a time, on a settable clock.
+ * The Livy scenarios ({@link LivyBackendScenarios}) against the faithful fake Livy, plus the scenarios only a fake
+ * can play (fault injection, restarts, call counting): Livy failing during submit, refusing the platform's
+ * credentials, rejecting a batch inside start-up, an unreachable Livy, a Livy restart, the number of Livy calls a
+ * watchdog cycle makes, request ids reaching Livy, and an environment shipped as a Spark archive. Time is a
+ * settable clock.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        "platy.security.allowed-livy-hosts=localhost,127.0.0.1",
-        "platy.security.allowed-buckets=team-artifacts",
-        "platy.submission.enabled=false",
-        "platy.reconcile.enabled=false",
-        "platy.reconcile.lost-after=10m",
-        "platy.livy.max-retries=0"})
-class LivyBackendIntegrationTest {
+class LivyBackendIntegrationTest extends LivyBackendScenarios {
 
     static final String ARTIFACTS = System.getProperty("java.io.tmpdir") + "/platy-livy-it-" + UUID.randomUUID();
     static final FakeLivy LIVY = new FakeLivy().localDirWhitelist(ARTIFACTS);
-    static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-03-01T08:00:00Z"));
-
-    @TestConfiguration
-    static class Clock {
-        @Bean
-        MutableClock clock() {
-            return CLOCK;
-        }
-    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDatabase.register(registry);
-        registry.add("platy.env.python", () -> System.getProperty("platy.test.python", "python3"));
-        registry.add("platy.artifacts.local-dir", () -> ARTIFACTS);
+        register(registry, Path.of(ARTIFACTS));
     }
 
     @AfterAll
@@ -81,49 +46,69 @@ class LivyBackendIntegrationTest {
         LIVY.close();
     }
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    SparkAppStore apps;
-    @Autowired
-    ClusterStore clusters;
-    @Autowired
-    SparkBackends backends;
-    @Autowired
-    LivySparkBackend livyBackend;
-    @Autowired
-    Watchdog watchdog;
-    @Autowired
-    MeterRegistry meters;
-    @Autowired
-    io.platyspark.core.env.Environments environments;
-    @Autowired
-    io.platyspark.core.env.EnvSparkConf envSparkConf;
-
-    ApiClient api;
-    SubmissionWorker worker;
-    String cluster;
     ListAppender<ILoggingEvent> logs;
 
-    @BeforeEach
-    void setUp() {
-        // Tests share the context's database: end every app an earlier test left active.
-        for (SparkApp left : apps.findByStates(AppState.activeStates())) {
-            apps.transition(left.id(), left.state(), io.platyspark.core.app.AppTransition.to(AppState.KILLED,
-                    "test clean-up"));
+    @Override
+    String livyUrl() {
+        return LIVY.url();
+    }
+
+    @Override
+    String source(Job job) {
+        return "s3://team-artifacts/jobs/" + job.name().toLowerCase(java.util.Locale.ROOT) + ".py";
+    }
+
+    @Override
+    void play(String appId, Job job) {
+        long batch = batchId(appId);
+        switch (job) {
+            case PRINTS_LINES -> {
+                LIVY.setState(batch, BatchState.RUNNING);
+                for (int i = 1; i <= 30; i++) {
+                    LIVY.appendStdout(batch, "line " + i);
+                }
+                LIVY.appendStderr(batch, "done");
+                LIVY.setState(batch, BatchState.SUCCESS);
+            }
+            case DIVIDES_BY_ZERO -> {
+                // As real Livy showed it: the traceback, then Spark's shutdown lines, all in the stdout section.
+                LIVY.setState(batch, BatchState.RUNNING);
+                LIVY.appendStdout(batch, "rows: 3");
+                LIVY.appendStderr(batch, "Traceback (most recent call last):",
+                        "  File \"/srv/jobs/divides_by_zero.py\", line 5, in <module>",
+                        "    1 / 0",
+                        "    ~~^~~",
+                        "ZeroDivisionError: division by zero",
+                        "26/03/01 08:00:10 INFO SparkContext: Invoking stop() from shutdown hook",
+                        "26/03/01 08:00:10 INFO SparkContext: SparkContext is stopping with exitCode 0.",
+                        "26/03/01 08:00:10 INFO SparkUI: Stopped Spark web UI at http://10.0.0.5:4040",
+                        "26/03/01 08:00:10 INFO MapOutputTrackerMasterEndpoint: MapOutputTrackerMasterEndpoint "
+                                + "stopped!",
+                        "26/03/01 08:00:10 INFO MemoryStore: MemoryStore cleared",
+                        "26/03/01 08:00:10 INFO BlockManager: BlockManager stopped",
+                        "26/03/01 08:00:10 INFO BlockManagerMaster: BlockManagerMaster stopped",
+                        "26/03/01 08:00:10 INFO SparkContext: Successfully stopped SparkContext",
+                        "26/03/01 08:00:10 INFO ShutdownHookManager: Shutdown hook called",
+                        "26/03/01 08:00:10 INFO ShutdownHookManager: Deleting directory /tmp/spark-1a2b/pyspark-3c4d",
+                        "26/03/01 08:00:10 INFO ShutdownHookManager: Deleting directory /tmp/spark-1a2b");
+                LIVY.setState(batch, BatchState.DEAD);
+            }
+            case RUNS_LONG -> LIVY.setState(batch, BatchState.RUNNING);
         }
+    }
+
+    @Override
+    void letLivyPurgeFinishedBatches() {
+        // Livy's default retention (600 s), then its next minute's check.
+        CLOCK.advance(Duration.ofSeconds(600 + 60));
+    }
+
+    @BeforeEach
+    void setUpFake() {
         LIVY.restart();
         LIVY.resetCounters();
         LIVY.dropConnections(false);
         LIVY.clock(CLOCK);
-        api = new ApiClient(port);
-        cluster = "emr-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, Object> register = Map.of("name", cluster, "kind", "DEDICATED", "team", "data",
-                "livyUrl", LIVY.url());
-        assertThat(api.post("/api/v1/clusters", register, Map.of()).status()).isEqualTo(202);
-        worker = new SubmissionWorker(apps, clusters, backends, new SubmissionProperties(true, 1, 50,
-                Duration.ofSeconds(1), Duration.ofMinutes(5), 5, Duration.ofSeconds(5), Duration.ofMinutes(5),
-                Duration.ofSeconds(15)), CLOCK, meters, null, environments, envSparkConf);
         logs = new ListAppender<>();
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
@@ -135,32 +120,17 @@ class LivyBackendIntegrationTest {
     }
 
     private String submit(String name, String requestId) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("name", name);
-        body.put("team", "data");
-        body.put("cluster", cluster);
-        body.put("source", "s3://team-artifacts/jobs/" + name + ".py");
-        body.put("args", List.of("--day", "2026-03-01"));
-        body.put("sparkConf", Map.of("spark.executor.memory", "4g"));
-        ApiClient.Response response = api.post("/api/v1/apps", body,
-                requestId == null ? Map.of() : Map.of("X-Request-Id", requestId));
-        assertThat(response.status()).as(response.raw()).isEqualTo(202);
-        return response.body().get("id").asString();
-    }
-
-    private JsonNode app(String id) {
-        return api.get("/api/v1/apps/" + id).body();
-    }
-
-    private String state(String id) {
-        return app(id).get("state").asString();
+        return submit(name, "s3://team-artifacts/jobs/" + name + ".py", requestId);
     }
 
     private long batchId(String id) {
         return LIVY.batchByName("platy-" + id).id();
     }
 
+    // ---- fake only: fault injection, restarts, call counts, YARN links (tagged fake-only) -----------------------
+
     @Test
+    @Tag("fake-only")
     void anAppGoesPendingSubmittedRunningSucceededWithLinksAndPagedLogs() {
         String id = submit("daily", "trace-livy-1");
         worker.runOnce();
@@ -171,7 +141,7 @@ class LivyBackendIntegrationTest {
         FakeLivy.View batch = LIVY.batchByName("platy-" + id);
         assertThat(batch.file()).isEqualTo("s3://team-artifacts/jobs/daily.py");
         assertThat(batch.args()).containsExactly("--day", "2026-03-01");
-        assertThat(batch.conf()).containsEntry("spark.executor.memory", "4g");
+        assertThat(batch.conf()).containsEntry("spark.executor.memory", "1g");
 
         LIVY.setState(batch.id(), BatchState.RUNNING);
         LIVY.appendStdout(batch.id(), "rows: 10", "rows: 20");
@@ -194,7 +164,7 @@ class LivyBackendIntegrationTest {
             }
         }
         assertThat(lines).containsExactly("stdout: Warning: Skip remote jar s3://team-artifacts/jobs/daily.py.",
-                "stdout: rows: 10", "stdout: rows: 20", "stderr: WARN something");
+                "stdout: rows: 10", "stdout: rows: 20", "stdout: WARN something");
 
         LIVY.setState(batch.id(), BatchState.SUCCESS);
         watchdog.runOnce();
@@ -218,22 +188,7 @@ class LivyBackendIntegrationTest {
     }
 
     @Test
-    void killDeletesTheBatchAndRecordsKilled() {
-        String id = submit("to-kill", null);
-        worker.runOnce();
-        LIVY.setState(batchId(id), BatchState.RUNNING);
-        watchdog.runOnce();
-
-        ApiClient.Response killed = api.delete("/api/v1/apps/" + id);
-        watchdog.runOnce();
-
-        assertThat(killed.status()).isEqualTo(200);
-        assertThat(state(id)).isEqualTo("KILLED");
-        assertThat(LIVY.batchByName("platy-" + id)).as("Livy removes a deleted batch").isNull();
-        assertThat(LIVY.deleteCalls()).isEqualTo(1);
-    }
-
-    @Test
+    @Tag("fake-only")
     void aLivy500DuringSubmitLeavesTheAppRetryableAndItIsSubmittedOnce() {
         String id = submit("retry-me", null);
         LIVY.failNext(1, 500);
@@ -252,6 +207,7 @@ class LivyBackendIntegrationTest {
     }
 
     @Test
+    @Tag("fake-only")
     void aLivyThatRefusesThePlatformsCredentialsLeavesTheAppRetryable() {
         String id = submit("auth-blip", null);
         LIVY.failNext(1, 403);
@@ -268,39 +224,7 @@ class LivyBackendIntegrationTest {
     }
 
     @Test
-    void logsOfAnAppWhoseClusterEndedAreGoneNotUnavailable() {
-        String id = submit("short-lived", null);
-        worker.runOnce();
-        assertThat(state(id)).isEqualTo("SUBMITTED");
-        assertThat(api.get("/api/v1/apps/" + id + "/logs").status()).isEqualTo(200);
-
-        assertThat(api.delete("/api/v1/clusters/" + cluster).status()).isLessThan(300);
-        ApiClient.Response gone = api.get("/api/v1/apps/" + id + "/logs");
-
-        assertThat(gone.status()).as(gone.raw()).isEqualTo(410);
-        assertThat(gone.body().get("type").asString()).isEqualTo("urn:platyspark:problem:logs-gone");
-        assertThat(gone.body().get("detail").asString()).contains("'" + cluster + "'", "TERMINATED");
-    }
-
-    @Test
-    void aCrashBetweenLivysAcceptAndTheStoresWriteYieldsExactlyOneBatch() {
-        String id = submit("crashy", null);
-        SparkApp stored = apps.find(UUID.fromString(id)).orElseThrow();
-        Cluster target = clusters.findActive(cluster).orElseThrow();
-        // The first attempt reached Livy, then the process died before recording the batch.
-        livyBackend.submit(target, stored);
-        assertThat(state(id)).isEqualTo("PENDING");
-
-        worker.runOnce();
-
-        JsonNode adopted = app(id);
-        assertThat(adopted.get("state").asString()).isEqualTo("SUBMITTED");
-        assertThat(adopted.get("stateReason").asString()).contains("adopted");
-        assertThat(LIVY.createCalls()).isEqualTo(1);
-        assertThat(LIVY.batches()).hasSize(1);
-    }
-
-    @Test
+    @Tag("fake-only")
     void anUnreachableLivyFailsNoAppAndLosesNone() {
         String id = submit("patient", null);
         worker.runOnce();
@@ -330,6 +254,7 @@ class LivyBackendIntegrationTest {
     }
 
     @Test
+    @Tag("fake-only")
     void afterALivyRestartBatchesAreMatchedByNameAndForgottenAppsBecomeLostOnlyAfterTheInterval() {
         String before = submit("before-restart", null);
         worker.runOnce();
@@ -359,6 +284,7 @@ class LivyBackendIntegrationTest {
     }
 
     @Test
+    @Tag("fake-only")
     void aCycleReadsAClustersAppsWithOneListCallNotOnePerApp() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -378,6 +304,7 @@ class LivyBackendIntegrationTest {
     }
 
     @Test
+    @Tag("fake-only")
     void aBatchLivyRejectsDuringStartUpFailsTheAppAndIsRemoved() {
         String id = submit("rejected", null);
         LIVY.rejectNextCreate("Queue root.nowhere does not exist");
@@ -392,6 +319,7 @@ class LivyBackendIntegrationTest {
     }
 
     @Test
+    @Tag("fake-only")
     void anAppWithRequirementsRunsOnLivyWithItsEnvironmentAsASparkArchive() {
         Map<String, Object> body = new HashMap<>();
         body.put("name", "with-deps");

@@ -219,7 +219,12 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
                 out.println("  Dashboard:  " + app.links().dashboard());
             }
         }
-        summary(out, app);
+        // An app still queued or running has not ended: its state is on the first line already.
+        if (app.finished()) {
+            summary(out, app);
+        } else {
+            out.flush();
+        }
     }
 
     private static String duration(Model.App app) {

@@ -1,16 +1,29 @@
 package io.platyspark.core.app;
 
 /**
- * An app's logs were served by its cluster, which has ended: they are gone from the platform for good (not a
- * passing outage). Where the cluster archived them, the app's links say.
+ * An app's logs are gone from the platform for good (not a passing outage): they were served by its cluster, which
+ * has ended, or by a backend that has since dropped them. Where the cluster archived them, the app's links say.
  */
 public class LogsGoneException extends RuntimeException {
 
     private final SparkApp app;
 
     public LogsGoneException(SparkApp app, String clusterState) {
-        super("the logs of app " + app.id() + " were on cluster '" + app.clusterName() + "', which has ended ("
-                + clusterState + "); they went with it"
+        this("the logs of app " + app.id() + " were on cluster '" + app.clusterName() + "', which has ended ("
+                + clusterState + "); they went with it", app);
+    }
+
+    /**
+     * Logs the backend dropped although the cluster lives on (Livy purges a finished batch after its retention).
+     *
+     * @param why what removed them, said to the caller
+     */
+    public static LogsGoneException removedByBackend(SparkApp app, String why) {
+        return new LogsGoneException("the logs of app " + app.id() + " are gone: " + why, app);
+    }
+
+    private LogsGoneException(String message, SparkApp app) {
+        super(message
                 + (app.links().logUri() != null ? "; the cluster archived its logs at " + app.links().logUri() : "")
                 + (app.links().driverLogUrl() != null ? "; driver log: " + app.links().driverLogUrl() : ""));
         this.app = app;

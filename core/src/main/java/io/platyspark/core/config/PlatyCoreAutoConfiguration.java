@@ -25,6 +25,7 @@ import io.platyspark.core.backend.emr.EmrClusterBackend;
 import io.platyspark.core.backend.emr.EmrClusterConfigs;
 import io.platyspark.core.backend.emr.S3Artifacts;
 import io.platyspark.core.backend.livy.LivyProperties;
+import io.platyspark.core.backend.livy.LivyRetention;
 import io.platyspark.core.backend.livy.LivySparkBackend;
 import okhttp3.OkHttpClient;
 import io.platyspark.core.backend.ClusterBackends;
@@ -272,7 +273,18 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        LivySparkBackend livySparkBackend(LivyProperties properties, OkHttpClient livyHttpClient) {
+        LivySparkBackend livySparkBackend(LivyProperties properties, OkHttpClient livyHttpClient,
+                SubmissionProperties submission, ObjectProvider<PlatformDefaults> emrDefaults) {
+            if (submission.enabled()) {
+                // Refused rather than warned: the failure is a Spark job run twice, silently, long after start-up.
+                PlatformDefaults emr = emrDefaults.getIfAvailable();
+                List<String> problems = LivyRetention.startupProblems(properties.stateRetain(),
+                        emr == null ? null : emr.configurations(), submission);
+                if (!problems.isEmpty()) {
+                    throw new IllegalStateException("Livy's retention is too short for exactly-once submission: "
+                            + String.join("; ", problems));
+                }
+            }
             return new LivySparkBackend(properties, livyHttpClient);
         }
     }

@@ -50,14 +50,16 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A Livy server for tests, over real HTTP, that answers as Livy's own servlets do (LIVY-PROTOCOL.md, checked
- * against Livy's source): ids from 0, lookup by name, paging with {@code total}, the per-stream 200-line log
- * buffer with Livy's section markers, {@code {"msg"}} 404s and bare-string 400s, refusals that still take an id,
- * start-up rejections that leave a batch {@code starting} forever, delete that removes the batch, finished batches
- * purged after a retention on an injected clock, the CSRF header check, basic auth, injected failures and cut
- * connections, and restarts with or without recovery. The test drives each batch's state (or lets
- * {@link #autoAdvance} do it). Every request is logged through SLF4J (logger {@code fake-livy}) with its
- * X-Request-Id. One lock guards all state; lookups, paging and purges stay cheap with 10,000s of batches.
+ * A Livy server for tests, over real HTTP, that answers as Livy 0.7.1's own servlets do (LIVY-PROTOCOL.md, checked
+ * against the real server): ids from 0, lookup by name, paging with {@code total}, the 200-line log buffer with
+ * Livy's section markers (the app's stderr in the {@code stdout:} section), {@code {"msg"}} 404s, bare-message and
+ * bare-string 400s, refusals that still take an id, start-up rejections that leave a batch {@code starting}
+ * forever, delete that removes the batch, finished batches purged on the check interval after a retention on an
+ * injected clock, no conf blacklist and no CSRF check unless configured, basic auth, a bare 404 off the API's
+ * paths, injected failures and cut connections, and restarts with or without recovery. The test drives each
+ * batch's state (or lets {@link #autoAdvance} do it). Every request is logged through SLF4J (logger
+ * {@code fake-livy}) with its X-Request-Id. One lock guards all state; lookups, paging and purges stay cheap with
+ * 10,000s of batches.
  */
 public final class FakeLivy implements AutoCloseable {
 
@@ -107,8 +109,11 @@ public final class FakeLivy implements AutoCloseable {
 
     private volatile Clock clock = Clock.systemUTC();
     private volatile Duration retention = Duration.ofSeconds(600);
+    private volatile Duration checkInterval = Duration.ofSeconds(60);
+    private volatile boolean createAnswersRunning;
     private volatile int logBufferSize = 200;
-    private volatile boolean csrf = true;
+    /** Off, as Livy ships ({@code livy.server.csrf-protection.enabled=false}). */
+    private volatile boolean csrf;
     private volatile String basicAuth;
     private volatile String basicAuthUser;
     private volatile boolean impersonation;
@@ -119,8 +124,8 @@ public final class FakeLivy implements AutoCloseable {
             "http://ip-10-0-0-2.ec2.internal:8042/node/containerlogs/{containerId}/livy";
     private volatile String defaultFs = "hdfs://ip-10-0-0-1.ec2.internal:8020";
     private volatile List<Path> localDirWhitelist = List.of();
-    private volatile Set<String> blacklistedConf = Set.of("spark.submit.deployMode",
-            "spark.submit.proxyUser.allowCustomClasspathInClusterMode");
+    /** Empty: without a {@code spark-blacklist.conf}, Livy refuses no setting. */
+    private volatile Set<String> blacklistedConf = Set.of();
     private volatile String requestIdHeader = "X-Request-Id";
     private volatile int recordLimit = 10_000;
     private volatile AutoAdvance autoAdvance;
@@ -173,13 +178,35 @@ public final class FakeLivy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * {@code livy.server.session.timeout-check.interval}: how often Livy looks for finished batches past their
+     * retention (60 s). A batch is purged at the first check after its retention ran out, counted on the clock
+     * from the epoch, so not exactly at {@code finished + retention}.
+     */
+    public FakeLivy checkInterval(Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive: " + interval);
+        }
+        this.checkInterval = interval;
+        return this;
+    }
+
+    /**
+     * Whether a create already answers {@code running}, as Livy in local mode does when spark-submit is quick to
+     * start (off: {@code starting}).
+     */
+    public FakeLivy createAnswersRunning(boolean on) {
+        this.createAnswersRunning = on;
+        return this;
+    }
+
     /** {@code livy.cache-log.size}: lines kept per stream (200), for batches created from now on. */
     public FakeLivy logBufferSize(int lines) {
         this.logBufferSize = lines;
         return this;
     }
 
-    /** {@code livy.server.csrf-protection.enabled}: non-GET requests need {@code X-Requested-By}. On here. */
+    /** {@code livy.server.csrf-protection.enabled}: non-GET requests need {@code X-Requested-By}. Off by default. */
     public FakeLivy csrfProtection(boolean on) {
         this.csrf = on;
         return this;
@@ -237,7 +264,7 @@ public final class FakeLivy implements AutoCloseable {
         return this;
     }
 
-    /** Spark conf keys a request may not set (Livy's {@code spark-blacklist.conf} plus its built-in two). */
+    /** Spark conf keys a request may not set (Livy's {@code spark-blacklist.conf}); none by default. */
     public FakeLivy blacklistedConf(String... keys) {
         this.blacklistedConf = Set.of(keys);
         return this;
@@ -272,7 +299,7 @@ public final class FakeLivy implements AutoCloseable {
     }
 
     /**
-     * The next create is rejected inside start-up: Livy answers {@code 400 {"msg":"Rejected, Reason: <reason>"}}
+     * The next create is rejected inside start-up: Livy 0.7.1 answers {@code 400 {"msg":"<reason>"}}
      * yet keeps the batch, with its id and name, {@code starting} forever and with an empty log, until deleted.
      */
     public void rejectNextCreate(String reason) {
@@ -395,12 +422,16 @@ public final class FakeLivy implements AutoCloseable {
         }
     }
 
-    /** Lines the app printed; each stream keeps only its last {@link #logBufferSize} lines. */
+    /**
+     * Lines the app printed, keeping only the last {@link #logBufferSize}. As with real Livy, what spark-submit and
+     * the app write to stderr lands in the {@code stdout:} section, after the stdout lines given with it; the
+     * {@code stderr:} section stays empty.
+     */
     public void appendLog(long id, List<String> stdoutLines, List<String> stderrLines) {
         synchronized (lock) {
             FakeBatch batch = require(id);
             stdoutLines.forEach(batch.stdout::add);
-            stderrLines.forEach(batch.stderr::add);
+            stderrLines.forEach(batch.stdout::add);
         }
     }
 
@@ -421,7 +452,7 @@ public final class FakeLivy implements AutoCloseable {
 
     /**
      * Brings the fake up to its clock now: applies due {@link #autoAdvance} steps and removes finished batches
-     * past their retention. Every request does this first (Livy checks every 60 s; here it is exact).
+     * past their retention (at the first check interval after it). Every request does this first.
      */
     public void purgeFinished() {
         synchronized (lock) {
@@ -596,8 +627,9 @@ public final class FakeLivy implements AutoCloseable {
             return new Answer(html(400, "Missing Required Header for CSRF protection.", path), null);
         }
         if (route.endpoint() == null) {
+            // Outside Livy's servlet (a wrong base path) Jetty answers a bare 404 with an empty body.
             return new Answer(route.known() ? html(405, "HTTP method " + request.getMethod() + " is not supported "
-                    + "by this URL", path) : html(404, "Not Found", path), null);
+                    + "by this URL", path) : text(404, "", "text/plain"), null);
         }
         try {
             return switch (route.endpoint()) {
@@ -630,10 +662,10 @@ public final class FakeLivy implements AutoCloseable {
             // Livy takes the id before it validates the name, so refused names leave gaps in the ids.
             long id = nextId++;
             if (name != null && name.chars().allMatch(Character::isDigit)) {
-                return new Answer(msg(400, "Rejected, Reason: Invalid session name: " + name), null);
+                return new Answer(msg(400, "Invalid session name: " + name), null);
             }
             if (name != null && byName.containsKey(name)) {
-                return new Answer(msg(400, "Rejected, Reason: Duplicate session name: Some(" + name
+                return new Answer(msg(400, "Duplicate session name: Some(" + name
                         + ") for session " + id), null);
             }
             FakeBatch batch = new FakeBatch(id, name, owner, proxyUser, fields, now, logBufferSize);
@@ -647,6 +679,9 @@ public final class FakeLivy implements AutoCloseable {
             String file = batch.file();
             if (!file.startsWith("file:")) {
                 batch.stdout.add("Warning: Skip remote jar " + file + ".");
+            }
+            if (createAnswersRunning) {
+                transition(batch, BatchState.RUNNING, now);
             }
             AutoAdvance advance = autoAdvance;
             if (advance != null) {
@@ -760,7 +795,8 @@ public final class FakeLivy implements AutoCloseable {
             return null;
         } catch (IllegalArgumentException e) {
             log.info("batch {} rejected inside start-up, stays starting: {}", batch.id, e.getMessage());
-            return msg(400, "Rejected, Reason: " + e.getMessage());
+            // 0.7.1 answers the bare message; later versions prefix "Rejected, Reason: ".
+            return msg(400, e.getMessage());
         } catch (NullPointerException e) {
             return bareString(500, "java.lang.NullPointerException");
         }
@@ -970,7 +1006,7 @@ public final class FakeLivy implements AutoCloseable {
             }
         }
         Duration keep = retention;
-        while (!finished.isEmpty() && !finished.peek().at().plus(keep).isAfter(now)) {
+        while (!finished.isEmpty() && !purgeAt(finished.peek().at(), keep).isAfter(now)) {
             Due done = finished.poll();
             FakeBatch batch = done.batch();
             // Skip entries a later transition made stale (a batch moved out of a finished state and back).
@@ -979,6 +1015,13 @@ public final class FakeLivy implements AutoCloseable {
                 log.info("purged batch {} ({}), {} since it finished", batch.id, batch.state.wireValue(), keep);
             }
         }
+    }
+
+    /** The first retention check at or after {@code finishedAt + keep}; checks fall on multiples of the interval. */
+    private Instant purgeAt(Instant finishedAt, Duration keep) {
+        long interval = checkInterval.toMillis();
+        long due = finishedAt.plus(keep).toEpochMilli();
+        return Instant.ofEpochMilli(Math.floorDiv(due + interval - 1, interval) * interval);
     }
 
     private String owner() {

@@ -230,15 +230,16 @@ class FakeLivyTest {
         BatchLog tail = livy.getBatchLog(batch.id(), -1, 4);
         BatchLog all = livy.getBatchLog(batch.id(), 0, -1);
 
-        // The Skip line and out 0..49 fell out of stdout; its marker stays: 1 + 200 + 1 + 2 + 1 + 1 lines.
-        assertThat(all.total()).isEqualTo(206);
-        assertThat(all.log()).hasSize(206);
-        assertThat(head.log()).as("the marker stays, the oldest lines went").containsExactly("stdout: ", "out 50",
-                "out 51");
-        assertThat(tail.from()).isEqualTo(202);
-        assertThat(tail.log()).containsExactly("err 0", "err 1", "\nYARN Diagnostics: ",
+        // stderr lands in the stdout section, as with real Livy: the Skip line and out 0..51 fell out of it; its
+        // marker stays, and the stderr section is empty: 1 + 200 + 1 + 1 + 1 lines.
+        assertThat(all.total()).isEqualTo(204);
+        assertThat(all.log()).hasSize(204);
+        assertThat(head.log()).as("the marker stays, the oldest lines went").containsExactly("stdout: ", "out 52",
+                "out 53");
+        assertThat(tail.from()).isEqualTo(200);
+        assertThat(tail.log()).containsExactly("err 1", "\nstderr: ", "\nYARN Diagnostics: ",
                 "Application failed 2 times");
-        assertThat(all.log().get(201)).isEqualTo("\nstderr: ");
+        assertThat(all.log().get(199)).isEqualTo("err 0");
     }
 
     @Test
@@ -291,11 +292,10 @@ class FakeLivyTest {
         create("platy-dup");
 
         assertThatThrownBy(() -> create("platy-dup")).isInstanceOfSatisfying(LivyClientException.class,
-                e -> assertThat(e.livyMessage()).isEqualTo("Rejected, Reason: Duplicate session name: "
-                        + "Some(platy-dup) for session 1"));
+                e -> assertThat(e.livyMessage()).isEqualTo("Duplicate session name: Some(platy-dup) for session 1"));
         HttpResponse<String> digits = post("{\"file\":\"/a.py\",\"name\":\"12345\"}");
         assertThat(digits.statusCode()).isEqualTo(400);
-        assertThat(digits.body()).isEqualTo("{\"msg\":\"Rejected, Reason: Invalid session name: 12345\"}");
+        assertThat(digits.body()).isEqualTo("{\"msg\":\"Invalid session name: 12345\"}");
 
         assertThat(create("platy-next").id()).as("ids 1 and 2 went to the refused creates").isEqualTo(3);
         assertThat(fake.batches()).extracting(FakeLivy.View::name).containsExactly("platy-dup", "platy-next");
@@ -340,8 +340,7 @@ class FakeLivyTest {
         fake.rejectNextCreate("Local path /tmp/x.py cannot be added to user sessions.");
 
         assertThatThrownBy(() -> create("platy-rej")).isInstanceOfSatisfying(LivyClientException.class, e -> {
-            assertThat(e.livyMessage()).isEqualTo("Rejected, Reason: Local path /tmp/x.py cannot be added to user "
-                    + "sessions.");
+            assertThat(e.livyMessage()).isEqualTo("Local path /tmp/x.py cannot be added to user sessions.");
             assertThat(e.isRetryable()).isFalse();
         });
         at(T0.plus(Duration.ofDays(3)));
@@ -359,7 +358,7 @@ class FakeLivyTest {
 
     @Test
     void startUpRefusesWhatLivysSessionChecksRefuseAndKeepsTheBatch() throws Exception {
-        fake.localDirWhitelist("/srv/livy/jobs");
+        fake.localDirWhitelist("/srv/livy/jobs").blacklistedConf("spark.submit.deployMode");
 
         HttpResponse<String> noFile = post("{\"name\":\"platy-nofile\"}");
         HttpResponse<String> relative = post("{\"file\":\"jobs/app.py\"}");
@@ -373,7 +372,7 @@ class FakeLivyTest {
         HttpResponse<String> whitelisted = post("{\"file\":\"file:/srv/livy/jobs/app.py\"}");
         HttpResponse<String> noScheme = post("{\"file\":\"/user/hadoop/app.py\"}");
 
-        assertThat(noFile.body()).isEqualTo("{\"msg\":\"Rejected, Reason: requirement failed: File is required.\"}");
+        assertThat(noFile.body()).isEqualTo("{\"msg\":\"requirement failed: File is required.\"}");
         assertThat(relative.body()).contains("Path 'jobs/app.py' is not absolute.");
         assertThat(local.body()).contains("Local path /home/me/app.py cannot be added to user sessions.");
         assertThat(localJar.body()).contains("Local path /etc/x.jar cannot be added");
@@ -405,7 +404,29 @@ class FakeLivyTest {
     // ---- headers, auth ---------------------------------------------------------------------------------------------
 
     @Test
+    void asLivyShipsNoHeaderIsRequiredNoSettingIsRefusedAndAWrongPathIsABare404() throws Exception {
+        HttpResponse<String> created = raw("POST", "/batches", "{\"file\":\"s3://b/a.py\",\"conf\":"
+                + "{\"spark.submit.deployMode\":\"cluster\"}}", false);
+        HttpResponse<String> wrongBase = raw("GET", "/livy/batches", null, false);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(wrongBase.statusCode()).isEqualTo(404);
+        assertThat(wrongBase.body()).isEmpty();
+    }
+
+    @Test
+    void aCreateMayAlreadyAnswerRunning() {
+        fake.createAnswersRunning(true).yarn(false);
+
+        Batch batch = create("platy-quick");
+
+        assertThat(batch.state()).isEqualTo(BatchState.RUNNING);
+        assertThat(batch.appId()).as("local mode: no YARN app").isNull();
+    }
+
+    @Test
     void withCsrfProtectionEveryNonGetNeedsXRequestedBy() throws Exception {
+        fake.csrfProtection(true);
         create("platy-csrf");
 
         HttpResponse<String> postWithout = raw("POST", "/batches", "{\"file\":\"/a.py\"}", false);
@@ -536,6 +557,10 @@ class FakeLivyTest {
         assertThat(livy.getBatch(dead.id()).state()).isEqualTo(BatchState.DEAD);
         at(T0.plusSeconds(700));
         fake.purgeFinished();
+        assertThat(fake.batches()).as("retention ran out at +700 s; the next check is at +720 s")
+                .extracting(FakeLivy.View::name).containsExactly("platy-failed", "platy-running");
+        at(T0.plusSeconds(720));
+        fake.purgeFinished();
         assertThat(fake.batches()).extracting(FakeLivy.View::name).containsExactly("platy-running");
         at(T0.plus(Duration.ofDays(30)));
         assertThat(livy.listBatches(0, 10).total()).as("an unfinished batch stays").isEqualTo(1);
@@ -641,7 +666,9 @@ class FakeLivyTest {
         assertThat(livy.getBatchState(ok.id()).state()).isEqualTo(BatchState.SUCCESS);
         assertThat(livy.getBatchState(failing.id()).state()).isEqualTo(BatchState.DEAD);
         at(T0.plusSeconds(665));
-        assertThat(livy.listBatches(0, 10).total()).as("purged 10 min after they finished at +65 s").isZero();
+        assertThat(livy.listBatches(0, 10).total()).as("kept until the next minute's check").isEqualTo(2);
+        at(T0.plusSeconds(720));
+        assertThat(livy.listBatches(0, 10).total()).as("purged at the first check 10 min after +65 s").isZero();
 
         fake.stopAutoAdvance();
         Batch manual = create("platy-manual");

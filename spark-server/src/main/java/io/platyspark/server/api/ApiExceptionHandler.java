@@ -148,7 +148,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ProblemDetail onLogsGone(LogsGoneException e) {
-        ProblemDetail problem = problem(HttpStatus.GONE, "logs-gone", "Logs gone with their cluster",
+        ProblemDetail problem = problem(HttpStatus.GONE, "logs-gone", "Logs gone",
                 e.getMessage());
         problem.setProperty("logUri", e.app().links().logUri());
         problem.setProperty("driverLog", e.app().links().driverLogUrl());

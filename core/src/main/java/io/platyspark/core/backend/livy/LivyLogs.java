@@ -38,13 +38,29 @@ final class LivyLogs {
         return lines;
     }
 
-    /** The lines that say why an app died: diagnostics first, else the last error-looking stderr lines. */
+    /**
+     * The lines that say why an app died: YARN's diagnostics first, else the last error in the output. Real Livy
+     * puts spark-submit's and Python's stderr into the {@code stdout:} section, and Spark's shutdown lines follow a
+     * traceback, so every stream is searched and a traceback's final line (the exception and its message) is
+     * preferred over a later line that merely mentions an error.
+     */
     static String failureSummary(List<String> raw) {
         List<LogLine> lines = classify(raw);
         List<String> diagnostics = lines.stream().filter(l -> l.stream() == LogStream.DIAGNOSTICS)
                 .map(LogLine::text).filter(t -> !t.isBlank()).toList();
         if (!diagnostics.isEmpty()) {
             return String.join(" ", diagnostics).strip();
+        }
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).text().startsWith("Traceback (most recent call last)")) {
+                // The traceback's frames are indented; its first unindented line names the exception.
+                for (int j = i + 1; j < lines.size(); j++) {
+                    String text = lines.get(j).text();
+                    if (!text.isBlank() && !Character.isWhitespace(text.charAt(0))) {
+                        return text.strip();
+                    }
+                }
+            }
         }
         for (int i = lines.size() - 1; i >= 0; i--) {
             String text = lines.get(i).text();

@@ -17,6 +17,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param password       its password
  * @param yarnRmPort     the YARN ResourceManager's web port on the master, asked about an app whose batch Livy has
  *                       already purged (0 turns the lookup off)
+ * @param stateRetain    how long the Livy servers registered by URL keep a finished batch
+ *                       ({@code livy.server.session.state-retain.sec}; Livy's default is 600 s). Exactly-once
+ *                       submission needs it longer than the submission lease's worst-case resolution time: a
+ *                       spark-server with the submission worker refuses to start otherwise. EMR clusters the
+ *                       platform creates carry their own value in their {@code livy-conf} classification.
  */
 @ConfigurationProperties("platy.livy")
 public record LivyProperties(
@@ -28,5 +33,6 @@ public record LivyProperties(
         @DefaultValue("100") int pageSize,
         String username,
         String password,
-        @DefaultValue("8088") int yarnRmPort) {
+        @DefaultValue("8088") int yarnRmPort,
+        @DefaultValue("10m") Duration stateRetain) {
 }

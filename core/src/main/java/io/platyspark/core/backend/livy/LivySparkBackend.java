@@ -2,6 +2,7 @@ package io.platyspark.core.backend.livy;
 
 import io.platyspark.core.app.AppLinks;
 import io.platyspark.core.app.AppState;
+import io.platyspark.core.app.LogsGoneException;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.backend.BackendAppStatus;
 import io.platyspark.core.backend.BackendBusyException;
@@ -10,6 +11,7 @@ import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.LogLine;
 import io.platyspark.core.backend.LogPage;
+import io.platyspark.core.backend.LogStream;
 import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
@@ -143,7 +145,7 @@ public class LivySparkBackend implements SparkBackend {
                 for (Batch batch : page.sessions()) {
                     SparkApp app = batch.name() == null ? null : byName.remove(batch.name());
                     if (app != null) {
-                        statuses.put(app.id(), status(app, batch));
+                        statuses.put(app.id(), status(livy, app, batch));
                     }
                 }
                 from += page.sessions().size();
@@ -161,7 +163,7 @@ public class LivySparkBackend implements SparkBackend {
         return statuses;
     }
 
-    private static BackendAppStatus status(SparkApp app, Batch batch) {
+    private static BackendAppStatus status(LivyClient livy, SparkApp app, Batch batch) {
         AppState state = switch (batch.state()) {
             case STARTING -> AppState.SUBMITTED;
             case RUNNING -> AppState.RUNNING;
@@ -172,13 +174,36 @@ public class LivySparkBackend implements SparkBackend {
             default -> app.state();
         };
         String reason = switch (batch.state()) {
-            case DEAD -> Optional.ofNullable(LivyLogs.failureSummary(batch.log()))
+            case DEAD -> Optional.ofNullable(deathCause(livy, batch))
                     .map(s -> "Livy batch " + batch.id() + " is dead: " + s)
                     .orElse("Livy batch " + batch.id() + " is dead");
             case KILLED -> "killed on the cluster";
             default -> null;
         };
         return new BackendAppStatus(state, reason, batch.appId(), links(batch));
+    }
+
+    /**
+     * Why a dead batch died. The list's inline tail (10 lines) holds YARN's diagnostics when there are any, but a
+     * traceback sits above Spark's shutdown lines, out of that tail: the whole log is read once, as the batch
+     * turns dead (the app leaves the active set with it). A failed read leaves the tail's answer.
+     */
+    private static String deathCause(LivyClient livy, Batch batch) {
+        List<String> tail = batch.log() == null ? List.of() : batch.log();
+        boolean diagnostics = LivyLogs.classify(tail).stream()
+                .anyMatch(l -> l.stream() == LogStream.DIAGNOSTICS && !l.text().isBlank());
+        if (!diagnostics) {
+            try {
+                String whole = LivyLogs.failureSummary(livy.getBatchLog(batch.id(), 0, WHOLE_LOG).log());
+                if (whole != null) {
+                    return whole;
+                }
+            } catch (LivyException e) {
+                log.warn("could not read the log of dead Livy batch {} ({}): {}", batch.id(), batch.name(),
+                        e.getMessage());
+            }
+        }
+        return LivyLogs.failureSummary(tail);
     }
 
     private static AppLinks links(Batch batch) {
@@ -194,22 +219,37 @@ public class LivySparkBackend implements SparkBackend {
         try {
             Optional<Batch> batch = current(livy, app);
             if (batch.isEmpty()) {
-                return LogPage.empty(Math.max(from, 0));
+                return noBatch(cluster, app, from);
             }
             // Markers open each stream, so a page's lines are classified against the whole (small) buffer.
             BatchLog whole = livy.getBatchLog(batch.get().id(), 0, WHOLE_LOG);
             List<LogLine> lines = LivyLogs.classify(whole.log());
-            int start = Math.min(Math.max(from, 0), lines.size());
+            // A negative from is "the last size lines", as the local backend and Livy itself read it.
+            int start = from < 0 ? Math.max(0, lines.size() - size) : Math.min(from, lines.size());
             int end = Math.min(start + size, lines.size());
             return new LogPage(start, lines.size(), lines.subList(start, end));
         } catch (LivyNotFoundException e) {
             if (!e.isNoSuchBatch()) {
                 throw unavailable(cluster, "read logs", e);
             }
-            return LogPage.empty(Math.max(from, 0));
+            return noBatch(cluster, app, from);
         } catch (LivyException e) {
             throw unavailable(cluster, "read logs", e);
         }
+    }
+
+    /**
+     * Livy holds no batch for the app. For an app that has ended, the batch was purged after Livy's retention (or
+     * forgotten in a restart): its logs are gone from Livy for good, which an empty page would hide. An app still
+     * active may not have its batch yet, or Livy lost it in a restart and the watchdog has yet to judge it.
+     */
+    private static LogPage noBatch(Cluster cluster, SparkApp app, int from) {
+        if (app.state().isTerminal()) {
+            throw LogsGoneException.removedByBackend(app, "Livy on cluster '" + cluster.name()
+                    + "' no longer holds batch " + app.backendName() + " (Livy removes a finished batch "
+                    + "livy.server.session.state-retain.sec after it ends)");
+        }
+        return LogPage.empty(Math.max(from, 0));
     }
 
     @Override

@@ -1,0 +1,95 @@
+package io.platyspark.core.backend.livy;
+
+import io.platyspark.core.submit.SubmissionProperties;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Exactly-once submission through Livy rests on Livy still listing a batch when a crashed worker's app is taken
+ * over: the next attempt looks the batch up by name and adopts it. Livy removes a finished batch
+ * {@code livy.server.session.state-retain.sec} after it ends, and a batch can end right after it was created, so
+ * Livy's retention must be longer than the longest an app claimed by a dead worker stays unresolved (the claim's
+ * lease plus one poll of the queue). With a shorter retention a job that finished in between is run again.
+ */
+public final class LivyRetention {
+
+    /** The Livy setting, in EMR's {@code livy-conf} classification too. */
+    public static final String SETTING = "livy.server.session.state-retain.sec";
+    /** Livy's time strings: a number with an optional unit (seconds without one). */
+    private static final Pattern TIME = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d)?");
+
+    private LivyRetention() {
+    }
+
+    /**
+     * The longest an app claimed by a worker that died stays unresolved: the lease, plus one poll of the queue
+     * before another worker takes it.
+     */
+    public static Duration exactlyOnceWindow(SubmissionProperties submission) {
+        return submission.lease().plus(submission.pollInterval());
+    }
+
+    /**
+     * Why a retention breaks exactly-once, or empty when it is long enough.
+     *
+     * @param where what has that retention, for the message (e.g. {@code platy.livy.state-retain})
+     */
+    public static Optional<String> problem(String where, Duration retention, SubmissionProperties submission) {
+        Duration window = exactlyOnceWindow(submission);
+        if (retention.compareTo(window) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(where + " is " + retention.toSeconds() + "s, but exactly-once submission needs Livy to keep "
+                + "a finished batch for longer than the submission lease's worst case (platy.submission.lease "
+                + submission.lease().toSeconds() + "s + platy.submission.poll-interval "
+                + submission.pollInterval().toMillis() + "ms = " + window.toMillis() + "ms): a worker that dies "
+                + "after creating a batch leaves its app unresolved that long, and a batch Livy purged meanwhile is "
+                + "created again. Raise " + SETTING + " on Livy (and " + where + ") or shorten platy.submission"
+                + ".lease");
+    }
+
+    /**
+     * What a process that submits to Livy must refuse to start with: the retention of the Livy servers registered by
+     * URL, and the one EMR's platform defaults give every cluster the platform creates, each against the window.
+     *
+     * @param emrConfigurations the EMR platform defaults' configurations, or null without EMR
+     */
+    public static List<String> startupProblems(Duration registeredRetention,
+            Map<String, Map<String, String>> emrConfigurations, SubmissionProperties submission) {
+        List<String> problems = new ArrayList<>();
+        problem("platy.livy.state-retain", registeredRetention, submission).ifPresent(problems::add);
+        fromConfigurations(emrConfigurations)
+                .flatMap(r -> problem("the EMR clusters' livy-conf " + SETTING, r, submission))
+                .ifPresent(problems::add);
+        return problems;
+    }
+
+    /** The retention an EMR cluster's configurations give Livy, when they set it. */
+    public static Optional<Duration> fromConfigurations(Map<String, Map<String, String>> configurations) {
+        Map<String, String> livyConf = configurations == null ? null : configurations.get("livy-conf");
+        String value = livyConf == null ? null : livyConf.get(SETTING);
+        return value == null ? Optional.empty() : Optional.of(parse(value));
+    }
+
+    /** Reads a Livy time string ({@code 600}, {@code 600s}, {@code 10m}, {@code 1h}). */
+    static Duration parse(String value) {
+        Matcher m = TIME.matcher(value.strip().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException(SETTING + " '" + value + "' is not a Livy time (e.g. 600s, 10m, 1h)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m", "min" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+}
