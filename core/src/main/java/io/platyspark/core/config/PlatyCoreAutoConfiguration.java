@@ -62,6 +62,7 @@ import io.platyspark.core.security.AuditLog;
 import io.platyspark.core.security.SecurityProperties;
 import io.platyspark.core.security.SourcePolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -313,14 +314,17 @@ public class PlatyCoreAutoConfiguration {
         @Bean
         ClusterProvisioner clusterProvisioner(ClusterStore clusters, ClusterBackends backends,
                 SubmissionProperties properties, ObjectProvider<MeterRegistry> meters) {
-            return new ClusterProvisioner(clusters, backends, properties.lease(), properties.initialBackoff(),
+            // A cluster create is not renewed like an app's claim: its lease stays long enough for one call to
+            // the provider, which adopts by tag what a worker that died had created.
+            return new ClusterProvisioner(clusters, backends, Duration.ofMinutes(5), properties.initialBackoff(),
                     properties.maxBackoff(), meters(meters));
         }
 
         @Bean
         SubmissionRunner submissionRunner(SubmissionWorker worker, ClusterProvisioner provisioner,
                 SubmissionProperties properties) {
-            return new SubmissionRunner(() -> provisioner.runOnce() + worker.runOnce(), properties);
+            return new SubmissionRunner(() -> provisioner.runOnce() + worker.runOnce(), worker::renewLeases,
+                    properties);
         }
     }
 

@@ -17,20 +17,32 @@ public class SubmissionRunner implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SubmissionRunner.class);
 
     private final java.util.function.IntSupplier worker;
+    private final Runnable renewLeases;
     private final SubmissionProperties properties;
     private final AtomicInteger queuedNudges = new AtomicInteger();
     private volatile ScheduledExecutorService executor;
 
     /** @param worker one round of work (provisioning, then submission), returning how many items it took */
     public SubmissionRunner(java.util.function.IntSupplier worker, SubmissionProperties properties) {
+        this(worker, () -> { }, properties);
+    }
+
+    /**
+     * @param renewLeases extends the leases of the apps the worker holds; run on a thread of its own every
+     *                    {@link SubmissionProperties#leaseRenewInterval()}, so a slow submission never loses its app
+     */
+    public SubmissionRunner(java.util.function.IntSupplier worker, Runnable renewLeases,
+            SubmissionProperties properties) {
         this.worker = worker;
+        this.renewLeases = renewLeases;
         this.properties = properties;
     }
 
     @Override
     public void start() {
         AtomicInteger threadNumber = new AtomicInteger();
-        executor = Executors.newScheduledThreadPool(properties.threads(), r -> {
+        // One thread more than the workers: lease renewal must not wait behind a slow submission.
+        executor = Executors.newScheduledThreadPool(properties.threads() + 1, r -> {
             Thread t = new Thread(r, "platy-submit-" + threadNumber.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -39,6 +51,8 @@ public class SubmissionRunner implements SmartLifecycle {
         for (int i = 0; i < properties.threads(); i++) {
             executor.scheduleWithFixedDelay(this::drain, delay, delay, TimeUnit.MILLISECONDS);
         }
+        long renew = properties.leaseRenewInterval().toMillis();
+        executor.scheduleWithFixedDelay(this::renew, renew, renew, TimeUnit.MILLISECONDS);
         log.info("submission worker started with {} threads", properties.threads());
     }
 
@@ -67,6 +81,14 @@ public class SubmissionRunner implements SmartLifecycle {
             }
         } catch (RuntimeException e) {
             log.warn("submission round failed: {}", e.toString());
+        }
+    }
+
+    private void renew() {
+        try {
+            renewLeases.run();
+        } catch (RuntimeException e) {
+            log.warn("could not renew the submission leases: {}", e.toString());
         }
     }
 
