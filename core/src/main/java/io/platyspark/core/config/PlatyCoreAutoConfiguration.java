@@ -37,7 +37,10 @@ import io.platyspark.core.metrics.AppStateMetrics;
 import io.platyspark.core.metrics.StoreGauges;
 import io.platyspark.core.reconcile.ClusterReconciler;
 import io.platyspark.core.reconcile.Watchdog;
+import io.platyspark.core.schedule.FencingDataSource;
 import io.platyspark.core.schedule.LeaderLock;
+import io.platyspark.core.schedule.LeaderProperties;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import io.platyspark.core.app.JdbcSparkAppStore;
 import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.backend.SparkBackend;
@@ -90,7 +93,7 @@ import tools.jackson.databind.json.JsonMapper;
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 @EnableConfigurationProperties({LocalSparkProperties.class, SubmissionProperties.class, ReconcileProperties.class,
         CleanupProperties.class, SecurityProperties.class, ArtifactProperties.class, LivyProperties.class,
-        AwsProperties.class, EnvProperties.class})
+        AwsProperties.class, EnvProperties.class, LeaderProperties.class})
 public class PlatyCoreAutoConfiguration {
 
     @Bean
@@ -145,8 +148,23 @@ public class PlatyCoreAutoConfiguration {
     }
 
     @Bean
-    LeaderLock leaderLock(DataSource dataSource) {
-        return new LeaderLock(dataSource);
+    LeaderLock leaderLock(DataSource dataSource, Clock clock, LeaderProperties properties) {
+        return new LeaderLock(dataSource, clock, properties.lease(), properties.renewEvery());
+    }
+
+    /**
+     * Every connection of the application carries the fencing token of the leader's task that takes it (none
+     * outside one), so the store refuses the writes of a watchdog or cleaner that has lost its role.
+     */
+    @Bean
+    static BeanPostProcessor fencingDataSource() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof DataSource ds && !(bean instanceof FencingDataSource)
+                        ? new FencingDataSource(ds) : bean;
+            }
+        };
     }
 
     @Bean
