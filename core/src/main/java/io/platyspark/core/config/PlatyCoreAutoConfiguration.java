@@ -331,11 +331,12 @@ public class PlatyCoreAutoConfiguration {
 
         @Bean
         ClusterProvisioner clusterProvisioner(ClusterStore clusters, ClusterBackends backends,
-                SubmissionProperties properties, ObjectProvider<MeterRegistry> meters) {
+                SubmissionProperties properties, ReconcileProperties reconcile, Clock clock,
+                ObjectProvider<MeterRegistry> meters) {
             // A cluster create is not renewed like an app's claim: its lease stays long enough for one call to
             // the provider, which adopts by tag what a worker that died had created.
             return new ClusterProvisioner(clusters, backends, Duration.ofMinutes(5), properties.initialBackoff(),
-                    properties.maxBackoff(), meters(meters));
+                    properties.maxBackoff(), meters(meters), clock, reconcile.pendingTimeout());
         }
 
         @Bean
