@@ -1,5 +1,6 @@
 package io.platyspark.bench;
 
+import io.platyspark.core.submit.SubmissionWorker;
 import io.platyspark.core.testing.TestDatabase;
 import io.platyspark.livy.fake.FakeLivy;
 import java.io.IOException;
@@ -64,55 +65,54 @@ final class RecoveryScenario {
             shared.forEach((key, value) -> command.add("--" + key + "=" + value));
             Process doomed = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            try {
+            // The replica that lives: already running when the other dies, as in a deployment of two.
+            try (BenchServer survivor = new BenchServer(Map.of(
+                    "platy.submission.enabled", "true",
+                    "spring.datasource.url", db.url(),
+                    "platy.security.allowed-livy-hosts", "localhost,127.0.0.1",
+                    "platy.security.allowed-buckets", "bench"))) {
+                String survivorOwner = survivor.bean(SubmissionWorker.class).owner();
                 waitReady(port, doomed);
                 Http first = new Http("http://localhost:" + port, BenchServer.TOKEN);
                 first.post("/api/v1/clusters", "{\"name\":\"emr\",\"kind\":\"DEDICATED\",\"team\":\"bench\","
                         + "\"livyUrl\":\"" + livy.url() + "\"}");
+                JdbcClient store = JdbcClient.create(new org.springframework.jdbc.datasource.DriverManagerDataSource(
+                        db.url(), db.user(), db.password()));
                 for (int n = 0; n < apps; n++) {
                     first.post("/api/v1/apps", "{\"name\":\"recover-" + n + "\",\"team\":\"bench\","
                             + "\"cluster\":\"emr\",\"source\":\"s3://bench/job.py\"}");
                 }
-                JdbcClient store = JdbcClient.create(new org.springframework.jdbc.datasource.DriverManagerDataSource(
-                        db.url(), db.user(), db.password()));
                 long deadline = System.nanoTime() + 60_000_000_000L;
-                while (claimed(store) == 0) {
+                int inFlight;
+                while ((inFlight = heldByOthers(store, survivorOwner)) == 0) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("the first replica claimed nothing in 60 s");
                     }
+                    Thread.sleep(5);
+                }
+                doomed.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
+                long killedAt = System.nanoTime();
+                doomed.waitFor();
+                slow.set(false);
+                long settleDeadline = killedAt + 600_000_000_000L;
+                while (unsettled(store) > 0) {
+                    if (System.nanoTime() > settleDeadline) {
+                        throw new IllegalStateException(unsettled(store) + " apps still unsettled 10 min after "
+                                + "the kill");
+                    }
                     Thread.sleep(20);
                 }
-                int inFlight = claimed(store);
-                // The replica that lives: already running when the other dies, as in a deployment of two.
-                try (BenchServer survivor = new BenchServer(Map.of(
-                        "platy.submission.enabled", "true",
-                        "spring.datasource.url", db.url(),
-                        "platy.security.allowed-livy-hosts", "localhost,127.0.0.1",
-                        "platy.security.allowed-buckets", "bench"))) {
-                    doomed.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
-                    long killedAt = System.nanoTime();
-                    doomed.waitFor();
-                    slow.set(false);
-                    long settleDeadline = killedAt + 600_000_000_000L;
-                    while (unsettled(store) > 0) {
-                        if (System.nanoTime() > settleDeadline) {
-                            throw new IllegalStateException(unsettled(store) + " apps still unsettled 10 min after "
-                                    + "the kill");
-                        }
-                        Thread.sleep(50);
-                    }
-                    double seconds = (System.nanoTime() - killedAt) / 1e9;
-                    int duplicates = batchesByName.values().stream().mapToInt(c -> c.get() - 1).sum();
-                    report.add("recovery after kill -9 of spark-server", "kill -9 → every in-flight app settled",
-                            seconds, 300, "s", "the 5-minute claim lease before");
-                    report.add("recovery after kill -9 of spark-server", "batches run twice", duplicates, 0,
-                            "batches", "none allowed");
-                    report.note(String.format("Recovery: %d apps submitted to a replica (the runnable jar) that "
-                            + "held %d claims when it was killed with SIGKILL; the other replica (already running) "
-                            + "took them over after the claim lease (15 s, no longer renewed) and found by name "
-                            + "the batches the dead one had created. Settled = on the backend (SUBMITTED or later). "
-                            + "The baseline is the lease before this change, not measured.", apps, inFlight));
-                }
+                double seconds = (System.nanoTime() - killedAt) / 1e9;
+                int duplicates = batchesByName.values().stream().mapToInt(c -> c.get() - 1).sum();
+                report.add("recovery after kill -9 of spark-server", "kill -9 → every in-flight app settled",
+                        seconds, 300, "s", "the 5-minute claim lease before");
+                report.add("recovery after kill -9 of spark-server", "batches run twice", duplicates, 0,
+                        "batches", "none allowed");
+                report.note(String.format("Recovery: %d apps submitted to a replica (the runnable jar) that "
+                        + "held %d claims when it was killed with SIGKILL; the other replica (running all along) "
+                        + "took them over once their claim lease (15 s) was no longer renewed, and found by name "
+                        + "the batches the dead one had created. Settled = on the backend (SUBMITTED or later). "
+                        + "The baseline is the lease before this change, not measured.", apps, inFlight));
             } finally {
                 doomed.destroyForcibly();
                 doomed.waitFor();
@@ -120,9 +120,10 @@ final class RecoveryScenario {
         }
     }
 
-    private static int claimed(JdbcClient store) {
-        return store.sql("select count(*) from apps where lease_owner is not null and state = 'PENDING'")
-                .query(Integer.class).single();
+    private static int heldByOthers(JdbcClient store, String survivor) {
+        return store.sql("select count(*) from apps where lease_owner is not null and lease_owner <> :survivor "
+                        + "and state = 'PENDING'")
+                .param("survivor", survivor).query(Integer.class).single();
     }
 
     private static int unsettled(JdbcClient store) {

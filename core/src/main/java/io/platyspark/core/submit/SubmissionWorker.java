@@ -105,6 +105,11 @@ public class SubmissionWorker {
         return claimed.size();
     }
 
+    /** The name this worker's claims carry in the store ({@code lease_owner}). */
+    public String owner() {
+        return owner;
+    }
+
     /**
      * Extends the lease of every app this worker is handling or has claimed and not yet handled. Runs every
      * {@link SubmissionProperties#leaseRenewInterval()} while the worker lives: a live worker's apps are never
