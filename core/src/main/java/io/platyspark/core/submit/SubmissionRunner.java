@@ -21,6 +21,7 @@ public class SubmissionRunner implements SmartLifecycle {
     private final SubmissionProperties properties;
     private final AtomicInteger queuedNudges = new AtomicInteger();
     private volatile ScheduledExecutorService executor;
+    private volatile ScheduledExecutorService renewer;
 
     /** @param worker one round of work (provisioning, then submission), returning how many items it took */
     public SubmissionRunner(java.util.function.IntSupplier worker, SubmissionProperties properties) {
@@ -41,8 +42,7 @@ public class SubmissionRunner implements SmartLifecycle {
     @Override
     public void start() {
         AtomicInteger threadNumber = new AtomicInteger();
-        // One thread more than the workers: lease renewal must not wait behind a slow submission.
-        executor = Executors.newScheduledThreadPool(properties.threads() + 1, r -> {
+        executor = Executors.newScheduledThreadPool(properties.threads(), r -> {
             Thread t = new Thread(r, "platy-submit-" + threadNumber.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -51,8 +51,14 @@ public class SubmissionRunner implements SmartLifecycle {
         for (int i = 0; i < properties.threads(); i++) {
             executor.scheduleWithFixedDelay(this::drain, delay, delay, TimeUnit.MILLISECONDS);
         }
+        // A thread of its own: renewal must never queue behind rounds busy with slow submissions.
+        renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "platy-submit-renew");
+            t.setDaemon(true);
+            return t;
+        });
         long renew = properties.leaseRenewInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::renew, renew, renew, TimeUnit.MILLISECONDS);
+        renewer.scheduleWithFixedDelay(this::renew, renew, renew, TimeUnit.MILLISECONDS);
         log.info("submission worker started with {} threads", properties.threads());
     }
 
@@ -94,6 +100,7 @@ public class SubmissionRunner implements SmartLifecycle {
 
     @Override
     public void stop() {
+        ScheduledExecutorService renewing = renewer;
         ScheduledExecutorService current = executor;
         if (current != null) {
             current.shutdown();
@@ -104,6 +111,11 @@ public class SubmissionRunner implements SmartLifecycle {
             }
         }
         executor = null;
+        // Renewed until the rounds in progress are over, so their apps are not taken over meanwhile.
+        if (renewing != null) {
+            renewing.shutdownNow();
+        }
+        renewer = null;
     }
 
     @Override

@@ -131,6 +131,8 @@ public class SubmissionWorker {
         } catch (DataAccessException e) {
             // The store is out: nothing is known about the app, so nothing is counted against it.
             throw e;
+        } catch (io.platyspark.core.backend.BackendFailedException e) {
+            retryLater(app, e.getMessage()); // the backend answered: an attempt
         } catch (BackendUnavailableException | io.platyspark.core.artifact.ArtifactStoreException e) {
             waitOutOutage(app, e.getMessage());
         } catch (RuntimeException e) {
@@ -286,7 +288,7 @@ public class SubmissionWorker {
         count("any", "busy");
     }
 
-    /** A failure that is not an outage (an error of ours or an answer we did not expect): it counts. */
+    /** A failure that is not an outage (an error answered by the backend, or one of ours): it counts. */
     private void retryLater(SparkApp app, String why) {
         int attempt = app.attempts() + 1;
         Instant next = clock.instant().plus(backoff(attempt));
