@@ -12,10 +12,10 @@ public final class Bench {
 
     /** How big each scenario is. */
     record Sizes(String name, int smallStore, int storeApps, int listRequests, int submitRequests,
-            int footprintRequests, int submissions, int trackedApps, int emrClusters) {
+            int footprintRequests, int submissions, int trackedApps, int emrClusters, int recoveryApps) {
 
-        static final Sizes FULL = new Sizes("full", 10_000, 1_100_000, 300, 400, 4_000, 200, 10_000, 500);
-        static final Sizes SMOKE = new Sizes("smoke", 200, 2_000, 20, 20, 40, 8, 200, 60);
+        static final Sizes FULL = new Sizes("full", 10_000, 1_100_000, 300, 400, 4_000, 200, 10_000, 500, 30);
+        static final Sizes SMOKE = new Sizes("smoke", 200, 2_000, 20, 20, 40, 8, 200, 60, 6);
     }
 
     private Bench() {
@@ -42,6 +42,7 @@ public final class Bench {
         EmrScenario.run(sizes, report);
         StoreScenario.run(sizes, report);
         FootprintScenario.run(sizes, report, repo);
+        RecoveryScenario.run(sizes, report, repo);
         report.note(String.format("Whole run: %.0f s.", (System.nanoTime() - start) / 1e9));
         return report;
     }

@@ -65,6 +65,63 @@ final class FootprintScenario {
             process.destroy();
             process.waitFor();
         }
+        classDataSharing(report, jar, db, port);
+    }
+
+    /**
+     * What the images do (Dockerfile): the jar extracted with its lib/, a training run that archives the classes
+     * start-up loads, and starts that map the archive. Start-to-ready with the archive beside the same extracted
+     * jar without it, on the same database, one after the other.
+     */
+    private static void classDataSharing(Report report, Path jar, TestDatabase.Database db, int port)
+            throws Exception {
+        Path dir = Files.createTempDirectory("platy-cds");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        run(dir, List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", "app"));
+        Path app = dir.resolve("app").resolve(jar.getFileName());
+        Path archive = dir.resolve("app.jsa");
+        List<String> training = new ArrayList<>(List.of(java, "-XX:ArchiveClassesAtExit=" + archive,
+                "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-Dspring.context.exit=onRefresh", "-jar",
+                app.toString(), "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/training",
+                "--spring.flyway.enabled=false", "--platy.embedded-postgres.enabled=false",
+                "--platy.submission.enabled=false", "--platy.security.generate-admin-token=false",
+                "--server.port=0", "--logging.level.root=WARN"));
+        run(dir, training);
+        double plain = startToReady(List.of(java, "-Xmx512m", "-jar", app.toString()), db, port);
+        double shared = startToReady(List.of(java, "-Xmx512m", "-XX:SharedArchiveFile=" + archive, "-jar",
+                app.toString()), db, port);
+        report.add("footprint", "start to readiness, class-data sharing (s)", shared, plain, "s",
+                "the same jar without the archive");
+        report.note("Start-up: the images extract the jar and start it with a class-data sharing archive from a "
+                + "training run (Dockerfile); both figures are `java -jar` of the extracted jar on an external "
+                + "PostgreSQL, from process start to a ready probe.");
+    }
+
+    private static double startToReady(List<String> java, TestDatabase.Database db, int port) throws Exception {
+        List<String> command = new ArrayList<>(java);
+        command.addAll(List.of("--server.port=" + port, "--spring.datasource.url=" + db.url(),
+                "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
+                "--platy.embedded-postgres.enabled=false", "--platy.submission.enabled=false",
+                "--platy.local.enabled=false", "--platy.security.bootstrap-admin-token=" + BenchServer.TOKEN,
+                "--logging.level.root=WARN"));
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            waitHealthy(port, process);
+            return (System.nanoTime() - start) / 1e9;
+        } finally {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    private static void run(Path dir, List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue());
+        }
     }
 
     private static void waitHealthy(int port, Process process) throws Exception {

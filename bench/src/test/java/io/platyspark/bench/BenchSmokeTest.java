@@ -18,6 +18,8 @@ class BenchSmokeTest {
         assertThat(table).contains("| store: list page of 100 | p99 with 2,000 apps |")
                 .contains("| store: cleaner | purge 1,800 finished apps |")
                 .contains("| footprint | resident memory after load |")
+                .contains("| footprint | start to readiness, class-data sharing (s) |")
+                .contains("| recovery after kill -9 of spark-server | kill -9 → every in-flight app settled |")
                 .contains("| submit → batch at Livy, 64 clients | p99 latency |")
                 .contains("| tracking 200 apps on 20 clusters | Livy calls per cycle | 20 calls | 200 calls |")
                 .contains("| EMR budget, 60 clusters | EMR API calls per cycle | 2 calls | 60 calls |")

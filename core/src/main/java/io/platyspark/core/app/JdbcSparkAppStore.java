@@ -241,7 +241,8 @@ public class JdbcSparkAppStore implements SparkAppStore {
     public void release(UUID id, String owner, Instant nextAttemptAt, String reason, boolean countAttempt) {
         jdbc.sql("""
                 update apps set lease_owner = null, lease_until = null, next_attempt_at = :next,
-                    attempts = attempts + :inc, state_reason = coalesce(:reason, state_reason), updated_at = :now
+                    attempts = attempts + :inc, state_reason = coalesce(:reason, state_reason), updated_at = :now,
+                    outage_retries = 0
                 where id = :id and lease_owner = :owner
                 """)
                 .param("id", id)
@@ -250,6 +251,55 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 .param("inc", countAttempt ? 1 : 0)
                 .param("reason", reason)
                 .param("now", ts(now()))
+                .update();
+    }
+
+    @Override
+    public void releaseAfterOutage(UUID id, String owner, String reason, Duration initialBackoff,
+            Duration maxBackoff) {
+        // The wait doubles with each outage retry in a row, up to the cap: computed here from the stored count so
+        // that replicas taking turns at the app keep one pace.
+        jdbc.sql("""
+                update apps set lease_owner = null, lease_until = null,
+                    next_attempt_at = cast(:now as timestamptz) + interval '1 millisecond'
+                        * least(cast(:initial as bigint) * power(2, least(outage_retries, 20)), cast(:max as bigint)),
+                    outage_retries = outage_retries + 1, state_reason = coalesce(:reason, state_reason),
+                    updated_at = :now
+                where id = :id and lease_owner = :owner
+                """)
+                .param("id", id)
+                .param("owner", owner)
+                .param("initial", initialBackoff.toMillis())
+                .param("max", maxBackoff.toMillis())
+                .param("reason", reason)
+                .param("now", ts(now()))
+                .update();
+    }
+
+    @Override
+    public int renewLeases(String owner, Collection<UUID> ids, Duration lease) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("update apps set lease_until = :until where lease_owner = :owner and id in (:ids)")
+                .param("until", ts(now().plus(lease)))
+                .param("owner", owner)
+                .param("ids", List.copyOf(ids))
+                .update();
+    }
+
+    @Override
+    public int releaseClaims(String owner, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        // Due at once: the round that held them failed part-way, and the apps should not wait for anything.
+        return jdbc.sql("""
+                update apps set lease_owner = null, lease_until = null
+                where lease_owner = :owner and id in (:ids)
+                """)
+                .param("owner", owner)
+                .param("ids", List.copyOf(ids))
                 .update();
     }
 

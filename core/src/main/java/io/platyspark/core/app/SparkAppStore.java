@@ -40,6 +40,19 @@ public interface SparkAppStore {
     void release(UUID id, String owner, Instant nextAttemptAt, String reason, boolean countAttempt);
 
     /**
+     * Gives a claimed app back after an outage (its backend, the artifact store or the app-builder could not be
+     * reached) without using up a submission attempt: due again after a backoff that doubles with each outage
+     * retry in a row, from {@code initialBackoff} up to {@code maxBackoff}.
+     */
+    void releaseAfterOutage(UUID id, String owner, String reason, Duration initialBackoff, Duration maxBackoff);
+
+    /** Extends the lease of those of {@code ids} that {@code owner} still holds; returns how many it extended. */
+    int renewLeases(String owner, Collection<UUID> ids, Duration lease);
+
+    /** Frees the claims {@code owner} still holds on {@code ids} (due at their stored time); returns how many. */
+    int releaseClaims(String owner, Collection<UUID> ids);
+
+    /**
      * Records that the backend does not know these apps (keeping the first time it was noticed) and returns since
      * when each has been unknown.
      */

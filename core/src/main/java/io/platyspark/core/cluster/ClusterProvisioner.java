@@ -5,6 +5,7 @@ import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.ClusterBackend;
 import io.platyspark.core.backend.ClusterBackends;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +28,8 @@ public class ClusterProvisioner {
     private final Duration maxBackoff;
     private final MeterRegistry meters;
     private final String owner = "provisioner-" + UUID.randomUUID();
+    private final Clock clock;
+    private final Duration giveUpAfter;
 
     /**
      * @param lease          how long a claim holds before another worker may take the cluster over
@@ -35,6 +38,18 @@ public class ClusterProvisioner {
      */
     public ClusterProvisioner(ClusterStore clusters, ClusterBackends backends, Duration lease,
             Duration initialBackoff, Duration maxBackoff, MeterRegistry meters) {
+        this(clusters, backends, lease, initialBackoff, maxBackoff, meters, Clock.systemUTC(), null);
+    }
+
+    /**
+     * @param giveUpAfter how long a cluster's creation may be held up by provider outages, counted from when it
+     *                    was requested: the apps' pending timeout, so clusters and apps follow one rule (an
+     *                    outage is waited out, that long at most; a refusal ends it at once). Null: no limit.
+     */
+    public ClusterProvisioner(ClusterStore clusters, ClusterBackends backends, Duration lease,
+            Duration initialBackoff, Duration maxBackoff, MeterRegistry meters, Clock clock, Duration giveUpAfter) {
+        this.clock = clock;
+        this.giveUpAfter = giveUpAfter;
         this.clusters = clusters;
         this.backends = backends;
         this.lease = lease;
@@ -59,6 +74,16 @@ public class ClusterProvisioner {
             backend = backends.forCluster(cluster);
             status = backend.create(cluster);
         } catch (BackendUnavailableException e) {
+            if (giveUpAfter != null && cluster.createdAt() != null
+                    && !clock.instant().isBefore(cluster.createdAt().plus(giveUpAfter))) {
+                count("any", "gave-up");
+                log.warn("cluster '{}' not created within {}: {}; giving up", cluster.name(), giveUpAfter,
+                        e.getMessage());
+                clusters.recordProvisioned(cluster.id(), owner, null, ClusterState.TERMINATED_WITH_ERRORS,
+                        "not created within " + giveUpAfter.toString().substring(2).toLowerCase()
+                                + " (its provider could not be reached); last: " + e.getMessage());
+                return;
+            }
             count("any", "error");
             log.warn("cluster '{}' not created yet: {}; will retry", cluster.name(), e.getMessage());
             clusters.releaseProvisioning(cluster.id(), owner, "create attempt failed: " + e.getMessage(),

@@ -38,7 +38,10 @@ import io.platyspark.core.metrics.AppStateMetrics;
 import io.platyspark.core.metrics.StoreGauges;
 import io.platyspark.core.reconcile.ClusterReconciler;
 import io.platyspark.core.reconcile.Watchdog;
+import io.platyspark.core.schedule.FencingDataSource;
 import io.platyspark.core.schedule.LeaderLock;
+import io.platyspark.core.schedule.LeaderProperties;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import io.platyspark.core.app.JdbcSparkAppStore;
 import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.backend.SparkBackend;
@@ -63,6 +66,7 @@ import io.platyspark.core.security.AuditLog;
 import io.platyspark.core.security.SecurityProperties;
 import io.platyspark.core.security.SourcePolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -90,7 +94,7 @@ import tools.jackson.databind.json.JsonMapper;
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 @EnableConfigurationProperties({LocalSparkProperties.class, SubmissionProperties.class, ReconcileProperties.class,
         CleanupProperties.class, SecurityProperties.class, ArtifactProperties.class, LivyProperties.class,
-        AwsProperties.class, EnvProperties.class})
+        AwsProperties.class, EnvProperties.class, LeaderProperties.class})
 public class PlatyCoreAutoConfiguration {
 
     @Bean
@@ -145,8 +149,23 @@ public class PlatyCoreAutoConfiguration {
     }
 
     @Bean
-    LeaderLock leaderLock(DataSource dataSource) {
-        return new LeaderLock(dataSource);
+    LeaderLock leaderLock(DataSource dataSource, Clock clock, LeaderProperties properties) {
+        return new LeaderLock(dataSource, clock, properties.lease(), properties.renewEvery());
+    }
+
+    /**
+     * Every connection of the application carries the fencing token of the leader's task that takes it (none
+     * outside one), so the store refuses the writes of a watchdog or cleaner that has lost its role.
+     */
+    @Bean
+    static BeanPostProcessor fencingDataSource() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof DataSource ds && !(bean instanceof FencingDataSource)
+                        ? new FencingDataSource(ds) : bean;
+            }
+        };
     }
 
     @Bean
@@ -324,15 +343,19 @@ public class PlatyCoreAutoConfiguration {
 
         @Bean
         ClusterProvisioner clusterProvisioner(ClusterStore clusters, ClusterBackends backends,
-                SubmissionProperties properties, ObjectProvider<MeterRegistry> meters) {
-            return new ClusterProvisioner(clusters, backends, properties.lease(), properties.initialBackoff(),
-                    properties.maxBackoff(), meters(meters));
+                SubmissionProperties properties, ReconcileProperties reconcile, Clock clock,
+                ObjectProvider<MeterRegistry> meters) {
+            // A cluster create is not renewed like an app's claim: its lease stays long enough for one call to
+            // the provider, which adopts by tag what a worker that died had created.
+            return new ClusterProvisioner(clusters, backends, Duration.ofMinutes(5), properties.initialBackoff(),
+                    properties.maxBackoff(), meters(meters), clock, reconcile.pendingTimeout());
         }
 
         @Bean
         SubmissionRunner submissionRunner(SubmissionWorker worker, ClusterProvisioner provisioner,
                 SubmissionProperties properties) {
-            return new SubmissionRunner(() -> provisioner.runOnce() + worker.runOnce(), properties);
+            return new SubmissionRunner(() -> provisioner.runOnce() + worker.runOnce(), worker::renewLeases,
+                    properties);
         }
     }
 

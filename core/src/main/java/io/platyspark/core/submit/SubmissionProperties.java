@@ -11,10 +11,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param threads              apps submitted at once by this process
  * @param batchSize            apps claimed per round trip to the store
  * @param pollInterval         how often the queue is checked when nobody nudges it
- * @param lease                how long a claim holds before another worker may take the app over
- * @param maxAttempts          submissions tried before the app fails
- * @param initialBackoff       wait after the first failed attempt (of a submission, or of a cluster's creation at
- *                             its provider); doubles up to {@code maxBackoff}
+ * @param lease                how long a claim holds unless its worker renews it (every third of the lease, while
+ *                             the worker lives); a dead worker's apps are taken over after at most this plus one
+ *                             {@code pollInterval}
+ * @param maxAttempts          failed submissions (errors that are not outages) tried before the app fails; an
+ *                             outage of the backend, the artifact store or the app-builder uses up no attempt
+ * @param initialBackoff       wait after the first failed attempt or outage retry (of a submission, or of a
+ *                             cluster's creation at its provider); doubles up to {@code maxBackoff}
+ * @param maxBackoff           the longest wait between two tries, so an app goes on soon after an outage ends
  * @param clusterPollInterval  how often an app waiting for its cluster looks again
  */
 @ConfigurationProperties("platy.submission")
@@ -23,9 +27,31 @@ public record SubmissionProperties(
         @DefaultValue("2") int threads,
         @DefaultValue("10") int batchSize,
         @DefaultValue("1s") Duration pollInterval,
-        @DefaultValue("5m") Duration lease,
+        @DefaultValue("15s") Duration lease,
         @DefaultValue("5") int maxAttempts,
         @DefaultValue("5s") Duration initialBackoff,
-        @DefaultValue("5m") Duration maxBackoff,
+        @DefaultValue("1m") Duration maxBackoff,
         @DefaultValue("15s") Duration clusterPollInterval) {
+
+    public SubmissionProperties {
+        if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
+            throw new IllegalArgumentException("platy.submission.lease must be at least 3s (it is renewed every "
+                    + "third of it), got " + lease);
+        }
+    }
+
+    /** How often a living worker renews the leases of the apps it holds: a third of the lease. */
+    public Duration leaseRenewInterval() {
+        return lease.dividedBy(3);
+    }
+
+    /**
+     * The longest an app claimed by a worker that died stays unresolved before another worker takes it over and
+     * looks for its run at the backend: the lease, plus one poll of the queue. Exactly-once submission through a
+     * backend that forgets finished runs (Livy's {@code livy.server.session.state-retain.sec}) needs that backend
+     * to remember a run for longer than this.
+     */
+    public Duration claimResolutionBound() {
+        return lease.plus(pollInterval);
+    }
 }

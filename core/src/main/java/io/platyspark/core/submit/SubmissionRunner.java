@@ -17,13 +17,25 @@ public class SubmissionRunner implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SubmissionRunner.class);
 
     private final java.util.function.IntSupplier worker;
+    private final Runnable renewLeases;
     private final SubmissionProperties properties;
     private final AtomicInteger queuedNudges = new AtomicInteger();
     private volatile ScheduledExecutorService executor;
+    private volatile ScheduledExecutorService renewer;
 
     /** @param worker one round of work (provisioning, then submission), returning how many items it took */
     public SubmissionRunner(java.util.function.IntSupplier worker, SubmissionProperties properties) {
+        this(worker, () -> { }, properties);
+    }
+
+    /**
+     * @param renewLeases extends the leases of the apps the worker holds; run on a thread of its own every
+     *                    {@link SubmissionProperties#leaseRenewInterval()}, so a slow submission never loses its app
+     */
+    public SubmissionRunner(java.util.function.IntSupplier worker, Runnable renewLeases,
+            SubmissionProperties properties) {
         this.worker = worker;
+        this.renewLeases = renewLeases;
         this.properties = properties;
     }
 
@@ -39,6 +51,14 @@ public class SubmissionRunner implements SmartLifecycle {
         for (int i = 0; i < properties.threads(); i++) {
             executor.scheduleWithFixedDelay(this::drain, delay, delay, TimeUnit.MILLISECONDS);
         }
+        // A thread of its own: renewal must never queue behind rounds busy with slow submissions.
+        renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "platy-submit-renew");
+            t.setDaemon(true);
+            return t;
+        });
+        long renew = properties.leaseRenewInterval().toMillis();
+        renewer.scheduleWithFixedDelay(this::renew, renew, renew, TimeUnit.MILLISECONDS);
         log.info("submission worker started with {} threads", properties.threads());
     }
 
@@ -70,8 +90,17 @@ public class SubmissionRunner implements SmartLifecycle {
         }
     }
 
+    private void renew() {
+        try {
+            renewLeases.run();
+        } catch (RuntimeException e) {
+            log.warn("could not renew the submission leases: {}", e.toString());
+        }
+    }
+
     @Override
     public void stop() {
+        ScheduledExecutorService renewing = renewer;
         ScheduledExecutorService current = executor;
         if (current != null) {
             current.shutdown();
@@ -82,6 +111,11 @@ public class SubmissionRunner implements SmartLifecycle {
             }
         }
         executor = null;
+        // Renewed until the rounds in progress are over, so their apps are not taken over meanwhile.
+        if (renewing != null) {
+            renewing.shutdownNow();
+        }
+        renewer = null;
     }
 
     @Override

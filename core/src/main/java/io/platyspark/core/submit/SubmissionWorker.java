@@ -27,6 +27,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Moves stored apps to their backend. Apps are leased from the store with {@code FOR UPDATE SKIP LOCKED}, so any
@@ -44,6 +45,7 @@ public class SubmissionWorker {
     private final Clock clock;
     private final MeterRegistry meters;
     private final String owner = "worker-" + UUID.randomUUID();
+    private final java.util.Set<UUID> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final SourceStager stager;
     private final Environments envs;
     private final EnvSparkConf envConf;
@@ -73,25 +75,73 @@ public class SubmissionWorker {
         this.meters = meters;
     }
 
-    /** Claims one batch of due apps and handles each; returns how many it claimed. */
+    /**
+     * Claims one batch of due apps and handles each; returns how many it claimed. When the round fails part-way
+     * (the store went away), the claims it still holds are given back at once, so they wait for nobody's lease.
+     */
     public int runOnce() {
         List<SparkApp> claimed = apps.claimForSubmission(owner, properties.lease(), properties.batchSize());
-        for (SparkApp app : claimed) {
-            MDC.put("appId", app.id().toString());
-            if (app.requestId() != null) {
-                MDC.put("requestId", app.requestId());
+        List<UUID> ids = claimed.stream().map(SparkApp::id).toList();
+        held.addAll(ids);
+        int done = 0;
+        try {
+            for (SparkApp app : claimed) {
+                handleOne(app);
+                held.remove(app.id());
+                done++;
             }
+        } catch (RuntimeException e) {
+            List<UUID> left = ids.subList(done, ids.size());
             try {
-                handle(app);
-            } catch (RuntimeException e) {
-                log.error("submission of app {} failed unexpectedly; it will be retried", app.id(), e);
-                retryLater(app, "unexpected error: " + e.getMessage(), true);
-            } finally {
-                MDC.remove("appId");
-                MDC.remove("requestId");
+                apps.releaseClaims(owner, left);
+            } catch (RuntimeException again) {
+                // The store is still out: the claims run out with their short lease (renewal stops below).
+                log.debug("could not give back {} claims: {}", left.size(), again.toString());
             }
+            throw e;
+        } finally {
+            held.removeAll(ids);
         }
         return claimed.size();
+    }
+
+    /** The name this worker's claims carry in the store ({@code lease_owner}). */
+    public String owner() {
+        return owner;
+    }
+
+    /**
+     * Extends the lease of every app this worker is handling or has claimed and not yet handled. Runs every
+     * {@link SubmissionProperties#leaseRenewInterval()} while the worker lives: a live worker's apps are never
+     * taken over, however slow a submission is, and a dead worker's are free within one short lease.
+     */
+    public void renewLeases() {
+        if (!held.isEmpty()) {
+            apps.renewLeases(owner, List.copyOf(held), properties.lease());
+        }
+    }
+
+    private void handleOne(SparkApp app) {
+        MDC.put("appId", app.id().toString());
+        if (app.requestId() != null) {
+            MDC.put("requestId", app.requestId());
+        }
+        try {
+            handle(app);
+        } catch (DataAccessException e) {
+            // The store is out: nothing is known about the app, so nothing is counted against it.
+            throw e;
+        } catch (io.platyspark.core.backend.BackendFailedException e) {
+            retryLater(app, e.getMessage()); // the backend answered: an attempt
+        } catch (BackendUnavailableException | io.platyspark.core.artifact.ArtifactStoreException e) {
+            waitOutOutage(app, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("submission of app {} failed unexpectedly; it will be retried", app.id(), e);
+            retryLater(app, "unexpected error: " + e.getMessage());
+        } finally {
+            MDC.remove("appId");
+            MDC.remove("requestId");
+        }
     }
 
     private void handle(SparkApp app) {
@@ -127,14 +177,8 @@ public class SubmissionWorker {
                 run = run.withRunConf(envConf.forRun(env, cluster));
             }
             submission = backend.submit(cluster, run);
-        } catch (io.platyspark.core.artifact.ArtifactStoreException e) {
-            retryLater(app, e.getMessage(), true);
-            return;
         } catch (BackendBusyException e) {
-            retryLater(app, e.getMessage(), false);
-            return;
-        } catch (BackendUnavailableException e) {
-            retryLater(app, e.getMessage(), true);
+            waitForRoom(app, e.getMessage());
             return;
         } catch (BackendRejectedException e) {
             fail(app, e.getMessage());
@@ -227,17 +271,35 @@ public class SubmissionWorker {
         apps.release(app.id(), owner, next, reason, false);
     }
 
-    private void retryLater(SparkApp app, String why, boolean countAttempt) {
-        int attempt = app.attempts() + (countAttempt ? 1 : 0);
-        if (countAttempt && attempt >= properties.maxAttempts()) {
+    /**
+     * Something the submission needs could not be reached (the backend, the artifact store, the app-builder): an
+     * outage says nothing about the app, so it uses up no attempt. The app is tried again after a backoff that
+     * doubles up to {@code maxBackoff}; the watchdog's pending timeout bounds how long it may wait in all.
+     */
+    private void waitOutOutage(SparkApp app, String why) {
+        log.warn("app {} not submitted, waiting out an outage: {}", app.id(), why);
+        apps.releaseAfterOutage(app.id(), owner, "waiting out an outage: " + why, properties.initialBackoff(),
+                properties.maxBackoff());
+        count("any", "outage");
+    }
+
+    private void waitForRoom(SparkApp app, String why) {
+        apps.release(app.id(), owner, clock.instant().plus(properties.clusterPollInterval()), why, false);
+        count("any", "busy");
+    }
+
+    /** A failure that is not an outage (an error answered by the backend, or one of ours): it counts. */
+    private void retryLater(SparkApp app, String why) {
+        int attempt = app.attempts() + 1;
+        Instant next = clock.instant().plus(backoff(attempt));
+        // The attempt is recorded before the app may fail, so its count and the reason's number agree.
+        apps.release(app.id(), owner, next, "submit attempt " + attempt + " failed: " + why, true);
+        if (attempt >= properties.maxAttempts()) {
             fail(app, "gave up after " + attempt + " submission attempts; last: " + why);
             return;
         }
-        Instant next = clock.instant().plus(countAttempt ? backoff(attempt) : properties.clusterPollInterval());
         log.warn("app {} not submitted (attempt {}): {}; next try at {}", app.id(), attempt, why, next);
-        apps.release(app.id(), owner, next, (countAttempt ? "submit attempt " + attempt + " failed: " : "") + why,
-                countAttempt);
-        count("any", countAttempt ? "retry" : "busy");
+        count("any", "retry");
     }
 
     Duration backoff(int attempt) {

@@ -54,4 +54,17 @@ class PropertiesBindingTest {
         assertThat(bound.submittedTimeout()).isEqualTo(Duration.ofMinutes(20));
         assertThat(bound.pendingTimeout()).isEqualTo(ReconcileProperties.defaults().pendingTimeout());
     }
+
+    @Test
+    void aSubmissionClaimIsShortAndResolvedWithinSeconds() {
+        io.platyspark.core.submit.SubmissionProperties defaults = new Binder(new MapConfigurationPropertySource(
+                Map.of("platy.submission.enabled", "true")))
+                .bind("platy.submission", io.platyspark.core.submit.SubmissionProperties.class).get();
+
+        assertThat(defaults.lease()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(defaults.leaseRenewInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.claimResolutionBound()).as("what Livy's retention must outlive")
+                .isLessThanOrEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.maxBackoff()).as("an app goes on soon after an outage").isEqualTo(Duration.ofMinutes(1));
+    }
 }

@@ -39,7 +39,7 @@ class SubmissionWorkerTest {
     private final StoreFixture store = new StoreFixture(clock);
     private final FakeSparkBackend backend = new FakeSparkBackend();
     private final SubmissionProperties properties = new SubmissionProperties(true, 1, 10, Duration.ofSeconds(1),
-            Duration.ofMinutes(5), 3, Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(15));
+            Duration.ofSeconds(15), 3, Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(15));
     private final SubmissionWorker worker = newWorker();
 
     private SubmissionWorker newWorker() {
@@ -67,7 +67,7 @@ class SubmissionWorkerTest {
     }
 
     @Test
-    void outageRetriesWithBackoffThenFailsWithTheLastReason() {
+    void anOutageUsesUpNoAttemptAndIsRetriedWithACappedBackoff() {
         store.cluster("etl", ClusterState.WAITING);
         SparkApp app = store.app("daily", "etl");
         backend.onSubmit(a -> {
@@ -77,19 +77,164 @@ class SubmissionWorkerTest {
         worker.runOnce();
         SparkApp afterFirst = stored(app);
         assertThat(afterFirst.state()).isEqualTo(AppState.PENDING);
-        assertThat(afterFirst.attempts()).isEqualTo(1);
-        assertThat(afterFirst.stateReason()).contains("connection refused");
+        assertThat(afterFirst.attempts()).as("an outage is not an attempt").isZero();
+        assertThat(afterFirst.stateReason()).contains("outage").contains("connection refused");
         clock.advance(Duration.ofSeconds(9));
         assertThat(worker.runOnce()).as("not due before the backoff").isZero();
         clock.advance(Duration.ofSeconds(1));
         assertThat(worker.runOnce()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(19));
+        assertThat(worker.runOnce()).as("the backoff doubled").isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(worker.runOnce()).isEqualTo(1);
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            assertThat(worker.runOnce()).as("the backoff is capped at a minute").isEqualTo(1);
+        }
+
+        assertThat(stored(app).state()).isEqualTo(AppState.PENDING);
+        assertThat(stored(app).attempts()).isZero();
+    }
+
+    @Test
+    void aThreeMinuteBackendOutageFailsNoApp() {
+        store.cluster("etl", ClusterState.WAITING);
+        List<SparkApp> apps = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            apps.add(store.app("app-" + i, "etl"));
+        }
+        java.time.Instant outageEnds = clock.instant().plus(Duration.ofMinutes(3));
+        backend.onSubmit(a -> {
+            if (clock.instant().isBefore(outageEnds)) {
+                throw new BackendUnavailableException("fake", "Livy is down: connection refused", null);
+            }
+            return new BackendSubmission("run-" + a.id(), null, null, false);
+        });
+
+        // Three minutes of outage and one capped backoff after it, a poll every second.
+        for (int second = 0; second < 4 * 60 + 5; second++) {
+            while (worker.runOnce() > 0) {
+                // drain what is due
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        assertThat(apps).allSatisfy(a -> {
+            SparkApp after = stored(a);
+            assertThat(after.state()).isEqualTo(AppState.SUBMITTED);
+            assertThat(after.attempts()).isZero();
+        });
+        assertThat(new HashSet<>(backend.submitted())).hasSize(20);
+    }
+
+    @Test
+    void anUnexpectedErrorCountsAndTheReasonAgreesWithTheCount() {
+        store.cluster("etl", ClusterState.WAITING);
+        SparkApp app = store.app("daily", "etl");
+        backend.onSubmit(a -> {
+            throw new IllegalStateException("a bug");
+        });
+
+        worker.runOnce();
+        assertThat(stored(app).attempts()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(10));
+        worker.runOnce();
         assertThat(stored(app).attempts()).isEqualTo(2);
         clock.advance(Duration.ofSeconds(20));
         worker.runOnce();
 
         SparkApp failed = stored(app);
         assertThat(failed.state()).isEqualTo(AppState.FAILED);
-        assertThat(failed.stateReason()).contains("gave up after 3 submission attempts").contains("connection refused");
+        assertThat(failed.stateReason()).contains("gave up after 3 submission attempts").contains("a bug");
+        assertThat(failed.attempts()).as("the count says what the reason says").isEqualTo(3);
+    }
+
+    @Test
+    void aDeadWorkersClaimIsTakenOverWithinOneShortLease() throws Exception {
+        store.cluster("etl", ClusterState.WAITING);
+        SparkApp app = store.app("daily", "etl");
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        backend.onSubmit(a -> {
+            if (inside.getCount() > 0) {
+                inside.countDown();
+                await(never); // the first worker's thread stops here for good: its process died
+                throw new IllegalStateException("unreachable");
+            }
+            return new BackendSubmission("run-2", null, null, false);
+        });
+        SubmissionWorker dead = newWorker();
+        Thread deadThread = new Thread(dead::runOnce, "dead-worker");
+        deadThread.setDaemon(true);
+        deadThread.start();
+        assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        SubmissionWorker other = newWorker();
+
+        assertThat(other.runOnce()).as("held while the lease runs").isZero();
+        clock.advance(properties.lease().plusSeconds(1)); // nobody renewed it
+        other.runOnce();
+
+        assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
+        assertThat(stored(app).backendId()).isEqualTo("run-2");
+        assertThat(properties.lease()).isLessThanOrEqualTo(Duration.ofSeconds(15));
+        never.countDown();
+    }
+
+    @Test
+    void aLiveSlowWorkerKeepsItsClaimByRenewingIt() throws Exception {
+        store.cluster("etl", ClusterState.WAITING);
+        SparkApp app = store.app("daily", "etl");
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        backend.onSubmit(a -> {
+            inside.countDown();
+            await(finish); // a slow submission: the worker lives, and renews
+            return new BackendSubmission("run-1", null, null, false);
+        });
+        SubmissionWorker slow = newWorker();
+        java.util.concurrent.CompletableFuture<Integer> round =
+                java.util.concurrent.CompletableFuture.supplyAsync(slow::runOnce);
+        assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        SubmissionWorker other = newWorker();
+
+        for (int i = 0; i < 10; i++) {
+            clock.advance(properties.leaseRenewInterval());
+            slow.renewLeases();
+            assertThat(other.runOnce()).as("never taken from a live worker").isZero();
+        }
+        finish.countDown();
+        assertThat(round.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+
+        assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
+        assertThat(backend.submitted()).containsExactly(app.id());
+    }
+
+    @Test
+    void aRoundThatFailsGivesBackTheClaimsItHolds() {
+        store.cluster("etl", ClusterState.WAITING);
+        SparkApp first = store.app("first", "etl");
+        SparkApp second = store.app("second", "etl");
+        backend.onSubmit(a -> {
+            // The store goes away in the middle of the round.
+            throw new org.springframework.dao.DataAccessResourceFailureException("connection refused");
+        });
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(worker::runOnce)
+                .isInstanceOf(org.springframework.dao.DataAccessException.class);
+
+        backend.onSubmit(a -> new BackendSubmission("run-" + a.name(), null, null, false));
+        assertThat(newWorker().runOnce()).as("both free at once, no lease to wait for").isEqualTo(2);
+        assertThat(stored(first).state()).isEqualTo(AppState.SUBMITTED);
+        assertThat(stored(second).state()).isEqualTo(AppState.SUBMITTED);
+        assertThat(stored(first).attempts()).as("a store outage is no attempt").isZero();
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

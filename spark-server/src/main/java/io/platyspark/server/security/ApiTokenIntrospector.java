@@ -5,6 +5,8 @@ import io.platyspark.core.security.Caller;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.springframework.dao.DataAccessException;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.DefaultOAuth2AuthenticatedPrincipal;
@@ -16,15 +18,32 @@ import org.springframework.security.oauth2.server.resource.introspection.OpaqueT
 class ApiTokenIntrospector implements OpaqueTokenIntrospector {
 
     private final ApiTokenService tokens;
+    private final VerifiedTokenCache verified;
 
-    ApiTokenIntrospector(ApiTokenService tokens) {
+    ApiTokenIntrospector(ApiTokenService tokens, VerifiedTokenCache verified) {
         this.tokens = tokens;
+        this.verified = verified;
     }
 
     @Override
     public OAuth2AuthenticatedPrincipal introspect(String token) {
-        Caller caller = tokens.authenticate(token)
-                .orElseThrow(() -> new BadOpaqueTokenException("unknown, expired or revoked token"));
+        Optional<Caller> found;
+        try {
+            found = tokens.authenticate(token);
+        } catch (DataAccessException e) {
+            // The store is out: a token it verified a moment ago is still good; any other waits for the store
+            // (the DataAccessException becomes 503 store-unavailable, never a 401 that says the token is bad).
+            return principal(verified.lastVerified(token).orElseThrow(() -> e));
+        }
+        if (found.isEmpty()) {
+            verified.refused(token);
+            throw new BadOpaqueTokenException("unknown, expired or revoked token");
+        }
+        verified.verified(token, found.get());
+        return principal(found.get());
+    }
+
+    private static OAuth2AuthenticatedPrincipal principal(Caller caller) {
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("sub", caller.subject());
         attributes.put(Callers.ADMIN, caller.admin());

@@ -28,13 +28,15 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  * description stay open for probes and scrapers.
  */
 @Configuration(proxyBeanMethods = false)
+@org.springframework.boot.context.properties.EnableConfigurationProperties(TokenCacheProperties.class)
 class SecurityConfiguration {
 
     /** The platform's own tokens, unless an identity provider's JWTs are used instead. */
     @Bean
     @ConditionalOnProperty(name = "platy.security.mode", havingValue = "tokens", matchIfMissing = true)
-    OpaqueTokenIntrospector apiTokenIntrospector(ApiTokenService tokens) {
-        return new ApiTokenIntrospector(tokens);
+    OpaqueTokenIntrospector apiTokenIntrospector(ApiTokenService tokens, TokenCacheProperties cache,
+            java.time.Clock clock) {
+        return new ApiTokenIntrospector(tokens, new VerifiedTokenCache(cache.ttl(), cache.maxEntries(), clock));
     }
 
     @Bean

@@ -6,6 +6,7 @@ import io.platyspark.core.app.LogsGoneException;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.backend.BackendAppStatus;
 import io.platyspark.core.backend.BackendBusyException;
+import io.platyspark.core.backend.BackendFailedException;
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.BackendUnavailableException;
@@ -103,8 +104,17 @@ public class LivySparkBackend implements SparkBackend {
             // later resubmission of this app is not adopted into a batch that will never run.
             findQuietly(livy, name).ifPresent(stuck -> deleteQuietly(livy, stuck.id()));
             throw new BackendRejectedException("Livy refused the app: " + message, e);
+        } catch (io.platyspark.livy.LivyServerException e) {
+            if (e.status() == 502 || e.status() == 503 || e.status() == 504) {
+                // A proxy in front of a Livy that is not there, or Livy saying it is unavailable: an outage.
+                throw unavailable(cluster, "submit", e);
+            }
+            // Livy answered with an error of its own: an attempt. Unknown whether it took the batch, so the next
+            // attempt looks the name up first.
+            throw new BackendFailedException(NAME, "cannot submit on Livy of cluster '" + cluster.name() + "' ("
+                    + cluster.livyUrl() + "): " + e.getMessage(), e);
         } catch (LivyException e) {
-            // Transport failures and 5xx: unknown whether Livy took it; the next attempt looks the name up first.
+            // Transport failures: unknown whether Livy took it; the next attempt looks the name up first.
             throw unavailable(cluster, "submit", e);
         }
     }
