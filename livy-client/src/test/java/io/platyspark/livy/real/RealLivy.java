@@ -45,10 +45,12 @@ public final class RealLivy {
     private final String url;
     private final Path localDir;
     private final Path logFile;
+    private final Path home;
 
-    private RealLivy(Process process, String url, Path localDir, Path logFile) {
+    private RealLivy(Process process, String url, Path home, Path localDir, Path logFile) {
         this.process = process;
         this.url = url;
+        this.home = home;
         this.localDir = localDir;
         this.logFile = logFile;
     }
@@ -131,7 +133,7 @@ public final class RealLivy {
             env.put("SPARK_LOCAL_IP", "127.0.0.1");
             env.remove("SPARK_CONF_DIR");
             Process process = builder.start();
-            RealLivy livy = new RealLivy(process, "http://127.0.0.1:" + port, localDir, logFile);
+            RealLivy livy = new RealLivy(process, "http://127.0.0.1:" + port, home, localDir, logFile);
             livy.awaitUp();
             log.info("real Livy 0.7.1 up at {} (SPARK_HOME {}, whitelist {}, log {})", livy.url, sparkHome,
                     localDir, logFile);
@@ -190,9 +192,10 @@ public final class RealLivy {
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> !process.isAlive() || answers());
         } catch (ConditionTimeoutException e) {
+            String output = tail();
             stop();
             throw new IllegalStateException("the real Livy server did not answer at " + url + " within "
-                    + START_TIMEOUT + "; its output (" + logFile + "):\n" + tail(), e);
+                    + START_TIMEOUT + "; its output:\n" + output, e);
         }
         if (!process.isAlive()) {
             throw new IllegalStateException("the real Livy server exited with " + process.exitValue()
@@ -220,7 +223,10 @@ public final class RealLivy {
         }
     }
 
-    /** SIGTERM first: Livy then kills its spark-submit children itself. Whatever remains is killed. */
+    /**
+     * SIGTERM first: Livy then kills its spark-submit children itself. Whatever remains is killed, and the
+     * server's directory (configuration, log, the apps' code) is removed.
+     */
     private void stop() {
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
@@ -233,5 +239,10 @@ public final class RealLivy {
             process.destroyForcibly();
         }
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        try (var paths = Files.walk(home)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("could not remove {}: {}", home, e.toString());
+        }
     }
 }
