@@ -26,12 +26,9 @@ public final class LivyRetention {
     private LivyRetention() {
     }
 
-    /**
-     * The longest an app claimed by a worker that died stays unresolved: the lease, plus one poll of the queue
-     * before another worker takes it.
-     */
+    /** The longest an app claimed by a worker that died stays unresolved (the submission worker's bound). */
     public static Duration exactlyOnceWindow(SubmissionProperties submission) {
-        return submission.lease().plus(submission.pollInterval());
+        return submission.claimResolutionBound();
     }
 
     /**
