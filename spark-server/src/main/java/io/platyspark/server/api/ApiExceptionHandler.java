@@ -11,6 +11,7 @@ import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.cluster.ClusterNotFoundException;
 import io.platyspark.core.security.ForbiddenException;
+import io.platyspark.core.security.LastAdminTokenException;
 import io.platyspark.core.security.TokenNameTakenException;
 import java.net.URI;
 import java.util.Arrays;
@@ -93,6 +94,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.CONFLICT, "token-name-taken", "Token name taken", e.getMessage());
         problem.setProperty("field", "name");
         return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail onLastAdminToken(LastAdminTokenException e) {
+        return problem(HttpStatus.CONFLICT, "last-admin-token", "Last admin token", e.getMessage());
     }
 
     @ExceptionHandler

@@ -42,17 +42,28 @@ class SecurityFilters {
             if (properties.oidc()) {
                 return;
             }
-            if (properties.bootstrapAdminToken() != null && !properties.bootstrapAdminToken().isBlank()) {
-                tokens.ensureBootstrapAdmin(properties.bootstrapAdminToken());
-                log.info("bootstrap admin token from configuration is active");
-            } else if (properties.generateAdminToken()) {
-                String secret = tokens.newSecret();
-                tokens.ensureBootstrapAdmin(secret);
-                // Printed once, on purpose: the embedded default must be usable without reading the database.
-                System.out.println();
-                System.out.println("  PlatySpark admin token (shown once): " + secret);
-                System.out.println("  use it as: curl -H 'Authorization: Bearer " + secret + "' ...");
-                System.out.println();
+            // A problem with the bootstrap token is logged, never fatal: admins with other tokens still get in.
+            try {
+                if (properties.bootstrapAdminToken() != null && !properties.bootstrapAdminToken().isBlank()) {
+                    ApiTokenService.Bootstrap outcome = tokens.ensureBootstrapAdmin(properties.bootstrapAdminToken(),
+                            "configuration");
+                    if (outcome == ApiTokenService.Bootstrap.REACTIVATED) {
+                        log.warn("the bootstrap admin token from configuration had been revoked and is active "
+                                + "again; remove platy.security.bootstrap-admin-token to retire it for good");
+                    } else {
+                        log.info("bootstrap admin token from configuration is active");
+                    }
+                } else if (properties.generateAdminToken()) {
+                    String secret = tokens.newSecret();
+                    tokens.ensureBootstrapAdmin(secret, "generated at start");
+                    // Printed once, on purpose: the embedded default must be usable without reading the database.
+                    System.out.println();
+                    System.out.println("  PlatySpark admin token (shown once): " + secret);
+                    System.out.println("  use it as: curl -H 'Authorization: Bearer " + secret + "' ...");
+                    System.out.println();
+                }
+            } catch (IllegalStateException e) {
+                log.error("the bootstrap admin token is not active: {}", e.getMessage());
             }
         };
     }
