@@ -13,6 +13,7 @@ import io.platyspark.core.cluster.ClusterNotFoundException;
 import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.LastAdminTokenException;
 import io.platyspark.core.security.TokenNameTakenException;
+import io.platyspark.core.web.RequestIdFilter;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -279,6 +280,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         if (type == String.class) {
             return "a string";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
             return "a number";

@@ -2,7 +2,6 @@ package io.platyspark.server.security;
 
 import io.platyspark.core.security.ApiTokenService;
 import io.platyspark.core.security.AuditLog;
-import io.platyspark.core.artifact.ArtifactProperties;
 import io.platyspark.core.security.SecurityProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,24 +9,14 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
-/** The size limit before everything else, the audit just inside Spring Security, and the bootstrap admin token. */
+/** The audit just inside Spring Security, and the bootstrap admin token (size limits: core's web edge). */
 @Configuration(proxyBeanMethods = false)
 class SecurityFilters {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityFilters.class);
     /** Spring Security's filter chain runs at -100; the audit sits right inside it. */
     private static final int INSIDE_SECURITY = -99;
-
-    @Bean
-    FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(SecurityProperties properties,
-            ArtifactProperties artifacts) {
-        FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(new RequestSizeFilter(
-                properties.maxRequestSize().toBytes(), artifacts.maxUploadSize().toBytes()));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
-        return registration;
-    }
 
     @Bean
     FilterRegistrationBean<AuditFilter> auditFilter(AuditLog audit, Callers callers) {
