@@ -153,6 +153,19 @@ class HttpEdgeTest {
     }
 
     @Test
+    void fuzzFindingsStayFixed() {
+        // Schemathesis: a multipart Content-Type without a boundary was parsed (no endpoint takes multipart): 500.
+        RawHttp.Answer multipart = RawHttp.Answer.parse(sendWhole(("POST /api/v1/admin/tokens HTTP/1.1\r\nHost: "
+                + "localhost\r\nAuthorization: Bearer " + ApiClient.ADMIN_TOKEN + "\r\nContent-Type: "
+                + "multipart/form-data\r\nContent-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1)));
+        // The error page called by name was a 500.
+        RawHttp.Answer errorPage = get("/error");
+
+        assertProblem(multipart, 415, "unsupported-media-type");
+        assertProblem(errorPage, 404, "not-found");
+    }
+
+    @Test
     void aFractionForAWholeNumberIs400NamingTheField() {
         ApiClient admin = new ApiClient(port);
         // Used to be truncated to 1 day in silence: one global coercion rule, so every integer field refuses it.
