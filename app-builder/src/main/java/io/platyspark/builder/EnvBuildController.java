@@ -7,6 +7,7 @@ import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvBuildException;
 import io.platyspark.core.env.EnvironmentService;
 import io.platyspark.core.security.Caller;
+import io.platyspark.core.web.ApiTokenIntrospector;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.UUID;
@@ -14,11 +15,12 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -36,7 +38,9 @@ class EnvBuildController {
 
     @PostMapping
     ResponseEntity<EnvApi.EnvResponse> build(@Valid @RequestBody EnvApi.EnvRequest request,
-            @RequestAttribute(BearerTokenFilter.CALLER) Caller caller) {
+            @AuthenticationPrincipal OAuth2AuthenticatedPrincipal principal) {
+        // Spring Security (core's shared ApiSecurity chain) admitted only a valid platform token.
+        Caller caller = ApiTokenIntrospector.caller(principal);
         EnvBuild build = envs.request(request.spec(envs), caller.team());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/v1/envs/" + build.id()))
                 .body(EnvApi.EnvResponse.of(build));
@@ -68,6 +72,26 @@ class EnvBuildController {
                 error.getField() + ": " + error.getDefaultMessage());
         problem.setType(URI.create("urn:platyspark:problem:invalid-request"));
         problem.setProperty("field", error.getField());
+        return problem;
+    }
+
+    /** A body core's strict JSON refuses (unknown field, wrong type): 400 naming the field, like spark-server. */
+    @ExceptionHandler
+    ProblemDetail onUnreadable(org.springframework.http.converter.HttpMessageNotReadableException e) {
+        String field = e.getCause() instanceof tools.jackson.core.JacksonException json && !json.getPath().isEmpty()
+                ? json.getPath().stream()
+                        .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                        .collect(java.util.stream.Collectors.joining(".")).replace(".[", "[")
+                : null;
+        String detail = field == null ? "the body is not valid JSON for this endpoint"
+                : e.getCause() instanceof tools.jackson.databind.exc.UnrecognizedPropertyException
+                        ? field + ": is not a known field; check its spelling against the API reference"
+                        : field + ": has the wrong type";
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setType(URI.create("urn:platyspark:problem:invalid-request"));
+        if (field != null) {
+            problem.setProperty("field", field);
+        }
         return problem;
     }
 

@@ -71,33 +71,108 @@ public class ApiTokenService {
         return jdbc.sql("select * from api_tokens order by created_at desc").query(ApiTokenService::map).list();
     }
 
-    /** Revokes a token; returns false when there is no unrevoked token with this id. */
-    public boolean revoke(UUID id) {
-        return jdbc.sql("update api_tokens set revoked_at = :now where id = :id and revoked_at is null")
+    /**
+     * Revokes a token unless it is the last usable admin token: with none left nobody could issue or revoke
+     * tokens again (OIDC aside), so that revocation is refused rather than locking every operator out.
+     */
+    public Revocation revoke(UUID id) {
+        Timestamp now = Timestamp.from(now());
+        // The CTE locks every usable admin token, so two admins revoking each other at once cannot both pass the
+        // "another admin remains" check: the second waits, re-reads and sees the first one's revocation.
+        int revoked = jdbc.sql("""
+                with admins as (
+                    select id from api_tokens
+                    where admin and revoked_at is null and (expires_at is null or expires_at > :now)
+                    for update)
+                update api_tokens set revoked_at = :now
+                where id = :id and revoked_at is null
+                  and (not admin or exists (select 1 from admins where admins.id <> :id))
+                """)
                 .param("id", id)
-                .param("now", Timestamp.from(now()))
-                .update() == 1;
+                .param("now", now)
+                .update();
+        if (revoked == 1) {
+            return Revocation.REVOKED;
+        }
+        boolean active = jdbc.sql("select count(*) from api_tokens where id = :id and revoked_at is null")
+                .param("id", id).query(Long.class).single() > 0;
+        return active ? Revocation.LAST_ADMIN : Revocation.NOT_FOUND;
+    }
+
+    /** How {@link #revoke(UUID)} ended. */
+    public enum Revocation {
+        REVOKED,
+        /** No unrevoked token has this id. */
+        NOT_FOUND,
+        /** Refused: it is the last usable admin token. */
+        LAST_ADMIN
     }
 
     /**
-     * Makes {@code secret} the bootstrap admin token (no expiry): the operator's way in on a fresh install. A
-     * different earlier bootstrap token is revoked.
+     * Makes {@code secret} a usable admin token without expiry: the operator's way in. Each secret gets a token
+     * of its own ({@code bootstrap-admin-<hash prefix>}) and no start ever revokes another secret's token, so
+     * replicas (or restarts that generate a fresh secret) never log each other out; retire an old one with
+     * {@code DELETE /api/v1/admin/tokens/{id}}. A configured secret that an admin revoked is re-activated: the
+     * configuration is the operator's standing word that it is valid (remove it there to retire it).
+     *
+     * @return what was done, for the start-up log
      */
-    public void ensureBootstrapAdmin(String secret) {
-        Optional<ApiToken> current = jdbc.sql("select * from api_tokens where name = :name and revoked_at is null")
-                .param("name", BOOTSTRAP_NAME)
-                .query(ApiTokenService::map)
-                .optional();
-        if (current.isPresent()) {
-            String storedHash = jdbc.sql("select token_hash from api_tokens where id = :id")
-                    .param("id", current.get().id()).query(String.class).single();
-            if (storedHash.equals(hash(secret))) {
-                return;
+    public Bootstrap ensureBootstrapAdmin(String secret, String createdBy) {
+        String hash = hash(secret);
+        Optional<ApiToken> stored = jdbc.sql("select * from api_tokens where token_hash = :hash")
+                .param("hash", hash).query(ApiTokenService::map).optional();
+        if (stored.isPresent()) {
+            ApiToken token = stored.get();
+            if (!token.admin()) {
+                throw new IllegalStateException("the bootstrap admin token is already in use as the non-admin "
+                        + "token '" + token.name() + "'; configure another secret");
             }
-            revoke(current.get().id());
+            if (token.revokedAt() == null && token.expiresAt() == null) {
+                return Bootstrap.ACTIVE;
+            }
+            // Re-activation clears the expiry too, and keeps the row (and its audit trail) rather than a new one.
+            int reactivated = jdbc.sql("""
+                    update api_tokens set revoked_at = null, expires_at = null
+                    where id = :id and (revoked_at is not null or expires_at is not null)
+                      and not exists (select 1 from api_tokens o
+                                      where o.name = :name and o.revoked_at is null and o.id <> :id)
+                    """)
+                    .param("id", token.id()).param("name", token.name()).update();
+            if (reactivated == 0 && token.revokedAt() != null) {
+                throw new IllegalStateException("the bootstrap admin token was revoked and another active token "
+                        + "is now named '" + token.name() + "'; revoke that one or configure another secret");
+            }
+            return Bootstrap.REACTIVATED;
         }
-        insert(new ApiToken(UUID.randomUUID(), BOOTSTRAP_NAME, null, true, now(), "configuration", null, null),
-                secret);
+        String name = BOOTSTRAP_NAME + "-" + hash.substring(0, 12);
+        // "on conflict do nothing": a replica starting at the same moment with the same secret inserted it first.
+        int inserted = jdbc.sql("""
+                insert into api_tokens (id, name, team, admin, token_hash, created_at, created_by, expires_at)
+                values (:id, :name, null, true, :hash, :createdAt, :createdBy, null)
+                on conflict do nothing
+                """)
+                .param("id", UUID.randomUUID())
+                .param("name", name)
+                .param("hash", hash)
+                .param("createdAt", Timestamp.from(now()))
+                .param("createdBy", createdBy)
+                .update();
+        if (inserted == 1) {
+            return Bootstrap.CREATED;
+        }
+        if (jdbc.sql("select count(*) from api_tokens where token_hash = :hash").param("hash", hash)
+                .query(Long.class).single() > 0) {
+            return ensureBootstrapAdmin(secret, createdBy);
+        }
+        throw new IllegalStateException("an active token is already named '" + name + "'; revoke it or configure "
+                + "another bootstrap secret");
+    }
+
+    /** What {@link #ensureBootstrapAdmin} did. */
+    public enum Bootstrap {
+        CREATED,
+        ACTIVE,
+        REACTIVATED
     }
 
     /** A fresh random token, for a generated bootstrap secret. */

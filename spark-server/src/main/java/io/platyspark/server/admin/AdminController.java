@@ -5,6 +5,7 @@ import io.platyspark.core.security.ApiToken;
 import io.platyspark.core.security.ApiTokenService;
 import io.platyspark.core.security.AuditLog;
 import io.platyspark.core.security.Caller;
+import io.platyspark.core.security.LastAdminTokenException;
 import io.platyspark.core.security.SecurityProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -93,10 +94,14 @@ class AdminController {
     }
 
     @DeleteMapping("/tokens/{id}")
-    @Operation(summary = "Revoke a token", description = "It stops working at once.")
+    @Operation(summary = "Revoke a token", description = "It stops working at once. The last usable admin token "
+            + "cannot be revoked (409): issue another admin token first.")
     ResponseEntity<Void> revoke(@PathVariable UUID id) {
-        if (!tokens.revoke(id)) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no unrevoked token with id " + id);
+        switch (tokens.revoke(id)) {
+            case NOT_FOUND -> throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no unrevoked token with id " + id);
+            case LAST_ADMIN -> throw new LastAdminTokenException(id);
+            case REVOKED -> {
+            }
         }
         return ResponseEntity.noContent().build();
     }

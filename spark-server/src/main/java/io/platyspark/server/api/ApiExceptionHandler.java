@@ -11,7 +11,9 @@ import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.cluster.ClusterNotFoundException;
 import io.platyspark.core.security.ForbiddenException;
+import io.platyspark.core.security.LastAdminTokenException;
 import io.platyspark.core.security.TokenNameTakenException;
+import io.platyspark.core.web.RequestIdFilter;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -93,6 +95,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.CONFLICT, "token-name-taken", "Token name taken", e.getMessage());
         problem.setProperty("field", "name");
         return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail onLastAdminToken(LastAdminTokenException e) {
+        return problem(HttpStatus.CONFLICT, "last-admin-token", "Last admin token", e.getMessage());
     }
 
     @ExceptionHandler
@@ -273,6 +280,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         if (type == String.class) {
             return "a string";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
             return "a number";

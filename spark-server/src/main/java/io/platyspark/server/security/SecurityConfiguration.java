@@ -3,16 +3,16 @@ package io.platyspark.server.security;
 import io.platyspark.core.security.ApiTokenService;
 import io.platyspark.core.security.AuditLog;
 import io.platyspark.core.security.SecurityProperties;
+import io.platyspark.core.web.ApiSecurity;
+import io.platyspark.core.web.ProblemResponses;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
@@ -54,15 +54,8 @@ class SecurityConfiguration {
             ProblemResponses.write(request, response, 403, "forbidden", "Forbidden",
                     "this needs an admin token");
         };
-        http.csrf(csrf -> csrf.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/info",
-                                "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
-                                "/swagger-ui/**").permitAll()
-                        .requestMatchers("/error").permitAll()
-                        .requestMatchers("/actuator/**", "/api/v1/admin/**").hasRole("ADMIN")
-                        .anyRequest().authenticated())
+        // The setup app-builder shares (core's ApiSecurity), plus the admin-only paths.
+        ApiSecurity.base(http, auth -> auth.requestMatchers("/actuator/**", "/api/v1/admin/**").hasRole("ADMIN"))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
                 .oauth2ResourceServer(oauth -> {
                     oauth.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden);

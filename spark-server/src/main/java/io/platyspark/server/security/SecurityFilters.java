@@ -2,7 +2,6 @@ package io.platyspark.server.security;
 
 import io.platyspark.core.security.ApiTokenService;
 import io.platyspark.core.security.AuditLog;
-import io.platyspark.core.artifact.ArtifactProperties;
 import io.platyspark.core.security.SecurityProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,24 +9,14 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
-/** The size limit before everything else, the audit just inside Spring Security, and the bootstrap admin token. */
+/** The audit just inside Spring Security, and the bootstrap admin token (size limits: core's web edge). */
 @Configuration(proxyBeanMethods = false)
 class SecurityFilters {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityFilters.class);
     /** Spring Security's filter chain runs at -100; the audit sits right inside it. */
     private static final int INSIDE_SECURITY = -99;
-
-    @Bean
-    FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(SecurityProperties properties,
-            ArtifactProperties artifacts) {
-        FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(new RequestSizeFilter(
-                properties.maxRequestSize().toBytes(), artifacts.maxUploadSize().toBytes()));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
-        return registration;
-    }
 
     @Bean
     FilterRegistrationBean<AuditFilter> auditFilter(AuditLog audit, Callers callers) {
@@ -42,17 +31,28 @@ class SecurityFilters {
             if (properties.oidc()) {
                 return;
             }
-            if (properties.bootstrapAdminToken() != null && !properties.bootstrapAdminToken().isBlank()) {
-                tokens.ensureBootstrapAdmin(properties.bootstrapAdminToken());
-                log.info("bootstrap admin token from configuration is active");
-            } else if (properties.generateAdminToken()) {
-                String secret = tokens.newSecret();
-                tokens.ensureBootstrapAdmin(secret);
-                // Printed once, on purpose: the embedded default must be usable without reading the database.
-                System.out.println();
-                System.out.println("  PlatySpark admin token (shown once): " + secret);
-                System.out.println("  use it as: curl -H 'Authorization: Bearer " + secret + "' ...");
-                System.out.println();
+            // A problem with the bootstrap token is logged, never fatal: admins with other tokens still get in.
+            try {
+                if (properties.bootstrapAdminToken() != null && !properties.bootstrapAdminToken().isBlank()) {
+                    ApiTokenService.Bootstrap outcome = tokens.ensureBootstrapAdmin(properties.bootstrapAdminToken(),
+                            "configuration");
+                    if (outcome == ApiTokenService.Bootstrap.REACTIVATED) {
+                        log.warn("the bootstrap admin token from configuration had been revoked and is active "
+                                + "again; remove platy.security.bootstrap-admin-token to retire it for good");
+                    } else {
+                        log.info("bootstrap admin token from configuration is active");
+                    }
+                } else if (properties.generateAdminToken()) {
+                    String secret = tokens.newSecret();
+                    tokens.ensureBootstrapAdmin(secret, "generated at start");
+                    // Printed once, on purpose: the embedded default must be usable without reading the database.
+                    System.out.println();
+                    System.out.println("  PlatySpark admin token (shown once): " + secret);
+                    System.out.println("  use it as: curl -H 'Authorization: Bearer " + secret + "' ...");
+                    System.out.println();
+                }
+            } catch (IllegalStateException e) {
+                log.error("the bootstrap admin token is not active: {}", e.getMessage());
             }
         };
     }

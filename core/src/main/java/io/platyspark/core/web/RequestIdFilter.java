@@ -1,4 +1,4 @@
-package io.platyspark.server.api;
+package io.platyspark.core.web;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -8,21 +8,16 @@ import java.io.IOException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Takes the caller's {@value #HEADER} (or makes one), returns it, and puts it in the log context so every line
  * written for the request, and every app it creates, carries it.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
-class RequestIdFilter extends OncePerRequestFilter {
+public class RequestIdFilter extends OncePerRequestFilter {
 
-    static final String HEADER = "X-Request-Id";
-    static final String MDC_KEY = "requestId";
+    public static final String HEADER = "X-Request-Id";
+    public static final String MDC_KEY = "requestId";
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
 
     @Override

@@ -1,0 +1,104 @@
+package io.platyspark.core.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.platyspark.core.testing.MutableClock;
+import io.platyspark.core.testing.TestDatabase;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Admins cannot lock everyone out, and bootstrap tokens survive restarts and replicas. On a real PostgreSQL. */
+class ApiTokenServiceTest {
+
+    final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    final JdbcClient jdbc = JdbcClient.create(TestDatabase.newMigratedDataSource());
+    final ApiTokenService tokens = new ApiTokenService(jdbc, clock);
+
+    @Test
+    void theLastUsableAdminTokenCannotBeRevoked() {
+        tokens.ensureBootstrapAdmin("platy_boot", "configuration");
+        UUID bootstrap = idOf("platy_boot");
+        UUID team = tokens.issue("team-a", "team-a", false, Duration.ofDays(1), "t").token().id();
+
+        assertThat(tokens.revoke(bootstrap)).isEqualTo(ApiTokenService.Revocation.LAST_ADMIN);
+        assertThat(tokens.authenticate("platy_boot")).isPresent();
+        assertThat(tokens.revoke(team)).as("team tokens are not admins").isEqualTo(ApiTokenService.Revocation.REVOKED);
+
+        ApiTokenService.IssuedToken second = tokens.issue("ops", null, true, Duration.ofDays(1), "t");
+        assertThat(tokens.revoke(bootstrap)).isEqualTo(ApiTokenService.Revocation.REVOKED);
+        assertThat(tokens.revoke(bootstrap)).isEqualTo(ApiTokenService.Revocation.NOT_FOUND);
+        assertThat(tokens.revoke(second.token().id())).as("now the last one, even for itself")
+                .isEqualTo(ApiTokenService.Revocation.LAST_ADMIN);
+    }
+
+    @Test
+    void anExpiredAdminTokenDoesNotCountAsTheOneLeft() {
+        tokens.ensureBootstrapAdmin("platy_boot", "configuration");
+        tokens.issue("short", null, true, Duration.ofDays(1), "t");
+        clock.advance(Duration.ofDays(2));
+
+        assertThat(tokens.revoke(idOf("platy_boot"))).isEqualTo(ApiTokenService.Revocation.LAST_ADMIN);
+    }
+
+    @Test
+    void twoAdminsRevokingEachOtherAtOnceLeaveOne() {
+        for (int round = 0; round < 20; round++) {
+            UUID a = tokens.issue("a-" + round, null, true, null, "t").token().id();
+            UUID b = tokens.issue("b-" + round, null, true, null, "t").token().id();
+            jdbc.sql("update api_tokens set revoked_at = now() where admin and id not in (:a, :b)")
+                    .param("a", a).param("b", b).update();
+
+            CompletableFuture<ApiTokenService.Revocation> first = CompletableFuture.supplyAsync(() -> tokens.revoke(a));
+            CompletableFuture<ApiTokenService.Revocation> second = CompletableFuture.supplyAsync(() -> tokens.revoke(b));
+
+            assertThat(List.of(first.join(), second.join())).containsExactlyInAnyOrder(
+                    ApiTokenService.Revocation.REVOKED, ApiTokenService.Revocation.LAST_ADMIN);
+        }
+    }
+
+    @Test
+    void aRevokedConfiguredBootstrapTokenIsReactivatedByTheNextStart() {
+        assertThat(tokens.ensureBootstrapAdmin("platy_boot", "configuration"))
+                .isEqualTo(ApiTokenService.Bootstrap.CREATED);
+        tokens.issue("ops", null, true, null, "t");
+        assertThat(tokens.revoke(idOf("platy_boot"))).isEqualTo(ApiTokenService.Revocation.REVOKED);
+        assertThat(tokens.authenticate("platy_boot")).isEmpty();
+
+        assertThat(tokens.ensureBootstrapAdmin("platy_boot", "configuration"))
+                .isEqualTo(ApiTokenService.Bootstrap.REACTIVATED);
+        assertThat(tokens.authenticate("platy_boot")).isPresent();
+        assertThat(tokens.ensureBootstrapAdmin("platy_boot", "configuration"))
+                .isEqualTo(ApiTokenService.Bootstrap.ACTIVE);
+    }
+
+    @Test
+    void aStartWithAnotherSecretRevokesNoEarlierOne() {
+        // Two replicas (or a restart that generates a fresh secret) on one database.
+        tokens.ensureBootstrapAdmin("platy_first", "generated at start");
+        tokens.ensureBootstrapAdmin("platy_second", "generated at start");
+        tokens.ensureBootstrapAdmin("platy_first", "generated at start");
+
+        assertThat(tokens.authenticate("platy_first")).isPresent();
+        assertThat(tokens.authenticate("platy_second")).isPresent();
+    }
+
+    @Test
+    void replicasStartingAtOnceWithOneSecretMakeOneToken() {
+        List<CompletableFuture<ApiTokenService.Bootstrap>> starts = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> tokens.ensureBootstrapAdmin("platy_same", "c")))
+                .toList();
+
+        assertThat(starts.stream().map(CompletableFuture::join)).containsOnly(ApiTokenService.Bootstrap.CREATED,
+                ApiTokenService.Bootstrap.ACTIVE);
+        assertThat(jdbc.sql("select count(*) from api_tokens").query(Long.class).single()).isEqualTo(1);
+    }
+
+    private UUID idOf(String secret) {
+        return jdbc.sql("select id from api_tokens where token_hash = :h").param("h", ApiTokenService.hash(secret))
+                .query(UUID.class).single();
+    }
+}
