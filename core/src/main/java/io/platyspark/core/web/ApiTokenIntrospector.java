@@ -5,6 +5,8 @@ import io.platyspark.core.security.Caller;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.springframework.dao.DataAccessException;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.DefaultOAuth2AuthenticatedPrincipal;
@@ -13,8 +15,11 @@ import org.springframework.security.oauth2.server.resource.introspection.BadOpaq
 import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 
 /**
- * Checks the platform's own API tokens for Spring Security's bearer-token support in {@link ApiSecurity}'s
- * default chain (app-builder). The principal's attributes {@value #TEAM} and {@value #ADMIN} carry the caller.
+ * Checks the platform's own API tokens for Spring Security's bearer-token support, in every API app (spark-server's
+ * chain and {@link ApiSecurity}'s default one for app-builder). The principal's attributes {@value #TEAM} and
+ * {@value #ADMIN} carry the caller. While the database cannot be reached, a token it verified a moment ago is
+ * still accepted ({@link VerifiedTokenCache}); any other waits for the store: the {@link DataAccessException}
+ * becomes 503 store-unavailable, never a 401 that would call the token bad.
  */
 public class ApiTokenIntrospector implements OpaqueTokenIntrospector {
 
@@ -22,15 +27,30 @@ public class ApiTokenIntrospector implements OpaqueTokenIntrospector {
     public static final String ADMIN = "admin";
 
     private final ApiTokenService tokens;
+    private final VerifiedTokenCache verified;
 
-    public ApiTokenIntrospector(ApiTokenService tokens) {
+    public ApiTokenIntrospector(ApiTokenService tokens, VerifiedTokenCache verified) {
         this.tokens = tokens;
+        this.verified = verified;
     }
 
     @Override
     public OAuth2AuthenticatedPrincipal introspect(String token) {
-        Caller caller = tokens.authenticate(token)
-                .orElseThrow(() -> new BadOpaqueTokenException("unknown, expired or revoked token"));
+        Optional<Caller> found;
+        try {
+            found = tokens.authenticate(token);
+        } catch (DataAccessException e) {
+            return principal(verified.lastVerified(token).orElseThrow(() -> e));
+        }
+        if (found.isEmpty()) {
+            verified.refused(token);
+            throw new BadOpaqueTokenException("unknown, expired or revoked token");
+        }
+        verified.verified(token, found.get());
+        return principal(found.get());
+    }
+
+    private static OAuth2AuthenticatedPrincipal principal(Caller caller) {
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("sub", caller.subject());
         attributes.put(ADMIN, caller.admin());

@@ -3,6 +3,7 @@ package io.platyspark.core.web;
 import io.platyspark.core.artifact.ArtifactProperties;
 import io.platyspark.core.security.ApiTokenService;
 import io.platyspark.core.security.SecurityProperties;
+import java.time.Clock;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -10,7 +11,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -42,6 +45,7 @@ import tools.jackson.databind.type.LogicalType;
         afterName = "io.platyspark.core.config.PlatyCoreAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({SecurityFilterChain.class, org.springframework.web.servlet.DispatcherServlet.class})
+@EnableConfigurationProperties(TokenCacheProperties.class)
 public class PlatyWebAutoConfiguration {
 
     /** The path whose bodies get the upload limit instead of the JSON one. */
@@ -68,6 +72,14 @@ public class PlatyWebAutoConfiguration {
         FilterRegistrationBean<MalformedRequestFilter> registration =
                 new FilterRegistrationBean<>(new MalformedRequestFilter());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        return registration;
+    }
+
+    /** A database failure in a filter (the token check, the audit) is 503 store-unavailable, not a bare 500. */
+    @Bean
+    FilterRegistrationBean<StoreOutageFilter> storeOutageFilter() {
+        FilterRegistrationBean<StoreOutageFilter> registration = new FilterRegistrationBean<>(new StoreOutageFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
         return registration;
     }
 
@@ -122,20 +134,30 @@ public class PlatyWebAutoConfiguration {
                         config -> config.setCoercion(CoercionInputShape.Float, CoercionAction.Fail));
     }
 
+    /** The platform's own tokens, checked the same way by every API app, with the outage cache. */
+    @Bean
+    @ConditionalOnBean(ApiTokenService.class)
+    @ConditionalOnProperty(name = "platy.security.mode", havingValue = "tokens", matchIfMissing = true)
+    ApiTokenIntrospector apiTokenIntrospector(ApiTokenService tokens, TokenCacheProperties cache, Clock clock) {
+        return new ApiTokenIntrospector(tokens, new VerifiedTokenCache(cache.ttl(), cache.maxEntries(), clock));
+    }
+
     /** An app without a security chain of its own (app-builder) gets the shared one with the platform's tokens. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnMissingBean(SecurityFilterChain.class)
+    // Conditions on beans of the enclosing class's own methods would be judged before those are registered.
     @ConditionalOnBean(ApiTokenService.class)
+    @ConditionalOnProperty(name = "platy.security.mode", havingValue = "tokens", matchIfMissing = true)
     static class DefaultChain {
 
         @Bean
-        SecurityFilterChain platyApiSecurity(HttpSecurity http, ApiTokenService tokens) throws Exception {
+        SecurityFilterChain platyApiSecurity(HttpSecurity http, ApiTokenIntrospector introspector) throws Exception {
             ApiSecurity.base(http, rules -> rules.requestMatchers("/actuator/**").hasRole("ADMIN"))
                     .exceptionHandling(e -> e.authenticationEntryPoint(ApiSecurity.unauthenticated())
                             .accessDeniedHandler(ApiSecurity.forbidden("this needs an admin token")))
                     .oauth2ResourceServer(oauth -> oauth.authenticationEntryPoint(ApiSecurity.unauthenticated())
                             .accessDeniedHandler(ApiSecurity.forbidden("this needs an admin token"))
-                            .opaqueToken(token -> token.introspector(new ApiTokenIntrospector(tokens))));
+                            .opaqueToken(token -> token.introspector(introspector)));
             return http.build();
         }
     }

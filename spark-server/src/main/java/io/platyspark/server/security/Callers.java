@@ -3,6 +3,7 @@ package io.platyspark.server.security;
 import io.platyspark.core.security.Caller;
 import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.SecurityProperties;
+import io.platyspark.core.web.ApiTokenIntrospector;
 import java.util.Collection;
 import java.util.List;
 import org.springframework.security.core.Authentication;
@@ -15,8 +16,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class Callers {
 
-    static final String TEAM = "team";
-    static final String ADMIN = "admin";
+    static final String TEAM = ApiTokenIntrospector.TEAM;
+    static final String ADMIN = ApiTokenIntrospector.ADMIN;
 
     private final SecurityProperties properties;
 

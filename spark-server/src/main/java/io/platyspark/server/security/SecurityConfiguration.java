@@ -1,6 +1,5 @@
 package io.platyspark.server.security;
 
-import io.platyspark.core.security.ApiTokenService;
 import io.platyspark.core.security.AuditLog;
 import io.platyspark.core.security.SecurityProperties;
 import io.platyspark.core.web.ApiSecurity;
@@ -8,7 +7,6 @@ import io.platyspark.core.web.ProblemResponses;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
@@ -16,7 +14,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
@@ -28,16 +25,7 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  * description stay open for probes and scrapers.
  */
 @Configuration(proxyBeanMethods = false)
-@org.springframework.boot.context.properties.EnableConfigurationProperties(TokenCacheProperties.class)
 class SecurityConfiguration {
-
-    /** The platform's own tokens, unless an identity provider's JWTs are used instead. */
-    @Bean
-    @ConditionalOnProperty(name = "platy.security.mode", havingValue = "tokens", matchIfMissing = true)
-    OpaqueTokenIntrospector apiTokenIntrospector(ApiTokenService tokens, TokenCacheProperties cache,
-            java.time.Clock clock) {
-        return new ApiTokenIntrospector(tokens, new VerifiedTokenCache(cache.ttl(), cache.maxEntries(), clock));
-    }
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties, AuditLog audit,
@@ -62,6 +50,7 @@ class SecurityConfiguration {
                     if (properties.oidc()) {
                         oauth.jwt(jwt -> jwt.jwtAuthenticationConverter(jwtRoles(callers)));
                     } else {
+                        // core's ApiTokenIntrospector bean: the platform's tokens, with the outage cache.
                         oauth.opaqueToken(Customizer.withDefaults());
                     }
                 });

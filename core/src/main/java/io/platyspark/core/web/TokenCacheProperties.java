@@ -1,4 +1,4 @@
-package io.platyspark.server.security;
+package io.platyspark.core.web;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

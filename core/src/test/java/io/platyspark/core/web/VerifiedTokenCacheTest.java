@@ -1,4 +1,4 @@
-package io.platyspark.server.security;
+package io.platyspark.core.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.platyspark.server.security;
+package io.platyspark.core.web;
 
 import io.platyspark.core.security.Caller;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +18,14 @@ import java.util.Optional;
  * least recently verified go first). Keyed by the token's SHA-256, never the token itself. While the store is
  * out, a token revoked less than {@code ttl} before its last check is still accepted: that is the price.
  */
-final class VerifiedTokenCache {
+public final class VerifiedTokenCache {
 
     private final Duration ttl;
     private final int maxEntries;
     private final Clock clock;
     private final Map<String, Entry> entries;
 
-    VerifiedTokenCache(Duration ttl, int maxEntries, Clock clock) {
+    public VerifiedTokenCache(Duration ttl, int maxEntries, Clock clock) {
         this.ttl = ttl;
         this.maxEntries = maxEntries;
         this.clock = clock;

@@ -1,6 +1,5 @@
-package io.platyspark.server.api;
+package io.platyspark.core.web;
 
-import io.platyspark.server.security.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,11 +7,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -20,9 +16,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * not reach: the token check in Spring Security's chain, the audit. Without it the failure escaped the chain and
  * the caller got a bare 500, which neither says what happened nor tells a client to come back.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2)
-class StoreOutageFilter extends OncePerRequestFilter {
+public class StoreOutageFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(StoreOutageFilter.class);
     /** Seconds a client should wait: about how long a database restart or fail-over takes. */
