@@ -42,6 +42,7 @@ public final class Bench {
         EmrScenario.run(sizes, report);
         StoreScenario.run(sizes, report);
         FootprintScenario.run(sizes, report, repo);
+        MaskingScenario.run(report);
         report.note(String.format("Whole run: %.0f s.", (System.nanoTime() - start) / 1e9));
         return report;
     }
