@@ -123,7 +123,9 @@ public final class SecretRedactor {
                     maskTo = at;
                 }
                 if (maskFrom < 0) {
-                    i = Math.max(i + 1, authorityEnd);
+                    // Resume after the authority, or at its last ':' when that starts the next "://".
+                    i = value.charAt(authorityEnd - 1) == ':' && authorityEnd - 1 > i ? authorityEnd - 1
+                            : Math.max(i + 1, authorityEnd);
                     continue;
                 }
             } else if (c == '/' && i > 0) {
