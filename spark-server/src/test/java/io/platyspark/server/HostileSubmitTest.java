@@ -188,10 +188,14 @@ class HostileSubmitTest {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 teamA.get("/api/v1/apps/" + id).body().get("state").asString().equals("FAILED"));
 
-        Map<String, Object> bad = app(source.replace("/apps/a.py", "/apps/a.py?x"));
+        // An error that quotes the input (not a valid URI: a space) quotes it masked.
+        Map<String, Object> bad = app(source.replace("/apps/a.py", "/apps/a b.py"));
+        ApiClient.Response echoed = teamA.post("/api/v1/apps", bad, Map.of());
+        assertThat(echoed.status()).isEqualTo(400);
+        assertThat(echoed.body().get("detail").asString()).contains("alice:******@nn");
         List<String> responses = List.of(posted.raw(), teamA.get("/api/v1/apps/" + id).raw(),
                 teamA.get("/api/v1/apps?cluster=local").raw(), teamA.get("/api/v1/apps/" + id + "/events").raw(),
-                teamA.post("/api/v1/apps", bad, Map.of()).raw());
+                echoed.raw());
         assertThat(responses).allSatisfy(r -> assertThat(r).doesNotContain(password));
         assertThat(posted.body().get("source").asString()).isEqualTo("hdfs://alice:******@nn:8020/apps/a.py");
         assertThat(teamA.get("/api/v1/apps/" + id + "/events").raw()).contains("alice:******@nn");
