@@ -45,6 +45,10 @@ public final class SparkSettingsPolicy {
                     + "it (use requirements and pythonVersion for the app's environment)"),
             new Owned("spark.plugins", "instantiates plugin classes in the driver and every executor at start-up, "
                     + "before the app, with the host's own class path"),
+            new Owned("spark.plugins.defaultList", "instantiates plugin classes in the driver and every executor "
+                    + "at start-up, before the app, with the host's own class path"),
+            new Owned("spark.sql.hive.metastore.jars", "loads the Hive metastore client from jars of the host"),
+            new Owned("spark.sql.hive.metastore.jars.", "loads the Hive metastore client from jars of the host"),
             new Owned("spark.jars.ivySettings", "makes spark-submit parse a file of the host"),
             new Owned("spark.jars.ivy", "makes spark-submit read and write an Ivy directory on the host"),
             new Owned("spark.jars.repositories", "makes spark-submit fetch from arbitrary network addresses; "
@@ -105,6 +109,10 @@ public final class SparkSettingsPolicy {
                 return "is set by the platform, not by apps: it " + owned.reason() + " (see docs/api.md, "
                         + "'Spark settings')";
             }
+        }
+        if (k.toLowerCase(Locale.ROOT).endsWith(".discoveryscript")) {
+            return "is set by the platform, not by apps: it runs a script of the host to find GPUs and other "
+                    + "resources (see docs/api.md, 'Spark settings')";
         }
         if (JVM_OPTION_KEYS.stream().anyMatch(j -> j.equalsIgnoreCase(k))) {
             for (String option : (value == null ? "" : value).strip().split("[ \\t]+")) {

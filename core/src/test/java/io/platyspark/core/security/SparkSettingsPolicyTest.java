@@ -25,6 +25,9 @@ class SparkSettingsPolicyTest {
         refused.add(Map.entry("spark.pyspark.python", "/usr/bin/id"));
         refused.add(Map.entry("spark.jars.ivySettings", "/etc/passwd"));
         refused.add(Map.entry("spark.plugins", "com.example.Plugin"));
+        refused.add(Map.entry("spark.plugins.defaultList", "com.example.Plugin"));
+        refused.add(Map.entry("spark.driver.resource.gpu.discoveryScript", "/usr/bin/id"));
+        refused.add(Map.entry("spark.sql.hive.metastore.jars.path", "file:/etc/*.jar"));
         refused.add(Map.entry("spark.yarn.keytab", "/etc/krb5.keytab"));
         refused.add(Map.entry("spark.yarn.principal", "hdfs@EXAMPLE"));
         refused.add(Map.entry("spark.kubernetes.driver.podTemplateFile", "/etc/passwd"));
