@@ -100,6 +100,8 @@ public final class SecretRedactor {
         StringBuilder out = new StringBuilder(length + 16);
         int copied = 0;
         int i = 0;
+        int nextAt = -1;
+        int nextSpace = -1;
         while (i < length) {
             char c = value.charAt(i);
             int maskFrom = -1;
@@ -117,6 +119,26 @@ public final class SecretRedactor {
                         colon = authorityEnd;
                     }
                     authorityEnd++;
+                }
+                if (at < 0 && colon > 0 && authorityEnd < length && value.charAt(authorityEnd) == '/') {
+                    // An AWS secret key holds '/', ending the authority early (s3a://KEY:SE/CRET@bucket): an '@'
+                    // close behind, before any space, still ends a password. A path with '@' loses a little.
+                    // Both searches only move forward over the value, so all of them together stay linear.
+                    if (nextAt < authorityEnd) {
+                        nextAt = authorityEnd;
+                        while (nextAt < length && value.charAt(nextAt) != '@') {
+                            nextAt++;
+                        }
+                    }
+                    if (nextSpace < authorityEnd) {
+                        nextSpace = authorityEnd;
+                        while (nextSpace < length && !Character.isWhitespace(value.charAt(nextSpace))) {
+                            nextSpace++;
+                        }
+                    }
+                    if (nextAt < length && nextAt < nextSpace && nextAt - authorityEnd < MAX_KNOWN_SECRET) {
+                        at = nextAt;
+                    }
                 }
                 if (at > 0 && colon > 0 && colon < at) {
                     maskFrom = colon + 1;
