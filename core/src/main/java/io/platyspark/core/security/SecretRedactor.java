@@ -121,8 +121,9 @@ public final class SecretRedactor {
                     authorityEnd++;
                 }
                 if (at < 0 && colon > 0 && authorityEnd < length && value.charAt(authorityEnd) == '/') {
-                    // An AWS secret key holds '/', ending the authority early (s3a://KEY:SE/CRET@bucket): an '@'
-                    // close behind, before any space, still ends a password. A path with '@' loses a little.
+                    // An AWS secret key holds '/', ending the authority early (s3a://KEY:SE/CRET@bucket): an
+                    // '@' close behind, before any space, '?' or '#', still ends a password. A path with '@'
+                    // loses a little.
                     // Both searches only move forward over the value, so all of them together stay linear.
                     if (nextAt < authorityEnd) {
                         nextAt = authorityEnd;
@@ -132,7 +133,7 @@ public final class SecretRedactor {
                     }
                     if (nextSpace < authorityEnd) {
                         nextSpace = authorityEnd;
-                        while (nextSpace < length && !Character.isWhitespace(value.charAt(nextSpace))) {
+                        while (nextSpace < length && !endsLookahead(value.charAt(nextSpace))) {
                             nextSpace++;
                         }
                     }
@@ -181,6 +182,11 @@ public final class SecretRedactor {
     private static boolean endsAuthority(char c) {
         return c == '/' || c == '?' || c == '#' || Character.isWhitespace(c) || c == '"' || c == '\'' || c == ','
                 || c == ';';
+    }
+
+    /** Where a password that ran past a '/' cannot be: a space, or a URL's query or fragment. */
+    private static boolean endsLookahead(char c) {
+        return Character.isWhitespace(c) || c == '?' || c == '#' || c == '"' || c == '\'';
     }
 
     private static boolean endsParameter(char c) {

@@ -124,7 +124,8 @@ public final class SparkSettingsPolicy {
             }
         }
         for (String prefix : ENV_PREFIXES) {
-            if (k.regionMatches(true, 0, prefix, 0, prefix.length()) && OWNED_ENV.matcher(k.substring(prefix.length())).matches()) {
+            if (k.regionMatches(true, 0, prefix, 0, prefix.length())
+                    && OWNED_ENV.matcher(k.substring(prefix.length())).matches()) {
                 return "sets " + k.substring(prefix.length()) + ", which loads code or interpreters into the "
                         + "Spark processes; the platform sets it";
             }

@@ -77,6 +77,8 @@ class SecretRedactorTest {
         assertThat(SecretRedactor.redactLocation("s3a://AKIA1:wJal/rXU+tn/F@bucket/a.py"))
                 .isEqualTo("s3a://AKIA1:******@bucket/a.py");
         assertThat(SecretRedactor.redactLocation("hdfs://nn:8020/apps/a.py")).isEqualTo("hdfs://nn:8020/apps/a.py");
+        assertThat(SecretRedactor.redactValue("https://host:443/find?email=a@b.example"))
+                .isEqualTo("https://host:443/find?email=a@b.example");
         assertThat(SecretRedactor.redactText("cannot read hdfs://alice:pw-123@nn/a.py: refused", Map.of()))
                 .isEqualTo("cannot read hdfs://alice:******@nn/a.py: refused");
     }
