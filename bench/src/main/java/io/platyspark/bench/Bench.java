@@ -43,6 +43,7 @@ public final class Bench {
         StoreScenario.run(sizes, report);
         FootprintScenario.run(sizes, report, repo);
         RecoveryScenario.run(sizes, report, repo);
+        MaskingScenario.run(report);
         report.note(String.format("Whole run: %.0f s.", (System.nanoTime() - start) / 1e9));
         return report;
     }

@@ -13,7 +13,10 @@ import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.security.Caller;
 import io.platyspark.core.security.ForbiddenException;
+import io.platyspark.core.security.CanonicalLocation;
+import io.platyspark.core.security.LocationCanonicalizer;
 import io.platyspark.core.security.SourcePolicy;
+import io.platyspark.core.security.SparkSettingsPolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -66,14 +69,19 @@ public class AppService {
         }
         checkText(requested);
         EnvSpec.checkRequirements(requested.requirements(), "requirements");
-        for (SourcePolicy.Location location : SourcePolicy.locations(requested.source(), requested.pyFiles(),
-                requested.sparkConf())) {
-            sources.checkSource(location.field(), location.value());
+        SparkSettingsPolicy.check(requested.sparkConf());
+        // Every location is read once into its canonical spelling; the rules below and the backend see only that.
+        LocationCanonicalizer.AppLocations locations = LocationCanonicalizer.canonicalize(requested.source(),
+                requested.pyFiles(), requested.sparkConf());
+        for (CanonicalLocation location : locations.all()) {
+            sources.check(location);
             if (!caller.admin()) {
                 // An admin acts for every team, with any team's uploads.
-                checkOwnUpload(location.field(), location.value(), requested.team());
+                checkOwnUpload(location, requested.team());
             }
         }
+        NewSparkApp canonical = requested.withLocations(locations.source(), locations.pyFiles(),
+                locations.sparkConf());
         // A replay is answered from the store before anything else is looked up or created: its cluster may have
         // ended since, and a cluster config in it must not provision a second cluster.
         String hash = fingerprint(requested, clusterConfig);
@@ -106,7 +114,7 @@ public class AppService {
                         throw new InvalidFieldException(field, e.getMessage());
                     }
                 });
-        NewSparkApp onCluster = requested.onCluster(cluster.id());
+        NewSparkApp onCluster = canonical.onCluster(cluster.id());
         NewSparkApp app = cluster.kind() == ClusterKind.SHARED ? inTeamQueue(onCluster) : onCluster;
         SparkAppStore.CreateResult result = apps.create(app, hash);
         if (!result.created() && !hash.equals(result.storedRequestHash())) {
@@ -124,32 +132,15 @@ public class AppService {
     private static final java.util.regex.Pattern UPLOAD = java.util.regex.Pattern.compile(
             ".*/uploads/([^/]+)/[0-9a-f]{64}/[^/]+$");
 
-    /** A team's app runs its own team's uploads only: another team's upload URI is refused even when known. */
-    private static void checkOwnUpload(String field, String location, String team) {
-        java.util.regex.Matcher m = UPLOAD.matcher(normalizedPath(location));
+    /**
+     * A team's app runs its own team's uploads only: another team's upload is refused even when its URI is known.
+     * Judged on the canonical path, the one the backend reads.
+     */
+    private static void checkOwnUpload(CanonicalLocation location, String team) {
+        java.util.regex.Matcher m = UPLOAD.matcher(location.path());
         if (m.matches() && !m.group(1).equals(team)) {
-            throw new InvalidFieldException(field, "is an upload of team '" + m.group(1) + "'; an app of team '"
-                    + team + "' runs its own team's uploads only (upload it again as this team)");
-        }
-    }
-
-    /** The path part of a location as the file system or object store resolves it: no ".", "..", or "//". */
-    private static String normalizedPath(String location) {
-        int scheme = location.indexOf("://");
-        String prefix = "";
-        String path = location;
-        if (scheme >= 0) {
-            int slash = location.indexOf('/', scheme + 3);
-            prefix = slash < 0 ? location : location.substring(0, slash);
-            path = slash < 0 ? "/" : location.substring(slash);
-        } else if (location.startsWith("file:")) {
-            prefix = "file:";
-            path = location.substring("file:".length());
-        }
-        try {
-            return prefix + java.nio.file.Path.of(path.replaceAll("/+", "/")).normalize();
-        } catch (java.nio.file.InvalidPathException e) {
-            return location;
+            throw new InvalidFieldException(location.field(), "is an upload of team '" + m.group(1) + "'; an app "
+                    + "of team '" + team + "' runs its own team's uploads only (upload it again as this team)");
         }
     }
 

@@ -50,6 +50,12 @@ public record NewSparkApp(
                 requestId, pyFiles, requirements, pythonVersion);
     }
 
+    /** The app with its locations as canonicalised ({@code source}, {@code pyFiles}, the file settings). */
+    public NewSparkApp withLocations(String source, List<String> pyFiles, Map<String, String> conf) {
+        return new NewSparkApp(name, team, clusterName, clusterId, source, mainClass, args, conf, idempotencyKey,
+                requestId, pyFiles, requirements, pythonVersion);
+    }
+
     public NewSparkApp onCluster(UUID id) {
         return new NewSparkApp(name, team, clusterName, id, source, mainClass, args, sparkConf, idempotencyKey,
                 requestId, pyFiles, requirements, pythonVersion);

@@ -29,36 +29,11 @@ public record EnvSpec(List<String> requirements, String pythonVersion, TargetPla
     }
 
     /**
-     * Why a requirement line cannot be built, or null when it can. Only package requirements (a name, extras,
-     * version specifiers, environment markers) are accepted: a line is written to a requirements file that pip
-     * reads on the builder, where options ({@code -r /etc/passwd}, {@code --index-url}, {@code -e}) and direct
-     * references ({@code name @ file:///...}, URLs) would read the builder's files or reach its network.
+     * Why a requirement line cannot be built, or null when it can: {@link RequirementGrammar} is the one judge,
+     * here for every caller (spark-server's API, the app-builder's API and the builder itself).
      */
     public static String requirementProblem(String line) {
-        String text = line == null ? "" : line.replaceAll("\\s+#.*$", "").strip();
-        if (text.isEmpty() || text.startsWith("#")) {
-            return null;
-        }
-        if (text.startsWith("-")) {
-            return "pip options are not accepted, only package requirements such as requests==2.32.3 (the "
-                    + "package index is the platform's: platy.env.index-url)";
-        }
-        if (text.matches(".*[$\\\\/`].*")) {
-            // ${VAR} is expanded by pip from the builder's environment; / and \ make local paths or join lines.
-            return "may not contain $, /, \\ or `; only package requirements such as requests==2.32.3";
-        }
-        if (text.contains("@") || text.contains("://")) {
-            return "direct references (name @ url, URLs, file paths) are not accepted, only package requirements "
-                    + "such as requests==2.32.3";
-        }
-        if (text.matches(".*\\s--?[A-Za-z].*")) {
-            return "per-requirement pip options are not accepted, only package requirements such as "
-                    + "requests==2.32.3";
-        }
-        if (!NAME.matcher(text).matches()) {
-            return "must start with a package name, e.g. requests==2.32.3";
-        }
-        return null;
+        return RequirementGrammar.problem(line);
     }
 
     /** Refuses the first line that {@link #requirementProblem} finds fault with, naming it as {@code field[i]}. */

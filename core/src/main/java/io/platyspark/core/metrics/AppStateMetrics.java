@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppStateListener;
 import io.platyspark.core.app.SparkApp;
+import io.platyspark.core.security.SecretRedactor;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,8 @@ public class AppStateMetrics implements AppStateListener {
     @Override
     public void stateChanged(SparkApp app, AppState from) {
         try {
+            // The reason may quote a source URI or a backend message holding credentials.
+            String reason = SecretRedactor.redactText(app.stateReason(), app.sparkConf());
             log.atInfo()
                     .addKeyValue("appId", app.id())
                     .addKeyValue("requestId", app.requestId())
@@ -33,9 +36,9 @@ public class AppStateMetrics implements AppStateListener {
                     .addKeyValue("cluster", app.clusterName())
                     .addKeyValue("from", from)
                     .addKeyValue("to", app.state())
-                    .addKeyValue("reason", app.stateReason())
+                    .addKeyValue("reason", reason)
                     .log("app {} {} -> {}{}", app.id(), from == null ? "new" : from, app.state(),
-                            app.stateReason() == null ? "" : ": " + app.stateReason());
+                            reason == null ? "" : ": " + reason);
             if (from == null) {
                 meters.counter("platy.apps.submitted", "team", app.team()).increment();
             }

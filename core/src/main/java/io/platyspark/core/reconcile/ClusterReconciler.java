@@ -16,6 +16,7 @@ import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.cluster.NewCluster;
+import io.platyspark.core.security.SecretRedactor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -128,8 +129,10 @@ public class ClusterReconciler {
         if (updated.isEmpty()) {
             return Outcome.UNCHANGED;
         }
+        // A provider's reason can quote a URI or connection string: masked like every line that leaves the store.
+        String reason = SecretRedactor.redactText(status.reason(), Map.of());
         log.atInfo().addKeyValue("cluster", cluster.name()).addKeyValue("from", cluster.state())
-                .addKeyValue("to", status.state()).addKeyValue("reason", status.reason())
+                .addKeyValue("to", status.state()).addKeyValue("reason", reason)
                 .log("cluster {} {} -> {}", cluster.name(), cluster.state(), status.state());
         if (!status.state().isTerminated()) {
             return Outcome.CHANGED;
@@ -140,7 +143,7 @@ public class ClusterReconciler {
             var again = clusters.getOrCreate(new NewCluster(cluster.name(), cluster.kind(), cluster.team(),
                     cluster.config(), null, ClusterState.STARTING, cluster.idleTimeout()));
             if (again.created()) {
-                log.warn("shared cluster '{}' died ({}); re-creating it", cluster.name(), status.reason());
+                log.warn("shared cluster '{}' died ({}); re-creating it", cluster.name(), reason);
                 meters.counter("platy.clusters.recreated", "kind", cluster.kind().name()).increment();
                 newClusterListener.run();
             }

@@ -6,7 +6,7 @@ public class ForbiddenException extends RuntimeException {
     private final String field;
 
     public ForbiddenException(String field, String message) {
-        super(message);
+        super(SecretRedactor.redactText(message, java.util.Map.of()));
         this.field = field;
     }
 

@@ -1,12 +1,10 @@
 package io.platyspark.core.security;
 
 import io.platyspark.core.InvalidFieldException;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +18,6 @@ import java.util.Set;
 public final class SourcePolicy {
 
     private static final Set<String> S3_SCHEMES = Set.of("s3", "s3a", "s3n");
-    /** Paths on the cluster's own storage; nothing the platform itself reads. */
-    private static final Set<String> CLUSTER_SCHEMES = Set.of("hdfs", "local");
 
     private final List<Path> localRoots;
     private final Set<String> allowedBuckets;
@@ -34,73 +30,29 @@ public final class SourcePolicy {
     }
 
     /**
-     * Spark settings that name files Spark fetches for the app: their entries are held to the same rules as the
-     * app's source, or they would be a way around them.
+     * Checks a location given as written: canonicalised by {@link LocationCanonicalizer} first, so the checks see
+     * what the backend will read. Returns the canonical spelling.
      */
-    private static final Set<String> FILE_CONF_KEYS = Set.of("spark.submit.pyFiles", "spark.jars", "spark.files",
-            "spark.archives", "spark.yarn.dist.files", "spark.yarn.dist.archives", "spark.yarn.dist.jars",
-            "spark.yarn.dist.pyFiles", "spark.yarn.jars", "spark.yarn.archive");
-
-    /** A place an app reads code or files from, and the request field that named it. */
-    public record Location(String field, String value) {
+    public String checkSource(String field, String source) {
+        CanonicalLocation location = LocationCanonicalizer.canonical(field, source, false);
+        check(location);
+        return location.value();
     }
 
     /**
-     * Every place an app names: its source, its py-files and the entries of the {@link #FILE_CONF_KEYS} settings
-     * in its Spark conf (field {@code sparkConf[<key>]}), so each is checked by the same rules.
+     * Checks a canonical location: a file must lie in an upload root (by its real path), an S3 object in an
+     * allowed bucket; HDFS paths are on the cluster's own storage, nothing the platform itself reads.
      */
-    public static List<Location> locations(String source, List<String> pyFiles, java.util.Map<String, String> conf) {
-        List<Location> all = new java.util.ArrayList<>();
-        all.add(new Location("source", source));
-        for (int i = 0; i < pyFiles.size(); i++) {
-            all.add(new Location("pyFiles[" + i + "]", pyFiles.get(i)));
+    public void check(CanonicalLocation location) {
+        if (location.isFile()) {
+            checkLocal(location.field(), Path.of(location.path()));
+        } else if (S3_SCHEMES.contains(location.scheme())) {
+            checkBucket(location.field(), location.bucket());
+        } else if (!location.scheme().equals("hdfs")) {
+            // The canonicaliser admits no other scheme; a new one must be given a rule here first.
+            throw new InvalidFieldException(location.field(), "the scheme '" + location.scheme() + ":' is not "
+                    + "accepted");
         }
-        new java.util.TreeMap<>(conf).forEach((key, value) -> {
-            if (FILE_CONF_KEYS.contains(key) && value != null) {
-                for (String entry : value.split(",")) {
-                    String location = entry.strip();
-                    // An archive may carry "#alias", the directory name it is unpacked under.
-                    int alias = location.startsWith("/") ? location.indexOf('#') : -1;
-                    if (!location.isEmpty()) {
-                        all.add(new Location("sparkConf[" + key + "]",
-                                alias < 0 ? location : location.substring(0, alias)));
-                    }
-                }
-            }
-        });
-        return all;
-    }
-
-    /** Checks an app's source; returns it unchanged when allowed. */
-    public String checkSource(String field, String source) {
-        try {
-            return checkSourceOrThrow(field, source);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new InvalidFieldException(field, "'" + source + "' is not a valid path: " + e.getReason());
-        }
-    }
-
-    private String checkSourceOrThrow(String field, String source) {
-        if (source.startsWith("/")) {
-            checkLocal(field, Path.of(source));
-            return source;
-        }
-        URI uri;
-        try {
-            uri = new URI(source);
-        } catch (URISyntaxException e) {
-            throw new InvalidFieldException(field, "'" + source + "' is not a valid URI: " + e.getReason());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("file")) {
-            checkLocal(field, Path.of(uri.getPath() == null ? "" : uri.getPath()));
-        } else if (S3_SCHEMES.contains(scheme)) {
-            checkBucket(field, uri.getHost());
-        } else if (!CLUSTER_SCHEMES.contains(scheme)) {
-            throw new InvalidFieldException(field, "the scheme '" + scheme + ":' is not accepted; use an absolute "
-                    + "path under an upload root, s3://<allowed bucket>/..., hdfs:// or local:");
-        }
-        return source;
     }
 
     public void checkBucket(String field, String bucket) {
@@ -110,15 +62,13 @@ public final class SourcePolicy {
         }
     }
 
-    private void checkLocal(String field, Path path) {
-        Path normalized = path.toAbsolutePath().normalize();
-        Path resolved = real(normalized);
+    private void checkLocal(String field, Path realPath) {
         for (Path root : localRoots) {
-            if (normalized.startsWith(root) && resolved.startsWith(root)) {
+            if (realPath.startsWith(root)) {
                 return;
             }
         }
-        throw new InvalidFieldException(field, "'" + path + "' is outside the upload roots "
+        throw new InvalidFieldException(field, "'" + realPath + "' is outside the upload roots "
                 + (localRoots.isEmpty() ? "(none configured: set platy.security.local-source-roots)" : localRoots)
                 + "; put the file under one of them or upload it to an allowed bucket");
     }
@@ -151,12 +101,7 @@ public final class SourcePolicy {
     }
 
     private static Path real(Path path) {
-        Path absolute = path.toAbsolutePath().normalize();
-        try {
-            return Files.exists(absolute) ? absolute.toRealPath() : absolute;
-        } catch (IOException e) {
-            return absolute;
-        }
+        return LocationCanonicalizer.realPath(path.toAbsolutePath().normalize());
     }
 
     /** A host name, a {@code *.suffix} wildcard, or an IPv4/IPv6 CIDR block. */

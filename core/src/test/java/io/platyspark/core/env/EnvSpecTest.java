@@ -70,4 +70,48 @@ class EnvSpecTest {
 
         assertThat(spec.requirements()).containsExactly("tabulate>=0.9; platform_machine not in \"arm64 aarch64\"");
     }
+
+    /** Python's str.splitlines() (which pip uses) splits on each of these; Java's regexes do not. */
+    static final String PYTHON_LINE_BREAKS = "\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029";
+
+    @Test
+    void aCharacterPipSplitsLinesOnCannotSmuggleAnOption() {
+        assertThatThrownBy(() -> EnvSpec.checkRequirements(List.of("requests\u001c-rpasswd"), "requirements"))
+                .isInstanceOf(io.platyspark.core.InvalidFieldException.class)
+                .hasMessageContaining("U+001C")
+                .satisfies(e -> assertThat(((io.platyspark.core.InvalidFieldException) e).field())
+                        .isEqualTo("requirements[0]"));
+        assertThatThrownBy(() -> EnvSpec.checkRequirements(List.of("tabulate", "six\u001c--no-index"),
+                "requirements"))
+                .isInstanceOf(io.platyspark.core.InvalidFieldException.class)
+                .satisfies(e -> assertThat(((io.platyspark.core.InvalidFieldException) e).field())
+                        .isEqualTo("requirements[1]"));
+        for (char c : PYTHON_LINE_BREAKS.toCharArray()) {
+            for (String line : List.of("six" + c + "--no-index", "six # note" + c + "-r /etc/passwd",
+                    "six; python_version >= \"3" + c + "\"")) {
+                assertThat(EnvSpec.requirementProblem(line)).as("U+%04X in %s", (int) c, line).isNotNull();
+            }
+        }
+        for (char c = 0; c < 0x20; c++) {
+            if (c != '\t') {
+                assertThat(EnvSpec.requirementProblem("six" + c)).as("U+%04X", (int) c).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void theGrammarAcceptsPep508RequirementsWithoutUrls() {
+        for (String ok : List.of("requests", "Zope.Interface>=5", "pandas [excel, performance] >=2.2 , <3",
+                "numpy (>=1.26,<2)", "black~=24.1", "attrs===23.1.0", "torch==2.3.0+cpu", "foo!=1.*",
+                "tabulate; python_version >= '3.8' and (sys_platform == 'linux' or os_name != \"nt\")",
+                "uvloop ; platform_python_implementation == \"CPython\" and sys_platform not in \"win32 cygwin\"",
+                "six\t# tab before the comment")) {
+            assertThat(EnvSpec.requirementProblem(ok)).as(ok).isNull();
+        }
+        for (String bad : List.of("requests==", "requests[", "requests[x", "requests (>=1", "a-", "requests,six",
+                "six; os_name", "six; unknown_var == 'x'", "six; os_name == 'a$b'", "six; os_name == 'x",
+                "requests#nospace", "requests==1 six", "x".repeat(RequirementGrammar.MAX_LENGTH + 1))) {
+            assertThat(EnvSpec.requirementProblem(bad)).as(bad).isNotNull();
+        }
+    }
 }

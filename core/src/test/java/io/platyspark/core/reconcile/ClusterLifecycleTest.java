@@ -253,4 +253,28 @@ class ClusterLifecycleTest {
         assertThat(store.apps.find(app.id()).orElseThrow().stateReason())
                 .startsWith("cluster 'onprem' TERMINATED: terminated on request of alice");
     }
+
+    @Test
+    void aClusterStateReasonIsLoggedMasked() {
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ClusterReconciler.class);
+        logger.addAppender(logs);
+        try {
+            service.getOrCreate(TEAM_A, new ClusterRequest("masked", ClusterKind.DEDICATED, null, "{}", null));
+            provisioner.runOnce();
+            provider.report("j-FAKE1", ClusterState.TERMINATED_WITH_ERRORS,
+                    "bootstrap failed: cannot read s3://AKIA1:s3cr3t-Val@bucket/boot.sh", null);
+            reconciler.reconcileOnce();
+        } finally {
+            logger.detachAppender(logs);
+        }
+
+        assertThat(logs.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage()
+                + e.getKeyValuePairs()).doesNotContain("s3cr3t-Val"));
+        assertThat(logs.list).anySatisfy(e -> assertThat(String.valueOf(e.getKeyValuePairs()))
+                .contains("AKIA1:******@bucket"));
+    }
 }

@@ -48,14 +48,15 @@ record AppResponse(
 
     static AppResponse of(SparkApp app, String dashboard) {
         // Secrets stay in the store and reach the backend; they never leave through the API.
-        return new AppResponse(app.id(), app.name(), app.team(), app.clusterName(), app.source(), app.mainClass(),
+        return new AppResponse(app.id(), app.name(), app.team(), app.clusterName(),
+                SecretRedactor.redactLocation(app.source()), app.mainClass(),
                 SecretRedactor.redactArgs(app.args()), SecretRedactor.redact(app.sparkConf()), app.state().name(),
                 SecretRedactor.redactText(app.stateReason(), app.sparkConf()), app.attempts(), app.requestId(),
                 app.backend() == null ? null : new Backend(app.backend(), app.backendId(), app.backendAppId()),
                 new Links(app.links().sparkUiUrl(), app.links().driverLogUrl(), app.links().logUri(),
                         "/api/v1/apps/" + app.id() + "/logs", dashboard),
                 app.createdAt(), app.updatedAt(), app.submittedAt(), app.startedAt(), app.finishedAt(),
-                app.pyFiles(), app.requirements(), app.pythonVersion(),
+                SecretRedactor.redactValues(app.pyFiles()), app.requirements(), app.pythonVersion(),
                 app.envBuildId() == null ? null : new Env(app.envBuildId()), app.metrics());
     }
 }

@@ -110,8 +110,10 @@ class ClusterController {
             Instant createdAt, Instant updatedAt, Instant terminatedAt) {
 
         static ClusterResponse of(Cluster c) {
+            // A provider's reason can quote a bootstrap URI or a connection string: masked like an app's.
             return new ClusterResponse(c.id(), c.name(), c.kind().name(), c.team(), c.state().name(),
-                    c.stateReason(), c.externalId(), c.masterDns(), c.livyUrl(), c.managed(),
+                    io.platyspark.core.security.SecretRedactor.redactText(c.stateReason(), java.util.Map.of()),
+                    c.externalId(), c.masterDns(), c.livyUrl(), c.managed(),
                     c.idleTimeout() == null ? null : c.idleTimeout().toSeconds(), c.createdAt(), c.updatedAt(),
                     c.terminatedAt());
         }
