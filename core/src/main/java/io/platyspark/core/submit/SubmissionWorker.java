@@ -18,6 +18,7 @@ import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvBuildException;
 import io.platyspark.core.env.EnvSparkConf;
 import io.platyspark.core.env.Environments;
+import io.platyspark.core.security.SecretRedactor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,7 +205,8 @@ public class SubmissionWorker {
                 backend.kill(cluster, app.withBackend(backend.name(), submission.backendId()));
             } catch (RuntimeException e) {
                 log.warn("could not stop run {} of app {}, which is {}: {}; stop it at {} by hand",
-                        submission.backendId(), app.id(), now, e.getMessage(), backend.name());
+                        submission.backendId(), app.id(), now,
+                        SecretRedactor.redactText(e.getMessage(), app.sparkConf()), backend.name());
             }
         }
     }
@@ -277,7 +279,8 @@ public class SubmissionWorker {
      * doubles up to {@code maxBackoff}; the watchdog's pending timeout bounds how long it may wait in all.
      */
     private void waitOutOutage(SparkApp app, String why) {
-        log.warn("app {} not submitted, waiting out an outage: {}", app.id(), why);
+        log.warn("app {} not submitted, waiting out an outage: {}", app.id(),
+                SecretRedactor.redactText(why, app.sparkConf()));
         apps.releaseAfterOutage(app.id(), owner, "waiting out an outage: " + why, properties.initialBackoff(),
                 properties.maxBackoff());
         count("any", "outage");
@@ -298,7 +301,8 @@ public class SubmissionWorker {
             fail(app, "gave up after " + attempt + " submission attempts; last: " + why);
             return;
         }
-        log.warn("app {} not submitted (attempt {}): {}; next try at {}", app.id(), attempt, why, next);
+        log.warn("app {} not submitted (attempt {}): {}; next try at {}", app.id(), attempt,
+                SecretRedactor.redactText(why, app.sparkConf()), next);
         count("any", "retry");
     }
 
