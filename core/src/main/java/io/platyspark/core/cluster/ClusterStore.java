@@ -21,7 +21,11 @@ public interface ClusterStore {
     /** Non-terminated clusters, by name. */
     List<Cluster> findActive();
 
-    /** Compare-and-set of the state, recording the reason and, when non-null, the backend's facts. */
+    /**
+     * Compare-and-set of the state, recording the backend's facts when non-null. The reason belongs to the state:
+     * a new state takes {@code reason} (null clears the old one, so "creating" never outlives STARTING); the same
+     * state keeps its reason unless a new one is given.
+     */
     Optional<Cluster> transition(UUID id, ClusterState expected, ClusterState next, String reason,
             String externalId, String masterDns, String livyUrl);
 

@@ -91,7 +91,7 @@ public class JdbcClusterStore implements ClusterStore {
         return jdbc.sql("""
                 update clusters set
                     state = :next,
-                    state_reason = coalesce(:reason, state_reason),
+                    state_reason = case when state = :next then coalesce(:reason, state_reason) else :reason end,
                     external_id = coalesce(:externalId, external_id),
                     master_dns = coalesce(:masterDns, master_dns),
                     livy_url = coalesce(:livyUrl, livy_url),

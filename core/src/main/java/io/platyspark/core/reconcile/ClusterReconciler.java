@@ -116,8 +116,10 @@ public class ClusterReconciler {
             }
             return Outcome.UNCHANGED;
         }
+        // A provider that gives no reason says nothing new about the reason: not a change (else every cycle
+        // would write and log WAITING -> WAITING).
         boolean same = status.state() == cluster.state()
-                && Objects.equals(status.reason(), cluster.stateReason())
+                && (status.reason() == null || status.reason().equals(cluster.stateReason()))
                 && (status.masterDns() == null || status.masterDns().equals(cluster.masterDns()))
                 && (status.livyUrl() == null || status.livyUrl().equals(cluster.livyUrl()));
         if (same || (cluster.state() == ClusterState.TERMINATING && !status.state().isTerminated())) {
