@@ -48,7 +48,8 @@ import tools.jackson.databind.JsonNode;
         "platy.security.allowed-buckets=platy-it-artifacts",
         "platy.submission.enabled=true",
         "platy.submission.poll-interval=200ms",
-        "platy.reconcile.enabled=false"})
+        "platy.reconcile.enabled=false",
+        "platy.reconcile.cluster-interval=0s"})
 class EmrClustersApiTest {
 
     static final MotoServer MOTO = MotoServer.get();

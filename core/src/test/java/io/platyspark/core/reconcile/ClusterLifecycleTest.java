@@ -131,6 +131,26 @@ class ClusterLifecycleTest {
     }
 
     @Test
+    void providersAreReadAtTheClusterPaceWhileAppsOfEndedClustersFailEveryCycle() {
+        store.managedCluster("etl", ClusterKind.DEDICATED, "data", ClusterState.STARTING);
+        provisioner.runOnce();
+        reconciler.reconcileIfDue();
+        clock.advance(Duration.ofSeconds(29));
+        SparkApp app = running("daily", "etl");
+        store.clusters.transition(stored("etl").id(), ClusterState.STARTING, ClusterState.TERMINATED, "by hand",
+                null, null, null);
+
+        ClusterReconciler.Result notDue = reconciler.reconcileIfDue();
+
+        assertThat(provider.describeAllCalls()).as("30 s cluster interval").isEqualTo(1);
+        assertThat(notDue.appsFailed()).isEqualTo(1);
+        assertThat(store.apps.find(app.id()).orElseThrow().state()).isEqualTo(AppState.FAILED);
+        clock.advance(Duration.ofSeconds(1));
+        reconciler.reconcileIfDue();
+        assertThat(provider.describeAllCalls()).isEqualTo(2);
+    }
+
+    @Test
     void manyConcurrentRequestsAndProvisionersMakeOneCluster() throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> calls = new ArrayList<>();
