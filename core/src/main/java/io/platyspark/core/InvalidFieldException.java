@@ -1,16 +1,36 @@
 package io.platyspark.core;
 
-/** A request field whose value the API refuses; the message says how to fix it. */
+import java.util.List;
+
+/**
+ * A request field whose value the API refuses; the message says how to fix it. When several fields are wrong,
+ * {@link #errors()} lists each (the first is {@link #field()}), so a caller fixes them all in one round.
+ */
 public class InvalidFieldException extends RuntimeException {
 
     private final String field;
+    private final List<FieldError> errors;
 
     public InvalidFieldException(String field, String message) {
+        this(field, message, List.of(new FieldError(field, message)));
+    }
+
+    public InvalidFieldException(String field, String message, List<FieldError> errors) {
         super(message);
         this.field = field;
+        this.errors = List.copyOf(errors);
     }
 
     public String field() {
         return field;
+    }
+
+    /** Every field refused, each with what to do. */
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    /** One refused field. */
+    public record FieldError(String field, String message) {
     }
 }

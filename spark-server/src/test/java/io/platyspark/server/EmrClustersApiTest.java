@@ -21,10 +21,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -179,6 +183,94 @@ class EmrClustersApiTest {
             assertThat(team.get("/api/v1/clusters/" + name).status()).isEqualTo(404);
             assertThat(emrClusters(name)).isEmpty();
         }
+    }
+
+    /** Each hole in the platform's policy the issue found, as a change to a valid config and the field named. */
+    static Stream<Arguments> policyHoles() {
+        return Stream.of(
+                hole("overwrites.Instances.InstanceFleets", c -> c.put("overwrites",
+                        Map.of("Instances.InstanceFleets", List.of()))),
+                hole("overwrites.ServiceRole", c -> c.put("overwrites", Map.of("ServiceRole", "AdminRole"))),
+                hole("overwrites.JobFlowRole", c -> c.put("overwrites", Map.of("JobFlowRole", "AdminProfile"))),
+                hole("overwrites.Tags", c -> c.put("overwrites", Map.of("Tags", List.of(
+                        Map.of("Key", "team", "Value", "data"))))),
+                hole("overwrites.Instances", c -> c.put("overwrites", Map.of("Instances",
+                        Map.of("InstanceFleets", List.of())))),
+                hole("tags.team", c -> c.put("tags", Map.of("team", "someone-else"))),
+                hole("tags.platy:cluster-id", c -> c.put("tags", Map.of("team", "data",
+                        "platy:cluster-id", "x"))),
+                hole("instanceFleets.coreTargetOnDemandCapacity", c -> fleets(c).put("coreTargetOnDemandCapacity",
+                        -4)),
+                hole("instanceFleets.coreInstancesAndWeights[m6g.2xlarge]", c -> fleets(c).put(
+                        "coreInstancesAndWeights", Map.of("m6g.2xlarge", 0))),
+                hole("applications", c -> c.put("applications", List.of("Hadoop", "Spark"))),
+                hole("releaseLabel", c -> c.put("releaseLabel", "emr-6.4.0")),
+                hole("instanceFleets.coreInstancesAndWeights", c -> fleets(c).put("coreInstancesAndWeights",
+                        Map.of("m5.2xlarge", 2))),
+                hole("instanceFleets.coreInstancesAndWeights", c -> fleets(c).put("coreInstancesAndWeights",
+                        Map.of("m6g.2xlarge", 2, "m5.2xlarge", 2))),
+                hole("bootstrapActions[0].path", c -> c.put("bootstrapActions", List.of(Map.of("name", "x",
+                        "path", "s3://not-allowed-bucket/install.sh", "args", List.of())))));
+    }
+
+    private static Arguments hole(String field, java.util.function.Consumer<Map<String, Object>> change) {
+        return Arguments.of(field, change);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> fleets(Map<String, Object> config) {
+        return (Map<String, Object>) config.get("instanceFleets");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policyHoles")
+    void eachPolicyHoleIsA400NamingTheFieldAndNothingIsCreated(String field,
+            java.util.function.Consumer<Map<String, Object>> change) {
+        String name = "hole-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> config = config("data", "m6g.2xlarge");
+        change.accept(config);
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", "DEDICATED"));
+        body.put("config", config);
+
+        ApiClient.Response refused = team.post("/api/v1/clusters", body, Map.of());
+
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(400);
+        assertThat(refused.body().get("field").asString()).isEqualTo("config." + field);
+        assertThat(team.get("/api/v1/clusters/" + name).status()).isEqualTo(404);
+        assertThat(emrClusters(name)).as("clusters of that name at moto").isEmpty();
+    }
+
+    @Test
+    void everyViolationIsListedInErrors() {
+        Map<String, Object> config = config("someone-else", "m5.2xlarge");
+        fleets(config).put("coreTargetOnDemandCapacity", -1);
+        config.put("applications", List.of("Spark"));
+        config.put("overwrites", Map.of("ServiceRole", "AdminRole"));
+        Map<String, Object> body = new HashMap<>(Map.of("name", "many-wrongs", "kind", "DEDICATED"));
+        body.put("config", config);
+
+        ApiClient.Response refused = team.post("/api/v1/clusters", body, Map.of());
+
+        assertThat(refused.status()).isEqualTo(400);
+        List<String> fields = new ArrayList<>();
+        refused.body().get("errors").forEach(e -> fields.add(e.get("field").asString()));
+        assertThat(fields).containsExactlyInAnyOrder("config.instanceFleets.coreTargetOnDemandCapacity",
+                "config.instanceFleets.coreInstancesAndWeights", "config.applications",
+                "config.overwrites.ServiceRole", "config.tags.team");
+        assertThat(emrClusters("many-wrongs")).isEmpty();
+    }
+
+    @Test
+    void anAdminTagsAClusterForTheTeamItActsFor() {
+        String name = "for-data-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", "DEDICATED", "team", "data"));
+        body.put("config", config("data", "m6g.2xlarge"));
+        Map<String, Object> otherTag = new HashMap<>(Map.of("name", name + "-x", "kind", "DEDICATED",
+                "team", "data"));
+        otherTag.put("config", config("finance", "m6g.2xlarge"));
+
+        assertThat(admin.post("/api/v1/clusters", otherTag, Map.of()).status()).isEqualTo(400);
+        assertThat(admin.post("/api/v1/clusters", body, Map.of()).status()).isEqualTo(202);
     }
 
     @Test

@@ -205,11 +205,6 @@ public class ClusterConfig {
         checkCapacity(violations, "instanceFleets.taskTargetSpotCapacity", fleets.taskTargetSpotCapacity());
         checkWeights(violations, "instanceFleets.coreInstancesAndWeights", fleets.coreInstancesAndWeights());
         checkWeights(violations, "instanceFleets.taskInstancesAndWeights", fleets.taskInstancesAndWeights());
-        checkArchitecture(violations, "instanceFleets.masterInstances", fleets.masterInstances());
-        checkArchitecture(violations, "instanceFleets.coreInstancesAndWeights",
-                List.copyOf(fleets.coreInstancesAndWeights().weights().keySet()));
-        checkArchitecture(violations, "instanceFleets.taskInstancesAndWeights",
-                List.copyOf(fleets.taskInstancesAndWeights().weights().keySet()));
         checkRelease(violations, defaults);
         for (int i = 0; i < bootstrapActions.size(); i++) {
             checkBootstrapPath(violations, "bootstrapActions[" + i + "].path", bootstrapActions.get(i).path(),
@@ -220,6 +215,11 @@ public class ClusterConfig {
                 List.copyOf(fleets.coreInstancesAndWeights().weights().keySet()), policy);
         checkTypes(violations, "instanceFleets.taskInstancesAndWeights",
                 List.copyOf(fleets.taskInstancesAndWeights().weights().keySet()), policy);
+        checkArchitecture(violations, "instanceFleets.masterInstances", fleets.masterInstances());
+        checkArchitecture(violations, "instanceFleets.coreInstancesAndWeights",
+                List.copyOf(fleets.coreInstancesAndWeights().weights().keySet()));
+        checkArchitecture(violations, "instanceFleets.taskInstancesAndWeights",
+                List.copyOf(fleets.taskInstancesAndWeights().weights().keySet()));
         if (fleets.masterInstances().isEmpty()) {
             violations.add(new Violation("instanceFleets.masterInstances", "needs at least one instance type"));
         }
@@ -227,13 +227,15 @@ public class ClusterConfig {
             violations.add(new Violation("instanceFleets.coreInstancesAndWeights", "needs at least one instance "
                     + "type with its weight"));
         }
+        boolean negative = Math.min(Math.min(fleets.coreTargetOnDemandCapacity(), fleets.coreTargetSpotCapacity()),
+                Math.min(fleets.taskTargetOnDemandCapacity(), fleets.taskTargetSpotCapacity())) < 0;
         int core = fleets.coreTargetOnDemandCapacity() + fleets.coreTargetSpotCapacity();
-        if (core < 1 || core > policy.maxCoreCapacity()) {
+        if (!negative && (core < 1 || core > policy.maxCoreCapacity())) {
             violations.add(new Violation("instanceFleets.coreTargetOnDemandCapacity", "core capacity (on-demand + "
                     + "spot) is " + core + "; it must be between 1 and " + policy.maxCoreCapacity()));
         }
         int task = fleets.taskTargetOnDemandCapacity() + fleets.taskTargetSpotCapacity();
-        if (task < 0 || task > policy.maxTaskCapacity()) {
+        if (!negative && task > policy.maxTaskCapacity()) {
             violations.add(new Violation("instanceFleets.taskTargetOnDemandCapacity", "task capacity is " + task
                     + "; it must be between 0 and " + policy.maxTaskCapacity()));
         }

@@ -140,11 +140,11 @@ class ClusterConfigTest {
         List<Violation> violations = noTeam.validate(defaults);
 
         assertThat(violations).extracting(Violation::field).containsExactly("tags.team",
-                "instanceFleets.coreInstancesAndWeights", "instanceFleets.coreInstancesAndWeights[p4d.24xlarge]",
+                "instanceFleets.coreInstancesAndWeights[p4d.24xlarge]", "instanceFleets.coreInstancesAndWeights",
                 "instanceFleets.coreTargetOnDemandCapacity");
         assertThat(violations.get(0).message()).contains("team");
-        assertThat(violations.get(1).message()).contains("p4d.24xlarge").contains("Graviton");
-        assertThat(violations.get(2).message()).contains("p4d.24xlarge").contains("not allowed");
+        assertThat(violations.get(1).message()).contains("p4d.24xlarge").contains("not allowed");
+        assertThat(violations.get(2).message()).contains("p4d.24xlarge").contains("Graviton");
         assertThatThrownBy(() -> noTeam.toRunJobFlowRequest(defaults, "x")).isInstanceOf(
                 ClusterConfigException.class);
     }
@@ -186,7 +186,7 @@ class ClusterConfigTest {
         assertThat(fields(config, defaults)).containsExactlyInAnyOrder(
                 "instanceFleets.coreTargetOnDemandCapacity", "instanceFleets.taskTargetSpotCapacity",
                 "instanceFleets.coreInstancesAndWeights[m6g.2xlarge]",
-                "instanceFleets.coreInstancesAndWeights[m7g.2xlarge]", "instanceFleets.taskTargetOnDemandCapacity");
+                "instanceFleets.coreInstancesAndWeights[m7g.2xlarge]");
     }
 
     @Test

@@ -42,7 +42,11 @@ public final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        server.setExecutor(Executors.newCachedThreadPool());
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "fault-proxy");
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.createContext("/", this::handle);
         server.start();
     }

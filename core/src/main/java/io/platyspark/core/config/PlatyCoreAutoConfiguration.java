@@ -62,6 +62,7 @@ import io.platyspark.core.security.AuditLog;
 import io.platyspark.core.security.SecurityProperties;
 import io.platyspark.core.security.SourcePolicy;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -234,13 +235,19 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        PlatformDefaults platformDefaults(AwsProperties p) {
+        PlatformDefaults platformDefaults(AwsProperties p, SecurityProperties security) {
             PlatformDefaults base = PlatformDefaults.emr7(p.subnetIds(), p.logUri());
+            // Bootstrap scripts run as root on every node: only from the artifact bucket (the platform's own
+            // scripts) and the buckets sources may come from.
+            List<String> bootstrapBuckets = new ArrayList<>(security.allowedBuckets());
+            if (p.artifactBucket() != null) {
+                bootstrapBuckets.add(p.artifactBucket());
+            }
             return new PlatformDefaults(p.releaseLabel(), p.applications(), p.subnetIds(), p.masterSecurityGroup(),
                     p.slaveSecurityGroup(), p.serviceAccessSecurityGroup(), p.serviceRole(), p.jobFlowRole(),
                     p.logUri(), null, base.configurations(), base.tags(), base.gravitonInstanceTypes(),
                     base.x86InstanceTypes(), new InstancePolicy(p.allowedInstanceTypes(), p.maxCoreCapacity(),
-                            p.maxTaskCapacity(), p.maxVolumeSizeGb(), 8));
+                            p.maxTaskCapacity(), p.maxVolumeSizeGb(), 8), bootstrapBuckets);
         }
 
         @Bean
