@@ -20,7 +20,7 @@ class BenchSmokeTest {
                 .contains("| footprint | resident memory after load |")
                 .contains("| submit → batch at Livy, 64 clients | p99 latency |")
                 .contains("| tracking 200 apps on 20 clusters | Livy calls per cycle | 20 calls | 200 calls |")
-                .contains("| EMR budget, 60 clusters | EMR API calls per cycle | 2 calls | 60 calls |")
+                .contains("| EMR budget, 60 + 60 foreign clusters | EMR API calls per cycle | 3 calls | 60 calls |")
                 .doesNotContain("| n/a ms |");
         assertThat(table).containsPattern("Machine: \\d+ cores");
     }
