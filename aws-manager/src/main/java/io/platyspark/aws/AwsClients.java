@@ -4,9 +4,14 @@ import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.emr.EmrClient;
 import software.amazon.awssdk.services.emrcontainers.EmrContainersClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -57,6 +62,41 @@ public final class AwsClients {
             builder.endpointOverride(endpoint);
         }
         return builder.build();
+    }
+
+    /**
+     * The S3 client for uploads: the SDK's multipart client, which sends objects above {@code threshold} in parts
+     * of {@code partSize} straight from the file and aborts a failed upload.
+     */
+    public S3AsyncClient s3Uploads(long threshold, long partSize) {
+        var builder = S3AsyncClient.builder().overrideConfiguration(overrides()).multipartEnabled(true)
+                .multipartConfiguration(m -> m.thresholdInBytes(threshold).minimumPartSizeInBytes(partSize));
+        if (region != null) {
+            builder.region(region);
+        }
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint).forcePathStyle(true)
+                    .overrideConfiguration(overrides().toBuilder().addExecutionInterceptor(WITHOUT_EXPECT_CONTINUE)
+                            .build());
+        }
+        return builder.build();
+    }
+
+    /**
+     * Stand-ins such as moto answer {@code Expect: 100-continue} with an interim response that the SDK's async
+     * (Netty) client takes for the answer; against them uploads go without the header (real S3 keeps it).
+     */
+    public static final ExecutionInterceptor WITHOUT_EXPECT_CONTINUE = new ExecutionInterceptor() {
+        @Override
+        public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context,
+                ExecutionAttributes executionAttributes) {
+            return context.httpRequest().toBuilder().removeHeader("Expect").build();
+        }
+    };
+
+    /** {@link #s3Uploads(long, long)} with parts of 8 MiB above 16 MiB. */
+    public S3AsyncClient s3Uploads() {
+        return s3Uploads(16L << 20, 8L << 20);
     }
 
     public S3Client s3() {

@@ -263,7 +263,8 @@ public class PlatyCoreAutoConfiguration {
         @Bean
         @ConditionalOnProperty(name = "platy.aws.artifact-bucket")
         S3ArtifactStore s3ArtifactStore(AwsClients clients, AwsProperties properties) {
-            return new S3ArtifactStore(clients.s3(), properties.artifactBucket(), properties.artifactPrefix());
+            return new S3ArtifactStore(clients.s3(), clients.s3Uploads(), properties.artifactBucket(),
+                    properties.artifactPrefix());
         }
     }
 

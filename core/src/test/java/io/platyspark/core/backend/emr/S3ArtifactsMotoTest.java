@@ -23,14 +23,15 @@ class S3ArtifactsMotoTest {
         Path file = Files.writeString(Files.createTempFile("platy", ".py"), "print(1)\n");
         try (FaultProxy proxy = new FaultProxy(moto.endpoint())) {
             proxy.down(true);
-            S3Artifacts down = new S3Artifacts(new S3ArtifactStore(new AwsClients("us-east-1", proxy.endpoint(),
-                    Duration.ofSeconds(5)).s3(), "any-bucket", "platy"));
+            AwsClients clients = new AwsClients("us-east-1", proxy.endpoint(), Duration.ofSeconds(5));
+            S3Artifacts down = new S3Artifacts(new S3ArtifactStore(clients.s3(), clients.s3Uploads(), "any-bucket",
+                    "platy"));
 
             assertThatThrownBy(() -> down.put("uploads/a.py", file)).isInstanceOf(BackendUnavailableException.class);
             assertThatThrownBy(() -> down.find("uploads/a.py")).isInstanceOf(BackendUnavailableException.class);
         }
-        S3Artifacts noBucket = new S3Artifacts(new S3ArtifactStore(moto.clients().s3(), "no-such-bucket-here",
-                "platy"));
+        S3Artifacts noBucket = new S3Artifacts(new S3ArtifactStore(moto.clients().s3(), moto.clients().s3Uploads(),
+                "no-such-bucket-here", "platy"));
         assertThatThrownBy(() -> noBucket.put("uploads/a.py", file)).isInstanceOf(ArtifactStoreException.class)
                 .hasMessageContaining("S3 refused");
     }
