@@ -41,6 +41,7 @@ public class ClusterConfig {
     private Duration idleTimeout;
     private String releaseLabel;
     private List<String> applications;
+    private ManagedScaling managedScaling;
 
     public ClusterConfig(String name, boolean graviton) {
         this.name = Objects.requireNonNull(name, "name == null");
@@ -88,6 +89,19 @@ public class ClusterConfig {
     public ClusterConfig withReleaseLabel(String releaseLabel) {
         this.releaseLabel = releaseLabel;
         return this;
+    }
+
+    /**
+     * EMR managed scaling between {@code min} and {@code max} fleet capacity units, at most {@code maxOnDemand}
+     * of them on demand and {@code maxCore} in the core fleet.
+     */
+    public ClusterConfig withManagedScaling(int min, int max, int maxOnDemand, int maxCore) {
+        this.managedScaling = new ManagedScaling(min, max, maxOnDemand, maxCore);
+        return this;
+    }
+
+    public ManagedScaling managedScaling() {
+        return managedScaling;
     }
 
     public ClusterConfig withApplications(String... applications) {
@@ -206,6 +220,7 @@ public class ClusterConfig {
         checkWeights(violations, "instanceFleets.coreInstancesAndWeights", fleets.coreInstancesAndWeights());
         checkWeights(violations, "instanceFleets.taskInstancesAndWeights", fleets.taskInstancesAndWeights());
         checkRelease(violations, defaults);
+        checkManagedScaling(violations, policy);
         for (int i = 0; i < bootstrapActions.size(); i++) {
             checkBootstrapPath(violations, "bootstrapActions[" + i + "].path", bootstrapActions.get(i).path(),
                     defaults);
@@ -266,6 +281,34 @@ public class ClusterConfig {
             } catch (IllegalArgumentException | ClassCastException e) {
                 violations.add(new Violation("overwrites." + path, e.getMessage()));
             }
+        }
+    }
+
+    private void checkManagedScaling(List<Violation> violations, InstancePolicy policy) {
+        if (managedScaling == null) {
+            return;
+        }
+        ManagedScaling m = managedScaling;
+        int most = policy.maxCoreCapacity() + policy.maxTaskCapacity();
+        if (m.minimumCapacityUnits() < 1 || m.minimumCapacityUnits() > m.maximumCapacityUnits()) {
+            violations.add(new Violation("managedScaling.minimumCapacityUnits", "is " + m.minimumCapacityUnits()
+                    + "; it must be at least 1 and at most maximumCapacityUnits (" + m.maximumCapacityUnits() + ")"));
+        }
+        if (m.maximumCapacityUnits() > most) {
+            violations.add(new Violation("managedScaling.maximumCapacityUnits", "is " + m.maximumCapacityUnits()
+                    + "; the platform's policy allows at most " + most + " (core + task capacity)"));
+        }
+        if (m.maximumOnDemandCapacityUnits() < 0 || m.maximumOnDemandCapacityUnits() > m.maximumCapacityUnits()) {
+            violations.add(new Violation("managedScaling.maximumOnDemandCapacityUnits", "is "
+                    + m.maximumOnDemandCapacityUnits() + "; it must be between 0 and maximumCapacityUnits ("
+                    + m.maximumCapacityUnits() + ")"));
+        }
+        if (m.maximumCoreCapacityUnits() < 1 || m.maximumCoreCapacityUnits() > m.maximumCapacityUnits()
+                || m.maximumCoreCapacityUnits() > policy.maxCoreCapacity()) {
+            violations.add(new Violation("managedScaling.maximumCoreCapacityUnits", "is "
+                    + m.maximumCoreCapacityUnits() + "; it must be between 1 and the smaller of "
+                    + "maximumCapacityUnits (" + m.maximumCapacityUnits() + ") and the policy's core capacity ("
+                    + policy.maxCoreCapacity() + ")"));
         }
     }
 
@@ -443,6 +486,14 @@ public class ClusterConfig {
                 .map(e -> Map.of("Key", e.getKey(), "Value", e.getValue())).toList());
         if (idleTimeout != null) {
             request.put("AutoTerminationPolicy", Map.of("IdleTimeout", idleTimeout.toSeconds()));
+        }
+        if (managedScaling != null) {
+            request.put("ManagedScalingPolicy", Map.of("ComputeLimits", Map.of(
+                    "UnitType", "InstanceFleetUnits",
+                    "MinimumCapacityUnits", managedScaling.minimumCapacityUnits(),
+                    "MaximumCapacityUnits", managedScaling.maximumCapacityUnits(),
+                    "MaximumOnDemandCapacityUnits", managedScaling.maximumOnDemandCapacityUnits(),
+                    "MaximumCoreCapacityUnits", managedScaling.maximumCoreCapacityUnits())));
         }
         Map<String, Object> instances = new LinkedHashMap<>();
         instances.put("InstanceFleets", fleetMaps(fleets(defaults)));

@@ -250,6 +250,26 @@ class ClusterConfigTest {
     }
 
     @Test
+    void managedScalingBecomesTheComputeLimitsAndIsCheckedAgainstThePolicy() {
+        RunJobFlowRequest request = arm("c").withManagedScaling(2, 40, 10, 8).toRunJobFlowRequest(defaults, "id");
+
+        var limits = request.managedScalingPolicy().computeLimits();
+        assertThat(limits.unitTypeAsString()).isEqualTo("InstanceFleetUnits");
+        assertThat(List.of(limits.minimumCapacityUnits(), limits.maximumCapacityUnits(),
+                limits.maximumOnDemandCapacityUnits(), limits.maximumCoreCapacityUnits())).containsExactly(2, 40, 10, 8);
+        assertThat(new SharedClusterConfig().toRunJobFlowRequest(defaults, "s").managedScalingPolicy()
+                .computeLimits().maximumCapacityUnits()).as("the shared preset scales").isEqualTo(64);
+        assertThat(fields(arm("c").withManagedScaling(0, 300, 400, 150), defaults)).containsExactly(
+                "managedScaling.minimumCapacityUnits", "managedScaling.maximumCapacityUnits",
+                "managedScaling.maximumOnDemandCapacityUnits", "managedScaling.maximumCoreCapacityUnits");
+        assertThat(fields(arm("c").withManagedScaling(10, 5, 2, 2), defaults))
+                .containsExactly("managedScaling.minimumCapacityUnits");
+        ClusterConfig parsed = ClusterConfigJson.parse(ClusterConfigJson.write(arm("c").withManagedScaling(2, 40, 10,
+                8)), "c");
+        assertThat(parsed.managedScaling()).isEqualTo(new ManagedScaling(2, 40, 10, 8));
+    }
+
+    @Test
     void jsonRoundTripsWithoutLoss() {
         ClusterConfig original = seedExample().withBootstrapAction("deps", "s3://b/install.sh", "--quiet")
                 .withIdleTimeout(Duration.ofMinutes(20)).withReleaseLabel("emr-7.2.0");
