@@ -297,6 +297,33 @@ class EmrClustersApiTest {
     }
 
     @Test
+    void anEndedClusterStaysVisibleWithItsReason() {
+        String name = "ended-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> create = new HashMap<>(Map.of("name", name, "kind", "DEDICATED"));
+        create.put("config", config("data", "m6g.2xlarge"));
+        assertThat(team.post("/api/v1/clusters", create, Map.of()).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> emrClusters(name).size() == 1);
+        watchdog.runOnce();
+        assertThat(team.delete("/api/v1/clusters/" + name).status()).isEqualTo(202);
+        watchdog.runOnce();
+
+        JsonNode ended = team.get("/api/v1/clusters/" + name).body();
+        assertThat(ended.get("state").asString()).isEqualTo("TERMINATED");
+        assertThat(ended.get("stateReason").asString()).isNotBlank();
+        assertThat(ended.get("terminatedAt").isNull()).isFalse();
+        List<String> listed = new ArrayList<>();
+        team.get("/api/v1/clusters?state=TERMINATED,TERMINATED_WITH_ERRORS").body()
+                .forEach(c -> listed.add(c.get("name").asString()));
+        assertThat(listed).contains(name);
+        List<String> active = new ArrayList<>();
+        team.get("/api/v1/clusters").body().forEach(c -> active.add(c.get("name").asString()));
+        assertThat(active).doesNotContain(name);
+        ApiClient.Response bad = team.get("/api/v1/clusters?state=GONE");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body().get("field").asString()).isEqualTo("state");
+    }
+
+    @Test
     void aSharedClusterThatDiesIsRecreated() {
         String name = "shared-" + UUID.randomUUID().toString().substring(0, 8);
         ApiClient.Response created = admin.post("/api/v1/clusters", Map.of("name", name, "kind", "SHARED"),
