@@ -42,6 +42,7 @@ public class ClusterConfig {
     private String releaseLabel;
     private List<String> applications;
     private ManagedScaling managedScaling;
+    private boolean terminateAfterApp;
 
     public ClusterConfig(String name, boolean graviton) {
         this.name = Objects.requireNonNull(name, "name == null");
@@ -102,6 +103,19 @@ public class ClusterConfig {
 
     public ManagedScaling managedScaling() {
         return managedScaling;
+    }
+
+    /**
+     * The cluster ends with its app: once an app has finished on it and none is active, the platform terminates it
+     * (create, run, terminate without a third call).
+     */
+    public ClusterConfig withTerminateAfterApp(boolean terminateAfterApp) {
+        this.terminateAfterApp = terminateAfterApp;
+        return this;
+    }
+
+    public boolean terminateAfterApp() {
+        return terminateAfterApp;
     }
 
     public ClusterConfig withApplications(String... applications) {

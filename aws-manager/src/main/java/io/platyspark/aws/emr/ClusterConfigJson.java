@@ -27,7 +27,7 @@ public final class ClusterConfigJson {
     record Document(String name, Boolean graviton, String releaseLabel, List<String> applications, Fleets instanceFleets,
             Map<String, String> tags, Map<String, Map<String, String>> configurations,
             List<BootstrapAction> bootstrapActions, Long idleTimeoutSeconds, Map<String, Object> overwrites,
-            ManagedScaling managedScaling) {
+            ManagedScaling managedScaling, Boolean terminateAfterApp) {
     }
 
     record Fleets(List<String> masterInstances, Map<String, Integer> coreInstancesAndWeights,
@@ -89,6 +89,9 @@ public final class ClusterConfigJson {
         }
         if (doc.overwrites() != null) {
             doc.overwrites().forEach(config::overwrite);
+        }
+        if (doc.terminateAfterApp() != null) {
+            config.withTerminateAfterApp(doc.terminateAfterApp());
         }
         if (doc.managedScaling() != null) {
             ManagedScaling m = doc.managedScaling();
@@ -161,7 +164,7 @@ public final class ClusterConfigJson {
                 config.bootstrapActions().isEmpty() ? null : config.bootstrapActions(),
                 idle == null ? null : idle.toSeconds(),
                 config.overwrites().isEmpty() ? null : new LinkedHashMap<>(config.overwrites()),
-                config.managedScaling());
+                config.managedScaling(), config.terminateAfterApp() ? Boolean.TRUE : null);
         return JSON.writeValueAsString(doc);
     }
 }

@@ -267,6 +267,8 @@ class ClusterConfigTest {
         ClusterConfig parsed = ClusterConfigJson.parse(ClusterConfigJson.write(arm("c").withManagedScaling(2, 40, 10,
                 8)), "c");
         assertThat(parsed.managedScaling()).isEqualTo(new ManagedScaling(2, 40, 10, 8));
+        assertThat(ClusterConfigJson.parse("{\"terminateAfterApp\": true}", "c").terminateAfterApp()).isTrue();
+        assertThat(ClusterConfigJson.write(arm("c").withTerminateAfterApp(true))).contains("\"terminateAfterApp\":true");
     }
 
     @Test
