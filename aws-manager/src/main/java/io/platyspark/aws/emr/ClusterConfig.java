@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.emr.model.RunJobFlowRequest;
  * is mandatory, instance types and capacity are checked against the platform's policy before any AWS call.
  *
  * <pre>{@code
- * new ClusterConfig("my-emr-cluster", true)
+ * new ClusterConfig("my-emr-cluster", false) // x86 (m5a) types: graviton false
  *     .overwrite("AutoTerminationPolicy", Map.of("IdleTimeout", 900))
  *     .withInstanceFleets(InstanceFleets.builder().coreTargetOnDemandCapacity(30)
  *         .coreInstancesAndWeights(new InstanceWeightRatio().addInstance("m5a.16xlarge", 6)).build())
