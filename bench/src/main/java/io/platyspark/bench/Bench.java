@@ -25,13 +25,31 @@ public final class Bench {
         List<String> options = List.of(args);
         Sizes sizes = options.contains("--smoke") ? Sizes.SMOKE : Sizes.FULL;
         Path repo = Path.of(System.getProperty("platy.repo.root", ".")).toAbsolutePath().normalize();
-        Path out = options.contains("--no-write") ? null : repo.resolve("docs/benchmarks.md");
-        Report report = run(sizes, repo);
+        // --only=emr runs one scenario (a partial table is never written over the page)
+        String only = options.stream().filter(o -> o.startsWith("--only=")).map(o -> o.substring(7)).findFirst()
+                .orElse(null);
+        Path out = options.contains("--no-write") || only != null ? null : repo.resolve("docs/benchmarks.md");
+        Report report = only == null ? run(sizes, repo) : runOnly(only, sizes, repo);
         if (out != null) {
             report.write(out);
             System.out.println("wrote " + out);
         }
         System.exit(0);
+    }
+
+    static Report runOnly(String scenario, Sizes sizes, Path repo) throws Exception {
+        Report report = new Report(sizes.name());
+        switch (scenario) {
+            case "submission" -> LivyScenarios.submissionOverhead(sizes, report);
+            case "tracking" -> LivyScenarios.trackingCost(sizes, report);
+            case "emr" -> EmrScenario.run(sizes, report);
+            case "store" -> StoreScenario.run(sizes, report);
+            case "footprint" -> FootprintScenario.run(sizes, report, repo);
+            default -> throw new IllegalArgumentException("--only=" + scenario + ": use submission, tracking, emr, "
+                    + "store or footprint");
+        }
+        report.notesToConsole();
+        return report;
     }
 
     static Report run(Sizes sizes, Path repo) throws Exception {

@@ -41,6 +41,10 @@ final class Report {
         notes.add(note);
     }
 
+    void notesToConsole() {
+        notes.forEach(note -> System.out.println("- " + note));
+    }
+
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");

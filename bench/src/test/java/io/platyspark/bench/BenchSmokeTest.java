@@ -22,7 +22,7 @@ class BenchSmokeTest {
                 .contains("| recovery after kill -9 of spark-server | kill -9 → every in-flight app settled |")
                 .contains("| submit → batch at Livy, 64 clients | p99 latency |")
                 .contains("| tracking 200 apps on 20 clusters | Livy calls per cycle | 20 calls | 200 calls |")
-                .contains("| EMR budget, 60 clusters | EMR API calls per cycle | 2 calls | 60 calls |")
+                .contains("| EMR budget, 60 + 60 foreign clusters | EMR API calls per cycle | 3 calls | 60 calls |")
                 .contains("| masking, one 1 MB value | time to mask (median of 21) |")
                 .doesNotContain("| n/a ms |");
         assertThat(table).containsPattern("Machine: \\d+ cores");

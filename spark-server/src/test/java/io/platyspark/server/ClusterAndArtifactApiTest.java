@@ -91,7 +91,11 @@ class ClusterAndArtifactApiTest {
         ApiClient.Response terminated = teamA.delete("/api/v1/clusters/onprem");
         assertThat(terminated.status()).isEqualTo(202);
         assertThat(terminated.body().get("state").asString()).isEqualTo("TERMINATED");
-        assertThat(teamA.get("/api/v1/clusters/onprem").status()).isEqualTo(404);
+        ApiClient.Response ended = teamA.get("/api/v1/clusters/onprem");
+        assertThat(ended.status()).as("an ended cluster stays visible until retention").isEqualTo(200);
+        assertThat(ended.body().get("state").asString()).isEqualTo("TERMINATED");
+        assertThat(teamB.get("/api/v1/clusters/onprem").status()).isEqualTo(404);
+        assertThat(teamA.get("/api/v1/clusters").body().toString()).doesNotContain("onprem");
     }
 
     @Test

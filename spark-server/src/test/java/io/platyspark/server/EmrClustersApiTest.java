@@ -21,10 +21,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -48,7 +52,8 @@ import tools.jackson.databind.JsonNode;
         "platy.security.allowed-buckets=platy-it-artifacts",
         "platy.submission.enabled=true",
         "platy.submission.poll-interval=200ms",
-        "platy.reconcile.enabled=false"})
+        "platy.reconcile.enabled=false",
+        "platy.reconcile.cluster-interval=0s"})
 class EmrClustersApiTest {
 
     static final MotoServer MOTO = MotoServer.get();
@@ -180,6 +185,94 @@ class EmrClustersApiTest {
         }
     }
 
+    /** Each hole in the platform's policy the issue found, as a change to a valid config and the field named. */
+    static Stream<Arguments> policyHoles() {
+        return Stream.of(
+                hole("overwrites.Instances.InstanceFleets", c -> c.put("overwrites",
+                        Map.of("Instances.InstanceFleets", List.of()))),
+                hole("overwrites.ServiceRole", c -> c.put("overwrites", Map.of("ServiceRole", "AdminRole"))),
+                hole("overwrites.JobFlowRole", c -> c.put("overwrites", Map.of("JobFlowRole", "AdminProfile"))),
+                hole("overwrites.Tags", c -> c.put("overwrites", Map.of("Tags", List.of(
+                        Map.of("Key", "team", "Value", "data"))))),
+                hole("overwrites.Instances", c -> c.put("overwrites", Map.of("Instances",
+                        Map.of("InstanceFleets", List.of())))),
+                hole("tags.team", c -> c.put("tags", Map.of("team", "someone-else"))),
+                hole("tags.platy:cluster-id", c -> c.put("tags", Map.of("team", "data",
+                        "platy:cluster-id", "x"))),
+                hole("instanceFleets.coreTargetOnDemandCapacity", c -> fleets(c).put("coreTargetOnDemandCapacity",
+                        -4)),
+                hole("instanceFleets.coreInstancesAndWeights[m6g.2xlarge]", c -> fleets(c).put(
+                        "coreInstancesAndWeights", Map.of("m6g.2xlarge", 0))),
+                hole("applications", c -> c.put("applications", List.of("Hadoop", "Spark"))),
+                hole("releaseLabel", c -> c.put("releaseLabel", "emr-6.4.0")),
+                hole("instanceFleets.coreInstancesAndWeights", c -> fleets(c).put("coreInstancesAndWeights",
+                        Map.of("m5.2xlarge", 2))),
+                hole("instanceFleets.coreInstancesAndWeights", c -> fleets(c).put("coreInstancesAndWeights",
+                        Map.of("m6g.2xlarge", 2, "m5.2xlarge", 2))),
+                hole("bootstrapActions[0].path", c -> c.put("bootstrapActions", List.of(Map.of("name", "x",
+                        "path", "s3://not-allowed-bucket/install.sh", "args", List.of())))));
+    }
+
+    private static Arguments hole(String field, java.util.function.Consumer<Map<String, Object>> change) {
+        return Arguments.of(field, change);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> fleets(Map<String, Object> config) {
+        return (Map<String, Object>) config.get("instanceFleets");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policyHoles")
+    void eachPolicyHoleIsA400NamingTheFieldAndNothingIsCreated(String field,
+            java.util.function.Consumer<Map<String, Object>> change) {
+        String name = "hole-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> config = config("data", "m6g.2xlarge");
+        change.accept(config);
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", "DEDICATED"));
+        body.put("config", config);
+
+        ApiClient.Response refused = team.post("/api/v1/clusters", body, Map.of());
+
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(400);
+        assertThat(refused.body().get("field").asString()).isEqualTo("config." + field);
+        assertThat(team.get("/api/v1/clusters/" + name).status()).isEqualTo(404);
+        assertThat(emrClusters(name)).as("clusters of that name at moto").isEmpty();
+    }
+
+    @Test
+    void everyViolationIsListedInErrors() {
+        Map<String, Object> config = config("someone-else", "m5.2xlarge");
+        fleets(config).put("coreTargetOnDemandCapacity", -1);
+        config.put("applications", List.of("Spark"));
+        config.put("overwrites", Map.of("ServiceRole", "AdminRole"));
+        Map<String, Object> body = new HashMap<>(Map.of("name", "many-wrongs", "kind", "DEDICATED"));
+        body.put("config", config);
+
+        ApiClient.Response refused = team.post("/api/v1/clusters", body, Map.of());
+
+        assertThat(refused.status()).isEqualTo(400);
+        List<String> fields = new ArrayList<>();
+        refused.body().get("errors").forEach(e -> fields.add(e.get("field").asString()));
+        assertThat(fields).containsExactlyInAnyOrder("config.instanceFleets.coreTargetOnDemandCapacity",
+                "config.instanceFleets.coreInstancesAndWeights", "config.applications",
+                "config.overwrites.ServiceRole", "config.tags.team");
+        assertThat(emrClusters("many-wrongs")).isEmpty();
+    }
+
+    @Test
+    void anAdminTagsAClusterForTheTeamItActsFor() {
+        String name = "for-data-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", "DEDICATED", "team", "data"));
+        body.put("config", config("data", "m6g.2xlarge"));
+        Map<String, Object> otherTag = new HashMap<>(Map.of("name", name + "-x", "kind", "DEDICATED",
+                "team", "data"));
+        otherTag.put("config", config("finance", "m6g.2xlarge"));
+
+        assertThat(admin.post("/api/v1/clusters", otherTag, Map.of()).status()).isEqualTo(400);
+        assertThat(admin.post("/api/v1/clusters", body, Map.of()).status()).isEqualTo(202);
+    }
+
     @Test
     void aReplayedSubmitIsAnsweredFromTheStoreEvenAfterItsClusterEnded() {
         String cluster = "replay-" + UUID.randomUUID().toString().substring(0, 8);
@@ -201,6 +294,33 @@ class EmrClustersApiTest {
         assertThat(replay.body().get("id").asString()).isEqualTo(first.body().get("id").asString());
         assertThat(reused.status()).as("same key, another cluster config").isEqualTo(422);
         assertThat(emrClusters(cluster)).as("no second cluster").hasSize(1);
+    }
+
+    @Test
+    void anEndedClusterStaysVisibleWithItsReason() {
+        String name = "ended-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> create = new HashMap<>(Map.of("name", name, "kind", "DEDICATED"));
+        create.put("config", config("data", "m6g.2xlarge"));
+        assertThat(team.post("/api/v1/clusters", create, Map.of()).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> emrClusters(name).size() == 1);
+        watchdog.runOnce();
+        assertThat(team.delete("/api/v1/clusters/" + name).status()).isEqualTo(202);
+        watchdog.runOnce();
+
+        JsonNode ended = team.get("/api/v1/clusters/" + name).body();
+        assertThat(ended.get("state").asString()).isEqualTo("TERMINATED");
+        assertThat(ended.get("stateReason").asString()).isNotBlank();
+        assertThat(ended.get("terminatedAt").isNull()).isFalse();
+        List<String> listed = new ArrayList<>();
+        team.get("/api/v1/clusters?state=TERMINATED,TERMINATED_WITH_ERRORS").body()
+                .forEach(c -> listed.add(c.get("name").asString()));
+        assertThat(listed).contains(name);
+        List<String> active = new ArrayList<>();
+        team.get("/api/v1/clusters").body().forEach(c -> active.add(c.get("name").asString()));
+        assertThat(active).doesNotContain(name);
+        ApiClient.Response bad = team.get("/api/v1/clusters?state=GONE");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body().get("field").asString()).isEqualTo("state");
     }
 
     @Test

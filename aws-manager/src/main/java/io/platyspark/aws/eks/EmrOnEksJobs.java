@@ -1,5 +1,6 @@
 package io.platyspark.aws.eks;
 
+import io.platyspark.aws.SingleAttempt;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.emrcontainers.EmrContainersClient;
@@ -63,7 +64,9 @@ public final class EmrOnEksJobs {
                         .entryPointArguments(spec.entryPointArguments())
                         .sparkSubmitParameters(spec.sparkSubmitParameters())))
                 .configurationOverrides(o -> o.applicationConfiguration(c -> c.classification("spark-defaults")
-                        .properties(spec.sparkConf()))));
+                        .properties(spec.sparkConf())))
+                // Without the caller's token a repeat after a lost answer would start the job twice.
+                .overrideConfiguration(spec.clientToken() == null ? SingleAttempt::apply : o -> { }));
         return started.id();
     }
 

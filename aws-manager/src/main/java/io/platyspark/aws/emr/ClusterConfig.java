@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.emr.model.RunJobFlowRequest;
 
@@ -15,7 +17,7 @@ import software.amazon.awssdk.services.emr.model.RunJobFlowRequest;
  * is mandatory, instance types and capacity are checked against the platform's policy before any AWS call.
  *
  * <pre>{@code
- * new ClusterConfig("my-emr-cluster", true)
+ * new ClusterConfig("my-emr-cluster", false) // x86 (m5a) types: graviton false
  *     .overwrite("AutoTerminationPolicy", Map.of("IdleTimeout", 900))
  *     .withInstanceFleets(InstanceFleets.builder().coreTargetOnDemandCapacity(30)
  *         .coreInstancesAndWeights(new InstanceWeightRatio().addInstance("m5a.16xlarge", 6)).build())
@@ -39,6 +41,8 @@ public class ClusterConfig {
     private Duration idleTimeout;
     private String releaseLabel;
     private List<String> applications;
+    private ManagedScaling managedScaling;
+    private boolean terminateAfterApp;
 
     public ClusterConfig(String name, boolean graviton) {
         this.name = Objects.requireNonNull(name, "name == null");
@@ -86,6 +90,32 @@ public class ClusterConfig {
     public ClusterConfig withReleaseLabel(String releaseLabel) {
         this.releaseLabel = releaseLabel;
         return this;
+    }
+
+    /**
+     * EMR managed scaling between {@code min} and {@code max} fleet capacity units, at most {@code maxOnDemand}
+     * of them on demand and {@code maxCore} in the core fleet.
+     */
+    public ClusterConfig withManagedScaling(int min, int max, int maxOnDemand, int maxCore) {
+        this.managedScaling = new ManagedScaling(min, max, maxOnDemand, maxCore);
+        return this;
+    }
+
+    public ManagedScaling managedScaling() {
+        return managedScaling;
+    }
+
+    /**
+     * The cluster ends with its app: once an app has finished on it and none is active, the platform terminates it
+     * (create, run, terminate without a third call).
+     */
+    public ClusterConfig withTerminateAfterApp(boolean terminateAfterApp) {
+        this.terminateAfterApp = terminateAfterApp;
+        return this;
+    }
+
+    public boolean terminateAfterApp() {
+        return terminateAfterApp;
     }
 
     public ClusterConfig withApplications(String... applications) {
@@ -146,9 +176,38 @@ public class ClusterConfig {
         return null;
     }
 
+    /**
+     * The {@code RunJobFlow} fields an overwrite may set: those the platform does not own. Network, roles, logs,
+     * tags, instances, applications and classifications are the platform's (or have their own checked field).
+     */
+    public static final Set<String> OVERWRITABLE = Set.of("AutoTerminationPolicy", "AutoTerminationPolicy.IdleTimeout",
+            "StepConcurrencyLevel", "ScaleDownBehavior", "EbsRootVolumeSize");
+    private static final Map<String, String> INSTEAD = Map.of("Tags", "tags", "Instances.InstanceFleets",
+            "instanceFleets", "Instances", "instanceFleets", "Configurations", "configurations", "Applications",
+            "applications", "ReleaseLabel", "releaseLabel", "BootstrapActions", "bootstrapActions");
+    /** The first EMR release that knows a classification, for those newer than the releases Livy runs on. */
+    private static final Map<String, String> CLASSIFICATION_SINCE = Map.of("iceberg-defaults", "emr-6.5.0",
+            "delta-defaults", "emr-6.9.0", "trino-connector-iceberg", "emr-6.5.0");
+    private static final String LIVY_SINCE = "emr-5.9.0";
+    private static final Pattern RELEASE = Pattern.compile("emr-(\\d+)\\.(\\d+)\\.(\\d+)");
+    private static final Pattern BUCKET_PATH = Pattern.compile("s3://([^/]+)/.+");
+
     /** Every problem with this config under the platform's policy (empty when it may be created). */
     public List<Violation> validate(PlatformDefaults defaults) {
         List<Violation> violations = new ArrayList<>();
+        validateFields(defaults, violations);
+        if (violations.isEmpty()) {
+            // The request as it would be sent, after every overwrite: what the field checks cannot see.
+            try {
+                checkRequest(RunJobFlowRequests.fromMap(toRequestMap(defaults, "validation")), defaults, violations);
+            } catch (IllegalArgumentException | ClassCastException e) {
+                violations.add(new Violation("overwrites", e.getMessage()));
+            }
+        }
+        return violations;
+    }
+
+    private void validateFields(PlatformDefaults defaults, List<Violation> violations) {
         if (!NAME.matcher(name).matches()) {
             violations.add(new Violation("name", "must be 1-256 letters, digits, '.', '_', '-' or spaces"));
         }
@@ -160,13 +219,36 @@ public class ClusterConfig {
         if (tags.containsKey(PLATFORM_ID_TAG)) {
             violations.add(new Violation("tags." + PLATFORM_ID_TAG, "is set by the platform; remove it"));
         }
+        for (String key : tags.keySet()) {
+            if (defaults.tags().containsKey(key) && !defaults.tags().get(key).equals(tags.get(key))) {
+                violations.add(new Violation("tags." + key, "is set by the platform to '" + defaults.tags().get(key)
+                        + "'; remove it"));
+            }
+        }
         InstanceFleets fleets = fleets(defaults);
         InstancePolicy policy = defaults.policy();
+        checkCapacity(violations, "instanceFleets.coreTargetOnDemandCapacity", fleets.coreTargetOnDemandCapacity());
+        checkCapacity(violations, "instanceFleets.coreTargetSpotCapacity", fleets.coreTargetSpotCapacity());
+        checkCapacity(violations, "instanceFleets.taskTargetOnDemandCapacity", fleets.taskTargetOnDemandCapacity());
+        checkCapacity(violations, "instanceFleets.taskTargetSpotCapacity", fleets.taskTargetSpotCapacity());
+        checkWeights(violations, "instanceFleets.coreInstancesAndWeights", fleets.coreInstancesAndWeights());
+        checkWeights(violations, "instanceFleets.taskInstancesAndWeights", fleets.taskInstancesAndWeights());
+        checkRelease(violations, defaults);
+        checkManagedScaling(violations, policy);
+        for (int i = 0; i < bootstrapActions.size(); i++) {
+            checkBootstrapPath(violations, "bootstrapActions[" + i + "].path", bootstrapActions.get(i).path(),
+                    defaults);
+        }
         checkTypes(violations, "instanceFleets.masterInstances", fleets.masterInstances(), policy);
         checkTypes(violations, "instanceFleets.coreInstancesAndWeights",
                 List.copyOf(fleets.coreInstancesAndWeights().weights().keySet()), policy);
         checkTypes(violations, "instanceFleets.taskInstancesAndWeights",
                 List.copyOf(fleets.taskInstancesAndWeights().weights().keySet()), policy);
+        checkArchitecture(violations, "instanceFleets.masterInstances", fleets.masterInstances());
+        checkArchitecture(violations, "instanceFleets.coreInstancesAndWeights",
+                List.copyOf(fleets.coreInstancesAndWeights().weights().keySet()));
+        checkArchitecture(violations, "instanceFleets.taskInstancesAndWeights",
+                List.copyOf(fleets.taskInstancesAndWeights().weights().keySet()));
         if (fleets.masterInstances().isEmpty()) {
             violations.add(new Violation("instanceFleets.masterInstances", "needs at least one instance type"));
         }
@@ -174,13 +256,15 @@ public class ClusterConfig {
             violations.add(new Violation("instanceFleets.coreInstancesAndWeights", "needs at least one instance "
                     + "type with its weight"));
         }
+        boolean negative = Math.min(Math.min(fleets.coreTargetOnDemandCapacity(), fleets.coreTargetSpotCapacity()),
+                Math.min(fleets.taskTargetOnDemandCapacity(), fleets.taskTargetSpotCapacity())) < 0;
         int core = fleets.coreTargetOnDemandCapacity() + fleets.coreTargetSpotCapacity();
-        if (core < 1 || core > policy.maxCoreCapacity()) {
+        if (!negative && (core < 1 || core > policy.maxCoreCapacity())) {
             violations.add(new Violation("instanceFleets.coreTargetOnDemandCapacity", "core capacity (on-demand + "
                     + "spot) is " + core + "; it must be between 1 and " + policy.maxCoreCapacity()));
         }
         int task = fleets.taskTargetOnDemandCapacity() + fleets.taskTargetSpotCapacity();
-        if (task < 0 || task > policy.maxTaskCapacity()) {
+        if (!negative && task > policy.maxTaskCapacity()) {
             violations.add(new Violation("instanceFleets.taskTargetOnDemandCapacity", "task capacity is " + task
                     + "; it must be between 0 and " + policy.maxTaskCapacity()));
         }
@@ -198,13 +282,183 @@ public class ClusterConfig {
             violations.add(new Violation("idleTimeoutSeconds", "EMR accepts 60 seconds to 7 days"));
         }
         for (String path : overwrites.keySet()) {
+            if (!OVERWRITABLE.contains(path)) {
+                String instead = INSTEAD.entrySet().stream().filter(e -> path.equals(e.getKey())
+                        || path.startsWith(e.getKey() + ".")).map(e -> "; set '" + e.getValue() + "' instead")
+                        .findFirst().orElse("");
+                violations.add(new Violation("overwrites." + path, "is not a field an overwrite may set (the "
+                        + "platform owns it)" + instead + "; overwritable: " + new TreeSet<>(OVERWRITABLE)));
+                continue;
+            }
             try {
                 RunJobFlowRequests.fromMap(apply(Map.of(), path, overwrites.get(path)));
             } catch (IllegalArgumentException | ClassCastException e) {
                 violations.add(new Violation("overwrites." + path, e.getMessage()));
             }
         }
-        return violations;
+    }
+
+    private void checkManagedScaling(List<Violation> violations, InstancePolicy policy) {
+        if (managedScaling == null) {
+            return;
+        }
+        ManagedScaling m = managedScaling;
+        int most = policy.maxCoreCapacity() + policy.maxTaskCapacity();
+        if (m.minimumCapacityUnits() < 1 || m.minimumCapacityUnits() > m.maximumCapacityUnits()) {
+            violations.add(new Violation("managedScaling.minimumCapacityUnits", "is " + m.minimumCapacityUnits()
+                    + "; it must be at least 1 and at most maximumCapacityUnits (" + m.maximumCapacityUnits() + ")"));
+        }
+        if (m.maximumCapacityUnits() > most) {
+            violations.add(new Violation("managedScaling.maximumCapacityUnits", "is " + m.maximumCapacityUnits()
+                    + "; the platform's policy allows at most " + most + " (core + task capacity)"));
+        }
+        if (m.maximumOnDemandCapacityUnits() < 0 || m.maximumOnDemandCapacityUnits() > m.maximumCapacityUnits()) {
+            violations.add(new Violation("managedScaling.maximumOnDemandCapacityUnits", "is "
+                    + m.maximumOnDemandCapacityUnits() + "; it must be between 0 and maximumCapacityUnits ("
+                    + m.maximumCapacityUnits() + ")"));
+        }
+        if (m.maximumCoreCapacityUnits() < 1 || m.maximumCoreCapacityUnits() > m.maximumCapacityUnits()
+                || m.maximumCoreCapacityUnits() > policy.maxCoreCapacity()) {
+            violations.add(new Violation("managedScaling.maximumCoreCapacityUnits", "is "
+                    + m.maximumCoreCapacityUnits() + "; it must be between 1 and the smaller of "
+                    + "maximumCapacityUnits (" + m.maximumCapacityUnits() + ") and the policy's core capacity ("
+                    + policy.maxCoreCapacity() + ")"));
+        }
+    }
+
+    private static void checkCapacity(List<Violation> violations, String field, int capacity) {
+        if (capacity < 0) {
+            violations.add(new Violation(field, "is " + capacity + "; a capacity cannot be negative"));
+        }
+    }
+
+    private static void checkWeights(List<Violation> violations, String field, InstanceWeightRatio ratio) {
+        ratio.weights().forEach((type, weight) -> {
+            if (weight == null || weight < 1) {
+                violations.add(new Violation(field + "[" + type + "]", "weight is " + weight + "; each instance type"
+                        + " counts for a capacity of at least 1"));
+            }
+        });
+    }
+
+    /** Arm (Graviton) or x86, from the family: a 'g' after the generation digit ({@code m6g}, {@code c7gn}). */
+    static boolean isGraviton(String instanceType) {
+        String family = instanceType.contains(".") ? instanceType.substring(0, instanceType.indexOf('.'))
+                : instanceType;
+        return family.equals("a1") || family.matches("[a-z]+\\d+[a-z-]*g[a-z-]*");
+    }
+
+    private void checkArchitecture(List<Violation> violations, String field, List<String> types) {
+        List<String> arm = types.stream().filter(ClusterConfig::isGraviton).toList();
+        List<String> x86 = types.stream().filter(t -> !isGraviton(t)).toList();
+        if (!arm.isEmpty() && !x86.isEmpty()) {
+            violations.add(new Violation(field, "mixes Arm (Graviton) types " + arm + " with x86 types " + x86
+                    + "; a fleet runs one architecture (Python environments are built for one)"));
+        } else if (graviton && !x86.isEmpty()) {
+            violations.add(new Violation(field, "x86 instance types " + x86 + " on a Graviton cluster; use Arm "
+                    + "types (m6g, m7g, r6g, ...) or set graviton to false"));
+        } else if (!graviton && !arm.isEmpty()) {
+            violations.add(new Violation(field, "Arm (Graviton) instance types " + arm + " on an x86 cluster; set "
+                    + "graviton to true or use x86 types"));
+        }
+    }
+
+    private void checkRelease(List<Violation> violations, PlatformDefaults defaults) {
+        String release = releaseLabel != null ? releaseLabel : defaults.releaseLabel();
+        List<String> apps = applications != null ? applications : defaults.applications();
+        if (apps.stream().noneMatch("Livy"::equalsIgnoreCase) || apps.stream().noneMatch("Spark"::equalsIgnoreCase)) {
+            violations.add(new Violation("applications", "is " + apps + "; it must include Spark and Livy: the "
+                    + "platform submits apps through Livy on the master node"));
+        }
+        if (release == null) {
+            return;
+        }
+        if (!RELEASE.matcher(release).matches()) {
+            violations.add(new Violation("releaseLabel", "'" + release + "' is not an EMR release label such as "
+                    + "emr-7.5.0"));
+            return;
+        }
+        if (compareReleases(release, LIVY_SINCE) < 0) {
+            violations.add(new Violation("releaseLabel", release + " has no Livy (EMR has it since " + LIVY_SINCE
+                    + "); use a newer release"));
+        }
+        java.util.Set<String> classifications = new java.util.TreeSet<>(defaults.configurations().keySet());
+        classifications.addAll(configurations.keySet());
+        for (String classification : classifications) {
+            String since = CLASSIFICATION_SINCE.get(classification);
+            if (since != null && compareReleases(release, since) < 0) {
+                violations.add(new Violation(configurations.containsKey(classification)
+                        ? "configurations." + classification : "releaseLabel", release + " does not know the "
+                        + "classification '" + classification + "' (EMR has it since " + since + ")"
+                        + (configurations.containsKey(classification) ? "; remove it or use a newer release"
+                                : ", which the platform sets on every cluster; use " + since + " or newer")));
+            }
+        }
+    }
+
+    private static int compareReleases(String a, String b) {
+        var ma = RELEASE.matcher(a);
+        var mb = RELEASE.matcher(b);
+        if (!ma.matches() || !mb.matches()) {
+            throw new IllegalArgumentException("not release labels: " + a + ", " + b);
+        }
+        for (int i = 1; i <= 3; i++) {
+            int c = Integer.compare(Integer.parseInt(ma.group(i)), Integer.parseInt(mb.group(i)));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    private static void checkBootstrapPath(List<Violation> violations, String field, String path,
+            PlatformDefaults defaults) {
+        if (defaults.bootstrapBuckets() == null) {
+            return;
+        }
+        var m = BUCKET_PATH.matcher(path == null ? "" : path);
+        if (!m.matches()) {
+            violations.add(new Violation(field, "'" + path + "' must be an s3://bucket/key of a script"));
+        } else if (!defaults.bootstrapBuckets().contains(m.group(1))) {
+            violations.add(new Violation(field, "bucket '" + m.group(1) + "' is not one bootstrap scripts may come "
+                    + "from; allowed: " + defaults.bootstrapBuckets()));
+        }
+    }
+
+    /**
+     * Checks the request as it would be sent: the platform's roles, network, tags and instance rules hold whatever
+     * the config and its overwrites did.
+     */
+    private static void checkRequest(RunJobFlowRequest request, PlatformDefaults defaults,
+            List<Violation> violations) {
+        if (!java.util.Objects.equals(request.serviceRole(), defaults.serviceRole())
+                || !java.util.Objects.equals(request.jobFlowRole(), defaults.jobFlowRole())) {
+            violations.add(new Violation("overwrites", "the cluster's roles are the platform's"));
+        }
+        Map<String, String> requestTags = new LinkedHashMap<>();
+        request.tags().forEach(t -> requestTags.put(t.key(), t.value()));
+        defaults.tags().forEach((k, v) -> {
+            if (!v.equals(requestTags.get(k))) {
+                violations.add(new Violation("tags." + k, "the platform's tag must be '" + v + "'"));
+            }
+        });
+        if (!requestTags.containsKey(PLATFORM_ID_TAG)) {
+            violations.add(new Violation("tags." + PLATFORM_ID_TAG, "the platform's id tag is missing"));
+        }
+        var instances = request.instances();
+        if (instances == null || !Boolean.TRUE.equals(instances.keepJobFlowAliveWhenNoSteps())
+                || Boolean.TRUE.equals(instances.terminationProtected())) {
+            violations.add(new Violation("overwrites", "the cluster must stay up without steps and be terminable"));
+            return;
+        }
+        for (var fleet : instances.instanceFleets()) {
+            for (var type : fleet.instanceTypeConfigs()) {
+                if (!defaults.policy().allows(type.instanceType())) {
+                    violations.add(new Violation("instanceFleets", "instance type " + type.instanceType()
+                            + " is not allowed by the platform's policy"));
+                }
+            }
+        }
     }
 
     private static void checkTypes(List<Violation> violations, String field, List<String> types,
@@ -246,6 +500,14 @@ public class ClusterConfig {
                 .map(e -> Map.of("Key", e.getKey(), "Value", e.getValue())).toList());
         if (idleTimeout != null) {
             request.put("AutoTerminationPolicy", Map.of("IdleTimeout", idleTimeout.toSeconds()));
+        }
+        if (managedScaling != null) {
+            request.put("ManagedScalingPolicy", Map.of("ComputeLimits", Map.of(
+                    "UnitType", "InstanceFleetUnits",
+                    "MinimumCapacityUnits", managedScaling.minimumCapacityUnits(),
+                    "MaximumCapacityUnits", managedScaling.maximumCapacityUnits(),
+                    "MaximumOnDemandCapacityUnits", managedScaling.maximumOnDemandCapacityUnits(),
+                    "MaximumCoreCapacityUnits", managedScaling.maximumCoreCapacityUnits())));
         }
         Map<String, Object> instances = new LinkedHashMap<>();
         instances.put("InstanceFleets", fleetMaps(fleets(defaults)));

@@ -26,7 +26,8 @@ public final class ClusterConfigJson {
 
     record Document(String name, Boolean graviton, String releaseLabel, List<String> applications, Fleets instanceFleets,
             Map<String, String> tags, Map<String, Map<String, String>> configurations,
-            List<BootstrapAction> bootstrapActions, Long idleTimeoutSeconds, Map<String, Object> overwrites) {
+            List<BootstrapAction> bootstrapActions, Long idleTimeoutSeconds, Map<String, Object> overwrites,
+            ManagedScaling managedScaling, Boolean terminateAfterApp) {
     }
 
     record Fleets(List<String> masterInstances, Map<String, Integer> coreInstancesAndWeights,
@@ -88,6 +89,14 @@ public final class ClusterConfigJson {
         }
         if (doc.overwrites() != null) {
             doc.overwrites().forEach(config::overwrite);
+        }
+        if (doc.terminateAfterApp() != null) {
+            config.withTerminateAfterApp(doc.terminateAfterApp());
+        }
+        if (doc.managedScaling() != null) {
+            ManagedScaling m = doc.managedScaling();
+            config.withManagedScaling(m.minimumCapacityUnits(), m.maximumCapacityUnits(),
+                    m.maximumOnDemandCapacityUnits(), m.maximumCoreCapacityUnits());
         }
         return config;
     }
@@ -154,7 +163,8 @@ public final class ClusterConfigJson {
                 fleets, new LinkedHashMap<>(config.tags()), new LinkedHashMap<>(config.configurations()),
                 config.bootstrapActions().isEmpty() ? null : config.bootstrapActions(),
                 idle == null ? null : idle.toSeconds(),
-                config.overwrites().isEmpty() ? null : new LinkedHashMap<>(config.overwrites()));
+                config.overwrites().isEmpty() ? null : new LinkedHashMap<>(config.overwrites()),
+                config.managedScaling(), config.terminateAfterApp() ? Boolean.TRUE : null);
         return JSON.writeValueAsString(doc);
     }
 }

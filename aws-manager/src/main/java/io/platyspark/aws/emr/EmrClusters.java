@@ -1,22 +1,26 @@
 package io.platyspark.aws.emr;
 
-import java.time.Clock;
+import io.platyspark.aws.SingleAttempt;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.core.waiters.WaiterResponse;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.emr.EmrClient;
 import software.amazon.awssdk.services.emr.model.Cluster;
 import software.amazon.awssdk.services.emr.model.ClusterState;
 import software.amazon.awssdk.services.emr.model.ClusterStateChangeReason;
 import software.amazon.awssdk.services.emr.model.ClusterSummary;
+import software.amazon.awssdk.services.emr.model.DescribeClusterResponse;
+import software.amazon.awssdk.services.emr.model.EmrException;
+import software.amazon.awssdk.services.emr.model.InvalidRequestException;
 import software.amazon.awssdk.services.emr.model.ListClustersRequest;
-import software.amazon.awssdk.services.emr.model.ListClustersResponse;
+import software.amazon.awssdk.services.emr.model.RunJobFlowRequest;
 import software.amazon.awssdk.services.emr.model.Tag;
 
 /**
@@ -26,8 +30,10 @@ import software.amazon.awssdk.services.emr.model.Tag;
 public final class EmrClusters {
 
     public static final int LIVY_PORT = 8998;
-    private static final List<ClusterState> ACTIVE = List.of(ClusterState.STARTING, ClusterState.BOOTSTRAPPING,
-            ClusterState.RUNNING, ClusterState.WAITING, ClusterState.TERMINATING);
+    /** The states a cluster is alive in (and may still be terminated from). */
+    public static final List<String> ACTIVE_STATES = List.of("STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING",
+            "TERMINATING");
+    private static final List<ClusterState> ACTIVE = ACTIVE_STATES.stream().map(ClusterState::fromValue).toList();
 
     private final EmrClient emr;
     private final AtomicInteger listPages = new AtomicInteger();
@@ -44,12 +50,15 @@ public final class EmrClusters {
      * @throws ClusterConfigException when the config breaks the platform's rules; nothing is called then
      */
     public Created create(ClusterConfig config, PlatformDefaults defaults, String platformId) {
-        var request = config.toRunJobFlowRequest(defaults, platformId);
+        RunJobFlowRequest request = config.toRunJobFlowRequest(defaults, platformId);
         Optional<String> earlier = findTagged(config.name(), platformId);
         if (earlier.isPresent()) {
             return new Created(earlier.get(), true);
         }
-        return new Created(emr.runJobFlow(request).jobFlowId(), false);
+        // No SDK retries: a lost answer repeated by the SDK would make a second cluster that nothing tracks. The
+        // caller's next attempt comes back through the look-up above and adopts the first one instead.
+        return new Created(emr.runJobFlow(request.toBuilder().overrideConfiguration(SingleAttempt::apply).build())
+                .jobFlowId(), false);
     }
 
     private Optional<String> findTagged(String name, String platformId) {
@@ -65,11 +74,37 @@ public final class EmrClusters {
     }
 
     public EmrCluster describe(String clusterId) {
-        Cluster c = emr.describeCluster(r -> r.clusterId(clusterId)).cluster();
+        return convert(emr.describeCluster(r -> r.clusterId(clusterId)).cluster());
+    }
+
+    /**
+     * The cluster, or empty when EMR says there is no such cluster (it forgets clusters about two months after
+     * they end). An outage or throttling is an exception, never an empty answer.
+     */
+    public Optional<EmrCluster> find(String clusterId) {
+        try {
+            return Optional.of(describe(clusterId));
+        } catch (InvalidRequestException e) {
+            return Optional.empty();
+        } catch (EmrException e) {
+            if (e.statusCode() == 400 && e.awsErrorDetails() != null
+                    && "InvalidRequestException".equals(e.awsErrorDetails().errorCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static EmrCluster convert(Cluster c) {
         return new EmrCluster(c.id(), c.name(), c.status().stateAsString(), reason(c.status().stateChangeReason()),
                 c.masterPublicDnsName(),
                 c.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b)),
                 c.status().timeline() == null ? null : c.status().timeline().creationDateTime());
+    }
+
+    /** Clusters alive now ({@link #ACTIVE_STATES}), one {@code ListClusters} call per page of 50. */
+    public List<EmrCluster> listActive() {
+        return list(ACTIVE_STATES, null);
     }
 
     /**
@@ -84,7 +119,6 @@ public final class EmrClusters {
     }
 
     private List<ClusterSummary> listSummaries(Collection<ClusterState> states, Instant createdAfter) {
-        List<ClusterSummary> all = new ArrayList<>();
         ListClustersRequest.Builder request = ListClustersRequest.builder();
         if (!states.isEmpty()) {
             request.clusterStates(states);
@@ -92,14 +126,10 @@ public final class EmrClusters {
         if (createdAfter != null) {
             request.createdAfter(createdAfter);
         }
-        String marker = null;
-        do {
-            ListClustersResponse page = emr.listClusters(request.marker(marker).build());
-            listPages.incrementAndGet();
-            all.addAll(page.clusters());
-            marker = page.marker();
-        } while (marker != null && !marker.isEmpty());
-        return all;
+        return emr.listClustersPaginator(request.build()).stream()
+                .peek(page -> listPages.incrementAndGet())
+                .flatMap(page -> page.clusters().stream())
+                .toList();
     }
 
     public void terminate(String clusterId) {
@@ -107,28 +137,24 @@ public final class EmrClusters {
     }
 
     /**
-     * Polls until the cluster is ready (RUNNING or WAITING).
+     * Waits until the cluster is ready (RUNNING or WAITING), with the SDK's {@code EmrWaiter}.
      *
      * @throws IllegalStateException when it terminates first (with EMR's reason) or the timeout passes
      */
-    public EmrCluster waitUntilReady(String clusterId, Duration timeout, Duration pollInterval, Clock clock,
-            Sleeper sleeper) throws InterruptedException {
-        Instant deadline = clock.instant().plus(timeout);
-        while (true) {
+    public EmrCluster waitUntilReady(String clusterId, Duration timeout, Duration pollInterval) {
+        WaiterResponse<DescribeClusterResponse> response;
+        try {
+            response = emr.waiter().waitUntilClusterRunning(r -> r.clusterId(clusterId),
+                    w -> w.waitTimeout(timeout).backoffStrategyV2(BackoffStrategy.fixedDelay(pollInterval)));
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            // The waiter gives up on a terminal state or the timeout; say which, with EMR's reason.
             EmrCluster cluster = describe(clusterId);
-            if (cluster.ready()) {
-                return cluster;
-            }
-            if (cluster.terminated()) {
-                throw new IllegalStateException("cluster " + clusterId + " ended " + cluster.state()
-                        + (cluster.reason() == null ? "" : ": " + cluster.reason()));
-            }
-            if (!clock.instant().isBefore(deadline)) {
-                throw new IllegalStateException("cluster " + clusterId + " was not ready within " + timeout
-                        + " (still " + cluster.state() + ")");
-            }
-            sleeper.sleep(pollInterval);
+            throw new IllegalStateException("cluster " + clusterId + (cluster.terminated() ? " ended " : " was not "
+                    + "ready within " + timeout + " (still ") + cluster.state()
+                    + (cluster.terminated() ? (cluster.reason() == null ? "" : ": " + cluster.reason()) : ")"), e);
         }
+        return response.matched().response().map(r -> convert(r.cluster()))
+                .orElseGet(() -> describe(clusterId));
     }
 
     /** Livy on an EMR cluster listens on the master node. */
@@ -151,11 +177,5 @@ public final class EmrClusters {
 
     /** A create's outcome. */
     public record Created(String clusterId, boolean adopted) {
-    }
-
-    /** Waits between polls; tests pass one that advances a clock instead of sleeping. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
     }
 }

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * What every cluster gets unless its config says otherwise: network, roles, logs, release and applications, the
  * platform's classifications (Hive metastore, Iceberg, spark-defaults), the instance families of the presets, and
- * the instance policy user configs are checked against. User settings extend these; they never replace them.
+ * the instance policy user configs are checked against, and the buckets bootstrap scripts may come from (null: any).
+ * User settings extend these; they never replace them.
  */
 public record PlatformDefaults(
         String releaseLabel,
@@ -24,9 +25,22 @@ public record PlatformDefaults(
         Map<String, String> tags,
         List<String> gravitonInstanceTypes,
         List<String> x86InstanceTypes,
-        InstancePolicy policy) {
+        InstancePolicy policy,
+        List<String> bootstrapBuckets) {
+
+    /** Defaults without a bucket rule for bootstrap scripts. */
+    public PlatformDefaults(String releaseLabel, List<String> applications, List<String> subnetIds,
+            String masterSecurityGroup, String slaveSecurityGroup, String serviceAccessSecurityGroup,
+            String serviceRole, String jobFlowRole, String logUri, String ec2KeyName,
+            Map<String, Map<String, String>> configurations, Map<String, String> tags,
+            List<String> gravitonInstanceTypes, List<String> x86InstanceTypes, InstancePolicy policy) {
+        this(releaseLabel, applications, subnetIds, masterSecurityGroup, slaveSecurityGroup,
+                serviceAccessSecurityGroup, serviceRole, jobFlowRole, logUri, ec2KeyName, configurations, tags,
+                gravitonInstanceTypes, x86InstanceTypes, policy, null);
+    }
 
     public PlatformDefaults {
+        bootstrapBuckets = bootstrapBuckets == null ? null : List.copyOf(bootstrapBuckets);
         applications = List.copyOf(applications);
         subnetIds = List.copyOf(subnetIds);
         Map<String, Map<String, String>> copy = new LinkedHashMap<>();

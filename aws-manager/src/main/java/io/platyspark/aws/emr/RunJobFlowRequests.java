@@ -7,6 +7,7 @@ import java.util.Set;
 import software.amazon.awssdk.services.emr.model.Application;
 import software.amazon.awssdk.services.emr.model.AutoTerminationPolicy;
 import software.amazon.awssdk.services.emr.model.BootstrapActionConfig;
+import software.amazon.awssdk.services.emr.model.ComputeLimits;
 import software.amazon.awssdk.services.emr.model.Configuration;
 import software.amazon.awssdk.services.emr.model.EbsBlockDeviceConfig;
 import software.amazon.awssdk.services.emr.model.EbsConfiguration;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.services.emr.model.InstanceFleetConfig;
 import software.amazon.awssdk.services.emr.model.InstanceFleetProvisioningSpecifications;
 import software.amazon.awssdk.services.emr.model.InstanceTypeConfig;
 import software.amazon.awssdk.services.emr.model.JobFlowInstancesConfig;
+import software.amazon.awssdk.services.emr.model.ManagedScalingPolicy;
 import software.amazon.awssdk.services.emr.model.OnDemandProvisioningSpecification;
 import software.amazon.awssdk.services.emr.model.RunJobFlowRequest;
 import software.amazon.awssdk.services.emr.model.ScriptBootstrapActionConfig;
@@ -31,7 +33,7 @@ final class RunJobFlowRequests {
     static final Set<String> TOP = Set.of("Name", "ReleaseLabel", "LogUri", "ServiceRole", "JobFlowRole",
             "VisibleToAllUsers", "Applications", "Configurations", "BootstrapActions", "Tags", "AutoTerminationPolicy",
             "StepConcurrencyLevel", "SecurityConfiguration", "CustomAmiId", "EbsRootVolumeSize", "ScaleDownBehavior",
-            "Instances");
+            "Instances", "ManagedScalingPolicy");
     private static final Set<String> INSTANCES = Set.of("InstanceFleets", "Ec2SubnetIds",
             "EmrManagedMasterSecurityGroup", "EmrManagedSlaveSecurityGroup", "ServiceAccessSecurityGroup",
             "KeepJobFlowAliveWhenNoSteps", "TerminationProtected", "Ec2KeyName");
@@ -79,6 +81,16 @@ final class RunJobFlowRequests {
         }
         if (map.get("Instances") != null) {
             request.instances(instances(map(map.get("Instances"))));
+        }
+        if (map.get("ManagedScalingPolicy") != null) {
+            Map<String, Object> limits = map(map(map.get("ManagedScalingPolicy")).get("ComputeLimits"));
+            request.managedScalingPolicy(ManagedScalingPolicy.builder().computeLimits(ComputeLimits.builder()
+                    .unitType(str(limits.get("UnitType")))
+                    .minimumCapacityUnits(integer(limits.get("MinimumCapacityUnits")))
+                    .maximumCapacityUnits(integer(limits.get("MaximumCapacityUnits")))
+                    .maximumOnDemandCapacityUnits(integer(limits.get("MaximumOnDemandCapacityUnits")))
+                    .maximumCoreCapacityUnits(integer(limits.get("MaximumCoreCapacityUnits")))
+                    .build()).build());
         }
         return request.build();
     }

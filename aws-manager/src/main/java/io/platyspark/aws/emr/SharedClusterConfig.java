@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * The platform's shared cluster: Graviton instances, YARN's fair scheduler with a queue per team so no team takes
- * the whole cluster, and managed capacity sized for many small and medium apps.
+ * the whole cluster, and EMR managed scaling between 8 and 64 fleet units (at most 16 on demand and 16 in the core
+ * fleet, the rest spot task capacity) for many small and medium apps.
  */
 public class SharedClusterConfig extends ClusterConfig {
 
@@ -26,6 +27,7 @@ public class SharedClusterConfig extends ClusterConfig {
                 .taskTargetSpotCapacity(8)
                 .volumeSizeInGbWorker(256)
                 .build());
+        withManagedScaling(8, 64, 16, 16);
         withClusterConfigurations("yarn-site", Map.of(
                 "yarn.resourcemanager.scheduler.class",
                 "org.apache.hadoop.yarn.server.resourcemanager.scheduler.fair.FairScheduler",

@@ -1,5 +1,6 @@
 package io.platyspark.aws.s3;
 
+import io.platyspark.aws.AwsClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,42 +11,41 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import software.amazon.awssdk.core.sync.RequestBody;
+import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * App sources, project archives and Python environments in an S3 bucket. Objects are immutable: a key that exists
- * is never written again (HeadObject first), so repeating an upload costs one request. Files above the multipart
- * threshold are streamed in parts, never read into memory.
+ * is never written again (HeadObject first), so repeating an upload costs one request. Uploads go through the SDK's
+ * multipart client ({@link AwsClients#s3Uploads}): files above its threshold are sent in parts from the file, never
+ * read into memory, and a failed upload is aborted by the SDK.
  */
 public final class S3ArtifactStore {
 
-    static final long PART_SIZE = 8L * 1024 * 1024;
-
     private final S3Client s3;
+    private final S3AsyncClient uploads;
     private final String bucket;
     private final String prefix;
-    private final long multipartThreshold;
 
-    public S3ArtifactStore(S3Client s3, String bucket, String prefix) {
-        this(s3, bucket, prefix, 16L * 1024 * 1024);
-    }
-
-    public S3ArtifactStore(S3Client s3, String bucket, String prefix, long multipartThreshold) {
+    /**
+     * @param s3      reads and look-ups
+     * @param uploads a multipart-enabled client for uploads ({@link AwsClients#s3Uploads})
+     */
+    public S3ArtifactStore(S3Client s3, S3AsyncClient uploads, String bucket, String prefix) {
         this.s3 = s3;
+        this.uploads = uploads;
         this.bucket = bucket;
         this.prefix = prefix == null || prefix.isEmpty() ? "" : prefix.endsWith("/") ? prefix : prefix + "/";
-        this.multipartThreshold = multipartThreshold;
     }
 
     /** An object in the bucket. */
@@ -75,10 +75,13 @@ public final class S3ArtifactStore {
             if (find(key).isPresent()) {
                 return new Stored(uri(full), full, size, null, true);
             }
-            if (size > multipartThreshold) {
-                multipart(full, file, size);
-            } else {
-                s3.putObject(r -> r.bucket(bucket).key(full), RequestBody.fromFile(file));
+            try {
+                uploads.putObject(r -> r.bucket(bucket).key(full), AsyncRequestBody.fromFile(file)).join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
             }
             return new Stored(uri(full), full, size, null, false);
         } catch (IOException e) {
@@ -119,26 +122,6 @@ public final class S3ArtifactStore {
         return s3.getObject(r -> r.bucket(bucket).key(key));
     }
 
-    private void multipart(String key, Path file, long size) throws IOException {
-        String uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
-        try (InputStream in = Files.newInputStream(file)) {
-            List<CompletedPart> parts = new ArrayList<>();
-            int partNumber = 1;
-            for (long offset = 0; offset < size; offset += PART_SIZE, partNumber++) {
-                long length = Math.min(PART_SIZE, size - offset);
-                int number = partNumber;
-                String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                        .contentLength(length), RequestBody.fromInputStream(new Bounded(in, length), length)).eTag();
-                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-            }
-            s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)));
-        } catch (RuntimeException | IOException e) {
-            s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
-            throw e;
-        }
-    }
-
     static void zipDeterministically(Path dir, Path zip) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
@@ -177,46 +160,6 @@ public final class S3ArtifactStore {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A view of the next {@code length} bytes of a stream that does not close it. */
-    private static final class Bounded extends InputStream {
-        private final InputStream in;
-        private long left;
-
-        Bounded(InputStream in, long length) {
-            this.in = in;
-            this.left = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                left--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = in.read(buffer, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public void close() {
-            // the caller owns the underlying stream
         }
     }
 }

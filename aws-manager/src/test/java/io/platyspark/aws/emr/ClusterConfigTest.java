@@ -25,7 +25,8 @@ class ClusterConfigTest {
 
     /** The dedicated cluster of the write-up, in Java. */
     static ClusterConfig seedExample() {
-        return new ClusterConfig("my-emr-cluster", true)
+        // The write-up says is_graviton_emr=True with these m5 types; that mix is refused, so x86 here.
+        return new ClusterConfig("my-emr-cluster", false)
                 .overwrite("AutoTerminationPolicy", Map.of("IdleTimeout", 900))
                 .withInstanceFleets(InstanceFleets.builder()
                         .volumeSizeInGbMaster(400)
@@ -105,10 +106,10 @@ class ClusterConfigTest {
 
     @Test
     void overwritesReachNestedFieldsAndUnknownOnesAreRefused() {
-        ClusterConfig config = seedExample().overwrite("Instances.Ec2SubnetIds", List.of("subnet-z"))
+        ClusterConfig config = seedExample().overwrite("AutoTerminationPolicy.IdleTimeout", 1200)
                 .overwrite("StepConcurrencyLevel", 4);
         RunJobFlowRequest request = config.toRunJobFlowRequest(defaults, "id");
-        assertThat(request.instances().ec2SubnetIds()).containsExactly("subnet-z");
+        assertThat(request.autoTerminationPolicy().idleTimeout()).isEqualTo(1200L);
         assertThat(request.instances().instanceFleets()).hasSize(3);
         assertThat(request.stepConcurrencyLevel()).isEqualTo(4);
 
@@ -139,11 +140,135 @@ class ClusterConfigTest {
         List<Violation> violations = noTeam.validate(defaults);
 
         assertThat(violations).extracting(Violation::field).containsExactly("tags.team",
-                "instanceFleets.coreInstancesAndWeights[p4d.24xlarge]", "instanceFleets.coreTargetOnDemandCapacity");
+                "instanceFleets.coreInstancesAndWeights[p4d.24xlarge]", "instanceFleets.coreInstancesAndWeights",
+                "instanceFleets.coreTargetOnDemandCapacity");
         assertThat(violations.get(0).message()).contains("team");
         assertThat(violations.get(1).message()).contains("p4d.24xlarge").contains("not allowed");
+        assertThat(violations.get(2).message()).contains("p4d.24xlarge").contains("Graviton");
         assertThatThrownBy(() -> noTeam.toRunJobFlowRequest(defaults, "x")).isInstanceOf(
                 ClusterConfigException.class);
+    }
+
+    private static ClusterConfig arm(String name) {
+        return new ClusterConfig(name, true).withTag("team", "data").withInstanceFleets(InstanceFleets.builder()
+                .masterInstances("m6g.xlarge").coreInstancesAndWeights(new InstanceWeightRatio()
+                        .addInstance("m6g.2xlarge", 2)).coreTargetOnDemandCapacity(4).build());
+    }
+
+    private static List<String> fields(ClusterConfig config, PlatformDefaults defaults) {
+        return config.validate(defaults).stream().map(Violation::field).toList();
+    }
+
+    @Test
+    void overwritesOfWhatThePlatformOwnsAreRefused() {
+        for (String path : List.of("Instances.InstanceFleets", "ServiceRole", "JobFlowRole", "Tags",
+                "Instances.Ec2SubnetIds", "Instances.TerminationProtected", "LogUri", "Configurations",
+                "Applications", "ReleaseLabel", "BootstrapActions", "Instances", "SecurityConfiguration")) {
+            assertThat(fields(arm("c").overwrite(path, List.of()), defaults)).as(path)
+                    .containsExactly("overwrites." + path);
+        }
+        assertThat(arm("c").overwrite("Tags", List.of()).validate(defaults).get(0).message())
+                .contains("set 'tags' instead");
+        assertThat(fields(arm("c").overwrite("StepConcurrencyLevel", 3).overwrite("ScaleDownBehavior",
+                "TERMINATE_AT_TASK_COMPLETION").overwrite("EbsRootVolumeSize", 30), defaults)).isEmpty();
+        assertThat(fields(arm("c").withTag("platform", "other"), defaults)).containsExactly("tags.platform");
+    }
+
+    @Test
+    void capacitiesAndWeightsMustBePositive() {
+        ClusterConfig config = new ClusterConfig("c", true).withTag("team", "data").withInstanceFleets(
+                InstanceFleets.builder().masterInstances("m6g.xlarge")
+                        .coreInstancesAndWeights(new InstanceWeightRatio().addInstance("m6g.2xlarge", 0)
+                                .addInstance("m7g.2xlarge", -2))
+                        .coreTargetOnDemandCapacity(-3).coreTargetSpotCapacity(5).taskTargetSpotCapacity(-1)
+                        .build());
+
+        assertThat(fields(config, defaults)).containsExactlyInAnyOrder(
+                "instanceFleets.coreTargetOnDemandCapacity", "instanceFleets.taskTargetSpotCapacity",
+                "instanceFleets.coreInstancesAndWeights[m6g.2xlarge]",
+                "instanceFleets.coreInstancesAndWeights[m7g.2xlarge]");
+    }
+
+    @Test
+    void applicationsMustIncludeLivyAndOldReleasesTheirClassifications() {
+        assertThat(fields(arm("c").withApplications("Hadoop", "Spark"), defaults)).containsExactly("applications");
+        assertThat(fields(arm("c").withApplications("hadoop", "spark", "livy"), defaults)).isEmpty();
+        PlatformDefaults withIceberg = PlatformDefaults.emr7(List.of("subnet-1"), "s3://logs/");
+
+        assertThat(fields(arm("c").withReleaseLabel("emr-6.4.0"), withIceberg)).containsExactly("releaseLabel");
+        assertThat(arm("c").withReleaseLabel("emr-6.4.0").validate(withIceberg).get(0).message())
+                .contains("iceberg-defaults", "emr-6.5.0");
+        assertThat(fields(arm("c").withReleaseLabel("emr-6.8.0").withClusterConfigurations("delta-defaults",
+                Map.of("delta.enabled", "true")), withIceberg)).containsExactly("configurations.delta-defaults");
+        assertThat(fields(arm("c").withReleaseLabel("emr-5.8.0"), defaults)).containsExactly("releaseLabel");
+        assertThat(fields(arm("c").withReleaseLabel("7.5"), defaults)).containsExactly("releaseLabel");
+        assertThat(fields(arm("c").withReleaseLabel("emr-6.15.0"), withIceberg)).isEmpty();
+    }
+
+    @Test
+    void aFleetRunsTheClustersOneArchitecture() {
+        ClusterConfig x86OnGraviton = new ClusterConfig("c", true).withTag("team", "data").withInstanceFleets(
+                InstanceFleets.builder().masterInstances("m6g.xlarge").coreInstancesAndWeights(
+                        new InstanceWeightRatio().addInstance("m5.2xlarge", 1)).build());
+        ClusterConfig mixed = new ClusterConfig("c", false).withTag("team", "data").withInstanceFleets(
+                InstanceFleets.builder().masterInstances("m5.xlarge").coreInstancesAndWeights(
+                        new InstanceWeightRatio().addInstance("m5.2xlarge", 1).addInstance("m6g.2xlarge", 1))
+                        .build());
+
+        assertThat(fields(x86OnGraviton, defaults)).containsExactly("instanceFleets.coreInstancesAndWeights");
+        assertThat(fields(mixed, defaults)).containsExactly("instanceFleets.coreInstancesAndWeights");
+        assertThat(mixed.validate(defaults).get(0).message()).contains("mixes", "m6g.2xlarge", "m5.2xlarge");
+        assertThat(ClusterConfig.isGraviton("c7gn.large")).isTrue();
+        assertThat(ClusterConfig.isGraviton("g4dn.xlarge")).isFalse();
+        assertThat(ClusterConfig.isGraviton("m7i-flex.large")).isFalse();
+    }
+
+    @Test
+    void bootstrapScriptsComeFromAllowedBucketsOnly() {
+        PlatformDefaults restricted = new PlatformDefaults(defaults.releaseLabel(), defaults.applications(),
+                defaults.subnetIds(), null, null, null, defaults.serviceRole(), defaults.jobFlowRole(),
+                defaults.logUri(), null, defaults.configurations(), defaults.tags(),
+                defaults.gravitonInstanceTypes(), defaults.x86InstanceTypes(), defaults.policy(),
+                List.of("platy-artifacts"));
+
+        assertThat(fields(arm("c").withBootstrapAction("ok", "s3://platy-artifacts/bootstrap/x.sh")
+                .withBootstrapAction("evil", "s3://someone-else/x.sh")
+                .withBootstrapAction("local", "file:///etc/x.sh"), restricted))
+                .containsExactly("bootstrapActions[1].path", "bootstrapActions[2].path");
+    }
+
+    @Test
+    void everyViolationIsListed() {
+        ClusterConfig config = new ClusterConfig("c", true).withApplications("Spark").withInstanceFleets(
+                InstanceFleets.builder().masterInstances("m5.xlarge").coreInstancesAndWeights(
+                        new InstanceWeightRatio().addInstance("m6g.2xlarge", 0)).coreTargetOnDemandCapacity(-1)
+                        .coreTargetSpotCapacity(4).build()).overwrite("ServiceRole", "admin");
+
+        assertThat(fields(config, defaults)).containsExactlyInAnyOrder("tags.team",
+                "instanceFleets.coreTargetOnDemandCapacity", "instanceFleets.coreInstancesAndWeights[m6g.2xlarge]",
+                "instanceFleets.masterInstances", "applications", "overwrites.ServiceRole");
+    }
+
+    @Test
+    void managedScalingBecomesTheComputeLimitsAndIsCheckedAgainstThePolicy() {
+        RunJobFlowRequest request = arm("c").withManagedScaling(2, 40, 10, 8).toRunJobFlowRequest(defaults, "id");
+
+        var limits = request.managedScalingPolicy().computeLimits();
+        assertThat(limits.unitTypeAsString()).isEqualTo("InstanceFleetUnits");
+        assertThat(List.of(limits.minimumCapacityUnits(), limits.maximumCapacityUnits(),
+                limits.maximumOnDemandCapacityUnits(), limits.maximumCoreCapacityUnits())).containsExactly(2, 40, 10, 8);
+        assertThat(new SharedClusterConfig().toRunJobFlowRequest(defaults, "s").managedScalingPolicy()
+                .computeLimits().maximumCapacityUnits()).as("the shared preset scales").isEqualTo(64);
+        assertThat(fields(arm("c").withManagedScaling(0, 300, 400, 150), defaults)).containsExactly(
+                "managedScaling.minimumCapacityUnits", "managedScaling.maximumCapacityUnits",
+                "managedScaling.maximumOnDemandCapacityUnits", "managedScaling.maximumCoreCapacityUnits");
+        assertThat(fields(arm("c").withManagedScaling(10, 5, 2, 2), defaults))
+                .containsExactly("managedScaling.minimumCapacityUnits");
+        ClusterConfig parsed = ClusterConfigJson.parse(ClusterConfigJson.write(arm("c").withManagedScaling(2, 40, 10,
+                8)), "c");
+        assertThat(parsed.managedScaling()).isEqualTo(new ManagedScaling(2, 40, 10, 8));
+        assertThat(ClusterConfigJson.parse("{\"terminateAfterApp\": true}", "c").terminateAfterApp()).isTrue();
+        assertThat(ClusterConfigJson.write(arm("c").withTerminateAfterApp(true))).contains("\"terminateAfterApp\":true");
     }
 
     @Test

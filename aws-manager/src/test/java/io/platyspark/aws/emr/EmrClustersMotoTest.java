@@ -1,14 +1,18 @@
 package io.platyspark.aws.emr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.platyspark.aws.AwsClients;
+import io.platyspark.aws.moto.FaultProxy;
 import io.platyspark.aws.moto.MotoServer;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.emr.EmrClient;
 
 /** EMR operations against moto's EMR protocol. */
@@ -28,8 +32,7 @@ class EmrClustersMotoTest {
         String name = "lifecycle-" + UUID.randomUUID();
         EmrClusters.Created created = emr.create(config(name), defaults, "platy-" + name);
 
-        EmrCluster cluster = emr.waitUntilReady(created.clusterId(), Duration.ofMinutes(1), Duration.ofMillis(10),
-                Clock.systemUTC(), d -> { });
+        EmrCluster cluster = emr.waitUntilReady(created.clusterId(), Duration.ofMinutes(1), Duration.ofMillis(10));
         assertThat(created.adopted()).isFalse();
         assertThat(cluster.name()).isEqualTo(name);
         assertThat(cluster.ready()).isTrue();
@@ -58,6 +61,38 @@ class EmrClustersMotoTest {
         assertThat(again.clusterId()).isEqualTo(first.clusterId());
         assertThat(other.clusterId()).as("same name, another platform cluster").isNotEqualTo(first.clusterId());
         assertThat(emr.list(Set.of(), null)).filteredOn(c -> c.name().equals(name)).hasSize(2);
+    }
+
+    @Test
+    void aLostRunJobFlowAnswerIsNotRepeatedByTheSdkAndTheNextAttemptAdoptsTheCluster() {
+        try (FaultProxy proxy = new FaultProxy(moto.endpoint())) {
+            EmrClusters throughProxy = new EmrClusters(new AwsClients("us-east-1", proxy.endpoint(),
+                    Duration.ofSeconds(30)).emr());
+            String name = "lost-" + UUID.randomUUID();
+            proxy.dropAnswers("ElasticMapReduce.RunJobFlow", 1);
+
+            assertThatThrownBy(() -> throughProxy.create(config(name), defaults, "platy-lost"))
+                    .isInstanceOf(SdkClientException.class);
+            assertThat(proxy.count("ElasticMapReduce.RunJobFlow")).as("no SDK retry of RunJobFlow").isEqualTo(1);
+            EmrClusters.Created again = throughProxy.create(config(name), defaults, "platy-lost");
+
+            assertThat(again.adopted()).isTrue();
+            assertThat(proxy.count("ElasticMapReduce.RunJobFlow")).isEqualTo(1);
+            assertThat(emr.list(Set.of(), null)).filteredOn(c -> c.name().equals(name)).extracting(EmrCluster::id)
+                    .containsExactly(again.clusterId());
+        }
+    }
+
+    @Test
+    void findSaysEmptyOnlyWhenEmrDoesNotKnowTheCluster() {
+        assertThat(emr.find("j-DOESNOTEXIST")).isEmpty();
+        try (FaultProxy proxy = new FaultProxy(moto.endpoint())) {
+            proxy.down(true);
+            EmrClusters down = new EmrClusters(new AwsClients("us-east-1", proxy.endpoint(),
+                    Duration.ofSeconds(5)).emr());
+            assertThatThrownBy(() -> down.find("j-DOESNOTEXIST")).as("an outage is not 'no such cluster'")
+                    .isInstanceOf(SdkException.class);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.platyspark.aws.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.platyspark.aws.AwsClients;
 import io.platyspark.aws.moto.MotoServer;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Uploads against moto's S3 protocol, counting the requests that reach it. */
@@ -27,21 +29,28 @@ class S3ArtifactStoreMotoTest {
 
     private final MotoServer moto = MotoServer.get();
     private final List<String> operations = new CopyOnWriteArrayList<>();
+    private final ExecutionInterceptor counter = new ExecutionInterceptor() {
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            operations.add(context.request().getClass().getSimpleName());
+        }
+    };
     private final S3Client s3 = S3Client.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint())
             .forcePathStyle(true)
-            .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-                @Override
-                public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                    operations.add(context.request().getClass().getSimpleName());
-                }
-            }))
+            .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
             .build();
     private final String bucket = "artifacts-" + UUID.randomUUID().toString().substring(0, 8);
 
     private S3ArtifactStore store(long threshold) {
         s3.createBucket(r -> r.bucket(bucket));
         operations.clear();
-        return new S3ArtifactStore(s3, bucket, "platy", threshold);
+        S3AsyncClient uploads = S3AsyncClient.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint())
+                .forcePathStyle(true).overrideConfiguration(o -> o.addExecutionInterceptor(counter)
+                        .addExecutionInterceptor(AwsClients.WITHOUT_EXPECT_CONTINUE))
+                .multipartEnabled(true)
+                .multipartConfiguration(m -> m.thresholdInBytes(threshold).minimumPartSizeInBytes(8L << 20))
+                .build();
+        return new S3ArtifactStore(s3, uploads, bucket, "platy");
     }
 
     @Test

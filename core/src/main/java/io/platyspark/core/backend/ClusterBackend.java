@@ -5,6 +5,7 @@ import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,7 +27,7 @@ public interface ClusterBackend {
 
     /**
      * The states of many clusters of this backend in as few calls as it can (EMR: ListClusters pages, not one
-     * DescribeCluster each). A cluster missing from the answer is one the provider does not know.
+     * DescribeCluster each). A cluster missing from the answer is one whose state was not learned this time.
      */
     default Map<UUID, ClusterStatus> describeAll(Collection<Cluster> clusters) {
         Map<UUID, ClusterStatus> statuses = new HashMap<>();
@@ -36,7 +37,30 @@ public interface ClusterBackend {
         return statuses;
     }
 
+    /**
+     * What one watchdog cycle learns: the states of {@code clusters} (as {@link #describeAll}) and the clusters at
+     * the provider that carry a platform id but are not among {@code clusters} (orphan candidates: the store decides
+     * whether it owns them). Providers that cannot tell report none.
+     *
+     * @throws BackendUnavailableException when the provider cannot be asked; nothing is concluded then
+     */
+    default Observation observe(Collection<Cluster> clusters) {
+        return new Observation(describeAll(clusters), List.of());
+    }
+
     void terminate(Cluster cluster);
+
+    /** What a cycle learned of a backend's clusters. */
+    record Observation(Map<UUID, ClusterStatus> statuses, List<Untracked> untracked) {
+        public Observation {
+            statuses = Map.copyOf(statuses);
+            untracked = List.copyOf(untracked);
+        }
+    }
+
+    /** A live cluster at the provider tagged with a platform id, that the caller did not ask about. */
+    record Untracked(String externalId, String name, String platformId) {
+    }
 
     /** A cluster's state as its provider reports it. */
     record ClusterStatus(String externalId, ClusterState state, String reason, String masterDns, String livyUrl) {

@@ -16,8 +16,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Terminates dedicated and dev clusters the platform created once they have been idle past their timeout: no
- * active app, and nothing submitted or finished on them for that long. Shared, registered and local clusters are
- * never touched.
+ * active app, and nothing submitted or finished on them for that long. A cluster whose config says
+ * {@code terminateAfterApp} ends at the first run with no active app after one of its apps finished. Shared,
+ * registered and local clusters are never touched.
  */
 public class IdleClusterTerminator {
 
@@ -43,8 +44,11 @@ public class IdleClusterTerminator {
     public List<Idle> runOnce() {
         Instant now = clock.instant();
         List<Idle> idle = jdbc.sql("""
-                select c.name, c.last_activity from (
+                select c.name, c.last_activity, c.after_app from (
                     select cl.name, cl.idle_timeout_seconds,
+                           coalesce((cl.config ->> 'terminateAfterApp')::boolean, false)
+                               and exists (select 1 from apps a where a.cluster_id = cl.id
+                                           and a.finished_at is not null) as after_app,
                            greatest(cl.created_at,
                                     coalesce((select max(greatest(a.created_at, coalesce(a.finished_at, a.created_at)))
                                               from apps a where a.cluster_id = cl.id), cl.created_at)) as last_activity
@@ -53,7 +57,7 @@ public class IdleClusterTerminator {
                       and cl.state in ('RUNNING', 'WAITING')
                       and not exists (select 1 from apps a where a.cluster_id = cl.id and a.state in (:active))
                 ) c
-                where c.last_activity < cast(:now as timestamptz)
+                where c.after_app or c.last_activity < cast(:now as timestamptz)
                       - make_interval(secs => coalesce(c.idle_timeout_seconds, :defaultSeconds))
                 order by c.name
                 """)
@@ -61,7 +65,8 @@ public class IdleClusterTerminator {
                 .param("now", Timestamp.from(now))
                 .param("defaultSeconds", properties.idleClusterTimeout().toSeconds())
                 .query((rs, n) -> new Idle(rs.getString("name"), rs.getTimestamp("last_activity").toInstant(),
-                        Duration.between(rs.getTimestamp("last_activity").toInstant(), now)))
+                        Duration.between(rs.getTimestamp("last_activity").toInstant(), now),
+                        rs.getBoolean("after_app")))
                 .list();
         List<Idle> done = new ArrayList<>();
         for (Idle cluster : idle) {
@@ -70,8 +75,9 @@ public class IdleClusterTerminator {
                 done.add(cluster);
                 continue;
             }
-            String reason = "idle for " + cluster.idleFor().toMinutes() + " minutes (no apps since "
-                    + cluster.lastActivity() + ")";
+            String reason = cluster.afterApp() ? "its app ended (terminateAfterApp)"
+                    : "idle for " + cluster.idleFor().toMinutes() + " minutes (no apps since "
+                            + cluster.lastActivity() + ")";
             // Still idle at this instant? One statement decides, so an app accepted since the list was read (or
             // while earlier clusters were being terminated) keeps its cluster.
             int claimed = jdbc.sql("""
@@ -100,6 +106,6 @@ public class IdleClusterTerminator {
     }
 
     /** An idle cluster and since when. */
-    public record Idle(String name, Instant lastActivity, Duration idleFor) {
+    public record Idle(String name, Instant lastActivity, Duration idleFor, boolean afterApp) {
     }
 }

@@ -39,9 +39,15 @@ public class ClusterService {
         return clusters.findActive().stream().filter(c -> visible(caller, c)).toList();
     }
 
+    /** The active cluster of that name, else the one that ended last, with its reason (until retention). */
     public Cluster get(Caller caller, String name) {
-        return clusters.findActive(name).filter(c -> visible(caller, c))
+        return clusters.findLatest(name).filter(c -> visible(caller, c))
                 .orElseThrow(() -> new ClusterNotFoundException(name));
+    }
+
+    /** The clusters in these states the caller may see; ended ones stay until the cleaner's retention. */
+    public List<Cluster> list(Caller caller, java.util.Set<ClusterState> states) {
+        return clusters.findInStates(states).stream().filter(c -> visible(caller, c)).toList();
     }
 
     /**

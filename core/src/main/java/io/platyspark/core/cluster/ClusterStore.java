@@ -21,7 +21,12 @@ public interface ClusterStore {
     /** Non-terminated clusters, by name. */
     List<Cluster> findActive();
 
-    /** Compare-and-set of the state, recording the reason and, when non-null, the backend's facts. */
+    /**
+     * Compare-and-set of the state, recording the backend's facts when non-null. The reason belongs to the state:
+     * a new state takes {@code reason} (null clears the old one, so "creating" never outlives STARTING); the same
+     * state keeps its reason unless a new one is given, and so does the end of a termination someone asked for
+     * (its reason says who).
+     */
     Optional<Cluster> transition(UUID id, ClusterState expected, ClusterState next, String reason,
             String externalId, String masterDns, String livyUrl);
 
@@ -39,6 +44,15 @@ public interface ClusterStore {
      * doubled for every earlier failed attempt, at most {@code maxBackoff}, has passed.
      */
     void releaseProvisioning(UUID id, String owner, String reason, Duration initialBackoff, Duration maxBackoff);
+
+    /**
+     * The cluster of that name the API shows: the active one, else the one that ended last (kept until the
+     * cleaner's retention removes it).
+     */
+    Optional<Cluster> findLatest(String name);
+
+    /** Clusters in any of these states (ended ones too, until retention), by name then newest first. */
+    List<Cluster> findInStates(java.util.Collection<ClusterState> states);
 
     /** Clusters that ended since {@code since}, newest first (the cleaner and death handling use them). */
     List<Cluster> findTerminatedSince(java.time.Instant since);

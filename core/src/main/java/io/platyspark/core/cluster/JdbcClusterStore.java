@@ -69,6 +69,31 @@ public class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
+    public Optional<Cluster> findLatest(String name) {
+        return jdbc.sql("""
+                select * from clusters
+                where name = :name
+                order by state in ('TERMINATED', 'TERMINATED_WITH_ERRORS'), coalesce(terminated_at, created_at) desc
+                limit 1
+                """)
+                .param("name", name)
+                .query(rowMapper)
+                .optional();
+    }
+
+    @Override
+    public List<Cluster> findInStates(java.util.Collection<ClusterState> states) {
+        return jdbc.sql("""
+                select * from clusters
+                where state in (:states)
+                order by name, created_at desc
+                """)
+                .param("states", states.stream().map(ClusterState::name).toList())
+                .query(rowMapper)
+                .list();
+    }
+
+    @Override
     public Optional<Cluster> find(UUID id) {
         return jdbc.sql("select * from clusters where id = :id").param("id", id).query(rowMapper).optional();
     }
@@ -91,7 +116,8 @@ public class JdbcClusterStore implements ClusterStore {
         return jdbc.sql("""
                 update clusters set
                     state = :next,
-                    state_reason = coalesce(:reason, state_reason),
+                    state_reason = case when state = :next or (state = 'TERMINATING' and :terminated)
+                                        then coalesce(:reason, state_reason) else :reason end,
                     external_id = coalesce(:externalId, external_id),
                     master_dns = coalesce(:masterDns, master_dns),
                     livy_url = coalesce(:livyUrl, livy_url),

@@ -67,6 +67,7 @@ import io.platyspark.core.security.SecurityProperties;
 import io.platyspark.core.security.SourcePolicy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -254,13 +255,19 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        PlatformDefaults platformDefaults(AwsProperties p) {
+        PlatformDefaults platformDefaults(AwsProperties p, SecurityProperties security) {
             PlatformDefaults base = PlatformDefaults.emr7(p.subnetIds(), p.logUri());
+            // Bootstrap scripts run as root on every node: only from the artifact bucket (the platform's own
+            // scripts) and the buckets sources may come from.
+            List<String> bootstrapBuckets = new ArrayList<>(security.allowedBuckets());
+            if (p.artifactBucket() != null) {
+                bootstrapBuckets.add(p.artifactBucket());
+            }
             return new PlatformDefaults(p.releaseLabel(), p.applications(), p.subnetIds(), p.masterSecurityGroup(),
                     p.slaveSecurityGroup(), p.serviceAccessSecurityGroup(), p.serviceRole(), p.jobFlowRole(),
                     p.logUri(), null, base.configurations(), base.tags(), base.gravitonInstanceTypes(),
                     base.x86InstanceTypes(), new InstancePolicy(p.allowedInstanceTypes(), p.maxCoreCapacity(),
-                            p.maxTaskCapacity(), p.maxVolumeSizeGb(), 8));
+                            p.maxTaskCapacity(), p.maxVolumeSizeGb(), 8), bootstrapBuckets);
         }
 
         @Bean
@@ -276,7 +283,8 @@ public class PlatyCoreAutoConfiguration {
         @Bean
         @ConditionalOnProperty(name = "platy.aws.artifact-bucket")
         S3ArtifactStore s3ArtifactStore(AwsClients clients, AwsProperties properties) {
-            return new S3ArtifactStore(clients.s3(), properties.artifactBucket(), properties.artifactPrefix());
+            return new S3ArtifactStore(clients.s3(), clients.s3Uploads(), properties.artifactBucket(),
+                    properties.artifactPrefix());
         }
     }
 

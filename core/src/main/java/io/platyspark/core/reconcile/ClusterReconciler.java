@@ -32,8 +32,9 @@ import org.slf4j.MDC;
 /**
  * Keeps recorded clusters true: per cycle one bulk read per provider (EMR: ListClusters pages), a compare-and-set
  * where the state, reason, master DNS or Livy URL changed, a repeated terminate for clusters still up after one
- * was asked for, the active apps of a dead cluster failed with the cluster's reason, and a shared cluster that
- * died re-created from its own config.
+ * was asked for, the active apps of a dead cluster failed with the cluster's reason, a shared cluster that
+ * died re-created from its own config, and orphans terminated: live clusters tagged with a platform id that the
+ * store does not own (a create whose answer was lost and that was made again).
  */
 public class ClusterReconciler {
 
@@ -47,6 +48,7 @@ public class ClusterReconciler {
     private final MeterRegistry meters;
     private final Runnable newClusterListener;
     private final AtomicLong lastSuccessMillis;
+    private final AtomicLong lastStartMillis = new AtomicLong(Long.MIN_VALUE);
 
     public ClusterReconciler(ClusterStore clusters, SparkAppStore apps, ClusterBackends backends,
             ReconcileProperties properties, Clock clock, MeterRegistry meters, Runnable newClusterListener) {
@@ -64,9 +66,25 @@ public class ClusterReconciler {
                 .tag("reconciler", "clusters").register(meters);
     }
 
+    /**
+     * Reads the providers unless the last read started less than {@code cluster-interval} ago: providers such as
+     * EMR have a small API budget, so clusters are read at their own pace, not on every app cycle. Apps of clusters
+     * that ended (also those ended through the API) are failed every time; that costs only the store.
+     */
+    public Result reconcileIfDue() {
+        long last = lastStartMillis.get();
+        if (last != Long.MIN_VALUE && clock.millis() - last < properties.clusterInterval().toMillis()) {
+            return new Result(0, 0, failAppsOfEndedClusters(), 0, 0);
+        }
+        return reconcileOnce();
+    }
+
     public Result reconcileOnce() {
+        lastStartMillis.set(clock.millis());
         Timer.Sample sample = Timer.start(meters);
         Map<ClusterBackend, List<Cluster>> byBackend = new IdentityHashMap<>();
+        // Every provider is asked, also one that watches no recorded cluster: it may hold orphans.
+        backends.all().forEach(b -> byBackend.put(b, new ArrayList<>()));
         for (Cluster cluster : clusters.findActive()) {
             if (cluster.managed() && cluster.externalId() == null) {
                 continue; // the provisioner has not created it yet
@@ -80,15 +98,20 @@ public class ClusterReconciler {
         int changed = 0;
         int died = 0;
         int backendErrors = 0;
+        int orphans = 0;
         for (Map.Entry<ClusterBackend, List<Cluster>> entry : byBackend.entrySet()) {
-            Map<UUID, ClusterStatus> statuses;
+            ClusterBackend.Observation observation;
             try {
-                statuses = entry.getKey().describeAll(entry.getValue());
-            } catch (BackendUnavailableException e) {
+                observation = entry.getKey().observe(entry.getValue());
+            } catch (RuntimeException e) {
                 backendErrors++;
                 log.warn("cannot read cluster states from {}: {}; nothing changed", entry.getKey().name(),
                         e.getMessage());
                 continue;
+            }
+            Map<UUID, ClusterStatus> statuses = observation.statuses();
+            for (ClusterBackend.Untracked untracked : observation.untracked()) {
+                orphans += terminateIfOrphan(entry.getKey(), untracked) ? 1 : 0;
             }
             for (Cluster cluster : entry.getValue()) {
                 ClusterStatus status = statuses.get(cluster.id());
@@ -104,7 +127,44 @@ public class ClusterReconciler {
         lastSuccessMillis.set(clock.millis());
         sample.stop(meters.timer("platy.reconcile.cycle", "reconciler", "clusters",
                 "outcome", backendErrors == 0 ? "success" : "partial"));
-        return new Result(changed, died, failedApps, backendErrors);
+        return new Result(changed, died, failedApps, backendErrors, orphans);
+    }
+
+    /**
+     * Terminates a live cluster carrying a platform id unless the store owns it: an active record with that id
+     * whose provider id is this cluster's, or not yet known (its create is under way and will adopt it).
+     */
+    private boolean terminateIfOrphan(ClusterBackend backend, ClusterBackend.Untracked untracked) {
+        UUID platformId;
+        try {
+            platformId = UUID.fromString(untracked.platformId());
+        } catch (IllegalArgumentException e) {
+            platformId = null; // no id this platform gives out
+        }
+        Cluster owner = platformId == null ? null : clusters.find(platformId).orElse(null);
+        if (owner != null && !owner.state().isTerminated()
+                && (owner.externalId() == null || owner.externalId().equals(untracked.externalId()))) {
+            return false;
+        }
+        Cluster orphan = new Cluster(platformId == null ? UUID.randomUUID() : platformId, untracked.name(),
+                ClusterKind.DEDICATED, null, "{}", untracked.externalId(), null, null, ClusterState.WAITING, null,
+                null, null, null, null);
+        try {
+            backend.terminate(orphan);
+        } catch (RuntimeException e) {
+            log.warn("orphan cluster {} ('{}', platform id {}) could not be terminated: {}; will retry",
+                    untracked.externalId(), untracked.name(), untracked.platformId(), e.getMessage());
+            meters.counter("platy.clusters.orphans", "backend", backend.name(), "outcome", "error").increment();
+            return false;
+        }
+        log.atWarn().addKeyValue("cluster", untracked.name()).addKeyValue("externalId", untracked.externalId())
+                .addKeyValue("platformId", untracked.platformId())
+                .log("terminated orphan cluster {} ('{}'): tagged with platform id {}, which {}",
+                        untracked.externalId(), untracked.name(), untracked.platformId(), owner == null
+                                ? "the store does not know" : "belongs to " + owner.externalId() + " ("
+                                + owner.state() + ")");
+        meters.counter("platy.clusters.orphans", "backend", backend.name(), "outcome", "terminated").increment();
+        return true;
     }
 
     private Outcome apply(ClusterBackend backend, Cluster cluster, ClusterStatus status) {
@@ -117,8 +177,10 @@ public class ClusterReconciler {
             }
             return Outcome.UNCHANGED;
         }
+        // A provider that gives no reason says nothing new about the reason: not a change (else every cycle
+        // would write and log WAITING -> WAITING).
         boolean same = status.state() == cluster.state()
-                && Objects.equals(status.reason(), cluster.stateReason())
+                && (status.reason() == null || status.reason().equals(cluster.stateReason()))
                 && (status.masterDns() == null || status.masterDns().equals(cluster.masterDns()))
                 && (status.livyUrl() == null || status.livyUrl().equals(cluster.livyUrl()));
         if (same || (cluster.state() == ClusterState.TERMINATING && !status.state().isTerminated())) {
@@ -177,6 +239,6 @@ public class ClusterReconciler {
     private enum Outcome { UNCHANGED, CHANGED, DIED }
 
     /** What a cycle saw and did. */
-    public record Result(int changed, int died, int appsFailed, int backendErrors) {
+    public record Result(int changed, int died, int appsFailed, int backendErrors, int orphansTerminated) {
     }
 }

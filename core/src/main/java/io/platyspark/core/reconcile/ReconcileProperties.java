@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param submittedTimeout  an app its backend accepted but did not start for this long is stopped and fails
  *                          (Livy keeps batches it rejected during start-up in {@code starting} for ever)
  * @param recreateSharedClusters re-create a platform-made shared cluster, from its own config, when it dies
+ * @param clusterInterval   the pause between two cluster cycles, paced apart from the app cycles: reading
+ *                          clusters costs provider API calls (EMR allows about one ListClusters a second)
  */
 @ConfigurationProperties("platy.reconcile")
 public record ReconcileProperties(
@@ -24,7 +26,8 @@ public record ReconcileProperties(
         @DefaultValue("10m") Duration lostAfter,
         @DefaultValue("6h") Duration pendingTimeout,
         @DefaultValue("1h") Duration submittedTimeout,
-        @DefaultValue("true") boolean recreateSharedClusters) {
+        @DefaultValue("true") boolean recreateSharedClusters,
+        @DefaultValue("30s") Duration clusterInterval) {
 
     /**
      * The defaults, for code that builds reconcilers by hand. A factory, not a second constructor: with two
@@ -32,6 +35,6 @@ public record ReconcileProperties(
      */
     public static ReconcileProperties defaults() {
         return new ReconcileProperties(false, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofHours(6),
-                Duration.ofHours(1), true);
+                Duration.ofHours(1), true, Duration.ofSeconds(30));
     }
 }

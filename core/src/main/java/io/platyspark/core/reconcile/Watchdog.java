@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One watchdog cycle: clusters first (so apps of a cluster that died fail with its reason), then apps, then the
- * store gauges. Runs only in the process holding the {@code platy-watchdog} lock, so several watchdogs can run for
+ * One watchdog cycle: clusters first (read from their providers at their own pace; apps of a cluster that died
+ * fail with its reason), then apps, then the store gauges. Runs only in the process holding the {@code platy-watchdog} lock, so several watchdogs can run for
  * availability and the work is done once.
  */
 public class Watchdog {
@@ -33,7 +33,7 @@ public class Watchdog {
             ClusterReconciler.Result clusterResult = null;
             AppReconciler.Result appResult = null;
             try {
-                clusterResult = clusters.reconcileOnce();
+                clusterResult = clusters.reconcileIfDue();
             } catch (RuntimeException e) {
                 log.warn("cluster reconcile failed: {}", e.toString());
             }

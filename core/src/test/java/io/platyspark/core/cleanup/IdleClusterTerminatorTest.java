@@ -84,6 +84,29 @@ class IdleClusterTerminatorTest {
     }
 
     @Test
+    void aClusterThatEndsWithItsAppIsTerminatedOnceItsAppFinished() {
+        Cluster oneShot = store.clusters.getOrCreate(new NewCluster("one-shot", ClusterKind.DEDICATED, "data",
+                "{\"name\":\"one-shot\",\"terminateAfterApp\":true}", null, ClusterState.STARTING)).cluster();
+        new ClusterProvisioner(store.clusters, backends, Duration.ofMinutes(1), Duration.ofSeconds(5),
+                Duration.ofMinutes(5), meters).runOnce();
+        store.clusters.transition(oneShot.id(), ClusterState.STARTING, ClusterState.WAITING, null, null, null, null);
+        assertThat(terminator(false).runOnce()).as("no app has run on it yet").isEmpty();
+        SparkApp app = store.app("job", "one-shot");
+        store.apps.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUBMITTED, null)
+                .withBackend("fake", "b-1"));
+        assertThat(terminator(false).runOnce()).as("its app is still active").isEmpty();
+
+        store.apps.transition(app.id(), AppState.SUBMITTED, AppTransition.to(AppState.SUCCEEDED, null));
+        List<IdleClusterTerminator.Idle> done = terminator(false).runOnce();
+
+        assertThat(done).extracting(IdleClusterTerminator.Idle::name).containsExactly("one-shot");
+        Cluster ended = store.clusters.find(oneShot.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(ClusterState.TERMINATING);
+        assertThat(ended.stateReason()).isEqualTo("its app ended (terminateAfterApp)");
+        assertThat(store.clusters.findActive("dedicated").orElseThrow().state()).isEqualTo(ClusterState.WAITING);
+    }
+
+    @Test
     void aClusterWithAnActiveAppIsNeverIdle() {
         store.app("long-running", "dedicated");
         clock.advance(Duration.ofHours(5));

@@ -110,7 +110,7 @@ class EnvironmentServiceTest {
         String bucket = "envs-" + UUID.randomUUID().toString().substring(0, 8);
         var s3 = moto.clients().s3();
         s3.createBucket(r -> r.bucket(bucket));
-        S3Artifacts store = new S3Artifacts(new S3ArtifactStore(s3, bucket, "platy"));
+        S3Artifacts store = new S3Artifacts(new S3ArtifactStore(s3, moto.clients().s3Uploads(), bucket, "platy"));
         EnvironmentService envs = service(store);
         EnvSpec here = envs.spec(List.of("numpy==2.1.3"), null, TargetPlatform.X86_64);
         EnvSpec graviton = envs.spec(List.of("numpy==2.1.3"), null, TargetPlatform.AARCH64);

@@ -29,7 +29,7 @@ class AppReconcilerTest {
     private final FakeSparkBackend backend = new FakeSparkBackend();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ReconcileProperties properties = new ReconcileProperties(true, Duration.ofSeconds(5),
-            Duration.ofMinutes(10), Duration.ofHours(6), Duration.ofHours(1), true);
+            Duration.ofMinutes(10), Duration.ofHours(6), Duration.ofHours(1), true, Duration.ofSeconds(30));
     private final AppReconciler reconciler = new AppReconciler(store.apps, store.clusters,
             new SparkBackends(List.of(backend), meters), properties, clock, meters);
 

@@ -103,6 +103,54 @@ class ClusterLifecycleTest {
     }
 
     @Test
+    void aReasonBelongsToItsStateAndANullReasonIsNoChange() {
+        store.managedCluster("etl", ClusterKind.DEDICATED, "data", ClusterState.STARTING);
+        provisioner.runOnce();
+        assertThat(stored("etl").stateReason()).isEqualTo("Provisioning");
+
+        provider.report("j-FAKE1", ClusterState.WAITING, null, "ip-1");
+        assertThat(reconciler.reconcileOnce().changed()).isEqualTo(1);
+        Cluster waiting = stored("etl");
+        assertThat(waiting.stateReason()).as("STARTING's reason does not outlive it").isNull();
+        assertThat(reconciler.reconcileOnce().changed()).as("WAITING -> WAITING is not a change").isZero();
+        assertThat(reconciler.reconcileOnce().changed()).isZero();
+        assertThat(stored("etl").updatedAt()).isEqualTo(waiting.updatedAt());
+
+        provider.report("j-FAKE1", ClusterState.WAITING, "Cluster ready after last step completed.", "ip-1");
+        assertThat(reconciler.reconcileOnce().changed()).as("a new reason is a change").isEqualTo(1);
+        provider.report("j-FAKE1", ClusterState.WAITING, null, "ip-1");
+        assertThat(reconciler.reconcileOnce().changed()).isZero();
+        assertThat(stored("etl").stateReason()).as("kept while the state lasts")
+                .isEqualTo("Cluster ready after last step completed.");
+
+        SparkApp app = running("daily", "etl");
+        provider.report("j-FAKE1", ClusterState.TERMINATED, null, "ip-1");
+        reconciler.reconcileOnce();
+        assertThat(store.clusters.find(waiting.id()).orElseThrow().stateReason()).isNull();
+        assertThat(store.apps.find(app.id()).orElseThrow().stateReason()).isEqualTo("cluster 'etl' TERMINATED");
+    }
+
+    @Test
+    void providersAreReadAtTheClusterPaceWhileAppsOfEndedClustersFailEveryCycle() {
+        store.managedCluster("etl", ClusterKind.DEDICATED, "data", ClusterState.STARTING);
+        provisioner.runOnce();
+        reconciler.reconcileIfDue();
+        clock.advance(Duration.ofSeconds(29));
+        SparkApp app = running("daily", "etl");
+        store.clusters.transition(stored("etl").id(), ClusterState.STARTING, ClusterState.TERMINATED, "by hand",
+                null, null, null);
+
+        ClusterReconciler.Result notDue = reconciler.reconcileIfDue();
+
+        assertThat(provider.describeAllCalls()).as("30 s cluster interval").isEqualTo(1);
+        assertThat(notDue.appsFailed()).isEqualTo(1);
+        assertThat(store.apps.find(app.id()).orElseThrow().state()).isEqualTo(AppState.FAILED);
+        clock.advance(Duration.ofSeconds(1));
+        reconciler.reconcileIfDue();
+        assertThat(provider.describeAllCalls()).isEqualTo(2);
+    }
+
+    @Test
     void manyConcurrentRequestsAndProvisionersMakeOneCluster() throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> calls = new ArrayList<>();

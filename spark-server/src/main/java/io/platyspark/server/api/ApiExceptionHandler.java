@@ -78,7 +78,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ProblemDetail onInvalidField(InvalidFieldException e) {
-        return invalidField(e.field(), e.getMessage());
+        ProblemDetail problem = invalidField(e.field(), e.getMessage());
+        problem.setProperty("errors", e.errors().stream()
+                .map(error -> Map.of("field", error.field(), "message", error.message())).toList());
+        return problem;
     }
 
     @ExceptionHandler

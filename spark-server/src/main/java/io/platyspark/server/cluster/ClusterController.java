@@ -1,6 +1,13 @@
 package io.platyspark.server.cluster;
 
+import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.cluster.Cluster;
+import io.platyspark.core.cluster.ClusterState;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.web.bind.annotation.RequestParam;
 import io.platyspark.core.cluster.ClusterService;
 import io.platyspark.core.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
@@ -93,13 +100,27 @@ class ClusterController {
     }
 
     @GetMapping
-    @Operation(summary = "List active clusters")
-    List<ClusterResponse> list(Caller caller) {
-        return clusters.listActive(caller).stream().map(ClusterResponse::of).toList();
+    @Operation(summary = "List clusters", description = "Active clusters; with state (repeated or "
+            + "comma-separated) the clusters in those states, ended ones included until the cleaner's retention.")
+    List<ClusterResponse> list(@RequestParam(name = "state", required = false) List<String> state, Caller caller) {
+        if (state == null || state.isEmpty()) {
+            return clusters.listActive(caller).stream().map(ClusterResponse::of).toList();
+        }
+        Set<ClusterState> states = EnumSet.noneOf(ClusterState.class);
+        for (String value : state) {
+            try {
+                states.add(ClusterState.valueOf(value.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidFieldException("state", "'" + value + "' is not a cluster state; use one of "
+                        + Arrays.toString(ClusterState.values()));
+            }
+        }
+        return clusters.list(caller, states).stream().map(ClusterResponse::of).toList();
     }
 
     @GetMapping("/{name}")
-    @Operation(summary = "Get an active cluster by name")
+    @Operation(summary = "Get a cluster by name", description = "The active cluster of that name, else the one "
+            + "that ended last, with its state and reason, until the cleaner's retention removes it.")
     ClusterResponse get(@PathVariable String name, Caller caller) {
         return ClusterResponse.of(clusters.get(caller, name));
     }

@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * chain (environment, profile, IRSA on EKS, instance role), never from this configuration.
  *
  * @param enabled              create and watch EMR clusters, keep artifacts in S3
- * @param region               the AWS region
+ * @param region               the AWS region; unset, the SDK's default region chain decides ({@code AWS_REGION},
+ *                             the profile's region, the instance's)
  * @param endpoint             an endpoint override (moto for a local try-out), unset for real AWS
  * @param artifactBucket       the bucket for uploaded sources and Python environments
  * @param artifactPrefix       the key prefix inside it
@@ -33,7 +34,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("platy.aws")
 public record AwsProperties(
         @DefaultValue("false") boolean enabled,
-        @DefaultValue("us-east-1") String region,
+        String region,
         URI endpoint,
         String artifactBucket,
         @DefaultValue("platyspark") String artifactPrefix,

@@ -35,7 +35,13 @@ public class EmrClusterConfigs implements ClusterConfigs {
             throw new InvalidFieldException(field + ".name", "is '" + config.name() + "' but the cluster is named '"
                     + name + "'; leave it out or make them equal");
         }
-        List<Violation> violations = config.validate(defaults);
+        List<Violation> violations = new java.util.ArrayList<>(config.validate(defaults));
+        String tagged = config.tags().get("team");
+        if (team != null && tagged != null && !tagged.isBlank() && !team.equals(tagged)) {
+            // Cost attribution follows the owner: a team cannot bill another, an admin acts for the named team.
+            violations.add(new Violation("tags.team", "is '" + tagged + "' but the cluster belongs to team '" + team
+                    + "'; tag it with its owning team (an admin names the team with the request's team field)"));
+        }
         if (!violations.isEmpty()) {
             throw invalid(field, violations);
         }
@@ -56,6 +62,7 @@ public class EmrClusterConfigs implements ClusterConfigs {
         Violation first = violations.get(0);
         String more = violations.size() == 1 ? "" : " (also: " + violations.subList(1, violations.size()).stream()
                 .map(Violation::toString).collect(Collectors.joining("; ")) + ")";
-        return new InvalidFieldException(field + "." + first.field(), first.message() + more);
+        return new InvalidFieldException(field + "." + first.field(), first.message() + more, violations.stream()
+                .map(v -> new InvalidFieldException.FieldError(field + "." + v.field(), v.message())).toList());
     }
 }

@@ -3,12 +3,14 @@ package io.platyspark.core.backend.emr;
 import io.platyspark.aws.s3.S3ArtifactStore;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.ArtifactStoreException;
+import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.artifact.StoredArtifact;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** The {@link ArtifactStore} in an S3 bucket, for clusters that read their sources from S3. */
@@ -50,11 +52,20 @@ public class S3Artifacts implements ArtifactStore {
         return new StoredArtifact(stored.uri(), stored.key(), stored.size(), stored.sha256(), stored.alreadyPresent());
     }
 
+    /**
+     * An outage (no answer, 5xx, throttling) is the platform's {@link BackendUnavailableException}, waited out like
+     * any backend's; what S3 refuses (4xx: no such bucket, access denied) is an {@link ArtifactStoreException}.
+     */
     private static <T> T call(Supplier<T> call) {
         try {
             return call.get();
+        } catch (AwsServiceException e) {
+            if (e.statusCode() >= 500 || e.isThrottlingException()) {
+                throw new BackendUnavailableException("s3", "S3 is unavailable: " + e.getMessage(), e);
+            }
+            throw new ArtifactStoreException("S3 refused: " + e.getMessage(), e);
         } catch (SdkException e) {
-            throw new ArtifactStoreException("S3 failed: " + e.getMessage(), e);
+            throw new BackendUnavailableException("s3", "S3 is unavailable: " + e.getMessage(), e);
         }
     }
 }
