@@ -176,5 +176,6 @@ def test_cluster_operators_create_once_and_terminate(server, capfd):
     assert again["id"] == first["id"]  # get-or-create: the second create found the first cluster
     assert f"recorded new cluster '{dags.REGISTERED_CLUSTER}'" in output
     assert f"found existing cluster '{dags.REGISTERED_CLUSTER}'" in output
-    assert server.hook().get_cluster(dags.REGISTERED_CLUSTER) is None
+    ended = server.hook().get_cluster(dags.REGISTERED_CLUSTER)  # ended clusters stay visible, with their reason
+    assert ended["id"] == first["id"] and ended["state"] == "TERMINATED", ended
     assert f"cluster '{dags.REGISTERED_CLUSTER}' is not active; nothing to terminate" in output

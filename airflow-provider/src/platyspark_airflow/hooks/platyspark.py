@@ -332,7 +332,10 @@ class PlatySparkHook(BaseHook):
         return response.json(), response.status_code != 200
 
     def get_cluster(self, name: str) -> dict[str, Any] | None:
-        """The active cluster by that name, or None when there is none."""
+        """The cluster by that name: the active one, else the one that ended last (with its state reason).
+
+        None when the platform has no record of one (never created, or purged after its retention).
+        """
         try:
             return self._call("GET", f"{API}/clusters/{name}").json()
         except PlatySparkApiError as e:

@@ -94,6 +94,12 @@ class ClusterAndArtifactApiTest {
         ApiClient.Response ended = teamA.get("/api/v1/clusters/onprem");
         assertThat(ended.status()).as("an ended cluster stays visible until retention").isEqualTo(200);
         assertThat(ended.body().get("state").asString()).isEqualTo("TERMINATED");
+        String reason = ended.body().get("stateReason").asString();
+        ApiClient.Response terminateAgain = teamA.delete("/api/v1/clusters/onprem");
+        assertThat(terminateAgain.status()).as("only an active cluster is terminated").isEqualTo(404);
+        assertThat(terminateAgain.body().get("detail").asString()).contains("the last one is TERMINATED");
+        assertThat(teamA.get("/api/v1/clusters/onprem").body().get("stateReason").asString())
+                .as("the ended record keeps its reason").isEqualTo(reason);
         assertThat(teamB.get("/api/v1/clusters/onprem").status()).isEqualTo(404);
         assertThat(teamA.get("/api/v1/clusters").body().toString()).doesNotContain("onprem");
     }

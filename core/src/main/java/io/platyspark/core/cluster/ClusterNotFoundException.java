@@ -6,7 +6,11 @@ public class ClusterNotFoundException extends RuntimeException {
     private final String name;
 
     public ClusterNotFoundException(String name) {
-        super("no active cluster named '" + name + "'");
+        this(name, "no active cluster named '" + name + "'");
+    }
+
+    public ClusterNotFoundException(String name, String message) {
+        super(message);
         this.name = name;
     }
 

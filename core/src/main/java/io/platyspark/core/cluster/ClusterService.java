@@ -106,6 +106,11 @@ public class ClusterService {
     /** Like {@link #terminate(Caller, String)}, recording {@code reason} as the cluster's state reason. */
     public Cluster terminate(Caller caller, String name, String reason) {
         Cluster cluster = get(caller, name);
+        if (cluster.state().isTerminated()) {
+            // Only an active cluster is terminated: the one that ended stays as it ended, reason and all.
+            throw new ClusterNotFoundException(name, "no active cluster named '" + name + "': the last one is "
+                    + cluster.state() + (cluster.stateReason() == null ? "" : " (" + cluster.stateReason() + ")"));
+        }
         if (cluster.kind() == ClusterKind.LOCAL) {
             throw new ClusterNotTerminableException("the local cluster lives as long as the server and cannot be "
                     + "terminated");
