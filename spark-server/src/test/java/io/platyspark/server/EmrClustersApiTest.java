@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.platyspark.aws.moto.MotoServer;
 import io.platyspark.core.reconcile.Watchdog;
+import io.platyspark.core.submit.SubmissionProperties;
 import io.platyspark.core.testing.TestDatabase;
 import io.platyspark.livy.fake.FakeLivy;
 import java.nio.file.Files;
@@ -80,6 +81,8 @@ class EmrClustersApiTest {
     Watchdog watchdog;
     @Autowired
     DataSource dataSource;
+    @Autowired
+    SubmissionProperties submission;
 
     ApiClient admin;
     ApiClient team;
@@ -261,6 +264,54 @@ class EmrClustersApiTest {
     }
 
     @Test
+    void aClusterConfigsLivyRetentionMustOutliveTheClaimResolutionBound() {
+        // lease 15s + poll-interval 200ms here: 15s is not longer, 16s is.
+        Duration bound = submission.claimResolutionBound();
+        String field = "configurations.livy-conf[livy.server.session.state-retain.sec]";
+        String name = "retain-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String tooShort : List.of(bound.toSeconds() + "s", "60ms", "soon")) {
+            Map<String, Object> config = config("data", "m6g.2xlarge");
+            config.put("configurations", Map.of("livy-conf", Map.of("livy.server.session.state-retain.sec",
+                    tooShort)));
+            Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", "DEV"));
+            body.put("config", config);
+
+            ApiClient.Response refused = team.post("/api/v1/clusters", body, Map.of());
+
+            assertThat(refused.status()).as(refused.raw()).isEqualTo(400);
+            assertThat(refused.body().get("field").asString()).isEqualTo("config." + field);
+            assertThat(refused.body().get("detail").asString()).as(tooShort)
+                    .contains(tooShort.equals("soon") ? "not a Livy time" : "must be longer than 15200ms");
+        }
+        Map<String, Object> submit = new HashMap<>(Map.of("name", "etl", "cluster", name,
+                "source", "s3://platy-it-artifacts/etl.py"));
+        Map<String, Object> clusterConfig = config("data", "m6g.2xlarge");
+        clusterConfig.put("configurations", Map.of("livy-conf", Map.of("livy.server.session.state-retain.sec",
+                "10")));
+        submit.put("clusterConfig", clusterConfig);
+        ApiClient.Response refusedSubmit = team.post("/api/v1/apps", submit, Map.of());
+        assertThat(refusedSubmit.status()).as(refusedSubmit.raw()).isEqualTo(400);
+        assertThat(refusedSubmit.body().get("field").asString()).isEqualTo("clusterConfig." + field);
+        assertThat(team.get("/api/v1/apps?cluster=" + name).body().get("items")).as("no app stored").isEmpty();
+        assertThat(team.get("/api/v1/clusters/" + name).status()).isEqualTo(404);
+        assertThat(emrClusters(name)).as("RunJobFlow calls for that name, counted at moto").isEmpty();
+
+        Map<String, Object> config = config("data", "m6g.2xlarge");
+        config.put("configurations", Map.of("livy-conf", Map.of("livy.server.session.state-retain.sec",
+                (bound.toSeconds() + 1) + "s")));
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", "DEV"));
+        body.put("config", config);
+        ApiClient.Response accepted = team.post("/api/v1/clusters", body, Map.of());
+        assertThat(accepted.status()).as(accepted.raw()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> emrClusters(name).size() == 1);
+        var livyConf = emr.describeCluster(r -> r.clusterId(emrClusters(name).get(0).id())).cluster()
+                .configurations().stream().filter(c -> c.classification().equals("livy-conf")).findFirst();
+        assertThat(livyConf).isPresent();
+        assertThat(livyConf.get().properties()).containsEntry("livy.server.session.state-retain.sec",
+                (bound.toSeconds() + 1) + "s");
+    }
+
+    @Test
     void anAdminTagsAClusterForTheTeamItActsFor() {
         String name = "for-data-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", "DEDICATED", "team", "data"));
@@ -355,12 +406,17 @@ class EmrClustersApiTest {
         JdbcClient.create(dataSource).sql("update clusters set livy_url = :url where name = :name")
                 .param("url", LIVY.url()).param("name", cluster).update();
         Path job = Files.writeString(sources.resolve("etl.py"), "print('etl')\n");
+        Path helper = Files.writeString(sources.resolve("helper.py"), "X = 1\n");
 
         Map<String, Object> body = new HashMap<>();
         body.put("name", "shipped");
         body.put("cluster", cluster);
         body.put("source", job.toString());
-        String id = team.post("/api/v1/apps", body, Map.of()).body().get("id").asString();
+        body.put("pyFiles", List.of(helper.toString(), "s3://platy-it-artifacts/libs/lib.zip"));
+        JsonNode accepted = team.post("/api/v1/apps", body, Map.of()).body();
+        String id = accepted.get("id").asString();
+        assertThat(accepted.get("resolvedSource").isNull()).as("not staged yet: %s", accepted).isTrue();
+        assertThat(accepted.get("resolvedPyFiles").isNull()).isTrue();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> LIVY.batchByName("platy-" + id) != null);
         String file = LIVY.batchByName("platy-" + id).file();
@@ -368,5 +424,17 @@ class EmrClustersApiTest {
         String key = file.substring("s3://platy-it-artifacts/".length());
         assertThat(new String(MOTO.clients().s3().getObjectAsBytes(r -> r.bucket("platy-it-artifacts").key(key))
                 .asByteArray())).isEqualTo("print('etl')\n");
+        // The app's view says where it actually ran from, next to what was asked for.
+        await().atMost(Duration.ofSeconds(30)).until(() -> team.get("/api/v1/apps/" + id).body()
+                .get("resolvedSource").isString());
+        JsonNode view = team.get("/api/v1/apps/" + id).body();
+        assertThat(view.get("source").asString()).isEqualTo(job.toRealPath().toString());
+        assertThat(view.get("resolvedSource").asString()).isEqualTo(file);
+        List<String> resolvedPyFiles = new ArrayList<>();
+        view.get("resolvedPyFiles").forEach(f -> resolvedPyFiles.add(f.asString()));
+        assertThat(resolvedPyFiles).hasSize(2);
+        assertThat(resolvedPyFiles.get(0)).startsWith("s3://platy-it-artifacts/platyspark/uploads/data/")
+                .endsWith("/helper.py");
+        assertThat(resolvedPyFiles.get(1)).isEqualTo("s3://platy-it-artifacts/libs/lib.zip");
     }
 }

@@ -66,6 +66,7 @@ class SparkAppEndToEndTest {
                 "cluster", "local", "source", source, "args", args), Map.of("X-Request-Id", "e2e-" + name));
         assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(202);
         assertThat(response.body().get("state").asString()).isEqualTo("PENDING");
+        assertThat(response.body().get("resolvedSource").isNull()).as("not submitted yet").isTrue();
         return response.body().get("id").asString();
     }
 
@@ -108,6 +109,10 @@ class SparkAppEndToEndTest {
 
         assertThat(succeeded.get("requestId").asString()).isEqualTo("e2e-word-count");
         assertThat(succeeded.get("backend").get("name").asString()).isEqualTo("local");
+        // The local store ships nothing: the run read the source where it was given.
+        assertThat(succeeded.get("resolvedSource").asString())
+                .isEqualTo(succeeded.get("source").asString()).endsWith("examples/pyspark/word_count.py");
+        assertThat(succeeded.get("resolvedPyFiles")).isEmpty();
         assertThat(succeeded.get("links").get("sparkUi").asString()).matches("http://localhost:40\\d\\d");
         assertThat(allLines(ok, "stdout")).contains("words counted: 46", "the\t5");
         JsonNode metrics = succeeded.get("metrics");

@@ -175,6 +175,8 @@ public class JdbcSparkAppStore implements SparkAppStore {
                         env_build_id = coalesce(:envBuildId, env_build_id),
                         metrics = coalesce(cast(:metrics as jsonb), metrics),
                         next_attempt_at = coalesce(cast(:nextAttempt as timestamptz), next_attempt_at),
+                        resolved_source = coalesce(:resolvedSource, resolved_source),
+                        resolved_py_files = coalesce(cast(:resolvedPyFiles as jsonb), resolved_py_files),
                         unknown_since = case when :stateChanges then null else unknown_since end,
                         submitted_at = case when :next = 'SUBMITTED' then coalesce(submitted_at, :now) else submitted_at end,
                         started_at = case when :next = 'RUNNING' then coalesce(started_at, :now) else started_at end,
@@ -199,6 +201,9 @@ public class JdbcSparkAppStore implements SparkAppStore {
                     .param("envBuildId", change.envBuildId())
                     .param("metrics", change.metrics() == null ? null : json.writeValueAsString(change.metrics()))
                     .param("nextAttempt", change.nextAttemptAt() == null ? null : ts(change.nextAttemptAt()))
+                    .param("resolvedSource", change.resolvedSource())
+                    .param("resolvedPyFiles", change.resolvedPyFiles() == null ? null
+                            : json.writeValueAsString(change.resolvedPyFiles()))
                     .param("now", ts(now))
                     .query(rowMapper)
                     .optional();
@@ -412,7 +417,10 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 rs.getString("python_version"),
                 rs.getObject("env_build_id", UUID.class),
                 instant(rs, "unknown_since"),
-                rs.getString("metrics") == null ? null : json.readValue(rs.getString("metrics"), LONG_MAP));
+                rs.getString("metrics") == null ? null : json.readValue(rs.getString("metrics"), LONG_MAP),
+                rs.getString("resolved_source"),
+                rs.getString("resolved_py_files") == null ? null
+                        : json.readValue(rs.getString("resolved_py_files"), STRING_LIST));
     }
 
     private static AppState stateOrNull(String value) {

@@ -16,6 +16,9 @@ import java.util.UUID;
  * @param envBuildId   the environment build that serves those requirements, once requested
  * @param unknownSince since when the backend has not known the app (null while it does)
  * @param metrics      the app's Spark metrics as its backend last reported them, null until then
+ * @param resolvedSource  where the backend was given the source (the uploaded {@code s3://} copy of a local file
+ *                        for a remote cluster; else {@code source} itself), null until submitted
+ * @param resolvedPyFiles the same for {@code pyFiles}, entry by entry, null until submitted
  */
 public record SparkApp(
         UUID id,
@@ -46,7 +49,9 @@ public record SparkApp(
         String pythonVersion,
         UUID envBuildId,
         Instant unknownSince,
-        Map<String, Long> metrics) {
+        Map<String, Long> metrics,
+        String resolvedSource,
+        List<String> resolvedPyFiles) {
 
     public SparkApp {
         args = List.copyOf(args);
@@ -55,6 +60,7 @@ public record SparkApp(
         pyFiles = pyFiles == null ? List.of() : List.copyOf(pyFiles);
         requirements = requirements == null ? List.of() : List.copyOf(requirements);
         metrics = metrics == null ? null : Map.copyOf(metrics);
+        resolvedPyFiles = resolvedPyFiles == null ? null : List.copyOf(resolvedPyFiles);
     }
 
     /** Needs a Python environment built before it can run. */
@@ -67,7 +73,7 @@ public record SparkApp(
         return new SparkApp(id, name, team, clusterName, clusterId, source, mainClass, args, sparkConf,
                 idempotencyKey, requestId, state, stateReason, backend, backendId, backendAppId, links, attempts,
                 createdAt, updatedAt, submittedAt, startedAt, finishedAt, pyFiles, requirements, pythonVersion,
-                envBuildId, unknownSince, metrics);
+                envBuildId, unknownSince, metrics, resolvedSource, resolvedPyFiles);
     }
 
     /** This app with its sources where its run reads them (uploaded copies), not stored. */
@@ -75,7 +81,7 @@ public record SparkApp(
         return new SparkApp(id, name, team, clusterName, clusterId, source, mainClass, args, sparkConf,
                 idempotencyKey, requestId, state, stateReason, backend, backendId, backendAppId, links, attempts,
                 createdAt, updatedAt, submittedAt, startedAt, finishedAt, pyFiles, requirements, pythonVersion,
-                envBuildId, unknownSince, metrics);
+                envBuildId, unknownSince, metrics, resolvedSource, resolvedPyFiles);
     }
 
     /** This app with extra Spark conf for its run (the environment's settings), not stored. */
@@ -85,7 +91,7 @@ public record SparkApp(
         return new SparkApp(id, name, team, clusterName, clusterId, source, mainClass, args, merged,
                 idempotencyKey, requestId, state, stateReason, backend, backendId, backendAppId, links, attempts,
                 createdAt, updatedAt, submittedAt, startedAt, finishedAt, pyFiles, requirements, pythonVersion,
-                envBuildId, unknownSince, metrics);
+                envBuildId, unknownSince, metrics, resolvedSource, resolvedPyFiles);
     }
 
     /** The Livy batch name and similar backend-side names: unique per app and never all digits. */

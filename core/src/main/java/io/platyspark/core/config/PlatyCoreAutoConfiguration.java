@@ -276,8 +276,8 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        EmrClusterConfigs emrClusterConfigs(PlatformDefaults defaults) {
-            return new EmrClusterConfigs(defaults);
+        EmrClusterConfigs emrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission) {
+            return new EmrClusterConfigs(defaults, submission);
         }
 
         @Bean

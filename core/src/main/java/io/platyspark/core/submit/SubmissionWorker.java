@@ -171,9 +171,10 @@ public class SubmissionWorker {
         }
         SparkBackend backend;
         BackendSubmission submission;
+        SparkApp run;
         try {
             backend = backends.forCluster(cluster);
-            SparkApp run = stager == null ? app : stager.stage(app, cluster);
+            run = stager == null ? app : stager.stage(app, cluster);
             if (env != null) {
                 run = run.withRunConf(envConf.forRun(env, cluster));
             }
@@ -190,7 +191,10 @@ public class SubmissionWorker {
                                 submission.adopted() ? "adopted the run an earlier attempt started" : null)
                         .withBackend(backend.name(), submission.backendId())
                         .withBackendAppId(submission.backendAppId())
-                        .withLinks(submission.links()));
+                        .withLinks(submission.links())
+                        // What the backend read: the stored source says where the code came from, not the
+                        // uploaded copy a remote cluster ran (the place to look when a run surprises).
+                        .withResolvedSources(run.source(), run.pyFiles()));
         if (result.applied()) {
             count(backend.name(), submission.adopted() ? "adopted" : "submitted");
             return;

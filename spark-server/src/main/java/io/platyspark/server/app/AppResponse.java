@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** An app as the API shows it. */
+/**
+ * An app as the API shows it. {@code resolvedSource} and {@code resolvedPyFiles} are where the backend was given
+ * the code (a local file's uploaded {@code s3://} copy for a remote cluster, else the given location), null until
+ * the app is submitted.
+ */
 record AppResponse(
         UUID id,
         String name,
@@ -32,7 +36,9 @@ record AppResponse(
         List<String> requirements,
         String pythonVersion,
         Env env,
-        Map<String, Long> metrics) {
+        Map<String, Long> metrics,
+        String resolvedSource,
+        List<String> resolvedPyFiles) {
 
     /** The Python environment built for the app's requirements, once requested. */
     record Env(UUID id) {
@@ -57,6 +63,8 @@ record AppResponse(
                         "/api/v1/apps/" + app.id() + "/logs", dashboard),
                 app.createdAt(), app.updatedAt(), app.submittedAt(), app.startedAt(), app.finishedAt(),
                 SecretRedactor.redactValues(app.pyFiles()), app.requirements(), app.pythonVersion(),
-                app.envBuildId() == null ? null : new Env(app.envBuildId()), app.metrics());
+                app.envBuildId() == null ? null : new Env(app.envBuildId()), app.metrics(),
+                SecretRedactor.redactLocation(app.resolvedSource()),
+                SecretRedactor.redactValues(app.resolvedPyFiles()));
     }
 }

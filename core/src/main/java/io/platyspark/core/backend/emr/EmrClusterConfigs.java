@@ -8,19 +8,30 @@ import io.platyspark.aws.emr.PlatformDefaults;
 import io.platyspark.aws.emr.SharedClusterConfig;
 import io.platyspark.aws.emr.Violation;
 import io.platyspark.core.InvalidFieldException;
+import io.platyspark.core.backend.livy.LivyRetention;
 import io.platyspark.core.cluster.ClusterConfigs;
 import io.platyspark.core.cluster.ClusterKind;
+import io.platyspark.core.submit.SubmissionProperties;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Cluster configs checked against the platform's EMR defaults and instance policy, before anything reaches AWS. */
+/**
+ * Cluster configs checked against the platform's EMR defaults and instance policy, and a {@code livy-conf}
+ * retention against what exactly-once submission needs ({@link LivyRetention}), before anything reaches AWS.
+ */
 public class EmrClusterConfigs implements ClusterConfigs {
 
-    private final PlatformDefaults defaults;
+    /** The field a config's own Livy retention is named by in errors. */
+    static final String RETENTION_FIELD = "configurations.livy-conf[" + LivyRetention.SETTING + "]";
 
-    public EmrClusterConfigs(PlatformDefaults defaults) {
+    private final PlatformDefaults defaults;
+    private final SubmissionProperties submission;
+
+    public EmrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission) {
         this.defaults = defaults;
+        this.submission = submission;
     }
 
     @Override
@@ -41,6 +52,14 @@ public class EmrClusterConfigs implements ClusterConfigs {
             // Cost attribution follows the owner: a team cannot bill another, an admin acts for the named team.
             violations.add(new Violation("tags.team", "is '" + tagged + "' but the cluster belongs to team '" + team
                     + "'; tag it with its owning team (an admin names the team with the request's team field)"));
+        }
+        // The platform's default retention is checked when the server starts; a config may set its own, and a
+        // short one would let a crashed worker's retry run a finished job again on that cluster.
+        Map<String, String> livyConf = config.configurations().get("livy-conf");
+        String retention = livyConf == null ? null : livyConf.get(LivyRetention.SETTING);
+        if (retention != null) {
+            LivyRetention.clusterConfigProblem(retention, LivyRetention.fromConfigurations(defaults.configurations()),
+                    submission).ifPresent(problem -> violations.add(new Violation(RETENTION_FIELD, problem)));
         }
         if (!violations.isEmpty()) {
             throw invalid(field, violations);

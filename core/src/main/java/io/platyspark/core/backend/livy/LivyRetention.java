@@ -66,6 +66,34 @@ public final class LivyRetention {
         return problems;
     }
 
+    /**
+     * Why the retention a cluster's own config gives its Livy ({@code livy-conf}) breaks exactly-once, or empty when
+     * it is long enough. Said as a field message: the caller names the field.
+     *
+     * @param value           the config's value of {@link #SETTING}, a Livy time string
+     * @param platformDefault the retention the platform gives clusters whose config sets none, when known
+     */
+    public static Optional<String> clusterConfigProblem(String value, Optional<Duration> platformDefault,
+            SubmissionProperties submission) {
+        Duration retention;
+        try {
+            retention = parse(value);
+        } catch (IllegalArgumentException e) {
+            return Optional.of("'" + value + "' is not a Livy time; give seconds or a number with a unit (600s, 10m, "
+                    + "1h), or leave it out");
+        }
+        Duration window = exactlyOnceWindow(submission);
+        if (retention.compareTo(window) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of("is " + retention.toMillis() + "ms, but must be longer than " + window.toMillis() + "ms "
+                + "(platy.submission.lease " + submission.lease().toSeconds() + "s + platy.submission.poll-interval "
+                + submission.pollInterval().toMillis() + "ms): exactly-once submission finds the batch of an app "
+                + "whose worker died by its name at Livy up to that long after, and a batch Livy purged meanwhile is "
+                + "run again; set more than " + (window.toSeconds() + 1) + "s, or leave it out"
+                + platformDefault.map(d -> " for the platform's " + d.toSeconds() + "s").orElse(""));
+    }
+
     /** The retention an EMR cluster's configurations give Livy, when they set it. */
     public static Optional<Duration> fromConfigurations(Map<String, Map<String, String>> configurations) {
         Map<String, String> livyConf = configurations == null ? null : configurations.get("livy-conf");
@@ -79,14 +107,19 @@ public final class LivyRetention {
         if (!m.matches()) {
             throw new IllegalArgumentException(SETTING + " '" + value + "' is not a Livy time (e.g. 600s, 10m, 1h)");
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m", "min" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m", "min" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            // A value a user sent: too large is a bad value, not an error of ours.
+            throw new IllegalArgumentException(SETTING + " '" + value + "' is out of range", e);
+        }
     }
 }
