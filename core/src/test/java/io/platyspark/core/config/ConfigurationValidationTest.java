@@ -31,7 +31,7 @@ class ConfigurationValidationTest {
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({SubmissionProperties.class, ReconcileProperties.class, CleanupProperties.class,
             LeaderProperties.class, LivyProperties.class, LocalSparkProperties.class, EnvProperties.class,
-            EmbeddedPostgresProperties.class, TokenCacheProperties.class, AwsProperties.class,
+            TokenCacheProperties.class, AwsProperties.class,
             SecurityProperties.class, ArtifactProperties.class})
     static class AllProperties {
     }
@@ -62,7 +62,6 @@ class ConfigurationValidationTest {
             "platy.livy.max-retries=-1",
             "platy.local.max-concurrent-apps=0",
             "platy.env.max-concurrent-builds=0",
-            "platy.embedded-postgres.port=70000",
             "platy.security.token-cache.max-entries=-1",
             "platy.security.mode=ldap",
             "platy.aws.max-core-capacity=0"})

@@ -1,4 +1,4 @@
-package io.platyspark.core.config;
+package io.platyspark.server.embedded;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
