@@ -318,7 +318,7 @@ public class PlatyCoreAutoConfiguration {
 
     /** Spark in local mode on this machine, with its one always-ready cluster. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = "platy.local.enabled", havingValue = "true", matchIfMissing = true)
+    @ConditionalOnProperty(name = "platy.local.enabled", havingValue = "true")
     static class LocalBackendConfiguration {
 
         @Bean(destroyMethod = "shutdown")

@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The local backend: Spark in local mode on the server's own machine.
  *
- * @param enabled           offer the {@code local} cluster and run its apps here
+ * @param enabled           offer the {@code local} cluster and run its apps here (spark-server's own configuration
+ *                          turns it on; the images turn it off)
  * @param sparkHome         a Spark distribution; when unset, {@code SPARK_HOME}, then the pyspark of {@code python}
  * @param python            the Python that runs PySpark drivers and workers (and whose pyspark is used)
  * @param workDir           where each app's output and exit status are kept (default: platy-local in the
@@ -25,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("platy.local")
 public record LocalSparkProperties(
-        @DefaultValue("true") boolean enabled,
+        @DefaultValue("false") boolean enabled,
         Path sparkHome,
         @DefaultValue("python3") String python,
         Path workDir,
