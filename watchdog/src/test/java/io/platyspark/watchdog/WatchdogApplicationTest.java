@@ -8,6 +8,7 @@ import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.NewSparkApp;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.app.SparkAppStore;
+import io.platyspark.core.backend.local.LocalSparkProperties;
 import io.platyspark.core.reconcile.ReconcileProperties;
 import io.platyspark.core.schedule.FixedDelayRunner;
 import io.platyspark.core.submit.SubmissionRunner;
@@ -17,7 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.io.ClassPathResource;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,7 +36,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * record is on disk) and submits nothing itself.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"platy.reconcile.interval=200ms", "platy.reconcile.lost-after=3m"})
+        properties = {"platy.reconcile.interval=200ms", "platy.reconcile.lost-after=3m",
+                // A watchdog beside a local-mode server on one machine: it reads the local runs' records.
+                "platy.local.enabled=true"})
 class WatchdogApplicationTest {
 
     @TempDir
@@ -65,5 +73,20 @@ class WatchdogApplicationTest {
 
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> apps.find(app.id()).orElseThrow().state() == AppState.SUCCEEDED);
+    }
+
+    @Test
+    void byItsOwnConfigurationItRunsTheReconcilerAndNothingElse() {
+        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+        yaml.setResources(new ClassPathResource("application.yml"));
+        Properties own = yaml.getObject();
+
+        assertThat(own).containsEntry("platy.reconcile.enabled", true)
+                .containsEntry("platy.submission.enabled", false)
+                .containsEntry("platy.local.enabled", false);
+        // And what a configuration leaves unsaid stays off: no local Spark backend by default.
+        LocalSparkProperties unsaid = new Binder(new MapConfigurationPropertySource(Map.of()))
+                .bindOrCreate("platy.local", LocalSparkProperties.class);
+        assertThat(unsaid.enabled()).isFalse();
     }
 }

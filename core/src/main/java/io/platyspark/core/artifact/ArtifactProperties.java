@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Where uploaded app sources and built environments are kept.
@@ -13,6 +14,7 @@ import org.springframework.util.unit.DataSize;
  *                      unset shares (bin/run-embedded gives each port its own)
  * @param maxUploadSize the largest artifact one upload may carry
  */
+@Validated
 @ConfigurationProperties("platy.artifacts")
 public record ArtifactProperties(Path localDir, @DefaultValue("512MB") DataSize maxUploadSize) {
 

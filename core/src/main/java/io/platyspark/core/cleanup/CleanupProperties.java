@@ -1,8 +1,11 @@
 package io.platyspark.core.cleanup;
 
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Retention clean-up of the store.
@@ -18,14 +21,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param idleClusterTimeout a dedicated or dev cluster with no apps for this long is terminated, unless its config
  *                         sets an idle timeout of its own
  */
+@Validated
 @ConfigurationProperties("platy.cleanup")
 public record CleanupProperties(
         @DefaultValue("false") boolean enabled,
-        @DefaultValue("10m") Duration interval,
-        @DefaultValue("30d") Duration appRetention,
-        @DefaultValue("30d") Duration clusterRetention,
-        @DefaultValue("1000") int batchSize,
-        @DefaultValue("1000") int maxBatchesPerRun,
+        @DefaultValue("10m") @DurationMin(millis = 1) Duration interval,
+        @DefaultValue("30d") @DurationMin(millis = 0) Duration appRetention,
+        @DefaultValue("30d") @DurationMin(millis = 0) Duration clusterRetention,
+        @DefaultValue("1000") @Min(1) int batchSize,
+        @DefaultValue("1000") @Min(1) int maxBatchesPerRun,
         @DefaultValue("false") boolean dryRun,
-        @DefaultValue("1h") Duration idleClusterTimeout) {
+        @DefaultValue("1h") @DurationMin(millis = 1) Duration idleClusterTimeout) {
 }

@@ -318,7 +318,7 @@ public class PlatyCoreAutoConfiguration {
 
     /** Spark in local mode on this machine, with its one always-ready cluster. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = "platy.local.enabled", havingValue = "true", matchIfMissing = true)
+    @ConditionalOnProperty(name = "platy.local.enabled", havingValue = "true")
     static class LocalBackendConfiguration {
 
         @Bean(destroyMethod = "shutdown")
@@ -361,9 +361,9 @@ public class PlatyCoreAutoConfiguration {
 
         @Bean
         SubmissionRunner submissionRunner(SubmissionWorker worker, ClusterProvisioner provisioner,
-                SubmissionProperties properties) {
+                SubmissionProperties properties, ObjectProvider<MeterRegistry> meters) {
             return new SubmissionRunner(() -> provisioner.runOnce() + worker.runOnce(), worker::renewLeases,
-                    properties);
+                    properties, meters(meters));
         }
     }
 
@@ -397,8 +397,9 @@ public class PlatyCoreAutoConfiguration {
         @Bean
         @ConditionalOnProperty(name = "platy.reconcile.enabled", havingValue = "true")
         FixedDelayRunner reconcileRunner(Watchdog watchdog, ReconcileProperties properties,
-                ObjectProvider<LocalSparkBackend> local) {
-            FixedDelayRunner runner = new FixedDelayRunner("watchdog", properties.interval(), watchdog::runOnce);
+                ObjectProvider<LocalSparkBackend> local, ObjectProvider<MeterRegistry> meters) {
+            FixedDelayRunner runner = new FixedDelayRunner("watchdog", properties.interval(), 1, watchdog::runOnce,
+                    meters(meters));
             // Local runs live in this process: record their changes when they happen.
             local.ifAvailable(backend -> backend.onChange(runner::nudge));
             return runner;
@@ -428,8 +429,9 @@ public class PlatyCoreAutoConfiguration {
 
         @Bean
         @ConditionalOnProperty(name = "platy.cleanup.enabled", havingValue = "true")
-        FixedDelayRunner cleanupRunner(Cleaner cleaner, CleanupProperties properties) {
-            return new FixedDelayRunner("cleanup", properties.interval(), cleaner::runOnce);
+        FixedDelayRunner cleanupRunner(Cleaner cleaner, CleanupProperties properties,
+                ObjectProvider<MeterRegistry> meters) {
+            return new FixedDelayRunner("cleanup", properties.interval(), 1, cleaner::runOnce, meters(meters));
         }
     }
 }

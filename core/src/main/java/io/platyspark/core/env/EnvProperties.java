@@ -1,11 +1,15 @@
 package io.platyspark.core.env;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Python environments for apps with requirements.
@@ -21,15 +25,16 @@ import org.springframework.util.unit.DataSize;
  * @param builderUrl           the app-builder service to ask for environments instead of building here
  * @param builderToken         the API token spark-server presents to it (a service token)
  */
+@Validated
 @ConfigurationProperties("platy.env")
 public record EnvProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("python3") String python,
+        @DefaultValue("python3") @NotBlank String python,
         @DefaultValue({}) Map<String, String> pythons,
         String indexUrl,
         Path workDir,
-        @DefaultValue("15m") Duration buildTimeout,
-        @DefaultValue("2") int maxConcurrentBuilds,
+        @DefaultValue("15m") @DurationMin(millis = 1) Duration buildTimeout,
+        @DefaultValue("2") @Min(1) int maxConcurrentBuilds,
         @DefaultValue("64KB") DataSize logLimit,
         java.net.URI builderUrl,
         String builderToken) {

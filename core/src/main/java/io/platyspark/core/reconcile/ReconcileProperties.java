@@ -1,8 +1,10 @@
 package io.platyspark.core.reconcile;
 
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The reconcilers that keep recorded state true.
@@ -19,15 +21,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clusterInterval   the pause between two cluster cycles, paced apart from the app cycles: reading
  *                          clusters costs provider API calls (EMR allows about one ListClusters a second)
  */
+@Validated
 @ConfigurationProperties("platy.reconcile")
 public record ReconcileProperties(
         @DefaultValue("false") boolean enabled,
-        @DefaultValue("5s") Duration interval,
-        @DefaultValue("10m") Duration lostAfter,
-        @DefaultValue("6h") Duration pendingTimeout,
-        @DefaultValue("1h") Duration submittedTimeout,
+        @DefaultValue("5s") @DurationMin(millis = 1) Duration interval,
+        @DefaultValue("10m") @DurationMin(millis = 1) Duration lostAfter,
+        @DefaultValue("6h") @DurationMin(millis = 1) Duration pendingTimeout,
+        @DefaultValue("1h") @DurationMin(millis = 1) Duration submittedTimeout,
         @DefaultValue("true") boolean recreateSharedClusters,
-        @DefaultValue("30s") Duration clusterInterval) {
+        @DefaultValue("30s") @DurationMin(millis = 0) Duration clusterInterval) {
 
     /**
      * The defaults, for code that builds reconcilers by hand. A factory, not a second constructor: with two

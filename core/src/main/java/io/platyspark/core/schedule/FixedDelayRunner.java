@@ -1,19 +1,23 @@
 package io.platyspark.core.schedule;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs one background task (a reconcile cycle, a clean-up run) on a thread of its own, with a fixed pause between
- * runs, and at once when {@link #nudge() nudged}. A failed run is logged and the next one goes ahead; stopping waits
- * for the run in progress.
+ * The one way the platform runs background work (a reconcile cycle, a clean-up run, the submission worker's
+ * rounds, lease renewal): {@code loops} threads of its own, each running the task with a fixed pause between runs,
+ * and at once when {@link #nudge() nudged}. Whatever a run throws is caught, logged with its stack trace and
+ * counted ({@code platy.runner.failures}, tagged with the runner's name), and the next run goes ahead: a background
+ * loop never dies of one bad run. Stopping waits for the runs in progress.
  */
 public class FixedDelayRunner implements SmartLifecycle {
 
@@ -21,52 +25,84 @@ public class FixedDelayRunner implements SmartLifecycle {
 
     private final String name;
     private final Duration interval;
+    private final int loops;
     private final Runnable task;
-    private final AtomicBoolean nudged = new AtomicBoolean();
+    private final MeterRegistry meters;
+    private final AtomicInteger queuedNudges = new AtomicInteger();
     private volatile ScheduledExecutorService executor;
 
+    /** One loop; failures are counted in the global registry. */
     public FixedDelayRunner(String name, Duration interval, Runnable task) {
+        this(name, interval, 1, task, Metrics.globalRegistry);
+    }
+
+    /**
+     * @param loops how many threads run the task side by side (each on its own fixed delay), and how many nudges
+     *              may wait at once
+     */
+    public FixedDelayRunner(String name, Duration interval, int loops, Runnable task, MeterRegistry meters) {
+        if (loops < 1) {
+            throw new IllegalArgumentException("loops < 1: " + loops);
+        }
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive: " + interval);
+        }
         this.name = name;
         this.interval = interval;
+        this.loops = loops;
         this.task = task;
+        this.meters = meters;
     }
 
     @Override
     public void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "platy-" + name);
+        AtomicInteger threadNumber = new AtomicInteger();
+        executor = Executors.newScheduledThreadPool(loops, r -> {
+            Thread t = new Thread(r, loops == 1 ? "platy-" + name : "platy-" + name + "-" + threadNumber.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         long delay = interval.toMillis();
-        executor.scheduleWithFixedDelay(this::runSafely, delay, delay, TimeUnit.MILLISECONDS);
-        log.info("{} started, every {}", name, interval);
+        for (int i = 0; i < loops; i++) {
+            executor.scheduleWithFixedDelay(this::runSafely, delay, delay, TimeUnit.MILLISECONDS);
+        }
+        log.info("{} started, every {}{}", name, interval, loops == 1 ? "" : " on " + loops + " threads");
     }
 
     /**
-     * Runs the task once more as soon as the runner's thread is free, without waiting for the interval. Nudges that
-     * arrive while one is pending add nothing; runs never overlap. Does nothing when the runner is stopped.
+     * Runs the task once more as soon as a thread is free, without waiting for the interval. Nudges beyond one per
+     * loop that arrive while others wait add nothing, so a burst of nudges is not a burst of runs. Does nothing
+     * when the runner is stopped.
      */
     public void nudge() {
         ScheduledExecutorService current = executor;
-        if (current == null || !nudged.compareAndSet(false, true)) {
+        if (current == null || current.isShutdown()) {
+            return;
+        }
+        if (queuedNudges.incrementAndGet() > loops) {
+            queuedNudges.decrementAndGet();
             return;
         }
         try {
             current.execute(() -> {
-                nudged.set(false);
+                queuedNudges.decrementAndGet();
                 runSafely();
             });
         } catch (RejectedExecutionException e) {
-            nudged.set(false); // stopping
+            queuedNudges.decrementAndGet(); // stopping
         }
     }
 
     private void runSafely() {
         try {
             task.run();
-        } catch (RuntimeException e) {
-            log.warn("{} run failed: {}", name, e.toString());
+        } catch (Throwable e) {
+            // Errors too: an uncaught throwable would silently end this loop's schedule.
+            meters.counter("platy.runner.failures", "runner", name).increment();
+            log.error("{} run failed; the next run goes ahead as scheduled", name, e);
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
         }
     }
 
@@ -80,6 +116,15 @@ public class FixedDelayRunner implements SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        executor = null;
+    }
+
+    /** Stops at once, interrupting the runs in progress. */
+    public void stopNow() {
+        ScheduledExecutorService current = executor;
+        if (current != null) {
+            current.shutdownNow();
         }
         executor = null;
     }

@@ -1,11 +1,14 @@
 package io.platyspark.core.security;
 
+import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Who may call the API and what it may point the platform at.
@@ -25,13 +28,14 @@ import org.springframework.util.unit.DataSize;
  * @param adminRole            (oidc) the role that makes a caller an admin
  * @param yarnQueuePrefix      apps on shared clusters run in the YARN queue {@code prefix + team}
  */
+@Validated
 @ConfigurationProperties("platy.security")
 public record SecurityProperties(
-        @DefaultValue("tokens") String mode,
+        @DefaultValue("tokens") @Pattern(regexp = "tokens|oidc", message = "must be tokens or oidc") String mode,
         String bootstrapAdminToken,
         @DefaultValue("false") boolean generateAdminToken,
-        @DefaultValue("90d") Duration defaultTokenTtl,
-        @DefaultValue("365d") Duration maxTokenTtl,
+        @DefaultValue("90d") @DurationMin(millis = 1) Duration defaultTokenTtl,
+        @DefaultValue("365d") @DurationMin(millis = 1) Duration maxTokenTtl,
         @DefaultValue({}) List<Path> localSourceRoots,
         @DefaultValue({}) List<String> allowedBuckets,
         @DefaultValue({}) List<String> allowedLivyHosts,

@@ -1,8 +1,11 @@
 package io.platyspark.core.submit;
 
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The submission worker that moves stored apps to their backend.
@@ -21,17 +24,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBackoff           the longest wait between two tries, so an app goes on soon after an outage ends
  * @param clusterPollInterval  how often an app waiting for its cluster looks again
  */
+@Validated
 @ConfigurationProperties("platy.submission")
 public record SubmissionProperties(
         @DefaultValue("false") boolean enabled,
-        @DefaultValue("2") int threads,
-        @DefaultValue("10") int batchSize,
-        @DefaultValue("1s") Duration pollInterval,
-        @DefaultValue("15s") Duration lease,
-        @DefaultValue("5") int maxAttempts,
-        @DefaultValue("5s") Duration initialBackoff,
-        @DefaultValue("1m") Duration maxBackoff,
-        @DefaultValue("15s") Duration clusterPollInterval) {
+        @DefaultValue("2") @Min(1) int threads,
+        @DefaultValue("10") @Min(1) int batchSize,
+        @DefaultValue("1s") @DurationMin(millis = 1) Duration pollInterval,
+        @DefaultValue("15s") @DurationMin(millis = 300) Duration lease,
+        @DefaultValue("5") @Min(1) int maxAttempts,
+        @DefaultValue("5s") @DurationMin(millis = 1) Duration initialBackoff,
+        @DefaultValue("1m") @DurationMin(millis = 1) Duration maxBackoff,
+        @DefaultValue("15s") @DurationMin(millis = 1) Duration clusterPollInterval) {
 
     public SubmissionProperties {
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) {

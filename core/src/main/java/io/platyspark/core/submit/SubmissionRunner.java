@@ -1,125 +1,66 @@
 package io.platyspark.core.submit;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.platyspark.core.schedule.FixedDelayRunner;
+import java.util.function.IntSupplier;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the {@link SubmissionWorker} on its own threads: on a fixed delay, and at once when a new app is stored
- * ({@link #nudge()}), so a submission does not wait for the next poll.
+ * Runs the {@link SubmissionWorker} on {@link FixedDelayRunner}s: {@code threads} loops of rounds on a fixed delay,
+ * at once when a new app is stored ({@link #nudge()}), so a submission does not wait for the next poll; and lease
+ * renewal on a runner of its own, so it never queues behind rounds busy with slow submissions.
  */
 public class SubmissionRunner implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(SubmissionRunner.class);
-
-    private final java.util.function.IntSupplier worker;
-    private final Runnable renewLeases;
-    private final SubmissionProperties properties;
-    private final AtomicInteger queuedNudges = new AtomicInteger();
-    private volatile ScheduledExecutorService executor;
-    private volatile ScheduledExecutorService renewer;
+    private final FixedDelayRunner rounds;
+    private final FixedDelayRunner renewal;
 
     /** @param worker one round of work (provisioning, then submission), returning how many items it took */
-    public SubmissionRunner(java.util.function.IntSupplier worker, SubmissionProperties properties) {
-        this(worker, () -> { }, properties);
+    public SubmissionRunner(IntSupplier worker, SubmissionProperties properties) {
+        this(worker, () -> { }, properties, Metrics.globalRegistry);
     }
 
     /**
-     * @param renewLeases extends the leases of the apps the worker holds; run on a thread of its own every
+     * @param renewLeases extends the leases of the apps the worker holds; run every
      *                    {@link SubmissionProperties#leaseRenewInterval()}, so a slow submission never loses its app
      */
-    public SubmissionRunner(java.util.function.IntSupplier worker, Runnable renewLeases,
-            SubmissionProperties properties) {
-        this.worker = worker;
-        this.renewLeases = renewLeases;
-        this.properties = properties;
+    public SubmissionRunner(IntSupplier worker, Runnable renewLeases, SubmissionProperties properties,
+            MeterRegistry meters) {
+        this.rounds = new FixedDelayRunner("submit", properties.pollInterval(), properties.threads(),
+                () -> drain(worker), meters);
+        this.renewal = new FixedDelayRunner("submit-renew", properties.leaseRenewInterval(), 1, renewLeases, meters);
+    }
+
+    /** Rounds until one finds nothing to do. */
+    private static void drain(IntSupplier worker) {
+        while (worker.getAsInt() > 0) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+        }
     }
 
     @Override
     public void start() {
-        AtomicInteger threadNumber = new AtomicInteger();
-        executor = Executors.newScheduledThreadPool(properties.threads(), r -> {
-            Thread t = new Thread(r, "platy-submit-" + threadNumber.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        long delay = properties.pollInterval().toMillis();
-        for (int i = 0; i < properties.threads(); i++) {
-            executor.scheduleWithFixedDelay(this::drain, delay, delay, TimeUnit.MILLISECONDS);
-        }
-        // A thread of its own: renewal must never queue behind rounds busy with slow submissions.
-        renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "platy-submit-renew");
-            t.setDaemon(true);
-            return t;
-        });
-        long renew = properties.leaseRenewInterval().toMillis();
-        renewer.scheduleWithFixedDelay(this::renew, renew, renew, TimeUnit.MILLISECONDS);
-        log.info("submission worker started with {} threads", properties.threads());
+        rounds.start();
+        renewal.start();
     }
 
     /** Asks for a round now; coalesced so a burst of new apps does not queue a burst of rounds. */
     public void nudge() {
-        ScheduledExecutorService current = executor;
-        if (current == null || current.isShutdown()) {
-            return;
-        }
-        if (queuedNudges.incrementAndGet() <= properties.threads()) {
-            current.execute(() -> {
-                queuedNudges.decrementAndGet();
-                drain();
-            });
-        } else {
-            queuedNudges.decrementAndGet();
-        }
-    }
-
-    private void drain() {
-        try {
-            while (worker.getAsInt() > 0) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return;
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn("submission round failed: {}", e.toString());
-        }
-    }
-
-    private void renew() {
-        try {
-            renewLeases.run();
-        } catch (RuntimeException e) {
-            log.warn("could not renew the submission leases: {}", e.toString());
-        }
+        rounds.nudge();
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService renewing = renewer;
-        ScheduledExecutorService current = executor;
-        if (current != null) {
-            current.shutdown();
-            try {
-                current.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        executor = null;
+        rounds.stop();
         // Renewed until the rounds in progress are over, so their apps are not taken over meanwhile.
-        if (renewing != null) {
-            renewing.shutdownNow();
-        }
-        renewer = null;
+        renewal.stopNow();
     }
 
     @Override
     public boolean isRunning() {
-        return executor != null;
+        return rounds.isRunning();
     }
 }

@@ -1,6 +1,8 @@
 package io.platyspark.core.web;
 
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -15,6 +17,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("platy.security.token-cache")
 public record TokenCacheProperties(
-        @DefaultValue("5m") Duration ttl,
-        @DefaultValue("10000") int maxEntries) {
+        @DefaultValue("5m") @DurationMin(millis = 0) Duration ttl,
+        @DefaultValue("10000") @Min(0) int maxEntries) {
 }

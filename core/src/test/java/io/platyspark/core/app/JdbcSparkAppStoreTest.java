@@ -1,6 +1,7 @@
 package io.platyspark.core.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.platyspark.core.testing.MutableClock;
@@ -187,6 +188,31 @@ class JdbcSparkAppStoreTest {
                     assertThat(a.attempts()).isEqualTo(1);
                     assertThat(a.stateReason()).isEqualTo("backend down");
                 });
+    }
+
+    @Test
+    void everyNewReasonIsAnEventOnceEvenWithoutAStateChange() {
+        SparkApp app = store.create(app("etl", "local", null), "h").app();
+        store.claimForSubmission("w1", Duration.ofMinutes(5), 1);
+        store.release(app.id(), "w1", clock.instant(), "submit attempt 1 failed: Livy answered 500", true);
+        store.claimForSubmission("w1", Duration.ofMinutes(5), 1);
+        store.release(app.id(), "w1", clock.instant(), "submit attempt 2 failed: Livy answered 500", true);
+        store.claimForSubmission("w1", Duration.ofMinutes(5), 1);
+        store.releaseAfterOutage(app.id(), "w1", "waiting out an outage: Livy unreachable", Duration.ofSeconds(1),
+                Duration.ofSeconds(10));
+        store.claimForSubmission("w1", Duration.ofMinutes(5), 1);
+        store.releaseAfterOutage(app.id(), "w1", "waiting out an outage: Livy unreachable", Duration.ofSeconds(1),
+                Duration.ofSeconds(10));
+        store.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.PENDING, null));
+        store.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUBMITTED, "accepted as batch 3"));
+
+        assertThat(store.events(app.id())).extracting(AppEvent::fromState, AppEvent::toState, AppEvent::reason)
+                .containsExactly(
+                        tuple(null, AppState.PENDING, "accepted"),
+                        tuple(AppState.PENDING, AppState.PENDING, "submit attempt 1 failed: Livy answered 500"),
+                        tuple(AppState.PENDING, AppState.PENDING, "submit attempt 2 failed: Livy answered 500"),
+                        tuple(AppState.PENDING, AppState.PENDING, "waiting out an outage: Livy unreachable"),
+                        tuple(AppState.PENDING, AppState.SUBMITTED, "accepted as batch 3"));
     }
 
     @Test

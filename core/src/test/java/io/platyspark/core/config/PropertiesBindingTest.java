@@ -35,6 +35,8 @@ class PropertiesBindingTest {
                 assertThat(BindConstructorProvider.DEFAULT.getBindConstructor(type, false))
                         .as("%s must have one constructor for Spring to bind", name).isNotNull();
             }
+            assertThat(type.isAnnotationPresent(org.springframework.validation.annotation.Validated.class))
+                    .as("%s must be @Validated, so that a value that cannot work stops the start", name).isTrue();
         }
     }
 

@@ -3,6 +3,7 @@ package io.platyspark.core.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -68,5 +69,53 @@ class FixedDelayRunnerTest {
         runner.stop();
         runner.nudge();
         assertThat(runs.get()).isZero();
+    }
+
+    @Test
+    void aFailingRunIsCountedAndTheLoopGoesOn() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        AtomicInteger runs = new AtomicInteger();
+        FixedDelayRunner runner = new FixedDelayRunner("flaky", Duration.ofMillis(20), 1, () -> {
+            int run = runs.incrementAndGet();
+            if (run == 1) {
+                throw new IllegalStateException("the store went away");
+            }
+            if (run == 2) {
+                throw new AssertionError("not even an exception"); // an Error must not end the schedule either
+            }
+        }, meters);
+        runner.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 4);
+        } finally {
+            runner.stop();
+        }
+        assertThat(meters.counter("platy.runner.failures", "runner", "flaky").count()).isEqualTo(2.0);
+    }
+
+    @Test
+    void severalLoopsRunSideBySide() {
+        CountDownLatch bothIn = new CountDownLatch(2);
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        AtomicInteger running = new AtomicInteger();
+        FixedDelayRunner runner = new FixedDelayRunner("pair", Duration.ofHours(1), 2, () -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            bothIn.countDown();
+            try {
+                bothIn.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+        }, new SimpleMeterRegistry());
+        runner.start();
+        try {
+            runner.nudge();
+            runner.nudge();
+            await().atMost(Duration.ofSeconds(10)).until(() -> bothIn.getCount() == 0);
+        } finally {
+            runner.stop();
+        }
+        assertThat(mostAtOnce.get()).isEqualTo(2);
     }
 }

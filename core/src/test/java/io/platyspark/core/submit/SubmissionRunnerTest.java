@@ -26,7 +26,7 @@ class SubmissionRunnerTest {
                 Thread.currentThread().interrupt();
             }
             return 0;
-        }, renewals::incrementAndGet, properties);
+        }, renewals::incrementAndGet, properties, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         runner.start();
         try {
             runner.nudge();

@@ -1,10 +1,13 @@
 package io.platyspark.core.backend.emr;
 
+import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * AWS for the platform: EMR clusters from ClusterConfigs, artifacts in S3. Credentials come from the SDK's default
@@ -31,6 +34,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxVolumeSizeGb      the largest EBS volume
  * @param apiCallTimeout       the SDK's timeout for one call including its retries
  */
+@Validated
 @ConfigurationProperties("platy.aws")
 public record AwsProperties(
         @DefaultValue("false") boolean enabled,
@@ -49,8 +53,8 @@ public record AwsProperties(
         String logUri,
         @DefaultValue({"m5*.*", "m6*.*", "m7*.*", "r5*.*", "r6*.*", "r7*.*", "c5*.*", "c6*.*", "c7*.*"})
         List<String> allowedInstanceTypes,
-        @DefaultValue("200") int maxCoreCapacity,
-        @DefaultValue("400") int maxTaskCapacity,
-        @DefaultValue("2048") int maxVolumeSizeGb,
-        @DefaultValue("60s") Duration apiCallTimeout) {
+        @DefaultValue("200") @Min(1) int maxCoreCapacity,
+        @DefaultValue("400") @Min(0) int maxTaskCapacity,
+        @DefaultValue("2048") @Min(1) int maxVolumeSizeGb,
+        @DefaultValue("60s") @DurationMin(millis = 1) Duration apiCallTimeout) {
 }

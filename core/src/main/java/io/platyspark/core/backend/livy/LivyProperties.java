@@ -1,8 +1,12 @@
 package io.platyspark.core.backend.livy;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The Livy backend: apps on clusters that have a Livy URL (EMR's master on port 8998, or a registered Livy).
@@ -23,16 +27,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       spark-server with the submission worker refuses to start otherwise. EMR clusters the
  *                       platform creates carry their own value in their {@code livy-conf} classification.
  */
+@Validated
 @ConfigurationProperties("platy.livy")
 public record LivyProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("5s") Duration connectTimeout,
-        @DefaultValue("30s") Duration readTimeout,
-        @DefaultValue("2") int maxRetries,
-        @DefaultValue("500ms") Duration retryBackoff,
-        @DefaultValue("100") int pageSize,
+        @DefaultValue("5s") @DurationMin(millis = 1) Duration connectTimeout,
+        @DefaultValue("30s") @DurationMin(millis = 1) Duration readTimeout,
+        @DefaultValue("2") @Min(0) int maxRetries,
+        @DefaultValue("500ms") @DurationMin(millis = 0) Duration retryBackoff,
+        @DefaultValue("100") @Min(1) @Max(1000) int pageSize,
         String username,
         String password,
-        @DefaultValue("8088") int yarnRmPort,
-        @DefaultValue("10m") Duration stateRetain) {
+        @DefaultValue("8088") @Min(0) @Max(65535) int yarnRmPort,
+        @DefaultValue("10m") @DurationMin(millis = 1) Duration stateRetain) {
 }

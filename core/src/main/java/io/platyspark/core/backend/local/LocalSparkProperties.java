@@ -1,14 +1,19 @@
 package io.platyspark.core.backend.local;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The local backend: Spark in local mode on the server's own machine.
  *
- * @param enabled           offer the {@code local} cluster and run its apps here
+ * @param enabled           offer the {@code local} cluster and run its apps here (spark-server's own configuration
+ *                          turns it on; the images turn it off)
  * @param sparkHome         a Spark distribution; when unset, {@code SPARK_HOME}, then the pyspark of {@code python}
  * @param python            the Python that runs PySpark drivers and workers (and whose pyspark is used)
  * @param workDir           where each app's output and exit status are kept (default: platy-local in the
@@ -18,15 +23,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param killGracePeriod   how long a killed app may take to stop before it is forced
  * @param uiHost            the host name put in Spark UI links (the server's name as its users reach it)
  */
+@Validated
 @ConfigurationProperties("platy.local")
 public record LocalSparkProperties(
-        @DefaultValue("true") boolean enabled,
+        @DefaultValue("false") boolean enabled,
         Path sparkHome,
         @DefaultValue("python3") String python,
         Path workDir,
-        @DefaultValue("local[*]") String master,
-        @DefaultValue("4") int maxConcurrentApps,
-        @DefaultValue("10s") Duration killGracePeriod,
+        @DefaultValue("local[*]") @NotBlank String master,
+        @DefaultValue("4") @Min(1) int maxConcurrentApps,
+        @DefaultValue("10s") @DurationMin(millis = 0) Duration killGracePeriod,
         @DefaultValue("localhost") String uiHost) {
 
     public LocalSparkProperties {

@@ -1,4 +1,4 @@
-package io.platyspark.core.config;
+package io.platyspark.server.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

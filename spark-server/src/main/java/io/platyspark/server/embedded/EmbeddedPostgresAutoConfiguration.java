@@ -1,4 +1,4 @@
-package io.platyspark.core.config;
+package io.platyspark.server.embedded;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
