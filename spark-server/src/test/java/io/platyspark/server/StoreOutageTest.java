@@ -74,6 +74,12 @@ class StoreOutageTest {
             assertThat(knownToken.headers().firstValue("Retry-After")).isPresent();
             assertThat(took).isLessThan(Duration.ofSeconds(3));
 
+            // Proof that the check itself passed: an admin-only endpoint that needs no database answers.
+            assertThat(call("/actuator/metrics", ApiClient.ADMIN_TOKEN).statusCode())
+                    .as("a recently verified admin token still works during the outage").isEqualTo(200);
+            assertThat(call("/actuator/metrics", "platy_never-seen-before-0000000000").statusCode())
+                    .as("a token never verified cannot be checked: 503, not 401").isEqualTo(503);
+
             HttpResponse<String> readiness = call("/actuator/health/readiness", null);
             assertThat(readiness.statusCode()).isEqualTo(503);
             assertThat(readiness.body()).contains("DOWN");
