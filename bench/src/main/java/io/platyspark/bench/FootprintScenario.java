@@ -3,10 +3,6 @@ package io.platyspark.bench;
 import io.platyspark.core.testing.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +38,7 @@ final class FootprintScenario {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            waitHealthy(port, process);
+            RecoveryScenario.waitReady(port, process);
             double startSeconds = (System.nanoTime() - start) / 1e9;
             Http http = new Http("http://localhost:" + port, BenchServer.TOKEN);
             http.get("/api/v1/apps?limit=1");
@@ -108,7 +104,7 @@ final class FootprintScenario {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            waitHealthy(port, process);
+            RecoveryScenario.waitReady(port, process);
             return (System.nanoTime() - start) / 1e9;
         } finally {
             process.destroy();
@@ -122,27 +118,6 @@ final class FootprintScenario {
         if (process.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue());
         }
-    }
-
-    private static void waitHealthy(int port, Process process) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/actuator/health/readiness")).build();
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("spark-server exited with " + process.exitValue());
-            }
-            try {
-                if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(20);
-        }
-        throw new IllegalStateException("spark-server did not become ready in 120 s");
     }
 
     private static double rssMb(long pid) throws IOException {
