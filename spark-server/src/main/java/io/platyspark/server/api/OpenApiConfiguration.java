@@ -18,6 +18,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -167,10 +168,10 @@ class OpenApiConfiguration {
                 .description("stable identifier, urn:platyspark:problem:<kind>"));
         properties.put("title", new Schema<>().types(Set.of("string")));
         properties.put("status", new Schema<>().types(Set.of("integer")));
-        properties.put("detail", new Schema<>().types(Set.of("string", "null")).description("what to fix"));
-        properties.put("instance", new Schema<>().types(Set.of("string", "null")));
+        properties.put("detail", new Schema<>().types(nullable("string")).description("what to fix"));
+        properties.put("instance", new Schema<>().types(nullable("string")));
         properties.put("requestId", new Schema<>().types(Set.of("string")));
-        properties.put("field", new Schema<>().types(Set.of("string", "null"))
+        properties.put("field", new Schema<>().types(nullable("string"))
                 .description("the offending field, for bad input"));
         Schema schema = new Schema<>().types(Set.of("object")).properties(properties)
                 .required(new ArrayList<>(List.of("type", "title", "status")));
@@ -190,7 +191,7 @@ class OpenApiConfiguration {
             if (property.get$ref() != null) {
                 Schema<?> ref = new Schema<>().$ref(property.get$ref());
                 property.set$ref(null);
-                property.setAnyOf(new ArrayList<>(List.of(ref, new Schema<>().types(Set.of("null")))));
+                property.setAnyOf(new ArrayList<>(List.of(ref, new Schema<>().types(new LinkedHashSet<>(List.of("null"))))));
             } else if (property.getTypes() != null && !property.getTypes().contains("null")) {
                 property.addType("null");
             } else if (property.getTypes() == null && property.getType() != null) {
@@ -219,5 +220,10 @@ class OpenApiConfiguration {
             }
         }
         return false;
+    }
+
+    /** A type and null, in that order every run: Set.of's order changes from one JVM to the next. */
+    private static Set<String> nullable(String type) {
+        return new LinkedHashSet<>(List.of(type, "null"));
     }
 }
