@@ -2,11 +2,11 @@ package io.platyspark.bench;
 
 import io.platyspark.core.testing.TestDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * spark-server as ops run it: its runnable jar in a JVM of its own. Time from process start to a healthy
@@ -23,20 +23,10 @@ final class FootprintScenario {
             throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
         }
         TestDatabase.Database db = TestDatabase.newDatabase();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-Xmx512m", "-jar", jar.toString(),
-                "--server.port=" + port, "--spring.datasource.url=" + db.url(),
-                "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
-                "--platy.embedded-postgres.enabled=false", "--platy.submission.enabled=false",
-                "--platy.security.bootstrap-admin-token=" + BenchServer.TOKEN,
-                "--platy.security.local-source-roots=/opt/apps", "--logging.level.root=WARN"));
+        int port = ServerProcess.freePort();
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = ServerProcess.start(ServerProcess.javaJar(jar), db, port,
+                Map.of("platy.submission.enabled", "false", "platy.security.local-source-roots", "/opt/apps"));
         try {
             RecoveryScenario.waitReady(port, process);
             double startSeconds = (System.nanoTime() - start) / 1e9;
@@ -94,15 +84,9 @@ final class FootprintScenario {
     }
 
     private static double startToReady(List<String> java, TestDatabase.Database db, int port) throws Exception {
-        List<String> command = new ArrayList<>(java);
-        command.addAll(List.of("--server.port=" + port, "--spring.datasource.url=" + db.url(),
-                "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
-                "--platy.embedded-postgres.enabled=false", "--platy.submission.enabled=false",
-                "--platy.local.enabled=false", "--platy.security.bootstrap-admin-token=" + BenchServer.TOKEN,
-                "--logging.level.root=WARN"));
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = ServerProcess.start(java, db, port,
+                Map.of("platy.submission.enabled", "false", "platy.local.enabled", "false"));
         try {
             RecoveryScenario.waitReady(port, process);
             return (System.nanoTime() - start) / 1e9;

@@ -4,15 +4,12 @@ import io.platyspark.core.submit.SubmissionWorker;
 import io.platyspark.core.testing.TestDatabase;
 import io.platyspark.livy.fake.FakeLivy;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,24 +44,11 @@ final class RecoveryScenario {
                 }
             });
             TestDatabase.Database db = TestDatabase.newDatabase();
-            Map<String, Object> shared = Map.of(
-                    "platy.submission.enabled", "true",
-                    "platy.security.allowed-livy-hosts", "localhost,127.0.0.1",
-                    "platy.security.allowed-buckets", "bench");
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                            .toString(), "-Xmx512m", "-jar", jar.toString(),
-                    "--server.port=" + port, "--spring.datasource.url=" + db.url(),
-                    "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
-                    "--platy.embedded-postgres.enabled=false", "--platy.local.enabled=false",
-                    "--platy.security.bootstrap-admin-token=" + BenchServer.TOKEN,
-                    "--logging.level.root=WARN"));
-            shared.forEach((key, value) -> command.add("--" + key + "=" + value));
-            Process doomed = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            int port = ServerProcess.freePort();
+            Process doomed = ServerProcess.start(ServerProcess.javaJar(jar), db, port,
+                    Map.of("platy.local.enabled", "false", "platy.submission.enabled", "true",
+                            "platy.security.allowed-livy-hosts", "localhost,127.0.0.1",
+                            "platy.security.allowed-buckets", "bench"));
             // The replica that lives: already running when the other dies, as in a deployment of two.
             try (BenchServer survivor = new BenchServer(Map.of(
                     "platy.submission.enabled", "true",
