@@ -1,7 +1,6 @@
 package io.platyspark.cleaner;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import io.platyspark.core.cleanup.CleanupProperties;
 import io.platyspark.core.cleanup.RetentionCleaner;
 import io.platyspark.core.schedule.FixedDelayRunner;
@@ -32,7 +31,7 @@ class CleanerApplicationTest {
     void runsRetentionCleanUpOnlyWithItsSettings() {
         assertThat(context.getBean("cleanupRunner", FixedDelayRunner.class).isRunning()).isTrue();
         assertThat(context.getBeansOfType(SubmissionRunner.class)).isEmpty();
-        assertThat(context.getBeansOfType(io.platyspark.core.backend.local.LocalSparkBackend.class)).isEmpty();
+        assertThat(context.getBeansOfType(io.platyspark.backend.local.LocalSparkBackend.class)).isEmpty();
         CleanupProperties properties = context.getBean(CleanupProperties.class);
         assertThat(properties.appRetention()).isEqualTo(Duration.ofDays(14));
         assertThat(properties.batchSize()).isEqualTo(250);

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.platyspark.core.backend.local.LocalSparkBackend;
+import io.platyspark.backend.local.LocalSparkBackend;
 import io.platyspark.core.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;

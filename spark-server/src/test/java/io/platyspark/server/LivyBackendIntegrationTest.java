@@ -182,7 +182,7 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
                 .extracting(FakeLivy.Recorded::requestId).containsExactly("trace-livy-1");
         assertThat(logs.list).filteredOn(e -> "trace-livy-1".equals(e.getMDCPropertyMap().get("requestId")))
                 .extracting(ILoggingEvent::getLoggerName)
-                .contains("io.platyspark.core.app.AppService", "io.platyspark.state");
+                .contains("io.platyspark.core.service.AppService", "io.platyspark.state");
         assertThat(logs.list).filteredOn(e -> e.getLoggerName().equals("fake-livy"))
                 .anyMatch(e -> e.getFormattedMessage().contains("POST /batches -> 201 [X-Request-Id=trace-livy-1]"));
         assertThat(logs.list).filteredOn(e -> e.getLoggerName().equals("io.platyspark.state")

@@ -8,7 +8,7 @@ import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.backend.SparkBackends;
-import io.platyspark.core.backend.livy.LivySparkBackend;
+import io.platyspark.backend.livy.LivySparkBackend;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.env.EnvSparkConf;

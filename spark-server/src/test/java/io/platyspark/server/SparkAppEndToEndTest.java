@@ -2,8 +2,7 @@ package io.platyspark.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-
-import io.platyspark.core.backend.local.LocalSparkBackend;
+import io.platyspark.backend.local.LocalSparkBackend;
 import io.platyspark.core.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,13 +2,12 @@ package io.platyspark.watchdog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.NewSparkApp;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.app.SparkAppStore;
-import io.platyspark.core.backend.local.LocalSparkProperties;
+import io.platyspark.backend.local.LocalSparkProperties;
 import io.platyspark.core.reconcile.ReconcileProperties;
 import io.platyspark.core.schedule.FixedDelayRunner;
 import io.platyspark.core.submit.SubmissionRunner;

@@ -36,4 +36,12 @@ public interface SparkBackend {
 
     /** Stops the app; returns normally when it is stopped or was already gone. */
     void kill(Cluster cluster, SparkApp app);
+
+    /**
+     * Asks to be told when an app of this backend may have changed, for a backend that sees it happen (the local one
+     * runs its apps in this process), so that the watchdog records it at once instead of at its next cycle. Backends
+     * that only learn by asking keep the default, which never calls.
+     */
+    default void onChange(Runnable listener) {
+    }
 }

@@ -2,7 +2,6 @@ package io.platyspark.core.backend;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.platyspark.core.cluster.Cluster;
-import io.platyspark.core.metrics.MeteredSparkBackend;
 import java.util.List;
 
 /** Picks the backend adapter that runs apps on a given cluster. */
@@ -17,6 +16,11 @@ public final class SparkBackends {
     /** Every call through a backend this picks is counted by backend, operation and outcome. */
     public SparkBackends(List<SparkBackend> backends, MeterRegistry meters) {
         this.backends = backends.stream().<SparkBackend>map(b -> new MeteredSparkBackend(b, meters)).toList();
+    }
+
+    /** Tells every backend that sees its apps change to call {@code listener} when they do. */
+    public void onChange(Runnable listener) {
+        backends.forEach(b -> b.onChange(listener));
     }
 
     public SparkBackend forCluster(Cluster cluster) {

@@ -2,7 +2,7 @@ package io.platyspark.core.cleanup;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.platyspark.core.app.AppState;
-import io.platyspark.core.cluster.ClusterService;
+import io.platyspark.core.service.ClusterService;
 import io.platyspark.core.security.Caller;
 import java.sql.Timestamp;
 import java.time.Clock;

@@ -2,17 +2,11 @@ package io.platyspark.core.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.platyspark.core.app.AppService;
+import io.platyspark.core.service.AppService;
 import io.platyspark.core.artifact.ArtifactProperties;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.LocalArtifactStore;
 import io.platyspark.core.backend.ClusterBackend;
-import io.platyspark.aws.AwsClients;
-import io.platyspark.aws.emr.EmrClusters;
-import io.platyspark.aws.emr.InstancePolicy;
-import io.platyspark.aws.emr.PlatformDefaults;
-import io.platyspark.aws.s3.S3ArtifactStore;
-import io.platyspark.core.backend.emr.AwsProperties;
 import io.platyspark.core.env.EnvProperties;
 import io.platyspark.core.env.EnvSparkConf;
 import io.platyspark.core.env.EnvironmentService;
@@ -21,19 +15,12 @@ import io.platyspark.core.env.HttpEnvironments;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import io.platyspark.core.env.JdbcEnvBuildStore;
 import io.platyspark.core.env.PythonEnvBuilder;
-import io.platyspark.core.backend.emr.EmrClusterBackend;
-import io.platyspark.core.backend.emr.EmrClusterConfigs;
-import io.platyspark.core.backend.emr.S3Artifacts;
-import io.platyspark.core.backend.livy.LivyProperties;
-import io.platyspark.core.backend.livy.LivyRetention;
-import io.platyspark.core.backend.livy.LivySparkBackend;
-import okhttp3.OkHttpClient;
 import io.platyspark.core.backend.ClusterBackends;
 import io.platyspark.core.cleanup.Cleaner;
 import io.platyspark.core.cleanup.IdleClusterTerminator;
 import io.platyspark.core.cluster.ClusterConfigs;
-import io.platyspark.core.cluster.ClusterProvisioner;
-import io.platyspark.core.cluster.RegisteredClusterBackend;
+import io.platyspark.core.service.ClusterProvisioner;
+import io.platyspark.core.backend.RegisteredClusterBackend;
 import io.platyspark.core.metrics.AppStateMetrics;
 import io.platyspark.core.metrics.StoreGauges;
 import io.platyspark.core.reconcile.ClusterReconciler;
@@ -46,10 +33,7 @@ import io.platyspark.core.app.JdbcSparkAppStore;
 import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.backend.SparkBackends;
-import io.platyspark.core.backend.local.LocalClusterBackend;
-import io.platyspark.core.backend.local.LocalSparkBackend;
-import io.platyspark.core.backend.local.LocalSparkProperties;
-import io.platyspark.core.cluster.ClusterService;
+import io.platyspark.core.service.ClusterService;
 import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.cluster.JdbcClusterStore;
 import io.platyspark.core.cleanup.CleanupProperties;
@@ -85,7 +69,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The wiring every PlatySpark app shares: the store, the backends, and the workers each app turns on by property.
+ * The wiring every PlatySpark app shares: the store, the services, and the workers each app turns on by property.
+ * The backends wire themselves from their own modules (backends/*), before this, so that it sees what they bring.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -93,9 +78,9 @@ import tools.jackson.databind.json.JsonMapper;
         "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
-@EnableConfigurationProperties({LocalSparkProperties.class, SubmissionProperties.class, ReconcileProperties.class,
-        CleanupProperties.class, SecurityProperties.class, ArtifactProperties.class, LivyProperties.class,
-        AwsProperties.class, EnvProperties.class, LeaderProperties.class})
+@EnableConfigurationProperties({SubmissionProperties.class, ReconcileProperties.class,
+        CleanupProperties.class, SecurityProperties.class, ArtifactProperties.class, EnvProperties.class,
+        LeaderProperties.class})
 public class PlatyCoreAutoConfiguration {
 
     @Bean
@@ -142,11 +127,11 @@ public class PlatyCoreAutoConfiguration {
                 () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
     }
 
-    /** S3 when a bucket is configured (clusters read sources from there), else a local directory. */
+    /** A local directory, unless a backend module brings another store (S3 when a bucket is configured). */
     @Bean
-    ArtifactStore artifactStore(ArtifactProperties properties, ObjectProvider<S3ArtifactStore> s3) {
-        S3ArtifactStore bucket = s3.getIfAvailable();
-        return bucket != null ? new S3Artifacts(bucket) : new LocalArtifactStore(properties.localDir());
+    @ConditionalOnMissingBean
+    ArtifactStore artifactStore(ArtifactProperties properties) {
+        return new LocalArtifactStore(properties.localDir());
     }
 
     @Bean
@@ -239,104 +224,6 @@ public class PlatyCoreAutoConfiguration {
         }
     }
 
-    /** EMR clusters from ClusterConfigs and artifacts in S3. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = "platy.aws.enabled", havingValue = "true")
-    static class AwsConfiguration {
-
-        @Bean
-        AwsClients awsClients(AwsProperties properties) {
-            return new AwsClients(properties.region(), properties.endpoint(), properties.apiCallTimeout());
-        }
-
-        @Bean
-        EmrClusters emrClusters(AwsClients clients) {
-            return new EmrClusters(clients.emr());
-        }
-
-        @Bean
-        PlatformDefaults platformDefaults(AwsProperties p, SecurityProperties security) {
-            PlatformDefaults base = PlatformDefaults.emr7(p.subnetIds(), p.logUri());
-            // Bootstrap scripts run as root on every node: only from the artifact bucket (the platform's own
-            // scripts) and the buckets sources may come from.
-            List<String> bootstrapBuckets = new ArrayList<>(security.allowedBuckets());
-            if (p.artifactBucket() != null) {
-                bootstrapBuckets.add(p.artifactBucket());
-            }
-            return new PlatformDefaults(p.releaseLabel(), p.applications(), p.subnetIds(), p.masterSecurityGroup(),
-                    p.slaveSecurityGroup(), p.serviceAccessSecurityGroup(), p.serviceRole(), p.jobFlowRole(),
-                    p.logUri(), null, base.configurations(), base.tags(), base.gravitonInstanceTypes(),
-                    base.x86InstanceTypes(), new InstancePolicy(p.allowedInstanceTypes(), p.maxCoreCapacity(),
-                            p.maxTaskCapacity(), p.maxVolumeSizeGb(), 8), bootstrapBuckets);
-        }
-
-        @Bean
-        EmrClusterBackend emrClusterBackend(EmrClusters emr, PlatformDefaults defaults) {
-            return new EmrClusterBackend(emr, defaults);
-        }
-
-        @Bean
-        EmrClusterConfigs emrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission) {
-            return new EmrClusterConfigs(defaults, submission);
-        }
-
-        @Bean
-        @ConditionalOnProperty(name = "platy.aws.artifact-bucket")
-        S3ArtifactStore s3ArtifactStore(AwsClients clients, AwsProperties properties) {
-            return new S3ArtifactStore(clients.s3(), clients.s3Uploads(), properties.artifactBucket(),
-                    properties.artifactPrefix());
-        }
-    }
-
-    /** Apps on clusters with a Livy URL: EMR masters and registered Livy servers. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = "platy.livy.enabled", havingValue = "true", matchIfMissing = true)
-    static class LivyBackendConfiguration {
-
-        @Bean(destroyMethod = "")
-        @ConditionalOnMissingBean(name = "livyHttpClient")
-        OkHttpClient livyHttpClient() {
-            return new OkHttpClient();
-        }
-
-        @Bean
-        LivySparkBackend livySparkBackend(LivyProperties properties, OkHttpClient livyHttpClient,
-                SubmissionProperties submission, ObjectProvider<PlatformDefaults> emrDefaults) {
-            if (submission.enabled()) {
-                // Refused rather than warned: the failure is a Spark job run twice, silently, long after start-up.
-                PlatformDefaults emr = emrDefaults.getIfAvailable();
-                List<String> problems = LivyRetention.startupProblems(properties.stateRetain(),
-                        emr == null ? null : emr.configurations(), submission);
-                if (!problems.isEmpty()) {
-                    throw new IllegalStateException("Livy's retention is too short for exactly-once submission: "
-                            + String.join("; ", problems));
-                }
-            }
-            return new LivySparkBackend(properties, livyHttpClient);
-        }
-    }
-
-    /** Spark in local mode on this machine, with its one always-ready cluster. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = "platy.local.enabled", havingValue = "true")
-    static class LocalBackendConfiguration {
-
-        @Bean(destroyMethod = "shutdown")
-        LocalSparkBackend localSparkBackend(LocalSparkProperties properties) {
-            return new LocalSparkBackend(properties);
-        }
-
-        @Bean
-        LocalClusterBackend localClusterBackend(ClusterStore clusters) {
-            return new LocalClusterBackend(clusters);
-        }
-
-        @Bean
-        ApplicationRunner localClusterRecorder(LocalClusterBackend local) {
-            return args -> local.ensureLocalCluster();
-        }
-    }
-
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(name = "platy.submission.enabled", havingValue = "true")
     static class SubmissionConfiguration {
@@ -396,12 +283,12 @@ public class PlatyCoreAutoConfiguration {
 
         @Bean
         @ConditionalOnProperty(name = "platy.reconcile.enabled", havingValue = "true")
-        FixedDelayRunner reconcileRunner(Watchdog watchdog, ReconcileProperties properties,
-                ObjectProvider<LocalSparkBackend> local, ObjectProvider<MeterRegistry> meters) {
+        FixedDelayRunner reconcileRunner(Watchdog watchdog, ReconcileProperties properties, SparkBackends backends,
+                ObjectProvider<MeterRegistry> meters) {
             FixedDelayRunner runner = new FixedDelayRunner("watchdog", properties.interval(), 1, watchdog::runOnce,
                     meters(meters));
-            // Local runs live in this process: record their changes when they happen.
-            local.ifAvailable(backend -> backend.onChange(runner::nudge));
+            // Backends that see their apps change (local runs live in this process): record it when it happens.
+            backends.onChange(runner::nudge);
             return runner;
         }
     }

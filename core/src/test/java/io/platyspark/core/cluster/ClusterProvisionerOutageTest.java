@@ -1,5 +1,7 @@
 package io.platyspark.core.cluster;
 
+import io.platyspark.core.service.ClusterProvisioner;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

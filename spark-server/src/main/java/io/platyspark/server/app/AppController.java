@@ -2,7 +2,7 @@ package io.platyspark.server.app;
 
 import io.platyspark.core.app.AppPage;
 import io.platyspark.core.app.AppQuery;
-import io.platyspark.core.app.AppService;
+import io.platyspark.core.service.AppService;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.NewSparkApp;
 import io.platyspark.core.app.SparkApp;

@@ -1,7 +1,7 @@
 package io.platyspark.server.app;
 
 import io.platyspark.core.app.AppQuery;
-import io.platyspark.core.app.AppService;
+import io.platyspark.core.service.AppService;
 import io.platyspark.core.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

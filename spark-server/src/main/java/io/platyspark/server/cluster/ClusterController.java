@@ -8,7 +8,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import org.springframework.web.bind.annotation.RequestParam;
-import io.platyspark.core.cluster.ClusterService;
+import io.platyspark.core.service.ClusterService;
 import io.platyspark.core.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,0 +1,360 @@
+package io.platyspark.backend.local;
+
+import io.platyspark.core.app.AppLinks;
+import io.platyspark.core.app.AppState;
+import io.platyspark.core.app.SparkApp;
+import io.platyspark.core.backend.BackendAppStatus;
+import io.platyspark.core.backend.BackendBusyException;
+import io.platyspark.core.backend.BackendRejectedException;
+import io.platyspark.core.backend.BackendSubmission;
+import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.backend.LogPage;
+import io.platyspark.core.backend.SparkBackend;
+import io.platyspark.core.backend.SparkEventLogMetrics;
+import io.platyspark.core.cluster.Cluster;
+import io.platyspark.core.cluster.ClusterKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs apps with {@code spark-submit --master local[*]} on the server's machine: the embedded default, and the
+ * same path through the API, state machine and store as a real cluster.
+ */
+public class LocalSparkBackend implements SparkBackend {
+
+    static final String EVENTS_DIR = "events";
+
+    public static final String NAME = "local";
+
+    private static final Logger log = LoggerFactory.getLogger(LocalSparkBackend.class);
+
+    private final LocalSparkProperties properties;
+    private final ConcurrentMap<UUID, LocalRun> runs = new ConcurrentHashMap<>();
+    private volatile Optional<Path> sparkHome;
+    private volatile Runnable onChange = () -> { };
+
+    public LocalSparkBackend(LocalSparkProperties properties) {
+        this.properties = properties;
+    }
+
+    /**
+     * Called when a run's status changes (its Spark UI comes up, it ends), so a reconciler in this process can record
+     * the change at once instead of at its next cycle: a short app is then seen running, with its UI link.
+     */
+    @Override
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean supports(Cluster cluster) {
+        return cluster.kind() == ClusterKind.LOCAL;
+    }
+
+    /** The Spark distribution this backend runs, found once. */
+    public Optional<Path> sparkHome() {
+        Optional<Path> home = sparkHome;
+        if (home == null) {
+            home = SparkSubmitLocator.locateSparkHome(properties.sparkHome(), System.getenv("SPARK_HOME"),
+                    properties.python());
+            home.ifPresentOrElse(h -> log.info("local Spark found at {}", h),
+                    () -> log.warn("no local Spark found: set platy.local.spark-home or SPARK_HOME, or install "
+                            + "pyspark into {}", properties.python()));
+            sparkHome = home;
+        }
+        return home;
+    }
+
+    @Override
+    public synchronized BackendSubmission submit(Cluster cluster, SparkApp app) {
+        LocalRun existing = runs.get(app.id());
+        if (existing != null) {
+            return new BackendSubmission(String.valueOf(existing.pid()), null, links(existing), true);
+        }
+        Path dir = appDir(app.id());
+        if (Files.exists(dir.resolve(LocalRun.LOG_FILE))) {
+            // Started before a restart of this server: adopt (with the pid it ran as), never run it twice.
+            String pid = readPidFile(dir).map(p -> String.valueOf(p.pid())).orElse(dir.getFileName().toString());
+            return new BackendSubmission(pid, null, AppLinks.NONE, true);
+        }
+        long running = runs.values().stream().filter(r -> !r.isFinished()).count();
+        if (running >= properties.maxConcurrentApps()) {
+            throw new BackendBusyException(NAME, "the local backend already runs " + running
+                    + " apps (platy.local.max-concurrent-apps); the app waits for a free slot");
+        }
+        Path source = localSource(app.source());
+        Path home = sparkHome().orElseThrow(() -> new BackendRejectedException("no local Spark found: set "
+                + "platy.local.spark-home or SPARK_HOME, or install pyspark into " + properties.python()));
+        ProcessBuilder builder;
+        try {
+            builder = new ProcessBuilder(command(home, app, source, writeConf(home, dir, app)))
+                    .directory(source.getParent().toFile());
+        } catch (IOException e) {
+            throw new BackendUnavailableException(NAME, "could not write the app's Spark conf: " + e.getMessage(), e);
+        }
+        Map<String, String> env = builder.environment();
+        env.put("SPARK_HOME", home.toString());
+        env.put("PYSPARK_PYTHON", properties.python());
+        env.put("PYSPARK_DRIVER_PYTHON", properties.python());
+        try {
+            LocalRun run = LocalRun.start(dir, builder, app.id().toString(), properties.uiHost(), () -> onChange.run());
+            runs.put(app.id(), run);
+            log.info("started local app {} as pid {}", app.id(), run.pid());
+            return new BackendSubmission(String.valueOf(run.pid()), null, AppLinks.NONE, false);
+        } catch (IOException e) {
+            throw new BackendUnavailableException(NAME, "could not start spark-submit: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The app's Spark conf goes in an owner-only properties file, not on the command line, where any user of the
+     * machine could read secrets in the process table. The distribution's spark-defaults come first, since a
+     * properties file replaces them.
+     */
+    private static Path writeConf(Path home, Path dir, SparkApp app) throws IOException {
+        Properties conf = new Properties();
+        Path defaults = home.resolve("conf").resolve("spark-defaults.conf");
+        if (Files.isReadable(defaults)) {
+            try (var in = Files.newBufferedReader(defaults, StandardCharsets.UTF_8)) {
+                conf.load(in);
+            }
+        }
+        conf.setProperty("spark.ui.showConsoleProgress", "false");
+        // The event log gives the app's metrics once it has ended (the UI goes with the process).
+        Path events = dir.resolve(EVENTS_DIR);
+        Files.createDirectories(events);
+        conf.setProperty("spark.eventLog.enabled", "true");
+        conf.setProperty("spark.eventLog.dir", events.toUri().toString());
+        conf.putAll(app.sparkConf());
+        Files.createDirectories(dir);
+        Path file = dir.resolve("spark-conf.properties");
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            conf.store(out, "written by PlatySpark for app " + app.id());
+        }
+        return file;
+    }
+
+    private List<String> command(Path home, SparkApp app, Path source, Path confFile) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin").resolve("spark-submit").toString());
+        cmd.add("--master");
+        cmd.add(properties.master());
+        cmd.add("--name");
+        cmd.add(app.name());
+        cmd.add("--properties-file");
+        cmd.add(confFile.toString());
+        if (app.mainClass() != null) {
+            cmd.add("--class");
+            cmd.add(app.mainClass());
+        }
+        if (!app.pyFiles().isEmpty()) {
+            cmd.add("--py-files");
+            cmd.add(String.join(",", app.pyFiles()));
+        }
+        cmd.add(source.toString());
+        cmd.addAll(app.args());
+        return cmd;
+    }
+
+    private static Path localSource(String source) {
+        Path path;
+        if (source.startsWith("file:")) {
+            path = Path.of(URI.create(source));
+        } else if (source.startsWith("/")) {
+            path = Path.of(source);
+        } else {
+            throw new BackendRejectedException("the local backend runs sources from the server's filesystem; '"
+                    + source + "' is not a local path or file: URI");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new BackendRejectedException("source " + path + " does not exist on the server's machine");
+        }
+        return path.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public Map<UUID, BackendAppStatus> status(Cluster cluster, Collection<SparkApp> apps) {
+        Map<UUID, BackendAppStatus> result = new HashMap<>();
+        for (SparkApp app : apps) {
+            statusOf(app).ifPresent(status -> result.put(app.id(), status));
+        }
+        return result;
+    }
+
+    private Optional<BackendAppStatus> statusOf(SparkApp app) {
+        LocalRun run = runs.get(app.id());
+        if (run != null && !run.isFinished()) {
+            return Optional.of(new BackendAppStatus(AppState.RUNNING, null, null, links(run)));
+        }
+        Path dir = appDir(app.id());
+        Optional<LocalRun.ExitRecord> exit = run != null ? Optional.of(run.exitRecord()) : readExit(dir);
+        if (exit.isPresent()) {
+            return Optional.of(terminalStatus(app, dir, exit.get()));
+        }
+        if (!Files.exists(dir)) {
+            return Optional.empty();
+        }
+        // Started by an earlier life of this server: its process may still run, but its output is gone with it.
+        Optional<ProcessHandle> handle = earlierProcess(dir, app.backendId());
+        if (handle.isPresent() && handle.get().isAlive()) {
+            return Optional.of(new BackendAppStatus(AppState.RUNNING, null, null, AppLinks.NONE));
+        }
+        return Optional.of(new BackendAppStatus(AppState.LOST,
+                "the local Spark process ended while the server was down; its exit status is unknown", null,
+                AppLinks.NONE));
+    }
+
+    private BackendAppStatus terminalStatus(SparkApp app, Path dir, LocalRun.ExitRecord exit) {
+        Map<String, Long> metrics = SparkEventLogMetrics.fromDirectory(dir.resolve(EVENTS_DIR)).orElse(null);
+        if (exit.killed()) {
+            return new BackendAppStatus(AppState.KILLED, "killed on request", null, AppLinks.NONE, metrics);
+        }
+        if (exit.code() == 0) {
+            return new BackendAppStatus(AppState.SUCCEEDED, null, null, AppLinks.NONE, metrics);
+        }
+        String cause;
+        try {
+            cause = LocalLogFile.failureSummary(dir.resolve(LocalRun.LOG_FILE));
+        } catch (IOException e) {
+            cause = null;
+        }
+        String reason = "spark-submit exited with code " + exit.code() + (cause != null ? ": " + cause : "");
+        return new BackendAppStatus(AppState.FAILED, reason, null, AppLinks.NONE, metrics);
+    }
+
+    private static Optional<LocalRun.ExitRecord> readExit(Path dir) {
+        try {
+            return Optional.of(LocalRun.ExitRecord.decode(
+                    Files.readString(dir.resolve(LocalRun.EXIT_FILE), StandardCharsets.UTF_8)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public LogPage logs(Cluster cluster, SparkApp app, int from, int size) {
+        try {
+            return LocalLogFile.read(appDir(app.id()).resolve(LocalRun.LOG_FILE), from, size);
+        } catch (IOException e) {
+            throw new BackendUnavailableException(NAME, "cannot read the app's log: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void kill(Cluster cluster, SparkApp app) {
+        LocalRun run = runs.get(app.id());
+        if (run == null) {
+            earlierProcess(appDir(app.id()), app.backendId()).ifPresent(this::destroyTree);
+            return;
+        }
+        if (run.isFinished()) {
+            return;
+        }
+        run.markKillRequested();
+        destroyTree(run.process().toHandle());
+        try {
+            run.exit().get(properties.killGracePeriod().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("app {} did not stop within {}; forcing it", app.id(), properties.killGracePeriod());
+            run.process().toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            run.process().destroyForcibly();
+            run.exit().join();
+        } catch (ExecutionException e) {
+            throw new BackendUnavailableException(NAME, "could not record the kill: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException(NAME, "interrupted while killing", e);
+        }
+    }
+
+    private void destroyTree(ProcessHandle handle) {
+        handle.descendants().forEach(ProcessHandle::destroy);
+        handle.destroy();
+    }
+
+    /** Stops every app this backend started; called when the server shuts down. */
+    public void shutdown() {
+        runs.values().stream().filter(r -> !r.isFinished()).forEach(r -> {
+            r.process().toHandle().descendants().forEach(ProcessHandle::destroy);
+            r.process().destroy();
+        });
+    }
+
+    private Path appDir(UUID id) {
+        return properties.workDir().resolve(id.toString());
+    }
+
+    private static AppLinks links(LocalRun run) {
+        return new AppLinks(run.sparkUiUrl(), null, null);
+    }
+
+    /**
+     * The process an earlier life of this server started for the app, if it still runs: the one with the pid and
+     * start time recorded at its start, so a pid the system has since given to another process is not mistaken
+     * for it. Runs recorded before pid files existed fall back to the pid in the app's backend id.
+     */
+    private Optional<ProcessHandle> earlierProcess(Path dir, String backendId) {
+        if (!Files.exists(dir.resolve(LocalRun.PID_FILE))) {
+            return parsePid(backendId).flatMap(ProcessHandle::of);
+        }
+        return readPidFile(dir).flatMap(recorded -> ProcessHandle.of(recorded.pid()).filter(h ->
+                recorded.startedMillis() < 0 || h.info().startInstant()
+                        // The JDK derives start times from the boot time in whole seconds, which a clock step moves.
+                        .map(at -> Math.abs(at.toEpochMilli() - recorded.startedMillis()) <= 2000).orElse(false)));
+    }
+
+    /** What {@link LocalRun} recorded of its process: pid and start time (-1 when the OS did not say). */
+    private record PidFile(long pid, long startedMillis) {
+    }
+
+    private static Optional<PidFile> readPidFile(Path dir) {
+        Path file = dir.resolve(LocalRun.PID_FILE);
+        try {
+            String[] fields = Files.readString(file, StandardCharsets.UTF_8).strip().split(" ");
+            return Optional.of(new PidFile(Long.parseLong(fields[0]), Long.parseLong(fields[1])));
+        } catch (IOException | RuntimeException e) {
+            if (Files.exists(file)) {
+                log.warn("unreadable pid file {}: {}", file, e.toString());
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Long> parsePid(String backendId) {
+        try {
+            return backendId == null ? Optional.empty() : Optional.of(Long.parseLong(backendId));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}
