@@ -36,7 +36,14 @@ public interface ClusterConfigs {
     static ClusterConfigs byKind(List<ClusterConfigs> providers, ClusterConfigs fallback) {
         return new ClusterConfigs() {
             private ClusterConfigs of(ClusterKind kind) {
-                return providers.stream().filter(p -> p.handles(kind)).findFirst().orElse(fallback);
+                return providers.stream().filter(p -> p.handles(kind)).findFirst().orElseGet(() -> {
+                    if (fallback.handles(kind)) {
+                        return fallback;
+                    }
+                    throw new InvalidFieldException("kind", kind + " clusters are not enabled on this server (platy."
+                            + (kind == ClusterKind.EKS ? "eks" : kind.name().toLowerCase(java.util.Locale.ROOT))
+                            + ".enabled); choose another kind");
+                });
             }
 
             @Override

@@ -64,6 +64,9 @@ class EksClusterConfigsTest {
         assertThat(routed.validate(ClusterKind.EKS, "config", null, "etl", "data").json()).contains("eks-main");
         assertThatThrownBy(() -> routed.validate(ClusterKind.DEDICATED, "config", "{}", "etl", "data"))
                 .isInstanceOf(InvalidFieldException.class).hasMessageContaining("creates no clusters");
+        assertThatThrownBy(() -> routed.validate(ClusterKind.SERVERLESS, "config", "{}", "etl", "data"))
+                .isInstanceOf(InvalidFieldException.class)
+                .hasMessageContaining("SERVERLESS clusters are not enabled on this server (platy.serverless.enabled)");
     }
 
     private String field(String json) {
