@@ -68,7 +68,8 @@ public class ClusterService {
             return new ClusterStore.GetOrCreate(checkSame(caller, existing.get(), request.kind(), team), false);
         }
         NewCluster cluster;
-        if (request.livyUrl() != null && (request.kind() == ClusterKind.EKS || request.kind() == ClusterKind.SERVERLESS)) {
+        boolean jobRunKind = request.kind() == ClusterKind.EKS || request.kind() == ClusterKind.SERVERLESS;
+        if (request.livyUrl() != null && jobRunKind) {
             throw new InvalidFieldException("livyUrl", "a " + request.kind() + " cluster runs no Livy; register it by "
                     + "its id in the config (virtualClusterId or applicationId) instead");
         }
