@@ -11,6 +11,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.emr.EmrClient;
 import software.amazon.awssdk.services.emrcontainers.EmrContainersClient;
+import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -55,6 +56,17 @@ public final class AwsClients {
 
     public EmrContainersClient emrContainers() {
         var builder = EmrContainersClient.builder().overrideConfiguration(overrides());
+        if (region != null) {
+            builder.region(region);
+        }
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder.build();
+    }
+
+    public EmrServerlessClient emrServerless() {
+        var builder = EmrServerlessClient.builder().overrideConfiguration(overrides());
         if (region != null) {
             builder.region(region);
         }

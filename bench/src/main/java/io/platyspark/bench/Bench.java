@@ -43,10 +43,11 @@ public final class Bench {
             case "submission" -> LivyScenarios.submissionOverhead(sizes, report);
             case "tracking" -> LivyScenarios.trackingCost(sizes, report);
             case "emr" -> EmrScenario.run(sizes, report);
+            case "eks-tracking" -> JobRunTrackingScenario.run(sizes, report);
             case "store" -> StoreScenario.run(sizes, report);
             case "footprint" -> FootprintScenario.run(sizes, report, repo);
             default -> throw new IllegalArgumentException("--only=" + scenario + ": use submission, tracking, emr, "
-                    + "store or footprint");
+                    + "eks-tracking, store or footprint");
         }
         report.notesToConsole();
         return report;
@@ -58,6 +59,7 @@ public final class Bench {
         LivyScenarios.submissionOverhead(sizes, report);
         LivyScenarios.trackingCost(sizes, report);
         EmrScenario.run(sizes, report);
+        JobRunTrackingScenario.run(sizes, report);
         StoreScenario.run(sizes, report);
         FootprintScenario.run(sizes, report, repo);
         RecoveryScenario.run(sizes, report, repo);

@@ -55,7 +55,10 @@ public final class FaultProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    /** The next {@code times} calls of {@code operation} ({@code ElasticMapReduce.RunJobFlow}) lose their answer. */
+    /**
+     * The next {@code times} calls of {@code operation} ({@code ElasticMapReduce.RunJobFlow}, or for REST protocols
+     * method and path: {@code POST /virtualclusters/abc/jobruns}) lose their answer.
+     */
     public void dropAnswers(String operation, int times) {
         dropsLeft.computeIfAbsent(operation, o -> new AtomicInteger()).addAndGet(times);
     }
@@ -103,12 +106,14 @@ public final class FaultProxy implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException(e);
             }
-            operations.add(operation == null ? exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
-                    : operation);
-            AtomicInteger drops = operation == null ? null : dropsLeft.get(operation);
+            // REST protocols (emr-containers, emr-serverless) have no target header: their label is method and path.
+            String label = operation == null ? exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+                    : operation;
+            operations.add(label);
+            AtomicInteger drops = dropsLeft.get(label);
             if (drops != null && drops.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 // Carried out at moto, answer lost: the server closes the connection without a response.
-                throw new IOException("answer of " + operation + " dropped");
+                throw new IOException("answer of " + label + " dropped");
             }
             response.headers().map().forEach((name, values) -> {
                 if (!HOP_BY_HOP.contains(name.toLowerCase()) && !name.startsWith(":")) {

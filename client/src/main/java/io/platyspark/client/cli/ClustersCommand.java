@@ -39,9 +39,11 @@ final class ClustersCommand extends PlatyCli.Sub {
 
     @Command(name = "create", description = "Gets the active cluster by that name or creates it.")
     int create(@Parameters(paramLabel = "NAME", description = "the cluster's name") String name,
-            @Option(names = "--kind", defaultValue = "DEDICATED", description = "DEDICATED, DEV or SHARED") String kind,
+            @Option(names = "--kind", defaultValue = "DEDICATED",
+                    description = "DEDICATED, DEV, SHARED, EKS or SERVERLESS") String kind,
             @Option(names = "--team", description = "the owning team (default: the token's)") String team,
-            @Option(names = "--config", description = "a ClusterConfig JSON file") Path config,
+            @Option(names = "--config",
+                    description = "a ClusterConfig JSON file (EKS, SERVERLESS: their config)") Path config,
             @Option(names = "--livy-url", description = "register an existing cluster by its Livy URL") String livy)
             throws IOException {
         print(root.client().createCluster(name, kind, team, config == null ? null : readConfig(root, config), livy));

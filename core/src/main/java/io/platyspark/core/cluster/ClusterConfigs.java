@@ -2,6 +2,8 @@ package io.platyspark.core.cluster;
 
 import io.platyspark.core.InvalidFieldException;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,6 +23,55 @@ public interface ClusterConfigs {
 
     /** The platform's preset for a kind of cluster ({@code SHARED}, {@code DEV}), when there is one. */
     Optional<ValidConfig> preset(ClusterKind kind, String name, String team);
+
+    /** Whether this checks configs of that kind of cluster (EMR's: the shared, dedicated and dev clusters). */
+    default boolean handles(ClusterKind kind) {
+        return EnumSet.of(ClusterKind.SHARED, ClusterKind.DEDICATED, ClusterKind.DEV).contains(kind);
+    }
+
+    /**
+     * The configs of each provider (EMR, EMR on EKS, EMR Serverless…) as one: each kind is checked by the first that
+     * handles it; a kind no enabled provider handles is refused by {@code fallback}.
+     */
+    static ClusterConfigs byKind(List<ClusterConfigs> providers, ClusterConfigs fallback) {
+        return new ClusterConfigs() {
+            private ClusterConfigs of(ClusterKind kind) {
+                return providers.stream().filter(p -> p.handles(kind)).findFirst().orElseGet(() -> {
+                    if (fallback.handles(kind)) {
+                        return fallback;
+                    }
+                    throw new InvalidFieldException("kind", kind + " clusters are not enabled on this server (platy."
+                            + (kind == ClusterKind.EKS ? "eks" : kind.name().toLowerCase(java.util.Locale.ROOT))
+                            + ".enabled); choose another kind");
+                });
+            }
+
+            @Override
+            public ValidConfig validate(String field, String json, String name, String team) {
+                throw new UnsupportedOperationException("use validate(kind, …)");
+            }
+
+            @Override
+            public ValidConfig validate(ClusterKind kind, String field, String json, String name, String team) {
+                return of(kind).validate(kind, field, json, name, team);
+            }
+
+            @Override
+            public Optional<ValidConfig> preset(ClusterKind kind, String name, String team) {
+                return of(kind).preset(kind, name, team);
+            }
+
+            @Override
+            public boolean handles(ClusterKind kind) {
+                return true;
+            }
+        };
+    }
+
+    /** {@link #validate(String, String, String, String)} for a cluster of that kind. */
+    default ValidConfig validate(ClusterKind kind, String field, String json, String name, String team) {
+        return validate(field, json, name, team);
+    }
 
     /** A config that passed validation. */
     record ValidConfig(String json, Duration idleTimeout) {

@@ -9,5 +9,9 @@ public enum ClusterKind {
     /** For development from an IDE. */
     DEV,
     /** The embedded default: Spark in local mode on the server's machine. */
-    LOCAL
+    LOCAL,
+    /** An EMR on EKS virtual cluster (a namespace of an EKS cluster): apps are job runs, no Livy. */
+    EKS,
+    /** An EMR Serverless application: apps are job runs on capacity AWS starts and stops. */
+    SERVERLESS
 }

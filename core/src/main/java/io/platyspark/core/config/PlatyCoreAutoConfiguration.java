@@ -123,7 +123,9 @@ public class PlatyCoreAutoConfiguration {
             ObjectProvider<ClusterConfigs> configs, SourcePolicy sources,
             ObjectProvider<SubmissionRunner> submissionRunner) {
         // Without a cluster provider (EMR), configs are refused with a message saying what to do instead.
-        return new ClusterService(clusters, backends, configs.getIfAvailable(() -> ClusterConfigs.NONE), sources,
+        // Each provider checks the configs of its kinds (EMR; EMR on EKS and Serverless when enabled).
+        return new ClusterService(clusters, backends, ClusterConfigs.byKind(configs.orderedStream().toList(),
+                ClusterConfigs.NONE), sources,
                 () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
     }
 

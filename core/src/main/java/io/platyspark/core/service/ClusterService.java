@@ -78,6 +78,11 @@ public class ClusterService {
             return new ClusterStore.GetOrCreate(checkSame(caller, existing.get(), request.kind(), team), false);
         }
         NewCluster cluster;
+        boolean jobRunKind = request.kind() == ClusterKind.EKS || request.kind() == ClusterKind.SERVERLESS;
+        if (request.livyUrl() != null && jobRunKind) {
+            throw new InvalidFieldException("livyUrl", "a " + request.kind() + " cluster runs no Livy; register it by "
+                    + "its id in the config (virtualClusterId or applicationId) instead");
+        }
         if (request.livyUrl() != null) {
             if (request.config() != null) {
                 throw new InvalidFieldException("livyUrl", "give either a config (the platform creates the cluster) "
@@ -87,7 +92,7 @@ public class ClusterService {
             cluster = new NewCluster(request.name(), request.kind(), team, null, url, ClusterState.WAITING);
         } else {
             ClusterConfigs.ValidConfig config = request.config() != null
-                    ? configs.validate("config", request.config(), request.name(), team)
+                    ? configs.validate(request.kind(), "config", request.config(), request.name(), team)
                     : configs.preset(request.kind(), request.name(), team).orElseThrow(() -> new InvalidFieldException(
                             "config", "a " + request.kind() + " cluster needs a config (a ClusterConfig JSON object) "
                             + "or a livyUrl to register an existing cluster"));

@@ -59,8 +59,9 @@ class ClusterController {
                     + "starting with a letter or digit")
             String name,
 
-            @Schema(description = "DEDICATED (one team's), DEV, or SHARED (admins only)", example = "DEDICATED")
-            @NotNull(message = "is required: DEDICATED, DEV or SHARED")
+            @Schema(description = "DEDICATED (one team's), DEV, SHARED (admins only), EKS (an EMR on EKS virtual "
+                    + "cluster) or SERVERLESS (an EMR Serverless application)", example = "DEDICATED")
+            @NotNull(message = "is required: DEDICATED, DEV, SHARED, EKS or SERVERLESS")
             ClusterKind kind,
 
             @Schema(description = "The owning team; defaults to the caller's")
@@ -68,7 +69,10 @@ class ClusterController {
                     + "'-' or '_'")
             String team,
 
-            @Schema(description = "A ClusterConfig to create the cluster from; omit for the kind's preset")
+            @Schema(description = "A ClusterConfig to create the cluster from; omit for the kind's preset. EKS: "
+                    + "virtualClusterId to register one, or eksCluster/namespace; SERVERLESS: applicationId to "
+                    + "register one, or releaseLabel/architecture/maximumCapacity/idleTimeoutMinutes; both: "
+                    + "releaseLabel, executionRoleArn, logUri, tags (docs/api.md)")
             Map<String, Object> config,
 
             @Schema(description = "Register an existing cluster by its Livy endpoint instead of creating one",

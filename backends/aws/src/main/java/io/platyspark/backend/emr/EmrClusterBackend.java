@@ -10,6 +10,7 @@ import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.ClusterBackend;
 import io.platyspark.core.cluster.Cluster;
+import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,6 +39,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class EmrClusterBackend implements ClusterBackend {
 
     static final int DEFAULT_NEW_CLUSTERS_DESCRIBED_PER_CYCLE = 20;
+    private static final Set<ClusterKind> EMR_KINDS = java.util.EnumSet.of(ClusterKind.SHARED, ClusterKind.DEDICATED,
+            ClusterKind.DEV);
 
     private final EmrClusters emr;
     private final PlatformDefaults defaults;
@@ -66,7 +69,8 @@ public class EmrClusterBackend implements ClusterBackend {
 
     @Override
     public boolean supports(Cluster cluster) {
-        return cluster.managed();
+        // EMR on EKS and Serverless clusters have configs too, but another provider makes them.
+        return cluster.managed() && EMR_KINDS.contains(cluster.kind());
     }
 
     @Override
