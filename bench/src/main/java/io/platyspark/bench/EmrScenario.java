@@ -6,7 +6,7 @@ import io.platyspark.aws.emr.EmrClusters;
 import io.platyspark.aws.emr.PlatformDefaults;
 import io.platyspark.aws.moto.MotoServer;
 import io.platyspark.core.backend.ClusterBackend;
-import io.platyspark.backend.emr.EmrClusterBackend;
+import io.platyspark.backend.aws.emr.EmrClusterBackend;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;

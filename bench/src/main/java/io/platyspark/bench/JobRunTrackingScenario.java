@@ -1,6 +1,6 @@
 package io.platyspark.bench;
 
-import io.platyspark.backend.eks.JobRunTracking;
+import io.platyspark.backend.aws.eks.JobRunTracking;
 import java.util.Locale;
 
 /**

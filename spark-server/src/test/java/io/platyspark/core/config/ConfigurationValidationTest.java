@@ -2,7 +2,7 @@ package io.platyspark.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import io.platyspark.core.artifact.ArtifactProperties;
-import io.platyspark.backend.emr.AwsProperties;
+import io.platyspark.backend.aws.emr.AwsProperties;
 import io.platyspark.backend.livy.LivyProperties;
 import io.platyspark.backend.local.LocalSparkProperties;
 import io.platyspark.core.cleanup.CleanupProperties;

@@ -8,7 +8,7 @@ import io.platyspark.aws.moto.MotoServer;
 import io.platyspark.aws.s3.S3ArtifactStore;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.LocalArtifactStore;
-import io.platyspark.backend.emr.S3Artifacts;
+import io.platyspark.backend.aws.emr.S3Artifacts;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.TestDatabase;
 import java.io.IOException;

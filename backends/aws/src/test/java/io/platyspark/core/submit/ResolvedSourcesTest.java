@@ -11,7 +11,7 @@ import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.LocalArtifactStore;
 import io.platyspark.core.backend.SparkBackends;
-import io.platyspark.backend.emr.S3Artifacts;
+import io.platyspark.backend.aws.emr.S3Artifacts;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.testing.FakeSparkBackend;

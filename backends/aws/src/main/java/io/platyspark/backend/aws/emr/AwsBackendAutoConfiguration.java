@@ -1,0 +1,87 @@
+package io.platyspark.backend.aws.emr;
+
+
+import io.platyspark.aws.AwsClients;
+import io.platyspark.aws.emr.EmrClusters;
+import io.platyspark.aws.emr.InstancePolicy;
+import io.platyspark.aws.emr.PlatformDefaults;
+import io.platyspark.aws.s3.S3ArtifactStore;
+import io.platyspark.core.artifact.ArtifactStore;
+import io.platyspark.core.config.PlatyCoreAutoConfiguration;
+import io.platyspark.core.security.SecurityProperties;
+import io.platyspark.core.submit.LivyRetention;
+import io.platyspark.core.submit.SubmissionProperties;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * EMR clusters from ClusterConfigs, and artifacts in S3 when a bucket is configured (clusters read sources from
+ * there; without one, core keeps them in a local directory). On with {@code platy.aws.enabled=true}.
+ */
+@AutoConfiguration(before = PlatyCoreAutoConfiguration.class)
+@ConditionalOnProperty(name = "platy.aws.enabled", havingValue = "true")
+@EnableConfigurationProperties(AwsProperties.class)
+public class AwsBackendAutoConfiguration {
+
+    @Bean
+    AwsClients awsClients(AwsProperties properties) {
+        return new AwsClients(properties.region(), properties.endpoint(), properties.apiCallTimeout());
+    }
+
+    @Bean
+    EmrClusters emrClusters(AwsClients clients) {
+        return new EmrClusters(clients.emr());
+    }
+
+    @Bean
+    PlatformDefaults platformDefaults(AwsProperties p, SecurityProperties security, SubmissionProperties submission) {
+        PlatformDefaults base = PlatformDefaults.emr7(p.subnetIds(), p.logUri());
+        // Bootstrap scripts run as root on every node: only from the artifact bucket (the platform's own
+        // scripts) and the buckets sources may come from.
+        List<String> bootstrapBuckets = new ArrayList<>(security.allowedBuckets());
+        if (p.artifactBucket() != null) {
+            bootstrapBuckets.add(p.artifactBucket());
+        }
+        PlatformDefaults defaults = new PlatformDefaults(p.releaseLabel(), p.applications(), p.subnetIds(),
+                p.masterSecurityGroup(), p.slaveSecurityGroup(), p.serviceAccessSecurityGroup(), p.serviceRole(),
+                p.jobFlowRole(), p.logUri(), null, base.configurations(), base.tags(), base.gravitonInstanceTypes(),
+                base.x86InstanceTypes(), new InstancePolicy(p.allowedInstanceTypes(), p.maxCoreCapacity(),
+                        p.maxTaskCapacity(), p.maxVolumeSizeGb(), 8), bootstrapBuckets);
+        if (submission.enabled()) {
+            // Every cluster the platform creates runs Livy with these settings: refused rather than warned, since
+            // the failure is a Spark job run twice, silently, long after start-up.
+            LivyRetention.emrProblem(defaults.configurations(), submission).ifPresent(problem -> {
+                throw new IllegalStateException("Livy's retention is too short for exactly-once submission: "
+                        + problem);
+            });
+        }
+        return defaults;
+    }
+
+    @Bean
+    EmrClusterBackend emrClusterBackend(EmrClusters emr, PlatformDefaults defaults) {
+        return new EmrClusterBackend(emr, defaults);
+    }
+
+    @Bean
+    EmrClusterConfigs emrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission) {
+        return new EmrClusterConfigs(defaults, submission);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "platy.aws.artifact-bucket")
+    S3ArtifactStore s3ArtifactStore(AwsClients clients, AwsProperties properties) {
+        return new S3ArtifactStore(clients.s3(), clients.s3Uploads(), properties.artifactBucket(),
+                properties.artifactPrefix());
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "platy.aws.artifact-bucket")
+    ArtifactStore artifactStore(S3ArtifactStore bucket) {
+        return new S3Artifacts(bucket);
+    }
+}
