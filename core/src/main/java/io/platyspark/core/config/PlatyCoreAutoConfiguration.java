@@ -210,8 +210,8 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        EnvSparkConf envSparkConf(ArtifactStore artifacts, EnvProperties properties) {
-            return new EnvSparkConf(artifacts, properties.workDir().resolve("unpacked"));
+        EnvSparkConf envSparkConf() {
+            return new EnvSparkConf();
         }
     }
 
@@ -234,8 +234,8 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        EnvSparkConf envSparkConf(ArtifactStore artifacts, EnvProperties properties) {
-            return new EnvSparkConf(artifacts, properties.workDir().resolve("unpacked"));
+        EnvSparkConf envSparkConf() {
+            return new EnvSparkConf();
         }
     }
 
@@ -327,8 +327,8 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        LocalClusterBackend localClusterBackend(ClusterStore clusters) {
-            return new LocalClusterBackend(clusters);
+        LocalClusterBackend localClusterBackend(ClusterStore clusters, LocalSparkProperties properties) {
+            return new LocalClusterBackend(clusters, properties.python());
         }
 
         @Bean
