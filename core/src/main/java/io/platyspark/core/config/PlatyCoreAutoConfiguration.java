@@ -271,8 +271,9 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        EmrClusterBackend emrClusterBackend(EmrClusters emr, PlatformDefaults defaults) {
-            return new EmrClusterBackend(emr, defaults);
+        EmrClusterBackend emrClusterBackend(EmrClusters emr, PlatformDefaults defaults,
+                io.platyspark.core.backend.emr.EmrPythonProperties python) {
+            return new EmrClusterBackend(emr, defaults, python);
         }
 
         @Bean
@@ -344,9 +345,11 @@ public class PlatyCoreAutoConfiguration {
         @Bean
         SubmissionWorker submissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
                 SubmissionProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters,
-                ArtifactStore artifacts, ObjectProvider<Environments> envs, ObjectProvider<EnvSparkConf> conf) {
+                ArtifactStore artifacts, ObjectProvider<Environments> envs, ObjectProvider<EnvSparkConf> conf,
+                ClusterBackends clusterBackends) {
             return new SubmissionWorker(apps, clusters, backends, properties, clock, meters(meters),
-                    new SourceStager(artifacts), envs.getIfAvailable(), conf.getIfAvailable());
+                    new SourceStager(artifacts), envs.getIfAvailable(), conf.getIfAvailable(),
+                    io.platyspark.core.env.PythonTargets.from(clusterBackends));
         }
 
         @Bean

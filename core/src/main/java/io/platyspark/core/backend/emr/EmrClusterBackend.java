@@ -19,6 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import io.platyspark.core.env.PythonTarget;
+import io.platyspark.core.env.TargetPlatform;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,9 +46,15 @@ public class EmrClusterBackend implements ClusterBackend {
     private final PlatformDefaults defaults;
     private final int newClustersDescribedPerCycle;
     private final Set<String> notOurs = ConcurrentHashMap.newKeySet();
+    private final EmrPythonProperties python;
 
     public EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults) {
         this(emr, defaults, DEFAULT_NEW_CLUSTERS_DESCRIBED_PER_CYCLE);
+    }
+
+    /** @param python the nodes' Python by release label, which environments are built for */
+    public EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults, EmrPythonProperties python) {
+        this(emr, defaults, DEFAULT_NEW_CLUSTERS_DESCRIBED_PER_CYCLE, python);
     }
 
     /**
@@ -54,6 +63,12 @@ public class EmrClusterBackend implements ClusterBackend {
      *                                     foreign clusters; the rest wait for the next cycles)
      */
     public EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults, int newClustersDescribedPerCycle) {
+        this(emr, defaults, newClustersDescribedPerCycle, EmrPythonProperties.defaults());
+    }
+
+    private EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults, int newClustersDescribedPerCycle,
+            EmrPythonProperties python) {
+        this.python = python;
         this.emr = emr;
         this.defaults = defaults;
         this.newClustersDescribedPerCycle = newClustersDescribedPerCycle;
@@ -81,6 +96,31 @@ public class EmrClusterBackend implements ClusterBackend {
         });
         return new ClusterStatus(created.clusterId(), ClusterState.STARTING,
                 created.adopted() ? "adopted the cluster an earlier attempt created" : "creating", null, null);
+    }
+
+    /**
+     * Known from the config alone, before the cluster exists: the CPU from its instance types (a config's
+     * {@code graviton} flag, which validation holds its fleets' types to) and the Python from its release label
+     * (overwrites included) through {@link EmrPythonProperties}.
+     */
+    @Override
+    public Optional<PythonTarget> pythonTarget(Cluster cluster) {
+        if (cluster.config() == null) {
+            return Optional.empty();
+        }
+        ClusterConfig config;
+        try {
+            config = ClusterConfigJson.parse(cluster.config(), cluster.name());
+        } catch (ClusterConfigException e) {
+            throw new BackendRejectedException("the cluster's config is invalid: " + e.getMessage(), e);
+        }
+        String release = String.valueOf(config.toRequestMap(defaults, null).get("ReleaseLabel"));
+        EmrPythonProperties.NodePython node = python.forRelease(release).orElseThrow(() ->
+                new BackendRejectedException("the Python of EMR release " + release + " is not known to the "
+                        + "platform: add it to platy.aws.emr-python.releases (e.g. releases[" + release
+                        + "].version=3.9 and .prefix=/usr)"));
+        return Optional.of(new PythonTarget(config.graviton() ? TargetPlatform.AARCH64 : TargetPlatform.X86_64,
+                node.version(), node.prefix()));
     }
 
     @Override
