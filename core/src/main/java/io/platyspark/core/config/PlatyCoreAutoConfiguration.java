@@ -272,8 +272,8 @@ public class PlatyCoreAutoConfiguration {
 
         @Bean
         EmrClusterBackend emrClusterBackend(EmrClusters emr, PlatformDefaults defaults,
-                io.platyspark.core.backend.emr.EmrPythonProperties python) {
-            return new EmrClusterBackend(emr, defaults, python);
+                io.platyspark.core.backend.emr.EmrPythonProperties python, ArtifactStore artifacts) {
+            return new EmrClusterBackend(emr, defaults, python, artifacts);
         }
 
         @Bean

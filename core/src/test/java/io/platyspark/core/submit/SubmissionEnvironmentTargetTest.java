@@ -68,7 +68,7 @@ class SubmissionEnvironmentTargetTest {
     // The target comes from the config: no AWS call is made, so the client points nowhere.
     private final EmrClusterBackend emr = new EmrClusterBackend(new EmrClusters(EmrClient.builder()
             .region(Region.US_EAST_1).credentialsProvider(AnonymousCredentialsProvider.create())
-            .endpointOverride(URI.create("http://127.0.0.1:9")).build()), defaults, EmrPythonProperties.defaults());
+            .endpointOverride(URI.create("http://127.0.0.1:9")).build()), defaults, EmrPythonProperties.defaults(), null);
     private final SubmissionProperties properties = new SubmissionProperties(true, 1, 10, Duration.ofSeconds(1),
             Duration.ofSeconds(15), 3, Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(15));
     private EnvironmentService envs;
