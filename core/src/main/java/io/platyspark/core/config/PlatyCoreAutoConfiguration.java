@@ -426,8 +426,9 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        Cleaner cleaner(LeaderLock lock, RetentionCleaner retention, IdleClusterTerminator idle) {
-            return new Cleaner(lock, retention, idle);
+        Cleaner cleaner(LeaderLock lock, RetentionCleaner retention, IdleClusterTerminator idle,
+                ObjectProvider<io.platyspark.core.cleanup.EnvBuildCleaner> envs) {
+            return new Cleaner(lock, retention, idle, envs.getIfAvailable());
         }
 
         @Bean

@@ -179,7 +179,12 @@ public class EnvironmentService implements Environments, AutoCloseable {
     }
 
     static String archiveKey(EnvSpec spec) {
-        return "envs/" + spec.cacheKey() + "/environment.tar.gz";
+        return archiveKey(spec.cacheKey());
+    }
+
+    /** Where the packed environment of a cache key is kept in the artifact store. */
+    public static String archiveKey(String cacheKey) {
+        return "envs/" + cacheKey + "/environment.tar.gz";
     }
 
     @Override
