@@ -155,6 +155,31 @@ class SubmissionEnvironmentTargetTest {
         assertThat(store.apps.find(app.id()).orElseThrow().envBuildId()).isNotNull();
     }
 
+    @Test
+    void anAppAskingForAnotherPythonThanItsNodesOrOnAnUnknownReleaseFailsSayingWhy() {
+        SubmissionWorker worker = worker(new LocalArtifactStore(dir.resolve("store")));
+        Cluster emr7 = emrCluster("emr7", true);
+        SparkApp wrongPython = store.apps.create(new NewSparkApp("py312", "data", emr7.name(), null, "/apps/x.py",
+                null, List.of(), Map.of(), null, "req-py312", List.of(), REQUIREMENTS, "3.12").onCluster(emr7.id()),
+                "hash-py312").app();
+        ClusterConfig future = new ClusterConfig("future", true).withTag("team", "data")
+                .withReleaseLabel("emr-9.0.0");
+        Cluster unknown = store.clusters.getOrCreate(new NewCluster("future", ClusterKind.DEDICATED, "data",
+                ClusterConfigJson.write(future), null, ClusterState.STARTING)).cluster();
+        SparkApp onUnknown = app("on-future", unknown);
+
+        worker.runOnce();
+
+        SparkApp failed = store.apps.find(wrongPython.id()).orElseThrow();
+        assertThat(failed.state()).isEqualTo(AppState.FAILED);
+        assertThat(failed.stateReason()).contains("asks for Python 3.12")
+                .contains("run Python 3.9 (/usr/bin/python3.9)");
+        SparkApp refused = store.apps.find(onUnknown.id()).orElseThrow();
+        assertThat(refused.state()).isEqualTo(AppState.FAILED);
+        assertThat(refused.stateReason()).contains("emr-9.0.0").contains("platy.aws.emr-python.releases");
+        assertThat(refused.envBuildId()).isNull();
+    }
+
     /** The {@code Tag:} lines of the wheels installed in a built archive. */
     private List<String> wheelTags(LocalArtifactStore artifacts, EnvBuild build, String name) throws Exception {
         Path archive = dir.resolve(name + ".tar.gz");
