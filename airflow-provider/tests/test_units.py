@@ -133,6 +133,14 @@ def test_cluster_config_builds_the_servers_json():
     }
 
 
+def test_cluster_config_carries_node_requirements():
+    config = ClusterConfig(name="with-nodes").with_tags(team="data").with_python_requirements(
+        "tabulate==0.9.0", " requests>=2.31,<3 ")
+    assert config.to_dict()["pythonRequirements"] == ["tabulate==0.9.0", "requests>=2.31,<3"]
+    with pytest.raises(ValueError, match="one requirement per argument"):
+        config.with_python_requirements("")
+
+
 @pytest.mark.parametrize("host, schema, port, expected", [
     ("https://platy.internal/", None, None, "https://platy.internal"),
     ("platy.internal", None, 8080, "http://platy.internal:8080"),

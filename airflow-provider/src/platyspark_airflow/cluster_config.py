@@ -108,6 +108,19 @@ class ClusterConfig:
         self._doc.setdefault("bootstrapActions", []).append({"name": name, "path": path, "args": list(args)})
         return self
 
+    def with_python_requirements(self, *requirements: str) -> ClusterConfig:
+        """
+        Pip requirement lines (pinned) the platform installs on every node at start-up: it writes the script to its
+        artifact bucket and adds it as a bootstrap action, for teams that prefer this to an environment per app.
+        Repeated calls add lines.
+        """
+        for line in requirements:
+            if not isinstance(line, str) or not line.strip():
+                raise ValueError("ClusterConfig.with_python_requirements: one requirement per argument, "
+                                 "e.g. 'requests==2.32.3'")
+        self._doc.setdefault("pythonRequirements", []).extend(line.strip() for line in requirements)
+        return self
+
     def with_idle_timeout(self, seconds: int) -> ClusterConfig:
         """Terminate the cluster after this many idle seconds."""
         self._doc["idleTimeoutSeconds"] = int(seconds)

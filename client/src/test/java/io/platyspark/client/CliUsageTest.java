@@ -229,6 +229,27 @@ class CliUsageTest {
                 .body(body).build();
     }
 
+    @Test
+    void nodeRequirementsGoIntoTheClusterConfigAsPythonRequirements() throws Exception {
+        Path config = Files.writeString(dir.resolve("cluster.json"), "{\"tags\": {\"team\": \"data\"}}");
+        Path reqs = Files.writeString(dir.resolve("nodes.txt"), "# for every node\ntabulate==0.9.0\n\n"
+                + "requests>=2.31,<3\n");
+        assertUsageError(cli("clusters", "create", "etl", "--node-requirements", reqs.toString()),
+                "--node-requirements needs --config");
+        server.enqueue(new mockwebserver3.MockResponse.Builder().code(200)
+                .setHeader("Content-Type", "application/json")
+                .body("{\"id\":\"c1\",\"name\":\"etl\",\"kind\":\"DEDICATED\",\"team\":\"data\","
+                        + "\"state\":\"STARTING\",\"managed\":true}").build());
+
+        Result result = cli("clusters", "create", "etl", "--config", config.toString(), "--node-requirements",
+                reqs.toString());
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        String body = server.takeRequest().getBody().utf8();
+        assertThat(body).contains("\"config\":{\"tags\":{\"team\":\"data\"},"
+                + "\"pythonRequirements\":[\"tabulate==0.9.0\",\"requests>=2.31,<3\"]}");
+    }
+
     private void assertUsageError(Result result, String message) {
         assertThat(result.exit()).as(result.out() + result.err()).isEqualTo(2);
         assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception").startsWith("error: ")

@@ -43,6 +43,7 @@ public class ClusterConfig {
     private List<String> applications;
     private ManagedScaling managedScaling;
     private boolean terminateAfterApp;
+    private final List<String> pythonRequirements = new ArrayList<>();
 
     public ClusterConfig(String name, boolean graviton) {
         this.name = Objects.requireNonNull(name, "name == null");
@@ -116,6 +117,20 @@ public class ClusterConfig {
 
     public boolean terminateAfterApp() {
         return terminateAfterApp;
+    }
+
+    /**
+     * Python requirements (pip lines, pinned) to install on every node at start-up, for teams that prefer that to
+     * an environment packed per app. The platform turns them into a bootstrap action (a script it writes to its
+     * artifact bucket) when it creates the cluster; {@link #toRunJobFlowRequest} alone does not.
+     */
+    public ClusterConfig withPythonRequirements(List<String> requirements) {
+        pythonRequirements.addAll(requirements);
+        return this;
+    }
+
+    public List<String> pythonRequirements() {
+        return List.copyOf(pythonRequirements);
     }
 
     public ClusterConfig withApplications(String... applications) {
@@ -215,6 +230,13 @@ public class ClusterConfig {
         if (team == null || team.isBlank()) {
             violations.add(new Violation("tags.team", "is required: every cluster is tagged with the team that owns "
                     + "it, for cost attribution, e.g. \"tags\": {\"team\": \"data-platform\"}"));
+        }
+        for (int i = 0; i < pythonRequirements.size(); i++) {
+            String line = pythonRequirements.get(i);
+            if (line == null || line.isBlank()) {
+                violations.add(new Violation("pythonRequirements[" + i + "]", "is empty; one pip requirement per "
+                        + "entry, e.g. \"requests==2.32.3\""));
+            }
         }
         if (tags.containsKey(PLATFORM_ID_TAG)) {
             violations.add(new Violation("tags." + PLATFORM_ID_TAG, "is set by the platform; remove it"));

@@ -27,7 +27,7 @@ public final class ClusterConfigJson {
     record Document(String name, Boolean graviton, String releaseLabel, List<String> applications, Fleets instanceFleets,
             Map<String, String> tags, Map<String, Map<String, String>> configurations,
             List<BootstrapAction> bootstrapActions, Long idleTimeoutSeconds, Map<String, Object> overwrites,
-            ManagedScaling managedScaling, Boolean terminateAfterApp) {
+            ManagedScaling managedScaling, Boolean terminateAfterApp, List<String> pythonRequirements) {
     }
 
     record Fleets(List<String> masterInstances, Map<String, Integer> coreInstancesAndWeights,
@@ -92,6 +92,9 @@ public final class ClusterConfigJson {
         }
         if (doc.terminateAfterApp() != null) {
             config.withTerminateAfterApp(doc.terminateAfterApp());
+        }
+        if (doc.pythonRequirements() != null) {
+            config.withPythonRequirements(doc.pythonRequirements());
         }
         if (doc.managedScaling() != null) {
             ManagedScaling m = doc.managedScaling();
@@ -164,7 +167,8 @@ public final class ClusterConfigJson {
                 config.bootstrapActions().isEmpty() ? null : config.bootstrapActions(),
                 idle == null ? null : idle.toSeconds(),
                 config.overwrites().isEmpty() ? null : new LinkedHashMap<>(config.overwrites()),
-                config.managedScaling(), config.terminateAfterApp() ? Boolean.TRUE : null);
+                config.managedScaling(), config.terminateAfterApp() ? Boolean.TRUE : null,
+                config.pythonRequirements().isEmpty() ? null : config.pythonRequirements());
         return JSON.writeValueAsString(doc);
     }
 }

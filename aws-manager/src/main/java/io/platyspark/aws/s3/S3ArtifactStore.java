@@ -114,6 +114,16 @@ public final class S3ArtifactStore {
         }
     }
 
+    /** Deletes the object under {@code key}; returns whether there was one. */
+    public boolean delete(String key) {
+        if (find(key).isEmpty()) {
+            return false;
+        }
+        String full = prefix + key;
+        s3.deleteObject(r -> r.bucket(bucket).key(full));
+        return true;
+    }
+
     public InputStream open(URI uri) {
         if (!"s3".equals(uri.getScheme()) || !bucket.equals(uri.getHost())) {
             throw new IllegalArgumentException(uri + " is not in bucket " + bucket);

@@ -44,10 +44,34 @@ final class ClustersCommand extends PlatyCli.Sub {
             @Option(names = "--team", description = "the owning team (default: the token's)") String team,
             @Option(names = "--config",
                     description = "a ClusterConfig JSON file (EKS, SERVERLESS: their config)") Path config,
-            @Option(names = "--livy-url", description = "register an existing cluster by its Livy URL") String livy)
+            @Option(names = "--livy-url", description = "register an existing cluster by its Livy URL") String livy,
+            @Option(names = "--node-requirements", description = "a requirements.txt installed on every node at "
+                    + "start-up (a bootstrap action the platform writes); needs --config") Path nodeRequirements)
             throws IOException {
-        print(root.client().createCluster(name, kind, team, config == null ? null : readConfig(root, config), livy));
+        if (nodeRequirements != null && config == null) {
+            throw new PlatyCli.UsageException("--node-requirements needs --config: they become part of the "
+                    + "cluster's config");
+        }
+        Map<String, Object> body = config == null ? null
+                : withNodeRequirements(readConfig(root, config), nodeRequirements, "--node-requirements");
+        print(root.client().createCluster(name, kind, team, body, livy));
         return 0;
+    }
+
+    /**
+     * The config with the requirement lines of {@code file} (comments and blank lines left out) as its
+     * {@code pythonRequirements}, which the platform installs on every node with a bootstrap action.
+     */
+    static Map<String, Object> withNodeRequirements(Map<String, Object> config, Path file, String option)
+            throws IOException {
+        if (file == null) {
+            return config;
+        }
+        RunCommand.requireFile(file, option);
+        Map<String, Object> with = new java.util.LinkedHashMap<>(config);
+        with.put("pythonRequirements", Files.readAllLines(file).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
+        return with;
     }
 
     @Command(name = "terminate", description = "Terminates a platform-made cluster or forgets a registered one.")

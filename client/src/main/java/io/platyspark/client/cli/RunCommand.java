@@ -47,6 +47,10 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
     @Option(names = "--cluster-config", description = "ClusterConfig JSON: create the cluster when missing")
     Path clusterConfig;
 
+    @Option(names = "--node-requirements", description = "with --cluster-config: a requirements.txt installed on "
+            + "every node of the new cluster at start-up (a bootstrap action)")
+    Path nodeRequirements;
+
     @Option(names = "--shared", description = "run on the shared cluster")
     boolean shared;
 
@@ -91,7 +95,8 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
         checkLocalInputs();
         List<String> requirementLines = requirements == null ? null : Files.readAllLines(requirements).stream()
                 .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        Map<String, Object> config = clusterConfig == null ? null : ClustersCommand.readConfig(root, clusterConfig);
+        Map<String, Object> config = clusterConfig == null ? null : ClustersCommand.withNodeRequirements(
+                ClustersCommand.readConfig(root, clusterConfig), nodeRequirements, "--node-requirements");
         PlatyClient client = root.client();
         PrintWriter out = root.out();
         Staged staged = stage(client, out);
@@ -274,6 +279,13 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
             if (!isRemote(pyFile)) {
                 requireFile(Path.of(pyFile), "--py-files");
             }
+        }
+        if (nodeRequirements != null && clusterConfig == null) {
+            throw new PlatyCli.UsageException("--node-requirements needs --cluster-config: they become part of the "
+                    + "new cluster's config");
+        }
+        if (nodeRequirements != null) {
+            requireFile(nodeRequirements, "--node-requirements");
         }
         if (requirements != null) {
             requireFile(requirements, "--requirements");

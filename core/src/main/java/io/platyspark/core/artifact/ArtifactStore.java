@@ -30,6 +30,14 @@ public interface ArtifactStore {
      */
     boolean reachableByClusters();
 
+    /**
+     * Deletes the object stored under {@code key}; returns whether there was one. Only the cleaner deletes, and only
+     * what no live record points at any more.
+     */
+    default boolean delete(String key) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot delete artifacts");
+    }
+
     /** Reads a stored object back (for tests and for backends that copy artifacts themselves). */
     InputStream open(URI uri);
 }

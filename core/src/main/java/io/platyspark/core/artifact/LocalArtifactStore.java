@@ -73,6 +73,15 @@ public final class LocalArtifactStore implements ArtifactStore {
 
     /** A directory on the server's disk: only the local backend reads it. */
     @Override
+    public boolean delete(String key) {
+        try {
+            return Files.deleteIfExists(resolve(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public boolean reachableByClusters() {
         return false;
     }

@@ -3,10 +3,12 @@ package io.platyspark.core.backend;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
+import io.platyspark.core.env.PythonTarget;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -49,6 +51,18 @@ public interface ClusterBackend {
     }
 
     void terminate(Cluster cluster);
+
+    /**
+     * What the cluster's nodes run Python apps with (CPU, Python version, interpreter prefix), which an app's
+     * environment is built for. Empty while it is not known yet (a provider that learns it from the running
+     * cluster) or when this provider cannot tell (a cluster registered by URL); the submission worker then waits
+     * for the cluster to be ready, and builds for the platform's defaults.
+     *
+     * @throws BackendRejectedException when the cluster's config names nodes the platform cannot build for
+     */
+    default Optional<PythonTarget> pythonTarget(Cluster cluster) {
+        return Optional.empty();
+    }
 
     /** What a cycle learned of a backend's clusters. */
     record Observation(Map<UUID, ClusterStatus> statuses, List<Untracked> untracked) {

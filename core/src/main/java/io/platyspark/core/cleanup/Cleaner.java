@@ -9,19 +9,40 @@ public class Cleaner {
     private final LeaderLock lock;
     private final RetentionCleaner retention;
     private final IdleClusterTerminator idle;
+    private final EnvBuildCleaner envs;
 
     public Cleaner(LeaderLock lock, RetentionCleaner retention, IdleClusterTerminator idle) {
+        this(lock, retention, idle, null);
+    }
+
+    /** With {@code envs} (may be null), each run also purges environment builds no app uses any more. */
+    public Cleaner(LeaderLock lock, RetentionCleaner retention, IdleClusterTerminator idle, EnvBuildCleaner envs) {
         this.lock = lock;
         this.retention = retention;
         this.idle = idle;
+        this.envs = envs;
     }
 
     /** Returns what the run did, or null when another process holds the lock. */
     public Run runOnce() {
-        return lock.runIfLeader("platy-cleaner", () -> new Run(retention.runOnce(), idle.runOnce()));
+        return lock.runIfLeader("platy-cleaner", () -> {
+            // Apps first: the builds they named become purgeable with them.
+            RetentionCleaner.Result purged = retention.runOnce();
+            List<IdleClusterTerminator.Idle> idleClusters = idle.runOnce();
+            return new Run(purged, idleClusters, envs == null ? null : envs.runOnce());
+        });
     }
 
-    /** What a run purged and which idle clusters it terminated (or would, in dry-run). */
-    public record Run(RetentionCleaner.Result purged, List<IdleClusterTerminator.Idle> idleClusters) {
+    /**
+     * What a run purged and which idle clusters it terminated (or would, in dry-run).
+     *
+     * @param envs the environment builds and archives purged, null when that purge is not configured
+     */
+    public record Run(RetentionCleaner.Result purged, List<IdleClusterTerminator.Idle> idleClusters,
+            EnvBuildCleaner.Result envs) {
+
+        public Run(RetentionCleaner.Result purged, List<IdleClusterTerminator.Idle> idleClusters) {
+            this(purged, idleClusters, null);
+        }
     }
 }

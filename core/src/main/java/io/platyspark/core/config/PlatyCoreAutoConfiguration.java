@@ -197,8 +197,8 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        EnvSparkConf envSparkConf(ArtifactStore artifacts, EnvProperties properties) {
-            return new EnvSparkConf(artifacts, properties.workDir().resolve("unpacked"));
+        EnvSparkConf envSparkConf() {
+            return new EnvSparkConf();
         }
     }
 
@@ -221,8 +221,8 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        EnvSparkConf envSparkConf(ArtifactStore artifacts, EnvProperties properties) {
-            return new EnvSparkConf(artifacts, properties.workDir().resolve("unpacked"));
+        EnvSparkConf envSparkConf() {
+            return new EnvSparkConf();
         }
     }
 
@@ -233,9 +233,11 @@ public class PlatyCoreAutoConfiguration {
         @Bean
         SubmissionWorker submissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
                 SubmissionProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters,
-                ArtifactStore artifacts, ObjectProvider<Environments> envs, ObjectProvider<EnvSparkConf> conf) {
+                ArtifactStore artifacts, ObjectProvider<Environments> envs, ObjectProvider<EnvSparkConf> conf,
+                ClusterBackends clusterBackends) {
             return new SubmissionWorker(apps, clusters, backends, properties, clock, meters(meters),
-                    new SourceStager(artifacts), envs.getIfAvailable(), conf.getIfAvailable());
+                    new SourceStager(artifacts), envs.getIfAvailable(), conf.getIfAvailable(),
+                    io.platyspark.core.env.PythonTargets.from(clusterBackends));
         }
 
         @Bean
@@ -312,8 +314,9 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        Cleaner cleaner(LeaderLock lock, RetentionCleaner retention, IdleClusterTerminator idle) {
-            return new Cleaner(lock, retention, idle);
+        Cleaner cleaner(LeaderLock lock, RetentionCleaner retention, IdleClusterTerminator idle,
+                ObjectProvider<io.platyspark.core.cleanup.EnvBuildCleaner> envs) {
+            return new Cleaner(lock, retention, idle, envs.getIfAvailable());
         }
 
         @Bean

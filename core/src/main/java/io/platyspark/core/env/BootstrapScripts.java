@@ -24,11 +24,15 @@ public final class BootstrapScripts {
                 # Runs on every node before applications start; a failure fails the node, so the cluster never runs
                 # apps without their packages.
                 set -euo pipefail
-                PYTHON="$(command -v python%s || command -v python3)"
+                PYTHON=%s
                 sudo "$PYTHON" -m pip install --quiet --disable-pip-version-check %s\\
                     %s
                 """.formatted(spec.cacheKey(), spec.pythonVersion(), spec.platform().name().toLowerCase(),
-                spec.pythonVersion(), index, requirements);
+                // The nodes' interpreter when the target is known: the one Spark runs apps with.
+                spec.pythonPrefix() != null ? quote(PythonTarget.interpreter(spec.pythonPrefix(),
+                        spec.pythonVersion()))
+                        : "\"$(command -v python" + spec.pythonVersion() + " || command -v python3)\"",
+                index, requirements);
     }
 
     private static String withoutUserInfo(String url) {

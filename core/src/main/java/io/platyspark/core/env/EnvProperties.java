@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param python               the builder's Python (with venv-pack installed); its version is the default
  * @param pythons              more interpreters by version, e.g. {@code 3.10: /usr/bin/python3.10}
  * @param indexUrl             the package index pip uses (unset: PyPI, or pip's configuration)
- * @param workDir              where builds run (one temporary directory each) and local environments are unpacked
+ * @param workDir              where builds run (one temporary directory each)
  * @param buildTimeout         a build taking longer is stopped and fails
  * @param maxConcurrentBuilds  builds at once; the rest wait in order
  * @param logLimit             how much of a build's output is kept with it (the end of it)

@@ -1,72 +1,34 @@
 package io.platyspark.core.env;
 
-import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.cluster.Cluster;
-import io.platyspark.core.cluster.ClusterKind;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The Spark conf that puts a built environment in use, as Spark's Python package management docs describe. On
- * YARN (Livy): {@code spark.archives=<uri>#environment} and the interpreter inside it for driver and executors. On
- * the local backend (client mode on this machine): the archive unpacked once into a local cache, its interpreter
- * for both.
+ * How a built environment is shipped to Spark, the one place every backend takes it from: the way Spark's Python
+ * package management docs describe, {@code spark.archives=<uri>#environment} so that Spark (YARN, Kubernetes,
+ * standalone workers) unpacks it into each driver's and executor's working directory, and the interpreter inside
+ * it, {@code ./environment/bin/python}, for both. The archive holds packages and a link to the nodes' interpreter
+ * ({@link PythonTarget}); nothing here depends on where it was built.
  */
 public class EnvSparkConf {
 
-    private final ArtifactStore artifacts;
-    private final Path cache;
+    /** The name the archive is unpacked under in each working directory. */
+    public static final String ALIAS = "environment";
+    /** The interpreter inside the unpacked archive, relative to a driver's or executor's working directory. */
+    public static final String PYTHON = "./" + ALIAS + "/bin/python";
 
-    public EnvSparkConf(ArtifactStore artifacts, Path cache) {
-        this.artifacts = artifacts;
-        this.cache = cache;
-    }
-
+    /** The conf that runs an app with {@code env}; the cluster does not change it (kept for backends that may). */
     public Map<String, String> forRun(EnvBuild env, Cluster cluster) {
-        if (cluster.kind() == ClusterKind.LOCAL) {
-            String python = unpacked(env).resolve("bin/python").toString();
-            return Map.of("spark.pyspark.python", python, "spark.pyspark.driver.python", python);
-        }
-        return Map.of(
-                "spark.archives", env.uri() + "#environment",
-                "spark.pyspark.python", "./environment/bin/python",
-                "spark.yarn.appMasterEnv.PYSPARK_PYTHON", "./environment/bin/python",
-                "spark.executorEnv.PYSPARK_PYTHON", "./environment/bin/python");
+        return forArchive(env.uri());
     }
 
-    private synchronized Path unpacked(EnvBuild env) {
-        Path dir = cache.resolve(env.cacheKey());
-        if (Files.isExecutable(dir.resolve("bin/python"))) {
-            return dir;
-        }
-        try {
-            Path partial = Files.createDirectories(cache).resolve(env.cacheKey() + ".partial");
-            Files.createDirectories(partial);
-            Path archive = partial.resolve("environment.tar.gz");
-            try (InputStream in = artifacts.open(URI.create(env.uri()))) {
-                Files.copy(in, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            Process tar = new ProcessBuilder(List.of("tar", "-xzf", archive.toString(), "-C", partial.toString()))
-                    .redirectErrorStream(true).start();
-            if (!tar.waitFor(5, TimeUnit.MINUTES) || tar.exitValue() != 0) {
-                throw new IOException("tar could not unpack " + archive + ": "
-                        + new String(tar.getInputStream().readAllBytes()));
-            }
-            Files.delete(archive);
-            Files.move(partial, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpack environment " + env.cacheKey() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /** The conf that ships the packed environment at {@code archiveUri} (any URI Spark can read). */
+    public static Map<String, String> forArchive(String archiveUri) {
+        return Map.of(
+                "spark.archives", archiveUri + "#" + ALIAS,
+                "spark.pyspark.python", PYTHON,
+                // YARN cluster mode: the driver runs in the application master's container.
+                "spark.yarn.appMasterEnv.PYSPARK_PYTHON", PYTHON,
+                "spark.executorEnv.PYSPARK_PYTHON", PYTHON);
     }
 }

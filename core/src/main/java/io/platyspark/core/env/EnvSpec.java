@@ -16,9 +16,13 @@ import java.util.regex.Pattern;
  * What an environment is built from. Two specs that differ only in spelling (order, comments, blank lines, case
  * and separators of package names) are the same environment and share one cache key.
  *
- * @param indexUrl the package index, null for PyPI (or pip's own configuration)
+ * @param indexUrl     the package index, null for PyPI (or pip's own configuration)
+ * @param pythonPrefix where the nodes' interpreter is installed ({@link PythonTarget#pythonPrefix()}): the packed
+ *                     {@code bin/python} links to it; null links it to the builder's own interpreter (an
+ *                     environment that runs only where that interpreter is, e.g. on the builder's machine)
  */
-public record EnvSpec(List<String> requirements, String pythonVersion, TargetPlatform platform, String indexUrl) {
+public record EnvSpec(List<String> requirements, String pythonVersion, TargetPlatform platform, String indexUrl,
+        String pythonPrefix) {
 
     private static final Pattern NAME = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9._-]*)(.*)$");
 
@@ -26,6 +30,18 @@ public record EnvSpec(List<String> requirements, String pythonVersion, TargetPla
         Objects.requireNonNull(pythonVersion, "pythonVersion == null");
         Objects.requireNonNull(platform, "platform == null");
         requirements = normalize(requirements);
+        if (pythonPrefix != null) {
+            PythonTarget.checkPrefix(pythonPrefix, "pythonPrefix");
+        }
+    }
+
+    public EnvSpec(List<String> requirements, String pythonVersion, TargetPlatform platform, String indexUrl) {
+        this(requirements, pythonVersion, platform, indexUrl, null);
+    }
+
+    /** This spec for the nodes of {@code target}: their platform, Python version and interpreter prefix. */
+    public EnvSpec forTarget(PythonTarget target) {
+        return new EnvSpec(requirements, target.pythonVersion(), target.platform(), indexUrl, target.pythonPrefix());
     }
 
     /**
@@ -71,8 +87,10 @@ public record EnvSpec(List<String> requirements, String pythonVersion, TargetPla
 
     /** A hash of everything that decides the environment's content. */
     public String cacheKey() {
-        String canonical = "v1\n" + pythonVersion + "\n" + platform + "\n" + (indexUrl == null ? "" : indexUrl) + "\n"
-                + String.join("\n", requirements);
+        // The interpreter prefix is part of the content (the packed bin/python links to it); specs without one
+        // keep the keys they had before prefixes existed.
+        String canonical = (pythonPrefix == null ? "v1\n" : "v2\n" + pythonPrefix + "\n") + pythonVersion + "\n"
+                + platform + "\n" + (indexUrl == null ? "" : indexUrl) + "\n" + String.join("\n", requirements);
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(canonical.getBytes(StandardCharsets.UTF_8))).substring(0, 32);

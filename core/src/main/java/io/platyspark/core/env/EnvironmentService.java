@@ -101,7 +101,13 @@ public class EnvironmentService implements Environments, AutoCloseable {
 
     @Override
     public EnvBuild request(EnvSpec spec, String team) {
-        builder.interpreter(spec.pythonVersion()); // an unknown Python is refused before anything is stored
+        // Any 3.x can be built (wheels for the target's Python when the builder has no such interpreter); a version
+        // that is not one is refused before anything is stored.
+        try {
+            PythonTarget.checkVersion(spec.pythonVersion(), "pythonVersion");
+        } catch (IllegalArgumentException e) {
+            throw new EnvBuildException(e.getMessage(), "");
+        }
         String key = archiveKey(spec);
         Optional<URI> cached = artifacts.find(key);
         if (cached.isPresent()) {
@@ -173,7 +179,12 @@ public class EnvironmentService implements Environments, AutoCloseable {
     }
 
     static String archiveKey(EnvSpec spec) {
-        return "envs/" + spec.cacheKey() + "/environment.tar.gz";
+        return archiveKey(spec.cacheKey());
+    }
+
+    /** Where the packed environment of a cache key is kept in the artifact store. */
+    public static String archiveKey(String cacheKey) {
+        return "envs/" + cacheKey + "/environment.tar.gz";
     }
 
     @Override

@@ -39,7 +39,7 @@ public class HttpEnvironments implements Environments {
     public EnvBuild request(EnvSpec spec, String team) {
         EnvApi.EnvRequest body = new EnvApi.EnvRequest(spec.requirements(),
                 DEFAULT.equals(spec.pythonVersion()) ? null : spec.pythonVersion(),
-                spec.platform().name().toLowerCase());
+                spec.platform().name().toLowerCase(), spec.pythonPrefix());
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/v1/envs"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));

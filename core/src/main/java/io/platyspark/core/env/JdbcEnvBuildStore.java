@@ -41,7 +41,8 @@ public class JdbcEnvBuildStore {
                 .param("id", UUID.randomUUID()).param("key", spec.cacheKey()).param("team", team)
                 .param("spec", json.writeValueAsString(Map.of("requirements", spec.requirements(),
                         "pythonVersion", spec.pythonVersion(), "platform", spec.platform().name(),
-                        "indexUrl", spec.indexUrl() == null ? "" : spec.indexUrl())))
+                        "indexUrl", spec.indexUrl() == null ? "" : spec.indexUrl(),
+                        "pythonPrefix", spec.pythonPrefix() == null ? "" : spec.pythonPrefix())))
                 .param("state", state.name()).param("uri", uri).param("now", Timestamp.from(now))
                 .query(this::map).optional();
         if (inserted.isPresent()) {
@@ -109,9 +110,11 @@ public class JdbcEnvBuildStore {
         List<String> requirements = new java.util.ArrayList<>();
         spec.path("requirements").forEach(r -> requirements.add(r.asString()));
         String index = spec.path("indexUrl").asString("");
+        String prefix = spec.path("pythonPrefix").asString("");
         return new EnvBuild(rs.getObject("id", UUID.class), rs.getString("cache_key"), rs.getString("team"),
                 new EnvSpec(requirements, spec.path("pythonVersion").asString(),
-                        TargetPlatform.valueOf(spec.path("platform").asString()), index.isEmpty() ? null : index),
+                        TargetPlatform.valueOf(spec.path("platform").asString()), index.isEmpty() ? null : index,
+                        prefix.isEmpty() ? null : prefix),
                 EnvBuild.State.valueOf(rs.getString("state")), rs.getString("uri"),
                 (Long) rs.getObject("size_bytes"), (Long) rs.getObject("duration_ms"), rs.getString("log"),
                 rs.getString("error"), rs.getTimestamp("created_at").toInstant(),

@@ -87,7 +87,10 @@ public class PythonEnvBuilder {
                 throw new EnvBuildException("requirement '" + line + "' refused: " + problem, "");
             }
         }
-        String python = interpreter(spec.pythonVersion());
+        // With an interpreter of the target's version for the builder's own CPU, pip installs natively (sdists
+        // build too); otherwise it picks binary wheels for the target's platform and Python into a layout written
+        // here, and a package with no such wheel fails the build with its name.
+        String local = spec.platform() == TargetPlatform.current() ? localInterpreter(spec.pythonVersion()) : null;
         Path dir;
         try {
             Files.createDirectories(properties.workDir());
@@ -101,22 +104,32 @@ public class PythonEnvBuilder {
             Path env = dir.resolve("env");
             Path requirements = dir.resolve("requirements.txt");
             Files.write(requirements, spec.requirements(), StandardCharsets.UTF_8);
-            // No pip inside the environment: the builder's pip installs into it (smaller, faster to pack).
-            step(log, deadline, dir, List.of(python, "-m", "venv", "--without-pip", env.toString()),
-                    "creating the virtualenv");
-            List<String> pip = new ArrayList<>(List.of(properties.python(), "-m", "pip",
-                    "--python", env.resolve("bin/python").toString(), "install",
-                    "--disable-pip-version-check", "--no-input", "--progress-bar", "off"));
+            List<String> pip = new ArrayList<>(List.of(properties.python(), "-m", "pip"));
+            if (local != null) {
+                // No pip inside the environment: the builder's pip installs into it (smaller, faster to pack).
+                step(log, deadline, dir, List.of(local, "-m", "venv", "--without-pip", env.toString()),
+                        "creating the virtualenv");
+                pip.addAll(List.of("--python", env.resolve("bin/python").toString(), "install"));
+            } else {
+                Path site = writeLayout(env, spec.pythonVersion());
+                pip.addAll(List.of("install", "--only-binary=:all:", "--platform", spec.platform().wheelTag(),
+                        "--python-version", spec.pythonVersion(), "--implementation", "cp",
+                        "--abi", "cp" + spec.pythonVersion().replace(".", ""),
+                        // the builder's bytecode is for its own Python, not the target's
+                        "--no-compile", "--target", site.toString()));
+            }
+            pip.addAll(List.of("--disable-pip-version-check", "--no-input", "--progress-bar", "off"));
             if (spec.indexUrl() != null) {
                 pip.addAll(List.of("--index-url", spec.indexUrl()));
             }
-            if (spec.platform() != TargetPlatform.current()) {
-                pip.addAll(List.of("--only-binary=:all:", "--platform", spec.platform().wheelTag(),
-                        "--python-version", spec.pythonVersion(), "--implementation", "cp",
-                        "--target", sitePackages(env).toString()));
-            }
             pip.addAll(List.of("-r", requirements.toString()));
             step(log, deadline, dir, pip, "installing the requirements");
+            String prefix = spec.pythonPrefix() != null ? spec.pythonPrefix() : local == null ? DEFAULT_PREFIX : null;
+            if (prefix != null) {
+                linkInterpreter(env, prefix, spec.pythonVersion());
+                log.append("# bin/python -> ").append(PythonTarget.interpreter(prefix, spec.pythonVersion()))
+                        .append(" (the nodes' interpreter)\n");
+            }
             Files.deleteIfExists(output);
             step(log, deadline, dir, List.of(properties.python(), "-c",
                     "import sys, venv_pack; venv_pack.pack(prefix=sys.argv[1], output=sys.argv[2], force=True, "
@@ -130,11 +143,48 @@ public class PythonEnvBuilder {
         }
     }
 
-    private Path sitePackages(Path env) throws IOException {
-        try (Stream<Path> libs = Files.list(env.resolve("lib"))) {
-            return libs.filter(p -> p.getFileName().toString().startsWith("python")).findFirst()
-                    .orElseThrow(() -> new IOException("no lib/python* in " + env)).resolve("site-packages");
+    /** Where a node's interpreter is when nothing else says: {@code /usr}, as on EMR and most Linux images. */
+    static final String DEFAULT_PREFIX = "/usr";
+
+    /** An interpreter of {@code version} on this builder, or null. */
+    private String localInterpreter(String version) {
+        String configured = properties.pythons().get(version);
+        if (configured != null) {
+            return configured;
         }
+        return version.equals(defaultVersion()) ? properties.python() : null;
+    }
+
+    /**
+     * A virtual environment's layout without running the target's interpreter (which the builder may not have):
+     * {@code lib/python<version>/site-packages} and {@code bin/}; {@link #linkInterpreter} writes the rest.
+     */
+    private static Path writeLayout(Path env, String version) throws IOException {
+        Files.createDirectories(env.resolve("bin"));
+        return Files.createDirectories(env.resolve("lib").resolve("python" + version).resolve("site-packages"));
+    }
+
+    /**
+     * Makes the environment run the nodes' interpreter: {@code bin/python} links to
+     * {@code <prefix>/bin/python<version>} (which need not exist here), {@code python3} and
+     * {@code python<version>} link to it, and {@code pyvenv.cfg} names the same home, which is how that interpreter
+     * finds the environment's site-packages when started through the link.
+     */
+    static void linkInterpreter(Path env, String prefix, String version) throws IOException {
+        Path bin = Files.createDirectories(env.resolve("bin"));
+        try (Stream<Path> files = Files.list(bin)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("python[0-9.]*")).toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.createSymbolicLink(bin.resolve("python"), Path.of(PythonTarget.interpreter(prefix, version)));
+        Files.createSymbolicLink(bin.resolve("python3"), Path.of("python"));
+        if (!version.equals("3")) {
+            Files.createSymbolicLink(bin.resolve("python" + version), Path.of("python"));
+        }
+        String home = (prefix.endsWith("/") ? prefix : prefix + "/") + "bin";
+        Files.writeString(env.resolve("pyvenv.cfg"), "home = " + home + "\ninclude-system-site-packages = false\n"
+                + "version = " + version + "\n", StandardCharsets.UTF_8);
     }
 
     private void step(StringBuilder log, long deadline, Path dir, List<String> command, String what) {

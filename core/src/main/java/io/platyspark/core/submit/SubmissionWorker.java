@@ -17,7 +17,10 @@ import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvBuildException;
 import io.platyspark.core.env.EnvSparkConf;
+import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.env.Environments;
+import io.platyspark.core.env.PythonTarget;
+import io.platyspark.core.env.PythonTargets;
 import io.platyspark.core.security.SecretRedactor;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +53,7 @@ public class SubmissionWorker {
     private final SourceStager stager;
     private final Environments envs;
     private final EnvSparkConf envConf;
+    private final PythonTargets targets;
 
     public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
             SubmissionProperties properties, Clock clock, MeterRegistry meters) {
@@ -65,6 +69,14 @@ public class SubmissionWorker {
     public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
             SubmissionProperties properties, Clock clock, MeterRegistry meters, SourceStager stager,
             Environments envs, EnvSparkConf envConf) {
+        this(apps, clusters, backends, properties, clock, meters, stager, envs, envConf, PythonTargets.unknown());
+    }
+
+    /** With {@code targets}, an app's environment is built for what its cluster's nodes run. */
+    public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
+            SubmissionProperties properties, Clock clock, MeterRegistry meters, SourceStager stager,
+            Environments envs, EnvSparkConf envConf, PythonTargets targets) {
+        this.targets = targets;
         this.stager = stager;
         this.envs = envs;
         this.envConf = envConf;
@@ -159,7 +171,7 @@ public class SubmissionWorker {
         EnvBuild env = null;
         if (app.needsEnvironment()) {
             // The environment builds while the cluster starts: neither waits for the other.
-            Optional<EnvBuild> ready = environment(app);
+            Optional<EnvBuild> ready = environment(app, cluster);
             if (ready.isEmpty()) {
                 return;
             }
@@ -219,7 +231,7 @@ public class SubmissionWorker {
      * The app's environment when it is READY; otherwise the app waits in BUILDING_ENV (or fails with the build's
      * reason) and this returns empty.
      */
-    private Optional<EnvBuild> environment(SparkApp app) {
+    private Optional<EnvBuild> environment(SparkApp app, Cluster cluster) {
         if (envs == null) {
             fail(app, "the app has requirements but this server builds no Python environments (platy.env.enabled)");
             return Optional.empty();
@@ -228,10 +240,26 @@ public class SubmissionWorker {
         try {
             build = app.envBuildId() == null ? null : envs.get(app.envBuildId()).orElse(null);
             if (app.envBuildId() == null || build != null && build.abandoned()) {
-                // No build yet, or the process building it stopped: ask again (a new build, or the live one).
-                build = envs.request(envs.spec(app.requirements(), app.pythonVersion(), null), app.team());
+                // No build yet, or the process building it stopped: ask again (a new build, or the live one),
+                // for what the cluster's nodes run.
+                Optional<PythonTarget> target = targets.of(cluster);
+                if (target.isEmpty() && !cluster.state().isReady()) {
+                    waitForCluster(app, cluster); // its provider learns the nodes' Python once it runs
+                    return Optional.empty();
+                }
+                if (target.isPresent() && app.pythonVersion() != null
+                        && !app.pythonVersion().equals(target.get().pythonVersion())) {
+                    fail(app, "it asks for Python " + app.pythonVersion() + " but the nodes of cluster '"
+                            + cluster.name() + "' run Python " + target.get().pythonVersion() + " ("
+                            + target.get().interpreter() + "); leave pythonVersion out or use a cluster whose "
+                            + "nodes run " + app.pythonVersion());
+                    return Optional.empty();
+                }
+                EnvSpec spec = target.isPresent() ? envs.spec(app.requirements(), target.get())
+                        : envs.spec(app.requirements(), app.pythonVersion(), null);
+                build = envs.request(spec, app.team());
             }
-        } catch (EnvBuildException e) {
+        } catch (EnvBuildException | BackendRejectedException e) {
             fail(app, "its Python environment cannot be built: " + e.getMessage());
             return Optional.empty();
         }

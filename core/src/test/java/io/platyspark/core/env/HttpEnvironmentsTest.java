@@ -55,12 +55,14 @@ class HttpEnvironmentsTest {
     void aRequestSendsTheSpecAndReadsTheBuildBack() throws Exception {
         server.enqueue(json(202, READY));
 
-        EnvBuild build = envs.request(envs.spec(List.of("tabulate==0.9.0"), null, TargetPlatform.AARCH64), "data");
+        EnvBuild build = envs.request(envs.spec(List.of("tabulate==0.9.0"),
+                new PythonTarget(TargetPlatform.AARCH64, "3.9", "/usr")), "data");
 
         RecordedRequest sent = server.takeRequest();
         assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer platy_builder");
-        assertThat(sent.getBody().utf8()).isEqualTo(
-                "{\"requirements\":[\"tabulate==0.9.0\"],\"pythonVersion\":null,\"platform\":\"aarch64\"}");
+        assertThat(sent.getBody().utf8()).as("the nodes' target goes to the builder").isEqualTo(
+                "{\"requirements\":[\"tabulate==0.9.0\"],\"pythonVersion\":\"3.9\",\"platform\":\"aarch64\","
+                        + "\"pythonPrefix\":\"/usr\"}");
         assertThat(build.id()).isEqualTo(ID);
         assertThat(build.team()).isEqualTo("data");
         assertThat(build.state()).isEqualTo(EnvBuild.State.READY);

@@ -20,8 +20,8 @@ public class LocalBackendAutoConfiguration {
     }
 
     @Bean
-    LocalClusterBackend localClusterBackend(ClusterStore clusters) {
-        return new LocalClusterBackend(clusters);
+    LocalClusterBackend localClusterBackend(ClusterStore clusters, LocalSparkProperties properties) {
+        return new LocalClusterBackend(clusters, properties.python());
     }
 
     @Bean

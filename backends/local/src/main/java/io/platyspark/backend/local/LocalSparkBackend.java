@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public class LocalSparkBackend implements SparkBackend {
 
     static final String EVENTS_DIR = "events";
+    /** The working directory of a run that has archives to unpack ({@link #localizeArchives}). */
+    static final String WORK_DIR = "work";
 
     public static final String NAME = "local";
 
@@ -112,11 +114,13 @@ public class LocalSparkBackend implements SparkBackend {
         Path home = sparkHome().orElseThrow(() -> new BackendRejectedException("no local Spark found: set "
                 + "platy.local.spark-home or SPARK_HOME, or install pyspark into " + properties.python()));
         ProcessBuilder builder;
+        List<Path> localized;
         try {
+            localized = localizeArchives(dir.resolve(WORK_DIR), app.sparkConf().get("spark.archives"));
             builder = new ProcessBuilder(command(home, app, source, writeConf(home, dir, app)))
-                    .directory(source.getParent().toFile());
+                    .directory((localized.isEmpty() ? source.getParent() : dir.resolve(WORK_DIR)).toFile());
         } catch (IOException e) {
-            throw new BackendUnavailableException(NAME, "could not write the app's Spark conf: " + e.getMessage(), e);
+            throw new BackendUnavailableException(NAME, "could not prepare the app's run: " + e.getMessage(), e);
         }
         Map<String, String> env = builder.environment();
         env.put("SPARK_HOME", home.toString());
@@ -125,6 +129,8 @@ public class LocalSparkBackend implements SparkBackend {
         try {
             LocalRun run = LocalRun.start(dir, builder, app.id().toString(), properties.uiHost(), () -> onChange.run());
             runs.put(app.id(), run);
+            // An unpacked environment is hundreds of MB; the archive stays in the artifact store.
+            run.exit().whenComplete((exit, error) -> localized.forEach(LocalSparkBackend::deleteTree));
             log.info("started local app {} as pid {}", app.id(), run.pid());
             return new BackendSubmission(String.valueOf(run.pid()), null, AppLinks.NONE, false);
         } catch (IOException e) {
@@ -160,6 +166,69 @@ public class LocalSparkBackend implements SparkBackend {
             conf.store(out, "written by PlatySpark for app " + app.id());
         }
         return file;
+    }
+
+    /**
+     * Unpacks each {@code spark.archives} entry named with {@code #alias} into {@code workDir/alias}, the working
+     * directory the run is started in, and returns what it unpacked. On a cluster, YARN (or Kubernetes, or a
+     * standalone worker) puts each archive in every container's working directory before the driver and the
+     * executors start, which is what {@code spark.pyspark.python=./environment/bin/python} relies on. In local mode
+     * Spark unpacks archives only into a temporary directory of its own, and only once the driver has already
+     * started, so this backend plays the cluster's part: the driver and the Python workers (started in the same
+     * working directory) find {@code ./environment} as they would on a node. Nothing here is specific to Python
+     * environments.
+     */
+    static List<Path> localizeArchives(Path workDir, String archives) throws IOException {
+        List<Path> unpacked = new ArrayList<>();
+        if (archives == null || archives.isBlank()) {
+            return unpacked;
+        }
+        for (String entry : archives.split(",")) {
+            String spec = entry.strip();
+            int hash = spec.lastIndexOf('#');
+            if (spec.isEmpty() || hash < 0) {
+                continue; // no alias: nothing relies on where it is unpacked
+            }
+            String alias = spec.substring(hash + 1);
+            if (!alias.matches("[A-Za-z0-9._-]+") || alias.startsWith(".")) {
+                throw new BackendRejectedException("spark.archives entry '" + spec + "': the name after # must be "
+                        + "a plain directory name such as environment");
+            }
+            Path archive = localSource(spec.substring(0, hash));
+            String name = archive.getFileName().toString();
+            if (!name.endsWith(".tar.gz") && !name.endsWith(".tgz") && !name.endsWith(".tar")) {
+                throw new BackendRejectedException("spark.archives entry '" + spec + "': the local backend unpacks "
+                        + ".tar.gz, .tgz and .tar archives");
+            }
+            Path target = workDir.resolve(alias);
+            deleteTree(target);
+            Files.createDirectories(target);
+            Process tar = new ProcessBuilder("tar", "-xf", archive.toString(), "-C", target.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                if (!tar.waitFor(10, TimeUnit.MINUTES) || tar.exitValue() != 0) {
+                    tar.destroyForcibly();
+                    throw new IOException("tar could not unpack " + archive + ": " + output.strip());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while unpacking " + archive, e);
+            }
+            unpacked.add(target);
+        }
+        return unpacked;
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("could not delete {}: {}", dir, e.toString());
+        }
     }
 
     private List<String> command(Path home, SparkApp app, Path source, Path confFile) {

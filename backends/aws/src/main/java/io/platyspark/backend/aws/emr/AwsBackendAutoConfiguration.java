@@ -63,8 +63,9 @@ public class AwsBackendAutoConfiguration {
     }
 
     @Bean
-    EmrClusterBackend emrClusterBackend(EmrClusters emr, PlatformDefaults defaults) {
-        return new EmrClusterBackend(emr, defaults);
+    EmrClusterBackend emrClusterBackend(EmrClusters emr, PlatformDefaults defaults, EmrPythonProperties python,
+            ArtifactStore artifacts) {
+        return new EmrClusterBackend(emr, defaults, python, artifacts);
     }
 
     @Bean

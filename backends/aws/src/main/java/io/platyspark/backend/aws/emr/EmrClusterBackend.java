@@ -20,6 +20,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import io.platyspark.core.artifact.ArtifactStore;
+import io.platyspark.core.env.BootstrapScripts;
+import io.platyspark.core.env.EnvSpec;
+import io.platyspark.core.env.PythonTarget;
+import io.platyspark.core.env.TargetPlatform;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,9 +52,21 @@ public class EmrClusterBackend implements ClusterBackend {
     private final PlatformDefaults defaults;
     private final int newClustersDescribedPerCycle;
     private final Set<String> notOurs = ConcurrentHashMap.newKeySet();
+    private final EmrPythonProperties python;
+    private final ArtifactStore artifacts;
 
     public EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults) {
         this(emr, defaults, DEFAULT_NEW_CLUSTERS_DESCRIBED_PER_CYCLE);
+    }
+
+    /**
+     * @param python    the nodes' Python by release label, which environments are built for
+     * @param artifacts where the bootstrap scripts of configs with {@code pythonRequirements} are written (null:
+     *                  such configs are refused)
+     */
+    public EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults, EmrPythonProperties python,
+            ArtifactStore artifacts) {
+        this(emr, defaults, DEFAULT_NEW_CLUSTERS_DESCRIBED_PER_CYCLE, python, artifacts);
     }
 
     /**
@@ -57,6 +75,13 @@ public class EmrClusterBackend implements ClusterBackend {
      *                                     foreign clusters; the rest wait for the next cycles)
      */
     public EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults, int newClustersDescribedPerCycle) {
+        this(emr, defaults, newClustersDescribedPerCycle, EmrPythonProperties.defaults(), null);
+    }
+
+    private EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults, int newClustersDescribedPerCycle,
+            EmrPythonProperties python, ArtifactStore artifacts) {
+        this.python = python;
+        this.artifacts = artifacts;
         this.emr = emr;
         this.defaults = defaults;
         this.newClustersDescribedPerCycle = newClustersDescribedPerCycle;
@@ -75,16 +100,86 @@ public class EmrClusterBackend implements ClusterBackend {
 
     @Override
     public ClusterStatus create(Cluster cluster) {
+        ClusterConfig config;
+        try {
+            config = ClusterConfigJson.parse(cluster.config(), cluster.name());
+        } catch (ClusterConfigException e) {
+            throw new BackendRejectedException("the cluster's config is invalid: " + e.getMessage(), e);
+        }
+        if (!config.pythonRequirements().isEmpty()) {
+            config.withBootstrapAction(PYTHON_REQUIREMENTS_ACTION, requirementsScript(cluster, config).toString());
+        }
         EmrClusters.Created created = call("create", () -> {
             try {
-                return emr.create(ClusterConfigJson.parse(cluster.config(), cluster.name()), defaults,
-                        cluster.id().toString());
+                return emr.create(config, defaults, cluster.id().toString());
             } catch (ClusterConfigException e) {
                 throw new BackendRejectedException("the cluster's config is invalid: " + e.getMessage(), e);
             }
         });
         return new ClusterStatus(created.clusterId(), ClusterState.STARTING,
                 created.adopted() ? "adopted the cluster an earlier attempt created" : "creating", null, null);
+    }
+
+    /** The name of the bootstrap action that installs a config's {@code pythonRequirements}. */
+    public static final String PYTHON_REQUIREMENTS_ACTION = "platy-python-requirements";
+
+    /**
+     * The script that installs the config's Python requirements with the nodes' own interpreter, in the artifact
+     * bucket under a key made of its content: a create repeated after a crash writes nothing new and points at the
+     * same script.
+     */
+    private java.net.URI requirementsScript(Cluster cluster, ClusterConfig config) {
+        if (artifacts == null || !artifacts.reachableByClusters()) {
+            throw new BackendRejectedException("the cluster's config has pythonRequirements, which the platform "
+                    + "installs with a bootstrap script in its artifact bucket, and none is set "
+                    + "(platy.aws.artifact-bucket)");
+        }
+        PythonTarget target = pythonTarget(cluster).orElseThrow();
+        EnvSpec spec;
+        try {
+            EnvSpec.checkRequirements(config.pythonRequirements(), "config.pythonRequirements");
+            spec = new EnvSpec(config.pythonRequirements(), target.pythonVersion(), target.platform(), null,
+                    target.pythonPrefix());
+        } catch (io.platyspark.core.InvalidFieldException e) {
+            throw new BackendRejectedException(e.getMessage(), e);
+        }
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("platy-bootstrap-", ".sh");
+            try {
+                java.nio.file.Files.writeString(file, BootstrapScripts.forSpec(spec));
+                return artifacts.putContentAddressed("bootstrap", file, "python-requirements.sh").uri();
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException e) {
+            throw new BackendUnavailableException(name(), "could not write the bootstrap script: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Known from the config alone, before the cluster exists: the CPU from its instance types (a config's
+     * {@code graviton} flag, which validation holds its fleets' types to) and the Python from its release label
+     * (overwrites included) through {@link EmrPythonProperties}.
+     */
+    @Override
+    public Optional<PythonTarget> pythonTarget(Cluster cluster) {
+        if (cluster.config() == null) {
+            return Optional.empty();
+        }
+        ClusterConfig config;
+        try {
+            config = ClusterConfigJson.parse(cluster.config(), cluster.name());
+        } catch (ClusterConfigException e) {
+            throw new BackendRejectedException("the cluster's config is invalid: " + e.getMessage(), e);
+        }
+        String release = String.valueOf(config.toRequestMap(defaults, null).get("ReleaseLabel"));
+        EmrPythonProperties.NodePython node = python.forRelease(release).orElseThrow(() ->
+                new BackendRejectedException("the Python of EMR release " + release + " is not known to the "
+                        + "platform: add it to platy.aws.emr-python.releases (e.g. releases[" + release
+                        + "].version=3.9 and .prefix=/usr)"));
+        return Optional.of(new PythonTarget(config.graviton() ? TargetPlatform.AARCH64 : TargetPlatform.X86_64,
+                node.version(), node.prefix()));
     }
 
     @Override

@@ -47,6 +47,13 @@ public class EmrClusterConfigs implements ClusterConfigs {
                     + name + "'; leave it out or make them equal");
         }
         List<Violation> violations = new java.util.ArrayList<>(config.validate(defaults));
+        // Installed by pip on every node from a script the platform writes: held to the same grammar as an app's.
+        for (int i = 0; i < config.pythonRequirements().size(); i++) {
+            String problem = io.platyspark.core.env.EnvSpec.requirementProblem(config.pythonRequirements().get(i));
+            if (problem != null) {
+                violations.add(new Violation("pythonRequirements[" + i + "]", problem));
+            }
+        }
         String tagged = config.tags().get("team");
         if (team != null && tagged != null && !tagged.isBlank() && !team.equals(tagged)) {
             // Cost attribution follows the owner: a team cannot bill another, an admin acts for the named team.

@@ -37,6 +37,11 @@ public class S3Artifacts implements ArtifactStore {
         return call(() -> convert(s3.putContentAddressed(prefix, file, fileName)));
     }
 
+    @Override
+    public boolean delete(String key) {
+        return call(() -> s3.delete(key));
+    }
+
     /** Clusters read the bucket with their instance role. */
     @Override
     public boolean reachableByClusters() {

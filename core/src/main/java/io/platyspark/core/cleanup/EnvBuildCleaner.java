@@ -1,0 +1,96 @@
+package io.platyspark.core.cleanup;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.platyspark.core.artifact.ArtifactStore;
+import io.platyspark.core.env.EnvironmentService;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Purges Python environment builds that nothing uses any more, then the archives they leave unreferenced. A build
+ * is purged when it is finished (READY or FAILED), unchanged for longer than the retention, and no app row names
+ * it: apps are the record of use (every app that runs with a cached build names it), so a build lives as long as
+ * the apps that ran with it, plus the retention. An archive is deleted only when no live build row of its cache
+ * key is left; rows go first, so a crash in between leaves an archive without a row (harmless: the next request
+ * for that spec finds it and serves it from the cache) rather than a row without its archive.
+ */
+public class EnvBuildCleaner {
+
+    private static final Logger log = LoggerFactory.getLogger(EnvBuildCleaner.class);
+
+    private static final String PURGEABLE = """
+            b.state in ('READY', 'FAILED') and b.updated_at < :cutoff
+              and not exists (select 1 from apps a where a.env_build_id = b.id)""";
+
+    private final JdbcClient jdbc;
+    private final ArtifactStore artifacts;
+    private final EnvCleanupProperties properties;
+    private final CleanupProperties cleanup;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public EnvBuildCleaner(JdbcClient jdbc, ArtifactStore artifacts, EnvCleanupProperties properties,
+            CleanupProperties cleanup, Clock clock, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.artifacts = artifacts;
+        this.properties = properties;
+        this.cleanup = cleanup;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** One run: rows in bounded batches, then the archives no live row refers to. */
+    public Result runOnce() {
+        if (!properties.enabled()) {
+            return new Result(0, 0, cleanup.dryRun());
+        }
+        Timestamp cutoff = Timestamp.from(clock.instant().minus(properties.retention()));
+        if (cleanup.dryRun()) {
+            long rows = jdbc.sql("select count(*) from env_builds b where " + PURGEABLE).param("cutoff", cutoff)
+                    .query(Long.class).single();
+            return new Result(rows, 0, true);
+        }
+        long rows = 0;
+        Set<String> readyKeys = new LinkedHashSet<>();
+        for (int batch = 0; batch < cleanup.maxBatchesPerRun(); batch++) {
+            // skip locked: a row a build is finishing right now is left for the next run.
+            List<Purged> purged = jdbc.sql("delete from env_builds where id = any(array(select b.id from env_builds b"
+                            + " where " + PURGEABLE + " order by b.updated_at limit :batch for update skip locked))"
+                            + " returning cache_key, state")
+                    .param("cutoff", cutoff).param("batch", cleanup.batchSize())
+                    .query((rs, n) -> new Purged(rs.getString("cache_key"), rs.getString("state"))).list();
+            rows += purged.size();
+            purged.stream().filter(p -> p.state().equals("READY")).forEach(p -> readyKeys.add(p.cacheKey()));
+            if (purged.size() < cleanup.batchSize()) {
+                break;
+            }
+        }
+        long archives = 0;
+        for (String key : readyKeys) {
+            boolean live = jdbc.sql("select exists (select 1 from env_builds where cache_key = :key "
+                    + "and state <> 'FAILED')").param("key", key).query(Boolean.class).single();
+            if (!live && artifacts.delete(EnvironmentService.archiveKey(key))) {
+                archives++;
+            }
+        }
+        meters.counter("platy.cleanup.purged", "table", "env_builds").increment(rows);
+        meters.counter("platy.cleanup.purged", "table", "env_archives").increment(archives);
+        if (rows > 0) {
+            log.info("deleted {} environment builds and {} archives no app uses any more", rows, archives);
+        }
+        return new Result(rows, archives, false);
+    }
+
+    private record Purged(String cacheKey, String state) {
+    }
+
+    /** What a run deleted (or with {@code dryRun}, the builds it would delete; archives are not counted then). */
+    public record Result(long builds, long archives, boolean dryRun) {
+    }
+}

@@ -1,0 +1,109 @@
+package io.platyspark.core.cleanup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.platyspark.core.app.AppTransition;
+import io.platyspark.core.app.SparkApp;
+import io.platyspark.core.artifact.LocalArtifactStore;
+import io.platyspark.core.env.EnvBuild;
+import io.platyspark.core.env.EnvSpec;
+import io.platyspark.core.env.EnvironmentService;
+import io.platyspark.core.env.JdbcEnvBuildStore;
+import io.platyspark.core.env.TargetPlatform;
+import io.platyspark.core.testing.MutableClock;
+import io.platyspark.core.testing.StoreFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The environment-build purge on a real PostgreSQL with the real migrations, archives in a real store. */
+class EnvBuildCleanerTest {
+
+    private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
+    private final StoreFixture store = new StoreFixture(clock);
+    private final JdbcEnvBuildStore builds = new JdbcEnvBuildStore(store.jdbc, new JsonMapper(), clock);
+
+    @TempDir
+    Path tmp;
+
+    private LocalArtifactStore artifacts;
+
+    @BeforeEach
+    void store() {
+        artifacts = new LocalArtifactStore(tmp.resolve("store"));
+    }
+
+    private EnvBuildCleaner cleaner(boolean dryRun, int batchSize) {
+        return new EnvBuildCleaner(store.jdbc, artifacts, new EnvCleanupProperties(true, Duration.ofDays(30)),
+                new CleanupProperties(true, Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(3), batchSize,
+                        100, dryRun, Duration.ofHours(1)), clock, new SimpleMeterRegistry());
+    }
+
+    /** A build in {@code state}; a READY one has its archive in the store. */
+    private EnvBuild build(String requirement, EnvBuild.State state) throws Exception {
+        EnvSpec spec = new EnvSpec(List.of(requirement), "3.9", TargetPlatform.AARCH64, null, "/usr");
+        String uri = null;
+        if (state == EnvBuild.State.READY) {
+            Path file = Files.writeString(tmp.resolve(UUID.randomUUID() + ".tar.gz"), "packed " + requirement);
+            uri = artifacts.put(EnvironmentService.archiveKey(spec.cacheKey()), file).uri().toString();
+        }
+        return builds.getOrCreate(spec, "data", state, uri).build();
+    }
+
+    private boolean archived(EnvBuild build) {
+        return artifacts.find(EnvironmentService.archiveKey(build.cacheKey())).isPresent();
+    }
+
+    @Test
+    void oldBuildsNoAppNamesGoWithTheirArchivesAndEverythingStillUsedStays() throws Exception {
+        EnvBuild unused = build("a==1", EnvBuild.State.READY);
+        EnvBuild usedByAnApp = build("b==1", EnvBuild.State.READY);
+        EnvBuild failed = build("d==1", EnvBuild.State.FAILED);
+        EnvBuild unfinished = build("e==1", EnvBuild.State.QUEUED);
+        SparkApp app = store.app("daily", "etl");
+        store.apps.transition(app.id(), app.state(), AppTransition.to(app.state(), null)
+                .withEnvBuild(usedByAnApp.id()));
+        clock.advance(Duration.ofDays(30).plusSeconds(1));
+        EnvBuild recent = build("c==1", EnvBuild.State.READY);
+
+        EnvBuildCleaner.Result dry = cleaner(true, 10).runOnce();
+        assertThat(dry.builds()).isEqualTo(2);
+        assertThat(builds.find(unused.id())).as("a dry run deletes nothing").isPresent();
+        assertThat(archived(unused)).isTrue();
+
+        EnvBuildCleaner.Result result = cleaner(false, 1).runOnce();
+
+        assertThat(result.builds()).isEqualTo(2);
+        assertThat(result.archives()).isEqualTo(1);
+        assertThat(builds.find(unused.id())).isEmpty();
+        assertThat(builds.find(failed.id())).isEmpty();
+        assertThat(archived(unused)).as("its archive goes with its last row").isFalse();
+        assertThat(builds.find(usedByAnApp.id())).as("an app still names it").isPresent();
+        assertThat(archived(usedByAnApp)).isTrue();
+        assertThat(builds.find(recent.id())).isPresent();
+        assertThat(archived(recent)).isTrue();
+        assertThat(builds.find(unfinished.id())).as("unfinished builds are the heartbeat's business").isPresent();
+    }
+
+    @Test
+    void anArchiveALiveBuildOfTheSameSpecUsesIsKept() throws Exception {
+        EnvBuild abandoned = build("a==1", EnvBuild.State.BUILDING);
+        store.jdbc.sql("update env_builds set state = 'FAILED' where id = :id").param("id", abandoned.id()).update();
+        clock.advance(Duration.ofDays(31));
+        EnvBuild rebuilt = build("a==1", EnvBuild.State.READY);
+
+        EnvBuildCleaner.Result result = cleaner(false, 10).runOnce();
+
+        assertThat(result.builds()).isEqualTo(1);
+        assertThat(builds.find(abandoned.id())).isEmpty();
+        assertThat(result.archives()).isZero();
+        assertThat(archived(rebuilt)).isTrue();
+    }
+}
