@@ -44,6 +44,7 @@ import io.platyspark.core.schedule.LeaderProperties;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import io.platyspark.core.app.JdbcSparkAppStore;
 import io.platyspark.core.app.SparkAppStore;
+import io.platyspark.core.app.TeamLimits;
 import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.backend.SparkBackends;
 import io.platyspark.core.backend.local.LocalClusterBackend;
@@ -107,9 +108,11 @@ public class PlatyCoreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SparkAppStore sparkAppStore(DataSource dataSource, PlatformTransactionManager transactions,
-            ObjectProvider<JsonMapper> json, Clock clock, ObjectProvider<MeterRegistry> meters) {
+            ObjectProvider<JsonMapper> json, Clock clock, ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<TeamLimits> limits) {
         return new JdbcSparkAppStore(JdbcClient.create(dataSource), new TransactionTemplate(transactions),
-                json.getIfAvailable(JsonMapper::new), clock, new AppStateMetrics(meters(meters)));
+                json.getIfAvailable(JsonMapper::new), clock, new AppStateMetrics(meters(meters)),
+                limits.getIfAvailable(() -> TeamLimits.NONE));
     }
 
     @Bean
@@ -276,8 +279,13 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        EmrClusterConfigs emrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission) {
-            return new EmrClusterConfigs(defaults, submission);
+        EmrClusterConfigs emrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission,
+                ObjectProvider<io.platyspark.core.quota.JdbcTeamQuotas> quotas, SecurityProperties security) {
+            io.platyspark.core.quota.JdbcTeamQuotas teams = quotas.getIfAvailable();
+            return teams == null ? new EmrClusterConfigs(defaults, submission)
+                    : new EmrClusterConfigs(defaults, submission, config -> io.platyspark.core.backend.emr
+                            .YarnQueueLimits.apply(config, teams.customized(), teams.defaults().maxQueuePercent(),
+                                    security.yarnQueuePrefix()));
         }
 
         @Bean

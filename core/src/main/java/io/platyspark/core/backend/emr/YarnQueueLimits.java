@@ -1,0 +1,67 @@
+package io.platyspark.core.backend.emr;
+
+import io.platyspark.aws.emr.ClusterConfig;
+import io.platyspark.core.quota.TeamQuota;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The shared cluster's fair-scheduler allocations from the quota table: each team with quotas of its own gets its
+ * queue with its {@code share} as weight and {@code maxQueuePercent} as its largest share of the cluster; every
+ * other team's queue (still made on first use) gets the default maximum. EMR has no classification for the
+ * allocations file, so a bootstrap action writes it on every node and yarn-site points the scheduler at it (the
+ * fair scheduler rereads it every 10 s, which is how a change reaches a running cluster: docs/operations.md).
+ */
+public final class YarnQueueLimits {
+
+    /** Where the allocations live on the cluster's nodes. */
+    public static final String ALLOCATION_FILE = "/etc/platy/fair-scheduler.xml";
+    public static final String BOOTSTRAP_NAME = "platy-yarn-queue-limits";
+
+    private YarnQueueLimits() {
+    }
+
+    /** Adds the allocations for these teams to a shared cluster's config. */
+    public static ClusterConfig apply(ClusterConfig config, List<TeamQuota> teams, int defaultMaxPercent,
+            String queuePrefix) {
+        String xml = allocations(teams, defaultMaxPercent, queuePrefix);
+        String encoded = Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8));
+        config.withClusterConfigurations("yarn-site", Map.of("yarn.scheduler.fair.allocation.file", ALLOCATION_FILE));
+        // Base64, so no quoting of the XML can break out of the shell command.
+        config.withBootstrapAction(BOOTSTRAP_NAME, "file:/bin/bash", "-c",
+                "sudo mkdir -p /etc/platy && echo " + encoded + " | base64 -d | sudo tee " + ALLOCATION_FILE
+                        + " > /dev/null");
+        return config;
+    }
+
+    /** The fair scheduler's allocations file for these teams. */
+    public static String allocations(List<TeamQuota> teams, int defaultMaxPercent, String queuePrefix) {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<allocations>\n");
+        xml.append("  <queueMaxResourcesDefault>").append(defaultMaxPercent).append(".0%</queueMaxResourcesDefault>\n");
+        // A queue prefix such as "root.teams." nests every team's queue under one parent.
+        String prefix = queuePrefix.startsWith("root.") ? queuePrefix.substring("root.".length()) : queuePrefix;
+        List<String> parents = prefix.isEmpty() ? List.of() : List.of(prefix.split("\\."));
+        String indent = "  ";
+        for (String parent : parents) {
+            xml.append(indent).append("<queue name=\"").append(parent).append("\" type=\"parent\">\n");
+            indent += "  ";
+        }
+        Map<String, TeamQuota> sorted = new TreeMap<>();
+        teams.forEach(t -> sorted.put(t.team(), t));
+        for (TeamQuota team : sorted.values()) {
+            xml.append(indent).append("<queue name=\"").append(team.team()).append("\">\n")
+                    .append(indent).append("  <weight>").append(team.share()).append(".0</weight>\n")
+                    .append(indent).append("  <maxResources>").append(team.maxQueuePercent())
+                    .append(".0%</maxResources>\n")
+                    .append(indent).append("</queue>\n");
+        }
+        for (int i = parents.size() - 1; i >= 0; i--) {
+            indent = indent.substring(2);
+            xml.append(indent).append("</queue>\n");
+        }
+        return xml.append("</allocations>\n").toString();
+    }
+}
