@@ -117,5 +117,9 @@ class FairShareApiTest {
                 "{\"maxRunning\": {\"GPU\": 3}}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("maxRunning.GPU");
+        HttpResponse<String> badTeam = send(ApiClient.ADMIN_TOKEN, "PUT", "/api/v1/admin/teams/Bad%20Team/quota",
+                "{}");
+        assertThat(badTeam.statusCode()).isEqualTo(400);
+        assertThat(badTeam.body()).contains("\"field\":\"team\"");
     }
 }

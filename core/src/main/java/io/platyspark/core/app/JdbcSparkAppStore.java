@@ -60,6 +60,10 @@ public class JdbcSparkAppStore implements SparkAppStore {
 
     @Override
     public CreateResult create(NewSparkApp app, String requestHash) {
+        return limits.admitting(app.team(), () -> insert(app, requestHash));
+    }
+
+    private CreateResult insert(NewSparkApp app, String requestHash) {
         return tx.execute(status -> {
             // Inside the transaction that stores the app: the quota check and the insert commit together.
             limits.admit(app.team());

@@ -29,6 +29,15 @@ public interface TeamLimits {
      */
     void admit(String team);
 
+    /**
+     * Runs {@code store}, the transaction that admits and stores one of the team's apps. An implementation may
+     * queue a team's concurrent submits here, before they take a database connection, so that a burst from one
+     * team waiting on its own admission lock cannot hold every connection another team needs.
+     */
+    default <T> T admitting(String team, java.util.function.Supplier<T> store) {
+        return store.get();
+    }
+
     /** The weight and running limits of each of these teams; a team left out has share 1 and no limit. */
     Map<String, Dispatch> dispatch(Collection<String> teams);
 

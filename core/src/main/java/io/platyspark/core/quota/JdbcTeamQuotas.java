@@ -30,6 +30,7 @@ public class JdbcTeamQuotas implements TeamLimits {
     private final QuotaProperties defaults;
     private final JsonMapper json;
     private final Clock clock;
+    private final Map<String, java.util.concurrent.Semaphore> gates = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JdbcTeamQuotas(JdbcClient jdbc, QuotaProperties defaults, JsonMapper json, Clock clock) {
         this.jdbc = jdbc;
@@ -75,6 +76,35 @@ public class JdbcTeamQuotas implements TeamLimits {
     }
 
     private record Recent(long count, Instant oldest) {
+    }
+
+    /**
+     * One of a team's submits at a time per replica goes on to the database: the others wait here, without a
+     * connection, for at most {@code admissionWait}, then are refused 429. Without this gate a burst from one team
+     * took every pooled connection to wait on the team's advisory lock, and other teams' calls failed with 503.
+     */
+    @Override
+    public <T> T admitting(String team, java.util.function.Supplier<T> store) {
+        java.util.concurrent.Semaphore gate = gates.computeIfAbsent(team,
+                t -> new java.util.concurrent.Semaphore(1, true));
+        boolean entered;
+        try {
+            entered = gate.tryAcquire(defaults.admissionWait().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            entered = false;
+        }
+        if (!entered) {
+            throw new QuotaExceededException("concurrentSubmits", "team '" + team + "' has more submits in flight "
+                    + "than this server admits at once (they are admitted one at a time per team, waiting at most "
+                    + defaults.admissionWait().toMillis() + " ms); send fewer at once and retry after Retry-After",
+                    Duration.ofSeconds(1));
+        }
+        try {
+            return store.get();
+        } finally {
+            gate.release();
+        }
     }
 
     @Override

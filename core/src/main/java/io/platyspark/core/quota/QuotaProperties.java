@@ -34,7 +34,8 @@ public record QuotaProperties(
         @DefaultValue Map<String, Integer> maxRunning,
         @DefaultValue("10") @Min(0) int maxClusters,
         @DefaultValue("50") @Min(1) @Max(100) int maxQueuePercent,
-        @DefaultValue("10s") @DurationMin(seconds = 1) Duration activeRetryAfter) {
+        @DefaultValue("10s") @DurationMin(seconds = 1) Duration activeRetryAfter,
+        @DefaultValue("2s") @DurationMin(millis = 1) Duration admissionWait) {
 
     public QuotaProperties {
         maxRunning = maxRunning == null ? Map.of() : Map.copyOf(maxRunning);

@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * @param threads              loops claiming batches of apps in this process
  * @param batchSize            apps claimed per round trip to the store, taken round-robin across teams
  * @param concurrency          apps this process submits at once (the claimed batch is handled in parallel); sized
- *                             so the worker drains at least as fast as the API accepts
+ *                             so the worker drains at least as fast as the API accepts, and below the database
+ *                             pool (spring.datasource.hikari.maximum-pool-size, 10) so the API keeps connections
  * @param perClusterConcurrency apps submitted at once to one cluster, below what its backend refuses (Livy's
  *                             {@code livy.server.session.max-creation}, 100 by default; a busy refusal is retried)
  * @param pollInterval         how often the queue is checked when nobody nudges it
@@ -34,8 +35,8 @@ public record SubmissionProperties(
         @DefaultValue("false") boolean enabled,
         @DefaultValue("2") @Min(1) int threads,
         @DefaultValue("64") @Min(1) int batchSize,
-        @DefaultValue("32") @Min(1) int concurrency,
-        @DefaultValue("16") @Min(1) int perClusterConcurrency,
+        @DefaultValue("8") @Min(1) int concurrency,
+        @DefaultValue("8") @Min(1) int perClusterConcurrency,
         @DefaultValue("1s") @DurationMin(millis = 1) Duration pollInterval,
         @DefaultValue("15s") @DurationMin(millis = 300) Duration lease,
         @DefaultValue("5") @Min(1) int maxAttempts,

@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("platy.rate-limit")
 public record RateLimitProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("1000") @Min(1) int requestsPerSecond,
-        @DefaultValue("100") @Min(1) int burst,
+        @DefaultValue("2000") @Min(1) int requestsPerSecond,
+        @DefaultValue("50") @Min(1) int burst,
         @DefaultValue("10000") @Min(1) int maxTokens) {
 }

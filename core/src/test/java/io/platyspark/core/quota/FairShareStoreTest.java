@@ -45,7 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
 class FairShareStoreTest {
 
     private static final QuotaProperties DEFAULTS = new QuotaProperties(1, 10_000, 60_000, Map.of(), 10, 50,
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10), Duration.ofSeconds(2));
 
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final DataSource dataSource = TestDatabase.newMigratedDataSource();

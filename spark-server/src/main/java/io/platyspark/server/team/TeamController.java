@@ -1,5 +1,6 @@
 package io.platyspark.server.team;
 
+import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.quota.JdbcTeamQuotas;
 import io.platyspark.core.quota.QuotaUpdate;
 import io.platyspark.core.quota.TeamQuota;
@@ -44,10 +45,22 @@ class TeamController {
     @Operation(summary = "Sets the team's own quotas; a null field falls back to the configured default. A new "
             + "share or maxQueuePercent reaches shared clusters created after the change (docs/operations.md)")
     TeamQuota put(@PathVariable String team, @RequestBody QuotaUpdate update, Caller caller) {
+        checkName(team);
         return quotas.put(team, update, caller.subject());
     }
 
+    private static final java.util.regex.Pattern TEAM = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+    /** Team names as tokens spell them (AdminController): anything else names no team. */
+    private static void checkName(String team) {
+        if (!TEAM.matcher(team).matches()) {
+            throw new InvalidFieldException("team", "must be 1-63 lower-case letters, digits, '-' or '_', starting "
+                    + "with a letter or digit");
+        }
+    }
+
     private static void check(Caller caller, String team) {
+        checkName(team);
         if (!caller.mayAccess(team)) {
             throw new ForbiddenException("team", "you act for team '" + caller.team() + "' and cannot see team '"
                     + team + "'");
