@@ -27,7 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "platy.security.local-source-roots=/opt/apps",
         "platy.submission.enabled=false",
         "platy.rate-limit.requests-per-second=1",
-        "platy.rate-limit.burst=6"})
+        "platy.security.allowed-livy-hosts=localhost",
+        "platy.rate-limit.burst=20"})
 class FairShareApiTest {
 
     @DynamicPropertySource
@@ -70,7 +71,7 @@ class FairShareApiTest {
 
         int ok = 0;
         HttpResponse<String> refused = null;
-        for (int i = 0; i < 20 && refused == null; i++) {
+        for (int i = 0; i < 60 && refused == null; i++) {
             HttpResponse<String> response = send(burst, "GET", "/api/v1/apps", null);
             if (response.statusCode() == 429) {
                 refused = response;
@@ -81,7 +82,7 @@ class FairShareApiTest {
         }
 
         assertThat(refused).as("refused once over the burst").isNotNull();
-        assertThat(ok).isBetween(6, 8);
+        assertThat(ok).isBetween(20, 30);
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(refused.headers().firstValue("Content-Type")).get().asString()
                 .startsWith("application/problem+json");
@@ -97,6 +98,11 @@ class FairShareApiTest {
                 "{\"maxActiveApps\": 1}");
         assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
         assertThat(set.body()).contains("\"maxActiveApps\":1");
+        HttpResponse<String> allocations = send(ApiClient.ADMIN_TOKEN, "GET", "/api/v1/admin/teams/yarn-allocations",
+                null);
+        assertThat(allocations.statusCode()).isEqualTo(200);
+        assertThat(allocations.body()).contains("<queue name=\"team-q\">\n    <weight>1.0</weight>");
+        assertThat(send(token, "GET", "/api/v1/admin/teams/yarn-allocations", null).statusCode()).isEqualTo(403);
         String app = "{\"name\":\"etl\",\"cluster\":\"shared\",\"source\":\"/opt/apps/etl.py\"}";
 
         HttpResponse<String> first = send(token, "POST", "/api/v1/apps", app);
@@ -121,5 +127,22 @@ class FairShareApiTest {
                 "{}");
         assertThat(badTeam.statusCode()).isEqualTo(400);
         assertThat(badTeam.body()).contains("\"field\":\"team\"");
+    }
+
+    @Test
+    void aClusterOverTheTeamsClusterQuotaIs403NamingTheQuota() throws Exception {
+        String token = issueToken("team-k");
+        assertThat(send(ApiClient.ADMIN_TOKEN, "PUT", "/api/v1/admin/teams/team-k/quota", "{\"maxClusters\": 1}")
+                .statusCode()).isEqualTo(200);
+
+        HttpResponse<String> first = send(token, "POST", "/api/v1/clusters",
+                "{\"name\":\"k-one\",\"kind\":\"DEDICATED\",\"livyUrl\":\"http://localhost:8998\"}");
+        HttpResponse<String> second = send(token, "POST", "/api/v1/clusters",
+                "{\"name\":\"k-two\",\"kind\":\"DEV\",\"livyUrl\":\"http://localhost:8998\"}");
+
+        assertThat(first.statusCode()).as(first.body()).isBetween(200, 201);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(403);
+        assertThat(second.body()).contains("\"field\":\"maxClusters\"").contains("maxClusters is 1");
+        assertThat(send(token, "GET", "/api/v1/teams/team-k/usage", null).body()).contains("\"clusters\":1");
     }
 }

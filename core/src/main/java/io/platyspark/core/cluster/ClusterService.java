@@ -24,9 +24,17 @@ public class ClusterService {
     private final ClusterConfigs configs;
     private final SourcePolicy sources;
     private final Runnable newClusterListener;
+    private final ClusterQuota quota;
 
     public ClusterService(ClusterStore clusters, ClusterBackends backends, ClusterConfigs configs,
             SourcePolicy sources, Runnable newClusterListener) {
+        this(clusters, backends, configs, sources, newClusterListener, ClusterQuota.NONE);
+    }
+
+    /** With {@code quota}, a team at its cluster quota is refused a new dedicated or dev cluster (403). */
+    public ClusterService(ClusterStore clusters, ClusterBackends backends, ClusterConfigs configs,
+            SourcePolicy sources, Runnable newClusterListener, ClusterQuota quota) {
+        this.quota = quota;
         this.clusters = clusters;
         this.backends = backends;
         this.configs = configs;
@@ -66,6 +74,9 @@ public class ClusterService {
         var existing = clusters.findActive(request.name());
         if (existing.isPresent()) {
             return new ClusterStore.GetOrCreate(checkSame(caller, existing.get(), request.kind(), team), false);
+        }
+        if (team != null && (request.kind() == ClusterKind.DEDICATED || request.kind() == ClusterKind.DEV)) {
+            quota.check(team, request.kind());
         }
         NewCluster cluster;
         if (request.livyUrl() != null) {

@@ -139,10 +139,13 @@ public class PlatyCoreAutoConfiguration {
     @Bean
     ClusterService clusterService(ClusterStore clusters, ClusterBackends backends,
             ObjectProvider<ClusterConfigs> configs, SourcePolicy sources,
-            ObjectProvider<SubmissionRunner> submissionRunner) {
+            ObjectProvider<SubmissionRunner> submissionRunner,
+            ObjectProvider<io.platyspark.core.quota.JdbcTeamQuotas> quotas) {
         // Without a cluster provider (EMR), configs are refused with a message saying what to do instead.
+        io.platyspark.core.quota.JdbcTeamQuotas teams = quotas.getIfAvailable();
         return new ClusterService(clusters, backends, configs.getIfAvailable(() -> ClusterConfigs.NONE), sources,
-                () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
+                () -> submissionRunner.ifAvailable(SubmissionRunner::nudge),
+                teams == null ? io.platyspark.core.cluster.ClusterQuota.NONE : teams::checkClusters);
     }
 
     /** S3 when a bucket is configured (clusters read sources from there), else a local directory. */

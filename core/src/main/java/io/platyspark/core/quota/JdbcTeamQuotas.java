@@ -203,6 +203,22 @@ public class JdbcTeamQuotas implements TeamLimits {
         return new TeamUsage(team, active[0], running, queued[0], recent, activeClusters(team), quota(team));
     }
 
+    /**
+     * Refuses (403, naming the quota) a new dedicated or dev cluster for a team that has {@code maxClusters}
+     * active ones. Checked when the cluster is requested, not under a lock: two requests at the very same moment
+     * may both pass (cluster requests are rare and each is a deliberate call, unlike app submits).
+     */
+    public void checkClusters(String team, io.platyspark.core.cluster.ClusterKind kind) {
+        TeamQuota quota = quota(team);
+        long active = activeClusters(team);
+        if (active >= quota.maxClusters()) {
+            throw new io.platyspark.core.security.ForbiddenException("maxClusters", "team '" + team + "' has "
+                    + active + " active dedicated or dev clusters, its quota maxClusters is " + quota.maxClusters()
+                    + "; terminate one it no longer needs, run on the shared cluster, or ask an admin to raise "
+                    + "the quota");
+        }
+    }
+
     /** Active DEDICATED and DEV clusters of the team. */
     public long activeClusters(String team) {
         return jdbc.sql("""

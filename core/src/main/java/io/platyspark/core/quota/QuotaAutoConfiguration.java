@@ -25,4 +25,17 @@ public class QuotaAutoConfiguration {
         return new JdbcTeamQuotas(JdbcClient.create(dataSource), properties, json.getIfAvailable(JsonMapper::new),
                 clock.getIfAvailable(Clock::systemUTC));
     }
+
+    /** Per-team gauges where metrics are exported and the submission worker runs (spark-server). */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "platy.submission.enabled",
+            havingValue = "true")
+    io.platyspark.core.schedule.FixedDelayRunner teamUsageGauges(DataSource dataSource,
+            ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry, QuotaProperties properties) {
+        io.micrometer.core.instrument.MeterRegistry meters = registry.getIfAvailable(
+                io.micrometer.core.instrument.simple.SimpleMeterRegistry::new);
+        TeamUsageGauges gauges = new TeamUsageGauges(JdbcClient.create(dataSource), meters);
+        return new io.platyspark.core.schedule.FixedDelayRunner("team-usage-gauges", properties.metricsInterval(), 1,
+                gauges::refresh, meters);
+    }
 }

@@ -35,7 +35,8 @@ public record QuotaProperties(
         @DefaultValue("10") @Min(0) int maxClusters,
         @DefaultValue("50") @Min(1) @Max(100) int maxQueuePercent,
         @DefaultValue("10s") @DurationMin(seconds = 1) Duration activeRetryAfter,
-        @DefaultValue("2s") @DurationMin(millis = 1) Duration admissionWait) {
+        @DefaultValue("2s") @DurationMin(millis = 1) Duration admissionWait,
+        @DefaultValue("30s") @DurationMin(seconds = 1) Duration metricsInterval) {
 
     public QuotaProperties {
         maxRunning = maxRunning == null ? Map.of() : Map.copyOf(maxRunning);

@@ -45,7 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
 class FairShareStoreTest {
 
     private static final QuotaProperties DEFAULTS = new QuotaProperties(1, 10_000, 60_000, Map.of(), 10, 50,
-            Duration.ofSeconds(10), Duration.ofSeconds(2));
+            Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30));
 
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final DataSource dataSource = TestDatabase.newMigratedDataSource();
@@ -138,6 +138,37 @@ class FairShareStoreTest {
     }
 
     @Test
+    void aTeamsSubmitsGoToTheDatabaseOneAtATimeAndAnotherTeamIsNotHeldUp() throws Exception {
+        JdbcTeamQuotas gated = new JdbcTeamQuotas(jdbc, new QuotaProperties(1, 10_000, 60_000, Map.of(), 10, 50,
+                Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofSeconds(30)), new JsonMapper(), clock);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch leave = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> first = pool.submit(() -> gated.admitting("data", () -> {
+                inside.countDown();
+                waitFor(leave);
+                return null;
+            }));
+            assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+
+            // A second submit of the same team waits without a connection, then is refused with when to retry.
+            assertThatThrownBy(() -> gated.admitting("data", () -> "stored"))
+                    .isInstanceOfSatisfying(QuotaExceededException.class, e -> {
+                        assertThat(e.quota()).isEqualTo("concurrentSubmits");
+                        assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+                    });
+            assertThat(gated.admitting("web", () -> "stored")).isEqualTo("stored");
+            leave.countDown();
+            first.get(30, TimeUnit.SECONDS);
+            assertThat(gated.admitting("data", () -> "stored")).isEqualTo("stored");
+        } finally {
+            leave.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void submitsPerMinuteRefusesWithWhenTheWindowHasRoomAgain() {
         quotas.put("data", new QuotaUpdate(null, null, 2, null, null, null), "admin");
         replicaA.create(app("data", "one", null), "h1");
@@ -227,6 +258,10 @@ class FairShareStoreTest {
         assertThat(replicaA.find(third.id()).orElseThrow().stateReason()).contains("position 2");
         assertThat(quotas.usage("data").queued()).isEqualTo(2);
         assertThat(quotas.usage("data").running()).containsEntry("DEDICATED", 1L);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        new TeamUsageGauges(jdbc, meters).refresh();
+        assertThat(meters.get("platy.team.apps").tags("team", "data", "state", "QUEUED").gauge().value())
+                .isEqualTo(2.0);
 
         worker.runOnce();
         assertThat(state(second)).as("no slot yet").isEqualTo(AppState.QUEUED);

@@ -5,6 +5,8 @@ import io.platyspark.core.quota.JdbcTeamQuotas;
 import io.platyspark.core.quota.QuotaUpdate;
 import io.platyspark.core.quota.TeamQuota;
 import io.platyspark.core.quota.TeamUsage;
+import io.platyspark.core.quota.YarnAllocations;
+import io.platyspark.core.security.SecurityProperties;
 import io.platyspark.core.security.Caller;
 import io.platyspark.core.security.ForbiddenException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -21,9 +23,19 @@ import org.springframework.web.bind.annotation.RestController;
 class TeamController {
 
     private final JdbcTeamQuotas quotas;
+    private final SecurityProperties security;
 
-    TeamController(JdbcTeamQuotas quotas) {
+    TeamController(JdbcTeamQuotas quotas, SecurityProperties security) {
         this.quotas = quotas;
+        this.security = security;
+    }
+
+    @GetMapping(path = "/api/v1/admin/teams/yarn-allocations", produces = "application/xml")
+    @Operation(summary = "The fair-scheduler allocations file the quotas make: what a new shared cluster gets, and "
+            + "what to copy to a running one's master to apply a change (docs/operations.md)")
+    String yarnAllocations() {
+        return YarnAllocations.xml(quotas.customized(), quotas.defaults().maxQueuePercent(),
+                security.yarnQueuePrefix());
     }
 
     @GetMapping("/api/v1/teams/{team}/usage")

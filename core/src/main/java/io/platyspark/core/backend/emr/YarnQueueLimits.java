@@ -2,10 +2,10 @@ package io.platyspark.core.backend.emr;
 
 import io.platyspark.aws.emr.ClusterConfig;
 import io.platyspark.core.quota.TeamQuota;
+import io.platyspark.core.quota.YarnAllocations;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -37,31 +37,8 @@ public final class YarnQueueLimits {
         return config;
     }
 
-    /** The fair scheduler's allocations file for these teams. */
+    /** The fair scheduler's allocations file for these teams (see {@link YarnAllocations}). */
     public static String allocations(List<TeamQuota> teams, int defaultMaxPercent, String queuePrefix) {
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<allocations>\n");
-        xml.append("  <queueMaxResourcesDefault>").append(defaultMaxPercent).append(".0%</queueMaxResourcesDefault>\n");
-        // A queue prefix such as "root.teams." nests every team's queue under one parent.
-        String prefix = queuePrefix.startsWith("root.") ? queuePrefix.substring("root.".length()) : queuePrefix;
-        List<String> parents = prefix.isEmpty() ? List.of() : List.of(prefix.split("\\."));
-        String indent = "  ";
-        for (String parent : parents) {
-            xml.append(indent).append("<queue name=\"").append(parent).append("\" type=\"parent\">\n");
-            indent += "  ";
-        }
-        Map<String, TeamQuota> sorted = new TreeMap<>();
-        teams.forEach(t -> sorted.put(t.team(), t));
-        for (TeamQuota team : sorted.values()) {
-            xml.append(indent).append("<queue name=\"").append(team.team()).append("\">\n")
-                    .append(indent).append("  <weight>").append(team.share()).append(".0</weight>\n")
-                    .append(indent).append("  <maxResources>").append(team.maxQueuePercent())
-                    .append(".0%</maxResources>\n")
-                    .append(indent).append("</queue>\n");
-        }
-        for (int i = parents.size() - 1; i >= 0; i--) {
-            indent = indent.substring(2);
-            xml.append(indent).append("</queue>\n");
-        }
-        return xml.append("</allocations>\n").toString();
+        return YarnAllocations.xml(teams, defaultMaxPercent, queuePrefix);
     }
 }

@@ -40,7 +40,7 @@ class SharedClusterQueueLimitsMotoTest {
     private final StoreFixture store = new StoreFixture(clock);
     private final PlatformDefaults defaults = PlatformDefaults.emr7(List.of("subnet-1"), "s3://logs/");
     private final JdbcTeamQuotas quotas = new JdbcTeamQuotas(store.jdbc, new QuotaProperties(1, 100, 100, Map.of(),
-            10, 50, Duration.ofSeconds(10), Duration.ofSeconds(2)), new JsonMapper(), clock);
+            10, 50, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30)), new JsonMapper(), clock);
     private final EmrClusterConfigs configs = new EmrClusterConfigs(defaults, new SubmissionProperties(true, 1, 10,
             Duration.ofSeconds(1), Duration.ofSeconds(15), 3, Duration.ofSeconds(10), Duration.ofMinutes(1),
             Duration.ofSeconds(15)), config -> YarnQueueLimits.apply(config, quotas.customized(),
