@@ -20,6 +20,6 @@ import org.springframework.validation.annotation.Validated;
 public record RateLimitProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("2000") @Min(1) int requestsPerSecond,
-        @DefaultValue("50") @Min(1) int burst,
+        @DefaultValue("100") @Min(1) int burst,
         @DefaultValue("10000") @Min(1) int maxTokens) {
 }
