@@ -75,7 +75,8 @@ public class ClusterService {
         if (existing.isPresent()) {
             return new ClusterStore.GetOrCreate(checkSame(caller, existing.get(), request.kind(), team), false);
         }
-        if (team != null && (request.kind() == ClusterKind.DEDICATED || request.kind() == ClusterKind.DEV)) {
+        if (team != null && request.livyUrl() == null
+                && (request.kind() == ClusterKind.DEDICATED || request.kind() == ClusterKind.DEV)) {
             quota.check(team, request.kind());
         }
         NewCluster cluster;

@@ -204,8 +204,8 @@ public class JdbcTeamQuotas implements TeamLimits {
     }
 
     /**
-     * Refuses (403, naming the quota) a new dedicated or dev cluster for a team that has {@code maxClusters}
-     * active ones. Checked when the cluster is requested, not under a lock: two requests at the very same moment
+     * Refuses (403, naming the quota) a new dedicated or dev cluster the platform would create, for a team that
+     * has {@code maxClusters} active ones. Checked when the cluster is requested, not under a lock: two requests at the very same moment
      * may both pass (cluster requests are rare and each is a deliberate call, unlike app submits).
      */
     public void checkClusters(String team, io.platyspark.core.cluster.ClusterKind kind) {
@@ -219,11 +219,14 @@ public class JdbcTeamQuotas implements TeamLimits {
         }
     }
 
-    /** Active DEDICATED and DEV clusters of the team. */
+    /**
+     * Active DEDICATED and DEV clusters the platform created for the team (a registered cluster, an existing Livy
+     * given by URL, is the team's own and costs the platform nothing: it does not count).
+     */
     public long activeClusters(String team) {
         return jdbc.sql("""
                 select count(*) from clusters
-                where team = :team and kind in ('DEDICATED', 'DEV')
+                where team = :team and kind in ('DEDICATED', 'DEV') and config is not null
                   and state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS')
                 """).param("team", team).query(Long.class).single();
     }

@@ -19,7 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRunning             apps of a team on the backend at once, per cluster kind (SHARED, DEDICATED, DEV,
  *                               LOCAL); an app over it waits QUEUED until one of them ends. A kind left out has
  *                               no limit
- * @param maxClusters            active DEDICATED and DEV clusters of a team; a request for one more is refused
+ * @param maxClusters            active DEDICATED and DEV clusters the platform created for a team (registered
+ *                               ones, an existing Livy by URL, do not count); a request for one more is refused
  *                               with 403
  * @param maxQueuePercent        the largest share of the shared cluster a team's YARN queue may take
  * @param activeRetryAfter       the {@code Retry-After} of a submit refused for {@code maxActiveApps}: when a slot
@@ -35,7 +36,7 @@ public record QuotaProperties(
         @DefaultValue("10") @Min(0) int maxClusters,
         @DefaultValue("50") @Min(1) @Max(100) int maxQueuePercent,
         @DefaultValue("10s") @DurationMin(seconds = 1) Duration activeRetryAfter,
-        @DefaultValue("2s") @DurationMin(millis = 1) Duration admissionWait,
+        @DefaultValue("10s") @DurationMin(millis = 1) Duration admissionWait,
         @DefaultValue("30s") @DurationMin(seconds = 1) Duration metricsInterval) {
 
     public QuotaProperties {

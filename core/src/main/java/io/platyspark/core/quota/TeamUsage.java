@@ -8,7 +8,7 @@ import java.util.Map;
  * @param running          apps on the backend, per cluster kind
  * @param queued           apps waiting QUEUED for a running slot
  * @param submitsLastMinute apps submitted in the last 60 s
- * @param clusters         active DEDICATED and DEV clusters
+ * @param clusters         active DEDICATED and DEV clusters the platform created for the team
  */
 public record TeamUsage(String team, long activeApps, Map<String, Long> running, long queued, long submitsLastMinute,
         long clusters, TeamQuota quota) {

@@ -275,6 +275,37 @@ class FairShareStoreTest {
                 .containsSubsequence(AppState.PENDING, AppState.QUEUED, AppState.SUBMITTED);
     }
 
+    @Test
+    void aClusterThePlatformWouldCreateOverTheTeamsClusterQuotaIsForbiddenNamingTheQuota() {
+        quotas.put("data", new QuotaUpdate(null, null, null, null, 1, null), "admin");
+        var configs = new io.platyspark.core.backend.emr.EmrClusterConfigs(
+                io.platyspark.aws.emr.PlatformDefaults.emr7(List.of("subnet-1"), "s3://logs/"),
+                new SubmissionProperties(true, 1, 10, Duration.ofSeconds(1), Duration.ofSeconds(15), 3,
+                        Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(15)));
+        var service = new io.platyspark.core.cluster.ClusterService(clusters,
+                new io.platyspark.core.backend.ClusterBackends(List.of()), configs,
+                new io.platyspark.core.security.SourcePolicy(List.of(), java.util.Set.of(), List.of()), () -> { },
+                quotas::checkClusters);
+        var caller = new io.platyspark.core.security.Caller("data-token", "data", false);
+
+        service.getOrCreate(caller, new io.platyspark.core.cluster.ClusterRequest("dev-one", ClusterKind.DEV, "data",
+                null, null));
+        // An existing Livy registered by URL is the team's own: it does not count and is not refused.
+        clusters.getOrCreate(new NewCluster("registered", ClusterKind.DEDICATED, "data", null, "http://livy:8998",
+                ClusterState.WAITING));
+
+        assertThatThrownBy(() -> service.getOrCreate(caller, new io.platyspark.core.cluster.ClusterRequest(
+                "dev-two", ClusterKind.DEV, "data", null, null)))
+                .isInstanceOfSatisfying(io.platyspark.core.security.ForbiddenException.class, e -> {
+                    assertThat(e.field()).isEqualTo("maxClusters");
+                    assertThat(e.getMessage()).contains("maxClusters is 1");
+                });
+        assertThat(quotas.usage("data").clusters()).isEqualTo(1);
+        // Another team is not held back.
+        service.getOrCreate(new io.platyspark.core.security.Caller("web-token", "web", false),
+                new io.platyspark.core.cluster.ClusterRequest("web-dev", ClusterKind.DEV, "web", null, null));
+    }
+
     private AppState state(SparkApp app) {
         return replicaA.find(app.id()).orElseThrow().state();
     }

@@ -55,6 +55,12 @@ public class EmrClusterConfigs implements ClusterConfigs {
                     + name + "'; leave it out or make them equal");
         }
         List<Violation> violations = new java.util.ArrayList<>(config.validate(defaults));
+        for (int i = 0; i < config.bootstrapActions().size(); i++) {
+            if (ClusterConfig.PLATFORM_BOOTSTRAP.equals(config.bootstrapActions().get(i).name())) {
+                violations.add(new Violation("bootstrapActions[" + i + "].name", "'" + ClusterConfig.PLATFORM_BOOTSTRAP
+                        + "' is the platform's own bootstrap action; name yours differently"));
+            }
+        }
         String tagged = config.tags().get("team");
         if (team != null && tagged != null && !tagged.isBlank() && !team.equals(tagged)) {
             // Cost attribution follows the owner: a team cannot bill another, an admin acts for the named team.

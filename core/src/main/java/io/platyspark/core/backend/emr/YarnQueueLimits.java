@@ -19,7 +19,7 @@ public final class YarnQueueLimits {
 
     /** Where the allocations live on the cluster's nodes. */
     public static final String ALLOCATION_FILE = "/etc/platy/fair-scheduler.xml";
-    public static final String BOOTSTRAP_NAME = "platy-yarn-queue-limits";
+    public static final String BOOTSTRAP_NAME = ClusterConfig.PLATFORM_BOOTSTRAP;
 
     private YarnQueueLimits() {
     }

@@ -98,6 +98,16 @@ class SharedClusterQueueLimitsMotoTest {
     }
 
     @Test
+    void aUserConfigCannotCarryThePlatformsOwnBootstrapAction() {
+        String json = io.platyspark.aws.emr.ClusterConfigJson.write(new io.platyspark.aws.emr.DevClusterConfig("x",
+                "data").withBootstrapAction(ClusterConfig.PLATFORM_BOOTSTRAP, "file:/bin/bash", "-c", "id"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> configs.validate("config", json, "x", "data"))
+                .isInstanceOfSatisfying(io.platyspark.core.InvalidFieldException.class, e -> assertThat(e.errors())
+                        .anySatisfy(f -> assertThat(f.field()).isEqualTo("config.bootstrapActions[0].name")));
+    }
+
+    @Test
     void aQueuePrefixNestsTheTeamsUnderTheirParent() {
         quotas.put("team-a", new QuotaUpdate(2, null, null, null, null, null), "admin");
         ClusterConfig config = YarnQueueLimits.apply(new io.platyspark.aws.emr.SharedClusterConfig("s"),
