@@ -46,8 +46,9 @@ public final class Bench {
             case "eks-tracking" -> JobRunTrackingScenario.run(sizes, report);
             case "store" -> StoreScenario.run(sizes, report);
             case "footprint" -> FootprintScenario.run(sizes, report, repo);
+            case "fairshare" -> FairShareScenario.run(sizes, report, repo);
             default -> throw new IllegalArgumentException("--only=" + scenario + ": use submission, tracking, emr, "
-                    + "eks-tracking, store or footprint");
+                    + "eks-tracking, store, footprint or fairshare");
         }
         report.notesToConsole();
         return report;
@@ -64,6 +65,7 @@ public final class Bench {
         FootprintScenario.run(sizes, report, repo);
         RecoveryScenario.run(sizes, report, repo);
         MaskingScenario.run(report);
+        FairShareScenario.run(sizes, report, repo);
         report.note(String.format("Whole run: %.0f s.", (System.nanoTime() - start) / 1e9));
         return report;
     }

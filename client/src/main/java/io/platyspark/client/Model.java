@@ -13,7 +13,7 @@ public final class Model {
 
     /** An app's state. A state this SDK does not know yet (a newer server's) reads as {@link #UNKNOWN}. */
     public enum AppState {
-        PENDING, WAITING_FOR_CLUSTER, BUILDING_ENV, SUBMITTED, RUNNING, SUCCEEDED, FAILED, KILLED, LOST,
+        PENDING, QUEUED, WAITING_FOR_CLUSTER, BUILDING_ENV, SUBMITTED, RUNNING, SUCCEEDED, FAILED, KILLED, LOST,
         @JsonEnumDefaultValue UNKNOWN;
 
         /** Ended for good: the state never changes again. */

@@ -77,6 +77,9 @@ public class ClusterConfig {
         return this;
     }
 
+    /** The name of the bootstrap action the platform adds itself (a local command, not a script from S3). */
+    public static final String PLATFORM_BOOTSTRAP = "platy-yarn-queue-limits";
+
     public ClusterConfig withBootstrapAction(String name, String path, String... args) {
         bootstrapActions.add(new BootstrapAction(name, path, List.of(args)));
         return this;
@@ -258,8 +261,13 @@ public class ClusterConfig {
         checkRelease(violations, defaults);
         checkManagedScaling(violations, policy);
         for (int i = 0; i < bootstrapActions.size(); i++) {
-            checkBootstrapPath(violations, "bootstrapActions[" + i + "].path", bootstrapActions.get(i).path(),
-                    defaults);
+            BootstrapAction action = bootstrapActions.get(i);
+            if (PLATFORM_BOOTSTRAP.equals(action.name()) && "file:/bin/bash".equals(action.path())) {
+                // The platform's own (the shared cluster's YARN queue limits); a user config may not carry the
+                // name: the API refuses it before anything is stored.
+                continue;
+            }
+            checkBootstrapPath(violations, "bootstrapActions[" + i + "].path", action.path(), defaults);
         }
         checkTypes(violations, "instanceFleets.masterInstances", fleets.masterInstances(), policy);
         checkTypes(violations, "instanceFleets.coreInstancesAndWeights",

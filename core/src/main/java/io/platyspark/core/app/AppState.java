@@ -9,6 +9,11 @@ import java.util.Set;
 public enum AppState {
     /** Accepted and stored; waiting for the submission worker. */
     PENDING,
+    /**
+     * Waiting for a running slot: its team already runs as many apps on the cluster's kind as its quota allows.
+     * The worker takes it as soon as one of them ends.
+     */
+    QUEUED,
     /** The target cluster exists but is not ready yet. */
     WAITING_FOR_CLUSTER,
     /** The app's Python environment is being built. */
@@ -23,7 +28,7 @@ public enum AppState {
     LOST;
 
     private static final Set<AppState> TERMINAL = EnumSet.of(SUCCEEDED, FAILED, KILLED, LOST);
-    private static final Set<AppState> NOT_YET_SUBMITTED = EnumSet.of(PENDING, WAITING_FOR_CLUSTER, BUILDING_ENV);
+    private static final Set<AppState> NOT_YET_SUBMITTED = EnumSet.of(PENDING, QUEUED, WAITING_FOR_CLUSTER, BUILDING_ENV);
     private static final Set<AppState> ON_BACKEND = EnumSet.of(SUBMITTED, RUNNING);
 
     public boolean isTerminal() {

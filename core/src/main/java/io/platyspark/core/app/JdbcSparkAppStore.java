@@ -36,6 +36,7 @@ public class JdbcSparkAppStore implements SparkAppStore {
     private final RowMapper<SparkApp> rowMapper = this::mapApp;
 
     private final AppStateListener listener;
+    private final TeamLimits limits;
 
     public JdbcSparkAppStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, Clock clock) {
         this(jdbc, tx, json, clock, AppStateListener.NONE);
@@ -43,16 +44,29 @@ public class JdbcSparkAppStore implements SparkAppStore {
 
     public JdbcSparkAppStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, Clock clock,
             AppStateListener listener) {
+        this(jdbc, tx, json, clock, listener, TeamLimits.NONE);
+    }
+
+    /** With {@code limits}, admission checks each team's quotas and the claim shares the queue fairly. */
+    public JdbcSparkAppStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, Clock clock,
+            AppStateListener listener, TeamLimits limits) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
         this.clock = clock;
         this.listener = listener;
+        this.limits = limits;
     }
 
     @Override
     public CreateResult create(NewSparkApp app, String requestHash) {
+        return limits.admitting(app.team(), () -> insert(app, requestHash));
+    }
+
+    private CreateResult insert(NewSparkApp app, String requestHash) {
         return tx.execute(status -> {
+            // Inside the transaction that stores the app: the quota check and the insert commit together.
+            limits.admit(app.team());
             Instant now = now();
             UUID id = UUID.randomUUID();
             int inserted = jdbc.sql("""
@@ -219,27 +233,166 @@ public class JdbcSparkAppStore implements SparkAppStore {
         });
     }
 
+    /** The queue's states, as the partial indexes of V15 spell them. */
+    private static final String QUEUE_STATES = "('PENDING', 'QUEUED', 'WAITING_FOR_CLUSTER', 'BUILDING_ENV')";
+    /** Claims from every replica take turns on this lock, so a running slot is never handed out twice. */
+    private static final long CLAIM_LOCK = 0x706c617479636c6dL;
+
+    /**
+     * Fair and batched: the due apps of every team with due apps are read (each team's oldest, at most
+     * {@code limit}), then taken round-robin, each team {@code share} apps a turn, so a team's backlog of thousands
+     * delays another team's first app by at most one claim. An app whose team already runs its limit on the
+     * app's cluster kind is not taken; a PENDING one becomes QUEUED with the reason and its place in line.
+     */
     @Override
     public List<SparkApp> claimForSubmission(String owner, Duration lease, int limit) {
-        Instant now = now();
-        return jdbc.sql("""
-                update apps set lease_owner = :owner, lease_until = :until
-                where id in (
-                    select id from apps
-                    where state in ('PENDING', 'WAITING_FOR_CLUSTER', 'BUILDING_ENV')
-                      and next_attempt_at <= :now
-                      and (lease_until is null or lease_until < :now)
-                    order by next_attempt_at
-                    limit :limit
-                    for update skip locked)
-                returning *
+        return tx.execute(status -> {
+            Instant now = now();
+            jdbc.sql("select 1 from pg_advisory_xact_lock(:key)").param("key", CLAIM_LOCK).query(Integer.class)
+                    .single();
+            // A skip scan over the teams that have due apps, then each team's oldest due apps; rows other
+            // transactions hold are skipped, not waited for.
+            List<Candidate> candidates = jdbc.sql("""
+                    with recursive due_teams(team) as (
+                        (select team from apps
+                         where state in %1$s and next_attempt_at <= :now
+                         order by team limit 1)
+                        union all
+                        select (select a.team from apps a
+                                where a.state in %1$s and a.next_attempt_at <= :now and a.team > d.team
+                                order by a.team limit 1)
+                        from due_teams d where d.team is not null
+                    )
+                    select c.id, c.team, c.state, c.next_attempt_at, k.kind
+                    from due_teams d
+                    cross join lateral (
+                        select a.id, a.team, a.state, a.next_attempt_at, a.cluster_id from apps a
+                        where a.team = d.team and a.state in %1$s and a.next_attempt_at <= :now
+                          and (a.lease_until is null or a.lease_until < :now)
+                        order by a.next_attempt_at, a.id
+                        limit :limit
+                        for update of a skip locked) c
+                    left join clusters k on k.id = c.cluster_id
+                    where d.team is not null
+                    order by c.next_attempt_at, c.id
+                    """.formatted(QUEUE_STATES))
+                    .param("now", ts(now))
+                    .param("limit", limit)
+                    .query((rs, n) -> new Candidate(rs.getObject("id", UUID.class), rs.getString("team"),
+                            AppState.valueOf(rs.getString("state")), rs.getString("kind")))
+                    .list();
+            if (candidates.isEmpty()) {
+                return List.<SparkApp>of();
+            }
+            Map<String, List<Candidate>> byTeam = new java.util.LinkedHashMap<>();
+            for (Candidate c : candidates) {
+                byTeam.computeIfAbsent(c.team(), t -> new ArrayList<>()).add(c);
+            }
+            Map<String, TeamLimits.Dispatch> dispatch = limits.dispatch(byTeam.keySet());
+            Map<String, Integer> inFlight = dispatch.values().stream().anyMatch(d -> !d.maxRunning().isEmpty())
+                    ? inFlight(List.copyOf(dispatch.keySet()), now) : new java.util.HashMap<>();
+            List<UUID> picked = new ArrayList<>();
+            List<Candidate> blocked = new ArrayList<>();
+            Map<String, java.util.Iterator<Candidate>> queues = new java.util.LinkedHashMap<>();
+            byTeam.forEach((team, list) -> queues.put(team, list.iterator()));
+            // Teams take turns in the order of their oldest due app; each turn takes up to the team's share.
+            while (picked.size() < limit && !queues.isEmpty()) {
+                var teams = queues.entrySet().iterator();
+                while (teams.hasNext() && picked.size() < limit) {
+                    var entry = teams.next();
+                    TeamLimits.Dispatch d = dispatch.getOrDefault(entry.getKey(), TeamLimits.Dispatch.DEFAULT);
+                    int taken = 0;
+                    java.util.Iterator<Candidate> queue = entry.getValue();
+                    while (taken < d.share() && picked.size() < limit && queue.hasNext()) {
+                        Candidate c = queue.next();
+                        var max = d.maxRunning(c.kind());
+                        String slot = c.team() + "/" + c.kind();
+                        if (max.isPresent() && inFlight.getOrDefault(slot, 0) >= max.getAsInt()) {
+                            blocked.add(c);
+                            continue;
+                        }
+                        if (max.isPresent()) {
+                            inFlight.merge(slot, 1, Integer::sum);
+                        }
+                        picked.add(c.id());
+                        taken++;
+                    }
+                    if (!queue.hasNext()) {
+                        teams.remove();
+                    }
+                }
+            }
+            queue(blocked, dispatch, inFlight, now);
+            if (picked.isEmpty()) {
+                return List.<SparkApp>of();
+            }
+            Map<UUID, SparkApp> leased = new java.util.HashMap<>();
+            jdbc.sql("""
+                    update apps set lease_owner = :owner, lease_until = :until
+                    where id in (:ids)
+                    returning *
+                    """)
+                    .param("owner", owner)
+                    .param("until", ts(now.plus(lease)))
+                    .param("ids", picked)
+                    .query(rowMapper)
+                    .list()
+                    .forEach(app -> leased.put(app.id(), app));
+            return picked.stream().map(leased::get).filter(java.util.Objects::nonNull).toList();
+        });
+    }
+
+    private record Candidate(UUID id, String team, AppState state, String kind) {
+    }
+
+    /**
+     * Apps of these teams that hold or are about to take a running slot, per team and cluster kind: those on the
+     * backend, and those a worker holds right now (it may be submitting them).
+     */
+    private Map<String, Integer> inFlight(List<String> teams, Instant now) {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        jdbc.sql("""
+                select a.team, k.kind, count(*) as n from apps a join clusters k on k.id = a.cluster_id
+                where a.team in (:teams)
+                  and a.state not in ('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')
+                  and (a.state in ('SUBMITTED', 'RUNNING') or a.lease_until >= :now)
+                group by a.team, k.kind
                 """)
-                .param("owner", owner)
-                .param("until", ts(now.plus(lease)))
+                .param("teams", teams)
                 .param("now", ts(now))
-                .param("limit", limit)
-                .query(rowMapper)
-                .list();
+                .query(rs -> {
+                    counts.put(rs.getString("team") + "/" + rs.getString("kind"), rs.getInt("n"));
+                });
+        return counts;
+    }
+
+    /** Moves the PENDING ones of {@code blocked} to QUEUED, saying why and where each stands in its team's line. */
+    private void queue(List<Candidate> blocked, Map<String, TeamLimits.Dispatch> dispatch,
+            Map<String, Integer> inFlight, Instant now) {
+        Map<String, Integer> place = new java.util.HashMap<>();
+        String requestId = MDC.get("requestId");
+        for (Candidate c : blocked) {
+            int position = place.merge(c.team() + "/" + c.kind(), 1, Integer::sum);
+            if (c.state() != AppState.PENDING) {
+                continue;
+            }
+            int max = dispatch.get(c.team()).maxRunning(c.kind()).getAsInt();
+            String reason = "waiting for a running slot: team '" + c.team() + "' runs " + inFlight.getOrDefault(
+                    c.team() + "/" + c.kind(), 0) + " apps on " + c.kind() + " clusters, its quota is " + max
+                    + "; position " + position + " in the team's queue";
+            int moved = jdbc.sql("""
+                    update apps set state = 'QUEUED', state_reason = :reason, updated_at = :now
+                    where id = :id and state = 'PENDING'
+                    """)
+                    .param("id", c.id())
+                    .param("reason", reason)
+                    .param("now", ts(now))
+                    .update();
+            if (moved == 1) {
+                insertEvent(c.id(), now, AppState.PENDING, AppState.QUEUED, reason, requestId);
+                find(c.id()).ifPresent(app -> listener.stateChanged(app, AppState.PENDING));
+            }
+        }
     }
 
     @Override

@@ -31,6 +31,7 @@ import io.platyspark.core.schedule.LeaderProperties;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import io.platyspark.core.app.JdbcSparkAppStore;
 import io.platyspark.core.app.SparkAppStore;
+import io.platyspark.core.app.TeamLimits;
 import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.backend.SparkBackends;
 import io.platyspark.core.service.ClusterService;
@@ -92,9 +93,11 @@ public class PlatyCoreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SparkAppStore sparkAppStore(DataSource dataSource, PlatformTransactionManager transactions,
-            ObjectProvider<JsonMapper> json, Clock clock, ObjectProvider<MeterRegistry> meters) {
+            ObjectProvider<JsonMapper> json, Clock clock, ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<TeamLimits> limits) {
         return new JdbcSparkAppStore(JdbcClient.create(dataSource), new TransactionTemplate(transactions),
-                json.getIfAvailable(JsonMapper::new), clock, new AppStateMetrics(meters(meters)));
+                json.getIfAvailable(JsonMapper::new), clock, new AppStateMetrics(meters(meters)),
+                limits.getIfAvailable(() -> TeamLimits.NONE));
     }
 
     @Bean
@@ -121,12 +124,15 @@ public class PlatyCoreAutoConfiguration {
     @Bean
     ClusterService clusterService(ClusterStore clusters, ClusterBackends backends,
             ObjectProvider<ClusterConfigs> configs, SourcePolicy sources,
-            ObjectProvider<SubmissionRunner> submissionRunner) {
+            ObjectProvider<SubmissionRunner> submissionRunner,
+            ObjectProvider<io.platyspark.core.quota.JdbcTeamQuotas> quotas) {
         // Without a cluster provider (EMR), configs are refused with a message saying what to do instead.
         // Each provider checks the configs of its kinds (EMR; EMR on EKS and Serverless when enabled).
+        io.platyspark.core.quota.JdbcTeamQuotas teams = quotas.getIfAvailable();
         return new ClusterService(clusters, backends, ClusterConfigs.byKind(configs.orderedStream().toList(),
                 ClusterConfigs.NONE), sources,
-                () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
+                () -> submissionRunner.ifAvailable(SubmissionRunner::nudge),
+                teams == null ? io.platyspark.core.cluster.ClusterQuota.NONE : teams::checkClusters);
     }
 
     /** A local directory, unless a backend module brings another store (S3 when a bucket is configured). */

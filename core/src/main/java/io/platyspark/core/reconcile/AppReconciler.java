@@ -143,7 +143,11 @@ public class AppReconciler {
     private int failStuck(java.util.Set<String> unreachableClusters) {
         Instant now = clock.instant();
         int failed = 0;
-        for (SparkApp app : apps.findByStates(AppState.notYetSubmittedStates())) {
+        java.util.Set<AppState> waiting = AppState.notYetSubmittedStates();
+        // A QUEUED app waits for its own team's running apps to end, for as long as they run: that is the quota
+        // working, not the platform stuck.
+        waiting.remove(AppState.QUEUED);
+        for (SparkApp app : apps.findByStates(waiting)) {
             if (Duration.between(app.createdAt(), now).compareTo(properties.pendingTimeout()) >= 0) {
                 String reason = "not submitted within " + human(properties.pendingTimeout())
                         + (app.stateReason() == null ? "" : "; last: " + app.stateReason());

@@ -1,5 +1,7 @@
 package io.platyspark.core.service;
 
+import io.platyspark.core.cluster.ClusterQuota;
+
 import io.platyspark.core.cluster.ClusterNameTakenException;
 import io.platyspark.core.cluster.ClusterNotTerminableException;
 import io.platyspark.core.cluster.NewCluster;
@@ -34,9 +36,17 @@ public class ClusterService {
     private final ClusterConfigs configs;
     private final SourcePolicy sources;
     private final Runnable newClusterListener;
+    private final ClusterQuota quota;
 
     public ClusterService(ClusterStore clusters, ClusterBackends backends, ClusterConfigs configs,
             SourcePolicy sources, Runnable newClusterListener) {
+        this(clusters, backends, configs, sources, newClusterListener, ClusterQuota.NONE);
+    }
+
+    /** With {@code quota}, a team at its cluster quota is refused a new dedicated or dev cluster (403). */
+    public ClusterService(ClusterStore clusters, ClusterBackends backends, ClusterConfigs configs,
+            SourcePolicy sources, Runnable newClusterListener, ClusterQuota quota) {
+        this.quota = quota;
         this.clusters = clusters;
         this.backends = backends;
         this.configs = configs;
@@ -76,6 +86,10 @@ public class ClusterService {
         var existing = clusters.findActive(request.name());
         if (existing.isPresent()) {
             return new ClusterStore.GetOrCreate(checkSame(caller, existing.get(), request.kind(), team), false);
+        }
+        if (team != null && request.livyUrl() == null
+                && (request.kind() == ClusterKind.DEDICATED || request.kind() == ClusterKind.DEV)) {
+            quota.check(team, request.kind());
         }
         NewCluster cluster;
         boolean jobRunKind = request.kind() == ClusterKind.EKS || request.kind() == ClusterKind.SERVERLESS;

@@ -11,8 +11,13 @@ import org.springframework.validation.annotation.Validated;
  * The submission worker that moves stored apps to their backend.
  *
  * @param enabled              run the worker in this process (spark-server does; watchdog and cleaner do not)
- * @param threads              apps submitted at once by this process
- * @param batchSize            apps claimed per round trip to the store
+ * @param threads              loops claiming batches of apps in this process
+ * @param batchSize            apps claimed per round trip to the store, taken round-robin across teams
+ * @param concurrency          apps this process submits at once (the claimed batch is handled in parallel); sized
+ *                             so the worker drains at least as fast as the API accepts, and below the database
+ *                             pool (spring.datasource.hikari.maximum-pool-size, 10) so the API keeps connections
+ * @param perClusterConcurrency apps submitted at once to one cluster, below what its backend refuses (Livy's
+ *                             {@code livy.server.session.max-creation}, 100 by default; a busy refusal is retried)
  * @param pollInterval         how often the queue is checked when nobody nudges it
  * @param lease                how long a claim holds unless its worker renews it (every third of the lease, while
  *                             the worker lives); a dead worker's apps are taken over after at most this plus one
@@ -29,7 +34,9 @@ import org.springframework.validation.annotation.Validated;
 public record SubmissionProperties(
         @DefaultValue("false") boolean enabled,
         @DefaultValue("2") @Min(1) int threads,
-        @DefaultValue("10") @Min(1) int batchSize,
+        @DefaultValue("64") @Min(1) int batchSize,
+        @DefaultValue("8") @Min(1) int concurrency,
+        @DefaultValue("8") @Min(1) int perClusterConcurrency,
         @DefaultValue("1s") @DurationMin(millis = 1) Duration pollInterval,
         @DefaultValue("15s") @DurationMin(millis = 300) Duration lease,
         @DefaultValue("5") @Min(1) int maxAttempts,
@@ -37,6 +44,14 @@ public record SubmissionProperties(
         @DefaultValue("1m") @DurationMin(millis = 1) Duration maxBackoff,
         @DefaultValue("15s") @DurationMin(millis = 1) Duration clusterPollInterval) {
 
+    /** Without the concurrency settings: one app at a time per loop, as before they existed. */
+    public SubmissionProperties(boolean enabled, int threads, int batchSize, Duration pollInterval, Duration lease,
+            int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration clusterPollInterval) {
+        this(enabled, threads, batchSize, 1, 1, pollInterval, lease, maxAttempts, initialBackoff, maxBackoff,
+                clusterPollInterval);
+    }
+
+    @org.springframework.boot.context.properties.bind.ConstructorBinding
     public SubmissionProperties {
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
             throw new IllegalArgumentException("platy.submission.lease must be at least 3s (it is renewed every "

@@ -54,6 +54,9 @@ public class SubmissionWorker {
     private final Environments envs;
     private final EnvSparkConf envConf;
     private final PythonTargets targets;
+    private final java.util.Map<String, java.util.concurrent.Semaphore> perCluster =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private java.util.concurrent.ExecutorService pool;
 
     public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
             SubmissionProperties properties, Clock clock, MeterRegistry meters) {
@@ -89,22 +92,28 @@ public class SubmissionWorker {
     }
 
     /**
-     * Claims one batch of due apps and handles each; returns how many it claimed. When the round fails part-way
-     * (the store went away), the claims it still holds are given back at once, so they wait for nobody's lease.
+     * Claims one batch of due apps (round-robin across teams) and handles them, up to {@code concurrency} at once
+     * and {@code perClusterConcurrency} at once per cluster; returns how many it claimed. When the round fails
+     * part-way (the store went away), the claims it still holds are given back at once, so they wait for nobody's
+     * lease.
      */
     public int runOnce() {
         List<SparkApp> claimed = apps.claimForSubmission(owner, properties.lease(), properties.batchSize());
         List<UUID> ids = claimed.stream().map(SparkApp::id).toList();
         held.addAll(ids);
-        int done = 0;
+        java.util.Set<UUID> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try {
-            for (SparkApp app : claimed) {
-                handleOne(app);
-                held.remove(app.id());
-                done++;
+            if (properties.concurrency() <= 1 || claimed.size() <= 1) {
+                for (SparkApp app : claimed) {
+                    handleOne(app);
+                    held.remove(app.id());
+                    done.add(app.id());
+                }
+            } else {
+                handleInParallel(claimed, done);
             }
         } catch (RuntimeException e) {
-            List<UUID> left = ids.subList(done, ids.size());
+            List<UUID> left = ids.stream().filter(id -> !done.contains(id)).toList();
             try {
                 apps.releaseClaims(owner, left);
             } catch (RuntimeException again) {
@@ -116,6 +125,74 @@ public class SubmissionWorker {
             held.removeAll(ids);
         }
         return claimed.size();
+    }
+
+    /**
+     * One submission waits on its backend for a few milliseconds to seconds: handled one after another, a round's
+     * apps drain far slower than the API accepts them. Each cluster gets at most {@code perClusterConcurrency} at
+     * once, so a batch never has more creations in flight at one Livy than it refuses.
+     */
+    private void handleInParallel(List<SparkApp> claimed, java.util.Set<UUID> done) {
+        java.util.concurrent.ExecutorService pool = pool();
+        List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+        java.util.Map<String, java.util.Queue<SparkApp>> byCluster = new java.util.LinkedHashMap<>();
+        for (SparkApp app : claimed) {
+            byCluster.computeIfAbsent(app.clusterName(), c -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+                    .add(app);
+        }
+        // Each cluster's apps are worked off by at most perClusterConcurrency lanes: a pool thread never waits for
+        // a busy cluster while another cluster's apps wait for a thread. The semaphore holds the bound across the
+        // rounds of several claim loops.
+        byCluster.forEach((cluster, queue) -> {
+            java.util.concurrent.Semaphore slots = perCluster.computeIfAbsent(cluster,
+                    name -> new java.util.concurrent.Semaphore(properties.perClusterConcurrency()));
+            int lanes = Math.min(properties.perClusterConcurrency(), queue.size());
+            for (int i = 0; i < lanes; i++) {
+                running.add(pool.submit(() -> {
+                    for (SparkApp app = queue.poll(); app != null; app = queue.poll()) {
+                        slots.acquireUninterruptibly();
+                        try {
+                            handleOne(app);
+                            held.remove(app.id());
+                            done.add(app.id());
+                        } finally {
+                            slots.release();
+                        }
+                    }
+                    return null;
+                }));
+            }
+        });
+        RuntimeException first = null;
+        for (java.util.concurrent.Future<?> future : running) {
+            try {
+                future.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+                        : new IllegalStateException(e.getCause());
+                if (first == null) {
+                    first = cause;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while submitting a batch", e);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private synchronized java.util.concurrent.ExecutorService pool() {
+        if (pool == null) {
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            pool = java.util.concurrent.Executors.newFixedThreadPool(properties.concurrency(), r -> {
+                Thread t = new Thread(r, "submit-" + n.incrementAndGet());
+                t.setDaemon(true); // nothing half-done is lost: a claim unfinished at exit is taken over
+                return t;
+            });
+        }
+        return pool;
     }
 
     /** The name this worker's claims carry in the store ({@code lease_owner}). */

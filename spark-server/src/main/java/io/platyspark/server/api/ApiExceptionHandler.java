@@ -10,6 +10,7 @@ import io.platyspark.core.app.UnknownClusterException;
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.cluster.ClusterNotFoundException;
+import io.platyspark.core.quota.QuotaExceededException;
 import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.LastAdminTokenException;
 import io.platyspark.core.security.TokenNameTakenException;
@@ -91,6 +92,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             problem.setProperty("field", e.field());
         }
         return problem;
+    }
+
+    /** Over an admission quota: nothing was stored; the header says when the quota has room again. */
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> onQuotaExceeded(QuotaExceededException e) {
+        ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "quota-exceeded", "Quota exceeded",
+                e.getMessage());
+        problem.setProperty("quota", e.quota());
+        long seconds = Math.max(1, e.retryAfter().toSeconds());
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)).body(problem);
     }
 
     @ExceptionHandler

@@ -8,11 +8,13 @@ import io.platyspark.aws.emr.PlatformDefaults;
 import io.platyspark.aws.s3.S3ArtifactStore;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.config.PlatyCoreAutoConfiguration;
+import io.platyspark.core.quota.JdbcTeamQuotas;
 import io.platyspark.core.security.SecurityProperties;
 import io.platyspark.core.submit.LivyRetention;
 import io.platyspark.core.submit.SubmissionProperties;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -69,8 +71,13 @@ public class AwsBackendAutoConfiguration {
     }
 
     @Bean
-    EmrClusterConfigs emrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission) {
-        return new EmrClusterConfigs(defaults, submission);
+    EmrClusterConfigs emrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission,
+            ObjectProvider<JdbcTeamQuotas> quotas, SecurityProperties security) {
+        // The shared cluster's YARN queues get each team's weight and maximum share from the quota table.
+        JdbcTeamQuotas teams = quotas.getIfAvailable();
+        return teams == null ? new EmrClusterConfigs(defaults, submission)
+                : new EmrClusterConfigs(defaults, submission, config -> YarnQueueLimits.apply(config,
+                        teams.customized(), teams.defaults().maxQueuePercent(), security.yarnQueuePrefix()));
     }
 
     @Bean

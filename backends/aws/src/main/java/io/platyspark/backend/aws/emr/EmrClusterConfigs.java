@@ -28,10 +28,18 @@ public class EmrClusterConfigs implements ClusterConfigs {
 
     private final PlatformDefaults defaults;
     private final SubmissionProperties submission;
+    private final java.util.function.UnaryOperator<ClusterConfig> sharedLimits;
 
     public EmrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission) {
+        this(defaults, submission, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param sharedLimits adds the teams' YARN queue limits to a new shared cluster's config */
+    public EmrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission,
+            java.util.function.UnaryOperator<ClusterConfig> sharedLimits) {
         this.defaults = defaults;
         this.submission = submission;
+        this.sharedLimits = sharedLimits;
     }
 
     @Override
@@ -52,6 +60,12 @@ public class EmrClusterConfigs implements ClusterConfigs {
             String problem = io.platyspark.core.env.EnvSpec.requirementProblem(config.pythonRequirements().get(i));
             if (problem != null) {
                 violations.add(new Violation("pythonRequirements[" + i + "]", problem));
+            }
+        }
+        for (int i = 0; i < config.bootstrapActions().size(); i++) {
+            if (ClusterConfig.PLATFORM_BOOTSTRAP.equals(config.bootstrapActions().get(i).name())) {
+                violations.add(new Violation("bootstrapActions[" + i + "].name", "'" + ClusterConfig.PLATFORM_BOOTSTRAP
+                        + "' is the platform's own bootstrap action; name yours differently"));
             }
         }
         String tagged = config.tags().get("team");
@@ -77,7 +91,7 @@ public class EmrClusterConfigs implements ClusterConfigs {
     @Override
     public Optional<ValidConfig> preset(ClusterKind kind, String name, String team) {
         ClusterConfig preset = switch (kind) {
-            case SHARED -> new SharedClusterConfig(name);
+            case SHARED -> sharedLimits.apply(new SharedClusterConfig(name));
             case DEV -> new DevClusterConfig(name, team);
             default -> null;
         };

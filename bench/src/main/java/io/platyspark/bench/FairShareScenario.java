@@ -1,0 +1,264 @@
+package io.platyspark.bench;
+
+import io.platyspark.core.testing.TestDatabase;
+import io.platyspark.livy.fake.FakeLivy;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Issue 22 and issue 25's drain: spark-server as a process of its own at its default settings, a fake Livy behind
+ * it. (1) Team B's submit and list p99 while team A sends waves of 500 concurrent submits, against team B alone,
+ * interleaved with a warm-up. (2) How fast the submission worker drains a backlog against how fast the API
+ * accepts it, both at default settings.
+ */
+final class FairShareScenario {
+
+    private static final JsonMapper JSON = new JsonMapper();
+
+    private FairShareScenario() {
+    }
+
+    static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
+        boolean smoke = sizes.name().equals("smoke");
+        Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
+        }
+        try (FakeLivy livy = new FakeLivy()) {
+            TestDatabase.Database db = TestDatabase.newDatabase();
+            int port = ServerProcess.freePort();
+            // Defaults everywhere but what the bench needs to reach its fake Livy and to send s3:// sources.
+            Process server = ServerProcess.start(ServerProcess.javaJar(jar), db, port, Map.of(
+                    "platy.submission.enabled", "true",
+                    "platy.security.allowed-livy-hosts", "localhost,127.0.0.1",
+                    "platy.security.allowed-buckets", "bench"));
+            try {
+                RecoveryScenario.waitReady(port, server);
+                String base = "http://localhost:" + port;
+                Http admin = new Http(base, BenchServer.TOKEN);
+                for (String team : List.of("team-a", "team-b", "team-c")) {
+                    admin.post("/api/v1/clusters", "{\"name\":\"" + team + "-livy\",\"kind\":\"DEDICATED\",\"team\":\""
+                            + team + "\",\"livyUrl\":\"" + livy.url() + "\"}");
+                }
+                String a = token(admin, "team-a");
+                String b = token(admin, "team-b");
+                String c = token(admin, "team-c");
+                isolation(report, base, a, b, smoke ? 20 : 300, smoke ? 50 : 500);
+                drain(report, base, c, livy, smoke ? 100 : 4000);
+            } finally {
+                server.destroy();
+                server.waitFor();
+            }
+        }
+    }
+
+    private static String token(Http admin, String team) {
+        String body = admin.post("/api/v1/admin/tokens", "{\"name\":\"" + team + "-bench\",\"team\":\"" + team
+                + "\"}").body();
+        return JSON.readTree(body).get("token").asString();
+    }
+
+    private static void isolation(Report report, String base, String tokenA, String tokenB, int ops, int burst)
+            throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        measureB(client, base, tokenB, ops, null); // warm-up
+        List<Long> submitAlone = new ArrayList<>();
+        List<Long> listAlone = new ArrayList<>();
+        List<Long> submitBurst = new ArrayList<>();
+        List<Long> listBurst = new ArrayList<>();
+        int[] outcomes = new int[3]; // A: accepted, 429, other
+        String loadAlone = "";
+        String loadBurst = "";
+        for (int round = 0; round < 2; round++) {
+            long[][] alone = measureB(client, base, tokenB, ops, null);
+            loadAlone = load();
+            add(submitAlone, alone[0]);
+            add(listAlone, alone[1]);
+            long[][] during = measureB(client, base, tokenB, ops, new Burst(client, base, tokenA, burst, outcomes));
+            loadBurst = load();
+            add(submitBurst, during[0]);
+            add(listBurst, during[1]);
+        }
+        Percentiles sa = percentiles(submitAlone);
+        Percentiles sb = percentiles(submitBurst);
+        Percentiles la = percentiles(listAlone);
+        Percentiles lb = percentiles(listBurst);
+        String label = "fair share: team B during team A's " + burst + "-concurrent bursts";
+        report.add(label, "team B submit p99", sb.p99Ms(), sa.p99Ms(), "ms", "team B alone");
+        report.add(label, "team B list p99", lb.p99Ms(), la.p99Ms(), "ms", "team B alone");
+        report.note(String.format(Locale.ROOT, "Fair share: spark-server (runnable jar, default settings) on an "
+                + "external PostgreSQL; team B, one client, alternates a submit and a list of its apps (%d of each "
+                + "per round, 2 rounds alone and 2 during team A's waves of %d concurrent submits, interleaved after "
+                + "a warm-up). Team A got %d accepted, %d refused 429 (per-token rate limit or quota), %d other. "
+                + "Target: B's p99 during the burst within 2x of alone (submit %.2fx, list %.2fx). Load average "
+                + "after the last alone / burst round: %s / %s.", sa.count(), burst, outcomes[0], outcomes[1],
+                outcomes[2], sb.p99Ms() / sa.p99Ms(), lb.p99Ms() / la.p99Ms(), loadAlone, loadBurst));
+    }
+
+    /** Team A's waves of concurrent submits, each released at once, until stopped. */
+    private record Burst(HttpClient client, String base, String token, int size, int[] outcomes) {
+
+        Runnable start(AtomicBoolean stop) {
+            return () -> {
+                ExecutorService pool = Executors.newFixedThreadPool(size);
+                AtomicInteger n = new AtomicInteger();
+                try {
+                    while (!stop.get()) {
+                        CountDownLatch go = new CountDownLatch(1);
+                        List<Future<Integer>> wave = new ArrayList<>();
+                        for (int i = 0; i < size; i++) {
+                            wave.add(pool.submit(() -> {
+                                go.await();
+                                return send(client, base, token, "POST", "/api/v1/apps", app("a-" + n
+                                        .incrementAndGet(), "team-a")).statusCode();
+                            }));
+                        }
+                        go.countDown();
+                        for (Future<Integer> f : wave) {
+                            int status = f.get();
+                            synchronized (outcomes) {
+                                outcomes[status == 202 ? 0 : status == 429 ? 1 : 2]++;
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    pool.shutdownNow();
+                }
+            };
+        }
+    }
+
+    /** Team B's submits and lists, one after another: [submit latencies, list latencies]. */
+    private static long[][] measureB(HttpClient client, String base, String token, int ops, Burst burst)
+            throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread bursting = null;
+        if (burst != null) {
+            bursting = new Thread(burst.start(stop), "team-a-burst");
+            bursting.start();
+            Thread.sleep(200); // the first wave is in flight before B starts measuring
+        }
+        long[] submits = new long[ops];
+        long[] lists = new long[ops];
+        try {
+            for (int i = 0; i < ops; i++) {
+                long start = System.nanoTime();
+                expect(send(client, base, token, "POST", "/api/v1/apps", app("b-" + System.nanoTime(), "team-b")),
+                        202);
+                submits[i] = System.nanoTime() - start;
+                start = System.nanoTime();
+                expect(send(client, base, token, "GET", "/api/v1/apps?team=team-b&limit=20", null), 200);
+                lists[i] = System.nanoTime() - start;
+            }
+        } finally {
+            stop.set(true);
+            if (bursting != null) {
+                bursting.join();
+            }
+        }
+        return new long[][] {submits, lists};
+    }
+
+    /** Accepted/s at 16 clients against the worker's drain/s of the same apps to Livy, default settings. */
+    private static void drain(Report report, String base, String token, FakeLivy livy, int total) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        AtomicInteger created = new AtomicInteger();
+        long[] lastAt = {0};
+        livy.onCreate(batch -> {
+            if (batch.name() != null && batch.name().startsWith("platy-")) {
+                created.incrementAndGet();
+                synchronized (lastAt) {
+                    lastAt[0] = System.nanoTime();
+                }
+            }
+        });
+        int before = created.get();
+        AtomicInteger refused = new AtomicInteger();
+        long start = System.nanoTime();
+        Http.concurrently(16, total, n -> {
+            // A refusal over the per-token rate is retried after its Retry-After, as a well-behaved client does.
+            while (true) {
+                HttpResponse<String> r = send(client, base, token, "POST", "/api/v1/apps", app("c-" + n, "team-c"));
+                if (r.statusCode() == 202) {
+                    return;
+                }
+                if (r.statusCode() != 429) {
+                    throw new IllegalStateException("submit -> " + r.statusCode() + ": " + r.body());
+                }
+                refused.incrementAndGet();
+                Thread.sleep(1000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1")));
+            }
+        });
+        double acceptSeconds = (System.nanoTime() - start) / 1e9;
+        String loadAccept = load();
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        while (created.get() - before < total) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + (created.get() - before) + " of " + total
+                        + " batches reached Livy in 600 s");
+            }
+            Thread.sleep(20);
+        }
+        double drainSeconds = (lastAt[0] - start) / 1e9;
+        report.add("drain vs accept, " + total + " submits from 16 clients", "apps/s", total / drainSeconds,
+                total / acceptSeconds, "/s", "accepted by the API", true);
+        report.note(String.format(Locale.ROOT, "Drain: %d submits from 16 clients to spark-server at default "
+                + "settings (submission threads, batch size, concurrency); accepted in %.1f s (%.0f/s, %d 429s "
+                + "retried), the last batch reached the fake Livy %.1f s after the first submit (%.0f/s). Drain "
+                + ">= accept means no backlog grows. Load average after accepting: %s.", total, acceptSeconds,
+                total / acceptSeconds, refused.get(), drainSeconds, total / drainSeconds, loadAccept));
+    }
+
+    private static String app(String name, String team) {
+        return "{\"name\":\"" + name + "\",\"team\":\"" + team + "\",\"cluster\":\"" + team + "-livy\","
+                + "\"source\":\"s3://bench/job.py\"}";
+    }
+
+    private static HttpResponse<String> send(HttpClient client, String base, String token, String method,
+            String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expect(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException("team B got " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private static void add(List<Long> into, long[] values) {
+        for (long v : values) {
+            into.add(v);
+        }
+    }
+
+    private static Percentiles percentiles(List<Long> values) {
+        return new Percentiles(values.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private static String load() {
+        return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+}

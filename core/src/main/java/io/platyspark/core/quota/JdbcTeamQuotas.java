@@ -1,0 +1,292 @@
+package io.platyspark.core.quota;
+
+import io.platyspark.core.InvalidFieldException;
+import io.platyspark.core.app.TeamLimits;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Team quotas in PostgreSQL ({@code team_quotas}), over the configured defaults, and the admission check the app
+ * store runs in the transaction that stores an app.
+ */
+public class JdbcTeamQuotas implements TeamLimits {
+
+    private static final TypeReference<Map<String, Integer>> INT_MAP = new TypeReference<>() { };
+    private static final Duration WINDOW = Duration.ofMinutes(1);
+
+    private final JdbcClient jdbc;
+    private final QuotaProperties defaults;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Map<String, java.util.concurrent.Semaphore> gates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public JdbcTeamQuotas(JdbcClient jdbc, QuotaProperties defaults, JsonMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.defaults = defaults;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * A lock per team held to the end of the caller's transaction: of two replicas admitting the team's last
+     * slot, the second counts after the first has committed (each statement reads what is committed when it
+     * starts), so exactly the quota gets in.
+     */
+    @Override
+    public void admit(String team) {
+        jdbc.sql("select 1 from pg_advisory_xact_lock(hashtextextended(:key, 0))")
+                .param("key", "platy.admission/" + team).query(Integer.class).single();
+        TeamQuota quota = quota(team);
+        long active = jdbc.sql("""
+                select count(*) from apps
+                where team = :team and state not in ('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')
+                """).param("team", team).query(Long.class).single();
+        if (active >= quota.maxActiveApps()) {
+            throw new QuotaExceededException("maxActiveApps", "team '" + team + "' has " + active + " active apps, "
+                    + "its quota maxActiveApps is " + quota.maxActiveApps() + "; submit again when some have "
+                    + "ended, or ask an admin to raise the quota", defaults.activeRetryAfter());
+        }
+        Instant now = clock.instant();
+        Instant since = now.minus(WINDOW);
+        var recent = jdbc.sql("""
+                select count(*) as n, min(created_at) as oldest from apps
+                where team = :team and created_at > :since
+                """).param("team", team).param("since", Timestamp.from(since))
+                .query((rs, n) -> new Recent(rs.getLong("n"), instant(rs, "oldest"))).single();
+        if (recent.count() >= quota.submitsPerMinute()) {
+            // The window has room again when its oldest submit leaves it.
+            Duration wait = Duration.between(now, recent.oldest().plus(WINDOW));
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            throw new QuotaExceededException("submitsPerMinute", "team '" + team + "' submitted " + recent.count()
+                    + " apps in the last minute, its quota submitsPerMinute is " + quota.submitsPerMinute()
+                    + "; submit again in " + seconds + " s", Duration.ofSeconds(seconds));
+        }
+    }
+
+    private record Recent(long count, Instant oldest) {
+    }
+
+    /**
+     * One of a team's submits at a time per replica goes on to the database: the others wait here, without a
+     * connection, for at most {@code admissionWait}, then are refused 429. Without this gate a burst from one team
+     * took every pooled connection to wait on the team's advisory lock, and other teams' calls failed with 503.
+     */
+    @Override
+    public <T> T admitting(String team, java.util.function.Supplier<T> store) {
+        java.util.concurrent.Semaphore gate = gates.computeIfAbsent(team,
+                t -> new java.util.concurrent.Semaphore(1, true));
+        boolean entered;
+        try {
+            entered = gate.tryAcquire(defaults.admissionWait().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            entered = false;
+        }
+        if (!entered) {
+            throw new QuotaExceededException("concurrentSubmits", "team '" + team + "' has more submits in flight "
+                    + "than this server admits at once (they are admitted one at a time per team, waiting at most "
+                    + defaults.admissionWait().toMillis() + " ms); send fewer at once and retry after Retry-After",
+                    Duration.ofSeconds(1));
+        }
+        try {
+            return store.get();
+        } finally {
+            gate.release();
+        }
+    }
+
+    @Override
+    public Map<String, Dispatch> dispatch(Collection<String> teams) {
+        Map<String, Dispatch> result = new HashMap<>();
+        Map<String, Stored> stored = stored(teams);
+        for (String team : teams) {
+            TeamQuota q = effective(team, stored.get(team));
+            result.put(team, new Dispatch(q.share(), q.maxRunning()));
+        }
+        return result;
+    }
+
+    /** The configured defaults. */
+    public QuotaProperties defaults() {
+        return defaults;
+    }
+
+    /** The team's quotas as they apply. */
+    public TeamQuota quota(String team) {
+        return effective(team, stored(List.of(team)).get(team));
+    }
+
+    /** Every team given its own quotas, by name. */
+    public List<TeamQuota> customized() {
+        return jdbc.sql("select * from team_quotas order by team").query(this::mapStored).list().stream()
+                .map(s -> effective(s.team(), s)).toList();
+    }
+
+    /** Sets a team's own quotas (null fields fall back to the defaults) and returns them as they now apply. */
+    public TeamQuota put(String team, QuotaUpdate update, String by) {
+        check("share", update.share(), 1, 1000);
+        check("maxActiveApps", update.maxActiveApps(), 0, Integer.MAX_VALUE);
+        check("submitsPerMinute", update.submitsPerMinute(), 0, Integer.MAX_VALUE);
+        check("maxClusters", update.maxClusters(), 0, Integer.MAX_VALUE);
+        check("maxQueuePercent", update.maxQueuePercent(), 1, 100);
+        if (update.maxRunning() != null) {
+            update.maxRunning().forEach((kind, max) -> {
+                if (!KINDS.contains(kind)) {
+                    throw new InvalidFieldException("maxRunning." + kind, "is not a cluster kind; use one of "
+                            + KINDS);
+                }
+                check("maxRunning." + kind, max, 0, Integer.MAX_VALUE);
+            });
+        }
+        jdbc.sql("""
+                insert into team_quotas (team, share, max_active_apps, submits_per_minute, max_running,
+                                         max_clusters, max_queue_percent, updated_at, updated_by)
+                values (:team, :share, :maxActive, :perMinute, cast(:maxRunning as jsonb), :maxClusters,
+                        :maxQueue, :now, :by)
+                on conflict (team) do update set share = excluded.share,
+                    max_active_apps = excluded.max_active_apps, submits_per_minute = excluded.submits_per_minute,
+                    max_running = excluded.max_running, max_clusters = excluded.max_clusters,
+                    max_queue_percent = excluded.max_queue_percent, updated_at = excluded.updated_at,
+                    updated_by = excluded.updated_by
+                """)
+                .param("team", team)
+                .param("share", update.share())
+                .param("maxActive", update.maxActiveApps())
+                .param("perMinute", update.submitsPerMinute())
+                .param("maxRunning", update.maxRunning() == null ? null
+                        : json.writeValueAsString(new TreeMap<>(update.maxRunning())))
+                .param("maxClusters", update.maxClusters())
+                .param("maxQueue", update.maxQueuePercent())
+                .param("now", Timestamp.from(clock.instant()))
+                .param("by", by)
+                .update();
+        return quota(team);
+    }
+
+    /** What the team uses now against its quota. */
+    public TeamUsage usage(String team) {
+        Map<String, Long> running = new TreeMap<>();
+        long[] active = {0};
+        long[] queued = {0};
+        jdbc.sql("""
+                select a.state, coalesce(k.kind, 'UNKNOWN') as kind, count(*) as n
+                from apps a left join clusters k on k.id = a.cluster_id
+                where a.team = :team and a.state not in ('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')
+                group by 1, 2
+                """)
+                .param("team", team)
+                .query(rs -> {
+                    long n = rs.getLong("n");
+                    String state = rs.getString("state");
+                    active[0] += n;
+                    if (state.equals("QUEUED")) {
+                        queued[0] += n;
+                    } else if (state.equals("SUBMITTED") || state.equals("RUNNING")) {
+                        running.merge(rs.getString("kind"), n, Long::sum);
+                    }
+                });
+        long recent = jdbc.sql("select count(*) from apps where team = :team and created_at > :since")
+                .param("team", team).param("since", Timestamp.from(clock.instant().minus(WINDOW)))
+                .query(Long.class).single();
+        return new TeamUsage(team, active[0], running, queued[0], recent, activeClusters(team), quota(team));
+    }
+
+    /**
+     * Refuses (403, naming the quota) a new dedicated or dev cluster the platform would create, for a team that
+     * has {@code maxClusters} active ones. Checked when the cluster is requested, not under a lock: two requests at the very same moment
+     * may both pass (cluster requests are rare and each is a deliberate call, unlike app submits).
+     */
+    public void checkClusters(String team, io.platyspark.core.cluster.ClusterKind kind) {
+        TeamQuota quota = quota(team);
+        long active = activeClusters(team);
+        if (active >= quota.maxClusters()) {
+            throw new io.platyspark.core.security.ForbiddenException("maxClusters", "team '" + team + "' has "
+                    + active + " active dedicated or dev clusters, its quota maxClusters is " + quota.maxClusters()
+                    + "; terminate one it no longer needs, run on the shared cluster, or ask an admin to raise "
+                    + "the quota");
+        }
+    }
+
+    /**
+     * Active DEDICATED and DEV clusters the platform created for the team (a registered cluster, an existing Livy
+     * given by URL, is the team's own and costs the platform nothing: it does not count).
+     */
+    public long activeClusters(String team) {
+        return jdbc.sql("""
+                select count(*) from clusters
+                where team = :team and kind in ('DEDICATED', 'DEV') and config is not null
+                  and state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS')
+                """).param("team", team).query(Long.class).single();
+    }
+
+    private Map<String, Stored> stored(Collection<String> teams) {
+        if (teams.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Stored> found = new HashMap<>();
+        jdbc.sql("select * from team_quotas where team in (:teams)").param("teams", List.copyOf(teams))
+                .query(this::mapStored).list().forEach(s -> found.put(s.team(), s));
+        return found;
+    }
+
+    private TeamQuota effective(String team, Stored s) {
+        if (s == null) {
+            return new TeamQuota(team, defaults.share(), defaults.maxActiveApps(), defaults.submitsPerMinute(),
+                    defaults.maxRunning(), defaults.maxClusters(), defaults.maxQueuePercent(), false);
+        }
+        return new TeamQuota(team, or(s.share(), defaults.share()), or(s.maxActiveApps(), defaults.maxActiveApps()),
+                or(s.submitsPerMinute(), defaults.submitsPerMinute()),
+                s.maxRunning() == null ? defaults.maxRunning() : s.maxRunning(),
+                or(s.maxClusters(), defaults.maxClusters()), or(s.maxQueuePercent(), defaults.maxQueuePercent()),
+                true);
+    }
+
+    private static int or(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private record Stored(String team, Integer share, Integer maxActiveApps, Integer submitsPerMinute,
+            Map<String, Integer> maxRunning, Integer maxClusters, Integer maxQueuePercent) {
+    }
+
+    private Stored mapStored(ResultSet rs, int n) throws SQLException {
+        String running = rs.getString("max_running");
+        return new Stored(rs.getString("team"), integer(rs, "share"), integer(rs, "max_active_apps"),
+                integer(rs, "submits_per_minute"), running == null ? null : Map.copyOf(json.readValue(running,
+                        INT_MAP)), integer(rs, "max_clusters"), integer(rs, "max_queue_percent"));
+    }
+
+    private static Integer integer(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static final List<String> KINDS = List.of("SHARED", "DEDICATED", "DEV", "LOCAL");
+
+    private static void check(String field, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            throw new InvalidFieldException(field, "must be between " + min + " and " + max + ", or null for the "
+                    + "configured default; got " + value);
+        }
+        if (value == null && field.startsWith("maxRunning.")) {
+            throw new InvalidFieldException(field, "must be a number; leave the kind out for no limit");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.platyspark.core.web;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.web.SecurityFilterChain;
+
+/** Per-token rate limits on every app that serves the API with Spring Security (spark-server, app-builder). */
+@AutoConfiguration
+@ConditionalOnClass({SecurityFilterChain.class, org.springframework.web.servlet.DispatcherServlet.class})
+@EnableConfigurationProperties(RateLimitProperties.class)
+public class RateLimitAutoConfiguration {
+
+    /**
+     * Spring Security's chain runs at -100 and spark-server's audit at -99: the limit sits inside both, so it
+     * knows the caller, and a refused request is audited like any other refusal.
+     */
+    static final int AFTER_SECURITY_AND_AUDIT = -98;
+
+    @Bean
+    @ConditionalOnProperty(name = "platy.rate-limit.enabled", havingValue = "true", matchIfMissing = true)
+    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitProperties properties) {
+        FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
+                new RateLimitFilter(properties));
+        registration.setOrder(AFTER_SECURITY_AND_AUDIT);
+        return registration;
+    }
+}

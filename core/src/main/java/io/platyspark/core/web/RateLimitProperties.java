@@ -1,0 +1,25 @@
+package io.platyspark.core.web;
+
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Per-token request rate limits on the HTTP API, so one caller's burst is answered with cheap 429s instead of
+ * taking the server's threads and database from everyone else.
+ *
+ * @param enabled           limit requests per token
+ * @param requestsPerSecond the sustained rate each token may keep up
+ * @param burst             requests a token may send at once above the sustained rate (the bucket's size)
+ * @param maxTokens         tokens tracked at once; the least recently seen are forgotten beyond it (and start
+ *                          again with a full bucket)
+ */
+@Validated
+@ConfigurationProperties("platy.rate-limit")
+public record RateLimitProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("2000") @Min(1) int requestsPerSecond,
+        @DefaultValue("100") @Min(1) int burst,
+        @DefaultValue("10000") @Min(1) int maxTokens) {
+}
