@@ -9,8 +9,14 @@ import io.platyspark.core.cluster.ClusterState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the platform's clusters as Spark standalone clusters on this machine: a master and workers started as
@@ -19,6 +25,8 @@ import java.util.function.Supplier;
  * status: a master process that is gone is a cluster that ended, a master that does not answer is an outage.
  */
 public class StandaloneClusterBackend implements ClusterBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(StandaloneClusterBackend.class);
 
     private final StandaloneProcesses processes;
     private final SparkMasterClient masters;
@@ -110,6 +118,23 @@ public class StandaloneClusterBackend implements ClusterBackend {
         }
         return status(started, ClusterState.WAITING, "Spark standalone master " + started.masterUrl() + ": "
                 + state.aliveWorkers() + " of " + expected + " worker(s) alive");
+    }
+
+    /**
+     * Each cluster is its own master: one that does not answer is left out of the answer (its state is not
+     * learned this time) rather than hiding the states of the others.
+     */
+    @Override
+    public Map<UUID, ClusterStatus> describeAll(Collection<Cluster> clusters) {
+        Map<UUID, ClusterStatus> statuses = new HashMap<>();
+        for (Cluster cluster : clusters) {
+            try {
+                statuses.put(cluster.id(), describe(cluster));
+            } catch (BackendUnavailableException e) {
+                log.warn("state of cluster '{}' not learned this time: {}", cluster.name(), e.getMessage());
+            }
+        }
+        return statuses;
     }
 
     private ClusterStatus startingOrTimedOut(Cluster cluster, StandaloneProcesses.Started started, int alive) {
