@@ -40,7 +40,8 @@ import tools.jackson.databind.JsonNode;
         "platy.reconcile.cluster-interval=1s",
         "platy.submission.poll-interval=300ms",
         "platy.cleanup.enabled=true",
-        "platy.cleanup.interval=1s"})
+        "platy.cleanup.interval=1s",
+        "platy.security.allowed-livy-hosts=127.0.0.1"})
 class StandaloneClustersEndToEndTest {
 
     static final Path REPO = SparkAppEndToEndTest.REPO;
@@ -95,10 +96,25 @@ class StandaloneClustersEndToEndTest {
         assertThat(etlDaemons).as("the dedicated cluster's master and worker").hasSize(2)
                 .allMatch(ProcessHandle::isAlive);
 
-        // An app on each: the dedicated one and the shared one.
+        // An existing standalone master registered by its URL (here the dedicated cluster's own), under the
+        // Livy URLs' host allow-list.
+        ApiClient.Response refused = api.post("/api/v1/clusters", Map.of("name", "elsewhere", "kind", "DEDICATED",
+                "team", "data", "sparkMasterUrl", "spark://spark.example.com:7077"), Map.of());
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(400);
+        assertThat(refused.body().get("field").asString()).isEqualTo("sparkMasterUrl");
+        assertThat(refused.body().get("detail").asString()).contains("not allowed");
+        ApiClient.Response registered = api.post("/api/v1/clusters", Map.of("name", "onprem", "kind", "DEDICATED",
+                "team", "data", "sparkMasterUrl", etl.get("externalId").asString(),
+                "sparkMasterWebUiUrl", etl.get("masterDns").asString()), Map.of());
+        assertThat(registered.status()).as(registered.raw()).isEqualTo(202);
+        assertThat(registered.body().get("state").asString()).isEqualTo("WAITING");
+        assertThat(registered.body().get("managed").asBoolean()).isFalse();
+
+        // An app on each: the dedicated one, the shared one and the registered one.
         String onEtl = submit("wc-dedicated", "etl");
         String onShared = submit("wc-shared", "shared");
-        for (String id : List.of(onEtl, onShared)) {
+        String onPrem = submit("wc-onprem", "onprem");
+        for (String id : List.of(onEtl, onShared, onPrem)) {
             JsonNode app = awaitApp(id, "SUCCEEDED");
             assertThat(app.get("backend").get("name").asString()).isEqualTo("standalone");
             assertThat(app.get("backend").get("applicationId").asString()).as("the id its master gave it: %s", app)
@@ -107,6 +123,11 @@ class StandaloneClustersEndToEndTest {
             assertThat(allLines(id, "stdout")).contains("words counted: 46");
             assertThat(allLines(id, "stderr")).anyMatch(l -> l.contains("Connected to Spark cluster"));
         }
+
+        // Deregistering a registered cluster stops nothing of it.
+        assertThat(api.delete("/api/v1/clusters/onprem").status()).isLessThan(300);
+        assertThat(api.get("/api/v1/clusters/onprem").body().get("state").asString()).isEqualTo("TERMINATED");
+        assertThat(etlDaemons).allMatch(ProcessHandle::isAlive);
 
         // Terminate: the processes are gone.
         assertThat(api.delete("/api/v1/clusters/etl").status()).isEqualTo(202);

@@ -68,7 +68,9 @@ public class ClusterService {
             return new ClusterStore.GetOrCreate(checkSame(caller, existing.get(), request.kind(), team), false);
         }
         NewCluster cluster;
-        if (request.livyUrl() != null) {
+        if (request.sparkMasterUrl() != null) {
+            cluster = sparkMaster(request, team);
+        } else if (request.livyUrl() != null) {
             if (request.config() != null) {
                 throw new InvalidFieldException("livyUrl", "give either a config (the platform creates the cluster) "
                         + "or a livyUrl (an existing cluster is registered), not both");
@@ -135,6 +137,20 @@ public class ClusterService {
             log.warn("terminate of cluster '{}' not confirmed by its provider yet: {}", name, e.getMessage());
         }
         return terminating;
+    }
+
+    /** An existing Spark standalone master, allowed like a Livy URL, submitted to and tracked by its web UI. */
+    private NewCluster sparkMaster(ClusterRequest request, String team) {
+        if (request.config() != null || request.livyUrl() != null) {
+            throw new InvalidFieldException("sparkMasterUrl", "give one of config (the platform creates the "
+                    + "cluster), livyUrl or sparkMasterUrl (an existing cluster is registered)");
+        }
+        java.net.URI master = sources.checkSparkMasterUrl("sparkMasterUrl", request.sparkMasterUrl());
+        String webUi = request.sparkMasterWebUiUrl() != null
+                ? sources.checkLivyUrl("sparkMasterWebUiUrl", request.sparkMasterWebUiUrl()).toString()
+                : "http://" + master.getHost() + ":8080";
+        return new NewCluster(request.name(), request.kind(), team, null, null, ClusterState.WAITING, null,
+                master.toString(), webUi);
     }
 
     private static String teamFor(Caller caller, ClusterRequest request) {

@@ -47,11 +47,19 @@ public class StandaloneAutoConfiguration {
         LocalSparkProperties runs = new LocalSparkProperties(true, local.sparkHome(), local.python(),
                 workDir(properties, local).resolve("apps"), "spark://" + StandaloneProcesses.HOST,
                 local.maxConcurrentApps(), local.killGracePeriod(), local.uiHost());
-        return new StandaloneSparkBackend(runs, masters, cluster -> processes.find(cluster.id())
-                .map(started -> new StandaloneSparkBackend.MasterEndpoint(started.masterUrl(), started.webUi(),
-                        StandaloneSizing.of(cluster.config(), cluster.name(), properties,
-                                Runtime.getRuntime().availableProcessors(), StandaloneSizing.machineMemoryBytes())
-                                .appDefaults())));
+        return new StandaloneSparkBackend(runs, masters, cluster -> {
+            if (cluster.registered()) {
+                // An existing master: its own defaults apply, none of this machine's sizing.
+                return cluster.sparkMaster() && cluster.masterDns() != null
+                        ? Optional.of(new StandaloneSparkBackend.MasterEndpoint(cluster.externalId(),
+                                java.net.URI.create(cluster.masterDns()), java.util.Map.of()))
+                        : Optional.empty();
+            }
+            return processes.find(cluster.id()).map(started -> new StandaloneSparkBackend.MasterEndpoint(
+                    started.masterUrl(), started.webUi(), StandaloneSizing.of(cluster.config(), cluster.name(),
+                            properties, Runtime.getRuntime().availableProcessors(),
+                            StandaloneSizing.machineMemoryBytes()).appDefaults()));
+        });
     }
 
     @Bean(destroyMethod = "shutdown")

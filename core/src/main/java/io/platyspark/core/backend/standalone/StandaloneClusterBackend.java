@@ -73,7 +73,7 @@ public class StandaloneClusterBackend implements ClusterBackend {
         try {
             StandaloneProcesses.Started started = processes.start(cluster.id(), home, sizing);
             return new ClusterStatus(started.masterUrl(), ClusterState.STARTING, starting(started, 0),
-                    StandaloneProcesses.HOST, null);
+                    started.webUi().toString(), null);
         } catch (IOException e) {
             throw new BackendUnavailableException(name(), "could not start the Spark standalone daemons: "
                     + e.getMessage(), e);
@@ -153,7 +153,8 @@ public class StandaloneClusterBackend implements ClusterBackend {
     }
 
     private static ClusterStatus status(StandaloneProcesses.Started started, ClusterState state, String reason) {
-        return new ClusterStatus(started.masterUrl(), state, reason, StandaloneProcesses.HOST, null);
+        // The master's web UI stands where EMR's master DNS would: where the master answers.
+        return new ClusterStatus(started.masterUrl(), state, reason, started.webUi().toString(), null);
     }
 
     @Override

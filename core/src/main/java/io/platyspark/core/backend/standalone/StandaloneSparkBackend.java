@@ -59,9 +59,10 @@ public class StandaloneSparkBackend implements SparkBackend {
         return NAME;
     }
 
+    /** The platform's clusters on this machine, and Spark standalone masters registered by their URL. */
     @Override
     public boolean supports(Cluster cluster) {
-        return cluster.managed();
+        return cluster.managed() || cluster.registered() && cluster.sparkMaster();
     }
 
     /** The Spark distribution spark-submit and the daemons come from. */
