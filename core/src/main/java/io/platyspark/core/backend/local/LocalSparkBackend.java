@@ -175,7 +175,7 @@ public class LocalSparkBackend implements SparkBackend {
         cmd.add("--master");
         cmd.add(master(cluster));
         cmd.add("--name");
-        cmd.add(sparkAppName(app));
+        cmd.add(app.name());
         cmd.add("--properties-file");
         cmd.add(confFile.toString());
         if (app.mainClass() != null) {
@@ -197,11 +197,6 @@ public class LocalSparkBackend implements SparkBackend {
      */
     protected String master(Cluster cluster) {
         return properties.master();
-    }
-
-    /** The name the app runs under in Spark (and in a standalone master's application list). */
-    protected String sparkAppName(SparkApp app) {
-        return app.name();
     }
 
     /** Spark conf defaults of the cluster the app runs on; the app's own conf wins over them. */
