@@ -27,7 +27,8 @@ public class RegisteredClusterBackend implements ClusterBackend {
 
     @Override
     public ClusterStatus describe(Cluster cluster) {
-        return new ClusterStatus(cluster.externalId(), ClusterState.WAITING, "registered by its Livy URL",
+        return new ClusterStatus(cluster.externalId(), ClusterState.WAITING, cluster.livyUrl() != null
+                ? "registered by its Livy URL" : "registered by its Spark master URL",
                 cluster.masterDns(), cluster.livyUrl());
     }
 

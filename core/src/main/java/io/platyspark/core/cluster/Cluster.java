@@ -33,8 +33,16 @@ public record Cluster(
         return config != null && kind != ClusterKind.LOCAL;
     }
 
-    /** An existing cluster registered by its Livy URL: the platform neither creates nor terminates it. */
+    /**
+     * An existing cluster registered by its Livy URL or its Spark standalone master URL: the platform neither
+     * creates nor terminates it.
+     */
     public boolean registered() {
-        return config == null && livyUrl != null && kind != ClusterKind.LOCAL;
+        return config == null && (livyUrl != null || sparkMaster()) && kind != ClusterKind.LOCAL;
+    }
+
+    /** A Spark standalone cluster: its external id is its master's {@code spark://} URL. */
+    public boolean sparkMaster() {
+        return externalId != null && externalId.startsWith("spark://");
     }
 }

@@ -32,13 +32,15 @@ public class JdbcClusterStore implements ClusterStore {
         // inserts and the others find its row.
         Optional<Cluster> inserted = jdbc.sql("""
                 insert into clusters (id, name, kind, team, config, livy_url, state, created_at, updated_at,
-                                      idle_timeout_seconds)
+                                      idle_timeout_seconds, external_id, master_dns)
                 values (:id, :name, :kind, :team, cast(:config as jsonb), :livyUrl, :state, :now, :now,
-                        :idleTimeout)
+                        :idleTimeout, :externalId, :masterDns)
                 on conflict (name) where state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS') do nothing
                 returning *
                 """)
                 .param("id", UUID.randomUUID())
+                .param("externalId", cluster.externalId())
+                .param("masterDns", cluster.masterDns())
                 .param("name", cluster.name())
                 .param("kind", cluster.kind().name())
                 .param("team", cluster.team())

@@ -3,9 +3,19 @@ package io.platyspark.core.cluster;
 import java.time.Duration;
 import java.util.Objects;
 
-/** A cluster to record before (or while) its backend creates it. */
+/**
+ * A cluster to record before (or while) its backend creates it.
+ *
+ * @param externalId a registered cluster's address known up front (a Spark standalone master's spark:// URL)
+ * @param masterDns  likewise, where its master answers (a standalone master's web UI URL)
+ */
 public record NewCluster(String name, ClusterKind kind, String team, String config, String livyUrl,
-        ClusterState initialState, Duration idleTimeout) {
+        ClusterState initialState, Duration idleTimeout, String externalId, String masterDns) {
+
+    public NewCluster(String name, ClusterKind kind, String team, String config, String livyUrl,
+            ClusterState initialState, Duration idleTimeout) {
+        this(name, kind, team, config, livyUrl, initialState, idleTimeout, null, null);
+    }
 
     public NewCluster(String name, ClusterKind kind, String team, String config, String livyUrl,
             ClusterState initialState) {

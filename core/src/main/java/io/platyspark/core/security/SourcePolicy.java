@@ -100,6 +100,28 @@ public final class SourcePolicy {
                 + (livyHosts.isEmpty() ? "none (set platy.security.allowed-livy-hosts)" : livyHosts));
     }
 
+    /**
+     * A Spark standalone master URL ({@code spark://host:port}) to register, under the same host allow-list as
+     * Livy URLs ({@code platy.security.allowed-livy-hosts}): the server connects to it and ships code to it.
+     */
+    public URI checkSparkMasterUrl(String field, String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new InvalidFieldException(field, "'" + url + "' is not a valid URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("spark") || uri.getHost() == null || uri.getPort() < 0 || uri.getUserInfo() != null
+                || !(uri.getPath() == null || uri.getPath().isEmpty())) {
+            throw new InvalidFieldException(field, "must be a Spark standalone master URL, spark://host:port, e.g. "
+                    + "spark://spark-master.internal:7077");
+        }
+        // The host rules are Livy's: one allow-list for the clusters this server may be pointed at.
+        checkLivyUrl(field, "http://" + uri.getHost() + ":" + uri.getPort());
+        return uri;
+    }
+
     private static Path real(Path path) {
         return LocationCanonicalizer.realPath(path.toAbsolutePath().normalize());
     }

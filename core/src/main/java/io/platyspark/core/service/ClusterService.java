@@ -93,11 +93,14 @@ public class ClusterService {
         }
         NewCluster cluster;
         boolean jobRunKind = request.kind() == ClusterKind.EKS || request.kind() == ClusterKind.SERVERLESS;
-        if (request.livyUrl() != null && jobRunKind) {
-            throw new InvalidFieldException("livyUrl", "a " + request.kind() + " cluster runs no Livy; register it by "
-                    + "its id in the config (virtualClusterId or applicationId) instead");
+        if ((request.livyUrl() != null || request.sparkMasterUrl() != null) && jobRunKind) {
+            throw new InvalidFieldException(request.livyUrl() != null ? "livyUrl" : "sparkMasterUrl", "a "
+                    + request.kind() + " cluster runs no Livy or Spark master; register it by its id in the config "
+                    + "(virtualClusterId or applicationId) instead");
         }
-        if (request.livyUrl() != null) {
+        if (request.sparkMasterUrl() != null) {
+            cluster = sparkMaster(request, team);
+        } else if (request.livyUrl() != null) {
             if (request.config() != null) {
                 throw new InvalidFieldException("livyUrl", "give either a config (the platform creates the cluster) "
                         + "or a livyUrl (an existing cluster is registered), not both");
@@ -164,6 +167,20 @@ public class ClusterService {
             log.warn("terminate of cluster '{}' not confirmed by its provider yet: {}", name, e.getMessage());
         }
         return terminating;
+    }
+
+    /** An existing Spark standalone master, allowed like a Livy URL, submitted to and tracked by its web UI. */
+    private NewCluster sparkMaster(ClusterRequest request, String team) {
+        if (request.config() != null || request.livyUrl() != null) {
+            throw new InvalidFieldException("sparkMasterUrl", "give one of config (the platform creates the "
+                    + "cluster), livyUrl or sparkMasterUrl (an existing cluster is registered)");
+        }
+        java.net.URI master = sources.checkSparkMasterUrl("sparkMasterUrl", request.sparkMasterUrl());
+        String webUi = request.sparkMasterWebUiUrl() != null
+                ? sources.checkLivyUrl("sparkMasterWebUiUrl", request.sparkMasterWebUiUrl()).toString()
+                : "http://" + master.getHost() + ":8080";
+        return new NewCluster(request.name(), request.kind(), team, null, null, ClusterState.WAITING, null,
+                master.toString(), webUi);
     }
 
     private static String teamFor(Caller caller, ClusterRequest request) {

@@ -57,4 +57,17 @@ class SourcePolicyTest {
                     .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("livyUrl"));
         }
     }
+
+    @Test
+    void sparkMasterUrlsFollowTheSameHostAllowList() {
+        assertThat(policy().checkSparkMasterUrl("sparkMasterUrl", "spark://10.20.3.4:7077").toString())
+                .isEqualTo("spark://10.20.3.4:7077");
+        assertThat(policy().checkSparkMasterUrl("sparkMasterUrl", "spark://livy.internal:7077")).isNotNull();
+        for (String bad : List.of("spark://evil.com:7077", "spark://169.254.169.254:7077", "http://10.20.3.4:7077",
+                "spark://10.20.3.4", "spark://u:p@10.20.3.4:7077", "spark://10.20.3.4:7077/x", "local[*]")) {
+            assertThatThrownBy(() -> policy().checkSparkMasterUrl("sparkMasterUrl", bad)).as(bad)
+                    .isInstanceOf(InvalidFieldException.class)
+                    .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("sparkMasterUrl"));
+        }
+    }
 }

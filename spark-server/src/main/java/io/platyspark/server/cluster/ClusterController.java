@@ -78,18 +78,30 @@ class ClusterController {
             @Schema(description = "Register an existing cluster by its Livy endpoint instead of creating one",
                     example = "http://ip-10-0-0-1.ec2.internal:8998")
             @Size(max = 2048)
-            String livyUrl) {
+            String livyUrl,
+
+            @Schema(description = "Register an existing Spark standalone master instead of creating a cluster; "
+                    + "its host must be allowed like a Livy URL's", example = "spark://spark-master.internal:7077")
+            @Size(max = 2048)
+            String sparkMasterUrl,
+
+            @Schema(description = "That master's web UI, where its applications are tracked (default: port 8080 "
+                    + "of its host)", example = "http://spark-master.internal:8080")
+            @Size(max = 2048)
+            String sparkMasterWebUiUrl) {
     }
 
     @PostMapping
     @Operation(summary = "Create (or get) a cluster", description = "Records the cluster and returns at once (202); "
             + "the provisioner creates it at the provider and the watchdog follows it to RUNNING/WAITING. When an "
             + "active cluster by that name exists for the caller's team, it is returned (200). With `livyUrl`, an "
-            + "existing cluster is registered (ready at once, never terminated by the platform).")
+            + "existing cluster is registered (ready at once, never terminated by the platform); so is a Spark standalone "
+            + "master with `sparkMasterUrl`.")
     ResponseEntity<ClusterResponse> create(@Valid @RequestBody CreateClusterRequest request, Caller caller) {
         String config = request.config() == null ? null : json.writeValueAsString(request.config());
         ClusterStore.GetOrCreate result = clusters.getOrCreate(caller, new ClusterRequest(request.name(),
-                request.kind(), request.team(), config, request.livyUrl()));
+                request.kind(), request.team(), config, request.livyUrl(), request.sparkMasterUrl(),
+                request.sparkMasterWebUiUrl()));
         return ResponseEntity.status(result.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .location(URI.create("/api/v1/clusters/" + result.cluster().name()))
                 .body(ClusterResponse.of(result.cluster()));

@@ -32,6 +32,8 @@ final class LocalRun {
 
     private static final Logger log = LoggerFactory.getLogger(LocalRun.class);
     private static final Pattern SPARK_UI = Pattern.compile("Successfully started service 'SparkUI' on port (\\d+)");
+    /** What a driver on a standalone master logs once the master took it: the id the master lists it under. */
+    private static final Pattern CLUSTER_APP_ID = Pattern.compile("Connected to Spark cluster with app ID (\\S+)");
 
     private final Path dir;
     private final String uiHost;
@@ -40,6 +42,7 @@ final class LocalRun {
     private final CompletableFuture<ExitRecord> exit = new CompletableFuture<>();
     private final Runnable onChange;
     private volatile String sparkUiUrl;
+    private volatile String clusterAppId;
     private volatile boolean killRequested;
 
     private LocalRun(Path dir, String uiHost, Process process, Runnable onChange) throws IOException {
@@ -100,6 +103,13 @@ final class LocalRun {
                 notifyChange();
             }
         }
+        if (stream == LogStream.STDERR && clusterAppId == null) {
+            Matcher m = CLUSTER_APP_ID.matcher(line);
+            if (m.find()) {
+                clusterAppId = m.group(1);
+                notifyChange();
+            }
+        }
         synchronized (writer) {
             writer.write(LocalLogFile.encode(stream, line));
             writer.write('\n');
@@ -144,6 +154,11 @@ final class LocalRun {
 
     String sparkUiUrl() {
         return sparkUiUrl;
+    }
+
+    /** The id a standalone master gave the app (null in local mode, or before the master took it). */
+    String clusterAppId() {
+        return clusterAppId;
     }
 
     boolean isFinished() {

@@ -117,7 +117,8 @@ public class LocalSparkBackend implements SparkBackend {
         List<Path> localized;
         try {
             localized = localizeArchives(dir.resolve(WORK_DIR), app.sparkConf().get("spark.archives"));
-            builder = new ProcessBuilder(command(home, app, source, writeConf(home, dir, app)))
+            builder = new ProcessBuilder(command(home, cluster, app, source,
+                    writeConf(home, dir, app, defaultConf(cluster))))
                     .directory((localized.isEmpty() ? source.getParent() : dir.resolve(WORK_DIR)).toFile());
         } catch (IOException e) {
             throw new BackendUnavailableException(NAME, "could not prepare the app's run: " + e.getMessage(), e);
@@ -126,6 +127,11 @@ public class LocalSparkBackend implements SparkBackend {
         env.put("SPARK_HOME", home.toString());
         env.put("PYSPARK_PYTHON", properties.python());
         env.put("PYSPARK_DRIVER_PYTHON", properties.python());
+        try {
+            customize(cluster, app, dir, builder);
+        } catch (IOException e) {
+            throw new BackendUnavailableException(name(), "could not prepare the app's run: " + e.getMessage(), e);
+        }
         try {
             LocalRun run = LocalRun.start(dir, builder, app.id().toString(), properties.uiHost(), () -> onChange.run());
             runs.put(app.id(), run);
@@ -143,7 +149,8 @@ public class LocalSparkBackend implements SparkBackend {
      * machine could read secrets in the process table. The distribution's spark-defaults come first, since a
      * properties file replaces them.
      */
-    private static Path writeConf(Path home, Path dir, SparkApp app) throws IOException {
+    private static Path writeConf(Path home, Path dir, SparkApp app, Map<String, String> clusterConf)
+            throws IOException {
         Properties conf = new Properties();
         Path defaults = home.resolve("conf").resolve("spark-defaults.conf");
         if (Files.isReadable(defaults)) {
@@ -157,6 +164,7 @@ public class LocalSparkBackend implements SparkBackend {
         Files.createDirectories(events);
         conf.setProperty("spark.eventLog.enabled", "true");
         conf.setProperty("spark.eventLog.dir", events.toUri().toString());
+        conf.putAll(clusterConf);
         conf.putAll(app.sparkConf());
         Files.createDirectories(dir);
         Path file = dir.resolve("spark-conf.properties");
@@ -231,11 +239,11 @@ public class LocalSparkBackend implements SparkBackend {
         }
     }
 
-    private List<String> command(Path home, SparkApp app, Path source, Path confFile) {
+    private List<String> command(Path home, Cluster cluster, SparkApp app, Path source, Path confFile) {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin").resolve("spark-submit").toString());
         cmd.add("--master");
-        cmd.add(properties.master());
+        cmd.add(master(cluster));
         cmd.add("--name");
         cmd.add(app.name());
         cmd.add("--properties-file");
@@ -251,6 +259,23 @@ public class LocalSparkBackend implements SparkBackend {
         cmd.add(source.toString());
         cmd.addAll(app.args());
         return cmd;
+    }
+
+    /**
+     * The Spark master the app is submitted to. The standalone backend reuses this class's runs (logs, exit
+     * records, kill, restart adoption) and submits to its cluster's master instead of local mode.
+     */
+    protected String master(Cluster cluster) {
+        return properties.master();
+    }
+
+    /** Spark conf defaults of the cluster the app runs on; the app's own conf wins over them. */
+    protected Map<String, String> defaultConf(Cluster cluster) {
+        return Map.of();
+    }
+
+    /** Last changes to the spark-submit process before it starts (its directory, its environment). */
+    protected void customize(Cluster cluster, SparkApp app, Path appDir, ProcessBuilder builder) throws IOException {
     }
 
     private static Path localSource(String source) {
@@ -281,7 +306,7 @@ public class LocalSparkBackend implements SparkBackend {
     private Optional<BackendAppStatus> statusOf(SparkApp app) {
         LocalRun run = runs.get(app.id());
         if (run != null && !run.isFinished()) {
-            return Optional.of(new BackendAppStatus(AppState.RUNNING, null, null, links(run)));
+            return Optional.of(new BackendAppStatus(AppState.RUNNING, null, run.clusterAppId(), links(run)));
         }
         Path dir = appDir(app.id());
         Optional<LocalRun.ExitRecord> exit = run != null ? Optional.of(run.exitRecord()) : readExit(dir);
