@@ -45,8 +45,9 @@ public final class Bench {
             case "emr" -> EmrScenario.run(sizes, report);
             case "store" -> StoreScenario.run(sizes, report);
             case "footprint" -> FootprintScenario.run(sizes, report, repo);
+            case "eventlog" -> EventLogScenario.run(sizes, report);
             default -> throw new IllegalArgumentException("--only=" + scenario + ": use submission, tracking, emr, "
-                    + "store or footprint");
+                    + "store, footprint or eventlog");
         }
         report.notesToConsole();
         return report;
@@ -62,6 +63,7 @@ public final class Bench {
         FootprintScenario.run(sizes, report, repo);
         RecoveryScenario.run(sizes, report, repo);
         MaskingScenario.run(report);
+        EventLogScenario.run(sizes, report);
         report.note(String.format("Whole run: %.0f s.", (System.nanoTime() - start) / 1e9));
         return report;
     }

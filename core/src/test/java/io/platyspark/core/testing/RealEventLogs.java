@@ -51,7 +51,10 @@ public final class RealEventLogs {
         Path events = Files.createDirectories(root.resolve(name));
         Path home = SparkSubmitLocator.locateSparkHome(null, null, PYTHON)
                 .orElseThrow(() -> new AssertionError("no pyspark found for " + PYTHON + " (-Dplaty.test.python)"));
-        Path script = Path.of(RealEventLogs.class.getResource("/eventlog/write_records.py").toURI());
+        Path script = root.resolve("write_records.py");
+        try (InputStream in = RealEventLogs.class.getResourceAsStream("/eventlog/write_records.py")) {
+            Files.write(script, in.readAllBytes()); // from a jar too (bin/bench reads core's test-jar)
+        }
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/spark-submit").toString(),
                 "--master", "local[2]", "--conf", "spark.ui.enabled=false"));
         for (Map.Entry<String, String> e : conf.sparkConf(events.toUri().toString()).entrySet()) {

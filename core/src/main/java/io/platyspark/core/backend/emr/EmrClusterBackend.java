@@ -43,6 +43,7 @@ public class EmrClusterBackend implements ClusterBackend {
     private final PlatformDefaults defaults;
     private final int newClustersDescribedPerCycle;
     private final Set<String> notOurs = ConcurrentHashMap.newKeySet();
+    private volatile EmrEventLogs eventLogs;
 
     public EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults) {
         this(emr, defaults, DEFAULT_NEW_CLUSTERS_DESCRIBED_PER_CYCLE);
@@ -59,6 +60,12 @@ public class EmrClusterBackend implements ClusterBackend {
         this.newClustersDescribedPerCycle = newClustersDescribedPerCycle;
     }
 
+    /** Clusters created from now on write their Spark event logs to their prefix under these (null: nowhere). */
+    public EmrClusterBackend withEventLogs(EmrEventLogs eventLogs) {
+        this.eventLogs = eventLogs;
+        return this;
+    }
+
     @Override
     public String name() {
         return "emr";
@@ -73,8 +80,13 @@ public class EmrClusterBackend implements ClusterBackend {
     public ClusterStatus create(Cluster cluster) {
         EmrClusters.Created created = call("create", () -> {
             try {
-                return emr.create(ClusterConfigJson.parse(cluster.config(), cluster.name()), defaults,
-                        cluster.id().toString());
+                ClusterConfig config = ClusterConfigJson.parse(cluster.config(), cluster.name());
+                EmrEventLogs events = eventLogs;
+                if (events != null) {
+                    // The platform's, over any of the config's own: the summary and the History Server read there.
+                    config.withClusterConfigurations("spark-defaults", events.sparkDefaults(cluster));
+                }
+                return emr.create(config, defaults, cluster.id().toString());
             } catch (ClusterConfigException e) {
                 throw new BackendRejectedException("the cluster's config is invalid: " + e.getMessage(), e);
             }
