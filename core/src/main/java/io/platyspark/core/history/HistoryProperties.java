@@ -21,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
  *                            Unset: no History Server link (the embedded mode sets it to the one it starts)
  * @param embeddedServer      start pyspark's own History Server on the local backend's event-log directory (the
  *                            embedded mode), stopped with the server
- * @param embeddedPort        its port
+ * @param embeddedPort        its port (0: a free one, picked at start)
  * @param recorderEnabled     visit ended apps to record their metrics summary and log copy (where the watchdog runs)
  * @param interval            how often the recorder looks for ended apps
  * @param batchSize           at most this many apps per look

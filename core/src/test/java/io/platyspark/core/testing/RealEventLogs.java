@@ -39,6 +39,7 @@ public final class RealEventLogs {
     public static synchronized Path dir() throws Exception {
         if (dir == null) {
             Path d = Files.createTempDirectory("platy-eventlogs");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(d), "delete-event-logs"));
             run(d, "zstd", SparkEventLogConf.DEFAULT);
             run(d, "lz4", new SparkEventLogConf("lz4", false, 0));
             dir = d;
@@ -141,6 +142,14 @@ public final class RealEventLogs {
             }
         }
         return new Large(target, appId, Files.size(file), taskEnds.size(), copies);
+    }
+
+    private static void delete(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // a temp dir left behind is harmless
+        }
     }
 
     private static long sizeOf(List<String> lines) {
