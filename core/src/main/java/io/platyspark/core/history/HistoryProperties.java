@@ -38,7 +38,7 @@ public record HistoryProperties(
         @DefaultValue("128MB") DataSize eventLogRollingSize,
         String serverUrl,
         @DefaultValue("false") boolean embeddedServer,
-        @DefaultValue("18080") @Min(1) int embeddedPort,
+        @DefaultValue("18080") @Min(0) int embeddedPort,
         @DefaultValue("true") boolean recorderEnabled,
         @DefaultValue("30s") @DurationMin(millis = 1) Duration interval,
         @DefaultValue("20") @Min(1) int batchSize,
