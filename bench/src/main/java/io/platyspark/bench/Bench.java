@@ -47,8 +47,9 @@ public final class Bench {
             case "store" -> StoreScenario.run(sizes, report);
             case "footprint" -> FootprintScenario.run(sizes, report, repo);
             case "fairshare" -> FairShareScenario.run(sizes, report, repo);
+            case "eventlog" -> EventLogScenario.run(sizes, report);
             default -> throw new IllegalArgumentException("--only=" + scenario + ": use submission, tracking, emr, "
-                    + "eks-tracking, store, footprint or fairshare");
+                    + "eks-tracking, store, footprint, fairshare or eventlog");
         }
         report.notesToConsole();
         return report;
@@ -66,6 +67,7 @@ public final class Bench {
         RecoveryScenario.run(sizes, report, repo);
         MaskingScenario.run(report);
         FairShareScenario.run(sizes, report, repo);
+        EventLogScenario.run(sizes, report);
         report.note(String.format("Whole run: %.0f s.", (System.nanoTime() - start) / 1e9));
         return report;
     }

@@ -24,6 +24,7 @@ class BenchSmokeTest {
                 .contains("| tracking 200 apps on 20 clusters | Livy calls per cycle | 20 calls | 200 calls |")
                 .contains("| EMR budget, 60 + 60 foreign clusters | EMR API calls per cycle | 3 calls | 60 calls |")
                 .contains("| masking, one 1 MB value | time to mask (median of 21) |")
+                .containsPattern("\\| event log of \\d+ MB, -Xmx256m \\| time to summarise \\|")
                 .doesNotContain("| n/a ms |");
         assertThat(table).containsPattern("Machine: \\d+ cores");
     }

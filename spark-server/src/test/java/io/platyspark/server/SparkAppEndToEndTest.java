@@ -27,7 +27,10 @@ import tools.jackson.databind.JsonNode;
         "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
         "platy.reconcile.enabled=true",
         "platy.reconcile.interval=300ms",
-        "platy.submission.poll-interval=300ms"})
+        "platy.submission.poll-interval=300ms",
+        // the embedded mode's History Server, on a free port (the machine runs other builds)
+        "platy.history.embedded-server=true",
+        "platy.history.embedded-port=0"})
 class SparkAppEndToEndTest {
 
     static final Path REPO = Path.of(System.getProperty("platy.repo.root", "..")).toAbsolutePath().normalize();
@@ -112,12 +115,25 @@ class SparkAppEndToEndTest {
         assertThat(succeeded.get("resolvedSource").asString())
                 .isEqualTo(succeeded.get("source").asString()).endsWith("examples/pyspark/word_count.py");
         assertThat(succeeded.get("resolvedPyFiles")).isEmpty();
-        assertThat(succeeded.get("links").get("sparkUi").asString()).matches("http://localhost:40\\d\\d");
+        // Live, the Spark UI; ended, the History Server's page of the app, which answers and shows it.
+        String history = succeeded.get("links").get("sparkUi").asString();
+        assertThat(history).matches("http://localhost:\\d+/history/local-\\d+/jobs/");
+        assertThat(succeeded.get("backend").get("applicationId").asString()).startsWith("local-");
+        assertThat(history).contains(succeeded.get("backend").get("applicationId").asString());
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newBuilder()
+                    .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build()
+                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(history)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("platy-word-count").contains("Spark Jobs");
+        });
         assertThat(allLines(ok, "stdout")).contains("words counted: 46", "the\t5");
         JsonNode metrics = succeeded.get("metrics");
         assertThat(metrics.get("tasks").asLong()).as("from Spark's event log: %s", metrics).isPositive();
         assertThat(metrics.get("jobs").asLong()).isPositive();
         assertThat(metrics.get("durationMs").asLong()).isPositive();
+        assertThat(metrics.get("peakJvmHeapBytes").asLong()).isPositive();
         assertThat(allLines(ok, "stderr")).isNotEmpty();
         List<JsonNode> events = new ArrayList<>();
         // State changes only: an event whose from and to agree records a new reason in the same state.

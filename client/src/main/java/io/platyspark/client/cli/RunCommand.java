@@ -203,9 +203,11 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
         Map<String, Long> m = app.metrics();
         if (m != null && !m.isEmpty()) {
             out.printf("metrics: %s jobs, %s tasks (%s failed), executor run time %s ms, GC %s ms, read %s records / "
-                            + "%s bytes, wrote %s records, shuffle %s bytes%n", m.get("jobs"), m.get("tasks"),
+                            + "%s bytes, wrote %s records / %s bytes, shuffle %s bytes written / %s read, spilled %s "
+                            + "bytes to disk, peak executor heap %s bytes%n", m.get("jobs"), m.get("tasks"),
                     m.get("failedTasks"), m.get("executorRunTimeMs"), m.get("jvmGcTimeMs"), m.get("inputRecords"),
-                    m.get("inputBytes"), m.get("outputRecords"), m.get("shuffleWriteBytes"));
+                    m.get("inputBytes"), m.get("outputRecords"), m.get("outputBytes"), m.get("shuffleWriteBytes"),
+                    m.get("shuffleReadBytes"), m.get("diskBytesSpilled"), m.get("peakJvmHeapBytes"));
         }
         out.flush();
     }

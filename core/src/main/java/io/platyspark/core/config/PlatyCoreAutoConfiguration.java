@@ -33,6 +33,7 @@ import io.platyspark.core.app.JdbcSparkAppStore;
 import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.app.TeamLimits;
 import io.platyspark.core.backend.SparkBackend;
+import io.platyspark.core.backend.LogArchive;
 import io.platyspark.core.backend.SparkBackends;
 import io.platyspark.core.service.ClusterService;
 import io.platyspark.core.cluster.ClusterStore;
@@ -173,9 +174,10 @@ public class PlatyCoreAutoConfiguration {
     @Bean
     AppService appService(SparkAppStore apps, ClusterStore clusters, ClusterService clusterService,
             SparkBackends backends, SourcePolicy sources, SecurityProperties security,
-            ObjectProvider<SubmissionRunner> submissionRunner) {
+            ObjectProvider<SubmissionRunner> submissionRunner, ObjectProvider<LogArchive> archives) {
         return new AppService(apps, clusters, clusterService, backends, sources, security.yarnQueuePrefix(),
-                () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
+                () -> submissionRunner.ifAvailable(SubmissionRunner::nudge),
+                LogArchive.firstOf(archives.orderedStream().toList()));
     }
 
     @Bean

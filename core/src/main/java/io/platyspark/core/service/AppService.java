@@ -16,6 +16,7 @@ import io.platyspark.core.app.NewSparkApp;
 import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.backend.LogArchive;
 import io.platyspark.core.backend.LogPage;
 import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.backend.SparkBackends;
@@ -56,9 +57,18 @@ public class AppService {
     private final SourcePolicy sources;
     private final String yarnQueuePrefix;
     private final Runnable newAppListener;
+    private final LogArchive archive;
 
     public AppService(SparkAppStore apps, ClusterStore clusters, ClusterService clusterService,
             SparkBackends backends, SourcePolicy sources, String yarnQueuePrefix, Runnable newAppListener) {
+        this(apps, clusters, clusterService, backends, sources, yarnQueuePrefix, newAppListener, LogArchive.NONE);
+    }
+
+    /** @param archive where clusters leave their apps' logs (S3), read once a copy exists and after the cluster */
+    public AppService(SparkAppStore apps, ClusterStore clusters, ClusterService clusterService,
+            SparkBackends backends, SourcePolicy sources, String yarnQueuePrefix, Runnable newAppListener,
+            LogArchive archive) {
+        this.archive = archive;
         this.apps = apps;
         this.clusters = clusters;
         this.clusterService = clusterService;
@@ -216,20 +226,38 @@ public class AppService {
         return apps.events(id);
     }
 
-    /** A page of the app's output; empty until the backend has it. */
+    /**
+     * A page of the app's output; empty until the backend has it. An ended app's lines come from the durable copy
+     * its cluster left ({@link LogArchive}) once one exists, else from its backend while its cluster lives; the
+     * page's {@code source} says which.
+     *
+     * @throws LogsGoneException when the cluster has ended and left no copy
+     */
     public LogPage logs(Caller caller, UUID id, int from, int size) {
         SparkApp app = get(caller, id);
         if (app.backendId() == null) {
             return LogPage.empty(Math.max(from, 0));
         }
         // The app's own cluster: one re-created under the same name (a shared cluster after its death) never had them.
-        Cluster cluster = clusters.findActive(app.clusterName())
-                .filter(c -> app.clusterId() == null || c.id().equals(app.clusterId()))
-                .orElseThrow(() -> new LogsGoneException(app,
-                Optional.ofNullable(app.clusterId()).flatMap(clusters::find)
-                        .map(c -> c.state() + (c.stateReason() == null ? "" : ": " + c.stateReason()))
-                        .orElse("gone")));
-        return backends.forCluster(cluster).logs(cluster, app, from, size);
+        Optional<Cluster> live = clusters.findActive(app.clusterName())
+                .filter(c -> app.clusterId() == null || c.id().equals(app.clusterId()));
+        Optional<Cluster> recorded = live.or(() -> Optional.ofNullable(app.clusterId()).flatMap(clusters::find));
+        if (recorded.isPresent() && (app.state().isTerminal() || live.isEmpty())) {
+            // Complete once the cluster copied it, unlike a backend's buffer (Livy keeps the last 200 lines).
+            Optional<LogPage> archived = archive.page(recorded.get(), app, from, size);
+            if (archived.isPresent()) {
+                return archived.get();
+            }
+        }
+        if (live.isEmpty()) {
+            String state = recorded.map(c -> c.state() + (c.stateReason() == null ? "" : ": " + c.stateReason()))
+                    .orElse("gone");
+            throw new LogsGoneException(app, state,
+                    recorded.flatMap(c -> archive.location(c, app)).orElse(null));
+        }
+        Cluster cluster = live.get();
+        SparkBackend backend = backends.forCluster(cluster);
+        return backend.logs(cluster, app, from, size).withSource(backend.name());
     }
 
     /**

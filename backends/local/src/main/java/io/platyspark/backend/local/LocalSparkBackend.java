@@ -10,7 +10,10 @@ import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.LogPage;
 import io.platyspark.core.backend.SparkBackend;
+import io.platyspark.core.backend.EventLogDirectory;
+import io.platyspark.core.backend.SparkEventLogConf;
 import io.platyspark.core.backend.SparkEventLogMetrics;
+import io.platyspark.core.backend.HistoryLinks;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import java.io.IOException;
@@ -34,6 +37,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,13 +56,36 @@ public class LocalSparkBackend implements SparkBackend {
 
     private static final Logger log = LoggerFactory.getLogger(LocalSparkBackend.class);
 
+    /** Spark's line naming the event log it writes, and with it the app's Spark id. */
+    private static final Pattern EVENT_LOG_LINE = Pattern.compile("Logging events to \\S*?(local-\\d+)");
+
     private final LocalSparkProperties properties;
     private final ConcurrentMap<UUID, LocalRun> runs = new ConcurrentHashMap<>();
+    private volatile SparkEventLogConf eventLogConf = SparkEventLogConf.DEFAULT;
+    private volatile String historyServerUrl;
     private volatile Optional<Path> sparkHome;
     private volatile Runnable onChange = () -> { };
 
     public LocalSparkBackend(LocalSparkProperties properties) {
         this.properties = properties;
+    }
+
+    /**
+     * Event logs written with these settings, and ended apps linked to the History Server at {@code serverUrl}
+     * (null: no link).
+     */
+    public LocalSparkBackend withHistory(SparkEventLogConf conf, String serverUrl) {
+        this.eventLogConf = conf;
+        this.historyServerUrl = serverUrl;
+        return this;
+    }
+
+    /**
+     * The one directory every local app writes its event log to: the local cluster's, which the embedded History
+     * Server reads (it reads one directory, not a tree).
+     */
+    public Path eventLogDir() {
+        return properties.workDir().resolve("event-logs");
     }
 
     /**
@@ -118,7 +146,7 @@ public class LocalSparkBackend implements SparkBackend {
         try {
             localized = localizeArchives(dir.resolve(WORK_DIR), app.sparkConf().get("spark.archives"));
             builder = new ProcessBuilder(command(home, cluster, app, source,
-                    writeConf(home, dir, app, defaultConf(cluster))))
+                    writeConf(home, dir, app, defaultConf(cluster), eventLogConf, eventLogDir())))
                     .directory((localized.isEmpty() ? source.getParent() : dir.resolve(WORK_DIR)).toFile());
         } catch (IOException e) {
             throw new BackendUnavailableException(NAME, "could not prepare the app's run: " + e.getMessage(), e);
@@ -149,7 +177,8 @@ public class LocalSparkBackend implements SparkBackend {
      * machine could read secrets in the process table. The distribution's spark-defaults come first, since a
      * properties file replaces them.
      */
-    private static Path writeConf(Path home, Path dir, SparkApp app, Map<String, String> clusterConf)
+    private static Path writeConf(Path home, Path dir, SparkApp app, Map<String, String> clusterConf,
+            SparkEventLogConf eventLogs, Path eventLogDir)
             throws IOException {
         Properties conf = new Properties();
         Path defaults = home.resolve("conf").resolve("spark-defaults.conf");
@@ -159,11 +188,10 @@ public class LocalSparkBackend implements SparkBackend {
             }
         }
         conf.setProperty("spark.ui.showConsoleProgress", "false");
-        // The event log gives the app's metrics once it has ended (the UI goes with the process).
-        Path events = dir.resolve(EVENTS_DIR);
-        Files.createDirectories(events);
-        conf.setProperty("spark.eventLog.enabled", "true");
-        conf.setProperty("spark.eventLog.dir", events.toUri().toString());
+        // The event log gives the app's metrics once it has ended (the UI goes with the process), and the History
+        // Server's UI of it.
+        Files.createDirectories(eventLogDir);
+        eventLogs.sparkConf(eventLogDir.toUri().toString()).forEach(conf::setProperty);
         conf.putAll(clusterConf);
         conf.putAll(app.sparkConf());
         Files.createDirectories(dir);
@@ -327,12 +355,30 @@ public class LocalSparkBackend implements SparkBackend {
     }
 
     private BackendAppStatus terminalStatus(SparkApp app, Path dir, LocalRun.ExitRecord exit) {
-        Map<String, Long> metrics = SparkEventLogMetrics.fromDirectory(dir.resolve(EVENTS_DIR)).orElse(null);
+        String sparkAppId = sparkAppId(dir.resolve(LocalRun.LOG_FILE));
+        Map<String, Long> metrics = null;
+        AppLinks links = AppLinks.NONE;
+        if (sparkAppId != null) {
+            try {
+                Optional<SparkEventLogMetrics.Summary> summary = SparkEventLogMetrics.summarize(
+                        EventLogDirectory.local(eventLogDir()), sparkAppId);
+                metrics = summary.map(SparkEventLogMetrics.Summary::metrics).orElse(null);
+                if (summary.isPresent()) {
+                    links = new AppLinks(HistoryLinks.appUrl(historyServerUrl, sparkAppId,
+                            summary.get().attemptId()), null, null);
+                }
+            } catch (IOException e) {
+                log.warn("cannot read the event log of app {}: {}", app.id(), e.toString());
+            }
+        } else {
+            // Ran before event logs were shared (each app had its own directory).
+            metrics = SparkEventLogMetrics.fromDirectory(dir.resolve(EVENTS_DIR)).orElse(null);
+        }
         if (exit.killed()) {
-            return new BackendAppStatus(AppState.KILLED, "killed on request", null, AppLinks.NONE, metrics);
+            return new BackendAppStatus(AppState.KILLED, "killed on request", sparkAppId, links, metrics);
         }
         if (exit.code() == 0) {
-            return new BackendAppStatus(AppState.SUCCEEDED, null, null, AppLinks.NONE, metrics);
+            return new BackendAppStatus(AppState.SUCCEEDED, null, sparkAppId, links, metrics);
         }
         String cause;
         try {
@@ -341,7 +387,17 @@ public class LocalSparkBackend implements SparkBackend {
             cause = null;
         }
         String reason = "spark-submit exited with code " + exit.code() + (cause != null ? ": " + cause : "");
-        return new BackendAppStatus(AppState.FAILED, reason, null, AppLinks.NONE, metrics);
+        return new BackendAppStatus(AppState.FAILED, reason, sparkAppId, links, metrics);
+    }
+
+    /** The app's Spark id, from the line where Spark names its event log (early in the output); null if none. */
+    private static String sparkAppId(Path logFile) {
+        try (var lines = Files.lines(logFile, StandardCharsets.UTF_8)) {
+            return lines.map(EVENT_LOG_LINE::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst()
+                    .orElse(null);
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
     }
 
     private static Optional<LocalRun.ExitRecord> readExit(Path dir) {

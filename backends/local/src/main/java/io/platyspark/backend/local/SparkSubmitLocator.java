@@ -13,14 +13,14 @@ import org.slf4j.LoggerFactory;
  * Finds a Spark distribution: an explicit home, then {@code SPARK_HOME}, then the pyspark package installed in
  * the configured Python (pip's pyspark ships a complete Spark).
  */
-final class SparkSubmitLocator {
+public final class SparkSubmitLocator {
 
     private static final Logger log = LoggerFactory.getLogger(SparkSubmitLocator.class);
 
     private SparkSubmitLocator() {
     }
 
-    static Optional<Path> locateSparkHome(Path configured, String sparkHomeEnv, String python) {
+    public static Optional<Path> locateSparkHome(Path configured, String sparkHomeEnv, String python) {
         if (configured != null) {
             return Optional.of(configured).filter(SparkSubmitLocator::hasSparkSubmit);
         }

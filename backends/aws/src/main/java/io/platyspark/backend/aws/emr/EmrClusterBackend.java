@@ -54,6 +54,7 @@ public class EmrClusterBackend implements ClusterBackend {
     private final Set<String> notOurs = ConcurrentHashMap.newKeySet();
     private final EmrPythonProperties python;
     private final ArtifactStore artifacts;
+    private volatile EmrEventLogs eventLogs;
 
     public EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults) {
         this(emr, defaults, DEFAULT_NEW_CLUSTERS_DESCRIBED_PER_CYCLE);
@@ -87,6 +88,12 @@ public class EmrClusterBackend implements ClusterBackend {
         this.newClustersDescribedPerCycle = newClustersDescribedPerCycle;
     }
 
+    /** Clusters created from now on write their Spark event logs to their prefix under these (null: nowhere). */
+    public EmrClusterBackend withEventLogs(EmrEventLogs eventLogs) {
+        this.eventLogs = eventLogs;
+        return this;
+    }
+
     @Override
     public String name() {
         return "emr";
@@ -109,13 +116,13 @@ public class EmrClusterBackend implements ClusterBackend {
         if (!config.pythonRequirements().isEmpty()) {
             config.withBootstrapAction(PYTHON_REQUIREMENTS_ACTION, requirementsScript(cluster, config).toString());
         }
-        EmrClusters.Created created = call("create", () -> {
-            try {
-                return emr.create(config, defaults, cluster.id().toString());
-            } catch (ClusterConfigException e) {
-                throw new BackendRejectedException("the cluster's config is invalid: " + e.getMessage(), e);
-            }
-        });
+        EmrEventLogs events = eventLogs;
+        if (events != null) {
+            // The platform's, over any of the config's own: the summary and the History Server read there.
+            config.withClusterConfigurations("spark-defaults", events.sparkDefaults(cluster));
+        }
+        ClusterConfig toCreate = config;
+        EmrClusters.Created created = call("create", () -> emr.create(toCreate, defaults, cluster.id().toString()));
         return new ClusterStatus(created.clusterId(), ClusterState.STARTING,
                 created.adopted() ? "adopted the cluster an earlier attempt created" : "creating", null, null);
     }
