@@ -1,5 +1,7 @@
 package io.platyspark.core.app;
 
+import io.platyspark.core.cluster.ClusterState;
+import io.platyspark.core.SqlStates;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,6 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@link SparkAppStore} on PostgreSQL with plain SQL. */
 public class JdbcSparkAppStore implements SparkAppStore {
+
+    private static final String ON_BACKEND = SqlStates.list(AppState.onBackendStates());
+    private static final String TERMINAL_APPS = SqlStates.list(AppState.terminalStates());
+    private static final String TERMINATED_CLUSTERS = SqlStates.list(ClusterState.terminatedStates());
 
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
@@ -234,7 +240,7 @@ public class JdbcSparkAppStore implements SparkAppStore {
     }
 
     /** The queue's states, as the partial indexes of V15 spell them. */
-    private static final String QUEUE_STATES = "('PENDING', 'QUEUED', 'WAITING_FOR_CLUSTER', 'BUILDING_ENV')";
+    private static final String QUEUE_STATES = SqlStates.list(AppState.notYetSubmittedStates());
     /** Claims from every replica take turns on this lock, so a running slot is never handed out twice. */
     private static final long CLAIM_LOCK = 0x706c617479636c6dL;
 
@@ -354,10 +360,10 @@ public class JdbcSparkAppStore implements SparkAppStore {
         jdbc.sql("""
                 select a.team, k.kind, count(*) as n from apps a join clusters k on k.id = a.cluster_id
                 where a.team in (:teams)
-                  and a.state not in ('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')
-                  and (a.state in ('SUBMITTED', 'RUNNING') or a.lease_until >= :now)
+                  and a.state not in %s
+                  and (a.state in %s or a.lease_until >= :now)
                 group by a.team, k.kind
-                """)
+                """.formatted(TERMINAL_APPS, ON_BACKEND))
                 .param("teams", teams)
                 .param("now", ts(now))
                 .query(rs -> {
@@ -494,10 +500,10 @@ public class JdbcSparkAppStore implements SparkAppStore {
         return jdbc.sql("""
                 select a.*, c.name as c_name, c.state as c_state, c.state_reason as c_reason
                 from apps a join clusters c on c.id = a.cluster_id
-                where c.state in ('TERMINATED', 'TERMINATED_WITH_ERRORS') and a.state in (:states)
+                where c.state in %s and a.state in (:states)
                 order by a.created_at
                 limit :limit
-                """)
+                """.formatted(TERMINATED_CLUSTERS))
                 .param("states", AppState.activeStates().stream().map(Enum::name).toList())
                 .param("limit", limit)
                 .query((rs, n) -> new Orphan(mapApp(rs, n), rs.getString("c_name"), rs.getString("c_state"),

@@ -3,7 +3,7 @@ package io.platyspark.core.backend;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
-import io.platyspark.core.env.PythonTarget;
+import io.platyspark.core.backend.PythonTarget;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.platyspark.core.cleanup;
 
+import io.platyspark.core.env.EnvBuild;
+import io.platyspark.core.SqlStates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.env.EnvironmentService;
@@ -22,11 +24,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public class EnvBuildCleaner {
 
+    private static final String FINISHED_BUILDS = SqlStates.list(EnvBuild.State.finishedStates());
+
     private static final Logger log = LoggerFactory.getLogger(EnvBuildCleaner.class);
 
     private static final String PURGEABLE = """
-            b.state in ('READY', 'FAILED') and b.updated_at < :cutoff
-              and not exists (select 1 from apps a where a.env_build_id = b.id)""";
+            b.state in %s and b.updated_at < :cutoff
+              and not exists (select 1 from apps a where a.env_build_id = b.id)""".formatted(FINISHED_BUILDS);
 
     private final JdbcClient jdbc;
     private final ArtifactStore artifacts;

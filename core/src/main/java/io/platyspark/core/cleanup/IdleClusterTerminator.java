@@ -1,5 +1,8 @@
 package io.platyspark.core.cleanup;
 
+import io.platyspark.core.cluster.ClusterState;
+import io.platyspark.core.cluster.ClusterStore;
+import io.platyspark.core.SqlStates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.service.ClusterService;
@@ -22,17 +25,21 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public class IdleClusterTerminator {
 
+    private static final String READY_CLUSTERS = SqlStates.list(ClusterState.readyStates());
+
     private static final Logger log = LoggerFactory.getLogger(IdleClusterTerminator.class);
 
     private final JdbcClient jdbc;
+    private final ClusterStore store;
     private final ClusterService clusters;
     private final CleanupProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public IdleClusterTerminator(JdbcClient jdbc, ClusterService clusters, CleanupProperties properties, Clock clock,
-            MeterRegistry meters) {
+    public IdleClusterTerminator(JdbcClient jdbc, ClusterStore store, ClusterService clusters,
+            CleanupProperties properties, Clock clock, MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.store = store;
         this.clusters = clusters;
         this.properties = properties;
         this.clock = clock;
@@ -54,13 +61,13 @@ public class IdleClusterTerminator {
                                               from apps a where a.cluster_id = cl.id), cl.created_at)) as last_activity
                     from clusters cl
                     where cl.kind in ('DEDICATED', 'DEV') and cl.config is not null
-                      and cl.state in ('RUNNING', 'WAITING')
+                      and cl.state in %s
                       and not exists (select 1 from apps a where a.cluster_id = cl.id and a.state in (:active))
                 ) c
                 where c.after_app or c.last_activity < cast(:now as timestamptz)
                       - make_interval(secs => coalesce(c.idle_timeout_seconds, :defaultSeconds))
                 order by c.name
-                """)
+                """.formatted(READY_CLUSTERS))
                 .param("active", AppState.activeStates().stream().map(Enum::name).toList())
                 .param("now", Timestamp.from(now))
                 .param("defaultSeconds", properties.idleClusterTimeout().toSeconds())
@@ -80,17 +87,10 @@ public class IdleClusterTerminator {
                             + cluster.lastActivity() + ")";
             // Still idle at this instant? One statement decides, so an app accepted since the list was read (or
             // while earlier clusters were being terminated) keeps its cluster.
-            int claimed = jdbc.sql("""
-                    update clusters set state = 'TERMINATING', state_reason = :reason, updated_at = :now
-                    where name = :name and state in ('RUNNING', 'WAITING')
-                      and not exists (select 1 from apps a where a.cluster_id = clusters.id and a.state in (:active))
-                    """)
-                    .param("reason", reason)
-                    .param("now", Timestamp.from(clock.instant()))
-                    .param("name", cluster.name())
-                    .param("active", AppState.activeStates().stream().map(Enum::name).toList())
-                    .update();
-            if (claimed == 0) {
+            // Still idle at this instant? The store decides in one statement, so an app accepted since the list was
+            // read (or while earlier clusters were being terminated) keeps its cluster.
+            boolean claimed = store.beginIdleTermination(cluster.name(), reason);
+            if (!claimed) {
                 log.info("cluster '{}' is no longer idle; left running", cluster.name());
                 continue;
             }

@@ -31,6 +31,11 @@ public enum ClusterState {
         return this == TERMINATING || isTerminated();
     }
 
+    /** The states a cluster takes apps in. */
+    public static Set<ClusterState> readyStates() {
+        return EnumSet.copyOf(READY);
+    }
+
     public static Set<ClusterState> terminatedStates() {
         return EnumSet.copyOf(TERMINATED_STATES);
     }

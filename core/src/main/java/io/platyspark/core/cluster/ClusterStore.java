@@ -59,4 +59,10 @@ public interface ClusterStore {
 
     record GetOrCreate(Cluster cluster, boolean created) {
     }
+
+    /**
+     * Moves the active cluster of that name from a ready state to {@code TERMINATING} with {@code reason}, only when
+     * no active app is on it, in one statement: an app accepted meanwhile keeps its cluster. Returns whether it moved.
+     */
+    boolean beginIdleTermination(String name, String reason);
 }

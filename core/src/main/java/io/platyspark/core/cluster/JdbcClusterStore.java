@@ -1,5 +1,6 @@
 package io.platyspark.core.cluster;
 
+import io.platyspark.core.SqlStates;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -15,6 +16,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** {@link ClusterStore} on PostgreSQL with plain SQL. */
 public class JdbcClusterStore implements ClusterStore {
+
+    private static final String TERMINATED_CLUSTERS = SqlStates.list(ClusterState.terminatedStates());
+    private static final String READY_CLUSTERS = SqlStates.list(ClusterState.readyStates());
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -35,9 +39,9 @@ public class JdbcClusterStore implements ClusterStore {
                                       idle_timeout_seconds, external_id, master_dns)
                 values (:id, :name, :kind, :team, cast(:config as jsonb), :livyUrl, :state, :now, :now,
                         :idleTimeout, :externalId, :masterDns)
-                on conflict (name) where state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS') do nothing
+                on conflict (name) where state not in %s do nothing
                 returning *
-                """)
+                """.formatted(TERMINATED_CLUSTERS))
                 .param("id", UUID.randomUUID())
                 .param("externalId", cluster.externalId())
                 .param("masterDns", cluster.masterDns())
@@ -63,8 +67,8 @@ public class JdbcClusterStore implements ClusterStore {
     public Optional<Cluster> findActive(String name) {
         return jdbc.sql("""
                 select * from clusters
-                where name = :name and state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS')
-                """)
+                where name = :name and state not in %s
+                """.formatted(TERMINATED_CLUSTERS))
                 .param("name", name)
                 .query(rowMapper)
                 .optional();
@@ -75,9 +79,9 @@ public class JdbcClusterStore implements ClusterStore {
         return jdbc.sql("""
                 select * from clusters
                 where name = :name
-                order by state in ('TERMINATED', 'TERMINATED_WITH_ERRORS'), coalesce(terminated_at, created_at) desc
+                order by state in %s, coalesce(terminated_at, created_at) desc
                 limit 1
-                """)
+                """.formatted(TERMINATED_CLUSTERS))
                 .param("name", name)
                 .query(rowMapper)
                 .optional();
@@ -104,9 +108,9 @@ public class JdbcClusterStore implements ClusterStore {
     public List<Cluster> findActive() {
         return jdbc.sql("""
                 select * from clusters
-                where state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS')
+                where state not in %s
                 order by name
-                """)
+                """.formatted(TERMINATED_CLUSTERS))
                 .query(rowMapper)
                 .list();
     }
@@ -212,9 +216,9 @@ public class JdbcClusterStore implements ClusterStore {
     public List<Cluster> findTerminatedSince(Instant since) {
         return jdbc.sql("""
                 select * from clusters
-                where state in ('TERMINATED', 'TERMINATED_WITH_ERRORS') and terminated_at >= :since
+                where state in %s and terminated_at >= :since
                 order by terminated_at desc
-                """)
+                """.formatted(TERMINATED_CLUSTERS))
                 .param("since", Timestamp.from(since))
                 .query(rowMapper)
                 .list();
@@ -242,5 +246,21 @@ public class JdbcClusterStore implements ClusterStore {
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp ts = rs.getTimestamp(column);
         return ts == null ? null : ts.toInstant();
+    }
+
+    @Override
+    public boolean beginIdleTermination(String name, String reason) {
+        // An app is active until it has finished: the app store sets finished_at with every terminal state, and a
+        // terminal state is final.
+        return jdbc.sql("""
+                update clusters set state = :next, state_reason = :reason, updated_at = :now
+                where name = :name and state in %s
+                  and not exists (select 1 from apps a where a.cluster_id = clusters.id and a.finished_at is null)
+                """.formatted(READY_CLUSTERS))
+                .param("next", ClusterState.TERMINATING.name())
+                .param("reason", reason)
+                .param("now", Timestamp.from(clock.instant()))
+                .param("name", name)
+                .update() == 1;
     }
 }

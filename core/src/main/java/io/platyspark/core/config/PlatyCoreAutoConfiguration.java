@@ -315,9 +315,10 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean
-        IdleClusterTerminator idleClusterTerminator(DataSource dataSource, ClusterService clusters,
-                CleanupProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters) {
-            return new IdleClusterTerminator(JdbcClient.create(dataSource), clusters, properties, clock,
+        IdleClusterTerminator idleClusterTerminator(DataSource dataSource, ClusterStore store,
+                ClusterService clusters, CleanupProperties properties, Clock clock,
+                ObjectProvider<MeterRegistry> meters) {
+            return new IdleClusterTerminator(JdbcClient.create(dataSource), store, clusters, properties, clock,
                     meters(meters));
         }
 

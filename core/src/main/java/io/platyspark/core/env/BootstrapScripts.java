@@ -1,5 +1,7 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.backend.PythonTarget;
+
 import java.util.stream.Collectors;
 
 /**

@@ -1,5 +1,7 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.backend.TargetPlatform;
+
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;

@@ -28,5 +28,13 @@ public record EnvBuild(UUID id, String cacheKey, String team, EnvSpec spec, Stat
         public boolean finished() {
             return this == READY || this == FAILED;
         }
+
+        public static java.util.Set<State> finishedStates() {
+            return java.util.EnumSet.of(READY, FAILED);
+        }
+
+        public static java.util.Set<State> unfinishedStates() {
+            return java.util.EnumSet.complementOf(java.util.EnumSet.copyOf(finishedStates()));
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.backend.PythonTarget;
+import io.platyspark.core.backend.TargetPlatform;
+
 import io.platyspark.core.InvalidFieldException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,5 +1,8 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.backend.PythonTarget;
+import io.platyspark.core.backend.TargetPlatform;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.StoredArtifact;

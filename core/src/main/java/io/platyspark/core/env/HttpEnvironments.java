@@ -1,5 +1,7 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.backend.TargetPlatform;
+
 import io.platyspark.core.backend.BackendUnavailableException;
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,8 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.backend.TargetPlatform;
+
+import io.platyspark.core.SqlStates;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -18,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Environment builds on PostgreSQL; state changes are compare-and-set like apps'. */
 public class JdbcEnvBuildStore {
+
+    private static final String UNFINISHED_BUILDS = SqlStates.list(EnvBuild.State.unfinishedStates());
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -82,7 +87,7 @@ public class JdbcEnvBuildStore {
         if (ids.isEmpty()) {
             return;
         }
-        jdbc.sql("update env_builds set updated_at = :now where id in (:ids) and state in ('QUEUED', 'BUILDING')")
+        jdbc.sql("update env_builds set updated_at = :now where id in (:ids) and state in " + UNFINISHED_BUILDS)
                 .param("ids", List.copyOf(ids)).param("now", Timestamp.from(now())).update();
     }
 
@@ -95,9 +100,9 @@ public class JdbcEnvBuildStore {
         Instant now = now();
         return jdbc.sql("""
                 update env_builds set state = 'FAILED', updated_at = :now, error = :error
-                where state in ('QUEUED', 'BUILDING') and updated_at < :before
+                where state in %s and updated_at < :before
                   and (cast(:key as text) is null or cache_key = :key)
-                """)
+                """.formatted(UNFINISHED_BUILDS))
                 .param("now", Timestamp.from(now)).param("before", Timestamp.from(now.minus(staleAfter)))
                 .param("key", cacheKey)
                 .param("error", EnvBuild.ABANDONED + " the process building it stopped (no sign of it for "

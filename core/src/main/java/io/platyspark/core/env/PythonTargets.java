@@ -1,5 +1,7 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.backend.PythonTarget;
+
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.ClusterBackends;
 import io.platyspark.core.cluster.Cluster;

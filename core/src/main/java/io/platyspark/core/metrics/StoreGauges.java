@@ -1,5 +1,7 @@
 package io.platyspark.core.metrics;
 
+import io.platyspark.core.cluster.ClusterState;
+import io.platyspark.core.SqlStates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -14,6 +16,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * scrape never queries the database.
  */
 public class StoreGauges {
+
+    private static final String TERMINATED_CLUSTERS = SqlStates.list(ClusterState.terminatedStates());
 
     private final JdbcClient jdbc;
     private final MultiGauge apps;
@@ -53,9 +57,9 @@ public class StoreGauges {
         List<MultiGauge.Row<?>> clusterRows = new ArrayList<>();
         jdbc.sql("""
                 select kind, state, count(*) as n from clusters
-                where state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS')
+                where state not in %s
                 group by 1, 2
-                """)
+                """.formatted(TERMINATED_CLUSTERS))
                 .query((rs, n) -> clusterRows.add(MultiGauge.Row.of(
                         Tags.of("kind", rs.getString("kind"), "state", rs.getString("state")), rs.getLong("n"))))
                 .list();

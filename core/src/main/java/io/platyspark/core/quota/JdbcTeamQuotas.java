@@ -1,5 +1,8 @@
 package io.platyspark.core.quota;
 
+import io.platyspark.core.cluster.ClusterState;
+import io.platyspark.core.app.AppState;
+import io.platyspark.core.SqlStates;
 import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.app.TeamLimits;
 import java.sql.ResultSet;
@@ -22,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * store runs in the transaction that stores an app.
  */
 public class JdbcTeamQuotas implements TeamLimits {
+
+    private static final String TERMINAL_APPS = SqlStates.list(AppState.terminalStates());
+    private static final String TERMINATED_CLUSTERS = SqlStates.list(ClusterState.terminatedStates());
 
     private static final TypeReference<Map<String, Integer>> INT_MAP = new TypeReference<>() { };
     private static final Duration WINDOW = Duration.ofMinutes(1);
@@ -51,8 +57,8 @@ public class JdbcTeamQuotas implements TeamLimits {
         TeamQuota quota = quota(team);
         long active = jdbc.sql("""
                 select count(*) from apps
-                where team = :team and state not in ('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')
-                """).param("team", team).query(Long.class).single();
+                where team = :team and state not in %s
+                """.formatted(TERMINAL_APPS)).param("team", team).query(Long.class).single();
         if (active >= quota.maxActiveApps()) {
             throw new QuotaExceededException("maxActiveApps", "team '" + team + "' has " + active + " active apps, "
                     + "its quota maxActiveApps is " + quota.maxActiveApps() + "; submit again when some have "
@@ -183,9 +189,9 @@ public class JdbcTeamQuotas implements TeamLimits {
         jdbc.sql("""
                 select a.state, coalesce(k.kind, 'UNKNOWN') as kind, count(*) as n
                 from apps a left join clusters k on k.id = a.cluster_id
-                where a.team = :team and a.state not in ('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')
+                where a.team = :team and a.state not in %s
                 group by 1, 2
-                """)
+                """.formatted(TERMINAL_APPS))
                 .param("team", team)
                 .query(rs -> {
                     long n = rs.getLong("n");
@@ -227,8 +233,8 @@ public class JdbcTeamQuotas implements TeamLimits {
         return jdbc.sql("""
                 select count(*) from clusters
                 where team = :team and kind in ('DEDICATED', 'DEV') and config is not null
-                  and state not in ('TERMINATED', 'TERMINATED_WITH_ERRORS')
-                """).param("team", team).query(Long.class).single();
+                  and state not in %s
+                """.formatted(TERMINATED_CLUSTERS)).param("team", team).query(Long.class).single();
     }
 
     private Map<String, Stored> stored(Collection<String> teams) {

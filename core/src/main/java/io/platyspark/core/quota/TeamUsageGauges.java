@@ -1,5 +1,7 @@
 package io.platyspark.core.quota;
 
+import io.platyspark.core.app.AppState;
+import io.platyspark.core.SqlStates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -14,6 +16,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public class TeamUsageGauges {
 
+    private static final String TERMINAL_APPS = SqlStates.list(AppState.terminalStates());
+
     private final JdbcClient jdbc;
     private final MultiGauge apps;
 
@@ -27,9 +31,9 @@ public class TeamUsageGauges {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         jdbc.sql("""
                 select team, state, count(*) as n from apps
-                where state not in ('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')
+                where state not in %s
                 group by 1, 2
-                """)
+                """.formatted(TERMINAL_APPS))
                 .query((rs, n) -> rows.add(MultiGauge.Row.of(Tags.of("team", rs.getString("team"), "state",
                         rs.getString("state")), rs.getLong("n"))))
                 .list();

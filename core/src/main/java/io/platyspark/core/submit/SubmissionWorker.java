@@ -19,7 +19,7 @@ import io.platyspark.core.env.EnvBuildException;
 import io.platyspark.core.env.EnvSparkConf;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.env.Environments;
-import io.platyspark.core.env.PythonTarget;
+import io.platyspark.core.backend.PythonTarget;
 import io.platyspark.core.env.PythonTargets;
 import io.platyspark.core.security.SecretRedactor;
 import java.time.Clock;

@@ -10,7 +10,7 @@ import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.env.EnvironmentService;
 import io.platyspark.core.env.JdbcEnvBuildStore;
-import io.platyspark.core.env.TargetPlatform;
+import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
 import java.nio.file.Files;

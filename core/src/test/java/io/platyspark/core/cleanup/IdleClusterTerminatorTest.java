@@ -36,7 +36,7 @@ class IdleClusterTerminatorTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private IdleClusterTerminator terminator(boolean dryRun) {
-        return new IdleClusterTerminator(store.jdbc, service, new CleanupProperties(true, Duration.ofMinutes(10),
+        return new IdleClusterTerminator(store.jdbc, store.clusters, service, new CleanupProperties(true, Duration.ofMinutes(10),
                 Duration.ofDays(7), Duration.ofDays(3), 100, 10, dryRun, Duration.ofHours(1)), clock, meters);
     }
 

@@ -1,5 +1,7 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.backend.TargetPlatform;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -17,7 +17,7 @@ import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.env.Environments;
-import io.platyspark.core.env.TargetPlatform;
+import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.testing.FakeSparkBackend;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;

@@ -27,7 +27,7 @@ import io.platyspark.core.env.EnvironmentService;
 import io.platyspark.core.env.JdbcEnvBuildStore;
 import io.platyspark.core.env.PythonEnvBuilder;
 import io.platyspark.core.env.PythonTargets;
-import io.platyspark.core.env.TargetPlatform;
+import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.testing.FakeSparkBackend;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;

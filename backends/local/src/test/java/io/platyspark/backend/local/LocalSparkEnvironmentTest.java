@@ -16,7 +16,7 @@ import io.platyspark.core.env.EnvProperties;
 import io.platyspark.core.env.EnvSparkConf;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.env.PythonEnvBuilder;
-import io.platyspark.core.env.PythonTarget;
+import io.platyspark.core.backend.PythonTarget;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
 import java.nio.file.Files;

@@ -56,7 +56,10 @@ public final class RealEventLogs {
             Files.write(script, in.readAllBytes()); // from a jar too (bin/bench reads core's test-jar)
         }
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/spark-submit").toString(),
-                "--master", "local[2]", "--conf", "spark.ui.enabled=false"));
+                "--master", "local[2]", "--conf", "spark.ui.enabled=false",
+                // Peak memory reaches the log from the executor's metrics poller; with Spark's default (poll at each
+                // 10 s heartbeat) a job that ends sooner, as a fast one does on a quiet machine, records none.
+                "--conf", "spark.executor.metrics.pollingInterval=10ms"));
         for (Map.Entry<String, String> e : conf.sparkConf(events.toUri().toString()).entrySet()) {
             cmd.add("--conf");
             cmd.add(e.getKey() + "=" + e.getValue());

@@ -1,4 +1,4 @@
-package io.platyspark.core.env;
+package io.platyspark.core.backend;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -29,17 +29,17 @@ public record PythonTarget(TargetPlatform platform, String pythonVersion, String
         return interpreter(pythonPrefix, pythonVersion);
     }
 
-    static String interpreter(String prefix, String version) {
+    public static String interpreter(String prefix, String version) {
         return (prefix.endsWith("/") ? prefix : prefix + "/") + "bin/python" + version;
     }
 
-    static void checkVersion(String version, String field) {
+    public static void checkVersion(String version, String field) {
         if (version == null || !VERSION.matcher(version).matches()) {
             throw new IllegalArgumentException(field + " '" + version + "' must look like 3.11");
         }
     }
 
-    static void checkPrefix(String prefix, String field) {
+    public static void checkPrefix(String prefix, String field) {
         if (prefix == null || !PREFIX.matcher(prefix).matches() || prefix.contains("..")) {
             throw new IllegalArgumentException(field + " '" + prefix + "' must be an absolute path such as /usr");
         }

@@ -1,4 +1,4 @@
-package io.platyspark.core.env;
+package io.platyspark.core.backend;
 
 import java.util.Locale;
 
