@@ -51,7 +51,8 @@ public class JdbcSparkAppStore implements SparkAppStore {
     }
 
     @Override
-    public CreateResult create(NewSparkApp app, String requestHash) {
+    public CreateResult create(NewSparkApp app, String requestHash,
+            java.util.function.Consumer<CreateResult> inTransaction) {
         return tx.execute(status -> {
             Instant now = now();
             UUID id = UUID.randomUUID();
@@ -85,9 +86,12 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 insertEvent(id, now, null, AppState.PENDING, "accepted", app.requestId());
                 SparkApp created = find(id).orElseThrow();
                 listener.stateChanged(created, null);
-                return new CreateResult(created, true, requestHash);
+                CreateResult result = new CreateResult(created, true, requestHash);
+                inTransaction.accept(result);
+                return result;
             }
             // The key was used before: hand back the first app so a retried submit never makes a second one.
+            // Nothing is written for it, so inTransaction has nothing to join.
             return findByIdempotencyKey(app.team(), app.idempotencyKey()).orElseThrow();
         });
     }

@@ -16,7 +16,16 @@ public interface SparkAppStore {
      *
      * @param requestHash a fingerprint of the request, so a reused key with a different request is told apart
      */
-    CreateResult create(NewSparkApp app, String requestHash);
+    default CreateResult create(NewSparkApp app, String requestHash) {
+        return create(app, requestHash, result -> { });
+    }
+
+    /**
+     * As {@link #create(NewSparkApp, String)}, running {@code inTransaction} with a newly created app in the
+     * transaction that stores it (not for an app found by its key): when it throws, nothing of the app is stored (the API's audit row goes there, so a submit
+     * commits once and an app never exists without its record).
+     */
+    CreateResult create(NewSparkApp app, String requestHash, java.util.function.Consumer<CreateResult> inTransaction);
 
     Optional<SparkApp> find(UUID id);
 
