@@ -376,6 +376,47 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 .list();
     }
 
+    @Override
+    public List<SparkApp> findByStatesPage(Collection<AppState> states, String clusterName, Instant createdBefore,
+            UUID after, int limit) {
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        // The states are written as literals (enum names, never user input) and conditions are added only when
+        // given: PostgreSQL uses a partial index (apps_on_backend_by_id) only for a condition it can see implies it.
+        StringBuilder sql = new StringBuilder("select * from apps where state in (")
+                .append(states.stream().map(s -> "'" + s.name() + "'").sorted()
+                        .collect(java.util.stream.Collectors.joining(", "))).append(")");
+        Map<String, Object> params = new java.util.HashMap<>();
+        if (clusterName != null) {
+            sql.append(" and cluster_name = :cluster");
+            params.put("cluster", clusterName);
+        }
+        if (createdBefore != null) {
+            sql.append(" and created_at <= :createdBefore");
+            params.put("createdBefore", ts(createdBefore));
+        }
+        if (after != null) {
+            sql.append(" and id > :after");
+            params.put("after", after);
+        }
+        sql.append(" order by id limit :limit");
+        params.put("limit", limit);
+        return jdbc.sql(sql.toString()).params(params).query(rowMapper).list();
+    }
+
+    @Override
+    public List<String> clusterNamesWithStates(Collection<AppState> states) {
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select distinct cluster_name from apps where state in (" + states.stream()
+                        .map(s -> "'" + s.name() + "'").sorted().collect(java.util.stream.Collectors.joining(", "))
+                        + ") order by cluster_name")
+                .query(String.class)
+                .list();
+    }
+
     private void insertEvent(UUID appId, Instant at, AppState from, AppState to, String reason, String requestId) {
         jdbc.sql("""
                 insert into app_events (app_id, at, from_state, to_state, reason, request_id)

@@ -76,6 +76,17 @@ public interface SparkAppStore {
     /** Every app in any of the given states, oldest first. */
     List<SparkApp> findByStates(Collection<AppState> states);
 
+    /**
+     * A keyset page of the apps in {@code states}, in id order: those with an id above {@code after} (null for the
+     * first page), on {@code clusterName} when it is not null, created at or before {@code createdBefore} when it
+     * is not null. Whoever walks every active app holds one page at a time.
+     */
+    List<SparkApp> findByStatesPage(Collection<AppState> states, String clusterName, Instant createdBefore,
+            UUID after, int limit);
+
+    /** The clusters that have apps in {@code states}, by name. */
+    List<String> clusterNamesWithStates(Collection<AppState> states);
+
     /** Active apps whose cluster has terminated, with that cluster's state and reason, oldest first. */
     List<Orphan> findActiveOnTerminatedClusters(int limit);
 
