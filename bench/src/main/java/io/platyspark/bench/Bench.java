@@ -18,10 +18,10 @@ public final class Bench {
 
         /**
          * Each quoted p99 rests on at least 1,000 samples (10 beyond it): 2,000 list and get requests, 2,000 and
-         * 5,000 submits at 1 and 16 connections. Real Livy forks a spark-submit per batch: 100 samples, p50/p90.
+         * 5,000 submits at 1 and 16 connections. Real Livy forks a spark-submit per batch: 50 samples, p50/p90.
          */
         static final Sizes FULL = new Sizes("full", 10_000, 1_100_000, 2_000, 4_000, 10_000, 10_000, 500, 30, 10,
-                200, 500, 10, 200_000);
+                200, 500, 5, 200_000);
         static final Sizes SMOKE = new Sizes("smoke", 200, 2_000, 20, 40, 200, 100, 60, 6, 2, 10, 20, 2, 2_000);
     }
 

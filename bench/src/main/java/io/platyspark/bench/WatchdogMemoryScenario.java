@@ -82,7 +82,7 @@ final class WatchdogMemoryScenario {
             watchdog = ServerProcess.start(java, db, port, Map.of("platy.reconcile.interval", "1s",
                     "platy.security.allowed-livy-hosts", "localhost,127.0.0.1"));
             long start = System.nanoTime();
-            double cycles = awaitCycles(port, watchdog, 3);
+            double cycles = awaitCycles(port, watchdog, 2);
             double seconds = (System.nanoTime() - start) / 1e9;
             double peakMb = status(watchdog.pid(), "VmHWM:");
             double rssMb = status(watchdog.pid(), "VmRSS:");
