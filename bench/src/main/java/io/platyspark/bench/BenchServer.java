@@ -9,7 +9,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** A spark-server in this JVM on a fresh PostgreSQL database, as the load driver's target. */
+/** A spark-server in this JVM on a fresh PostgreSQL database with production settings ({@link BenchDatabase}). */
 final class BenchServer implements AutoCloseable {
 
     static final String TOKEN = "platy_bench-admin-token-0123456789abcdef";
@@ -19,7 +19,7 @@ final class BenchServer implements AutoCloseable {
     final Http http;
 
     BenchServer(Map<String, Object> extra) {
-        database = TestDatabase.newDatabase();
+        database = BenchDatabase.production();
         Map<String, Object> properties = new HashMap<>();
         properties.put("spring.datasource.url", database.url());
         properties.put("spring.datasource.username", database.user());

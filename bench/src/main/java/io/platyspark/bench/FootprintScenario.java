@@ -22,7 +22,7 @@ final class FootprintScenario {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
         }
-        TestDatabase.Database db = TestDatabase.newDatabase();
+        TestDatabase.Database db = BenchDatabase.production();
         int port = ServerProcess.freePort();
         long start = System.nanoTime();
         Process process = ServerProcess.start(ServerProcess.javaJar(jar), db, port,
@@ -43,7 +43,9 @@ final class FootprintScenario {
             });
             double loadedMb = rssMb(process.pid());
             report.add("footprint", "start to readiness (s)", startSeconds, Double.NaN, "s", "–");
-            report.add("footprint", "resident memory after load", loadedMb, idleMb, "MB", "resident memory idle");
+            // Two states of the same process, not a figure and its baseline: no ratio.
+            report.figure("footprint", "resident memory idle", idleMb, "MB");
+            report.figure("footprint", "resident memory after load", loadedMb, "MB");
             report.note(String.format("Footprint: `java -Xmx512m -jar spark-server-exec.jar` on an external "
                     + "PostgreSQL; load = %d requests (half submits, half lists) from 16 clients.",
                     sizes.footprintRequests()));

@@ -16,6 +16,10 @@ final class Percentiles {
         return at(0.50);
     }
 
+    double p90Ms() {
+        return at(0.90);
+    }
+
     double p99Ms() {
         return at(0.99);
     }

@@ -43,7 +43,7 @@ final class RecoveryScenario {
                     sleep(5_000);
                 }
             });
-            TestDatabase.Database db = TestDatabase.newDatabase();
+            TestDatabase.Database db = BenchDatabase.production();
             int port = ServerProcess.freePort();
             Process doomed = ServerProcess.start(ServerProcess.javaJar(jar), db, port,
                     Map.of("platy.local.enabled", "false", "platy.submission.enabled", "true",

@@ -14,6 +14,7 @@ final class Report {
 
     private final List<String[]> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> goals = new ArrayList<>();
     private final String sizes;
 
     Report(String sizes) {
@@ -31,10 +32,35 @@ final class Report {
         double ratioValue = higherIsBetter ? ours / baseline : baseline / ours;
         String ratio = Double.isNaN(ours) || Double.isNaN(baseline) || ours == 0 || baseline == 0 ? "–"
                 : String.format(Locale.ROOT, "%.2f×", ratioValue);
+        String load = loadAverage();
         rows.add(new String[] {scenario, metric, fmt(ours) + " " + unit, fmt(baseline) + " " + unit, baselineName,
-                ratio});
-        System.out.printf(Locale.ROOT, "%-28s %-40s %14s %14s  %s%n", scenario, metric, fmt(ours) + " " + unit,
-                fmt(baseline) + " " + unit, ratio);
+                ratio, load});
+        System.out.printf(Locale.ROOT, "%-28s %-40s %14s %14s  %-6s load %s%n", scenario, metric,
+                fmt(ours) + " " + unit, fmt(baseline) + " " + unit, ratio, load);
+    }
+
+    /** A measured figure with no baseline to set it against (a goal's figure, a size, a duration). */
+    void figure(String scenario, String metric, double value, String unit) {
+        add(scenario, metric, value, Double.NaN, unit, "–");
+    }
+
+    /**
+     * The machine's 1, 5 and 15 minute load averages as the figure is added: the machine is shared, and a figure
+     * means little without what else ran beside it.
+     */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    /** A goal of issue 25 and the figure this run measured for it, for the closing note. */
+    void goal(String goal, String measured, boolean met) {
+        goals.add((met ? "met" : "**not met**") + " — " + goal + ": " + measured + " (load " + loadAverage() + ")");
+        System.out.println("goal " + (met ? "met" : "NOT met") + ": " + goal + ": " + measured);
     }
 
     void note(String note) {
@@ -50,17 +76,22 @@ final class Report {
         md.append("# Benchmarks\n\n");
         md.append("Written by `bin/bench` (").append(sizes).append(" sizes) on ").append(LocalDate.now())
                 .append(". Every figure was measured in the same run as its baseline; the ratio says how many times ")
-                .append("better ours is (above 1: cheaper or faster; below 1: the cost the platform adds). Rerun ")
-                .append("`bin/bench` to refresh this page.\n\n");
+                .append("better ours is (above 1: cheaper or faster; below 1: the cost the platform adds). ")
+                .append("*load* is the machine's 1, 5 and 15 minute load average when the figure was taken (the ")
+                .append("machine is shared: read a figure with its load). Rerun `bin/bench` to refresh this page.\n\n");
         md.append("Machine: ").append(machine()).append("\n\n");
-        md.append("| scenario | metric | PlatySpark | baseline | baseline is | ratio |\n");
-        md.append("| --- | --- | ---: | ---: | --- | ---: |\n");
+        md.append("| scenario | metric | PlatySpark | baseline | baseline is | ratio | load |\n");
+        md.append("| --- | --- | ---: | ---: | --- | ---: | --- |\n");
         for (String[] row : rows) {
             md.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
         if (!notes.isEmpty()) {
             md.append("\n");
             notes.forEach(n -> md.append("- ").append(n).append("\n"));
+        }
+        if (!goals.isEmpty()) {
+            md.append("\n## Goals (issue 25), from this run\n\n");
+            goals.forEach(g -> md.append("- ").append(g).append("\n"));
         }
         return md.toString();
     }

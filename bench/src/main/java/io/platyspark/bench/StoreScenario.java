@@ -1,16 +1,29 @@
 package io.platyspark.bench;
 
 import io.platyspark.core.cleanup.RetentionCleaner;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The store at scale: listing a page of one cluster's apps in one state with a small and a huge store; the cleaner
- * purging every finished app; submissions while it runs against submissions without it.
+ * The store at scale, with realistic rows: apps with four events each, on a database with production settings
+ * ({@code synchronous_commit=on}). A page of one cluster's running apps and one app by id, with a small and a huge
+ * store; the cleaner purging every finished app (the cascade to their events included), with submissions running
+ * all through it, sampled in alternating windows with the cleaner working and idle.
  */
 final class StoreScenario {
+
+    private static final JsonMapper JSON = new JsonMapper();
+    static final int EVENTS_PER_APP = 4;
+    /** Cleaner batches per purge window: a window of a few seconds, so the windows alternate many times. */
+    static final int BATCHES_PER_WINDOW = 40;
 
     private StoreScenario() {
     }
@@ -20,75 +33,189 @@ final class StoreScenario {
                 "platy.submission.enabled", "false",
                 "platy.cleanup.app-retention", "30d",
                 "platy.cleanup.batch-size", "1000",
-                "platy.cleanup.max-batches-per-run", "1000000"))) {
+                "platy.cleanup.max-batches-per-run", String.valueOf(BATCHES_PER_WINDOW)))) {
             JdbcClient jdbc = JdbcClient.create(server.dataSource());
+            String settings = BenchDatabase.settings(server.database);
+            // Running apps are g % 10 = 7 and the cluster is g % 20: cluster-7 holds g % 20 = 7, all of them
+            // running, so the page is full (the old seed put no running app on cluster-7 and timed an empty page).
             String listPath = "/api/v1/apps?cluster=cluster-7&state=RUNNING&limit=100";
 
             insert(jdbc, 1, sizes.smallStore());
-            Percentiles small = list(server, sizes.listRequests(), listPath);
+            Percentiles smallList = list(server, jdbc, sizes.listRequests(), listPath);
+            Percentiles smallGet = gets(server, jdbc, sizes.listRequests());
             long start = System.nanoTime();
             insert(jdbc, sizes.smallStore() + 1, sizes.storeApps());
             double loadSeconds = (System.nanoTime() - start) / 1e9;
             jdbc.sql("analyze apps").update();
-            Percentiles large = list(server, sizes.listRequests(), listPath);
-            String rows = String.format("%,d", sizes.storeApps());
-            report.add("store: list page of 100", "p50 with " + rows + " apps", large.p50Ms(), small.p50Ms(), "ms",
-                    String.format("same query, %,d apps", sizes.smallStore()));
-            report.add("store: list page of 100", "p99 with " + rows + " apps", large.p99Ms(), small.p99Ms(), "ms",
-                    String.format("same query, %,d apps", sizes.smallStore()));
-            report.note(String.format("Store: %,d apps (90%% finished, 10%% running, 20 clusters, 50 teams) loaded "
-                    + "in %.1f s by SQL; list = GET %s, %d requests from 1 client.", sizes.storeApps(), loadSeconds,
-                    listPath, sizes.listRequests()));
+            jdbc.sql("analyze app_events").update();
+            long apps = jdbc.sql("select count(*) from apps").query(Long.class).single();
+            long events = jdbc.sql("select count(*) from app_events").query(Long.class).single();
+            Percentiles largeList = list(server, jdbc, sizes.listRequests(), listPath);
+            Percentiles largeGet = gets(server, jdbc, sizes.listRequests());
+            String rows = String.format("%,d apps, %,d events", apps, events);
+            String small = String.format("same, %,d apps", sizes.smallStore());
+            report.add("store: list a full page of 100", "p50 with " + rows, largeList.p50Ms(), smallList.p50Ms(),
+                    "ms", small);
+            report.add("store: list a full page of 100", "p99 with " + rows, largeList.p99Ms(), smallList.p99Ms(),
+                    "ms", small);
+            report.add("store: get one app", "p50 with " + rows, largeGet.p50Ms(), smallGet.p50Ms(), "ms", small);
+            report.add("store: get one app", "p99 with " + rows, largeGet.p99Ms(), smallGet.p99Ms(), "ms", small);
+            double worst = Math.max(largeList.p99Ms(), largeGet.p99Ms());
+            report.goal("list/get p99 ≤ 10 ms with 1M apps and 4M events, full page, one client",
+                    String.format("list p99 %.2f ms, get p99 %.2f ms (%s; %,d samples each)", largeList.p99Ms(),
+                            largeGet.p99Ms(), rows, largeList.count()), worst <= 10);
+            report.note(String.format("Store: %s (90%% finished, 10%% running, %d events each, 20 clusters, 50 "
+                    + "teams) loaded in %.1f s by SQL; list = GET %s (every answer checked to hold 100 apps), get = "
+                    + "GET /api/v1/apps/{id} of random running apps; %,d requests each from 1 client after a "
+                    + "warm-up. Database: %s.", rows, EVENTS_PER_APP, loadSeconds, listPath, largeList.count(),
+                    settings));
 
-            Percentiles quiet = submits(server, sizes.submitRequests(), 0);
-            long finished = jdbc.sql("select count(*) from apps where finished_at is not null").query(Long.class)
-                    .single();
-            RetentionCleaner cleaner = server.bean(RetentionCleaner.class);
-            long purgeStart = System.nanoTime();
-            CompletableFuture<RetentionCleaner.Result> purge = CompletableFuture.supplyAsync(cleaner::runOnce);
-            Percentiles busy = submits(server, sizes.submitRequests(), 1_000_000);
-            RetentionCleaner.Result purged = purge.join();
-            double purgeSeconds = (System.nanoTime() - purgeStart) / 1e9;
-            report.add("store: submit during purge", "submit p99, cleaner running", busy.p99Ms(), quiet.p99Ms(), "ms",
-                    "submit p99, cleaner idle");
-            report.add("store: submit during purge", "submit p50, cleaner running", busy.p50Ms(), quiet.p50Ms(), "ms",
-                    "submit p50, cleaner idle");
-            report.add("store: cleaner", String.format("purge %,d finished apps", purged.apps()), purgeSeconds,
-                    Double.NaN, "s", "–");
-            report.note(String.format("Cleaner: deleted %,d of %,d finished apps in %d batches of 1,000 in %.1f s "
-                    + "(%,.0f rows/s) while %d submits ran from 8 clients.", purged.apps(), finished,
-                    purged.batches(), purgeSeconds, purged.apps() / purgeSeconds, sizes.submitRequests()));
+            purge(server, jdbc, report, settings);
         }
     }
 
+    /**
+     * The cleaner purges in windows of {@link #BATCHES_PER_WINDOW} batches, each followed by an idle window as long
+     * as it; one client submits all the while, and each submit counts for the window it started in. Both sets of
+     * samples come from the whole purge, interleaved, so the machine's other load falls on both alike.
+     */
+    private static void purge(BenchServer server, JdbcClient jdbc, Report report, String settings) {
+        long finished = jdbc.sql("select count(*) from apps where finished_at is not null").query(Long.class)
+                .single();
+        // The cascade removes exactly the finished apps' events (submits during the purge add events of their own).
+        long finishedEvents = jdbc.sql("select count(*) from app_events e join apps a on a.id = e.app_id "
+                + "where a.finished_at is not null").query(Long.class).single();
+        RetentionCleaner cleaner = server.bean(RetentionCleaner.class);
+        AtomicBoolean purging = new AtomicBoolean();
+        AtomicBoolean done = new AtomicBoolean();
+        ConcurrentLinkedQueue<Long> busy = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> quiet = new ConcurrentLinkedQueue<>();
+        // warm-up, not counted
+        for (int i = 0; i < 100; i++) {
+            submit(server, "warm-" + i);
+        }
+        CompletableFuture<Void> submitter = CompletableFuture.runAsync(() -> {
+            int n = 0;
+            while (!done.get()) {
+                boolean during = purging.get();
+                long t = System.nanoTime();
+                submit(server, "during-" + n++);
+                (during ? busy : quiet).add(System.nanoTime() - t);
+            }
+        });
+        long purgedApps = 0;
+        int batches = 0;
+        int windows = 0;
+        double purgeSeconds = 0;
+        try {
+            while (true) {
+                purging.set(true);
+                long t = System.nanoTime();
+                RetentionCleaner.Result result = cleaner.runOnce();
+                long took = System.nanoTime() - t;
+                purging.set(false);
+                purgeSeconds += took / 1e9;
+                purgedApps += result.apps();
+                batches += result.batches();
+                windows++;
+                if (result.apps() == 0) {
+                    break;
+                }
+                pause(took);
+            }
+        } finally {
+            done.set(true);
+            submitter.join();
+        }
+        long eventsLeft = jdbc.sql("select count(*) from app_events e join apps a on a.id = e.app_id "
+                + "where a.finished_at is not null").query(Long.class).single();
+        long purgedEvents = finishedEvents - eventsLeft;
+        Percentiles during = new Percentiles(busy.stream().mapToLong(Long::longValue).toArray());
+        Percentiles idle = new Percentiles(quiet.stream().mapToLong(Long::longValue).toArray());
+        report.add("store: submit during purge", "submit p99, cleaner working", during.p99Ms(), idle.p99Ms(), "ms",
+                "submit p99, cleaner idle (interleaved)");
+        report.add("store: submit during purge", "submit p50, cleaner working", during.p50Ms(), idle.p50Ms(), "ms",
+                "submit p50, cleaner idle (interleaved)");
+        report.figure("store: cleaner", String.format("purge %,d finished apps and %,d events", purgedApps,
+                purgedEvents), purgeSeconds, "s");
+        report.goal("purge of 1M finished apps with their events ≤ 60 s",
+                String.format("%,d apps and %,d events in %.1f s", purgedApps, purgedEvents,
+                        purgeSeconds), purgeSeconds <= 60 * Math.max(1.0, purgedApps / 1_000_000.0));
+        report.goal("submit p99 during the purge ≤ 1.2× without it (interleaved)",
+                String.format("%.2f ms working vs %.2f ms idle (%.2f×; %,d and %,d samples)", during.p99Ms(),
+                        idle.p99Ms(), during.p99Ms() / idle.p99Ms(), during.count(), idle.count()),
+                during.p99Ms() <= 1.2 * idle.p99Ms());
+        report.note(String.format("Cleaner: deleted %,d of %,d finished apps (with %,d events, by the cascade) in "
+                + "%d batches of 1,000, %.1f s of work (%,.0f apps/s) in %d windows of %d batches, each followed "
+                + "by an idle window as long; 1 client submitted all through (%,d submits while the cleaner "
+                + "worked, %,d while it was idle). Database: %s.", purgedApps, finished,
+                purgedEvents, batches, purgeSeconds, purgedApps / purgeSeconds, windows,
+                BATCHES_PER_WINDOW, during.count(), idle.count(), settings));
+    }
+
+    private static void pause(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Seeds apps {@code from..to} and {@link #EVENTS_PER_APP} events each, 100,000 apps a statement. */
     private static void insert(JdbcClient jdbc, int from, int to) {
-        int chunk = 200_000;
+        int chunk = 100_000;
         for (int low = from; low <= to; low += chunk) {
             int high = Math.min(to, low + chunk - 1);
             jdbc.sql("""
-                    insert into apps (id, name, team, cluster_name, source, state, next_attempt_at, created_at,
-                                      updated_at, finished_at)
-                    select gen_random_uuid(), 'bench-' || g, 'team-' || (g % 50), 'cluster-' || (g % 20),
-                           '/opt/apps/etl.py', case when g % 10 = 0 then 'RUNNING' else 'SUCCEEDED' end,
-                           ts, ts, ts, case when g % 10 = 0 then null else ts end
-                    from (select g, now() - interval '60 days' + g * interval '1 millisecond' as ts
-                          from generate_series(:low, :high) g) s
+                    with seeded as (
+                        insert into apps (id, name, team, cluster_name, source, state, next_attempt_at, created_at,
+                                          updated_at, submitted_at, started_at, finished_at)
+                        select gen_random_uuid(), 'bench-' || g, 'team-' || (g % 50), 'cluster-' || (g % 20),
+                               '/opt/apps/etl.py', case when g % 10 = 7 then 'RUNNING' else 'SUCCEEDED' end,
+                               ts, ts, ts, ts, ts, case when g % 10 = 7 then null else ts end
+                        from (select g, now() - interval '60 days' + g * interval '1 millisecond' as ts
+                              from generate_series(:low, :high) g) s
+                        returning id, created_at, state
+                    )
+                    insert into app_events (app_id, at, from_state, to_state, reason)
+                    select id, created_at + e * interval '1 second',
+                           (array[null, 'PENDING', 'SUBMITTED', 'RUNNING'])[e],
+                           case when e < 4 then (array['PENDING', 'SUBMITTED', 'RUNNING'])[e] else state end,
+                           case when e = 1 then 'accepted' end
+                    from seeded, generate_series(1, 4) e
                     """).param("low", low).param("high", high).update();
         }
     }
 
-    private static Percentiles list(BenchServer server, int requests, String path) {
+    private static Percentiles list(BenchServer server, JdbcClient jdbc, int requests, String path) {
+        long full = Math.min(100, jdbc.sql("select count(*) from apps where cluster_name = 'cluster-7' and state = "
+                + "'RUNNING'").query(Long.class).single());
+        if (full == 0) {
+            throw new IllegalStateException("the seed put no running app on cluster-7: the list would time an empty "
+                    + "page");
+        }
         Http.concurrently(1, Math.max(5, requests / 10), n -> server.http.get(path)); // warm-up
-        return new Percentiles(Http.concurrently(1, requests, n -> server.http.get(path)));
+        return new Percentiles(Http.concurrently(1, requests, n -> {
+            int items = JSON.readTree(server.http.get(path).body()).get("items").size();
+            if (items != full) {
+                throw new IllegalStateException(path + " answered " + items + " apps, not a full page of " + full);
+            }
+        }));
     }
 
-    private static Percentiles submits(BenchServer server, int requests, int offset) {
-        return new Percentiles(Http.concurrently(8, requests, n -> server.http.post("/api/v1/apps",
-                "{\"name\":\"submit-" + (offset + n) + "\",\"team\":\"bench\",\"cluster\":\"local\","
-                        + "\"source\":\"/opt/apps/etl.py\"}")));
+    private static Percentiles gets(BenchServer server, JdbcClient jdbc, int requests) {
+        List<UUID> ids = new ArrayList<>(jdbc.sql("select id from apps where state = 'RUNNING' order by random() "
+                + "limit :n").param("n", requests).query(UUID.class).list());
+        Collections.shuffle(ids);
+        Http.concurrently(1, Math.max(5, requests / 10), n -> server.http.get("/api/v1/apps/"
+                + ids.get(n % ids.size())));
+        return new Percentiles(Http.concurrently(1, requests, n -> server.http.get("/api/v1/apps/"
+                + ids.get(n % ids.size()))));
     }
 
-    static Duration seconds(double s) {
-        return Duration.ofMillis((long) (s * 1000));
+    private static void submit(BenchServer server, String name) {
+        server.http.post("/api/v1/apps", "{\"name\":\"" + name + "\",\"team\":\"bench\",\"cluster\":\"local\","
+                + "\"source\":\"/opt/apps/etl.py\"}");
     }
 }

@@ -15,17 +15,27 @@ class BenchSmokeTest {
         Report report = Bench.run(Bench.Sizes.SMOKE, repo);
         String table = report.markdown();
 
-        assertThat(table).contains("| store: list page of 100 | p99 with 2,000 apps |")
-                .contains("| store: cleaner | purge 1,800 finished apps |")
+        assertThat(table).contains("| store: list a full page of 100 | p99 with 2,000 apps, 8,000 events |")
+                .contains("| store: get one app | p99 with 2,000 apps, 8,000 events |")
+                .contains("| store: cleaner | purge 1,800 finished apps and 7,200 events |")
+                .contains("| store: submit during purge | submit p99, cleaner working |")
                 .contains("| footprint | resident memory after load |")
                 .contains("| footprint | start to readiness, class-data sharing (s) |")
                 .contains("| recovery after kill -9 of spark-server | kill -9 → every in-flight app settled |")
-                .contains("| submit → batch at Livy, 64 clients | p99 latency |")
-                .contains("| tracking 200 apps on 20 clusters | Livy calls per cycle | 20 calls | 200 calls |")
+                .contains("| submit (defaults), 1 connection | accept p50 vs real Livy |")
+                .contains("| submit (defaults), 16 connections | drain: batches at Livy/s |")
+                .contains("| submit (tuned: 8 threads, batches of 20, 50 ms poll), 16 connections | accepted/s |")
+                .contains("| tracking 200 apps on 10 clusters, 100 batches per Livy | Livy calls per cycle |")
+                .contains("| watchdog, 2,000 running apps on 50 clusters | peak resident memory (VmHWM) |")
                 .contains("| EMR budget, 60 + 60 foreign clusters | EMR API calls per cycle | 3 calls | 60 calls |")
                 .contains("| masking, one 1 MB value | time to mask (median of 21) |")
                 .containsPattern("\\| event log of \\d+ MB, -Xmx256m \\| time to summarise \\|")
+                .contains("## Goals (issue 25), from this run")
+                .doesNotContain("MB | resident memory idle |")
                 .doesNotContain("| n/a ms |");
         assertThat(table).containsPattern("Machine: \\d+ cores");
+        // every figure carries the machine's load as it was taken
+        assertThat(table).containsPattern("\\| \\d+\\.\\d+ \\d+\\.\\d+ \\d+\\.\\d+ \\|\\n");
+        assertThat(table).contains("synchronous_commit=on, fsync=on");
     }
 }

@@ -65,11 +65,13 @@ public class JdbcSparkAppStore implements SparkAppStore {
     }
 
     @Override
-    public CreateResult create(NewSparkApp app, String requestHash) {
-        return limits.admitting(app.team(), () -> insert(app, requestHash));
+    public CreateResult create(NewSparkApp app, String requestHash,
+            java.util.function.Consumer<CreateResult> inTransaction) {
+        return limits.admitting(app.team(), () -> insert(app, requestHash, inTransaction));
     }
 
-    private CreateResult insert(NewSparkApp app, String requestHash) {
+    private CreateResult insert(NewSparkApp app, String requestHash,
+            java.util.function.Consumer<CreateResult> inTransaction) {
         return tx.execute(status -> {
             // Inside the transaction that stores the app: the quota check and the insert commit together.
             limits.admit(app.team());
@@ -105,9 +107,12 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 insertEvent(id, now, null, AppState.PENDING, "accepted", app.requestId());
                 SparkApp created = find(id).orElseThrow();
                 listener.stateChanged(created, null);
-                return new CreateResult(created, true, requestHash);
+                CreateResult result = new CreateResult(created, true, requestHash);
+                inTransaction.accept(result);
+                return result;
             }
             // The key was used before: hand back the first app so a retried submit never makes a second one.
+            // Nothing is written for it, so inTransaction has nothing to join.
             return findByIdempotencyKey(app.team(), app.idempotencyKey()).orElseThrow();
         });
     }
@@ -528,6 +533,47 @@ public class JdbcSparkAppStore implements SparkAppStore {
         return jdbc.sql("select * from apps where state in (:states) order by created_at")
                 .param("states", states.stream().map(Enum::name).toList())
                 .query(rowMapper)
+                .list();
+    }
+
+    @Override
+    public List<SparkApp> findByStatesPage(Collection<AppState> states, String clusterName, Instant createdBefore,
+            UUID after, int limit) {
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        // The states are written as literals (enum names, never user input) and conditions are added only when
+        // given: PostgreSQL uses a partial index (apps_on_backend_by_id) only for a condition it can see implies it.
+        StringBuilder sql = new StringBuilder("select * from apps where state in (")
+                .append(states.stream().map(s -> "'" + s.name() + "'").sorted()
+                        .collect(java.util.stream.Collectors.joining(", "))).append(")");
+        Map<String, Object> params = new java.util.HashMap<>();
+        if (clusterName != null) {
+            sql.append(" and cluster_name = :cluster");
+            params.put("cluster", clusterName);
+        }
+        if (createdBefore != null) {
+            sql.append(" and created_at <= :createdBefore");
+            params.put("createdBefore", ts(createdBefore));
+        }
+        if (after != null) {
+            sql.append(" and id > :after");
+            params.put("after", after);
+        }
+        sql.append(" order by id limit :limit");
+        params.put("limit", limit);
+        return jdbc.sql(sql.toString()).params(params).query(rowMapper).list();
+    }
+
+    @Override
+    public List<String> clusterNamesWithStates(Collection<AppState> states) {
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select distinct cluster_name from apps where state in (" + states.stream()
+                        .map(s -> "'" + s.name() + "'").sorted().collect(java.util.stream.Collectors.joining(", "))
+                        + ") order by cluster_name")
+                .query(String.class)
                 .list();
     }
 

@@ -16,7 +16,16 @@ public interface SparkAppStore {
      *
      * @param requestHash a fingerprint of the request, so a reused key with a different request is told apart
      */
-    CreateResult create(NewSparkApp app, String requestHash);
+    default CreateResult create(NewSparkApp app, String requestHash) {
+        return create(app, requestHash, result -> { });
+    }
+
+    /**
+     * As {@link #create(NewSparkApp, String)}, running {@code inTransaction} with a newly created app in the
+     * transaction that stores it (not for an app found by its key): when it throws, nothing of the app is stored (the API's audit row goes there, so a submit
+     * commits once and an app never exists without its record).
+     */
+    CreateResult create(NewSparkApp app, String requestHash, java.util.function.Consumer<CreateResult> inTransaction);
 
     Optional<SparkApp> find(UUID id);
 
@@ -66,6 +75,17 @@ public interface SparkAppStore {
 
     /** Every app in any of the given states, oldest first. */
     List<SparkApp> findByStates(Collection<AppState> states);
+
+    /**
+     * A keyset page of the apps in {@code states}, in id order: those with an id above {@code after} (null for the
+     * first page), on {@code clusterName} when it is not null, created at or before {@code createdBefore} when it
+     * is not null. Whoever walks every active app holds one page at a time.
+     */
+    List<SparkApp> findByStatesPage(Collection<AppState> states, String clusterName, Instant createdBefore,
+            UUID after, int limit);
+
+    /** The clusters that have apps in {@code states}, by name. */
+    List<String> clusterNamesWithStates(Collection<AppState> states);
 
     /** Active apps whose cluster has terminated, with that cluster's state and reason, oldest first. */
     List<Orphan> findActiveOnTerminatedClusters(int limit);

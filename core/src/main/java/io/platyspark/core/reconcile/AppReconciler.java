@@ -22,10 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -39,6 +37,11 @@ import org.slf4j.MDC;
 public class AppReconciler {
 
     private static final Logger log = LoggerFactory.getLogger(AppReconciler.class);
+    /**
+     * Apps per page: one backend status call each. Sized so a cluster's ordinary load (a thousand running apps) is
+     * one page, and a page stays a few MB.
+     */
+    static final int PAGE_SIZE = 1_000;
 
     private final SparkAppStore apps;
     private final ClusterStore clusters;
@@ -47,9 +50,16 @@ public class AppReconciler {
     private final Clock clock;
     private final MeterRegistry meters;
     private final AtomicLong lastSuccessMillis;
+    private final int pageSize;
 
     public AppReconciler(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
             ReconcileProperties properties, Clock clock, MeterRegistry meters) {
+        this(apps, clusters, backends, properties, clock, meters, PAGE_SIZE);
+    }
+
+    AppReconciler(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
+            ReconcileProperties properties, Clock clock, MeterRegistry meters, int pageSize) {
+        this.pageSize = pageSize;
         this.apps = apps;
         this.clusters = clusters;
         this.backends = backends;
@@ -63,60 +73,71 @@ public class AppReconciler {
                 .tag("reconciler", "apps").register(meters);
     }
 
-    /** One pass over every app the backends hold, then over apps stuck on the way there. */
+    /**
+     * One pass over every app the backends hold, then over apps stuck on the way there. Each cluster's apps are
+     * read in pages of {@link #pageSize} (a keyset on the id), one backend status call per page: a cycle holds one
+     * page of apps, not every active one (a watchdog held 717 MB at 190k apps when it loaded them all).
+     */
     public Result reconcileOnce() {
         Timer.Sample sample = Timer.start(meters);
-        Map<String, List<SparkApp>> byCluster = apps.findByStates(AppState.onBackendStates()).stream()
-                .collect(Collectors.groupingBy(SparkApp::clusterName, TreeMap::new, Collectors.toList()));
+        int tracked = 0;
         int changed = 0;
         int unknown = 0;
         int lost = 0;
         int backendErrors = 0;
         java.util.Set<String> unreachable = new java.util.HashSet<>();
-        for (Map.Entry<String, List<SparkApp>> entry : byCluster.entrySet()) {
-            Optional<Cluster> cluster = clusters.findActive(entry.getKey());
+        for (String clusterName : apps.clusterNamesWithStates(AppState.onBackendStates())) {
+            Optional<Cluster> cluster = clusters.findActive(clusterName);
             if (cluster.isEmpty()) {
                 // The cluster reconciler fails these with the cluster's own reason.
-                log.debug("{} apps are on cluster '{}', which is no longer active", entry.getValue().size(),
-                        entry.getKey());
+                log.debug("apps are on cluster '{}', which is no longer active", clusterName);
                 continue;
             }
-            Map<UUID, BackendAppStatus> statuses;
-            try {
-                SparkBackend backend = backends.forCluster(cluster.get());
-                statuses = backend.status(cluster.get(), entry.getValue());
-            } catch (BackendUnavailableException | BackendRejectedException e) {
-                backendErrors++;
-                unreachable.add(entry.getKey());
-                log.warn("cannot read app states on cluster '{}': {}; nothing changed", entry.getKey(),
-                        e.getMessage());
-                continue;
-            }
-            List<UUID> missing = new ArrayList<>();
-            List<UUID> knownAgain = new ArrayList<>();
-            for (SparkApp app : entry.getValue()) {
-                BackendAppStatus status = statuses.get(app.id());
-                if (status == null) {
-                    missing.add(app.id());
-                    continue;
+            UUID after = null;
+            List<SparkApp> page;
+            do {
+                page = apps.findByStatesPage(AppState.onBackendStates(), clusterName, null, after, pageSize);
+                if (page.isEmpty()) {
+                    break;
                 }
-                if (app.unknownSince() != null) {
-                    knownAgain.add(app.id());
+                after = page.get(page.size() - 1).id();
+                tracked += page.size();
+                Map<UUID, BackendAppStatus> statuses;
+                try {
+                    SparkBackend backend = backends.forCluster(cluster.get());
+                    statuses = backend.status(cluster.get(), page);
+                } catch (BackendUnavailableException | BackendRejectedException e) {
+                    backendErrors++;
+                    unreachable.add(clusterName);
+                    log.warn("cannot read app states on cluster '{}': {}; nothing changed", clusterName,
+                            e.getMessage());
+                    break;
                 }
-                if (apply(app, status)) {
-                    changed++;
+                List<UUID> missing = new ArrayList<>();
+                List<UUID> knownAgain = new ArrayList<>();
+                for (SparkApp app : page) {
+                    BackendAppStatus status = statuses.get(app.id());
+                    if (status == null) {
+                        missing.add(app.id());
+                        continue;
+                    }
+                    if (app.unknownSince() != null) {
+                        knownAgain.add(app.id());
+                    }
+                    if (apply(app, status)) {
+                        changed++;
+                    }
                 }
-            }
-            apps.noteKnown(knownAgain);
-            unknown += missing.size();
-            lost += markLost(entry.getValue(), apps.noteUnknown(missing));
+                apps.noteKnown(knownAgain);
+                unknown += missing.size();
+                lost += markLost(page, apps.noteUnknown(missing));
+            } while (page.size() == pageSize);
         }
         int stuck = failStuck(unreachable);
         lastSuccessMillis.set(clock.millis());
         sample.stop(meters.timer("platy.reconcile.cycle", "reconciler", "apps",
                 "outcome", backendErrors == 0 ? "success" : "partial"));
-        return new Result(byCluster.values().stream().mapToInt(List::size).sum(), changed, unknown, lost, stuck,
-                backendErrors);
+        return new Result(tracked, changed, unknown, lost, stuck, backendErrors);
     }
 
     private int markLost(List<SparkApp> onCluster, Map<UUID, Instant> unknownSince) {
@@ -143,34 +164,48 @@ public class AppReconciler {
     private int failStuck(java.util.Set<String> unreachableClusters) {
         Instant now = clock.instant();
         int failed = 0;
+        // Only apps past the timeout are read, a page at a time: the queue itself may be long. A QUEUED app waits
+        // for its own team's running apps to end, for as long as they run: that is the quota working, not the
+        // platform stuck.
         java.util.Set<AppState> waiting = AppState.notYetSubmittedStates();
-        // A QUEUED app waits for its own team's running apps to end, for as long as they run: that is the quota
-        // working, not the platform stuck.
         waiting.remove(AppState.QUEUED);
-        for (SparkApp app : apps.findByStates(waiting)) {
-            if (Duration.between(app.createdAt(), now).compareTo(properties.pendingTimeout()) >= 0) {
+        Instant pendingCutoff = now.minus(properties.pendingTimeout());
+        UUID after = null;
+        List<SparkApp> page;
+        do {
+            page = apps.findByStatesPage(waiting, null, pendingCutoff, after, pageSize);
+            for (SparkApp app : page) {
                 String reason = "not submitted within " + human(properties.pendingTimeout())
                         + (app.stateReason() == null ? "" : "; last: " + app.stateReason());
                 if (transition(app, AppTransition.to(AppState.FAILED, reason))) {
                     failed++;
                 }
             }
-        }
-        for (SparkApp app : apps.findByStates(java.util.EnumSet.of(AppState.SUBMITTED))) {
-            Instant since = app.submittedAt() == null ? app.updatedAt() : app.submittedAt();
-            if (Duration.between(since, now).compareTo(properties.submittedTimeout()) < 0
-                    || unreachableClusters.contains(app.clusterName())) {
-                continue;
+            after = page.isEmpty() ? null : page.get(page.size() - 1).id();
+        } while (page.size() == pageSize);
+        // Submitted before the cutoff means created before it too.
+        Instant submittedCutoff = now.minus(properties.submittedTimeout());
+        after = null;
+        do {
+            page = apps.findByStatesPage(java.util.EnumSet.of(AppState.SUBMITTED), null, submittedCutoff, after,
+                    pageSize);
+            for (SparkApp app : page) {
+                Instant since = app.submittedAt() == null ? app.updatedAt() : app.submittedAt();
+                if (Duration.between(since, now).compareTo(properties.submittedTimeout()) < 0
+                        || unreachableClusters.contains(app.clusterName())) {
+                    continue;
+                }
+                if (!stop(app)) {
+                    continue; // recorded FAILED only once the backend has stopped it; tried again next cycle
+                }
+                String reason = "the backend accepted the app but did not start it within "
+                        + human(properties.submittedTimeout()) + "; stopped it";
+                if (transition(app, AppTransition.to(AppState.FAILED, reason))) {
+                    failed++;
+                }
             }
-            if (!stop(app)) {
-                continue; // recorded FAILED only once the backend has stopped it; tried again next cycle
-            }
-            String reason = "the backend accepted the app but did not start it within "
-                    + human(properties.submittedTimeout()) + "; stopped it";
-            if (transition(app, AppTransition.to(AppState.FAILED, reason))) {
-                failed++;
-            }
-        }
+            after = page.isEmpty() ? null : page.get(page.size() - 1).id();
+        } while (page.size() == pageSize);
         return failed;
     }
 

@@ -9,6 +9,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** The record of every mutating API call. */
 public class AuditLog {
 
+    /** A request attribute: the call's audit row is already written (with what it changed), not to write again. */
+    public static final String RECORDED = AuditLog.class.getName() + ".recorded";
+
     private final JdbcClient jdbc;
     private final Clock clock;
 

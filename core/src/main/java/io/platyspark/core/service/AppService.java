@@ -87,6 +87,16 @@ public class AppService {
      * @throws ForbiddenException when the caller may not act for the app's team or use its cluster
      */
     public SparkAppStore.CreateResult submit(Caller caller, NewSparkApp requested, String clusterConfig) {
+        return submit(caller, requested, clusterConfig, result -> { });
+    }
+
+    /**
+     * As {@link #submit(Caller, NewSparkApp, String)}; {@code inTransaction} runs in the transaction that stores
+     * a new app (see {@link SparkAppStore#create(NewSparkApp, String, java.util.function.Consumer)}), never for a
+     * replay.
+     */
+    public SparkAppStore.CreateResult submit(Caller caller, NewSparkApp requested, String clusterConfig,
+            java.util.function.Consumer<SparkAppStore.CreateResult> inTransaction) {
         if (!caller.mayAccess(requested.team())) {
             throw new ForbiddenException("team", "you act for team '" + caller.team() + "' and cannot submit apps "
                     + "for team '" + requested.team() + "'");
@@ -140,7 +150,7 @@ public class AppService {
                 });
         NewSparkApp onCluster = canonical.onCluster(cluster.id());
         NewSparkApp app = cluster.kind() == ClusterKind.SHARED ? inTeamQueue(onCluster) : onCluster;
-        SparkAppStore.CreateResult result = apps.create(app, hash);
+        SparkAppStore.CreateResult result = apps.create(app, hash, inTransaction);
         if (!result.created() && !hash.equals(result.storedRequestHash())) {
             throw new IdempotencyKeyReusedException(app.idempotencyKey(), result.app().id());
         }

@@ -7,11 +7,13 @@ import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.NewSparkApp;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.app.SparkAppStore;
+import io.platyspark.core.security.AuditLog;
 import io.platyspark.core.security.Caller;
 import io.platyspark.core.InvalidFieldException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -49,8 +51,10 @@ class AppController {
 
     private final AppViews views;
     private final JsonMapper json;
+    private final AuditLog audit;
 
-    AppController(AppService apps, AppViews views, JsonMapper json) {
+    AppController(AppService apps, AppViews views, JsonMapper json, AuditLog audit) {
+        this.audit = audit;
         this.apps = apps;
         this.views = views;
         this.json = json;
@@ -63,7 +67,8 @@ class AppController {
             + "token's team is used.")
     ResponseEntity<AppResponse> submit(@Valid @RequestBody SubmitAppRequest request, Caller caller,
             @Parameter(description = "Makes retries safe: one app per key and team")
-            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            HttpServletRequest http) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw new InvalidFieldException("Idempotency-Key",
                     "must be 1 to 255 visible ASCII characters, e.g. a UUID");
@@ -76,7 +81,17 @@ class AppController {
         NewSparkApp app = new NewSparkApp(request.name(), team, request.cluster(), null, request.source(),
                 request.mainClass(), request.args(), request.sparkConf(), idempotencyKey, MDC.get("requestId"),
                 request.pyFiles(), request.requirements(), request.pythonVersion());
-        SparkAppStore.CreateResult result = apps.submit(caller, app, clusterConfigJson(request));
+        // The audit row of a new app is written in the app's own transaction: one commit per submit, and never an
+        // app without its record. Replays and refusals are recorded by the audit filter, as every other call.
+        boolean[] audited = {false};
+        SparkAppStore.CreateResult result = apps.submit(caller, app, clusterConfigJson(request), created -> {
+            audit.record(caller, http.getMethod(), http.getRequestURI(), HttpStatus.ACCEPTED.value(),
+                    MDC.get("requestId"));
+            audited[0] = true;
+        });
+        if (audited[0]) {
+            http.setAttribute(AuditLog.RECORDED, Boolean.TRUE);
+        }
         AppResponse body = views.of(result.app());
         return ResponseEntity.status(result.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .location(URI.create("/api/v1/apps/" + result.app().id()))

@@ -44,13 +44,16 @@ class AuditFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             status = response.getStatus();
         } finally {
-            Caller caller;
-            try {
-                caller = callers.current();
-            } catch (RuntimeException e) {
-                caller = null; // refused as it was resolved (no team claim): audited as unknown
+            // A submit writes its row in the app's own transaction (AppController).
+            if (request.getAttribute(AuditLog.RECORDED) == null) {
+                Caller caller;
+                try {
+                    caller = callers.current();
+                } catch (RuntimeException e) {
+                    caller = null; // refused as it was resolved (no team claim): audited as unknown
+                }
+                record(audit, caller, request, status);
             }
-            record(audit, caller, request, status);
         }
     }
 

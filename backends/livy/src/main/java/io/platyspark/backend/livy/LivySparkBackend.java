@@ -48,11 +48,15 @@ public class LivySparkBackend implements SparkBackend {
     private static final Logger log = LoggerFactory.getLogger(LivySparkBackend.class);
     /** Livy keeps at most livy.cache-log.size (200 by default) lines; one read takes them all. */
     private static final int WHOLE_LOG = 10_000;
+    /** The largest list page a tracking cycle asks for (about 2 KB a batch, with its 10 inline log lines). */
+    private static final int MAX_TRACKING_PAGE = 2_000;
 
     private final LivyProperties properties;
     private final OkHttpClient http;
     private final YarnApps yarn;
     private final Map<String, LivyClient> clients = new ConcurrentHashMap<>();
+    /** Each Livy's batch count at the last cycle: where the next cycle's first page starts. */
+    private final Map<String, Integer> lastTotals = new ConcurrentHashMap<>();
 
     public LivySparkBackend(LivyProperties properties, OkHttpClient http) {
         this.properties = properties;
@@ -149,20 +153,7 @@ public class LivySparkBackend implements SparkBackend {
         apps.forEach(app -> byName.put(app.backendName(), app));
         Map<UUID, BackendAppStatus> statuses = new HashMap<>();
         try {
-            int from = 0;
-            while (true) {
-                BatchPage page = livy.listBatches(from, properties.pageSize());
-                for (Batch batch : page.sessions()) {
-                    SparkApp app = batch.name() == null ? null : byName.remove(batch.name());
-                    if (app != null) {
-                        statuses.put(app.id(), status(livy, app, batch));
-                    }
-                }
-                from += page.sessions().size();
-                if (page.sessions().isEmpty() || from >= page.total() || byName.isEmpty()) {
-                    break;
-                }
-            }
+            walkFromNewest(cluster, livy, byName, statuses);
         } catch (LivyException e) {
             throw unavailable(cluster, "list batches", e);
         }
@@ -171,6 +162,49 @@ public class LivySparkBackend implements SparkBackend {
             yarn.lookup(cluster, app).ifPresent(status -> statuses.put(app.id(), status));
         }
         return statuses;
+    }
+
+    /**
+     * Reads the cluster's batches from the newest end until every tracked app is found. Livy lists its batches in
+     * id order, and the apps tracked are the newest ones, so walking from id 0 read every page Livy retains on
+     * every cycle (30 calls a cycle with 2,000 retained batches): the cost grew with what Livy holds rather than
+     * with what is tracked. Pages are sized to the apps tracked, and the first page starts where the last cycle
+     * saw the end, so a steady cycle is one call. Walking downwards also survives Livy's purge between two calls:
+     * a purge shifts only newer batches down, onto positions already read, never past an unread one.
+     */
+    private void walkFromNewest(Cluster cluster, LivyClient livy, Map<String, SparkApp> byName,
+            Map<UUID, BackendAppStatus> statuses) {
+        int size = Math.max(properties.pageSize(), Math.min(MAX_TRACKING_PAGE, byName.size() + byName.size() / 4));
+        int knownTotal = lastTotals.getOrDefault(cluster.livyUrl(), 0);
+        int from = Math.max(0, knownTotal - size);
+        BatchPage page = livy.listBatches(from, size);
+        collect(livy, page, byName, statuses);
+        int total = page.total();
+        if (from + page.sessions().size() < total && !byName.isEmpty()) {
+            // Batches came since the last cycle (or this is the first): read the end, then go down from there.
+            int end = Math.max(0, total - size);
+            page = livy.listBatches(end, size);
+            collect(livy, page, byName, statuses);
+            total = page.total();
+            // Positions between the first read and the end are read on the way down.
+            from = end;
+        }
+        while (from > 0 && !byName.isEmpty()) {
+            from = Math.max(0, from - size);
+            page = livy.listBatches(from, size);
+            collect(livy, page, byName, statuses);
+        }
+        lastTotals.put(cluster.livyUrl(), total);
+    }
+
+    private static void collect(LivyClient livy, BatchPage page, Map<String, SparkApp> byName,
+            Map<UUID, BackendAppStatus> statuses) {
+        for (Batch batch : page.sessions()) {
+            SparkApp app = batch.name() == null ? null : byName.remove(batch.name());
+            if (app != null) {
+                statuses.put(app.id(), status(livy, app, batch));
+            }
+        }
     }
 
     private static BackendAppStatus status(LivyClient livy, SparkApp app, Batch batch) {

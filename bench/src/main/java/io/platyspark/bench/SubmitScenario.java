@@ -1,0 +1,233 @@
+package io.platyspark.bench;
+
+import io.platyspark.core.testing.TestDatabase;
+import io.platyspark.livy.Batch;
+import io.platyspark.livy.CreateBatchRequest;
+import io.platyspark.livy.LivyClient;
+import io.platyspark.livy.real.RealLivy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.OkHttpClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Submission as users see it, with the load driver (this JVM), spark-server (its runnable jar) and the Livy
+ * stand-in ({@link FakeLivyProcess}) as three processes on a database with production settings. At 1 and 16
+ * connections: the accept latency and rate of {@code POST /api/v1/apps}, the time until the batch exists at Livy,
+ * and the rate the submission worker drains at, with spark-server's default settings and with tuned ones. The
+ * baselines, in the same rounds (platform and baseline alternate, after a warm-up of each): the same batch POSTed
+ * to the stand-in directly, and to the published Livy 0.7.1 (what users would call without the platform).
+ */
+final class SubmitScenario {
+
+    private static final JsonMapper JSON = new JsonMapper();
+
+    private SubmitScenario() {
+    }
+
+    /** A spark-server configuration, named as the report shows it. */
+    record Config(String key, String label, Map<String, String> settings) {
+    }
+
+    static final Config DEFAULTS = new Config("defaults", "defaults", Map.of());
+    static final Config TUNED = new Config("tuned", "tuned: 8 threads, batches of 20, 50 ms poll", Map.of(
+            "platy.submission.threads", "8",
+            "platy.submission.batch-size", "20",
+            "platy.submission.poll-interval", "50ms"));
+
+    static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
+        Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
+        }
+        RealLivy real = RealLivy.shared();
+        Path realFile = real.localDir().resolve("bench-noop.py");
+        Files.writeString(realFile, "pass\n");
+        try (FakeLivyProcess livy = FakeLivyProcess.start()) {
+            OkHttpClient http = new OkHttpClient();
+            LivyClient direct = LivyClient.builder().baseUrl(livy.url()).okHttpClient(http).maxRetries(0).build();
+            LivyClient realLivy = LivyClient.builder().baseUrl(real.url()).okHttpClient(http).maxRetries(0).build();
+            for (Config config : List.of(DEFAULTS, TUNED)) {
+                TestDatabase.Database db = BenchDatabase.production();
+                int port = ServerProcess.freePort();
+                Map<String, String> settings = new LinkedHashMap<>(config.settings());
+                settings.put("platy.local.enabled", "false");
+                settings.put("platy.security.allowed-livy-hosts", "localhost,127.0.0.1");
+                settings.put("platy.security.allowed-buckets", "bench");
+                Process server = ServerProcess.start(ServerProcess.javaJar(jar), db, port, settings);
+                try {
+                    RecoveryScenario.waitReady(port, server);
+                    Http api = new Http("http://localhost:" + port, BenchServer.TOKEN);
+                    api.post("/api/v1/clusters", "{\"name\":\"emr\",\"kind\":\"DEDICATED\",\"team\":\"bench\","
+                            + "\"livyUrl\":\"" + livy.url() + "\"}");
+                    for (int clients : new int[] {1, 16}) {
+                        boolean withRealLivy = config == DEFAULTS && clients == 1;
+                        measure(sizes, report, config, clients, api, livy, direct,
+                                withRealLivy ? realLivy : null, realFile);
+                    }
+                    if (config == DEFAULTS) {
+                        report.note("Submission: database " + BenchDatabase.settings(db) + "; spark-server is "
+                                + "`java -Xmx512m -jar spark-server-exec.jar` with the jar's own defaults apart "
+                                + "from the local backend (off, as in the images) and the allowed Livy hosts.");
+                    }
+                } finally {
+                    server.destroy();
+                    server.waitFor();
+                }
+            }
+        }
+        report.note(String.format("Submission method: %d rounds per setting; in each round the platform's "
+                + "requests, then the same number POSTed to the stand-in directly (and, with the defaults at 1 "
+                + "connection, %d to Livy 0.7.1), after one warm-up round of each that is not counted; the "
+                + "worker drains each round before the next. Accept = POST /api/v1/apps until its 202; accepted → "
+                + "batch at Livy = from sending that POST until the stand-in answered the batch's create (both "
+                + "clocks are this machine's); drain = batches at Livy per second from a round's first POST to "
+                + "its last batch. Real Livy forks spark-submit (pyspark's Spark) for each batch; every such "
+                + "batch is deleted right after its 201 (not timed) so at most one runs.", sizes.rounds(),
+                sizes.realLivyPerRound()));
+    }
+
+    private static void measure(Bench.Sizes sizes, Report report, Config config, int clients, Http api,
+            FakeLivyProcess livy, LivyClient direct, LivyClient realLivy, Path realFile) {
+        int perRound = clients == 1 ? sizes.perRoundOne() : sizes.perRoundSixteen();
+        AtomicLong counter = new AtomicLong();
+        // warm-up of each, not counted
+        platformRound(api, livy, clients, perRound, config.key() + "-warm-" + clients);
+        directRound(direct, clients, perRound, counter);
+        if (realLivy != null) {
+            realRound(realLivy, realFile, 2);
+        }
+        List<long[]> accept = new ArrayList<>();
+        List<long[]> endToEnd = new ArrayList<>();
+        List<long[]> baseline = new ArrayList<>();
+        List<long[]> real = new ArrayList<>();
+        double acceptSeconds = 0;
+        double drainSeconds = 0;
+        double directSeconds = 0;
+        double realSeconds = 0;
+        for (int round = 0; round < sizes.rounds(); round++) {
+            Round ours = platformRound(api, livy, clients, perRound, config.key() + "-" + clients + "-" + round);
+            accept.add(ours.accept());
+            endToEnd.add(ours.endToEnd());
+            acceptSeconds += ours.acceptSeconds();
+            drainSeconds += ours.drainSeconds();
+            long t = System.nanoTime();
+            baseline.add(directRound(direct, clients, perRound, counter));
+            directSeconds += (System.nanoTime() - t) / 1e9;
+            if (realLivy != null) {
+                long[] samples = realRound(realLivy, realFile, sizes.realLivyPerRound());
+                real.add(samples);
+                for (long s : samples) {
+                    realSeconds += s / 1e9;
+                }
+            }
+        }
+        int total = perRound * sizes.rounds();
+        Percentiles acceptP = new Percentiles(concat(accept));
+        Percentiles e2eP = new Percentiles(concat(endToEnd));
+        Percentiles directP = new Percentiles(concat(baseline));
+        double acceptRate = total / acceptSeconds;
+        double drainRate = total / drainSeconds;
+        double directRate = total / directSeconds;
+        String label = "submit (" + config.label() + "), " + clients + (clients == 1 ? " connection" : " connections");
+        String samples = String.format("%,d samples each", total);
+        report.add(label, "accept p50", acceptP.p50Ms(), directP.p50Ms(), "ms",
+                "POST /batches to the stand-in directly");
+        report.add(label, "accept p99 (" + samples + ")", acceptP.p99Ms(), directP.p99Ms(), "ms",
+                "POST /batches to the stand-in directly");
+        report.add(label, "accepted/s", acceptRate, directRate, "/s", "batches/s created at the stand-in directly",
+                true);
+        report.add(label, "drain: batches at Livy/s", drainRate, acceptRate, "/s", "accepted/s, same rounds", true);
+        report.add(label, "accepted → batch at Livy p50", e2eP.p50Ms(), directP.p50Ms(), "ms",
+                "POST /batches directly");
+        report.add(label, "accepted → batch at Livy p99", e2eP.p99Ms(), directP.p99Ms(), "ms",
+                "POST /batches directly");
+        if (realLivy != null) {
+            Percentiles realP = new Percentiles(concat(real));
+            int realTotal = realP.count();
+            String realName = String.format("POST /batches to Livy 0.7.1 (%d samples)", realTotal);
+            report.add(label, "accept p50 vs real Livy", acceptP.p50Ms(), realP.p50Ms(), "ms", realName);
+            report.add(label, "accept p90 vs real Livy", acceptP.p90Ms(), realP.p90Ms(), "ms", realName);
+            report.add(label, "accepted/s vs real Livy", acceptRate, realTotal / realSeconds, "/s", realName, true);
+        }
+        if (config == DEFAULTS && clients == 1) {
+            report.goal("accept p99 ≤ 20 ms at one client (defaults)", String.format("%.2f ms (%,d samples)",
+                    acceptP.p99Ms(), total), acceptP.p99Ms() <= 20);
+            report.goal("accepted → batch at Livy p99 ≤ 200 ms below capacity (defaults, one client)",
+                    String.format("%.2f ms", e2eP.p99Ms()), e2eP.p99Ms() <= 200);
+        }
+        if (config == DEFAULTS && clients == 16) {
+            report.goal("≥ 1,000 accepted submits/s at 16 connections, synchronous_commit=on (defaults)",
+                    String.format("%,.0f /s", acceptRate), acceptRate >= 1_000);
+            report.goal("drain rate ≥ accept rate at default settings (16 connections)",
+                    String.format("drain %,.0f /s, accept %,.0f /s", drainRate, acceptRate), drainRate >= acceptRate);
+        }
+    }
+
+    /** What one round of the platform measured. */
+    record Round(long[] accept, long[] endToEnd, double acceptSeconds, double drainSeconds) {
+    }
+
+    private static Round platformRound(Http api, FakeLivyProcess livy, int clients, int count, String prefix) {
+        Map<String, Long> sentMicros = new ConcurrentHashMap<>();
+        long firstMicros = FakeLivyProcess.nowMicros();
+        long start = System.nanoTime();
+        long[] accept = Http.concurrently(clients, count, n -> {
+            long sent = FakeLivyProcess.nowMicros();
+            String body = api.post("/api/v1/apps", "{\"name\":\"" + prefix + "-" + n + "\",\"team\":\"bench\","
+                    + "\"cluster\":\"emr\",\"source\":\"s3://bench/job.py\"}").body();
+            sentMicros.put("platy-" + JSON.readTree(body).get("id").asString(), sent);
+        });
+        double acceptSeconds = (System.nanoTime() - start) / 1e9;
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        long[] endToEnd = new long[sentMicros.size()];
+        long lastMicros = firstMicros;
+        int i = 0;
+        for (Map.Entry<String, Long> sent : sentMicros.entrySet()) {
+            Long created;
+            while ((created = livy.createdMicros(sent.getKey())) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("batches did not reach Livy within 300 s");
+                }
+                Thread.onSpinWait();
+            }
+            endToEnd[i++] = (created - sent.getValue()) * 1_000;
+            lastMicros = Math.max(lastMicros, created);
+        }
+        return new Round(accept, endToEnd, acceptSeconds, (lastMicros - firstMicros) / 1e6);
+    }
+
+    private static long[] directRound(LivyClient direct, int clients, int count, AtomicLong counter) {
+        return Http.concurrently(clients, count, n -> direct.createBatch(CreateBatchRequest.builder()
+                .file("s3://bench/job.py").name("direct-" + counter.incrementAndGet() + "-" + UUID.randomUUID())
+                .build()));
+    }
+
+    /** POSTs to the real Livy, one at a time; each batch is deleted (untimed) so its spark-submit stops. */
+    private static long[] realRound(LivyClient real, Path file, int count) {
+        long[] samples = new long[count];
+        for (int i = 0; i < count; i++) {
+            long t = System.nanoTime();
+            Batch batch = real.createBatch(CreateBatchRequest.builder().file(file.toString())
+                    .name("bench-" + UUID.randomUUID()).build());
+            samples[i] = System.nanoTime() - t;
+            try {
+                real.deleteBatch(batch.id());
+            } catch (RuntimeException e) {
+                // already ended and purged: nothing left to stop
+            }
+        }
+        return samples;
+    }
+
+    private static long[] concat(List<long[]> parts) {
+        return parts.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+    }
+}
