@@ -37,26 +37,30 @@ class EnvBuildController {
     }
 
     @PostMapping
-    ResponseEntity<EnvApi.EnvResponse> build(@Valid @RequestBody EnvApi.EnvRequest request,
+    ResponseEntity<EnvApi.EnvResponse> build(
+            @Valid @RequestBody EnvApi.EnvRequest request,
             @AuthenticationPrincipal OAuth2AuthenticatedPrincipal principal) {
         // Spring Security (core's shared ApiSecurity chain) admitted only a valid platform token.
         Caller caller = ApiTokenIntrospector.caller(principal);
         EnvBuild build = envs.request(request.spec(envs), caller.team());
-        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/v1/envs/" + build.id()))
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .location(URI.create("/api/v1/envs/" + build.id()))
                 .body(EnvApi.EnvResponse.of(build));
     }
 
     /** A build. Builds are shared by every team that asks for the same requirements, so any caller reads them. */
     @GetMapping("/{id}")
     ResponseEntity<?> get(@PathVariable UUID id) {
-        return envs.get(id).<ResponseEntity<?>>map(b -> ResponseEntity.ok(EnvApi.EnvResponse.of(b)))
+        return envs.get(id)
+                .<ResponseEntity<?>>map(b -> ResponseEntity.ok(EnvApi.EnvResponse.of(b)))
                 .orElseGet(() -> {
                     // problem+json: how a client tells the builder's "no such build" from a proxy's 404 page
-                    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
-                            "no environment build " + id);
+                    ProblemDetail problem =
+                            ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no environment build " + id);
                     problem.setType(URI.create("urn:platyspark:problem:not-found"));
                     return ResponseEntity.status(HttpStatus.NOT_FOUND)
-                            .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+                            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                            .body(problem);
                 });
     }
 
@@ -68,8 +72,8 @@ class EnvBuildController {
     @ExceptionHandler
     ProblemDetail onInvalid(org.springframework.web.bind.MethodArgumentNotValidException e) {
         var error = e.getBindingResult().getFieldErrors().get(0);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                error.getField() + ": " + error.getDefaultMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_REQUEST, error.getField() + ": " + error.getDefaultMessage());
         problem.setType(URI.create("urn:platyspark:problem:invalid-request"));
         problem.setProperty("field", error.getField());
         return problem;
@@ -78,12 +82,15 @@ class EnvBuildController {
     /** A body core's strict JSON refuses (unknown field, wrong type): 400 naming the field, like spark-server. */
     @ExceptionHandler
     ProblemDetail onUnreadable(org.springframework.http.converter.HttpMessageNotReadableException e) {
-        String field = e.getCause() instanceof tools.jackson.core.JacksonException json && !json.getPath().isEmpty()
+        String field = e.getCause() instanceof tools.jackson.core.JacksonException json
+                        && !json.getPath().isEmpty()
                 ? json.getPath().stream()
                         .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                        .collect(java.util.stream.Collectors.joining(".")).replace(".[", "[")
+                        .collect(java.util.stream.Collectors.joining("."))
+                        .replace(".[", "[")
                 : null;
-        String detail = field == null ? "the body is not valid JSON for this endpoint"
+        String detail = field == null
+                ? "the body is not valid JSON for this endpoint"
                 : e.getCause() instanceof tools.jackson.databind.exc.UnrecognizedPropertyException
                         ? field + ": is not a known field; check its spelling against the API reference"
                         : field + ": has the wrong type";
@@ -97,8 +104,8 @@ class EnvBuildController {
 
     @ExceptionHandler
     ProblemDetail onInvalidField(InvalidFieldException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                e.field() + ": " + e.getMessage());
+        ProblemDetail problem =
+                ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.field() + ": " + e.getMessage());
         problem.setType(URI.create("urn:platyspark:problem:invalid-request"));
         problem.setProperty("field", e.field());
         return problem;

@@ -21,7 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * app-builder's API behind the same Spring Security setup as spark-server (core's ApiSecurity): spellings of the
  * path that a raw-URI prefix check missed are refused or authenticated, bodies are limited and strict.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "platy.security.max-request-size=16KB")
 class AppBuilderSecurityTest {
 
@@ -34,6 +35,7 @@ class AppBuilderSecurityTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     ApiTokenService tokens;
 
@@ -48,33 +50,47 @@ class AppBuilderSecurityTest {
     }
 
     private HttpResponse<String> post(String path, String token, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void otherSpellingsOfTheApiPathAreNotAWayIn() throws Exception {
         String id = UUID.randomUUID().toString();
         // Each used to reach the controller without a token: the old filter checked the raw URI for "/api/".
-        for (String path : new String[] {"/%61pi/v1/envs/" + id, "/api;x=1/v1/envs/" + id, "/API/v1/envs/" + id,
-                "/./api/v1/envs/" + id, "/api/v1/envs/" + id}) {
+        for (String path : new String[] {
+            "/%61pi/v1/envs/" + id,
+            "/api;x=1/v1/envs/" + id,
+            "/API/v1/envs/" + id,
+            "/./api/v1/envs/" + id,
+            "/api/v1/envs/" + id
+        }) {
             HttpResponse<String> anonymous = get(path, null);
-            assertThat(anonymous.statusCode()).as(path + ": " + anonymous.body()).isIn(400, 401);
+            assertThat(anonymous.statusCode())
+                    .as(path + ": " + anonymous.body())
+                    .isIn(400, 401);
             assertThat(anonymous.headers().firstValue("Content-Type").orElse(""))
-                    .as(path).startsWith("application/problem+json");
+                    .as(path)
+                    .startsWith("application/problem+json");
             assertThat(anonymous.body()).as(path).doesNotContain("no environment build");
         }
-        assertThat(get("/actuator/health/readiness", null).statusCode()).as("probes stay open").isEqualTo(200);
+        assertThat(get("/actuator/health/readiness", null).statusCode())
+                .as("probes stay open")
+                .isEqualTo(200);
     }
 
     @Test
     void aValidTokenGetsInAndBodiesAreLimitedAndStrict() throws Exception {
-        String token = tokens.issue("svc-" + System.nanoTime(), "data", false, Duration.ofDays(1), "test").secret();
+        String token = tokens.issue("svc-" + System.nanoTime(), "data", false, Duration.ofDays(1), "test")
+                .secret();
         HttpResponse<String> unknown = get("/api/v1/envs/" + UUID.randomUUID(), token);
         HttpResponse<String> typo = post("/api/v1/envs", token, "{\"requirement\":[\"six==1.16.0\"]}");
-        HttpResponse<String> huge = post("/api/v1/envs", token,
-                "{\"requirements\":[\"" + "a".repeat(20_000) + "\"]}");
+        HttpResponse<String> huge = post("/api/v1/envs", token, "{\"requirements\":[\"" + "a".repeat(20_000) + "\"]}");
 
         assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
         assertThat(typo.statusCode()).as(typo.body()).isEqualTo(400);

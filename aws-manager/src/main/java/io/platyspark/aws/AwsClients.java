@@ -81,14 +81,18 @@ public final class AwsClients {
      * of {@code partSize} straight from the file and aborts a failed upload.
      */
     public S3AsyncClient s3Uploads(long threshold, long partSize) {
-        var builder = S3AsyncClient.builder().overrideConfiguration(overrides()).multipartEnabled(true)
+        var builder = S3AsyncClient.builder()
+                .overrideConfiguration(overrides())
+                .multipartEnabled(true)
                 .multipartConfiguration(m -> m.thresholdInBytes(threshold).minimumPartSizeInBytes(partSize));
         if (region != null) {
             builder.region(region);
         }
         if (endpoint != null) {
-            builder.endpointOverride(endpoint).forcePathStyle(true)
-                    .overrideConfiguration(overrides().toBuilder().addExecutionInterceptor(WITHOUT_EXPECT_CONTINUE)
+            builder.endpointOverride(endpoint)
+                    .forcePathStyle(true)
+                    .overrideConfiguration(overrides().toBuilder()
+                            .addExecutionInterceptor(WITHOUT_EXPECT_CONTINUE)
                             .build());
         }
         return builder.build();
@@ -100,8 +104,8 @@ public final class AwsClients {
      */
     public static final ExecutionInterceptor WITHOUT_EXPECT_CONTINUE = new ExecutionInterceptor() {
         @Override
-        public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context,
-                ExecutionAttributes executionAttributes) {
+        public SdkHttpRequest modifyHttpRequest(
+                Context.ModifyHttpRequest context, ExecutionAttributes executionAttributes) {
             return context.httpRequest().toBuilder().removeHeader("Expect").build();
         }
     };

@@ -14,13 +14,13 @@ public final class SingleAttempt {
 
     private static final SdkPlugin NO_RETRIES = config -> {
         ClientOverrideConfiguration current = config.overrideConfiguration();
-        ClientOverrideConfiguration.Builder builder = current == null ? ClientOverrideConfiguration.builder()
-                : current.toBuilder();
-        config.overrideConfiguration(builder.retryStrategy(AwsRetryStrategy.doNotRetry()).build());
+        ClientOverrideConfiguration.Builder builder =
+                current == null ? ClientOverrideConfiguration.builder() : current.toBuilder();
+        config.overrideConfiguration(
+                builder.retryStrategy(AwsRetryStrategy.doNotRetry()).build());
     };
 
-    private SingleAttempt() {
-    }
+    private SingleAttempt() {}
 
     /** Apply with {@code request.toBuilder().overrideConfiguration(SingleAttempt::apply)}. */
     public static void apply(AwsRequestOverrideConfiguration.Builder override) {

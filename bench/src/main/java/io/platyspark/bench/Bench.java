@@ -12,28 +12,45 @@ import java.util.List;
 public final class Bench {
 
     /** How big each scenario is. */
-    record Sizes(String name, int smallStore, int storeApps, int listRequests, int footprintRequests,
-            int trackedApps, int retainedBatches, int emrClusters, int recoveryApps, int rounds, int perRoundOne,
-            int perRoundSixteen, int realLivyPerRound, int watchdogApps) {
+    record Sizes(
+            String name,
+            int smallStore,
+            int storeApps,
+            int listRequests,
+            int footprintRequests,
+            int trackedApps,
+            int retainedBatches,
+            int emrClusters,
+            int recoveryApps,
+            int rounds,
+            int perRoundOne,
+            int perRoundSixteen,
+            int realLivyPerRound,
+            int watchdogApps) {
 
         /**
          * Each quoted p99 rests on at least 1,000 samples (10 beyond it): 2,000 list and get requests, 2,000 and
          * 5,000 submits at 1 and 16 connections. Real Livy forks a spark-submit per batch: 50 samples, p50/p90.
          */
-        static final Sizes FULL = new Sizes("full", 10_000, 1_100_000, 2_000, 4_000, 10_000, 10_000, 500, 30, 10,
-                200, 500, 5, 200_000);
+        static final Sizes FULL =
+                new Sizes("full", 10_000, 1_100_000, 2_000, 4_000, 10_000, 10_000, 500, 30, 10, 200, 500, 5, 200_000);
+
         static final Sizes SMOKE = new Sizes("smoke", 200, 2_000, 20, 40, 200, 100, 60, 6, 2, 10, 20, 2, 2_000);
     }
 
-    private Bench() {
-    }
+    private Bench() {}
 
     public static void main(String[] args) throws Exception {
         List<String> options = List.of(args);
         Sizes sizes = options.contains("--smoke") ? Sizes.SMOKE : Sizes.FULL;
-        Path repo = Path.of(System.getProperty("platy.repo.root", ".")).toAbsolutePath().normalize();
+        Path repo = Path.of(System.getProperty("platy.repo.root", "."))
+                .toAbsolutePath()
+                .normalize();
         // --only=emr runs one scenario (a partial table is never written over the page)
-        String only = options.stream().filter(o -> o.startsWith("--only=")).map(o -> o.substring(7)).findFirst()
+        String only = options.stream()
+                .filter(o -> o.startsWith("--only="))
+                .map(o -> o.substring(7))
+                .findFirst()
                 .orElse(null);
         Path out = options.contains("--no-write") || only != null ? null : repo.resolve("docs/benchmarks.md");
         Report report = only == null ? run(sizes, repo) : runOnly(only, sizes, repo);
@@ -57,8 +74,9 @@ public final class Bench {
             case "footprint" -> FootprintScenario.run(sizes, report, repo);
             case "fairshare" -> FairShareScenario.run(sizes, report, repo);
             case "eventlog" -> EventLogScenario.run(sizes, report);
-            default -> throw new IllegalArgumentException("--only=" + scenario + ": use submission, tracking, "
-                    + "watchdog, emr, eks-tracking, store, footprint, fairshare or eventlog");
+            default ->
+                throw new IllegalArgumentException("--only=" + scenario + ": use submission, tracking, "
+                        + "watchdog, emr, eks-tracking, store, footprint, fairshare or eventlog");
         }
         report.notesToConsole();
         return report;

@@ -18,15 +18,16 @@ final class BenchDatabase {
 
     private static volatile boolean started;
 
-    private BenchDatabase() {
-    }
+    private BenchDatabase() {}
 
     /**
      * Starts the bench's PostgreSQL (once per JVM, before any database is made) and points {@link TestDatabase}
      * at it. An external server given by {@code PLATY_TEST_JDBC_URL} is used as it is.
      */
     static synchronized void startServer() {
-        if (started || System.getProperty("PLATY_TEST_JDBC_URL") != null || System.getenv("PLATY_TEST_JDBC_URL") != null) {
+        if (started
+                || System.getProperty("PLATY_TEST_JDBC_URL") != null
+                || System.getenv("PLATY_TEST_JDBC_URL") != null) {
             return;
         }
         try {
@@ -37,13 +38,16 @@ final class BenchDatabase {
                             .setServerConfig("synchronous_commit", "on")
                             .setServerConfig("full_page_writes", "on")
                             .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    postgres.close();
-                } catch (java.io.IOException ignored) {
-                    // the JVM is going away
-                }
-            }, "bench-postgres-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    postgres.close();
+                                } catch (java.io.IOException ignored) {
+                                    // the JVM is going away
+                                }
+                            },
+                            "bench-postgres-stop"));
             System.setProperty("PLATY_TEST_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
             System.setProperty("PLATY_TEST_JDBC_USER", "postgres");
             System.setProperty("PLATY_TEST_JDBC_PASSWORD", "");
@@ -58,7 +62,7 @@ final class BenchDatabase {
         startServer();
         TestDatabase.Database db = TestDatabase.newDatabase();
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             String name;
             try (ResultSet rs = st.executeQuery("select current_database()")) {
                 rs.next();
@@ -74,9 +78,10 @@ final class BenchDatabase {
     /** What a new session on {@code db} runs with, for the report: the settings that decide a commit's cost. */
     static String settings(TestDatabase.Database db) {
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select current_setting('synchronous_commit'), current_setting('fsync'), "
-                     + "current_setting('server_version')")) {
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("select current_setting('synchronous_commit'), current_setting('fsync'), "
+                                + "current_setting('server_version')")) {
             rs.next();
             return "PostgreSQL " + rs.getString(3) + ", synchronous_commit=" + rs.getString(1) + ", fsync="
                     + rs.getString(2);

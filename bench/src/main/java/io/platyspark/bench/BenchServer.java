@@ -35,7 +35,8 @@ final class BenchServer implements AutoCloseable {
         properties.putAll(extra);
         // As arguments, not default properties: application.yml's own values (server.port: ${PORT:8080}) outrank
         // defaults, and a bench run must never take a port or setting from its surroundings.
-        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+        String[] args = properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
         context = new SpringApplicationBuilder(SparkServerApplication.class).run(args);
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();

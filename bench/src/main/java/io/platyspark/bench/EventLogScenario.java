@@ -1,7 +1,7 @@
 package io.platyspark.bench;
 
-import io.platyspark.core.backend.SummarizeEventLog;
 import io.platyspark.backend.local.RealEventLogs;
+import io.platyspark.core.backend.SummarizeEventLog;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +19,7 @@ final class EventLogScenario {
 
     static final long MAX_HEAP = 256L * 1024 * 1024;
 
-    private EventLogScenario() {
-    }
+    private EventLogScenario() {}
 
     static void run(Bench.Sizes sizes, Report report) throws Exception {
         long target = sizes == Bench.Sizes.SMOKE ? 20L << 20 : 200L << 20;
@@ -32,22 +31,36 @@ final class EventLogScenario {
             long floor = readOnceMillis(large.dir().resolve(large.appId()));
             String scenario = String.format("event log of %d MB, -Xmx256m", large.bytes() >> 20);
             report.add(scenario, "time to summarise", got.get("elapsedMs"), floor, "ms", "reading its bytes once");
-            report.add(scenario, "peak heap", got.get("peakHeapBytes") / 1048576.0, MAX_HEAP / 1048576.0, "MB",
+            report.add(
+                    scenario,
+                    "peak heap",
+                    got.get("peakHeapBytes") / 1048576.0,
+                    MAX_HEAP / 1048576.0,
+                    "MB",
                     "the JVM's heap limit");
-            report.note(String.format("Event log: %d task-end events of a real run × %d, %d tasks summarised; the "
-                    + "summary streams tokens and keeps running totals.", large.taskEnds(), large.factor(),
-                    got.get("tasks")));
+            report.note(String.format(
+                    "Event log: %d task-end events of a real run × %d, %d tasks summarised; the "
+                            + "summary streams tokens and keeps running totals.",
+                    large.taskEnds(), large.factor(), got.get("tasks")));
         } finally {
             try (var files = Files.walk(tmp)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
 
     private static Map<String, Long> summarizeInOwnJvm(RealEventLogs.Large large) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), SummarizeEventLog.class.getName(),
-                large.dir().toString(), large.appId()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SummarizeEventLog.class.getName(),
+                        large.dir().toString(),
+                        large.appId())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IllegalStateException("summary failed: " + out);

@@ -32,8 +32,7 @@ final class FairShareScenario {
 
     private static final JsonMapper JSON = new JsonMapper();
 
-    private FairShareScenario() {
-    }
+    private FairShareScenario() {}
 
     static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
         boolean smoke = sizes.name().equals("smoke");
@@ -45,17 +44,23 @@ final class FairShareScenario {
             TestDatabase.Database db = TestDatabase.newDatabase();
             int port = ServerProcess.freePort();
             // Defaults everywhere but what the bench needs to reach its fake Livy and to send s3:// sources.
-            Process server = ServerProcess.start(ServerProcess.javaJar(jar), db, port, Map.of(
-                    "platy.submission.enabled", "true",
-                    "platy.security.allowed-livy-hosts", "localhost,127.0.0.1",
-                    "platy.security.allowed-buckets", "bench"));
+            Process server = ServerProcess.start(
+                    ServerProcess.javaJar(jar),
+                    db,
+                    port,
+                    Map.of(
+                            "platy.submission.enabled", "true",
+                            "platy.security.allowed-livy-hosts", "localhost,127.0.0.1",
+                            "platy.security.allowed-buckets", "bench"));
             try {
                 RecoveryScenario.waitReady(port, server);
                 String base = "http://localhost:" + port;
                 Http admin = new Http(base, BenchServer.TOKEN);
                 for (String team : List.of("team-a", "team-b", "team-c")) {
-                    admin.post("/api/v1/clusters", "{\"name\":\"" + team + "-livy\",\"kind\":\"DEDICATED\",\"team\":\""
-                            + team + "\",\"livyUrl\":\"" + livy.url() + "\"}");
+                    admin.post(
+                            "/api/v1/clusters",
+                            "{\"name\":\"" + team + "-livy\",\"kind\":\"DEDICATED\",\"team\":\"" + team
+                                    + "\",\"livyUrl\":\"" + livy.url() + "\"}");
                 }
                 String a = token(admin, "team-a");
                 String b = token(admin, "team-b");
@@ -70,14 +75,15 @@ final class FairShareScenario {
     }
 
     private static String token(Http admin, String team) {
-        String body = admin.post("/api/v1/admin/tokens", "{\"name\":\"" + team + "-bench\",\"team\":\"" + team
-                + "\"}").body();
+        String body = admin.post("/api/v1/admin/tokens", "{\"name\":\"" + team + "-bench\",\"team\":\"" + team + "\"}")
+                .body();
         return JSON.readTree(body).get("token").asString();
     }
 
     private static void isolation(Report report, String base, String tokenA, String tokenB, int ops, int burst)
             throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         measureB(client, base, tokenB, ops, null); // warm-up
         List<Long> submitAlone = new ArrayList<>();
         List<Long> listAlone = new ArrayList<>();
@@ -103,13 +109,23 @@ final class FairShareScenario {
         String label = "fair share: team B during team A's " + burst + "-concurrent bursts";
         report.add(label, "team B submit p99", sb.p99Ms(), sa.p99Ms(), "ms", "team B alone");
         report.add(label, "team B list p99", lb.p99Ms(), la.p99Ms(), "ms", "team B alone");
-        report.note(String.format(Locale.ROOT, "Fair share: spark-server (runnable jar, default settings) on an "
-                + "external PostgreSQL; team B, one client, alternates a submit and a list of its apps (%d of each "
-                + "per round, 2 rounds alone and 2 during team A's waves of %d concurrent submits, interleaved after "
-                + "a warm-up). Team A got %d accepted, %d refused 429 (per-token rate limit or quota), %d other. "
-                + "Target: B's p99 during the burst within 2x of alone (submit %.2fx, list %.2fx). Load average "
-                + "after the last alone / burst round: %s / %s.", sa.count(), burst, outcomes[0], outcomes[1],
-                outcomes[2], sb.p99Ms() / sa.p99Ms(), lb.p99Ms() / la.p99Ms(), loadAlone, loadBurst));
+        report.note(String.format(
+                Locale.ROOT,
+                "Fair share: spark-server (runnable jar, default settings) on an "
+                        + "external PostgreSQL; team B, one client, alternates a submit and a list of its apps (%d of each "
+                        + "per round, 2 rounds alone and 2 during team A's waves of %d concurrent submits, interleaved after "
+                        + "a warm-up). Team A got %d accepted, %d refused 429 (per-token rate limit or quota), %d other. "
+                        + "Target: B's p99 during the burst within 2x of alone (submit %.2fx, list %.2fx). Load average "
+                        + "after the last alone / burst round: %s / %s.",
+                sa.count(),
+                burst,
+                outcomes[0],
+                outcomes[1],
+                outcomes[2],
+                sb.p99Ms() / sa.p99Ms(),
+                lb.p99Ms() / la.p99Ms(),
+                loadAlone,
+                loadBurst));
     }
 
     /** Team A's waves of concurrent submits, each released at once, until stopped. */
@@ -126,8 +142,14 @@ final class FairShareScenario {
                         for (int i = 0; i < size; i++) {
                             wave.add(pool.submit(() -> {
                                 go.await();
-                                return send(client, base, token, "POST", "/api/v1/apps", app("a-" + n
-                                        .incrementAndGet(), "team-a")).statusCode();
+                                return send(
+                                                client,
+                                                base,
+                                                token,
+                                                "POST",
+                                                "/api/v1/apps",
+                                                app("a-" + n.incrementAndGet(), "team-a"))
+                                        .statusCode();
                             }));
                         }
                         go.countDown();
@@ -162,8 +184,7 @@ final class FairShareScenario {
         try {
             for (int i = 0; i < ops; i++) {
                 long start = System.nanoTime();
-                expect(send(client, base, token, "POST", "/api/v1/apps", app("b-" + System.nanoTime(), "team-b")),
-                        202);
+                expect(send(client, base, token, "POST", "/api/v1/apps", app("b-" + System.nanoTime(), "team-b")), 202);
                 submits[i] = System.nanoTime() - start;
                 start = System.nanoTime();
                 expect(send(client, base, token, "GET", "/api/v1/apps?team=team-b&limit=20", null), 200);
@@ -180,7 +201,8 @@ final class FairShareScenario {
 
     /** Accepted/s at 16 clients against the worker's drain/s of the same apps to Livy, default settings. */
     private static void drain(Report report, String base, String token, FakeLivy livy, int total) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         AtomicInteger created = new AtomicInteger();
         long[] lastAt = {0};
         livy.onCreate(batch -> {
@@ -205,7 +227,8 @@ final class FairShareScenario {
                     throw new IllegalStateException("submit -> " + r.statusCode() + ": " + r.body());
                 }
                 refused.incrementAndGet();
-                Thread.sleep(1000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1")));
+                Thread.sleep(1000L
+                        * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1")));
             }
         });
         double acceptSeconds = (System.nanoTime() - start) / 1e9;
@@ -213,19 +236,33 @@ final class FairShareScenario {
         long deadline = System.nanoTime() + 600_000_000_000L;
         while (created.get() - before < total) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + (created.get() - before) + " of " + total
-                        + " batches reached Livy in 600 s");
+                throw new IllegalStateException(
+                        "only " + (created.get() - before) + " of " + total + " batches reached Livy in 600 s");
             }
             Thread.sleep(20);
         }
         double drainSeconds = (lastAt[0] - start) / 1e9;
-        report.add("drain vs accept, " + total + " submits from 16 clients", "apps/s", total / drainSeconds,
-                total / acceptSeconds, "/s", "accepted by the API", true);
-        report.note(String.format(Locale.ROOT, "Drain: %d submits from 16 clients to spark-server at default "
-                + "settings (submission threads, batch size, concurrency); accepted in %.1f s (%.0f/s, %d 429s "
-                + "retried), the last batch reached the fake Livy %.1f s after the first submit (%.0f/s). Drain "
-                + ">= accept means no backlog grows. Load average after accepting: %s.", total, acceptSeconds,
-                total / acceptSeconds, refused.get(), drainSeconds, total / drainSeconds, loadAccept));
+        report.add(
+                "drain vs accept, " + total + " submits from 16 clients",
+                "apps/s",
+                total / drainSeconds,
+                total / acceptSeconds,
+                "/s",
+                "accepted by the API",
+                true);
+        report.note(String.format(
+                Locale.ROOT,
+                "Drain: %d submits from 16 clients to spark-server at default "
+                        + "settings (submission threads, batch size, concurrency); accepted in %.1f s (%.0f/s, %d 429s "
+                        + "retried), the last batch reached the fake Livy %.1f s after the first submit (%.0f/s). Drain "
+                        + ">= accept means no backlog grows. Load average after accepting: %s.",
+                total,
+                acceptSeconds,
+                total / acceptSeconds,
+                refused.get(),
+                drainSeconds,
+                total / drainSeconds,
+                loadAccept));
     }
 
     private static String app(String name, String team) {
@@ -233,12 +270,15 @@ final class FairShareScenario {
                 + "\"source\":\"s3://bench/job.py\"}";
     }
 
-    private static HttpResponse<String> send(HttpClient client, String base, String token, String method,
-            String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+    private static HttpResponse<String> send(
+            HttpClient client, String base, String token, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -259,6 +299,9 @@ final class FairShareScenario {
     }
 
     private static String load() {
-        return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return String.format(
+                Locale.ROOT,
+                "%.2f",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 }

@@ -26,27 +26,29 @@ public final class FakeLivyProcess implements AutoCloseable {
 
     private FakeLivyProcess(Process process) throws IOException, InterruptedException {
         this.process = process;
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
         if (first == null || !first.startsWith("url ")) {
             throw new IllegalStateException("the fake Livy process did not start: " + first);
         }
         url = first.substring(4);
         CountDownLatch reading = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            reading.countDown();
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    String[] parts = line.split(" ");
-                    if (parts.length == 3 && parts[0].equals("created")) {
-                        createdMicros.put(parts[1], Long.parseLong(parts[2]));
+        Thread reader = new Thread(
+                () -> {
+                    reading.countDown();
+                    try {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            String[] parts = line.split(" ");
+                            if (parts.length == 3 && parts[0].equals("created")) {
+                                createdMicros.put(parts[1], Long.parseLong(parts[2]));
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the process ended
                     }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "fake-livy-reader");
+                },
+                "fake-livy-reader");
         reader.setDaemon(true);
         reader.start();
         reading.await(5, TimeUnit.SECONDS);
@@ -54,9 +56,16 @@ public final class FakeLivyProcess implements AutoCloseable {
 
     /** Starts the stand-in in a JVM of its own, on this JVM's class path. */
     static FakeLivyProcess start() throws IOException, InterruptedException {
-        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(javaBin, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                FakeLivyProcess.class.getName())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString();
+        Process process = new ProcessBuilder(List.of(
+                        javaBin,
+                        "-Xmx1g",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        FakeLivyProcess.class.getName()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         return new FakeLivyProcess(process);
     }
 

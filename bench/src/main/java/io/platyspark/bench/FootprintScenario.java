@@ -14,8 +14,7 @@ import java.util.Map;
  */
 final class FootprintScenario {
 
-    private FootprintScenario() {
-    }
+    private FootprintScenario() {}
 
     static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
         Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
@@ -25,7 +24,10 @@ final class FootprintScenario {
         TestDatabase.Database db = BenchDatabase.production();
         int port = ServerProcess.freePort();
         long start = System.nanoTime();
-        Process process = ServerProcess.start(ServerProcess.javaJar(jar), db, port,
+        Process process = ServerProcess.start(
+                ServerProcess.javaJar(jar),
+                db,
+                port,
                 Map.of("platy.submission.enabled", "false", "platy.security.local-source-roots", "/opt/apps"));
         try {
             RecoveryScenario.waitReady(port, process);
@@ -35,8 +37,10 @@ final class FootprintScenario {
             double idleMb = rssMb(process.pid());
             Http.concurrently(16, sizes.footprintRequests(), n -> {
                 if (n % 2 == 0) {
-                    http.post("/api/v1/apps", "{\"name\":\"load-" + n + "\",\"team\":\"bench\",\"cluster\":\"local\","
-                            + "\"source\":\"/opt/apps/etl.py\"}");
+                    http.post(
+                            "/api/v1/apps",
+                            "{\"name\":\"load-" + n + "\",\"team\":\"bench\",\"cluster\":\"local\","
+                                    + "\"source\":\"/opt/apps/etl.py\"}");
                 } else {
                     http.get("/api/v1/apps?team=bench&limit=100");
                 }
@@ -46,8 +50,9 @@ final class FootprintScenario {
             // Two states of the same process, not a figure and its baseline: no ratio.
             report.figure("footprint", "resident memory idle", idleMb, "MB");
             report.figure("footprint", "resident memory after load", loadedMb, "MB");
-            report.note(String.format("Footprint: `java -Xmx512m -jar spark-server-exec.jar` on an external "
-                    + "PostgreSQL; load = %d requests (half submits, half lists) from 16 clients.",
+            report.note(String.format(
+                    "Footprint: `java -Xmx512m -jar spark-server-exec.jar` on an external "
+                            + "PostgreSQL; load = %d requests (half submits, half lists) from 16 clients.",
                     sizes.footprintRequests()));
         } finally {
             process.destroy();
@@ -61,24 +66,37 @@ final class FootprintScenario {
      * start-up loads, and starts that map the archive. Start-to-ready with the archive beside the same extracted
      * jar without it, on the same database, one after the other.
      */
-    private static void classDataSharing(Report report, Path jar, TestDatabase.Database db, int port)
-            throws Exception {
+    private static void classDataSharing(Report report, Path jar, TestDatabase.Database db, int port) throws Exception {
         Path dir = Files.createTempDirectory("platy-cds");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         run(dir, List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", "app"));
         Path app = dir.resolve("app").resolve(jar.getFileName());
         Path archive = dir.resolve("app.jsa");
-        List<String> training = new ArrayList<>(List.of(java, "-XX:ArchiveClassesAtExit=" + archive,
-                "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-Dspring.context.exit=onRefresh", "-jar",
-                app.toString(), "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/training",
-                "--spring.flyway.enabled=false", "--platy.embedded-postgres.enabled=false",
-                "--platy.submission.enabled=false", "--platy.security.generate-admin-token=false",
-                "--server.port=0", "--logging.level.root=WARN"));
+        List<String> training = new ArrayList<>(List.of(
+                java,
+                "-XX:ArchiveClassesAtExit=" + archive,
+                "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off",
+                "-Dspring.context.exit=onRefresh",
+                "-jar",
+                app.toString(),
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/training",
+                "--spring.flyway.enabled=false",
+                "--platy.embedded-postgres.enabled=false",
+                "--platy.submission.enabled=false",
+                "--platy.security.generate-admin-token=false",
+                "--server.port=0",
+                "--logging.level.root=WARN"));
         run(dir, training);
         double plain = startToReady(List.of(java, "-Xmx512m", "-jar", app.toString()), db, port);
-        double shared = startToReady(List.of(java, "-Xmx512m", "-XX:SharedArchiveFile=" + archive, "-jar",
-                app.toString()), db, port);
-        report.add("footprint", "start to readiness, class-data sharing (s)", shared, plain, "s",
+        double shared = startToReady(
+                List.of(java, "-Xmx512m", "-XX:SharedArchiveFile=" + archive, "-jar", app.toString()), db, port);
+        report.add(
+                "footprint",
+                "start to readiness, class-data sharing (s)",
+                shared,
+                plain,
+                "s",
                 "the same jar without the archive");
         report.note("Start-up: the images extract the jar and start it with a class-data sharing archive from a "
                 + "training run (Dockerfile); both figures are `java -jar` of the extracted jar on an external "
@@ -87,8 +105,8 @@ final class FootprintScenario {
 
     private static double startToReady(List<String> java, TestDatabase.Database db, int port) throws Exception {
         long start = System.nanoTime();
-        Process process = ServerProcess.start(java, db, port,
-                Map.of("platy.submission.enabled", "false", "platy.local.enabled", "false"));
+        Process process = ServerProcess.start(
+                java, db, port, Map.of("platy.submission.enabled", "false", "platy.local.enabled", "false"));
         try {
             RecoveryScenario.waitReady(port, process);
             return (System.nanoTime() - start) / 1e9;
@@ -99,8 +117,11 @@ final class FootprintScenario {
     }
 
     private static void run(Path dir, List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (process.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue());
         }

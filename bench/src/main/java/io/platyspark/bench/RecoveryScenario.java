@@ -25,8 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class RecoveryScenario {
 
-    private RecoveryScenario() {
-    }
+    private RecoveryScenario() {}
 
     static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
         Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
@@ -38,17 +37,28 @@ final class RecoveryScenario {
         Map<String, AtomicInteger> batchesByName = new ConcurrentHashMap<>();
         try (FakeLivy livy = new FakeLivy()) {
             livy.onCreate(batch -> {
-                batchesByName.computeIfAbsent(batch.name(), n -> new AtomicInteger()).incrementAndGet();
+                batchesByName
+                        .computeIfAbsent(batch.name(), n -> new AtomicInteger())
+                        .incrementAndGet();
                 if (slow.get()) {
                     sleep(5_000);
                 }
             });
             TestDatabase.Database db = BenchDatabase.production();
             int port = ServerProcess.freePort();
-            Process doomed = ServerProcess.start(ServerProcess.javaJar(jar), db, port,
-                    Map.of("platy.local.enabled", "false", "platy.submission.enabled", "true",
-                            "platy.security.allowed-livy-hosts", "localhost,127.0.0.1",
-                            "platy.security.allowed-buckets", "bench"));
+            Process doomed = ServerProcess.start(
+                    ServerProcess.javaJar(jar),
+                    db,
+                    port,
+                    Map.of(
+                            "platy.local.enabled",
+                            "false",
+                            "platy.submission.enabled",
+                            "true",
+                            "platy.security.allowed-livy-hosts",
+                            "localhost,127.0.0.1",
+                            "platy.security.allowed-buckets",
+                            "bench"));
             // The replica that lives: already running when the other dies, as in a deployment of two.
             try (BenchServer survivor = new BenchServer(Map.of(
                     "platy.submission.enabled", "true",
@@ -58,13 +68,17 @@ final class RecoveryScenario {
                 String survivorOwner = survivor.bean(SubmissionWorker.class).owner();
                 waitReady(port, doomed);
                 Http first = new Http("http://localhost:" + port, BenchServer.TOKEN);
-                first.post("/api/v1/clusters", "{\"name\":\"emr\",\"kind\":\"DEDICATED\",\"team\":\"bench\","
-                        + "\"livyUrl\":\"" + livy.url() + "\"}");
+                first.post(
+                        "/api/v1/clusters",
+                        "{\"name\":\"emr\",\"kind\":\"DEDICATED\",\"team\":\"bench\"," + "\"livyUrl\":\"" + livy.url()
+                                + "\"}");
                 JdbcClient store = JdbcClient.create(new org.springframework.jdbc.datasource.DriverManagerDataSource(
                         db.url(), db.user(), db.password()));
                 for (int n = 0; n < apps; n++) {
-                    first.post("/api/v1/apps", "{\"name\":\"recover-" + n + "\",\"team\":\"bench\","
-                            + "\"cluster\":\"emr\",\"source\":\"s3://bench/job.py\"}");
+                    first.post(
+                            "/api/v1/apps",
+                            "{\"name\":\"recover-" + n + "\",\"team\":\"bench\","
+                                    + "\"cluster\":\"emr\",\"source\":\"s3://bench/job.py\"}");
                 }
                 long deadline = System.nanoTime() + 60_000_000_000L;
                 int inFlight;
@@ -81,22 +95,36 @@ final class RecoveryScenario {
                 long settleDeadline = killedAt + 600_000_000_000L;
                 while (unsettled(store) > 0) {
                     if (System.nanoTime() > settleDeadline) {
-                        throw new IllegalStateException(unsettled(store) + " apps still unsettled 10 min after "
-                                + "the kill");
+                        throw new IllegalStateException(
+                                unsettled(store) + " apps still unsettled 10 min after " + "the kill");
                     }
                     Thread.sleep(20);
                 }
                 double seconds = (System.nanoTime() - killedAt) / 1e9;
-                int duplicates = batchesByName.values().stream().mapToInt(c -> c.get() - 1).sum();
-                report.add("recovery after kill -9 of spark-server", "kill -9 → every in-flight app settled",
-                        seconds, 300, "s", "the 5-minute claim lease before");
-                report.add("recovery after kill -9 of spark-server", "batches run twice", duplicates, 0,
-                        "batches", "none allowed");
-                report.note(String.format("Recovery: %d apps submitted to a replica (the runnable jar) that "
-                        + "held %d claims when it was killed with SIGKILL; the other replica (running all along) "
-                        + "took them over once their claim lease (15 s) was no longer renewed, and found by name "
-                        + "the batches the dead one had created. Settled = on the backend (SUBMITTED or later). "
-                        + "The baseline is the lease before this change, not measured.", apps, inFlight));
+                int duplicates = batchesByName.values().stream()
+                        .mapToInt(c -> c.get() - 1)
+                        .sum();
+                report.add(
+                        "recovery after kill -9 of spark-server",
+                        "kill -9 → every in-flight app settled",
+                        seconds,
+                        300,
+                        "s",
+                        "the 5-minute claim lease before");
+                report.add(
+                        "recovery after kill -9 of spark-server",
+                        "batches run twice",
+                        duplicates,
+                        0,
+                        "batches",
+                        "none allowed");
+                report.note(String.format(
+                        "Recovery: %d apps submitted to a replica (the runnable jar) that "
+                                + "held %d claims when it was killed with SIGKILL; the other replica (running all along) "
+                                + "took them over once their claim lease (15 s) was no longer renewed, and found by name "
+                                + "the batches the dead one had created. Settled = on the backend (SUBMITTED or later). "
+                                + "The baseline is the lease before this change, not measured.",
+                        apps, inFlight));
             } finally {
                 doomed.destroyForcibly();
                 doomed.waitFor();
@@ -107,18 +135,23 @@ final class RecoveryScenario {
     private static int heldByOthers(JdbcClient store, String survivor) {
         return store.sql("select count(*) from apps where lease_owner is not null and lease_owner <> :survivor "
                         + "and state = 'PENDING'")
-                .param("survivor", survivor).query(Integer.class).single();
+                .param("survivor", survivor)
+                .query(Integer.class)
+                .single();
     }
 
     private static int unsettled(JdbcClient store) {
         return store.sql("select count(*) from apps where state in ('PENDING', 'WAITING_FOR_CLUSTER', "
-                + "'BUILDING_ENV')").query(Integer.class).single();
+                        + "'BUILDING_ENV')")
+                .query(Integer.class)
+                .single();
     }
 
     static void waitReady(int port, Process process) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/actuator/health/readiness")).build();
+        HttpRequest probe = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                .build();
         long deadline = System.nanoTime() + 180_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -27,16 +27,31 @@ final class Report {
     }
 
     /** A measured figure beside its baseline; the ratio is always "how many times better ours is". */
-    void add(String scenario, String metric, double ours, double baseline, String unit, String baselineName,
+    void add(
+            String scenario,
+            String metric,
+            double ours,
+            double baseline,
+            String unit,
+            String baselineName,
             boolean higherIsBetter) {
         double ratioValue = higherIsBetter ? ours / baseline : baseline / ours;
-        String ratio = Double.isNaN(ours) || Double.isNaN(baseline) || ours == 0 || baseline == 0 ? "–"
+        String ratio = Double.isNaN(ours) || Double.isNaN(baseline) || ours == 0 || baseline == 0
+                ? "–"
                 : String.format(Locale.ROOT, "%.2f×", ratioValue);
         String load = loadAverage();
-        rows.add(new String[] {scenario, metric, fmt(ours) + " " + unit, fmt(baseline) + " " + unit, baselineName,
-                ratio, load});
-        System.out.printf(Locale.ROOT, "%-28s %-40s %14s %14s  %-6s load %s%n", scenario, metric,
-                fmt(ours) + " " + unit, fmt(baseline) + " " + unit, ratio, load);
+        rows.add(new String[] {
+            scenario, metric, fmt(ours) + " " + unit, fmt(baseline) + " " + unit, baselineName, ratio, load
+        });
+        System.out.printf(
+                Locale.ROOT,
+                "%-28s %-40s %14s %14s  %-6s load %s%n",
+                scenario,
+                metric,
+                fmt(ours) + " " + unit,
+                fmt(baseline) + " " + unit,
+                ratio,
+                load);
     }
 
     /** A measured figure with no baseline to set it against (a goal's figure, a size, a duration). */
@@ -74,7 +89,10 @@ final class Report {
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
-        md.append("Written by `bin/bench` (").append(sizes).append(" sizes) on ").append(LocalDate.now())
+        md.append("Written by `bin/bench` (")
+                .append(sizes)
+                .append(" sizes) on ")
+                .append(LocalDate.now())
                 .append(". Every figure was measured in the same run as its baseline; the ratio says how many times ")
                 .append("better ours is (above 1: cheaper or faster; below 1: the cost the platform adds). ")
                 .append("*load* is the machine's 1, 5 and 15 minute load average when the figure was taken (the ")
@@ -117,13 +135,17 @@ final class Report {
     static String machine() {
         String cpu = "unknown CPU";
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse(cpu);
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                    .orElse(cpu);
         } catch (IOException | RuntimeException ignored) {
             // not Linux
         }
         long memoryGb = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize() >> 30;
+                        .getTotalMemorySize()
+                >> 30;
         return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memoryGb + " GB RAM, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
                 + System.getProperty("java.version");

@@ -11,13 +11,12 @@ import java.util.Map;
 /** A spark-server as a process of its own on a bench database: the scenarios that start, measure or kill one. */
 final class ServerProcess {
 
-    private ServerProcess() {
-    }
+    private ServerProcess() {}
 
     /** {@code java -Xmx512m -jar <jar>}: the plain runnable jar. */
     static List<String> javaJar(Path jar) {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar",
-                jar.toString());
+        return List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString());
     }
 
     static int freePort() throws IOException {
@@ -33,12 +32,18 @@ final class ServerProcess {
     static Process start(List<String> java, TestDatabase.Database db, int port, Map<String, String> settings)
             throws IOException {
         List<String> command = new ArrayList<>(java);
-        command.addAll(List.of("--server.port=" + port, "--spring.datasource.url=" + db.url(),
-                "--spring.datasource.username=" + db.user(), "--spring.datasource.password=" + db.password(),
-                "--platy.embedded-postgres.enabled=false", "--platy.security.bootstrap-admin-token=" + BenchServer.TOKEN,
+        command.addAll(List.of(
+                "--server.port=" + port,
+                "--spring.datasource.url=" + db.url(),
+                "--spring.datasource.username=" + db.user(),
+                "--spring.datasource.password=" + db.password(),
+                "--platy.embedded-postgres.enabled=false",
+                "--platy.security.bootstrap-admin-token=" + BenchServer.TOKEN,
                 "--logging.level.root=WARN"));
         settings.forEach((key, value) -> command.add("--" + key + "=" + value));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
     }
 }

@@ -25,8 +25,7 @@ final class StoreScenario {
     /** Cleaner batches per purge window: a window of a few seconds, so the windows alternate many times. */
     static final int BATCHES_PER_WINDOW = 40;
 
-    private StoreScenario() {
-    }
+    private StoreScenario() {}
 
     static void run(Bench.Sizes sizes, Report report) {
         try (BenchServer server = new BenchServer(Map.of(
@@ -49,26 +48,42 @@ final class StoreScenario {
             jdbc.sql("analyze apps").update();
             jdbc.sql("analyze app_events").update();
             long apps = jdbc.sql("select count(*) from apps").query(Long.class).single();
-            long events = jdbc.sql("select count(*) from app_events").query(Long.class).single();
+            long events = jdbc.sql("select count(*) from app_events")
+                    .query(Long.class)
+                    .single();
             Percentiles largeList = list(server, jdbc, sizes.listRequests(), listPath);
             Percentiles largeGet = gets(server, jdbc, sizes.listRequests());
             String rows = String.format("%,d apps, %,d events", apps, events);
             String small = String.format("same, %,d apps", sizes.smallStore());
-            report.add("store: list a full page of 100", "p50 with " + rows, largeList.p50Ms(), smallList.p50Ms(),
-                    "ms", small);
-            report.add("store: list a full page of 100", "p99 with " + rows, largeList.p99Ms(), smallList.p99Ms(),
-                    "ms", small);
+            report.add(
+                    "store: list a full page of 100",
+                    "p50 with " + rows,
+                    largeList.p50Ms(),
+                    smallList.p50Ms(),
+                    "ms",
+                    small);
+            report.add(
+                    "store: list a full page of 100",
+                    "p99 with " + rows,
+                    largeList.p99Ms(),
+                    smallList.p99Ms(),
+                    "ms",
+                    small);
             report.add("store: get one app", "p50 with " + rows, largeGet.p50Ms(), smallGet.p50Ms(), "ms", small);
             report.add("store: get one app", "p99 with " + rows, largeGet.p99Ms(), smallGet.p99Ms(), "ms", small);
             double worst = Math.max(largeList.p99Ms(), largeGet.p99Ms());
-            report.goal("list/get p99 ≤ 10 ms with 1M apps and 4M events, full page, one client",
-                    String.format("list p99 %.2f ms, get p99 %.2f ms (%s; %,d samples each)", largeList.p99Ms(),
-                            largeGet.p99Ms(), rows, largeList.count()), worst <= 10);
-            report.note(String.format("Store: %s (90%% finished, 10%% running, %d events each, 20 clusters, 50 "
-                    + "teams) loaded in %.1f s by SQL; list = GET %s (every answer checked to hold 100 apps), get = "
-                    + "GET /api/v1/apps/{id} of random running apps; %,d requests each from 1 client after a "
-                    + "warm-up. Database: %s.", rows, EVENTS_PER_APP, loadSeconds, listPath, largeList.count(),
-                    settings));
+            report.goal(
+                    "list/get p99 ≤ 10 ms with 1M apps and 4M events, full page, one client",
+                    String.format(
+                            "list p99 %.2f ms, get p99 %.2f ms (%s; %,d samples each)",
+                            largeList.p99Ms(), largeGet.p99Ms(), rows, largeList.count()),
+                    worst <= 10);
+            report.note(String.format(
+                    "Store: %s (90%% finished, 10%% running, %d events each, 20 clusters, 50 "
+                            + "teams) loaded in %.1f s by SQL; list = GET %s (every answer checked to hold 100 apps), get = "
+                            + "GET /api/v1/apps/{id} of random running apps; %,d requests each from 1 client after a "
+                            + "warm-up. Database: %s.",
+                    rows, EVENTS_PER_APP, loadSeconds, listPath, largeList.count(), settings));
 
             purge(server, jdbc, report, settings);
         }
@@ -80,11 +95,14 @@ final class StoreScenario {
      * samples come from the whole purge, interleaved, so the machine's other load falls on both alike.
      */
     private static void purge(BenchServer server, JdbcClient jdbc, Report report, String settings) {
-        long finished = jdbc.sql("select count(*) from apps where finished_at is not null").query(Long.class)
+        long finished = jdbc.sql("select count(*) from apps where finished_at is not null")
+                .query(Long.class)
                 .single();
         // The cascade removes exactly the finished apps' events (submits during the purge add events of their own).
         long finishedEvents = jdbc.sql("select count(*) from app_events e join apps a on a.id = e.app_id "
-                + "where a.finished_at is not null").query(Long.class).single();
+                        + "where a.finished_at is not null")
+                .query(Long.class)
+                .single();
         RetentionCleaner cleaner = server.bean(RetentionCleaner.class);
         AtomicBoolean purging = new AtomicBoolean();
         AtomicBoolean done = new AtomicBoolean();
@@ -128,29 +146,59 @@ final class StoreScenario {
             submitter.join();
         }
         long eventsLeft = jdbc.sql("select count(*) from app_events e join apps a on a.id = e.app_id "
-                + "where a.finished_at is not null").query(Long.class).single();
+                        + "where a.finished_at is not null")
+                .query(Long.class)
+                .single();
         long purgedEvents = finishedEvents - eventsLeft;
-        Percentiles during = new Percentiles(busy.stream().mapToLong(Long::longValue).toArray());
-        Percentiles idle = new Percentiles(quiet.stream().mapToLong(Long::longValue).toArray());
-        report.add("store: submit during purge", "submit p99, cleaner working", during.p99Ms(), idle.p99Ms(), "ms",
+        Percentiles during =
+                new Percentiles(busy.stream().mapToLong(Long::longValue).toArray());
+        Percentiles idle =
+                new Percentiles(quiet.stream().mapToLong(Long::longValue).toArray());
+        report.add(
+                "store: submit during purge",
+                "submit p99, cleaner working",
+                during.p99Ms(),
+                idle.p99Ms(),
+                "ms",
                 "submit p99, cleaner idle (interleaved)");
-        report.add("store: submit during purge", "submit p50, cleaner working", during.p50Ms(), idle.p50Ms(), "ms",
+        report.add(
+                "store: submit during purge",
+                "submit p50, cleaner working",
+                during.p50Ms(),
+                idle.p50Ms(),
+                "ms",
                 "submit p50, cleaner idle (interleaved)");
-        report.figure("store: cleaner", String.format("purge %,d finished apps and %,d events", purgedApps,
-                purgedEvents), purgeSeconds, "s");
-        report.goal("purge of 1M finished apps with their events ≤ 60 s",
-                String.format("%,d apps and %,d events in %.1f s", purgedApps, purgedEvents,
-                        purgeSeconds), purgeSeconds <= 60 * Math.max(1.0, purgedApps / 1_000_000.0));
-        report.goal("submit p99 during the purge ≤ 1.2× without it (interleaved)",
-                String.format("%.2f ms working vs %.2f ms idle (%.2f×; %,d and %,d samples)", during.p99Ms(),
-                        idle.p99Ms(), during.p99Ms() / idle.p99Ms(), during.count(), idle.count()),
+        report.figure(
+                "store: cleaner",
+                String.format("purge %,d finished apps and %,d events", purgedApps, purgedEvents),
+                purgeSeconds,
+                "s");
+        report.goal(
+                "purge of 1M finished apps with their events ≤ 60 s",
+                String.format("%,d apps and %,d events in %.1f s", purgedApps, purgedEvents, purgeSeconds),
+                purgeSeconds <= 60 * Math.max(1.0, purgedApps / 1_000_000.0));
+        report.goal(
+                "submit p99 during the purge ≤ 1.2× without it (interleaved)",
+                String.format(
+                        "%.2f ms working vs %.2f ms idle (%.2f×; %,d and %,d samples)",
+                        during.p99Ms(), idle.p99Ms(), during.p99Ms() / idle.p99Ms(), during.count(), idle.count()),
                 during.p99Ms() <= 1.2 * idle.p99Ms());
-        report.note(String.format("Cleaner: deleted %,d of %,d finished apps (with %,d events, by the cascade) in "
-                + "%d batches of 1,000, %.1f s of work (%,.0f apps/s) in %d windows of %d batches, each followed "
-                + "by an idle window as long; 1 client submitted all through (%,d submits while the cleaner "
-                + "worked, %,d while it was idle). Database: %s.", purgedApps, finished,
-                purgedEvents, batches, purgeSeconds, purgedApps / purgeSeconds, windows,
-                BATCHES_PER_WINDOW, during.count(), idle.count(), settings));
+        report.note(String.format(
+                "Cleaner: deleted %,d of %,d finished apps (with %,d events, by the cascade) in "
+                        + "%d batches of 1,000, %.1f s of work (%,.0f apps/s) in %d windows of %d batches, each followed "
+                        + "by an idle window as long; 1 client submitted all through (%,d submits while the cleaner "
+                        + "worked, %,d while it was idle). Database: %s.",
+                purgedApps,
+                finished,
+                purgedEvents,
+                batches,
+                purgeSeconds,
+                purgedApps / purgeSeconds,
+                windows,
+                BATCHES_PER_WINDOW,
+                during.count(),
+                idle.count(),
+                settings));
     }
 
     private static void pause(long nanos) {
@@ -189,11 +237,14 @@ final class StoreScenario {
     }
 
     private static Percentiles list(BenchServer server, JdbcClient jdbc, int requests, String path) {
-        long full = Math.min(100, jdbc.sql("select count(*) from apps where cluster_name = 'cluster-7' and state = "
-                + "'RUNNING'").query(Long.class).single());
+        long full = Math.min(
+                100,
+                jdbc.sql("select count(*) from apps where cluster_name = 'cluster-7' and state = " + "'RUNNING'")
+                        .query(Long.class)
+                        .single());
         if (full == 0) {
-            throw new IllegalStateException("the seed put no running app on cluster-7: the list would time an empty "
-                    + "page");
+            throw new IllegalStateException(
+                    "the seed put no running app on cluster-7: the list would time an empty " + "page");
         }
         Http.concurrently(1, Math.max(5, requests / 10), n -> server.http.get(path)); // warm-up
         return new Percentiles(Http.concurrently(1, requests, n -> {
@@ -205,17 +256,22 @@ final class StoreScenario {
     }
 
     private static Percentiles gets(BenchServer server, JdbcClient jdbc, int requests) {
-        List<UUID> ids = new ArrayList<>(jdbc.sql("select id from apps where state = 'RUNNING' order by random() "
-                + "limit :n").param("n", requests).query(UUID.class).list());
+        List<UUID> ids =
+                new ArrayList<>(jdbc.sql("select id from apps where state = 'RUNNING' order by random() " + "limit :n")
+                        .param("n", requests)
+                        .query(UUID.class)
+                        .list());
         Collections.shuffle(ids);
-        Http.concurrently(1, Math.max(5, requests / 10), n -> server.http.get("/api/v1/apps/"
-                + ids.get(n % ids.size())));
-        return new Percentiles(Http.concurrently(1, requests, n -> server.http.get("/api/v1/apps/"
-                + ids.get(n % ids.size()))));
+        Http.concurrently(
+                1, Math.max(5, requests / 10), n -> server.http.get("/api/v1/apps/" + ids.get(n % ids.size())));
+        return new Percentiles(Http.concurrently(
+                1, requests, n -> server.http.get("/api/v1/apps/" + ids.get(n % ids.size()))));
     }
 
     private static void submit(BenchServer server, String name) {
-        server.http.post("/api/v1/apps", "{\"name\":\"" + name + "\",\"team\":\"bench\",\"cluster\":\"local\","
-                + "\"source\":\"/opt/apps/etl.py\"}");
+        server.http.post(
+                "/api/v1/apps",
+                "{\"name\":\"" + name + "\",\"team\":\"bench\",\"cluster\":\"local\","
+                        + "\"source\":\"/opt/apps/etl.py\"}");
     }
 }

@@ -29,18 +29,19 @@ final class SubmitScenario {
 
     private static final JsonMapper JSON = new JsonMapper();
 
-    private SubmitScenario() {
-    }
+    private SubmitScenario() {}
 
     /** A spark-server configuration, named as the report shows it. */
-    record Config(String key, String label, Map<String, String> settings) {
-    }
+    record Config(String key, String label, Map<String, String> settings) {}
 
     static final Config DEFAULTS = new Config("defaults", "defaults", Map.of());
-    static final Config TUNED = new Config("tuned", "tuned: 8 threads, batches of 20, 50 ms poll", Map.of(
-            "platy.submission.threads", "8",
-            "platy.submission.batch-size", "20",
-            "platy.submission.poll-interval", "50ms"));
+    static final Config TUNED = new Config(
+            "tuned",
+            "tuned: 8 threads, batches of 20, 50 ms poll",
+            Map.of(
+                    "platy.submission.threads", "8",
+                    "platy.submission.batch-size", "20",
+                    "platy.submission.poll-interval", "50ms"));
 
     static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
         Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
@@ -52,8 +53,16 @@ final class SubmitScenario {
         Files.writeString(realFile, "pass\n");
         try (FakeLivyProcess livy = FakeLivyProcess.start()) {
             OkHttpClient http = new OkHttpClient();
-            LivyClient direct = LivyClient.builder().baseUrl(livy.url()).okHttpClient(http).maxRetries(0).build();
-            LivyClient realLivy = LivyClient.builder().baseUrl(real.url()).okHttpClient(http).maxRetries(0).build();
+            LivyClient direct = LivyClient.builder()
+                    .baseUrl(livy.url())
+                    .okHttpClient(http)
+                    .maxRetries(0)
+                    .build();
+            LivyClient realLivy = LivyClient.builder()
+                    .baseUrl(real.url())
+                    .okHttpClient(http)
+                    .maxRetries(0)
+                    .build();
             for (Config config : List.of(DEFAULTS, TUNED)) {
                 TestDatabase.Database db = BenchDatabase.production();
                 int port = ServerProcess.freePort();
@@ -65,12 +74,22 @@ final class SubmitScenario {
                 try {
                     RecoveryScenario.waitReady(port, server);
                     Http api = new Http("http://localhost:" + port, BenchServer.TOKEN);
-                    api.post("/api/v1/clusters", "{\"name\":\"emr\",\"kind\":\"DEDICATED\",\"team\":\"bench\","
-                            + "\"livyUrl\":\"" + livy.url() + "\"}");
+                    api.post(
+                            "/api/v1/clusters",
+                            "{\"name\":\"emr\",\"kind\":\"DEDICATED\",\"team\":\"bench\"," + "\"livyUrl\":\""
+                                    + livy.url() + "\"}");
                     for (int clients : new int[] {1, 16}) {
                         boolean withRealLivy = config == DEFAULTS && clients == 1;
-                        measure(sizes, report, config, clients, api, livy, direct,
-                                withRealLivy ? realLivy : null, realFile);
+                        measure(
+                                sizes,
+                                report,
+                                config,
+                                clients,
+                                api,
+                                livy,
+                                direct,
+                                withRealLivy ? realLivy : null,
+                                realFile);
                     }
                     if (config == DEFAULTS) {
                         report.note("Submission: database " + BenchDatabase.settings(db) + "; spark-server is "
@@ -83,19 +102,28 @@ final class SubmitScenario {
                 }
             }
         }
-        report.note(String.format("Submission method: %d rounds per setting; in each round the platform's "
-                + "requests, then the same number POSTed to the stand-in directly (and, with the defaults at 1 "
-                + "connection, %d to Livy 0.7.1), after one warm-up round of each that is not counted; the "
-                + "worker drains each round before the next. Accept = POST /api/v1/apps until its 202; accepted → "
-                + "batch at Livy = from sending that POST until the stand-in answered the batch's create (both "
-                + "clocks are this machine's); drain = batches at Livy per second from a round's first POST to "
-                + "its last batch. Real Livy forks spark-submit (pyspark's Spark) for each batch; every such "
-                + "batch is deleted right after its 201 (not timed) so at most one runs.", sizes.rounds(),
-                sizes.realLivyPerRound()));
+        report.note(String.format(
+                "Submission method: %d rounds per setting; in each round the platform's "
+                        + "requests, then the same number POSTed to the stand-in directly (and, with the defaults at 1 "
+                        + "connection, %d to Livy 0.7.1), after one warm-up round of each that is not counted; the "
+                        + "worker drains each round before the next. Accept = POST /api/v1/apps until its 202; accepted → "
+                        + "batch at Livy = from sending that POST until the stand-in answered the batch's create (both "
+                        + "clocks are this machine's); drain = batches at Livy per second from a round's first POST to "
+                        + "its last batch. Real Livy forks spark-submit (pyspark's Spark) for each batch; every such "
+                        + "batch is deleted right after its 201 (not timed) so at most one runs.",
+                sizes.rounds(), sizes.realLivyPerRound()));
     }
 
-    private static void measure(Bench.Sizes sizes, Report report, Config config, int clients, Http api,
-            FakeLivyProcess livy, LivyClient direct, LivyClient realLivy, Path realFile) {
+    private static void measure(
+            Bench.Sizes sizes,
+            Report report,
+            Config config,
+            int clients,
+            Http api,
+            FakeLivyProcess livy,
+            LivyClient direct,
+            LivyClient realLivy,
+            Path realFile) {
         int perRound = clients == 1 ? sizes.perRoundOne() : sizes.perRoundSixteen();
         AtomicLong counter = new AtomicLong();
         // warm-up of each, not counted
@@ -138,17 +166,22 @@ final class SubmitScenario {
         double directRate = total / directSeconds;
         String label = "submit (" + config.label() + "), " + clients + (clients == 1 ? " connection" : " connections");
         String samples = String.format("%,d samples each", total);
-        report.add(label, "accept p50", acceptP.p50Ms(), directP.p50Ms(), "ms",
+        report.add(
+                label, "accept p50", acceptP.p50Ms(), directP.p50Ms(), "ms", "POST /batches to the stand-in directly");
+        report.add(
+                label,
+                "accept p99 (" + samples + ")",
+                acceptP.p99Ms(),
+                directP.p99Ms(),
+                "ms",
                 "POST /batches to the stand-in directly");
-        report.add(label, "accept p99 (" + samples + ")", acceptP.p99Ms(), directP.p99Ms(), "ms",
-                "POST /batches to the stand-in directly");
-        report.add(label, "accepted/s", acceptRate, directRate, "/s", "batches/s created at the stand-in directly",
-                true);
+        report.add(
+                label, "accepted/s", acceptRate, directRate, "/s", "batches/s created at the stand-in directly", true);
         report.add(label, "drain: batches at Livy/s", drainRate, acceptRate, "/s", "accepted/s, same rounds", true);
-        report.add(label, "accepted → batch at Livy p50", e2eP.p50Ms(), directP.p50Ms(), "ms",
-                "POST /batches directly");
-        report.add(label, "accepted → batch at Livy p99", e2eP.p99Ms(), directP.p99Ms(), "ms",
-                "POST /batches directly");
+        report.add(
+                label, "accepted → batch at Livy p50", e2eP.p50Ms(), directP.p50Ms(), "ms", "POST /batches directly");
+        report.add(
+                label, "accepted → batch at Livy p99", e2eP.p99Ms(), directP.p99Ms(), "ms", "POST /batches directly");
         if (realLivy != null) {
             Percentiles realP = new Percentiles(concat(real));
             int realTotal = realP.count();
@@ -158,22 +191,29 @@ final class SubmitScenario {
             report.add(label, "accepted/s vs real Livy", acceptRate, realTotal / realSeconds, "/s", realName, true);
         }
         if (config == DEFAULTS && clients == 1) {
-            report.goal("accept p99 ≤ 20 ms at one client (defaults)", String.format("%.2f ms (%,d samples)",
-                    acceptP.p99Ms(), total), acceptP.p99Ms() <= 20);
-            report.goal("accepted → batch at Livy p99 ≤ 200 ms below capacity (defaults, one client)",
-                    String.format("%.2f ms", e2eP.p99Ms()), e2eP.p99Ms() <= 200);
+            report.goal(
+                    "accept p99 ≤ 20 ms at one client (defaults)",
+                    String.format("%.2f ms (%,d samples)", acceptP.p99Ms(), total),
+                    acceptP.p99Ms() <= 20);
+            report.goal(
+                    "accepted → batch at Livy p99 ≤ 200 ms below capacity (defaults, one client)",
+                    String.format("%.2f ms", e2eP.p99Ms()),
+                    e2eP.p99Ms() <= 200);
         }
         if (config == DEFAULTS && clients == 16) {
-            report.goal("≥ 1,000 accepted submits/s at 16 connections, synchronous_commit=on (defaults)",
-                    String.format("%,.0f /s", acceptRate), acceptRate >= 1_000);
-            report.goal("drain rate ≥ accept rate at default settings (16 connections)",
-                    String.format("drain %,.0f /s, accept %,.0f /s", drainRate, acceptRate), drainRate >= acceptRate);
+            report.goal(
+                    "≥ 1,000 accepted submits/s at 16 connections, synchronous_commit=on (defaults)",
+                    String.format("%,.0f /s", acceptRate),
+                    acceptRate >= 1_000);
+            report.goal(
+                    "drain rate ≥ accept rate at default settings (16 connections)",
+                    String.format("drain %,.0f /s, accept %,.0f /s", drainRate, acceptRate),
+                    drainRate >= acceptRate);
         }
     }
 
     /** What one round of the platform measured. */
-    record Round(long[] accept, long[] endToEnd, double acceptSeconds, double drainSeconds) {
-    }
+    record Round(long[] accept, long[] endToEnd, double acceptSeconds, double drainSeconds) {}
 
     private static Round platformRound(Http api, FakeLivyProcess livy, int clients, int count, String prefix) {
         Map<String, Long> sentMicros = new ConcurrentHashMap<>();
@@ -181,8 +221,11 @@ final class SubmitScenario {
         long start = System.nanoTime();
         long[] accept = Http.concurrently(clients, count, n -> {
             long sent = FakeLivyProcess.nowMicros();
-            String body = api.post("/api/v1/apps", "{\"name\":\"" + prefix + "-" + n + "\",\"team\":\"bench\","
-                    + "\"cluster\":\"emr\",\"source\":\"s3://bench/job.py\"}").body();
+            String body = api.post(
+                            "/api/v1/apps",
+                            "{\"name\":\"" + prefix + "-" + n + "\",\"team\":\"bench\","
+                                    + "\"cluster\":\"emr\",\"source\":\"s3://bench/job.py\"}")
+                    .body();
             sentMicros.put("platy-" + JSON.readTree(body).get("id").asString(), sent);
         });
         double acceptSeconds = (System.nanoTime() - start) / 1e9;
@@ -205,9 +248,13 @@ final class SubmitScenario {
     }
 
     private static long[] directRound(LivyClient direct, int clients, int count, AtomicLong counter) {
-        return Http.concurrently(clients, count, n -> direct.createBatch(CreateBatchRequest.builder()
-                .file("s3://bench/job.py").name("direct-" + counter.incrementAndGet() + "-" + UUID.randomUUID())
-                .build()));
+        return Http.concurrently(
+                clients,
+                count,
+                n -> direct.createBatch(CreateBatchRequest.builder()
+                        .file("s3://bench/job.py")
+                        .name("direct-" + counter.incrementAndGet() + "-" + UUID.randomUUID())
+                        .build()));
     }
 
     /** POSTs to the real Livy, one at a time; each batch is deleted (untimed) so its spark-submit stops. */
@@ -215,8 +262,10 @@ final class SubmitScenario {
         long[] samples = new long[count];
         for (int i = 0; i < count; i++) {
             long t = System.nanoTime();
-            Batch batch = real.createBatch(CreateBatchRequest.builder().file(file.toString())
-                    .name("bench-" + UUID.randomUUID()).build());
+            Batch batch = real.createBatch(CreateBatchRequest.builder()
+                    .file(file.toString())
+                    .name("bench-" + UUID.randomUUID())
+                    .build());
             samples[i] = System.nanoTime() - t;
             try {
                 real.deleteBatch(batch.id());

@@ -27,8 +27,7 @@ final class TrackingScenario {
     private static final JsonMapper JSON = new JsonMapper();
     static final int CLUSTERS = 10;
 
-    private TrackingScenario() {
-    }
+    private TrackingScenario() {}
 
     static void run(Bench.Sizes sizes, Report report) {
         List<FakeLivy> livys = new ArrayList<>();
@@ -44,9 +43,12 @@ final class TrackingScenario {
             for (int c = 0; c < CLUSTERS; c++) {
                 FakeLivy livy = new FakeLivy();
                 livys.add(livy);
-                server.http.post("/api/v1/clusters", "{\"name\":\"emr-" + c + "\",\"kind\":\"DEDICATED\","
-                        + "\"team\":\"bench\",\"livyUrl\":\"" + livy.url() + "\"}");
-                JsonNode cluster = JSON.readTree(server.http.get("/api/v1/clusters/emr-" + c).body());
+                server.http.post(
+                        "/api/v1/clusters",
+                        "{\"name\":\"emr-" + c + "\",\"kind\":\"DEDICATED\"," + "\"team\":\"bench\",\"livyUrl\":\""
+                                + livy.url() + "\"}");
+                JsonNode cluster = JSON.readTree(
+                        server.http.get("/api/v1/clusters/emr-" + c).body());
                 // Batches of other users and finished ones Livy still retains, older than the running apps.
                 for (int i = 0; i < older; i++) {
                     livy.addBatch("other-" + i, i % 3 == 0 ? BatchState.DEAD : BatchState.SUCCESS);
@@ -61,8 +63,13 @@ final class TrackingScenario {
                         from generate_series(1, :n) g
                         order by g
                         returning id
-                        """).param("cluster", "emr-" + c).param("clusterId", cluster.get("id").asString())
-                        .param("older", older).param("n", perCluster).query(UUID.class).list();
+                        """)
+                        .param("cluster", "emr-" + c)
+                        .param("clusterId", cluster.get("id").asString())
+                        .param("older", older)
+                        .param("n", perCluster)
+                        .query(UUID.class)
+                        .list();
                 List<String> clusterNames = new ArrayList<>();
                 for (UUID id : ids) {
                     livy.addBatch("platy-" + id, BatchState.RUNNING);
@@ -77,12 +84,20 @@ final class TrackingScenario {
             long start = System.nanoTime();
             watchdog.runOnce();
             double ourSeconds = (System.nanoTime() - start) / 1e9;
-            long ourCalls = livys.stream().mapToLong(l -> l.listCalls() + l.getCalls() + l.stateCalls()).sum();
-            int mostListCalls = livys.stream().mapToInt(FakeLivy::listCalls).max().orElse(0);
+            long ourCalls = livys.stream()
+                    .mapToLong(l -> l.listCalls() + l.getCalls() + l.stateCalls())
+                    .sum();
+            int mostListCalls =
+                    livys.stream().mapToInt(FakeLivy::listCalls).max().orElse(0);
 
             OkHttpClient shared = new OkHttpClient();
-            List<LivyClient> clients = livys.stream().map(l -> LivyClient.builder().baseUrl(l.url())
-                    .okHttpClient(shared).maxRetries(0).build()).toList();
+            List<LivyClient> clients = livys.stream()
+                    .map(l -> LivyClient.builder()
+                            .baseUrl(l.url())
+                            .okHttpClient(shared)
+                            .maxRetries(0)
+                            .build())
+                    .toList();
             // The previous read: pages of 100 from id 0 until every tracked name is seen.
             livys.forEach(FakeLivy::resetCounters);
             long walkStart = System.nanoTime();
@@ -104,29 +119,56 @@ final class TrackingScenario {
             // Per-app polling: one GET /batches/{id}/state per app per cycle, from 16 threads.
             livys.forEach(FakeLivy::resetCounters);
             long pollStart = System.nanoTime();
-            Http.concurrently(16, perCluster * CLUSTERS, n -> clients.get(n % CLUSTERS)
-                    .getBatchState(older + n / CLUSTERS));
+            Http.concurrently(
+                    16, perCluster * CLUSTERS, n -> clients.get(n % CLUSTERS).getBatchState(older + n / CLUSTERS));
             double pollSeconds = (System.nanoTime() - pollStart) / 1e9;
-            long pollCalls = livys.stream().mapToLong(l -> l.listCalls() + l.getCalls() + l.stateCalls()).sum();
+            long pollCalls = livys.stream()
+                    .mapToLong(l -> l.listCalls() + l.getCalls() + l.stateCalls())
+                    .sum();
 
-            String label = String.format("tracking %,d apps on %d clusters, %,d batches per Livy",
+            String label = String.format(
+                    "tracking %,d apps on %d clusters, %,d batches per Livy",
                     perCluster * CLUSTERS, CLUSTERS, sizes.retainedBatches());
-            report.add(label, "Livy calls per cycle", ourCalls, walkCalls, "calls", "previous read: pages of 100 "
-                    + "from id 0");
-            report.add(label, "Livy calls per cycle (per-app polling)", ourCalls, pollCalls, "calls",
+            report.add(
+                    label,
+                    "Livy calls per cycle",
+                    ourCalls,
+                    walkCalls,
+                    "calls",
+                    "previous read: pages of 100 " + "from id 0");
+            report.add(
+                    label,
+                    "Livy calls per cycle (per-app polling)",
+                    ourCalls,
+                    pollCalls,
+                    "calls",
                     "one state call per app");
-            report.add(label, "wall time per cycle", ourSeconds, walkSeconds, "s", "previous read: pages of 100 "
-                    + "from id 0");
-            report.add(label, "wall time per cycle (per-app polling)", ourSeconds, pollSeconds, "s",
+            report.add(
+                    label,
+                    "wall time per cycle",
+                    ourSeconds,
+                    walkSeconds,
+                    "s",
+                    "previous read: pages of 100 " + "from id 0");
+            report.add(
+                    label,
+                    "wall time per cycle (per-app polling)",
+                    ourSeconds,
+                    pollSeconds,
+                    "s",
                     "per-app polling, 16 threads");
             report.figure(label, "list calls, busiest cluster", mostListCalls, "calls");
-            report.goal("tracking: 10 clusters × 1,000 running apps, 10,000 retained batches per Livy → ≤ 2 list "
-                    + "calls per cluster per cycle", String.format("%d list calls on the busiest cluster (%,d apps "
-                    + "per cluster, %,d batches per Livy)", mostListCalls, perCluster, sizes.retainedBatches()),
+            report.goal(
+                    "tracking: 10 clusters × 1,000 running apps, 10,000 retained batches per Livy → ≤ 2 list "
+                            + "calls per cluster per cycle",
+                    String.format(
+                            "%d list calls on the busiest cluster (%,d apps " + "per cluster, %,d batches per Livy)",
+                            mostListCalls, perCluster, sizes.retainedBatches()),
                     mostListCalls <= 2);
-            report.note(String.format("Tracking: %,d RUNNING apps seeded in %.1f s, the newest %,d of the %,d "
-                    + "batches each Livy holds; a steady-state watchdog cycle (from the newest end, compare, no "
-                    + "writes) against the previous read and against GET /batches/{id}/state for every app.",
+            report.note(String.format(
+                    "Tracking: %,d RUNNING apps seeded in %.1f s, the newest %,d of the %,d "
+                            + "batches each Livy holds; a steady-state watchdog cycle (from the newest end, compare, no "
+                            + "writes) against the previous read and against GET /batches/{id}/state for every app.",
                     perCluster * CLUSTERS, seedSeconds, perCluster, sizes.retainedBatches()));
         } finally {
             livys.forEach(FakeLivy::close);

@@ -1,5 +1,6 @@
 package io.platyspark.bench;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.platyspark.core.testing.TestDatabase;
 import io.platyspark.livy.BatchState;
 import io.platyspark.livy.fake.FakeLivy;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -27,11 +27,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 final class WatchdogMemoryScenario {
 
     static final int CLUSTERS = 50;
-    private static final Pattern CYCLES = Pattern.compile(
-            "platy_reconcile_cycle_seconds_count\\{[^}]*reconciler=\"apps\"[^}]*} ([0-9.E]+)");
+    private static final Pattern CYCLES =
+            Pattern.compile("platy_reconcile_cycle_seconds_count\\{[^}]*reconciler=\"apps\"[^}]*} ([0-9.E]+)");
 
-    private WatchdogMemoryScenario() {
-    }
+    private WatchdogMemoryScenario() {}
 
     static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
         Path jar = repo.resolve("watchdog/target/watchdog-exec.jar");
@@ -45,7 +44,11 @@ final class WatchdogMemoryScenario {
             dataSource.setJdbcUrl(db.url());
             dataSource.setUsername(db.user());
             dataSource.setPassword(db.password());
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
             JdbcClient jdbc = JdbcClient.create(dataSource);
             int perCluster = sizes.watchdogApps() / CLUSTERS;
             long seedStart = System.nanoTime();
@@ -57,7 +60,11 @@ final class WatchdogMemoryScenario {
                 jdbc.sql("""
                         insert into clusters (id, name, kind, team, livy_url, state, created_at, updated_at)
                         values (:id, :name, 'DEDICATED', 'bench', :url, 'WAITING', now(), now())
-                        """).param("id", clusterId).param("name", "emr-" + c).param("url", livy.url()).update();
+                        """)
+                        .param("id", clusterId)
+                        .param("name", "emr-" + c)
+                        .param("url", livy.url())
+                        .update();
                 List<UUID> ids = jdbc.sql("""
                         insert into apps (id, name, team, cluster_name, cluster_id, source, state, backend,
                                           backend_id, next_attempt_at, created_at, updated_at, submitted_at,
@@ -67,8 +74,12 @@ final class WatchdogMemoryScenario {
                         from generate_series(1, :n) g
                         order by g
                         returning id
-                        """).param("cluster", "emr-" + c).param("clusterId", clusterId).param("n", perCluster)
-                        .query(UUID.class).list();
+                        """)
+                        .param("cluster", "emr-" + c)
+                        .param("clusterId", clusterId)
+                        .param("n", perCluster)
+                        .query(UUID.class)
+                        .list();
                 for (UUID id : ids) {
                     livy.addBatch("platy-" + id, BatchState.RUNNING);
                 }
@@ -77,28 +88,41 @@ final class WatchdogMemoryScenario {
             double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
 
             int port = ServerProcess.freePort();
-            List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-jar", jar.toString());
-            watchdog = ServerProcess.start(java, db, port, Map.of("platy.reconcile.interval", "1s",
-                    "platy.security.allowed-livy-hosts", "localhost,127.0.0.1"));
+            List<String> java = List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g",
+                    "-jar",
+                    jar.toString());
+            watchdog = ServerProcess.start(
+                    java,
+                    db,
+                    port,
+                    Map.of(
+                            "platy.reconcile.interval",
+                            "1s",
+                            "platy.security.allowed-livy-hosts",
+                            "localhost,127.0.0.1"));
             long start = System.nanoTime();
             double cycles = awaitCycles(port, watchdog, 2);
             double seconds = (System.nanoTime() - start) / 1e9;
             double peakMb = status(watchdog.pid(), "VmHWM:");
             double rssMb = status(watchdog.pid(), "VmRSS:");
-            String label = String.format("watchdog, %,d running apps on %d clusters", sizes.watchdogApps(),
-                    CLUSTERS);
+            String label = String.format("watchdog, %,d running apps on %d clusters", sizes.watchdogApps(), CLUSTERS);
             report.figure(label, "peak resident memory (VmHWM)", peakMb, "MB");
             report.figure(label, "resident memory after the cycles", rssMb, "MB");
-            report.goal("watchdog RSS ≤ 400 MB with 200k active apps", String.format("peak %.0f MB, %.0f MB after "
-                    + "%d app cycles over %,d apps", peakMb, rssMb, (int) cycles, sizes.watchdogApps()),
+            report.goal(
+                    "watchdog RSS ≤ 400 MB with 200k active apps",
+                    String.format(
+                            "peak %.0f MB, %.0f MB after " + "%d app cycles over %,d apps",
+                            peakMb, rssMb, (int) cycles, sizes.watchdogApps()),
                     peakMb <= 400);
-            report.note(String.format("Watchdog: `java -Xmx1g -jar watchdog-exec.jar` (its own process) on a "
-                    + "database with %,d RUNNING apps (seeded in %.1f s) on %d Livy-registered clusters, each "
-                    + "Livy a stand-in in the load driver's JVM holding that cluster's batches; measured once %d "
-                    + "app cycles had run (%.0f s from start). Before the change the issue measured 717 MB at "
-                    + "190k apps (not rerun here).", sizes.watchdogApps(), seedSeconds, CLUSTERS, (int) cycles,
-                    seconds));
+            report.note(String.format(
+                    "Watchdog: `java -Xmx1g -jar watchdog-exec.jar` (its own process) on a "
+                            + "database with %,d RUNNING apps (seeded in %.1f s) on %d Livy-registered clusters, each "
+                            + "Livy a stand-in in the load driver's JVM holding that cluster's batches; measured once %d "
+                            + "app cycles had run (%.0f s from start). Before the change the issue measured 717 MB at "
+                            + "190k apps (not rerun here).",
+                    sizes.watchdogApps(), seedSeconds, CLUSTERS, (int) cycles, seconds));
         } finally {
             if (watchdog != null) {
                 watchdog.destroy();

@@ -15,7 +15,8 @@ class BenchSmokeTest {
         Report report = Bench.run(Bench.Sizes.SMOKE, repo);
         String table = report.markdown();
 
-        assertThat(table).contains("| store: list a full page of 100 | p99 with 2,000 apps, 8,000 events |")
+        assertThat(table)
+                .contains("| store: list a full page of 100 | p99 with 2,000 apps, 8,000 events |")
                 .contains("| store: get one app | p99 with 2,000 apps, 8,000 events |")
                 .contains("| store: cleaner | purge 1,800 finished apps and 7,200 events |")
                 .contains("| store: submit during purge | submit p99, cleaner working |")

@@ -1,6 +1,7 @@
 package io.platyspark.cleaner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
 import io.platyspark.core.cleanup.CleanupProperties;
 import io.platyspark.core.cleanup.RetentionCleaner;
 import io.platyspark.core.schedule.FixedDelayRunner;
@@ -15,8 +16,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The cleaner as its own process: its schedule runs, its settings bind, and it neither submits nor runs Spark. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.cleanup.app-retention=14d", "platy.cleanup.batch-size=250", "platy.cleanup.dry-run=true"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"platy.cleanup.app-retention=14d", "platy.cleanup.batch-size=250", "platy.cleanup.dry-run=true"})
 class CleanerApplicationTest {
 
     @DynamicPropertySource
@@ -29,9 +31,11 @@ class CleanerApplicationTest {
 
     @Test
     void runsRetentionCleanUpOnlyWithItsSettings() {
-        assertThat(context.getBean("cleanupRunner", FixedDelayRunner.class).isRunning()).isTrue();
+        assertThat(context.getBean("cleanupRunner", FixedDelayRunner.class).isRunning())
+                .isTrue();
         assertThat(context.getBeansOfType(SubmissionRunner.class)).isEmpty();
-        assertThat(context.getBeansOfType(io.platyspark.backend.local.LocalSparkBackend.class)).isEmpty();
+        assertThat(context.getBeansOfType(io.platyspark.backend.local.LocalSparkBackend.class))
+                .isEmpty();
         CleanupProperties properties = context.getBean(CleanupProperties.class);
         assertThat(properties.appRetention()).isEqualTo(Duration.ofDays(14));
         assertThat(properties.batchSize()).isEqualTo(250);

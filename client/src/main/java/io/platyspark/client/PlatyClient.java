@@ -51,7 +51,8 @@ public final class PlatyClient {
     private final Duration backoff;
     private final JsonMapper json = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(EnumFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE).build();
+            .enable(EnumFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
+            .build();
 
     private PlatyClient(Builder b) {
         this.base = b.base;
@@ -59,7 +60,9 @@ public final class PlatyClient {
         // A shared client keeps its connection pool and dispatcher; this client only sets its own timeouts and
         // turns OkHttp's silent retries off (retries here are decided per call: only what is safe to repeat).
         OkHttpClient.Builder http = b.http != null ? b.http.newBuilder() : new OkHttpClient.Builder();
-        this.http = http.connectTimeout(b.connectTimeout).readTimeout(b.readTimeout).retryOnConnectionFailure(false)
+        this.http = http.connectTimeout(b.connectTimeout)
+                .readTimeout(b.readTimeout)
+                .retryOnConnectionFailure(false)
                 .build();
         this.maxRetries = b.maxRetries;
         this.backoff = b.backoff;
@@ -81,8 +84,9 @@ public final class PlatyClient {
      */
     public App submit(SubmitRequest request, String idempotencyKey) {
         Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
-        return read(call("POST", url("api", "v1", "apps"), body(request), Map.of("Idempotency-Key", idempotencyKey),
-                true), App.class);
+        return read(
+                call("POST", url("api", "v1", "apps"), body(request), Map.of("Idempotency-Key", idempotencyKey), true),
+                App.class);
     }
 
     public App submit(SubmitRequest request) {
@@ -111,13 +115,16 @@ public final class PlatyClient {
     }
 
     public List<Event> events(String id) {
-        return read(call("GET", url("api", "v1", "apps", id, "events"), null, Map.of(), true),
-                new TypeReference<List<Event>>() { });
+        return read(
+                call("GET", url("api", "v1", "apps", id, "events"), null, Map.of(), true),
+                new TypeReference<List<Event>>() {});
     }
 
     public LogPage logs(String id, int from, int size) {
-        HttpUrl url = url("api", "v1", "apps", id, "logs").newBuilder()
-                .addQueryParameter("from", String.valueOf(from)).addQueryParameter("size", String.valueOf(size))
+        HttpUrl url = url("api", "v1", "apps", id, "logs")
+                .newBuilder()
+                .addQueryParameter("from", String.valueOf(from))
+                .addQueryParameter("size", String.valueOf(size))
                 .build();
         return read(call("GET", url, null, Map.of(), true), LogPage.class);
     }
@@ -149,8 +156,8 @@ public final class PlatyClient {
     // ---- clusters -------------------------------------------------------------------------------------------
 
     public List<Cluster> clusters() {
-        return read(call("GET", url("api", "v1", "clusters"), null, Map.of(), true),
-                new TypeReference<List<Cluster>>() { });
+        return read(
+                call("GET", url("api", "v1", "clusters"), null, Map.of(), true), new TypeReference<List<Cluster>>() {});
     }
 
     public Cluster cluster(String name) {
@@ -182,7 +189,10 @@ public final class PlatyClient {
 
     /** Uploads a file; content-addressed on the server, so a retry stores nothing twice. */
     public Artifact upload(Path file, String name) {
-        HttpUrl url = url("api", "v1", "artifacts").newBuilder().addQueryParameter("name", name).build();
+        HttpUrl url = url("api", "v1", "artifacts")
+                .newBuilder()
+                .addQueryParameter("name", name)
+                .build();
         return read(call("POST", url, RequestBody.create(file.toFile(), BYTES), Map.of(), true), Artifact.class);
     }
 
@@ -201,8 +211,9 @@ public final class PlatyClient {
     }
 
     public List<Token> tokens() {
-        return read(call("GET", url("api", "v1", "admin", "tokens"), null, Map.of(), true),
-                new TypeReference<List<Token>>() { });
+        return read(
+                call("GET", url("api", "v1", "admin", "tokens"), null, Map.of(), true),
+                new TypeReference<List<Token>>() {});
     }
 
     public void revokeToken(String id) {
@@ -241,8 +252,12 @@ public final class PlatyClient {
                 if (!safe || attempt >= maxRetries) {
                     throw e;
                 }
-                log.warn("{} {} failed ({}), retrying [request {}]", method, url.encodedPath(),
-                        e.getCause().toString(), requestId);
+                log.warn(
+                        "{} {} failed ({}), retrying [request {}]",
+                        method,
+                        url.encodedPath(),
+                        e.getCause().toString(),
+                        requestId);
             } catch (PlatyApiException e) {
                 if (!safe || attempt >= maxRetries || !(e.status() == 503 || e.status() == 502 || e.status() == 429)) {
                     throw e;
@@ -259,9 +274,10 @@ public final class PlatyClient {
         }
     }
 
-    private JsonNode once(String method, HttpUrl url, RequestBody body, Map<String, String> headers,
-            String requestId) {
-        Request.Builder request = new Request.Builder().url(url).method(method, body)
+    private JsonNode once(String method, HttpUrl url, RequestBody body, Map<String, String> headers, String requestId) {
+        Request.Builder request = new Request.Builder()
+                .url(url)
+                .method(method, body)
                 .header("Accept", "application/json, application/problem+json")
                 .header("X-Request-Id", requestId);
         if (token != null) {
@@ -292,9 +308,13 @@ public final class PlatyClient {
         if (type != null && type.startsWith("urn:platyspark:problem:")) {
             type = type.substring("urn:platyspark:problem:".length());
         }
-        throw new PlatyApiException(status, type, node.path("title").asString(null),
+        throw new PlatyApiException(
+                status,
+                type,
+                node.path("title").asString(null),
                 node.path("detail").asString(text.length() > 300 ? text.substring(0, 300) : text),
-                node.path("field").asString(null), returnedId);
+                node.path("field").asString(null),
+                returnedId);
     }
 
     /**

@@ -23,62 +23,115 @@ class ArchitectureTest {
     @BeforeAll
     static void importEveryModule() {
         // Main code only: test classes and the modules' test-jars (shared fixtures) are not the architecture.
-        ImportOption mainCodeOnly = location -> !location.contains("/test-classes/") && !location.contains("-tests.jar");
+        ImportOption mainCodeOnly =
+                location -> !location.contains("/test-classes/") && !location.contains("-tests.jar");
         classes = new ClassFileImporter().withImportOption(mainCodeOnly).importPackages("io.platyspark");
     }
 
     @Test
     void everyModuleIsOnTheClasspath() {
         // Guards the rules below against passing vacuously because a module's classes went missing.
-        for (String pkg : new String[] {"io.platyspark.livy", "io.platyspark.aws", "io.platyspark.core",
-                "io.platyspark.backend.livy", "io.platyspark.backend.aws.emr", "io.platyspark.backend.local",
-                "io.platyspark.server", "io.platyspark.client"}) {
-            assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg))).as(pkg).isTrue();
+        for (String pkg : new String[] {
+            "io.platyspark.livy",
+            "io.platyspark.aws",
+            "io.platyspark.core",
+            "io.platyspark.backend.livy",
+            "io.platyspark.backend.aws.emr",
+            "io.platyspark.backend.local",
+            "io.platyspark.server",
+            "io.platyspark.client"
+        }) {
+            assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)))
+                    .as(pkg)
+                    .isTrue();
         }
     }
 
     @Test
     void theLibrariesAndTheSdkHaveNoSpring() {
-        noClasses().that().resideInAnyPackage("io.platyspark.livy..", "io.platyspark.aws..", "io.platyspark.client..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.platyspark.livy..", "io.platyspark.aws..", "io.platyspark.client..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework..")
                 .check(classes);
     }
 
     @Test
     void theLibrariesSeeNoPlatformCodeAndNotEachOther() {
-        noClasses().that().resideInAPackage("io.platyspark.livy..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.platyspark.aws..", "io.platyspark.core..",
-                        "io.platyspark.backend..", "io.platyspark.server..", "io.platyspark.client..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.platyspark.livy..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.platyspark.aws..",
+                        "io.platyspark.core..",
+                        "io.platyspark.backend..",
+                        "io.platyspark.server..",
+                        "io.platyspark.client..")
                 .check(classes);
-        noClasses().that().resideInAPackage("io.platyspark.aws..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.platyspark.livy..", "io.platyspark.core..",
-                        "io.platyspark.backend..", "io.platyspark.server..", "io.platyspark.client..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.platyspark.aws..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.platyspark.livy..",
+                        "io.platyspark.core..",
+                        "io.platyspark.backend..",
+                        "io.platyspark.server..",
+                        "io.platyspark.client..")
                 .check(classes);
     }
 
     @Test
     void coreKnowsOnlyItsPortsNeverABackendTheLibrariesOrAnApp() {
-        noClasses().that().resideInAPackage("io.platyspark.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.platyspark.backend..", "io.platyspark.livy..",
-                        "io.platyspark.aws..", "io.platyspark.server..", "io.platyspark.client..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.platyspark.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.platyspark.backend..",
+                        "io.platyspark.livy..",
+                        "io.platyspark.aws..",
+                        "io.platyspark.server..",
+                        "io.platyspark.client..")
                 .check(classes);
     }
 
     @Test
     void eachBackendFamilyStandsAlone() {
         // A family is a module under backends/ (io.platyspark.backend.livy, .aws, .local); inside one, packages share.
-        slices().matching("io.platyspark.backend.(*)..").should().notDependOnEachOther().check(classes);
-        noClasses().that().resideInAPackage("io.platyspark.backend..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.platyspark.server..", "io.platyspark.client..")
+        slices().matching("io.platyspark.backend.(*)..")
+                .should()
+                .notDependOnEachOther()
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("io.platyspark.backend..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.platyspark.server..", "io.platyspark.client..")
                 .check(classes);
     }
 
     @Test
     void theSdkTalksHttpOnly() {
         // The client is what users install: it speaks the REST API and shares no classes with the server.
-        noClasses().that().resideInAPackage("io.platyspark.client..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.platyspark.core..", "io.platyspark.server..",
-                        "io.platyspark.backend..", "io.platyspark.livy..", "io.platyspark.aws..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.platyspark.client..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.platyspark.core..",
+                        "io.platyspark.server..",
+                        "io.platyspark.backend..",
+                        "io.platyspark.livy..",
+                        "io.platyspark.aws..")
                 .check(classes);
     }
 

@@ -26,32 +26,41 @@ import org.springframework.test.context.DynamicPropertySource;
  * failing app exits non-zero with its error shown, a connection cut mid-follow resumes without repeating a line,
  * and a submit whose answer was lost is retried into the same app.
  */
-@SpringBootTest(classes = SparkServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = SparkServerApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                "platy.security.bootstrap-admin-token=" + CliEndToEndTest.TOKEN,
-                "platy.reconcile.enabled=true",
-                "platy.reconcile.interval=300ms",
-                "platy.submission.poll-interval=300ms"})
+            "platy.security.bootstrap-admin-token=" + CliEndToEndTest.TOKEN,
+            "platy.reconcile.enabled=true",
+            "platy.reconcile.interval=300ms",
+            "platy.submission.poll-interval=300ms"
+        })
 class CliEndToEndTest {
 
     static final String TOKEN = "platy_cli-test-admin-token-0123456789";
-    static final Path REPO = Path.of(System.getProperty("platy.repo.root", "..")).toAbsolutePath().normalize();
-    static final String PYTHON = System.getProperty("platy.test.python", REPO.resolve(".venv/bin/python").toString());
+    static final Path REPO = Path.of(System.getProperty("platy.repo.root", ".."))
+            .toAbsolutePath()
+            .normalize();
+    static final String PYTHON = System.getProperty(
+            "platy.test.python", REPO.resolve(".venv/bin/python").toString());
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestDatabase.register(registry);
         registry.add("platy.local.python", () -> PYTHON);
         registry.add("platy.security.local-source-roots", REPO::toString);
-        registry.add("platy.local.work-dir", () -> REPO.resolve("client/target/platy-local").toString());
-        registry.add("platy.artifacts.local-dir", () -> REPO.resolve("client/target/platy-artifacts").toString());
+        registry.add(
+                "platy.local.work-dir",
+                () -> REPO.resolve("client/target/platy-local").toString());
+        registry.add(
+                "platy.artifacts.local-dir",
+                () -> REPO.resolve("client/target/platy-artifacts").toString());
     }
 
     @LocalServerPort
     int port;
 
-    private record Result(int exit, String out, String err) {
-    }
+    private record Result(int exit, String out, String err) {}
 
     private Result cli(int serverPort, String... args) {
         StringWriter out = new StringWriter();
@@ -68,11 +77,21 @@ class CliEndToEndTest {
 
     @Test
     void theExampleRunsToSucceededStreamsItsLogsAndExitsZero() {
-        Result run = cli(port, "run", REPO.resolve("examples/pyspark/word_count.py").toString(), "--cluster", "local",
-                "--team", "data", "--follow", "--poll-interval", "300ms");
+        Result run = cli(
+                port,
+                "run",
+                REPO.resolve("examples/pyspark/word_count.py").toString(),
+                "--cluster",
+                "local",
+                "--team",
+                "data",
+                "--follow",
+                "--poll-interval",
+                "300ms");
 
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("uploaded word_count.py -> file:")
+        assertThat(run.out())
+                .contains("uploaded word_count.py -> file:")
                 .contains("state: RUNNING")
                 .contains("[stdout] words counted: 46")
                 .containsPattern("\\[stderr\\] .*SparkContext")
@@ -89,11 +108,21 @@ class CliEndToEndTest {
 
     @Test
     void aFailingAppExitsNonZeroWithItsErrorShown() {
-        Result run = cli(port, "run", REPO.resolve("examples/pyspark/fail.py").toString(), "--cluster", "local",
-                "--team", "data", "--follow", "--poll-interval", "300ms");
+        Result run = cli(
+                port,
+                "run",
+                REPO.resolve("examples/pyspark/fail.py").toString(),
+                "--cluster",
+                "local",
+                "--team",
+                "data",
+                "--follow",
+                "--poll-interval",
+                "300ms");
 
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.out()).contains("ValueError: the input table is empty")
+        assertThat(run.out())
+                .contains("ValueError: the input table is empty")
                 .contains("ended FAILED")
                 .contains("state: FAILED (spark-submit exited with code 1: ValueError: the input table is empty");
     }
@@ -103,11 +132,25 @@ class CliEndToEndTest {
         try (TcpProxy proxy = new TcpProxy(port)) {
             StringWriter out = new StringWriter();
             PrintWriter printer = new PrintWriter(out, true);
-            CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> PlatyCli.run(printer,
-                    new PrintWriter(new StringWriter(), true), "--server", "http://localhost:" + proxy.port(),
-                    "--token", TOKEN, "--timeout", "5s", "run",
-                    REPO.resolve("client/src/test/resources/apps/numbered_lines.py").toString(),
-                    "--cluster", "local", "--team", "data", "--follow", "--poll-interval", "200ms"));
+            CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> PlatyCli.run(
+                    printer,
+                    new PrintWriter(new StringWriter(), true),
+                    "--server",
+                    "http://localhost:" + proxy.port(),
+                    "--token",
+                    TOKEN,
+                    "--timeout",
+                    "5s",
+                    "run",
+                    REPO.resolve("client/src/test/resources/apps/numbered_lines.py")
+                            .toString(),
+                    "--cluster",
+                    "local",
+                    "--team",
+                    "data",
+                    "--follow",
+                    "--poll-interval",
+                    "200ms"));
 
             await().atMost(Duration.ofSeconds(90)).until(() -> out.toString().contains("[stdout] line 5"));
             proxy.refuse(true);
@@ -119,7 +162,9 @@ class CliEndToEndTest {
             String text = out.toString();
             assertThat(exit).as(text).isZero();
             for (int i = 0; i < 40; i++) {
-                assertThat(count(text, "[stdout] line " + i + "\n")).as("line %d in%n%s", i, text).isEqualTo(1);
+                assertThat(count(text, "[stdout] line " + i + "\n"))
+                        .as("line %d in%n%s", i, text)
+                        .isEqualTo(1);
             }
         }
     }
@@ -128,17 +173,36 @@ class CliEndToEndTest {
     void aSubmitWhoseAnswerWasLostIsRetriedIntoTheSameApp() throws Exception {
         try (TcpProxy proxy = new TcpProxy(port)) {
             proxy.stallFirstResponse(Duration.ofSeconds(3));
-            PlatyClient client = PlatyClient.builder().baseUrl("http://localhost:" + proxy.port()).token(TOKEN)
-                    .readTimeout(Duration.ofSeconds(1)).backoff(Duration.ofMillis(100)).build();
+            PlatyClient client = PlatyClient.builder()
+                    .baseUrl("http://localhost:" + proxy.port())
+                    .token(TOKEN)
+                    .readTimeout(Duration.ofSeconds(1))
+                    .backoff(Duration.ofMillis(100))
+                    .build();
             String name = "retried-" + System.nanoTime();
 
-            Model.App app = client.submit(new Model.SubmitRequest(name, "data", "local",
-                    REPO.resolve("examples/pyspark/word_count.py").toString(), null, List.of(), Map.of(), null, null,
-                    null, null), "key-" + name);
+            Model.App app = client.submit(
+                    new Model.SubmitRequest(
+                            name,
+                            "data",
+                            "local",
+                            REPO.resolve("examples/pyspark/word_count.py").toString(),
+                            null,
+                            List.of(),
+                            Map.of(),
+                            null,
+                            null,
+                            null,
+                            null),
+                    "key-" + name);
 
-            PlatyClient direct = PlatyClient.builder().baseUrl("http://localhost:" + port).token(TOKEN).build();
+            PlatyClient direct = PlatyClient.builder()
+                    .baseUrl("http://localhost:" + port)
+                    .token(TOKEN)
+                    .build();
             List<Model.App> same = direct.apps(null, "data", null, 500, null).items().stream()
-                    .filter(a -> a.name().equals(name)).toList();
+                    .filter(a -> a.name().equals(name))
+                    .toList();
             assertThat(same).hasSize(1);
             assertThat(same.get(0).id()).isEqualTo(app.id());
         }

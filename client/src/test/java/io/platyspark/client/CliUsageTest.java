@@ -43,8 +43,7 @@ class CliUsageTest {
         server.close();
     }
 
-    private record Result(int exit, String out, String err) {
-    }
+    private record Result(int exit, String out, String err) {}
 
     private Result cli(String... args) {
         StringWriter out = new StringWriter();
@@ -94,10 +93,16 @@ class CliUsageTest {
         for (String name : command.split(" ")) {
             line = line.getSubcommands().get(name);
         }
-        line.getCommandSpec().options().forEach(option -> assertThat(option.description())
-                .as("%s %s", command, option.longestName()).isNotEmpty());
-        line.getCommandSpec().positionalParameters().forEach(parameter -> assertThat(parameter.description())
-                .as("%s %s", command, parameter.paramLabel()).isNotEmpty());
+        line.getCommandSpec()
+                .options()
+                .forEach(option -> assertThat(option.description())
+                        .as("%s %s", command, option.longestName())
+                        .isNotEmpty());
+        line.getCommandSpec()
+                .positionalParameters()
+                .forEach(parameter -> assertThat(parameter.description())
+                        .as("%s %s", command, parameter.paramLabel())
+                        .isNotEmpty());
     }
 
     @ParameterizedTest
@@ -118,45 +123,74 @@ class CliUsageTest {
 
     @Test
     void aMissingSourceFileIsOneLineAndNothingIsSent() {
-        assertUsageError(cli("run", dir.resolve("nope.py").toString(), "--cluster", "local"),
+        assertUsageError(
+                cli("run", dir.resolve("nope.py").toString(), "--cluster", "local"),
                 "SOURCE: no such file: " + dir.resolve("nope.py"));
     }
 
     @Test
     void aDirectoryWithoutItsEntryPointIsOneLineAndNothingIsSent() throws IOException {
         Files.writeString(dir.resolve("helper.py"), "x = 1\n");
-        assertUsageError(cli("run", dir.toString(), "--cluster", "local"),
+        assertUsageError(
+                cli("run", dir.toString(), "--cluster", "local"),
                 dir + " is a directory without main.py; name its main file with --entry-point");
     }
 
     @Test
     void aMissingRequirementsFileIsFoundBeforeTheSourceIsUploaded() throws IOException {
         Path app = Files.writeString(dir.resolve("app.py"), "print(1)\n");
-        assertUsageError(cli("run", app.toString(), "--cluster", "local", "--requirements",
-                dir.resolve("requirements.txt").toString()), "--requirements: no such file: ");
+        assertUsageError(
+                cli(
+                        "run",
+                        app.toString(),
+                        "--cluster",
+                        "local",
+                        "--requirements",
+                        dir.resolve("requirements.txt").toString()),
+                "--requirements: no such file: ");
     }
 
     @Test
     void aMissingClusterConfigIsFoundBeforeTheSourceIsUploaded() throws IOException {
         Path app = Files.writeString(dir.resolve("app.py"), "print(1)\n");
-        assertUsageError(cli("run", app.toString(), "--cluster", "etl", "--cluster-config",
-                dir.resolve("cluster.json").toString()), "--cluster-config: no such file: ");
-        assertUsageError(cli("clusters", "create", "etl", "--config", dir.resolve("cluster.json").toString()),
+        assertUsageError(
+                cli(
+                        "run",
+                        app.toString(),
+                        "--cluster",
+                        "etl",
+                        "--cluster-config",
+                        dir.resolve("cluster.json").toString()),
+                "--cluster-config: no such file: ");
+        assertUsageError(
+                cli(
+                        "clusters",
+                        "create",
+                        "etl",
+                        "--config",
+                        dir.resolve("cluster.json").toString()),
                 "cluster config: no such file: ");
     }
 
     @Test
     void aClusterConfigThatIsNotJsonIsOneLine() throws IOException {
         Path config = Files.writeString(dir.resolve("cluster.json"), "name: etl\n");
-        assertUsageError(cli("clusters", "create", "etl", "--config", config.toString()),
-                "is not a ClusterConfig JSON object");
+        assertUsageError(
+                cli("clusters", "create", "etl", "--config", config.toString()), "is not a ClusterConfig JSON object");
     }
 
     @Test
     void aMissingPyFileIsFoundBeforeAnythingIsUploaded() throws IOException {
         Path app = Files.writeString(dir.resolve("app.py"), "print(1)\n");
-        assertUsageError(cli("run", app.toString(), "--cluster", "local", "--py-files",
-                dir.resolve("lib.zip").toString()), "--py-files: no such file: ");
+        assertUsageError(
+                cli(
+                        "run",
+                        app.toString(),
+                        "--cluster",
+                        "local",
+                        "--py-files",
+                        dir.resolve("lib.zip").toString()),
+                "--py-files: no such file: ");
     }
 
     @Test
@@ -173,11 +207,21 @@ class CliUsageTest {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = PlatyCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "--server",
-                "http://127.0.0.1:" + closedPort, "--token", "platy_t", "--timeout", "2s", "apps", "list");
+        int exit = PlatyCli.run(
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                "--server",
+                "http://127.0.0.1:" + closedPort,
+                "--token",
+                "platy_t",
+                "--timeout",
+                "2s",
+                "apps",
+                "list");
 
         assertThat(exit).isEqualTo(3);
-        assertThat(err.toString().strip()).doesNotContain("\n")
+        assertThat(err.toString().strip())
+                .doesNotContain("\n")
                 .startsWith("error: cannot reach the server at http://127.0.0.1:" + closedPort)
                 .endsWith("set PLATY_SERVER or --server to the PlatySpark server's URL");
     }
@@ -195,8 +239,8 @@ class CliUsageTest {
             public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest request) {
                 String path = request.getUrl().encodedPath();
                 if (path.equals("/api/v1/artifacts")) {
-                    return json("{\"uri\":\"file:/a/app.py\",\"sha256\":\"0\",\"size\":9,"
-                            + "\"alreadyPresent\":false}");
+                    return json(
+                            "{\"uri\":\"file:/a/app.py\",\"sha256\":\"0\",\"size\":9," + "\"alreadyPresent\":false}");
                 }
                 if (path.endsWith("/logs")) {
                     return json("{\"appId\":\"a1\",\"from\":0,\"total\":0,\"nextFrom\":0,\"lines\":[]}");
@@ -213,9 +257,12 @@ class CliUsageTest {
         Result result = cli("run", app.toString(), "--cluster", "local", "--follow", "--poll-interval", "1ms");
 
         assertThat(result.exit()).as(result.out() + result.err()).isZero();
-        assertThat(result.out()).containsSubsequence(
-                "PENDING: submit attempt 1 failed", "PENDING: submit attempt 2 failed", "state: SUCCEEDED");
-        assertThat(result.out().split("submit attempt 1 failed", -1)).as("a reason is printed once").hasSize(2);
+        assertThat(result.out())
+                .containsSubsequence(
+                        "PENDING: submit attempt 1 failed", "PENDING: submit attempt 2 failed", "state: SUCCEEDED");
+        assertThat(result.out().split("submit attempt 1 failed", -1))
+                .as("a reason is printed once")
+                .hasSize(2);
     }
 
     private static String appJson(String state, String reason) {
@@ -225,34 +272,44 @@ class CliUsageTest {
     }
 
     private static mockwebserver3.MockResponse json(String body) {
-        return new mockwebserver3.MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
-                .body(body).build();
+        return new mockwebserver3.MockResponse.Builder()
+                .code(200)
+                .setHeader("Content-Type", "application/json")
+                .body(body)
+                .build();
     }
 
     @Test
     void nodeRequirementsGoIntoTheClusterConfigAsPythonRequirements() throws Exception {
         Path config = Files.writeString(dir.resolve("cluster.json"), "{\"tags\": {\"team\": \"data\"}}");
-        Path reqs = Files.writeString(dir.resolve("nodes.txt"), "# for every node\ntabulate==0.9.0\n\n"
-                + "requests>=2.31,<3\n");
-        assertUsageError(cli("clusters", "create", "etl", "--node-requirements", reqs.toString()),
+        Path reqs = Files.writeString(
+                dir.resolve("nodes.txt"), "# for every node\ntabulate==0.9.0\n\n" + "requests>=2.31,<3\n");
+        assertUsageError(
+                cli("clusters", "create", "etl", "--node-requirements", reqs.toString()),
                 "--node-requirements needs --config");
-        server.enqueue(new mockwebserver3.MockResponse.Builder().code(200)
+        server.enqueue(new mockwebserver3.MockResponse.Builder()
+                .code(200)
                 .setHeader("Content-Type", "application/json")
                 .body("{\"id\":\"c1\",\"name\":\"etl\",\"kind\":\"DEDICATED\",\"team\":\"data\","
-                        + "\"state\":\"STARTING\",\"managed\":true}").build());
+                        + "\"state\":\"STARTING\",\"managed\":true}")
+                .build());
 
-        Result result = cli("clusters", "create", "etl", "--config", config.toString(), "--node-requirements",
-                reqs.toString());
+        Result result =
+                cli("clusters", "create", "etl", "--config", config.toString(), "--node-requirements", reqs.toString());
 
         assertThat(result.exit()).as(result.err()).isZero();
         String body = server.takeRequest().getBody().utf8();
-        assertThat(body).contains("\"config\":{\"tags\":{\"team\":\"data\"},"
-                + "\"pythonRequirements\":[\"tabulate==0.9.0\",\"requests>=2.31,<3\"]}");
+        assertThat(body)
+                .contains("\"config\":{\"tags\":{\"team\":\"data\"},"
+                        + "\"pythonRequirements\":[\"tabulate==0.9.0\",\"requests>=2.31,<3\"]}");
     }
 
     private void assertUsageError(Result result, String message) {
         assertThat(result.exit()).as(result.out() + result.err()).isEqualTo(2);
-        assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception").startsWith("error: ")
+        assertThat(result.err().strip())
+                .doesNotContain("\n")
+                .doesNotContain("Exception")
+                .startsWith("error: ")
                 .contains(message);
         assertThat(server.getRequestCount()).as("requests sent").isZero();
     }

@@ -25,8 +25,12 @@ class PlatyClientTest {
     @BeforeEach
     void start() throws Exception {
         server.start(0);
-        client = PlatyClient.builder().baseUrl(server.url("/").toString()).token("platy_t")
-                .backoff(Duration.ofMillis(1)).readTimeout(Duration.ofMillis(500)).build();
+        client = PlatyClient.builder()
+                .baseUrl(server.url("/").toString())
+                .token("platy_t")
+                .backoff(Duration.ofMillis(1))
+                .readTimeout(Duration.ofMillis(500))
+                .build();
     }
 
     @AfterEach
@@ -35,30 +39,35 @@ class PlatyClientTest {
     }
 
     private static MockResponse json(int status, String body) {
-        return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body)
+        return new MockResponse.Builder()
+                .code(status)
+                .setHeader("Content-Type", "application/json")
+                .body(body)
                 .build();
     }
 
     private static Model.SubmitRequest request() {
-        return new Model.SubmitRequest("etl", null, "local", "/opt/etl.py", null, List.of(), Map.of(), null, null,
-                null, null);
+        return new Model.SubmitRequest(
+                "etl", null, "local", "/opt/etl.py", null, List.of(), Map.of(), null, null, null, null);
     }
 
     @Test
     void problemsBecomeExceptionsWithTheServersDetailFieldAndRequestId() throws Exception {
-        server.enqueue(new MockResponse.Builder().code(400).setHeader("Content-Type", "application/problem+json")
+        server.enqueue(new MockResponse.Builder()
+                .code(400)
+                .setHeader("Content-Type", "application/problem+json")
                 .setHeader("X-Request-Id", "rid-7")
                 .body("{\"type\":\"urn:platyspark:problem:invalid-request\",\"title\":\"Invalid request\","
-                        + "\"detail\":\"source: must be an absolute path\",\"field\":\"source\"}").build());
+                        + "\"detail\":\"source: must be an absolute path\",\"field\":\"source\"}")
+                .build());
 
-        assertThatThrownBy(() -> client.submit(request(), "k1")).isInstanceOfSatisfying(PlatyApiException.class,
-                e -> {
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.type()).isEqualTo("invalid-request");
-                    assertThat(e.field()).isEqualTo("source");
-                    assertThat(e.detail()).isEqualTo("source: must be an absolute path");
-                    assertThat(e.requestId()).isEqualTo("rid-7");
-                });
+        assertThatThrownBy(() -> client.submit(request(), "k1")).isInstanceOfSatisfying(PlatyApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.type()).isEqualTo("invalid-request");
+            assertThat(e.field()).isEqualTo("source");
+            assertThat(e.detail()).isEqualTo("source: must be an absolute path");
+            assertThat(e.requestId()).isEqualTo("rid-7");
+        });
         RecordedRequest sent = server.takeRequest();
         assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer platy_t");
         assertThat(sent.getHeaders().get("X-Request-Id")).isNotBlank();
@@ -67,7 +76,9 @@ class PlatyClientTest {
 
     @Test
     void aSubmitWhoseAnswerWasLostIsRetriedWithTheSameKeyAndRequestId() throws Exception {
-        server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        server.enqueue(new MockResponse.Builder()
+                .onResponseStart(new SocketEffect.CloseSocket())
+                .build());
         server.enqueue(json(200, APP));
 
         Model.App app = client.submit(request(), "same-key");
@@ -75,9 +86,11 @@ class PlatyClientTest {
         RecordedRequest first = server.takeRequest();
         RecordedRequest second = server.takeRequest();
         assertThat(app.id()).isEqualTo("a1");
-        assertThat(second.getHeaders().get("Idempotency-Key")).isEqualTo(first.getHeaders().get("Idempotency-Key"))
+        assertThat(second.getHeaders().get("Idempotency-Key"))
+                .isEqualTo(first.getHeaders().get("Idempotency-Key"))
                 .isEqualTo("same-key");
-        assertThat(second.getHeaders().get("X-Request-Id")).isEqualTo(first.getHeaders().get("X-Request-Id"));
+        assertThat(second.getHeaders().get("X-Request-Id"))
+                .isEqualTo(first.getHeaders().get("X-Request-Id"));
     }
 
     @Test
@@ -89,15 +102,21 @@ class PlatyClientTest {
         server.enqueue(json(409, "{\"type\":\"urn:platyspark:problem:app-already-finished\",\"detail\":\"ended\"}"));
         server.enqueue(json(200, APP.replace("PENDING", "FAILED")));
         assertThatThrownBy(() -> client.kill("a1")).isInstanceOf(PlatyApiException.class);
-        assertThat(server.getRequestCount()).as("the DELETE once, then a look at the app").isEqualTo(4);
+        assertThat(server.getRequestCount())
+                .as("the DELETE once, then a look at the app")
+                .isEqualTo(4);
     }
 
     @Test
     void theLogFollowerPagesByNextFromAndNeverRepeatsALine() {
-        server.enqueue(json(200, "{\"appId\":\"a1\",\"from\":0,\"total\":3,\"nextFrom\":2,\"lines\":["
-                + "{\"stream\":\"stdout\",\"text\":\"a\"},{\"stream\":\"stderr\",\"text\":\"b\"}]}"));
-        server.enqueue(json(200, "{\"appId\":\"a1\",\"from\":2,\"total\":3,\"nextFrom\":3,\"lines\":["
-                + "{\"stream\":\"stdout\",\"text\":\"c\"}]}"));
+        server.enqueue(json(
+                200,
+                "{\"appId\":\"a1\",\"from\":0,\"total\":3,\"nextFrom\":2,\"lines\":["
+                        + "{\"stream\":\"stdout\",\"text\":\"a\"},{\"stream\":\"stderr\",\"text\":\"b\"}]}"));
+        server.enqueue(json(
+                200,
+                "{\"appId\":\"a1\",\"from\":2,\"total\":3,\"nextFrom\":3,\"lines\":["
+                        + "{\"stream\":\"stdout\",\"text\":\"c\"}]}"));
         server.enqueue(json(200, "{\"appId\":\"a1\",\"from\":3,\"total\":3,\"nextFrom\":3,\"lines\":[]}"));
         PlatyClient.LogFollower follower = new PlatyClient.LogFollower(client, "a1");
 
@@ -110,17 +129,20 @@ class PlatyClientTest {
 
     @Test
     void aKillRetriedAfterItsAnswerWasLostFindsTheAppKilledAndSucceeds() {
-        MockResponse finished = new MockResponse.Builder().code(409)
+        MockResponse finished = new MockResponse.Builder()
+                .code(409)
                 .setHeader("Content-Type", "application/problem+json")
                 .body("{\"type\":\"urn:platyspark:problem:app-already-finished\",\"title\":\"App already finished\","
-                        + "\"detail\":\"app a1 is KILLED; there is nothing to kill\",\"state\":\"KILLED\"}").build();
+                        + "\"detail\":\"app a1 is KILLED; there is nothing to kill\",\"state\":\"KILLED\"}")
+                .build();
         server.enqueue(finished);
         server.enqueue(json(200, APP.replace("PENDING", "KILLED")));
         server.enqueue(finished);
         server.enqueue(json(200, APP.replace("PENDING", "SUCCEEDED")));
 
         assertThat(client.kill("a1").state()).isEqualTo(Model.AppState.KILLED);
-        assertThatThrownBy(() -> client.kill("a1")).as("it ended otherwise: the refusal stands")
+        assertThatThrownBy(() -> client.kill("a1"))
+                .as("it ended otherwise: the refusal stands")
                 .isInstanceOf(PlatyApiException.class);
     }
 
@@ -145,19 +167,30 @@ class PlatyClientTest {
         assertThatThrownBy(() -> builder.connectTimeout(Duration.ofSeconds(-1))).hasMessageContaining("positive");
         assertThatThrownBy(() -> builder.maxRetries(-1)).hasMessageContaining("maxRetries < 0");
         assertThatThrownBy(() -> builder.backoff(Duration.ofMillis(-1))).hasMessageContaining("backoff < 0");
-        assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class).hasMessage("baseUrl == null")
-                .message().doesNotContain("--");
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("baseUrl == null")
+                .message()
+                .doesNotContain("--");
     }
 
     @Test
     void aSharedOkHttpClientIsUsedWithItsInterceptors() throws Exception {
         java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
-        okhttp3.OkHttpClient shared = new okhttp3.OkHttpClient.Builder().addInterceptor(chain -> {
-            seen.incrementAndGet();
-            return chain.proceed(chain.request().newBuilder().header("X-Shared", "yes").build());
-        }).build();
-        PlatyClient withShared = PlatyClient.builder().baseUrl(server.url("/").toString()).token("platy_t")
-                .httpClient(shared).build();
+        okhttp3.OkHttpClient shared = new okhttp3.OkHttpClient.Builder()
+                .addInterceptor(chain -> {
+                    seen.incrementAndGet();
+                    return chain.proceed(chain.request()
+                            .newBuilder()
+                            .header("X-Shared", "yes")
+                            .build());
+                })
+                .build();
+        PlatyClient withShared = PlatyClient.builder()
+                .baseUrl(server.url("/").toString())
+                .token("platy_t")
+                .httpClient(shared)
+                .build();
         server.enqueue(json(200, APP));
 
         withShared.app("a1");

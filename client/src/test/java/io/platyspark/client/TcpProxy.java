@@ -79,30 +79,33 @@ final class TcpProxy implements AutoCloseable {
     }
 
     private void pipe(Socket from, Socket to, Duration delay) {
-        Thread thread = new Thread(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                byte[] buffer = new byte[8192];
-                int n;
-                boolean first = true;
-                while ((n = in.read(buffer)) >= 0) {
-                    if (first && delay != null) {
-                        Thread.sleep(delay.toMillis());
+        Thread thread = new Thread(
+                () -> {
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        byte[] buffer = new byte[8192];
+                        int n;
+                        boolean first = true;
+                        while ((n = in.read(buffer)) >= 0) {
+                            if (first && delay != null) {
+                                Thread.sleep(delay.toMillis());
+                            }
+                            first = false;
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the other side went away, or the test cut it
+                    } finally {
+                        try {
+                            from.close();
+                            to.close();
+                        } catch (IOException ignored) {
+                            // done
+                        }
                     }
-                    first = false;
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException | InterruptedException e) {
-                // the other side went away, or the test cut it
-            } finally {
-                try {
-                    from.close();
-                    to.close();
-                } catch (IOException ignored) {
-                    // done
-                }
-            }
-        }, "tcp-proxy-pipe");
+                },
+                "tcp-proxy-pipe");
         thread.setDaemon(true);
         thread.start();
     }

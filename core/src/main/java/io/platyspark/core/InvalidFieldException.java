@@ -22,7 +22,8 @@ public class InvalidFieldException extends RuntimeException {
         super(SecretRedactor.redactText(message, Map.of()));
         this.field = field;
         this.errors = errors.stream()
-                .map(e -> new FieldError(e.field(), SecretRedactor.redactText(e.message(), Map.of()))).toList();
+                .map(e -> new FieldError(e.field(), SecretRedactor.redactText(e.message(), Map.of())))
+                .toList();
     }
 
     public String field() {
@@ -35,6 +36,5 @@ public class InvalidFieldException extends RuntimeException {
     }
 
     /** One refused field. */
-    public record FieldError(String field, String message) {
-    }
+    public record FieldError(String field, String message) {}
 }

@@ -13,15 +13,16 @@ import java.util.stream.Collectors;
  */
 public final class SqlStates {
 
-    private SqlStates() {
-    }
+    private SqlStates() {}
 
     /** The states in declaration order, quoted, in parentheses. */
     public static <E extends Enum<E>> String list(Collection<E> states) {
         if (states.isEmpty()) {
             throw new IllegalArgumentException("an empty state set has no SQL list");
         }
-        return states.stream().sorted(Comparator.comparingInt(Enum::ordinal))
-                .map(s -> "'" + s.name() + "'").collect(Collectors.joining(", ", "(", ")"));
+        return states.stream()
+                .sorted(Comparator.comparingInt(Enum::ordinal))
+                .map(s -> "'" + s.name() + "'")
+                .collect(Collectors.joining(", ", "(", ")"));
     }
 }

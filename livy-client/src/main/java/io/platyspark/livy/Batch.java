@@ -8,8 +8,15 @@ import java.util.List;
  * @param appId the YARN application id once Livy has found it (null in local mode)
  * @param log   the last lines Livy returns with the batch (up to 10)
  */
-public record Batch(long id, String name, String owner, String proxyUser, BatchState state, String appId,
-        AppInfo appInfo, List<String> log) {
+public record Batch(
+        long id,
+        String name,
+        String owner,
+        String proxyUser,
+        BatchState state,
+        String appId,
+        AppInfo appInfo,
+        List<String> log) {
 
     public Batch {
         appInfo = appInfo == null ? AppInfo.EMPTY : appInfo;

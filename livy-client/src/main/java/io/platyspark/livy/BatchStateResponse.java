@@ -1,5 +1,4 @@
 package io.platyspark.livy;
 
 /** {@code GET /batches/{id}/state}. */
-public record BatchStateResponse(long id, BatchState state) {
-}
+public record BatchStateResponse(long id, BatchState state) {}

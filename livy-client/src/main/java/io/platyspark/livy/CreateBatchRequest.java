@@ -48,8 +48,8 @@ public final class CreateBatchRequest {
         /** The main {@code .py} or {@code .jar}: an absolute path on the cluster's file system or a URI. */
         public Builder file(String file) {
             if (file != null && file.isBlank()) {
-                throw new IllegalArgumentException("file is blank: give the app's main .py or .jar, e.g. "
-                        + "s3://bucket/app.py");
+                throw new IllegalArgumentException(
+                        "file is blank: give the app's main .py or .jar, e.g. " + "s3://bucket/app.py");
             }
             return put("file", file);
         }
@@ -118,7 +118,8 @@ public final class CreateBatchRequest {
         public Builder conf(Map<String, String> conf) {
             if (conf != null && !conf.isEmpty()) {
                 Map<String, String> copy = new LinkedHashMap<>();
-                conf.forEach((key, value) -> copy.put(Objects.requireNonNull(key, "conf key == null"),
+                conf.forEach((key, value) -> copy.put(
+                        Objects.requireNonNull(key, "conf key == null"),
                         Objects.requireNonNull(value, () -> "conf value of " + key + " == null")));
                 // Kept in the caller's order so the JSON sent is stable (and readable in Livy's log).
                 fields.put("conf", Collections.unmodifiableMap(copy));

@@ -39,6 +39,7 @@ public final class LivyClient {
     private static final int SNIPPET_BYTES = 1024;
     /** At most this much of an error body is read to find Livy's message (a proxy may send a large page). */
     private static final long ERROR_BODY_LIMIT = 64 * 1024;
+
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final HttpUrl baseUrl;
@@ -106,8 +107,8 @@ public final class LivyClient {
     public Optional<Batch> findBatchByName(String name) {
         Objects.requireNonNull(name, "name == null");
         if (name.isEmpty() || name.chars().allMatch(Character::isDigit)) {
-            throw new IllegalArgumentException("name '" + name + "' is empty or all digits; Livy reads digits as an "
-                    + "id: use getBatch(id)");
+            throw new IllegalArgumentException(
+                    "name '" + name + "' is empty or all digits; Livy reads digits as an " + "id: use getBatch(id)");
         }
         HttpUrl url = url("batches", name);
         try {
@@ -132,7 +133,8 @@ public final class LivyClient {
         if (from < 0 || size < 0) {
             throw new IllegalArgumentException("from and size must be >= 0, got from=" + from + ", size=" + size);
         }
-        HttpUrl url = url("batches").newBuilder()
+        HttpUrl url = url("batches")
+                .newBuilder()
                 .addQueryParameter("from", String.valueOf(from))
                 .addQueryParameter("size", String.valueOf(size))
                 .build();
@@ -154,13 +156,17 @@ public final class LivyClient {
      * buffer wraps.
      */
     public BatchLog getBatchLog(long id, int from, int size) {
-        HttpUrl url = url("batches", String.valueOf(id), "log").newBuilder()
+        HttpUrl url = url("batches", String.valueOf(id), "log")
+                .newBuilder()
                 .addQueryParameter("from", String.valueOf(from))
                 .addQueryParameter("size", String.valueOf(size))
                 .build();
         JsonNode node = call("GET", url, null, true);
-        return new BatchLog(requiredId("GET", url, node), node.path("from").asInt(from),
-                node.path("total").asInt(0), strings(node.path("log")));
+        return new BatchLog(
+                requiredId("GET", url, node),
+                node.path("from").asInt(from),
+                node.path("total").asInt(0),
+                strings(node.path("log")));
     }
 
     /**
@@ -198,7 +204,13 @@ public final class LivyClient {
 
     private void backoff(String method, HttpUrl url, int attempt, LivyException cause) {
         long wait = Math.min(MAX_BACKOFF.toMillis(), retryBackoff.toMillis() << Math.min(attempt - 1, 16));
-        log.info("retrying {} {} in {} ms (retry {} of {}): {}", method, url, wait, attempt, maxRetries,
+        log.info(
+                "retrying {} {} in {} ms (retry {} of {}): {}",
+                method,
+                url,
+                wait,
+                attempt,
+                maxRetries,
                 cause.getMessage());
         try {
             Thread.sleep(wait);
@@ -209,7 +221,9 @@ public final class LivyClient {
     }
 
     private JsonNode once(String method, HttpUrl url, RequestBody body, String id) {
-        Request.Builder request = new Request.Builder().url(url).method(method, body)
+        Request.Builder request = new Request.Builder()
+                .url(url)
+                .method(method, body)
                 .header("Accept", "application/json")
                 .header("X-Requested-By", requestedBy);
         if (authorization != null) {
@@ -239,8 +253,11 @@ public final class LivyClient {
         try {
             return json.readTree(text);
         } catch (JacksonException e) {
-            throw new LivyException(method, url.toString(), "the answer is not Livy's JSON (is the base URL right?): "
-                    + snippet(text), null);
+            throw new LivyException(
+                    method,
+                    url.toString(),
+                    "the answer is not Livy's JSON (is the base URL right?): " + snippet(text),
+                    null);
         }
     }
 
@@ -310,15 +327,26 @@ public final class LivyClient {
         if (info.isObject()) {
             Map<String, String> other = new LinkedHashMap<>();
             info.properties().forEach(e -> {
-                if (!e.getKey().equals("driverLogUrl") && !e.getKey().equals("sparkUiUrl") && !e.getValue().isNull()) {
-                    other.put(e.getKey(), e.getValue().isString() ? e.getValue().stringValue()
-                            : e.getValue().toString());
+                if (!e.getKey().equals("driverLogUrl")
+                        && !e.getKey().equals("sparkUiUrl")
+                        && !e.getValue().isNull()) {
+                    other.put(
+                            e.getKey(),
+                            e.getValue().isString()
+                                    ? e.getValue().stringValue()
+                                    : e.getValue().toString());
                 }
             });
             appInfo = new AppInfo(text(info, "driverLogUrl"), text(info, "sparkUiUrl"), other);
         }
-        return new Batch(requiredId(method, url, node), text(node, "name"), text(node, "owner"),
-                text(node, "proxyUser"), BatchState.fromWire(text(node, "state")), text(node, "appId"), appInfo,
+        return new Batch(
+                requiredId(method, url, node),
+                text(node, "name"),
+                text(node, "owner"),
+                text(node, "proxyUser"),
+                BatchState.fromWire(text(node, "state")),
+                text(node, "appId"),
+                appInfo,
                 strings(node.path("log")));
     }
 
@@ -357,17 +385,17 @@ public final class LivyClient {
             Objects.requireNonNull(url, "baseUrl == null");
             HttpUrl parsed = HttpUrl.parse(url.strip());
             if (parsed == null) {
-                throw new IllegalArgumentException("baseUrl '" + url + "' is not an http(s) URL; expected e.g. "
-                        + "http://emr-master:8998");
+                throw new IllegalArgumentException(
+                        "baseUrl '" + url + "' is not an http(s) URL; expected e.g. " + "http://emr-master:8998");
             }
             if (!parsed.username().isEmpty() || !parsed.password().isEmpty()) {
                 // Credentials in the URL would end up in every exception message and log line.
-                throw new IllegalArgumentException("baseUrl carries credentials; give them to basicAuth(user, "
-                        + "password) instead");
+                throw new IllegalArgumentException(
+                        "baseUrl carries credentials; give them to basicAuth(user, " + "password) instead");
             }
             if (parsed.query() != null || parsed.fragment() != null) {
-                throw new IllegalArgumentException("baseUrl '" + url + "' has a query or fragment; give only "
-                        + "scheme, host, port and path");
+                throw new IllegalArgumentException(
+                        "baseUrl '" + url + "' has a query or fragment; give only " + "scheme, host, port and path");
             }
             this.baseUrl = parsed;
             return this;

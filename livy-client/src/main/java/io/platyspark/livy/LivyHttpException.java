@@ -8,8 +8,11 @@ public class LivyHttpException extends LivyException {
     private final String bodySnippet;
 
     public LivyHttpException(String method, String url, int status, String livyMessage, String bodySnippet) {
-        super(method, url, status + (livyMessage != null ? " " + livyMessage : bodySnippet.isEmpty() ? ""
-                : " " + bodySnippet), null);
+        super(
+                method,
+                url,
+                status + (livyMessage != null ? " " + livyMessage : bodySnippet.isEmpty() ? "" : " " + bodySnippet),
+                null);
         this.status = status;
         this.livyMessage = livyMessage;
         this.bodySnippet = bodySnippet;

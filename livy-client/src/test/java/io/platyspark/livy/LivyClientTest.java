@@ -39,9 +39,14 @@ class LivyClientTest {
     @BeforeEach
     void start() throws Exception {
         server.start(0);
-        livy = LivyClient.builder().baseUrl(server.url("/livy/").toString()).okHttpClient(shared)
-                .requestedBy("platyspark").requestIdSupplier(() -> "req-" + requestIds.incrementAndGet())
-                .maxRetries(2).retryBackoff(Duration.ofMillis(1)).build();
+        livy = LivyClient.builder()
+                .baseUrl(server.url("/livy/").toString())
+                .okHttpClient(shared)
+                .requestedBy("platyspark")
+                .requestIdSupplier(() -> "req-" + requestIds.incrementAndGet())
+                .maxRetries(2)
+                .retryBackoff(Duration.ofMillis(1))
+                .build();
     }
 
     @AfterEach
@@ -50,13 +55,18 @@ class LivyClientTest {
     }
 
     private void enqueue(int status, String body) {
-        server.enqueue(new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json")
-                .body(body).build());
+        server.enqueue(new MockResponse.Builder()
+                .code(status)
+                .setHeader("Content-Type", "application/json")
+                .body(body)
+                .build());
     }
 
     /** The request arrives whole, then the connection is cut before any answer: did Livy act? Unknown. */
     private void enqueueCut() {
-        server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        server.enqueue(new MockResponse.Builder()
+                .onResponseStart(new SocketEffect.CloseSocket())
+                .build());
     }
 
     private RecordedRequest taken() throws InterruptedException {
@@ -72,9 +82,17 @@ class LivyClientTest {
         conf.put("spark.x", "1");
         conf.put("spark.a", "2");
 
-        Batch batch = livy.createBatch(CreateBatchRequest.builder().file("s3://b/app.py").name("platy-1")
-                .args(List.of("--day", "1")).pyFiles(List.of("s3://b/deps.zip")).conf(conf)
-                .driverCores(2).queue("root.teams.a").jars(List.of()).className(null).build());
+        Batch batch = livy.createBatch(CreateBatchRequest.builder()
+                .file("s3://b/app.py")
+                .name("platy-1")
+                .args(List.of("--day", "1"))
+                .pyFiles(List.of("s3://b/deps.zip"))
+                .conf(conf)
+                .driverCores(2)
+                .queue("root.teams.a")
+                .jars(List.of())
+                .className(null)
+                .build());
 
         RecordedRequest request = taken();
         assertThat(request.getMethod()).isEqualTo("POST");
@@ -83,26 +101,65 @@ class LivyClientTest {
         assertThat(request.getHeaders().get("X-Request-Id")).isEqualTo("req-1");
         assertThat(request.getHeaders().get("Accept")).isEqualTo("application/json");
         assertThat(request.getHeaders().get("Content-Type")).isEqualTo("application/json; charset=utf-8");
-        assertThat(request.getBody().utf8()).as("only what was set, empty lists and nulls left out").isEqualTo(
-                "{\"file\":\"s3://b/app.py\",\"name\":\"platy-1\",\"args\":[\"--day\",\"1\"],"
+        assertThat(request.getBody().utf8())
+                .as("only what was set, empty lists and nulls left out")
+                .isEqualTo("{\"file\":\"s3://b/app.py\",\"name\":\"platy-1\",\"args\":[\"--day\",\"1\"],"
                         + "\"pyFiles\":[\"s3://b/deps.zip\"],\"conf\":{\"spark.x\":\"1\",\"spark.a\":\"2\"},"
                         + "\"driverCores\":2,\"queue\":\"root.teams.a\"}");
-        assertThat(batch).isEqualTo(new Batch(3, "platy-1", "svc", null, BatchState.RUNNING,
-                "application_1700000000000_0004", new AppInfo("http://node:8042/logs",
-                "http://master:20888/proxy/app/", Map.of("executorLogUrls", "x")), List.of("stdout: ", "hello")));
+        assertThat(batch)
+                .isEqualTo(new Batch(
+                        3,
+                        "platy-1",
+                        "svc",
+                        null,
+                        BatchState.RUNNING,
+                        "application_1700000000000_0004",
+                        new AppInfo(
+                                "http://node:8042/logs",
+                                "http://master:20888/proxy/app/",
+                                Map.of("executorLogUrls", "x")),
+                        List.of("stdout: ", "hello")));
     }
 
     @Test
     void everyFieldLivyAcceptsCanBeSetAndNothingElseIsSent() {
-        CreateBatchRequest request = CreateBatchRequest.builder().file("local:/app.jar").className("a.Main")
-                .args(List.of("1")).jars(List.of("s3://j.jar")).pyFiles(List.of("s3://p.zip"))
-                .files(List.of("s3://f.txt")).archives(List.of("s3://env.tar.gz#env")).driverMemory("2g")
-                .driverCores(1).executorMemory("4g").executorCores(2).numExecutors(3).queue("q").name("n")
-                .proxyUser("alice").conf(Map.of("spark.k", "v")).build();
+        CreateBatchRequest request = CreateBatchRequest.builder()
+                .file("local:/app.jar")
+                .className("a.Main")
+                .args(List.of("1"))
+                .jars(List.of("s3://j.jar"))
+                .pyFiles(List.of("s3://p.zip"))
+                .files(List.of("s3://f.txt"))
+                .archives(List.of("s3://env.tar.gz#env"))
+                .driverMemory("2g")
+                .driverCores(1)
+                .executorMemory("4g")
+                .executorCores(2)
+                .numExecutors(3)
+                .queue("q")
+                .name("n")
+                .proxyUser("alice")
+                .conf(Map.of("spark.k", "v"))
+                .build();
 
-        assertThat(request.toJson().keySet()).containsExactlyInAnyOrder("file", "proxyUser", "args", "className",
-                "jars", "pyFiles", "files", "driverMemory", "driverCores", "executorMemory", "executorCores",
-                "numExecutors", "archives", "queue", "name", "conf");
+        assertThat(request.toJson().keySet())
+                .containsExactlyInAnyOrder(
+                        "file",
+                        "proxyUser",
+                        "args",
+                        "className",
+                        "jars",
+                        "pyFiles",
+                        "files",
+                        "driverMemory",
+                        "driverCores",
+                        "executorMemory",
+                        "executorCores",
+                        "numExecutors",
+                        "archives",
+                        "queue",
+                        "name",
+                        "conf");
         assertThat(request.file()).isEqualTo("local:/app.jar");
         assertThat(request.name()).isEqualTo("n");
     }
@@ -125,7 +182,9 @@ class LivyClientTest {
         RecordedRequest get = taken();
         assertThat(get.getMethod()).isEqualTo("GET");
         assertThat(get.getUrl().encodedPath()).isEqualTo("/livy/batches/3");
-        assertThat(get.getHeaders().get("X-Requested-By")).as("sent on every call").isEqualTo("platyspark");
+        assertThat(get.getHeaders().get("X-Requested-By"))
+                .as("sent on every call")
+                .isEqualTo("platyspark");
         assertThat(page).isEqualTo(new BatchPage(100, 250, List.of(byId)));
         assertThat(taken().getTarget()).isEqualTo("/livy/batches?from=100&size=50");
         assertThat(state).isEqualTo(new BatchStateResponse(3, BatchState.SUCCESS));
@@ -133,7 +192,8 @@ class LivyClientTest {
         assertThat(log).isEqualTo(new BatchLog(3, 85, 88, List.of("a", "b", "c")));
         assertThat(taken().getTarget()).isEqualTo("/livy/batches/3/log?from=-1&size=3");
         assertThat(byName.id()).isEqualTo(3);
-        assertThat(taken().getTarget()).as("the name is one encoded path segment")
+        assertThat(taken().getTarget())
+                .as("the name is one encoded path segment")
                 .isEqualTo("/livy/batches/platy%201%2Fx");
     }
 
@@ -151,25 +211,30 @@ class LivyClientTest {
 
     @Test
     void unknownStatesAndUnknownFieldsAreToleratedNotFatal() {
-        enqueue(200, "{\"from\":0,\"total\":3,\"sessions\":[{\"id\":0,\"state\":\"levitating\",\"ttl\":\"10m\"},"
-                + "{\"id\":1,\"state\":\"dead\",\"appInfo\":null},{\"id\":2,\"state\":\"busy\",\"appInfo\":"
-                + "{\"driverLogUrl\":null,\"sparkUiUrl\":null,\"executorLogUrls\":null,\"k8s\":{\"pod\":\"p\"}}}],"
-                + "\"extra\":[1,2]}");
+        enqueue(
+                200,
+                "{\"from\":0,\"total\":3,\"sessions\":[{\"id\":0,\"state\":\"levitating\",\"ttl\":\"10m\"},"
+                        + "{\"id\":1,\"state\":\"dead\",\"appInfo\":null},{\"id\":2,\"state\":\"busy\",\"appInfo\":"
+                        + "{\"driverLogUrl\":null,\"sparkUiUrl\":null,\"executorLogUrls\":null,\"k8s\":{\"pod\":\"p\"}}}],"
+                        + "\"extra\":[1,2]}");
 
         BatchPage page = livy.listBatches(0, 100);
 
-        assertThat(page.sessions()).extracting(Batch::state).containsExactly(BatchState.UNKNOWN, BatchState.DEAD,
-                BatchState.BUSY);
+        assertThat(page.sessions())
+                .extracting(Batch::state)
+                .containsExactly(BatchState.UNKNOWN, BatchState.DEAD, BatchState.BUSY);
         assertThat(page.sessions().get(1).appInfo()).isEqualTo(AppInfo.EMPTY);
-        assertThat(page.sessions().get(2).appInfo().other()).as("nulls dropped, objects kept as JSON")
+        assertThat(page.sessions().get(2).appInfo().other())
+                .as("nulls dropped, objects kept as JSON")
                 .containsExactly(Map.entry("k8s", "{\"pod\":\"p\"}"));
         assertThat(page.sessions().get(0).log()).isEmpty();
     }
 
     @Test
     void statesKnowWhetherTheyAreFinished() {
-        assertThat(BatchState.values()).filteredOn(BatchState::isFinished).containsExactlyInAnyOrder(
-                BatchState.SUCCESS, BatchState.DEAD, BatchState.KILLED, BatchState.ERROR);
+        assertThat(BatchState.values())
+                .filteredOn(BatchState::isFinished)
+                .containsExactlyInAnyOrder(BatchState.SUCCESS, BatchState.DEAD, BatchState.KILLED, BatchState.ERROR);
         assertThat(BatchState.fromWire("shutting_down")).isEqualTo(BatchState.SHUTTING_DOWN);
         assertThat(BatchState.NOT_STARTED.wireValue()).isEqualTo("not_started");
         assertThat(BatchState.fromWire(null)).isEqualTo(BatchState.UNKNOWN);
@@ -179,8 +244,11 @@ class LivyClientTest {
     void notFoundIsItsOwnTypeAndAnEmptyLookupOnlyWhenLivySaysSo() {
         enqueue(404, "{\"msg\":\"Session '7' not found.\"}");
         enqueue(404, "{\"msg\":\"Session 'platy-x' not found.\"}");
-        server.enqueue(new MockResponse.Builder().code(404).setHeader("Content-Type", "text/html")
-                .body("<html><h2>HTTP ERROR 404</h2>Not Found</html>").build());
+        server.enqueue(new MockResponse.Builder()
+                .code(404)
+                .setHeader("Content-Type", "text/html")
+                .body("<html><h2>HTTP ERROR 404</h2>Not Found</html>")
+                .build());
 
         assertThatThrownBy(() -> livy.getBatch(7)).isInstanceOfSatisfying(LivyNotFoundException.class, e -> {
             assertThat(e.status()).isEqualTo(404);
@@ -189,13 +257,19 @@ class LivyClientTest {
             assertThat(e.isRetryable()).isFalse();
             assertThat(e.method()).isEqualTo("GET");
             assertThat(e.url()).endsWith("/livy/batches/7");
-            assertThat(e.getMessage()).contains("GET").contains("/livy/batches/7").contains("404");
+            assertThat(e.getMessage())
+                    .contains("GET")
+                    .contains("/livy/batches/7")
+                    .contains("404");
         });
         assertThat(livy.findBatchByName("platy-x")).isEmpty();
-        assertThatThrownBy(() -> livy.findBatchByName("platy-y")).as("a 404 from a proxy is not 'no such batch'")
-                .isInstanceOfSatisfying(LivyNotFoundException.class,
+        assertThatThrownBy(() -> livy.findBatchByName("platy-y"))
+                .as("a 404 from a proxy is not 'no such batch'")
+                .isInstanceOfSatisfying(
+                        LivyNotFoundException.class,
                         e -> assertThat(e.isNoSuchBatch()).isFalse());
-        assertThatThrownBy(() -> livy.findBatchByName("123")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> livy.findBatchByName("123"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("getBatch(id)");
         assertThat(server.getRequestCount()).as("404s are not retried").isEqualTo(3);
     }
@@ -205,8 +279,11 @@ class LivyClientTest {
         enqueue(400, "\"Unrecognized field \\\"fil\\\" (class CreateBatchRequest), not marked as ignorable\"");
         enqueue(400, "{\"msg\":\"Rejected, Reason: Duplicate session name: Some(n) for session 4\"}");
         enqueue(400, "{\"msg\":\"Rejected, too many sessions are being created!\"}");
-        server.enqueue(new MockResponse.Builder().code(400).setHeader("Content-Type", "text/html")
-                .body("<html><body>Missing Required Header for CSRF protection.</body></html>").build());
+        server.enqueue(new MockResponse.Builder()
+                .code(400)
+                .setHeader("Content-Type", "text/html")
+                .body("<html><body>Missing Required Header for CSRF protection.</body></html>")
+                .build());
         enqueue(403, "{\"msg\":\"User 'bob' not allowed to impersonate 'Some(alice)'.\"}");
         CreateBatchRequest request = CreateBatchRequest.builder().file("/x.py").build();
 
@@ -217,25 +294,32 @@ class LivyClientTest {
         });
         assertThatThrownBy(() -> livy.createBatch(request)).isInstanceOfSatisfying(LivyClientException.class, e -> {
             assertThat(e.livyMessage()).startsWith("Rejected, Reason: Duplicate session name");
-            assertThat(e.getMessage()).isEqualTo("POST " + server.url("/livy/batches") + ": 400 Rejected, "
-                    + "Reason: Duplicate session name: Some(n) for session 4");
+            assertThat(e.getMessage())
+                    .isEqualTo("POST " + server.url("/livy/batches") + ": 400 Rejected, "
+                            + "Reason: Duplicate session name: Some(n) for session 4");
             assertThat(e.isRetryable()).isFalse();
         });
-        assertThatThrownBy(() -> livy.createBatch(request)).isInstanceOfSatisfying(LivyClientException.class,
-                e -> assertThat(e.isRetryable()).as("Livy's creation limit").isTrue());
+        assertThatThrownBy(() -> livy.createBatch(request))
+                .isInstanceOfSatisfying(
+                        LivyClientException.class,
+                        e -> assertThat(e.isRetryable())
+                                .as("Livy's creation limit")
+                                .isTrue());
         assertThatThrownBy(() -> livy.createBatch(request)).isInstanceOfSatisfying(LivyClientException.class, e -> {
             assertThat(e.livyMessage()).isNull();
             assertThat(e.bodySnippet()).contains("CSRF");
         });
-        assertThatThrownBy(() -> livy.createBatch(request)).isInstanceOfSatisfying(LivyClientException.class,
-                e -> assertThat(e.status()).isEqualTo(403));
+        assertThatThrownBy(() -> livy.createBatch(request))
+                .isInstanceOfSatisfying(
+                        LivyClientException.class, e -> assertThat(e.status()).isEqualTo(403));
         assertThat(server.getRequestCount()).as("a create is never retried").isEqualTo(5);
     }
 
     @Test
     void serverErrorsAreRetriedForReadsAndDeletesButNeverForCreates() throws Exception {
         enqueue(500, "\"java.lang.ClassCastException: java.lang.String cannot be cast to java.lang.Integer\"");
-        assertThatThrownBy(() -> livy.createBatch(CreateBatchRequest.builder().file("/x.py").build()))
+        assertThatThrownBy(() -> livy.createBatch(
+                        CreateBatchRequest.builder().file("/x.py").build()))
                 .isInstanceOfSatisfying(LivyServerException.class, e -> {
                     assertThat(e.status()).isEqualTo(500);
                     assertThat(e.livyMessage()).startsWith("java.lang.ClassCastException");
@@ -281,10 +365,15 @@ class LivyClientTest {
 
     @Test
     void noRequestIdMeansNoHeaderAndTheHeaderNameIsConfigurable() throws Exception {
-        LivyClient quiet = LivyClient.builder().baseUrl(server.url("/").toString()).requestIdSupplier(() -> null)
+        LivyClient quiet = LivyClient.builder()
+                .baseUrl(server.url("/").toString())
+                .requestIdSupplier(() -> null)
                 .build();
-        LivyClient renamed = LivyClient.builder().baseUrl(server.url("/").toString()).requestIdHeader("X-Trace")
-                .requestIdSupplier(() -> "t-1").build();
+        LivyClient renamed = LivyClient.builder()
+                .baseUrl(server.url("/").toString())
+                .requestIdHeader("X-Trace")
+                .requestIdSupplier(() -> "t-1")
+                .build();
         enqueue(200, BATCH);
         enqueue(200, BATCH);
 
@@ -293,7 +382,9 @@ class LivyClientTest {
 
         RecordedRequest first = taken();
         assertThat(first.getHeaders().get("X-Request-Id")).isNull();
-        assertThat(first.getHeaders().get("X-Requested-By")).as("a default value").isEqualTo("livy-client");
+        assertThat(first.getHeaders().get("X-Requested-By"))
+                .as("a default value")
+                .isEqualTo("livy-client");
         RecordedRequest second = taken();
         assertThat(second.getHeaders().get("X-Trace")).isEqualTo("t-1");
         assertThat(second.getHeaders().get("X-Request-Id")).isNull();
@@ -318,7 +409,8 @@ class LivyClientTest {
         enqueueCut();
         livy.getBatch(3); // leaves a pooled keep-alive connection for the create to reuse
 
-        assertThatThrownBy(() -> livy.createBatch(CreateBatchRequest.builder().file("/x.py").build()))
+        assertThatThrownBy(() -> livy.createBatch(
+                        CreateBatchRequest.builder().file("/x.py").build()))
                 .isInstanceOf(LivyTransportException.class);
         assertThat(server.getRequestCount()).as("OkHttp's silent retry is off").isEqualTo(2);
     }
@@ -329,39 +421,63 @@ class LivyClientTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        LivyClient nobody = LivyClient.builder().baseUrl("http://127.0.0.1:" + closedPort).maxRetries(1)
-                .retryBackoff(Duration.ZERO).build();
-        assertThatThrownBy(() -> nobody.getBatch(1)).isInstanceOf(LivyTransportException.class)
+        LivyClient nobody = LivyClient.builder()
+                .baseUrl("http://127.0.0.1:" + closedPort)
+                .maxRetries(1)
+                .retryBackoff(Duration.ZERO)
+                .build();
+        assertThatThrownBy(() -> nobody.getBatch(1))
+                .isInstanceOf(LivyTransportException.class)
                 .hasCauseInstanceOf(ConnectException.class);
 
-        LivyClient impatient = LivyClient.builder().baseUrl(server.url("/").toString()).okHttpClient(shared)
-                .readTimeout(Duration.ofMillis(200)).maxRetries(0).build();
-        server.enqueue(new MockResponse.Builder().body(BATCH).headersDelay(2, TimeUnit.SECONDS).build());
-        assertThatThrownBy(() -> impatient.getBatch(3)).isInstanceOf(LivyTransportException.class)
+        LivyClient impatient = LivyClient.builder()
+                .baseUrl(server.url("/").toString())
+                .okHttpClient(shared)
+                .readTimeout(Duration.ofMillis(200))
+                .maxRetries(0)
+                .build();
+        server.enqueue(new MockResponse.Builder()
+                .body(BATCH)
+                .headersDelay(2, TimeUnit.SECONDS)
+                .build());
+        assertThatThrownBy(() -> impatient.getBatch(3))
+                .isInstanceOf(LivyTransportException.class)
                 .hasCauseInstanceOf(SocketTimeoutException.class);
     }
 
     @Test
     void aSuccessThatIsNotLivysJsonIsAnErrorNamingTheUrl() {
-        server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "text/html")
-                .body("<html>Sign in to the gateway</html>").build());
+        server.enqueue(new MockResponse.Builder()
+                .code(200)
+                .setHeader("Content-Type", "text/html")
+                .body("<html>Sign in to the gateway</html>")
+                .build());
         enqueue(200, "{\"name\":\"no id\"}");
 
-        assertThatThrownBy(() -> livy.getBatch(3)).isExactlyInstanceOf(LivyException.class)
-                .hasMessageContaining("/livy/batches/3").hasMessageContaining("not Livy's JSON")
+        assertThatThrownBy(() -> livy.getBatch(3))
+                .isExactlyInstanceOf(LivyException.class)
+                .hasMessageContaining("/livy/batches/3")
+                .hasMessageContaining("not Livy's JSON")
                 .hasMessageContaining("Sign in");
-        assertThatThrownBy(() -> livy.getBatch(3)).isExactlyInstanceOf(LivyException.class)
+        assertThatThrownBy(() -> livy.getBatch(3))
+                .isExactlyInstanceOf(LivyException.class)
                 .hasMessageContaining("no numeric 'id'");
-        assertThat(server.getRequestCount()).as("not retried: it will not change").isEqualTo(2);
+        assertThat(server.getRequestCount())
+                .as("not retried: it will not change")
+                .isEqualTo(2);
     }
 
     @Test
     void anErrorBodyIsKeptToOneKilobyte() {
         String big = "<html>" + "é".repeat(5000) + "</html>";
-        server.enqueue(new MockResponse.Builder().code(400).setHeader("Content-Type", "text/html; charset=utf-8")
-                .body(big).build());
+        server.enqueue(new MockResponse.Builder()
+                .code(400)
+                .setHeader("Content-Type", "text/html; charset=utf-8")
+                .body(big)
+                .build());
 
-        assertThatThrownBy(() -> livy.createBatch(CreateBatchRequest.builder().file("/x.py").build()))
+        assertThatThrownBy(() -> livy.createBatch(
+                        CreateBatchRequest.builder().file("/x.py").build()))
                 .isInstanceOfSatisfying(LivyClientException.class, e -> {
                     assertThat(e.bodySnippet().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
                             .isBetween(1000, 1024);
@@ -371,8 +487,10 @@ class LivyClientTest {
 
     @Test
     void aBaseUrlWithoutTrailingSlashKeepsItsPath() throws Exception {
-        LivyClient gateway = LivyClient.builder().baseUrl(server.url("/gateway/default/livy/v1").toString())
-                .bearerToken("tok").build();
+        LivyClient gateway = LivyClient.builder()
+                .baseUrl(server.url("/gateway/default/livy/v1").toString())
+                .bearerToken("tok")
+                .build();
         enqueue(200, "{\"id\":1,\"state\":\"dead\"}");
 
         gateway.getBatchState(1);
@@ -384,7 +502,10 @@ class LivyClientTest {
 
     @Test
     void basicAuthIsSentOnEveryCall() throws Exception {
-        LivyClient withAuth = LivyClient.builder().baseUrl(server.url("/").toString()).basicAuth("svc", "pw").build();
+        LivyClient withAuth = LivyClient.builder()
+                .baseUrl(server.url("/").toString())
+                .basicAuth("svc", "pw")
+                .build();
         enqueue(200, "{\"from\":0,\"total\":0,\"sessions\":[]}");
         enqueue(200, "{\"msg\":\"deleted\"}");
 
@@ -397,38 +518,58 @@ class LivyClientTest {
 
     @Test
     void theBuilderFailsFastNamingWhatToFix() {
-        assertThatThrownBy(() -> LivyClient.builder().build()).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> LivyClient.builder().build())
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("baseUrl is required");
-        assertThatThrownBy(() -> LivyClient.builder().baseUrl("not a url")).isInstanceOf(
-                IllegalArgumentException.class).hasMessageContaining("not an http(s) URL");
+        assertThatThrownBy(() -> LivyClient.builder().baseUrl("not a url"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an http(s) URL");
         assertThatThrownBy(() -> LivyClient.builder().baseUrl("http://u:p@emr:8998"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("basicAuth");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("basicAuth");
         assertThatThrownBy(() -> LivyClient.builder().baseUrl("http://emr:8998/?x=1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("query");
-        assertThatThrownBy(() -> LivyClient.builder().baseUrl("http://emr:8998").basicAuth("a", "b")
-                .bearerToken("t").build()).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> LivyClient.builder().maxRetries(-1)).isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("query");
+        assertThatThrownBy(() -> LivyClient.builder()
+                        .baseUrl("http://emr:8998")
+                        .basicAuth("a", "b")
+                        .bearerToken("t")
+                        .build())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> LivyClient.builder().maxRetries(-1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxRetries");
         assertThatThrownBy(() -> LivyClient.builder().readTimeout(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readTimeout");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("readTimeout");
         assertThatThrownBy(() -> LivyClient.builder().requestedBy(" ")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> livy.listBatches(-1, 10)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> livy.listBatches(-1, 10))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("from");
-        assertThat(LivyClient.builder().baseUrl(" http://emr:8998 ").build().baseUrl().toString())
+        assertThat(LivyClient.builder()
+                        .baseUrl(" http://emr:8998 ")
+                        .build()
+                        .baseUrl()
+                        .toString())
                 .isEqualTo("http://emr:8998/");
     }
 
     @Test
     void aCreateRequestRefusesWhatLivyWouldRefuse() {
         assertThatThrownBy(() -> CreateBatchRequest.builder().name("x").build())
-                .isInstanceOf(NullPointerException.class).hasMessage("file == null");
-        assertThatThrownBy(() -> CreateBatchRequest.builder().file(" ")).isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("file == null");
+        assertThatThrownBy(() -> CreateBatchRequest.builder().file(" "))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("file is blank");
         assertThatThrownBy(() -> CreateBatchRequest.builder().name("12345"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all digits");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("all digits");
         assertThatThrownBy(() -> CreateBatchRequest.builder().executorCores(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("executorCores");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("executorCores");
         assertThatThrownBy(() -> CreateBatchRequest.builder().conf(java.util.Collections.singletonMap("k", null)))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("conf value of k");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("conf value of k");
     }
 }

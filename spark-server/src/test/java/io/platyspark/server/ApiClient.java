@@ -70,10 +70,15 @@ final class ApiClient {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             String body = response.body();
-            boolean isJson = response.headers().firstValue("Content-Type").orElse("").contains("json");
+            boolean isJson =
+                    response.headers().firstValue("Content-Type").orElse("").contains("json");
             JsonNode node = body == null || body.isBlank() || !isJson ? null : json.readTree(body);
-            return new Response(response.statusCode(), node, response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("X-Request-Id").orElse(null), body);
+            return new Response(
+                    response.statusCode(),
+                    node,
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers().firstValue("X-Request-Id").orElse(null),
+                    body);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -82,6 +87,5 @@ final class ApiClient {
         }
     }
 
-    record Response(int status, JsonNode body, String contentType, String requestId, String raw) {
-    }
+    record Response(int status, JsonNode body, String contentType, String requestId, String raw) {}
 }

@@ -21,10 +21,13 @@ import tools.jackson.databind.JsonNode;
  * The API's contract over real HTTP on a real PostgreSQL, with the submission worker off so apps stay where the
  * API put them.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        "platy.security.local-source-roots=/opt/apps",
-        "platy.submission.enabled=false"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+            "platy.security.local-source-roots=/opt/apps",
+            "platy.submission.enabled=false"
+        })
 class AppApiContractTest {
 
     @DynamicPropertySource
@@ -58,7 +61,10 @@ class AppApiContractTest {
     }
 
     private int storedApps() {
-        return JdbcClient.create(dataSource).sql("select count(*) from apps").query(Integer.class).single();
+        return JdbcClient.create(dataSource)
+                .sql("select count(*) from apps")
+                .query(Integer.class)
+                .single();
     }
 
     private void assertFieldProblem(ApiClient.Response response, String field) {
@@ -109,7 +115,10 @@ class AppApiContractTest {
         assertFieldProblem(api.post("/api/v1/apps", argsNotAList, Map.of()), "args");
         assertFieldProblem(api.post("/api/v1/apps", typo, Map.of()), "sparkconf");
         assertFieldProblem(api.post("/api/v1/apps", classForPython, Map.of()), "mainClass");
-        assertThat(api.post("/api/v1/apps", notSparkKey, Map.of()).body().get("field").asString())
+        assertThat(api.post("/api/v1/apps", notSparkKey, Map.of())
+                        .body()
+                        .get("field")
+                        .asString())
                 .startsWith("sparkConf");
         ApiClient.Response malformed = api.post("/api/v1/apps", "{\"name\": ", Map.of());
         assertThat(malformed.status()).isEqualTo(400);
@@ -129,7 +138,8 @@ class AppApiContractTest {
         assertThat(second.status()).isEqualTo(200);
         assertThat(second.body().get("id")).isEqualTo(first.body().get("id"));
         assertThat(reused.status()).isEqualTo(422);
-        assertThat(reused.body().get("existingAppId").asString()).isEqualTo(first.body().get("id").asString());
+        assertThat(reused.body().get("existingAppId").asString())
+                .isEqualTo(first.body().get("id").asString());
         assertThat(storedApps()).isEqualTo(1);
     }
 
@@ -164,7 +174,8 @@ class AppApiContractTest {
 
         assertThat(names).containsExactly("etl-4", "etl-3", "etl-2", "etl-1", "etl-0");
         assertThat(api.get("/api/v1/apps?state=PENDING").body().get("items")).hasSize(5);
-        assertThat(api.get("/api/v1/apps?state=RUNNING,SUCCEEDED").body().get("items")).isEmpty();
+        assertThat(api.get("/api/v1/apps?state=RUNNING,SUCCEEDED").body().get("items"))
+                .isEmpty();
         assertFieldProblem(api.get("/api/v1/apps?state=DONE"), "state");
         assertFieldProblem(api.get("/api/v1/apps?limit=0"), "limit");
         assertFieldProblem(api.get("/api/v1/apps?cursor=garbage"), "cursor");
@@ -180,7 +191,10 @@ class AppApiContractTest {
 
     @Test
     void pendingAppIsKilledWithoutTouchingABackend() {
-        String id = api.post("/api/v1/apps", validApp("etl"), Map.of()).body().get("id").asString();
+        String id = api.post("/api/v1/apps", validApp("etl"), Map.of())
+                .body()
+                .get("id")
+                .asString();
 
         ApiClient.Response killed = api.delete("/api/v1/apps/" + id);
 
@@ -193,13 +207,15 @@ class AppApiContractTest {
     void clustersListTheLocalCluster() {
         JsonNode clusters = api.get("/api/v1/clusters").body();
         assertThat(clusters).extracting(c -> c.get("name").asString()).containsExactly("local");
-        assertThat(api.get("/api/v1/clusters/local").body().get("state").asString()).isEqualTo("WAITING");
+        assertThat(api.get("/api/v1/clusters/local").body().get("state").asString())
+                .isEqualTo("WAITING");
         assertThat(api.get("/api/v1/clusters/nope").status()).isEqualTo(404);
     }
 
     @Test
     void operationalEndpointsAnswer() {
         assertThat(api.get("/actuator/health").body().get("status").asString()).isEqualTo("UP");
-        assertThat(api.get("/v3/api-docs").body().get("paths").has("/api/v1/apps")).isTrue();
+        assertThat(api.get("/v3/api-docs").body().get("paths").has("/api/v1/apps"))
+                .isTrue();
     }
 }

@@ -39,39 +39,50 @@ class BootstrapAdminRestartTest {
             assertThat(refused.body().get("requestId").asString()).isNotBlank();
 
             String other = admin.post("/api/v1/admin/tokens", Map.of("name", "ops", "admin", true), Map.of())
-                    .body().get("token").asString();
+                    .body()
+                    .get("token")
+                    .asString();
             assertThat(admin.delete("/api/v1/admin/tokens/" + ownId).status()).isEqualTo(204);
             assertThat(admin.get("/api/v1/apps").status()).isEqualTo(401);
             assertThat(admin.as(other).get("/api/v1/apps").status()).isEqualTo(200);
         }
         // Used to fail at start with TokenNameTakenException.
         try (ConfigurableApplicationContext second = start("platy.security.bootstrap-admin-token=" + secret)) {
-            assertThat(new ApiClient(port(second), secret).get("/api/v1/apps").status()).isEqualTo(200);
+            assertThat(new ApiClient(port(second), secret).get("/api/v1/apps").status())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void aGeneratedTokenOutlivesTheNextStart() {
         String firstSecret;
-        try (ConfigurableApplicationContext first = startCapturing("platy.security.generate-admin-token=true")
-                .context()) {
+        try (ConfigurableApplicationContext first =
+                startCapturing("platy.security.generate-admin-token=true").context()) {
             firstSecret = lastPrinted;
-            assertThat(new ApiClient(port(first), firstSecret).get("/api/v1/apps").status()).isEqualTo(200);
+            assertThat(new ApiClient(port(first), firstSecret)
+                            .get("/api/v1/apps")
+                            .status())
+                    .isEqualTo(200);
         }
-        try (ConfigurableApplicationContext second = startCapturing("platy.security.generate-admin-token=true")
-                .context()) {
+        try (ConfigurableApplicationContext second =
+                startCapturing("platy.security.generate-admin-token=true").context()) {
             String secondSecret = lastPrinted;
             assertThat(secondSecret).isNotEqualTo(firstSecret);
-            assertThat(new ApiClient(port(second), firstSecret).get("/api/v1/apps").status())
-                    .as("the first start's token still works").isEqualTo(200);
-            assertThat(new ApiClient(port(second), secondSecret).get("/api/v1/apps").status()).isEqualTo(200);
+            assertThat(new ApiClient(port(second), firstSecret)
+                            .get("/api/v1/apps")
+                            .status())
+                    .as("the first start's token still works")
+                    .isEqualTo(200);
+            assertThat(new ApiClient(port(second), secondSecret)
+                            .get("/api/v1/apps")
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
     private String lastPrinted;
 
-    private record Started(ConfigurableApplicationContext context) {
-    }
+    private record Started(ConfigurableApplicationContext context) {}
 
     private Started startCapturing(String property) {
         PrintStream original = System.out;
@@ -90,10 +101,16 @@ class BootstrapAdminRestartTest {
     }
 
     private ConfigurableApplicationContext start(String property) {
-        return new SpringApplicationBuilder(SparkServerApplication.class).properties(
-                "server.port=0", "platy.submission.enabled=false", "platy.embedded-postgres.enabled=false",
-                "spring.datasource.url=" + db.url(), "spring.datasource.username=" + db.user(),
-                "spring.datasource.password=" + db.password(), property).run();
+        return new SpringApplicationBuilder(SparkServerApplication.class)
+                .properties(
+                        "server.port=0",
+                        "platy.submission.enabled=false",
+                        "platy.embedded-postgres.enabled=false",
+                        "spring.datasource.url=" + db.url(),
+                        "spring.datasource.username=" + db.user(),
+                        "spring.datasource.password=" + db.password(),
+                        property)
+                .run();
     }
 
     private static int port(ConfigurableApplicationContext context) {

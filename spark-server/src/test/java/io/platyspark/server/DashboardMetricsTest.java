@@ -42,19 +42,26 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code /actuator/prometheus}. The server runs the embedded shape, which schedules the watchdog's reconcilers
  * in-process, and one real PySpark app goes through the API first, so the team-tagged meters exist.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        "platy.reconcile.enabled=true",
-        "platy.reconcile.interval=300ms",
-        "platy.submission.poll-interval=300ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+            "platy.reconcile.enabled=true",
+            "platy.reconcile.interval=300ms",
+            "platy.submission.poll-interval=300ms"
+        })
 class DashboardMetricsTest {
 
-    static final Path REPO = Path.of(System.getProperty("platy.repo.root", "..")).toAbsolutePath().normalize();
-    static final String PYTHON = System.getProperty("platy.test.python", REPO.resolve(".venv/bin/python").toString());
+    static final Path REPO = Path.of(System.getProperty("platy.repo.root", ".."))
+            .toAbsolutePath()
+            .normalize();
+    static final String PYTHON = System.getProperty(
+            "platy.test.python", REPO.resolve(".venv/bin/python").toString());
     static final Path DASHBOARDS = REPO.resolve("ops/grafana/dashboards");
     static final Path METRIC_SOURCES = REPO.resolve("ops/grafana/metric-sources.txt");
     /** The services whose metrics this server exports: itself, and the watchdog it runs in-process. */
     static final Set<String> CHECKED_HERE = Set.of("spark-server", "watchdog");
+
     static final List<String> SUFFIXES = List.of("_total", "_bucket", "_count", "_sum", "_max");
 
     @DynamicPropertySource
@@ -62,7 +69,9 @@ class DashboardMetricsTest {
         TestDatabase.register(registry);
         registry.add("platy.local.python", () -> PYTHON);
         registry.add("platy.security.local-source-roots", REPO::toString);
-        registry.add("platy.local.work-dir", () -> REPO.resolve("spark-server/target/platy-local").toString());
+        registry.add(
+                "platy.local.work-dir",
+                () -> REPO.resolve("spark-server/target/platy-local").toString());
     }
 
     @LocalServerPort
@@ -106,12 +115,23 @@ class DashboardMetricsTest {
             }
         });
 
-        assertThat(unlisted).as("metrics the dashboard reads that %s does not list", METRIC_SOURCES).isEmpty();
+        assertThat(unlisted)
+                .as("metrics the dashboard reads that %s does not list", METRIC_SOURCES)
+                .isEmpty();
         // Guards against a query reader that finds nothing and so checks nothing.
-        assertThat(checked).contains("platy_apps_submitted_total", "platy_apps", "platy_backend_calls_total",
-                "platy_apps_start_delay_seconds_bucket", "jvm_memory_used_bytes");
-        assertThat(missing).as("dashboard metrics a running spark-server (with the watchdog in-process) does not "
-                + "export; its /actuator/prometheus has %d names", exported.size()).isEmpty();
+        assertThat(checked)
+                .contains(
+                        "platy_apps_submitted_total",
+                        "platy_apps",
+                        "platy_backend_calls_total",
+                        "platy_apps_start_delay_seconds_bucket",
+                        "jvm_memory_used_bytes");
+        assertThat(missing)
+                .as(
+                        "dashboard metrics a running spark-server (with the watchdog in-process) does not "
+                                + "export; its /actuator/prometheus has %d names",
+                        exported.size())
+                .isEmpty();
     }
 
     @Test
@@ -125,38 +145,68 @@ class DashboardMetricsTest {
                 .containsExactlyInAnyOrder("platy_x_seconds_bucket", "up", "jvm_y", "platy_v", "platy_w");
         assertThat(PromQl.metricNames("label_values(platy_apps_submitted_total, team)"))
                 .containsExactly("platy_apps_submitted_total");
-        assertThat(familyOf("platy_apps_start_delay_seconds_max",
-                Map.of("platy_apps_start_delay_seconds", Set.of("watchdog"), "platy_apps", Set.of("watchdog"))))
+        assertThat(familyOf(
+                        "platy_apps_start_delay_seconds_max",
+                        Map.of("platy_apps_start_delay_seconds", Set.of("watchdog"), "platy_apps", Set.of("watchdog"))))
                 .isEqualTo("platy_apps_start_delay_seconds");
         assertThat(familyOf("jvm_threads_live_threads", Map.of("jvm_*", Set.of("spark-server"))))
                 .isEqualTo("jvm_*");
-        assertThat(familyOf("platy_apps_submitted_total", Map.of("platy_apps", Set.of("watchdog")))).isNull();
+        assertThat(familyOf("platy_apps_submitted_total", Map.of("platy_apps", Set.of("watchdog"))))
+                .isNull();
     }
 
     private void runOneApp() {
         ApiClient api = new ApiClient(port);
-        ApiClient.Response submitted = api.post("/api/v1/apps", Map.of("name", "dashboard-metrics", "team",
-                "dashboards", "cluster", "local", "source", REPO.resolve("examples/pyspark/word_count.py").toString(),
-                "args", List.of("2")), Map.of());
+        ApiClient.Response submitted = api.post(
+                "/api/v1/apps",
+                Map.of(
+                        "name",
+                        "dashboard-metrics",
+                        "team",
+                        "dashboards",
+                        "cluster",
+                        "local",
+                        "source",
+                        REPO.resolve("examples/pyspark/word_count.py").toString(),
+                        "args",
+                        List.of("2")),
+                Map.of());
         assertThat(submitted.status()).as(submitted.raw()).isEqualTo(202);
         String id = submitted.body().get("id").asString();
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            String state = api.get("/api/v1/apps/" + id).body().get("state").asString();
-            assertThat(state).as("the app ended otherwise: %s", api.get("/api/v1/apps/" + id).raw())
-                    .isIn("PENDING", "WAITING_FOR_CLUSTER", "BUILDING_ENV", "SUBMITTED", "RUNNING", "SUCCEEDED");
-            return state.equals("SUCCEEDED");
-        });
+        await().atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    String state =
+                            api.get("/api/v1/apps/" + id).body().get("state").asString();
+                    assertThat(state)
+                            .as(
+                                    "the app ended otherwise: %s",
+                                    api.get("/api/v1/apps/" + id).raw())
+                            .isIn(
+                                    "PENDING",
+                                    "WAITING_FOR_CLUSTER",
+                                    "BUILDING_ENV",
+                                    "SUBMITTED",
+                                    "RUNNING",
+                                    "SUCCEEDED");
+                    return state.equals("SUCCEEDED");
+                });
     }
 
     private long reconcileCycles() {
-        return meters.find("platy.reconcile.cycle").timers().stream().mapToLong(Timer::count).sum();
+        return meters.find("platy.reconcile.cycle").timers().stream()
+                .mapToLong(Timer::count)
+                .sum();
     }
 
     private String scrape() {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
-                .header("Authorization", "Bearer " + ApiClient.ADMIN_TOKEN).GET().build();
+                .header("Authorization", "Bearer " + ApiClient.ADMIN_TOKEN)
+                .GET()
+                .build();
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             return response.body();
         } catch (IOException e) {
@@ -170,7 +220,9 @@ class DashboardMetricsTest {
     /** The sample names of a Prometheus text exposition ({@code name{labels} value}). */
     static Set<String> exportedNames(String exposition) {
         Set<String> names = new TreeSet<>();
-        exposition.lines().filter(line -> !line.isBlank() && !line.startsWith("#"))
+        exposition
+                .lines()
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
                 .forEach(line -> names.add(line.split("[{ ]", 2)[0]));
         return names;
     }
@@ -182,7 +234,9 @@ class DashboardMetricsTest {
             String content = line.replaceFirst("#.*", "").strip();
             if (!content.isEmpty()) {
                 String[] parts = content.split("\\s+");
-                assertThat(parts).as("'%s' in %s: a family and its services", line, METRIC_SOURCES).hasSize(2);
+                assertThat(parts)
+                        .as("'%s' in %s: a family and its services", line, METRIC_SOURCES)
+                        .hasSize(2);
                 sources.put(parts[0], Set.of(parts[1].split(",")));
             }
         }
@@ -191,7 +245,8 @@ class DashboardMetricsTest {
 
     static String familyOf(String name, Map<String, Set<String>> sources) {
         List<String> candidates = new ArrayList<>(List.of(name));
-        SUFFIXES.stream().filter(name::endsWith)
+        SUFFIXES.stream()
+                .filter(name::endsWith)
                 .forEach(suffix -> candidates.add(name.substring(0, name.length() - suffix.length())));
         for (String candidate : candidates) {
             if (sources.containsKey(candidate)) {
@@ -200,7 +255,8 @@ class DashboardMetricsTest {
         }
         return sources.keySet().stream()
                 .filter(family -> family.endsWith("*") && name.startsWith(family.substring(0, family.length() - 1)))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 
     /** Metric name to the panels (and variables) whose queries read it, over every dashboard file. */
@@ -217,17 +273,22 @@ class DashboardMetricsTest {
             collectPanels(dashboard.path("panels"), panels);
             for (JsonNode panel : panels) {
                 for (JsonNode target : panel.path("targets")) {
-                    String where = file.getFileName() + ": '" + panel.path("title").asString() + "'";
+                    String where =
+                            file.getFileName() + ": '" + panel.path("title").asString() + "'";
                     PromQl.metricNames(target.path("expr").asString(""))
-                            .forEach(name -> used.computeIfAbsent(name, k -> new ArrayList<>()).add(where));
+                            .forEach(name -> used.computeIfAbsent(name, k -> new ArrayList<>())
+                                    .add(where));
                 }
             }
             for (JsonNode variable : dashboard.path("templating").path("list")) {
                 if ("query".equals(variable.path("type").asString(""))) {
                     JsonNode query = variable.path("query");
                     String text = query.isObject() ? query.path("query").asString("") : query.asString("");
-                    String where = file.getFileName() + ": variable " + variable.path("name").asString();
-                    PromQl.metricNames(text).forEach(name -> used.computeIfAbsent(name, k -> new ArrayList<>()).add(where));
+                    String where = file.getFileName() + ": variable "
+                            + variable.path("name").asString();
+                    PromQl.metricNames(text)
+                            .forEach(name -> used.computeIfAbsent(name, k -> new ArrayList<>())
+                                    .add(where));
                 }
             }
         }
@@ -248,7 +309,8 @@ class DashboardMetricsTest {
      */
     static final class PromQl {
 
-        private static final Pattern STRINGS = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
+        private static final Pattern STRINGS =
+                Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
         private static final Pattern MATCHERS = Pattern.compile("\\{[^}]*}");
         private static final Pattern RANGES = Pattern.compile("\\[[^]]*]");
         private static final Pattern LABEL_LISTS =
@@ -257,8 +319,21 @@ class DashboardMetricsTest {
         private static final Pattern VARIABLES = Pattern.compile("\\$\\{\\w+(?::\\w+)?}|\\$\\w+");
         private static final Pattern LABEL_VALUES = Pattern.compile("\\s*label_values\\((.*),\\s*\\w+\\s*\\)\\s*");
         private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.:])([a-zA-Z_:][\\w:]*)(\\s*\\()?");
-        private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left",
-                "group_right", "bool", "and", "or", "unless", "atan2", "offset", "inf", "nan");
+        private static final Set<String> KEYWORDS = Set.of(
+                "by",
+                "without",
+                "on",
+                "ignoring",
+                "group_left",
+                "group_right",
+                "bool",
+                "and",
+                "or",
+                "unless",
+                "atan2",
+                "offset",
+                "inf",
+                "nan");
 
         static Set<String> metricNames(String expr) {
             Matcher labelValues = LABEL_VALUES.matcher(expr);

@@ -45,16 +45,19 @@ import tools.jackson.databind.JsonNode;
  * RunJobFlow, bad configs are refused before AWS, a dead shared cluster is re-created, and a local source is
  * shipped to S3 for the cluster.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        "platy.aws.enabled=true",
-        "platy.aws.artifact-bucket=platy-it-artifacts",
-        "platy.aws.subnet-ids=subnet-12345",
-        "platy.security.allowed-buckets=platy-it-artifacts",
-        "platy.submission.enabled=true",
-        "platy.submission.poll-interval=200ms",
-        "platy.reconcile.enabled=false",
-        "platy.reconcile.cluster-interval=0s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+            "platy.aws.enabled=true",
+            "platy.aws.artifact-bucket=platy-it-artifacts",
+            "platy.aws.subnet-ids=subnet-12345",
+            "platy.security.allowed-buckets=platy-it-artifacts",
+            "platy.submission.enabled=true",
+            "platy.submission.poll-interval=200ms",
+            "platy.reconcile.enabled=false",
+            "platy.reconcile.cluster-interval=0s"
+        })
 class EmrClustersApiTest {
 
     static final MotoServer MOTO = MotoServer.get();
@@ -77,10 +80,13 @@ class EmrClustersApiTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     Watchdog watchdog;
+
     @Autowired
     DataSource dataSource;
+
     @Autowired
     SubmissionProperties submission;
 
@@ -91,13 +97,15 @@ class EmrClustersApiTest {
     @BeforeEach
     void setUp() {
         admin = new ApiClient(port);
-        ApiClient.Response token = admin.post("/api/v1/admin/tokens",
-                Map.of("name", "data-" + System.nanoTime(), "team", "data"), Map.of());
+        ApiClient.Response token = admin.post(
+                "/api/v1/admin/tokens", Map.of("name", "data-" + System.nanoTime(), "team", "data"), Map.of());
         team = admin.as(token.body().get("token").asString());
     }
 
     private List<ClusterSummary> emrClusters(String name) {
-        return emr.listClustersPaginator(r -> { }).clusters().stream().filter(c -> c.name().equals(name)).toList();
+        return emr.listClustersPaginator(r -> {}).clusters().stream()
+                .filter(c -> c.name().equals(name))
+                .toList();
     }
 
     private static Map<String, Object> config(String team, String coreType) {
@@ -138,8 +146,12 @@ class EmrClustersApiTest {
         }
         pool.shutdown();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> !emrClusters(cluster).isEmpty()
-                && team.get("/api/v1/clusters/" + cluster).body().get("externalId").isString());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !emrClusters(cluster).isEmpty()
+                        && team.get("/api/v1/clusters/" + cluster)
+                                .body()
+                                .get("externalId")
+                                .isString());
         watchdog.runOnce();
 
         assertThat(emrClusters(cluster)).as("RunJobFlow calls, counted at moto").hasSize(1);
@@ -148,10 +160,16 @@ class EmrClustersApiTest {
         assertThat(recorded.get("team").asString()).isEqualTo("data");
         assertThat(recorded.get("idleTimeoutSeconds").asLong()).isEqualTo(1800);
         assertThat(recorded.get("livyUrl").asString()).startsWith("http://").endsWith(":8998");
-        var tags = emr.describeCluster(r -> r.clusterId(emrClusters(cluster).get(0).id())).cluster().tags();
-        assertThat(tags).anyMatch(t -> t.key().equals("platy:cluster-id")
-                && t.value().equals(recorded.get("id").asString()));
-        JsonNode apps = team.get("/api/v1/apps?cluster=" + cluster + "&limit=100").body().get("items");
+        var tags = emr.describeCluster(
+                        r -> r.clusterId(emrClusters(cluster).get(0).id()))
+                .cluster()
+                .tags();
+        assertThat(tags)
+                .anyMatch(t -> t.key().equals("platy:cluster-id")
+                        && t.value().equals(recorded.get("id").asString()));
+        JsonNode apps = team.get("/api/v1/apps?cluster=" + cluster + "&limit=100")
+                .body()
+                .get("items");
         assertThat(apps).hasSize(50);
     }
 
@@ -175,8 +193,8 @@ class EmrClustersApiTest {
                 .isEqualTo("config.instanceFleets.coreInstancesAndWeights[p4d.24xlarge]");
         assertThat(refusedGpu.body().get("detail").asString()).contains("not allowed");
         assertThat(refusedTypo.body().get("field").asString()).isEqualTo("config.instanceFleet");
-        Map<String, Object> submit = new HashMap<>(Map.of("name", "etl", "cluster", "gpu-app",
-                "source", "s3://platy-it-artifacts/etl.py"));
+        Map<String, Object> submit =
+                new HashMap<>(Map.of("name", "etl", "cluster", "gpu-app", "source", "s3://platy-it-artifacts/etl.py"));
         submit.put("clusterConfig", config("data", "p4d.24xlarge"));
         ApiClient.Response refusedSubmit = team.post("/api/v1/apps", submit, Map.of());
         assertThat(refusedSubmit.status()).as(refusedSubmit.raw()).isEqualTo(400);
@@ -191,29 +209,42 @@ class EmrClustersApiTest {
     /** Each hole in the platform's policy the issue found, as a change to a valid config and the field named. */
     static Stream<Arguments> policyHoles() {
         return Stream.of(
-                hole("overwrites.Instances.InstanceFleets", c -> c.put("overwrites",
-                        Map.of("Instances.InstanceFleets", List.of()))),
+                hole(
+                        "overwrites.Instances.InstanceFleets",
+                        c -> c.put("overwrites", Map.of("Instances.InstanceFleets", List.of()))),
                 hole("overwrites.ServiceRole", c -> c.put("overwrites", Map.of("ServiceRole", "AdminRole"))),
                 hole("overwrites.JobFlowRole", c -> c.put("overwrites", Map.of("JobFlowRole", "AdminProfile"))),
-                hole("overwrites.Tags", c -> c.put("overwrites", Map.of("Tags", List.of(
-                        Map.of("Key", "team", "Value", "data"))))),
-                hole("overwrites.Instances", c -> c.put("overwrites", Map.of("Instances",
-                        Map.of("InstanceFleets", List.of())))),
+                hole(
+                        "overwrites.Tags",
+                        c -> c.put("overwrites", Map.of("Tags", List.of(Map.of("Key", "team", "Value", "data"))))),
+                hole(
+                        "overwrites.Instances",
+                        c -> c.put("overwrites", Map.of("Instances", Map.of("InstanceFleets", List.of())))),
                 hole("tags.team", c -> c.put("tags", Map.of("team", "someone-else"))),
-                hole("tags.platy:cluster-id", c -> c.put("tags", Map.of("team", "data",
-                        "platy:cluster-id", "x"))),
-                hole("instanceFleets.coreTargetOnDemandCapacity", c -> fleets(c).put("coreTargetOnDemandCapacity",
-                        -4)),
-                hole("instanceFleets.coreInstancesAndWeights[m6g.2xlarge]", c -> fleets(c).put(
-                        "coreInstancesAndWeights", Map.of("m6g.2xlarge", 0))),
+                hole("tags.platy:cluster-id", c -> c.put("tags", Map.of("team", "data", "platy:cluster-id", "x"))),
+                hole("instanceFleets.coreTargetOnDemandCapacity", c -> fleets(c).put("coreTargetOnDemandCapacity", -4)),
+                hole(
+                        "instanceFleets.coreInstancesAndWeights[m6g.2xlarge]",
+                        c -> fleets(c).put("coreInstancesAndWeights", Map.of("m6g.2xlarge", 0))),
                 hole("applications", c -> c.put("applications", List.of("Hadoop", "Spark"))),
                 hole("releaseLabel", c -> c.put("releaseLabel", "emr-6.4.0")),
-                hole("instanceFleets.coreInstancesAndWeights", c -> fleets(c).put("coreInstancesAndWeights",
-                        Map.of("m5.2xlarge", 2))),
-                hole("instanceFleets.coreInstancesAndWeights", c -> fleets(c).put("coreInstancesAndWeights",
-                        Map.of("m6g.2xlarge", 2, "m5.2xlarge", 2))),
-                hole("bootstrapActions[0].path", c -> c.put("bootstrapActions", List.of(Map.of("name", "x",
-                        "path", "s3://not-allowed-bucket/install.sh", "args", List.of())))));
+                hole(
+                        "instanceFleets.coreInstancesAndWeights",
+                        c -> fleets(c).put("coreInstancesAndWeights", Map.of("m5.2xlarge", 2))),
+                hole(
+                        "instanceFleets.coreInstancesAndWeights",
+                        c -> fleets(c).put("coreInstancesAndWeights", Map.of("m6g.2xlarge", 2, "m5.2xlarge", 2))),
+                hole(
+                        "bootstrapActions[0].path",
+                        c -> c.put(
+                                "bootstrapActions",
+                                List.of(Map.of(
+                                        "name",
+                                        "x",
+                                        "path",
+                                        "s3://not-allowed-bucket/install.sh",
+                                        "args",
+                                        List.of())))));
     }
 
     private static Arguments hole(String field, java.util.function.Consumer<Map<String, Object>> change) {
@@ -227,8 +258,8 @@ class EmrClustersApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("policyHoles")
-    void eachPolicyHoleIsA400NamingTheFieldAndNothingIsCreated(String field,
-            java.util.function.Consumer<Map<String, Object>> change) {
+    void eachPolicyHoleIsA400NamingTheFieldAndNothingIsCreated(
+            String field, java.util.function.Consumer<Map<String, Object>> change) {
         String name = "hole-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> config = config("data", "m6g.2xlarge");
         change.accept(config);
@@ -257,9 +288,13 @@ class EmrClustersApiTest {
         assertThat(refused.status()).isEqualTo(400);
         List<String> fields = new ArrayList<>();
         refused.body().get("errors").forEach(e -> fields.add(e.get("field").asString()));
-        assertThat(fields).containsExactlyInAnyOrder("config.instanceFleets.coreTargetOnDemandCapacity",
-                "config.instanceFleets.coreInstancesAndWeights", "config.applications",
-                "config.overwrites.ServiceRole", "config.tags.team");
+        assertThat(fields)
+                .containsExactlyInAnyOrder(
+                        "config.instanceFleets.coreTargetOnDemandCapacity",
+                        "config.instanceFleets.coreInstancesAndWeights",
+                        "config.applications",
+                        "config.overwrites.ServiceRole",
+                        "config.tags.team");
         assertThat(emrClusters("many-wrongs")).isEmpty();
     }
 
@@ -271,8 +306,7 @@ class EmrClustersApiTest {
         String name = "retain-" + UUID.randomUUID().toString().substring(0, 8);
         for (String tooShort : List.of(bound.toSeconds() + "s", "60ms", "soon")) {
             Map<String, Object> config = config("data", "m6g.2xlarge");
-            config.put("configurations", Map.of("livy-conf", Map.of("livy.server.session.state-retain.sec",
-                    tooShort)));
+            config.put("configurations", Map.of("livy-conf", Map.of("livy.server.session.state-retain.sec", tooShort)));
             Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", "DEV"));
             body.put("config", config);
 
@@ -280,35 +314,42 @@ class EmrClustersApiTest {
 
             assertThat(refused.status()).as(refused.raw()).isEqualTo(400);
             assertThat(refused.body().get("field").asString()).isEqualTo("config." + field);
-            assertThat(refused.body().get("detail").asString()).as(tooShort)
+            assertThat(refused.body().get("detail").asString())
+                    .as(tooShort)
                     .contains(tooShort.equals("soon") ? "not a Livy time" : "must be longer than 15200ms");
         }
-        Map<String, Object> submit = new HashMap<>(Map.of("name", "etl", "cluster", name,
-                "source", "s3://platy-it-artifacts/etl.py"));
+        Map<String, Object> submit =
+                new HashMap<>(Map.of("name", "etl", "cluster", name, "source", "s3://platy-it-artifacts/etl.py"));
         Map<String, Object> clusterConfig = config("data", "m6g.2xlarge");
-        clusterConfig.put("configurations", Map.of("livy-conf", Map.of("livy.server.session.state-retain.sec",
-                "10")));
+        clusterConfig.put("configurations", Map.of("livy-conf", Map.of("livy.server.session.state-retain.sec", "10")));
         submit.put("clusterConfig", clusterConfig);
         ApiClient.Response refusedSubmit = team.post("/api/v1/apps", submit, Map.of());
         assertThat(refusedSubmit.status()).as(refusedSubmit.raw()).isEqualTo(400);
         assertThat(refusedSubmit.body().get("field").asString()).isEqualTo("clusterConfig." + field);
-        assertThat(team.get("/api/v1/apps?cluster=" + name).body().get("items")).as("no app stored").isEmpty();
+        assertThat(team.get("/api/v1/apps?cluster=" + name).body().get("items"))
+                .as("no app stored")
+                .isEmpty();
         assertThat(team.get("/api/v1/clusters/" + name).status()).isEqualTo(404);
-        assertThat(emrClusters(name)).as("RunJobFlow calls for that name, counted at moto").isEmpty();
+        assertThat(emrClusters(name))
+                .as("RunJobFlow calls for that name, counted at moto")
+                .isEmpty();
 
         Map<String, Object> config = config("data", "m6g.2xlarge");
-        config.put("configurations", Map.of("livy-conf", Map.of("livy.server.session.state-retain.sec",
-                (bound.toSeconds() + 1) + "s")));
+        config.put(
+                "configurations",
+                Map.of("livy-conf", Map.of("livy.server.session.state-retain.sec", (bound.toSeconds() + 1) + "s")));
         Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", "DEV"));
         body.put("config", config);
         ApiClient.Response accepted = team.post("/api/v1/clusters", body, Map.of());
         assertThat(accepted.status()).as(accepted.raw()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> emrClusters(name).size() == 1);
-        var livyConf = emr.describeCluster(r -> r.clusterId(emrClusters(name).get(0).id())).cluster()
-                .configurations().stream().filter(c -> c.classification().equals("livy-conf")).findFirst();
+        var livyConf =
+                emr.describeCluster(r -> r.clusterId(emrClusters(name).get(0).id())).cluster().configurations().stream()
+                        .filter(c -> c.classification().equals("livy-conf"))
+                        .findFirst();
         assertThat(livyConf).isPresent();
-        assertThat(livyConf.get().properties()).containsEntry("livy.server.session.state-retain.sec",
-                (bound.toSeconds() + 1) + "s");
+        assertThat(livyConf.get().properties())
+                .containsEntry("livy.server.session.state-retain.sec", (bound.toSeconds() + 1) + "s");
     }
 
     @Test
@@ -316,8 +357,7 @@ class EmrClustersApiTest {
         String name = "for-data-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", "DEDICATED", "team", "data"));
         body.put("config", config("data", "m6g.2xlarge"));
-        Map<String, Object> otherTag = new HashMap<>(Map.of("name", name + "-x", "kind", "DEDICATED",
-                "team", "data"));
+        Map<String, Object> otherTag = new HashMap<>(Map.of("name", name + "-x", "kind", "DEDICATED", "team", "data"));
         otherTag.put("config", config("finance", "m6g.2xlarge"));
 
         assertThat(admin.post("/api/v1/clusters", otherTag, Map.of()).status()).isEqualTo(400);
@@ -327,8 +367,8 @@ class EmrClustersApiTest {
     @Test
     void aReplayedSubmitIsAnsweredFromTheStoreEvenAfterItsClusterEnded() {
         String cluster = "replay-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, Object> body = new HashMap<>(Map.of("name", "nightly", "cluster", cluster,
-                "source", "s3://platy-it-artifacts/jobs/etl.py"));
+        Map<String, Object> body = new HashMap<>(
+                Map.of("name", "nightly", "cluster", cluster, "source", "s3://platy-it-artifacts/jobs/etl.py"));
         body.put("clusterConfig", config("data", "m6g.2xlarge"));
         Map<String, String> key = Map.of("Idempotency-Key", "nightly-" + cluster);
         ApiClient.Response first = team.post("/api/v1/apps", body, key);
@@ -342,7 +382,8 @@ class EmrClustersApiTest {
         ApiClient.Response reused = team.post("/api/v1/apps", changed, key);
 
         assertThat(replay.status()).as(replay.raw()).isBetween(200, 202);
-        assertThat(replay.body().get("id").asString()).isEqualTo(first.body().get("id").asString());
+        assertThat(replay.body().get("id").asString())
+                .isEqualTo(first.body().get("id").asString());
         assertThat(reused.status()).as("same key, another cluster config").isEqualTo(422);
         assertThat(emrClusters(cluster)).as("no second cluster").hasSize(1);
     }
@@ -363,11 +404,14 @@ class EmrClustersApiTest {
         assertThat(ended.get("stateReason").asString()).isNotBlank();
         assertThat(ended.get("terminatedAt").isNull()).isFalse();
         List<String> listed = new ArrayList<>();
-        team.get("/api/v1/clusters?state=TERMINATED,TERMINATED_WITH_ERRORS").body()
+        team.get("/api/v1/clusters?state=TERMINATED,TERMINATED_WITH_ERRORS")
+                .body()
                 .forEach(c -> listed.add(c.get("name").asString()));
         assertThat(listed).contains(name);
         List<String> active = new ArrayList<>();
-        team.get("/api/v1/clusters").body().forEach(c -> active.add(c.get("name").asString()));
+        team.get("/api/v1/clusters")
+                .body()
+                .forEach(c -> active.add(c.get("name").asString()));
         assertThat(active).doesNotContain(name);
         ApiClient.Response bad = team.get("/api/v1/clusters?state=GONE");
         assertThat(bad.status()).isEqualTo(400);
@@ -377,8 +421,7 @@ class EmrClustersApiTest {
     @Test
     void aSharedClusterThatDiesIsRecreated() {
         String name = "shared-" + UUID.randomUUID().toString().substring(0, 8);
-        ApiClient.Response created = admin.post("/api/v1/clusters", Map.of("name", name, "kind", "SHARED"),
-                Map.of());
+        ApiClient.Response created = admin.post("/api/v1/clusters", Map.of("name", name, "kind", "SHARED"), Map.of());
         assertThat(created.status()).as(created.raw()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> emrClusters(name).size() == 1);
         watchdog.runOnce();
@@ -403,8 +446,11 @@ class EmrClustersApiTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !emrClusters(cluster).isEmpty());
         watchdog.runOnce();
         // moto's master DNS does not resolve: point the cluster's Livy at the fake, as DNS would.
-        JdbcClient.create(dataSource).sql("update clusters set livy_url = :url where name = :name")
-                .param("url", LIVY.url()).param("name", cluster).update();
+        JdbcClient.create(dataSource)
+                .sql("update clusters set livy_url = :url where name = :name")
+                .param("url", LIVY.url())
+                .param("name", cluster)
+                .update();
         Path job = Files.writeString(sources.resolve("etl.py"), "print('etl')\n");
         Path helper = Files.writeString(sources.resolve("helper.py"), "X = 1\n");
 
@@ -415,25 +461,36 @@ class EmrClustersApiTest {
         body.put("pyFiles", List.of(helper.toString(), "s3://platy-it-artifacts/libs/lib.zip"));
         JsonNode accepted = team.post("/api/v1/apps", body, Map.of()).body();
         String id = accepted.get("id").asString();
-        assertThat(accepted.get("resolvedSource").isNull()).as("not staged yet: %s", accepted).isTrue();
+        assertThat(accepted.get("resolvedSource").isNull())
+                .as("not staged yet: %s", accepted)
+                .isTrue();
         assertThat(accepted.get("resolvedPyFiles").isNull()).isTrue();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> LIVY.batchByName("platy-" + id) != null);
         String file = LIVY.batchByName("platy-" + id).file();
-        assertThat(file).startsWith("s3://platy-it-artifacts/platyspark/uploads/data/").endsWith("/etl.py");
+        assertThat(file)
+                .startsWith("s3://platy-it-artifacts/platyspark/uploads/data/")
+                .endsWith("/etl.py");
         String key = file.substring("s3://platy-it-artifacts/".length());
-        assertThat(new String(MOTO.clients().s3().getObjectAsBytes(r -> r.bucket("platy-it-artifacts").key(key))
-                .asByteArray())).isEqualTo("print('etl')\n");
+        assertThat(new String(MOTO.clients()
+                        .s3()
+                        .getObjectAsBytes(r -> r.bucket("platy-it-artifacts").key(key))
+                        .asByteArray()))
+                .isEqualTo("print('etl')\n");
         // The app's view says where it actually ran from, next to what was asked for.
-        await().atMost(Duration.ofSeconds(30)).until(() -> team.get("/api/v1/apps/" + id).body()
-                .get("resolvedSource").isString());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> team.get("/api/v1/apps/" + id)
+                        .body()
+                        .get("resolvedSource")
+                        .isString());
         JsonNode view = team.get("/api/v1/apps/" + id).body();
         assertThat(view.get("source").asString()).isEqualTo(job.toRealPath().toString());
         assertThat(view.get("resolvedSource").asString()).isEqualTo(file);
         List<String> resolvedPyFiles = new ArrayList<>();
         view.get("resolvedPyFiles").forEach(f -> resolvedPyFiles.add(f.asString()));
         assertThat(resolvedPyFiles).hasSize(2);
-        assertThat(resolvedPyFiles.get(0)).startsWith("s3://platy-it-artifacts/platyspark/uploads/data/")
+        assertThat(resolvedPyFiles.get(0))
+                .startsWith("s3://platy-it-artifacts/platyspark/uploads/data/")
                 .endsWith("/helper.py");
         assertThat(resolvedPyFiles.get(1)).isEqualTo("s3://platy-it-artifacts/libs/lib.zip");
     }

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,12 +21,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Per-token rate limits and admission quotas over real HTTP: 429 problem+json with Retry-After. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        "platy.security.local-source-roots=/opt/apps",
-        "platy.submission.enabled=false",
-        "platy.rate-limit.requests-per-second=1",
-        "platy.rate-limit.burst=20"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+            "platy.security.local-source-roots=/opt/apps",
+            "platy.submission.enabled=false",
+            "platy.rate-limit.requests-per-second=1",
+            "platy.rate-limit.burst=20"
+        })
 class FairShareApiTest {
 
     @DynamicPropertySource
@@ -49,17 +51,19 @@ class FairShareApiTest {
     }
 
     private String issueToken(String team) {
-        ApiClient.Response issued = new ApiClient(port).post("/api/v1/admin/tokens",
-                Map.of("name", team + "-" + System.nanoTime(), "team", team), Map.of());
+        ApiClient.Response issued = new ApiClient(port)
+                .post("/api/v1/admin/tokens", Map.of("name", team + "-" + System.nanoTime(), "team", team), Map.of());
         assertThat(issued.status()).as(issued.raw()).isEqualTo(201);
         return issued.body().get("token").asString();
     }
 
     private HttpResponse<String> send(String token, String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -83,9 +87,13 @@ class FairShareApiTest {
         assertThat(refused).as("refused once over the burst").isNotNull();
         assertThat(ok).isBetween(20, 30);
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-        assertThat(refused.headers().firstValue("Content-Type")).get().asString()
+        assertThat(refused.headers().firstValue("Content-Type"))
+                .get()
+                .asString()
                 .startsWith("application/problem+json");
-        assertThat(refused.body()).contains("urn:platyspark:problem:rate-limited").contains("platy.rate-limit");
+        assertThat(refused.body())
+                .contains("urn:platyspark:problem:rate-limited")
+                .contains("platy.rate-limit");
         // Another team's token has a bucket of its own.
         assertThat(send(other, "GET", "/api/v1/apps", null).statusCode()).isEqualTo(200);
     }
@@ -93,15 +101,17 @@ class FairShareApiTest {
     @Test
     void aSubmitOverTheTeamsActiveQuotaIs429WithRetryAfterAndStoresNothing() throws Exception {
         String token = issueToken("team-q");
-        HttpResponse<String> set = send(ApiClient.ADMIN_TOKEN, "PUT", "/api/v1/admin/teams/team-q/quota",
-                "{\"maxActiveApps\": 1}");
+        HttpResponse<String> set =
+                send(ApiClient.ADMIN_TOKEN, "PUT", "/api/v1/admin/teams/team-q/quota", "{\"maxActiveApps\": 1}");
         assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
         assertThat(set.body()).contains("\"maxActiveApps\":1");
-        HttpResponse<String> allocations = send(ApiClient.ADMIN_TOKEN, "GET", "/api/v1/admin/teams/yarn-allocations",
-                null);
+        HttpResponse<String> allocations =
+                send(ApiClient.ADMIN_TOKEN, "GET", "/api/v1/admin/teams/yarn-allocations", null);
         assertThat(allocations.statusCode()).isEqualTo(200);
         assertThat(allocations.body()).contains("<queue name=\"team-q\">\n    <weight>1.0</weight>");
-        assertThat(send(token, "GET", "/api/v1/admin/teams/yarn-allocations", null).statusCode()).isEqualTo(403);
+        assertThat(send(token, "GET", "/api/v1/admin/teams/yarn-allocations", null)
+                        .statusCode())
+                .isEqualTo(403);
         String app = "{\"name\":\"etl\",\"cluster\":\"shared\",\"source\":\"/opt/apps/etl.py\"}";
 
         HttpResponse<String> first = send(token, "POST", "/api/v1/apps", app);
@@ -110,20 +120,22 @@ class FairShareApiTest {
         assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
         assertThat(second.statusCode()).as(second.body()).isEqualTo(429);
         assertThat(second.headers().firstValue("Retry-After")).hasValue("10");
-        assertThat(second.body()).contains("urn:platyspark:problem:quota-exceeded")
-                .contains("\"quota\":\"maxActiveApps\"").contains("maxActiveApps is 1");
+        assertThat(second.body())
+                .contains("urn:platyspark:problem:quota-exceeded")
+                .contains("\"quota\":\"maxActiveApps\"")
+                .contains("maxActiveApps is 1");
         HttpResponse<String> usage = send(token, "GET", "/api/v1/teams/team-q/usage", null);
         assertThat(usage.statusCode()).isEqualTo(200);
         assertThat(usage.body()).contains("\"activeApps\":1").contains("\"maxActiveApps\":1");
         // Another team's usage is not this team's to see.
-        assertThat(send(token, "GET", "/api/v1/teams/team-x/usage", null).statusCode()).isEqualTo(403);
+        assertThat(send(token, "GET", "/api/v1/teams/team-x/usage", null).statusCode())
+                .isEqualTo(403);
         // A bad quota value names its field.
-        HttpResponse<String> bad = send(ApiClient.ADMIN_TOKEN, "PUT", "/api/v1/admin/teams/team-q/quota",
-                "{\"maxRunning\": {\"GPU\": 3}}");
+        HttpResponse<String> bad = send(
+                ApiClient.ADMIN_TOKEN, "PUT", "/api/v1/admin/teams/team-q/quota", "{\"maxRunning\": {\"GPU\": 3}}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("maxRunning.GPU");
-        HttpResponse<String> badTeam = send(ApiClient.ADMIN_TOKEN, "PUT", "/api/v1/admin/teams/Bad%20Team/quota",
-                "{}");
+        HttpResponse<String> badTeam = send(ApiClient.ADMIN_TOKEN, "PUT", "/api/v1/admin/teams/Bad%20Team/quota", "{}");
         assertThat(badTeam.statusCode()).isEqualTo(400);
         assertThat(badTeam.body()).contains("\"field\":\"team\"");
     }

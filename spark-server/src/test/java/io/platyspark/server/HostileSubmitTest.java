@@ -35,14 +35,18 @@ import org.springframework.test.context.DynamicPropertySource;
  * opaque URIs, Spark settings that run code on the platform's hosts, pip options behind a line separator, and
  * credentials in locations that must never come back.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        // As the embedded mode has it: the working directory is an upload root, where file:%2f... used to land.
-        "platy.security.local-source-roots=${user.dir}",
-        "platy.submission.poll-interval=200ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+            // As the embedded mode has it: the working directory is an upload root, where file:%2f... used to land.
+            "platy.security.local-source-roots=${user.dir}",
+            "platy.submission.poll-interval=200ms"
+        })
 class HostileSubmitTest {
 
-    static final Path ARTIFACTS = Path.of(System.getProperty("java.io.tmpdir"),
+    static final Path ARTIFACTS = Path.of(
+            System.getProperty("java.io.tmpdir"),
             "platy-artifacts-hostile-" + ProcessHandle.current().pid());
     static final FakeSparkBackend BACKEND = new FakeSparkBackend();
 
@@ -84,8 +88,11 @@ class HostileSubmitTest {
     }
 
     private static String token(ApiClient admin, String team) {
-        return admin.post("/api/v1/admin/tokens", Map.of("name", team + "-" + System.nanoTime(), "team", team),
-                Map.of()).body().get("token").asString();
+        return admin.post(
+                        "/api/v1/admin/tokens", Map.of("name", team + "-" + System.nanoTime(), "team", team), Map.of())
+                .body()
+                .get("token")
+                .asString();
     }
 
     private static Map<String, Object> app(String source) {
@@ -104,8 +111,8 @@ class HostileSubmitTest {
 
     @Test
     void anotherTeamsUploadIsRefusedHoweverItIsSpelled() {
-        ApiClient.Response upload = teamA.upload("/api/v1/artifacts?name=a.py",
-                "print('team a')".getBytes(StandardCharsets.UTF_8));
+        ApiClient.Response upload =
+                teamA.upload("/api/v1/artifacts?name=a.py", "print('team a')".getBytes(StandardCharsets.UTF_8));
         assertThat(upload.status()).as(upload.raw()).isEqualTo(201);
         String uri = upload.body().get("uri").asString();
         Path file = Path.of(java.net.URI.create(uri));
@@ -115,8 +122,8 @@ class HostileSubmitTest {
         assertThat(Files.isRegularFile(file)).isTrue();
 
         assertRefused(teamB.post("/api/v1/apps", app(encoded), Map.of()), "source");
-        assertRefused(teamB.post("/api/v1/apps", app(root + "/upload%73/team-a/" + sha + "/%61.py"), Map.of()),
-                "source");
+        assertRefused(
+                teamB.post("/api/v1/apps", app(root + "/upload%73/team-a/" + sha + "/%61.py"), Map.of()), "source");
         Map<String, Object> viaPyFiles = app(uri.replace("team-a", "team-b"));
         viaPyFiles.put("pyFiles", List.of(encoded));
         assertRefused(teamB.post("/api/v1/apps", viaPyFiles, Map.of()), "pyFiles[0]");
@@ -146,18 +153,38 @@ class HostileSubmitTest {
 
     @Test
     void sparkSettingsThatRunCodeOnThePlatformsHostsAreRefused() {
-        Map<String, String> refused = Map.of("spark.driver.extraJavaOptions", "-javaagent:/etc/passwd",
-                "spark.pyspark.driver.python", "/usr/bin/id", "spark.jars.ivySettings", "/etc/passwd",
-                "spark.jars", "local:/etc/passwd", "spark.plugins", "x.Plugin", "spark.yarn.keytab", "/etc/k",
-                "spark.kubernetes.driver.podTemplateFile", "/etc/passwd");
+        Map<String, String> refused = Map.of(
+                "spark.driver.extraJavaOptions",
+                "-javaagent:/etc/passwd",
+                "spark.pyspark.driver.python",
+                "/usr/bin/id",
+                "spark.jars.ivySettings",
+                "/etc/passwd",
+                "spark.jars",
+                "local:/etc/passwd",
+                "spark.plugins",
+                "x.Plugin",
+                "spark.yarn.keytab",
+                "/etc/k",
+                "spark.kubernetes.driver.podTemplateFile",
+                "/etc/passwd");
         refused.forEach((key, value) -> {
             Map<String, Object> body = app(ARTIFACTS + "/uploads/team-a/" + "ab".repeat(32) + "/a.py");
             body.put("sparkConf", Map.of(key, value));
             assertRefused(teamA.post("/api/v1/apps", body, Map.of()), "sparkConf[" + key + "]");
         });
         Map<String, Object> tuned = app(ARTIFACTS + "/uploads/team-a/" + "ab".repeat(32) + "/a.py");
-        tuned.put("sparkConf", Map.of("spark.executor.memory", "2g", "spark.executor.cores", "2",
-                "spark.sql.shuffle.partitions", "8", "spark.dynamicAllocation.enabled", "true"));
+        tuned.put(
+                "sparkConf",
+                Map.of(
+                        "spark.executor.memory",
+                        "2g",
+                        "spark.executor.cores",
+                        "2",
+                        "spark.sql.shuffle.partitions",
+                        "8",
+                        "spark.dynamicAllocation.enabled",
+                        "true"));
         ApiClient.Response accepted = teamA.post("/api/v1/apps", tuned, Map.of());
         assertThat(accepted.status()).as(accepted.raw()).isEqualTo(202);
     }
@@ -168,7 +195,8 @@ class HostileSubmitTest {
             Map<String, Object> body = app(ARTIFACTS + "/uploads/team-a/" + "ab".repeat(32) + "/a.py");
             body.put("requirements", List.of(line));
             assertRefused(teamA.post("/api/v1/apps", body, Map.of()), "requirements[0]");
-            assertRefused(teamA.post("/api/v1/envs", Map.of("requirements", List.of("tabulate", line)), Map.of()),
+            assertRefused(
+                    teamA.post("/api/v1/envs", Map.of("requirements", List.of("tabulate", line)), Map.of()),
                     "requirements[1]");
         }
     }
@@ -185,23 +213,32 @@ class HostileSubmitTest {
         ApiClient.Response posted = teamA.post("/api/v1/apps", body, Map.of());
         assertThat(posted.status()).as(posted.raw()).isEqualTo(202);
         String id = posted.body().get("id").asString();
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                teamA.get("/api/v1/apps/" + id).body().get("state").asString().equals("FAILED"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> teamA.get("/api/v1/apps/" + id)
+                        .body()
+                        .get("state")
+                        .asString()
+                        .equals("FAILED"));
 
         // An error that quotes the input (not a valid URI: a space) quotes it masked.
         Map<String, Object> bad = app(source.replace("/apps/a.py", "/apps/a b.py"));
         ApiClient.Response echoed = teamA.post("/api/v1/apps", bad, Map.of());
         assertThat(echoed.status()).isEqualTo(400);
         assertThat(echoed.body().get("detail").asString()).contains("alice:******@nn");
-        List<String> responses = List.of(posted.raw(), teamA.get("/api/v1/apps/" + id).raw(),
-                teamA.get("/api/v1/apps?cluster=local").raw(), teamA.get("/api/v1/apps/" + id + "/events").raw(),
+        List<String> responses = List.of(
+                posted.raw(),
+                teamA.get("/api/v1/apps/" + id).raw(),
+                teamA.get("/api/v1/apps?cluster=local").raw(),
+                teamA.get("/api/v1/apps/" + id + "/events").raw(),
                 echoed.raw());
         assertThat(responses).allSatisfy(r -> assertThat(r).doesNotContain(password));
         assertThat(posted.body().get("source").asString()).isEqualTo("hdfs://alice:******@nn:8020/apps/a.py");
         assertThat(teamA.get("/api/v1/apps/" + id + "/events").raw()).contains("alice:******@nn");
-        assertThat(logs.list).anyMatch(e -> e.getLoggerName().equals("io.platyspark.state")
-                && e.getFormattedMessage().contains("FAILED"));
-        assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage() + e.getKeyValuePairs())
-                .doesNotContain(password));
+        assertThat(logs.list)
+                .anyMatch(e -> e.getLoggerName().equals("io.platyspark.state")
+                        && e.getFormattedMessage().contains("FAILED"));
+        assertThat(logs.list)
+                .allSatisfy(e -> assertThat(e.getFormattedMessage() + e.getKeyValuePairs())
+                        .doesNotContain(password));
     }
 }

@@ -29,8 +29,10 @@ import tools.jackson.databind.JsonNode;
  * is a 4xx problem+json with a {@code type} and the {@code requestId}, and the refused value is never logged.
  * With the default limits (1 MB JSON, 512 MB uploads).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN, "platy.submission.enabled=false"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN, "platy.submission.enabled=false"
+        })
 class HttpEdgeTest {
 
     @TempDir
@@ -74,7 +76,8 @@ class HttpEdgeTest {
         JsonNode body = answer.json();
         assertThat(body.get("type").asString()).isEqualTo("urn:platyspark:problem:" + type);
         assertThat(body.get("status").asInt()).isEqualTo(status);
-        assertThat(body.get("requestId").asString()).isNotBlank()
+        assertThat(body.get("requestId").asString())
+                .isNotBlank()
                 .isEqualTo(answer.headers().get("x-request-id"));
     }
 
@@ -91,8 +94,11 @@ class HttpEdgeTest {
         assertProblem(get("/api/v1/apps;x=1"), 400, "request-rejected");
         assertProblem(get("/api/v1/%2e%2e/api/v1/apps"), 400, "request-rejected");
         // An unauthenticated caller gets the same answer: the firewall runs before the token check.
-        assertProblem(RawHttp.send(port, "GET /api;x=1/v1/apps HTTP/1.1\r\nHost: localhost"
-                .getBytes(StandardCharsets.ISO_8859_1)), 400, "request-rejected");
+        assertProblem(
+                RawHttp.send(
+                        port, "GET /api;x=1/v1/apps HTTP/1.1\r\nHost: localhost".getBytes(StandardCharsets.ISO_8859_1)),
+                400,
+                "request-rejected");
     }
 
     @Test
@@ -100,16 +106,23 @@ class HttpEdgeTest {
         assertProblem(get("/api/v1/apps?x=<raw-secret>"), 400, "bad-request");
         assertProblem(get("/api/v1/a{pps"), 400, "bad-request");
         assertProblem(get("/api/v1/apps%2Fx"), 400, "bad-request");
-        assertProblem(RawHttp.send(port, "GET /api/v1/apps HTTP/1.1\r\nHost: localhost\r\nBad Header: x"
-                .getBytes(StandardCharsets.ISO_8859_1)), 400, "bad-request");
+        assertProblem(
+                RawHttp.send(
+                        port,
+                        "GET /api/v1/apps HTTP/1.1\r\nHost: localhost\r\nBad Header: x"
+                                .getBytes(StandardCharsets.ISO_8859_1)),
+                400,
+                "bad-request");
         assertNotLogged("raw-secret");
     }
 
     @Test
     void aNonAsciiIdempotencyKeyIs400NamingTheHeader() {
-        byte[] body = "{\"name\":\"x\",\"cluster\":\"local\",\"source\":\"/tmp/x.py\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                "{\"name\":\"x\",\"cluster\":\"local\",\"source\":\"/tmp/x.py\"}".getBytes(StandardCharsets.UTF_8);
         byte[] head = ("POST /api/v1/apps HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ApiClient.ADMIN_TOKEN
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\nIdempotency-Key: k\u00e9y\u00ff")
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                        + "\r\nIdempotency-Key: k\u00e9y\u00ff")
                 .getBytes(StandardCharsets.ISO_8859_1);
         byte[] request = new byte[head.length + 4 + body.length];
         System.arraycopy(head, 0, request, 0, head.length);
@@ -137,15 +150,17 @@ class HttpEdgeTest {
         ApiClient api = new ApiClient(port);
         ApiClient.Response unknownPath = api.get("/api/v1/nope");
         RawHttp.Answer unsupported = RawHttp.Answer.parse(sendWhole(("POST /api/v1/apps HTTP/1.1\r\nHost: localhost"
-                + "\r\nAuthorization: Bearer " + ApiClient.ADMIN_TOKEN + "\r\nContent-Type: text/plain\r\n"
-                + "Content-Length: 6\r\n\r\nname=x").getBytes(StandardCharsets.ISO_8859_1)));
+                        + "\r\nAuthorization: Bearer " + ApiClient.ADMIN_TOKEN + "\r\nContent-Type: text/plain\r\n"
+                        + "Content-Length: 6\r\n\r\nname=x")
+                .getBytes(StandardCharsets.ISO_8859_1)));
         assertProblem(unsupported, 415, "unsupported-media-type");
         ApiClient.Response notAllowed = api.post("/api/v1/apps/" + java.util.UUID.randomUUID(), Map.of(), Map.of());
 
         for (var refused : List.of(Map.entry(unknownPath, "not-found"), Map.entry(notAllowed, "method-not-allowed"))) {
             ApiClient.Response r = refused.getKey();
             assertThat(r.contentType()).as(r.raw()).startsWith("application/problem+json");
-            assertThat(r.body().get("type").asString()).as(r.raw())
+            assertThat(r.body().get("type").asString())
+                    .as(r.raw())
                     .isEqualTo("urn:platyspark:problem:" + refused.getValue());
             assertThat(r.body().get("requestId").asString()).isEqualTo(r.requestId());
         }
@@ -156,8 +171,9 @@ class HttpEdgeTest {
     void fuzzFindingsStayFixed() {
         // Schemathesis: a multipart Content-Type without a boundary was parsed (no endpoint takes multipart): 500.
         RawHttp.Answer multipart = RawHttp.Answer.parse(sendWhole(("POST /api/v1/admin/tokens HTTP/1.1\r\nHost: "
-                + "localhost\r\nAuthorization: Bearer " + ApiClient.ADMIN_TOKEN + "\r\nContent-Type: "
-                + "multipart/form-data\r\nContent-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1)));
+                        + "localhost\r\nAuthorization: Bearer " + ApiClient.ADMIN_TOKEN + "\r\nContent-Type: "
+                        + "multipart/form-data\r\nContent-Length: 2\r\n\r\n{}")
+                .getBytes(StandardCharsets.ISO_8859_1)));
         // The error page called by name was a 500.
         RawHttp.Answer errorPage = get("/error");
 
@@ -169,8 +185,8 @@ class HttpEdgeTest {
     void aFractionForAWholeNumberIs400NamingTheField() {
         ApiClient admin = new ApiClient(port);
         // Used to be truncated to 1 day in silence: one global coercion rule, so every integer field refuses it.
-        ApiClient.Response refused = admin.post("/api/v1/admin/tokens",
-                Map.of("name", "fractional", "team", "team-a", "ttlDays", 1.5), Map.of());
+        ApiClient.Response refused = admin.post(
+                "/api/v1/admin/tokens", Map.of("name", "fractional", "team", "team-a", "ttlDays", 1.5), Map.of());
         ApiClient.Response logs = admin.get("/api/v1/apps/" + java.util.UUID.randomUUID() + "/logs?size=1.5");
 
         assertThat(refused.status()).as(refused.raw()).isEqualTo(400);
@@ -186,9 +202,13 @@ class HttpEdgeTest {
         // 10 MB without a Content-Length: used to be read into the parser and answered 400 naming args[130].
         byte[] prefix = "{\"name\":\"x\",\"cluster\":\"local\",\"source\":\"/tmp/x.py\",\"args\":[\""
                 .getBytes(StandardCharsets.UTF_8);
-        RawHttp.Answer answer = RawHttp.sendChunked(port, "POST /api/v1/apps HTTP/1.1",
+        RawHttp.Answer answer = RawHttp.sendChunked(
+                port,
+                "POST /api/v1/apps HTTP/1.1",
                 "Authorization: Bearer " + ApiClient.ADMIN_TOKEN + "\r\nContent-Type: application/json\r\n",
-                prefix, (byte) 'a', 10L * 1024 * 1024);
+                prefix,
+                (byte) 'a',
+                10L * 1024 * 1024);
 
         assertProblem(answer, 413, "body-too-large");
         assertThat(answer.json().get("detail").asString()).contains("platy.security.max-request-size");
@@ -199,14 +219,20 @@ class HttpEdgeTest {
     @Test
     void aChunkedUploadOverTheLimitIs413AndStoresNothing() throws Exception {
         // 600 MB against the 512 MB default, streamed: used to be a 500 with Spring's default body.
-        RawHttp.Answer answer = RawHttp.sendChunked(port, "POST /api/v1/artifacts?name=big.zip HTTP/1.1",
+        RawHttp.Answer answer = RawHttp.sendChunked(
+                port,
+                "POST /api/v1/artifacts?name=big.zip HTTP/1.1",
                 "Authorization: Bearer " + ApiClient.ADMIN_TOKEN + "\r\nContent-Type: application/octet-stream\r\n",
-                new byte[0], (byte) 'z', 600L * 1024 * 1024);
+                new byte[0],
+                (byte) 'z',
+                600L * 1024 * 1024);
 
         assertProblem(answer, 413, "body-too-large");
         assertThat(answer.json().get("detail").asString()).contains("platy.artifacts.max-upload-size");
         try (Stream<Path> stored = Files.walk(artifacts)) {
-            assertThat(stored.filter(Files::isRegularFile)).as("nothing half-written").isEmpty();
+            assertThat(stored.filter(Files::isRegularFile))
+                    .as("nothing half-written")
+                    .isEmpty();
         }
     }
 
@@ -217,7 +243,9 @@ class HttpEdgeTest {
                 text.append(' ').append(t.getClassName()).append(": ").append(t.getMessage());
             }
             for (String fragment : fragments) {
-                assertThat(text.toString()).as("a log line quotes the refused request").doesNotContain(fragment);
+                assertThat(text.toString())
+                        .as("a log line quotes the refused request")
+                        .doesNotContain(fragment);
             }
         }
     }

@@ -74,7 +74,9 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
                 // As real Livy showed it: the traceback, then Spark's shutdown lines, all in the stdout section.
                 LIVY.setState(batch, BatchState.RUNNING);
                 LIVY.appendStdout(batch, "rows: 3");
-                LIVY.appendStderr(batch, "Traceback (most recent call last):",
+                LIVY.appendStderr(
+                        batch,
+                        "Traceback (most recent call last):",
                         "  File \"/srv/jobs/divides_by_zero.py\", line 5, in <module>",
                         "    1 / 0",
                         "    ~~^~~",
@@ -156,15 +158,22 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
         List<String> lines = new ArrayList<>();
         int from = 0;
         while (true) {
-            JsonNode page = api.get("/api/v1/apps/" + id + "/logs?from=" + from + "&size=2").body();
-            page.get("lines").forEach(l -> lines.add(l.get("stream").asString() + ": " + l.get("text").asString()));
+            JsonNode page = api.get("/api/v1/apps/" + id + "/logs?from=" + from + "&size=2")
+                    .body();
+            page.get("lines")
+                    .forEach(l -> lines.add(
+                            l.get("stream").asString() + ": " + l.get("text").asString()));
             from = page.get("nextFrom").asInt();
             if (from >= page.get("total").asInt()) {
                 break;
             }
         }
-        assertThat(lines).containsExactly("stdout: Warning: Skip remote jar s3://team-artifacts/jobs/daily.py.",
-                "stdout: rows: 10", "stdout: rows: 20", "stdout: WARN something");
+        assertThat(lines)
+                .containsExactly(
+                        "stdout: Warning: Skip remote jar s3://team-artifacts/jobs/daily.py.",
+                        "stdout: rows: 10",
+                        "stdout: rows: 20",
+                        "stdout: WARN something");
 
         LIVY.setState(batch.id(), BatchState.SUCCESS);
         watchdog.runOnce();
@@ -178,14 +187,19 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
         assertThat(events).containsExactly("PENDING", "SUBMITTED", "RUNNING", "SUCCEEDED");
 
         // One request id, from the caller through the server, the worker's call to Livy and the watchdog.
-        assertThat(LIVY.requests()).filteredOn(r -> r.method().equals("POST"))
-                .extracting(FakeLivy.Recorded::requestId).containsExactly("trace-livy-1");
-        assertThat(logs.list).filteredOn(e -> "trace-livy-1".equals(e.getMDCPropertyMap().get("requestId")))
+        assertThat(LIVY.requests())
+                .filteredOn(r -> r.method().equals("POST"))
+                .extracting(FakeLivy.Recorded::requestId)
+                .containsExactly("trace-livy-1");
+        assertThat(logs.list)
+                .filteredOn(e -> "trace-livy-1".equals(e.getMDCPropertyMap().get("requestId")))
                 .extracting(ILoggingEvent::getLoggerName)
                 .contains("io.platyspark.core.service.AppService", "io.platyspark.state");
-        assertThat(logs.list).filteredOn(e -> e.getLoggerName().equals("fake-livy"))
+        assertThat(logs.list)
+                .filteredOn(e -> e.getLoggerName().equals("fake-livy"))
                 .anyMatch(e -> e.getFormattedMessage().contains("POST /batches -> 201 [X-Request-Id=trace-livy-1]"));
-        assertThat(logs.list).filteredOn(e -> e.getLoggerName().equals("io.platyspark.state")
+        assertThat(logs.list)
+                .filteredOn(e -> e.getLoggerName().equals("io.platyspark.state")
                         && e.getThreadName().equals(Thread.currentThread().getName())
                         && e.getFormattedMessage().contains("RUNNING -> SUCCEEDED"))
                 .allMatch(e -> "trace-livy-1".equals(e.getMDCPropertyMap().get("requestId")));
@@ -234,8 +248,9 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
         worker.runOnce();
         LIVY.setState(batchId(id), BatchState.RUNNING);
         watchdog.runOnce();
-        double errorsBefore = meters.counter("platy.backend.calls", "backend", "livy", "operation", "status",
-                "outcome", "error").count();
+        double errorsBefore = meters.counter(
+                        "platy.backend.calls", "backend", "livy", "operation", "status", "outcome", "error")
+                .count();
 
         LIVY.dropConnections(true);
         for (int minute = 0; minute < 45; minute++) {
@@ -248,8 +263,10 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
         assertThat(state(id)).isEqualTo("RUNNING");
         assertThat(apps.find(UUID.fromString(id)).orElseThrow().unknownSince()).isNull();
         assertThat(state(waiting)).as("submit is retried later, not failed").isEqualTo("PENDING");
-        assertThat(meters.counter("platy.backend.calls", "backend", "livy", "operation", "status", "outcome",
-                "error").count() - errorsBefore).isEqualTo(45);
+        assertThat(meters.counter("platy.backend.calls", "backend", "livy", "operation", "status", "outcome", "error")
+                                .count()
+                        - errorsBefore)
+                .isEqualTo(45);
 
         LIVY.dropConnections(false);
         LIVY.setState(batchId(id), BatchState.SUCCESS);
@@ -317,9 +334,12 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
 
         JsonNode failed = app(id);
         assertThat(failed.get("state").asString()).isEqualTo("FAILED");
-        assertThat(failed.get("stateReason").asString()).contains("Livy refused the app")
+        assertThat(failed.get("stateReason").asString())
+                .contains("Livy refused the app")
                 .contains("Queue root.nowhere does not exist");
-        assertThat(LIVY.batchByName("platy-" + id)).as("the stuck batch is deleted").isNull();
+        assertThat(LIVY.batchByName("platy-" + id))
+                .as("the stuck batch is deleted")
+                .isNull();
     }
 
     @Test
@@ -343,7 +363,8 @@ class LivyBackendIntegrationTest extends LivyBackendScenarios {
 
         Map<String, String> conf = LIVY.batchByName("platy-" + id).conf();
         assertThat(conf.get("spark.archives")).endsWith("/environment.tar.gz#environment");
-        assertThat(conf).containsEntry("spark.pyspark.python", "./environment/bin/python")
+        assertThat(conf)
+                .containsEntry("spark.pyspark.python", "./environment/bin/python")
                 .containsEntry("spark.yarn.appMasterEnv.PYSPARK_PYTHON", "./environment/bin/python");
         assertThat(app(id).get("env").get("id").asString()).isNotBlank();
     }

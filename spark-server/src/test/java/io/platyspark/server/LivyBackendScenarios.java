@@ -3,12 +3,12 @@ package io.platyspark.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.platyspark.backend.livy.LivySparkBackend;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.backend.SparkBackends;
-import io.platyspark.backend.livy.LivySparkBackend;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.env.EnvSparkConf;
@@ -49,14 +49,17 @@ import tools.jackson.databind.JsonNode;
  * A scenario names the job an app runs ({@link Job}); the real server runs it, the fake is made to answer as the
  * real server did for it ({@link #play}).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        "platy.security.allowed-livy-hosts=localhost,127.0.0.1",
-        "platy.security.allowed-buckets=team-artifacts",
-        "platy.submission.enabled=false",
-        "platy.reconcile.enabled=false",
-        "platy.reconcile.lost-after=10m",
-        "platy.livy.max-retries=0"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+            "platy.security.allowed-livy-hosts=localhost,127.0.0.1",
+            "platy.security.allowed-buckets=team-artifacts",
+            "platy.submission.enabled=false",
+            "platy.reconcile.enabled=false",
+            "platy.reconcile.lost-after=10m",
+            "platy.livy.max-retries=0"
+        })
 @Import(LivyBackendScenarios.Clock.class) // a nested configuration of a superclass is not found by itself
 abstract class LivyBackendScenarios {
 
@@ -88,20 +91,28 @@ abstract class LivyBackendScenarios {
 
     @LocalServerPort
     int port;
+
     @Autowired
     SparkAppStore apps;
+
     @Autowired
     ClusterStore clusters;
+
     @Autowired
     SparkBackends backends;
+
     @Autowired
     LivySparkBackend livyBackend;
+
     @Autowired
     Watchdog watchdog;
+
     @Autowired
     MeterRegistry meters;
+
     @Autowired
     Environments environments;
+
     @Autowired
     EnvSparkConf envSparkConf;
 
@@ -136,12 +147,28 @@ abstract class LivyBackendScenarios {
         api = new ApiClient(port);
         livy = LivyClient.builder().baseUrl(livyUrl()).build();
         cluster = "emr-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, Object> register = Map.of("name", cluster, "kind", "DEDICATED", "team", "data",
-                "livyUrl", livyUrl());
+        Map<String, Object> register =
+                Map.of("name", cluster, "kind", "DEDICATED", "team", "data", "livyUrl", livyUrl());
         assertThat(api.post("/api/v1/clusters", register, Map.of()).status()).isEqualTo(202);
-        worker = new SubmissionWorker(apps, clusters, backends, new SubmissionProperties(true, 1, 50,
-                Duration.ofSeconds(1), Duration.ofMinutes(5), 5, Duration.ofSeconds(5), Duration.ofMinutes(5),
-                Duration.ofSeconds(15)), CLOCK, meters, null, environments, envSparkConf);
+        worker = new SubmissionWorker(
+                apps,
+                clusters,
+                backends,
+                new SubmissionProperties(
+                        true,
+                        1,
+                        50,
+                        Duration.ofSeconds(1),
+                        Duration.ofMinutes(5),
+                        5,
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(5),
+                        Duration.ofSeconds(15)),
+                CLOCK,
+                meters,
+                null,
+                environments,
+                envSparkConf);
     }
 
     String submit(String name, String source, String requestId) {
@@ -152,8 +179,8 @@ abstract class LivyBackendScenarios {
         body.put("source", source);
         body.put("args", List.of("--day", "2026-03-01"));
         body.put("sparkConf", Map.of("spark.executor.memory", "1g"));
-        ApiClient.Response response = api.post("/api/v1/apps", body,
-                requestId == null ? Map.of() : Map.of("X-Request-Id", requestId));
+        ApiClient.Response response =
+                api.post("/api/v1/apps", body, requestId == null ? Map.of() : Map.of("X-Request-Id", requestId));
         assertThat(response.status()).as(response.raw()).isEqualTo(202);
         return response.body().get("id").asString();
     }
@@ -177,12 +204,15 @@ abstract class LivyBackendScenarios {
 
     /** Runs watchdog cycles until the app is in the state. */
     void awaitState(String id, String expected) {
-        Awaitility.await("app " + id + " " + expected).atMost(patience()).pollInterval(Duration.ofMillis(500))
+        Awaitility.await("app " + id + " " + expected)
+                .atMost(patience())
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     watchdog.runOnce();
                     String now = state(id);
-                    assertThat(now).as(() -> "app " + id + ": " + app(id)).isIn(expected, "SUBMITTED", "RUNNING",
-                            "PENDING");
+                    assertThat(now)
+                            .as(() -> "app " + id + ": " + app(id))
+                            .isIn(expected, "SUBMITTED", "RUNNING", "PENDING");
                     return now.equals(expected);
                 });
     }
@@ -199,8 +229,11 @@ abstract class LivyBackendScenarios {
         List<String> lines = new ArrayList<>();
         int from = 0;
         while (true) {
-            JsonNode page = api.get("/api/v1/apps/" + id + "/logs?from=" + from + "&size=7").body();
-            page.get("lines").forEach(l -> lines.add(l.get("stream").asString() + ": " + l.get("text").asString()));
+            JsonNode page = api.get("/api/v1/apps/" + id + "/logs?from=" + from + "&size=7")
+                    .body();
+            page.get("lines")
+                    .forEach(l -> lines.add(
+                            l.get("stream").asString() + ": " + l.get("text").asString()));
             from = page.get("nextFrom").asInt();
             if (page.get("lines").isEmpty() || from >= page.get("total").asInt()) {
                 return lines;
@@ -222,15 +255,22 @@ abstract class LivyBackendScenarios {
             printed.add("stdout: line " + i);
         }
         printed.add("stdout: done");
-        assertThat(lines).as("the app's stderr is in Livy's stdout section").containsSubsequence(printed)
+        assertThat(lines)
+                .as("the app's stderr is in Livy's stdout section")
+                .containsSubsequence(printed)
                 .noneMatch(l -> l.startsWith("stderr: "));
         ApiClient.Response last = api.get("/api/v1/apps/" + id + "/logs?from=-1&size=3");
         assertThat(last.status()).isEqualTo(200);
         int total = last.body().get("total").asInt();
         assertThat(total).isEqualTo(lines.size()).isGreaterThan(3);
-        assertThat(last.body().get("from").asInt()).as("a negative from is the last size lines").isEqualTo(total - 3);
+        assertThat(last.body().get("from").asInt())
+                .as("a negative from is the last size lines")
+                .isEqualTo(total - 3);
         List<String> tail = new ArrayList<>();
-        last.body().get("lines").forEach(l -> tail.add(l.get("stream").asString() + ": " + l.get("text").asString()));
+        last.body()
+                .get("lines")
+                .forEach(l -> tail.add(
+                        l.get("stream").asString() + ": " + l.get("text").asString()));
         assertThat(tail).isEqualTo(lines.subList(total - 3, total));
         List<String> events = new ArrayList<>();
         api.get("/api/v1/apps/" + id + "/events").body().forEach(e -> {
@@ -247,7 +287,8 @@ abstract class LivyBackendScenarios {
 
         awaitState(id, "FAILED");
 
-        assertThat(app(id).get("stateReason").asString()).startsWith("Livy batch ")
+        assertThat(app(id).get("stateReason").asString())
+                .startsWith("Livy batch ")
                 .endsWith(" is dead: ZeroDivisionError: division by zero");
     }
 
@@ -261,7 +302,9 @@ abstract class LivyBackendScenarios {
 
         assertThat(killed.status()).isEqualTo(200);
         assertThat(state(id)).isEqualTo("KILLED");
-        assertThat(batchesNamed("platy-" + id)).as("Livy removes a deleted batch").isEmpty();
+        assertThat(batchesNamed("platy-" + id))
+                .as("Livy removes a deleted batch")
+                .isEmpty();
     }
 
     @Test
@@ -287,23 +330,35 @@ abstract class LivyBackendScenarios {
     void logsOfAFinishedAppWhoseBatchLivyPurgedAreGoneNotAnEmptyPage() {
         String id = run("purged", Job.PRINTS_LINES);
         awaitState(id, "SUCCEEDED");
-        assertThat(api.get("/api/v1/apps/" + id + "/logs").body().get("total").asInt()).isPositive();
+        assertThat(api.get("/api/v1/apps/" + id + "/logs").body().get("total").asInt())
+                .isPositive();
 
         letLivyPurgeFinishedBatches();
         ApiClient.Response gone = api.get("/api/v1/apps/" + id + "/logs");
 
         assertThat(gone.status()).as(gone.raw()).isEqualTo(410);
         assertThat(gone.body().get("type").asString()).isEqualTo("urn:platyspark:problem:logs-gone");
-        assertThat(gone.body().get("detail").asString()).contains("no longer holds batch platy-" + id,
-                "state-retain");
+        assertThat(gone.body().get("detail").asString()).contains("no longer holds batch platy-" + id, "state-retain");
         assertThat(state(id)).as("the app's record stands").isEqualTo("SUCCEEDED");
     }
 
     @Test
     void aWrongBasePathIsAnOutageNotAMissingBatchOrARefusal() {
         String wrong = "emr-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(api.post("/api/v1/clusters", Map.of("name", wrong, "kind", "DEDICATED", "team", "data",
-                "livyUrl", livyUrl() + "/no-such-path"), Map.of()).status()).isEqualTo(202);
+        assertThat(api.post(
+                                "/api/v1/clusters",
+                                Map.of(
+                                        "name",
+                                        wrong,
+                                        "kind",
+                                        "DEDICATED",
+                                        "team",
+                                        "data",
+                                        "livyUrl",
+                                        livyUrl() + "/no-such-path"),
+                                Map.of())
+                        .status())
+                .isEqualTo(202);
         Map<String, Object> body = new HashMap<>();
         body.put("name", "misrouted");
         body.put("team", "data");
@@ -314,7 +369,9 @@ abstract class LivyBackendScenarios {
         worker.runOnce();
 
         JsonNode waiting = app(id);
-        assertThat(waiting.get("state").asString()).as("retried later, not failed").isEqualTo("PENDING");
+        assertThat(waiting.get("state").asString())
+                .as("retried later, not failed")
+                .isEqualTo("PENDING");
         assertThat(waiting.get("stateReason").asString()).contains("404");
         assertThat(batchesNamed("platy-" + id)).isEmpty();
     }

@@ -31,11 +31,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * The identity-provider mode: JWTs signed by the company's IdP (here a key made for the test, standing in for the
  * IdP's JWKS), team and roles from their claims; the platform's own tokens are not accepted.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.mode=oidc",
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        "platy.security.local-source-roots=/opt/apps",
-        "platy.submission.enabled=false"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "platy.security.mode=oidc",
+            "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+            "platy.security.local-source-roots=/opt/apps",
+            "platy.submission.enabled=false"
+        })
 class OidcModeTest {
 
     static final KeyPair IDP = rsa();
@@ -45,7 +48,8 @@ class OidcModeTest {
     static class IdentityProvider {
         @Bean
         JwtDecoder jwtDecoder() {
-            return NimbusJwtDecoder.withPublicKey((RSAPublicKey) IDP.getPublic()).build();
+            return NimbusJwtDecoder.withPublicKey((RSAPublicKey) IDP.getPublic())
+                    .build();
         }
     }
 
@@ -63,10 +67,12 @@ class OidcModeTest {
         ApiClient bob = new ApiClient(port, jwt(IDP, "bob", "team-b", List.of()));
         ApiClient root = new ApiClient(port, jwt(IDP, "root", null, List.of("platy-admin")));
 
-        ApiClient.Response submitted = alice.post("/api/v1/apps",
-                Map.of("name", "etl", "cluster", "local", "source", "/opt/apps/etl.py"), Map.of());
+        ApiClient.Response submitted = alice.post(
+                "/api/v1/apps", Map.of("name", "etl", "cluster", "local", "source", "/opt/apps/etl.py"), Map.of());
         assertThat(submitted.status()).as(submitted.raw()).isEqualTo(202);
-        assertThat(submitted.body().get("team").asString()).as("team from the claim").isEqualTo("team-a");
+        assertThat(submitted.body().get("team").asString())
+                .as("team from the claim")
+                .isEqualTo("team-a");
         String id = submitted.body().get("id").asString();
 
         assertThat(bob.get("/api/v1/apps/" + id).status()).isEqualTo(404);
@@ -78,17 +84,26 @@ class OidcModeTest {
     @Test
     void foreignSignaturesExpiredJwtsAndPlatformTokensAreRefused() {
         assertThat(new ApiClient(port, jwt(STRANGER, "mallory", "team-a", List.of("platy-admin")))
-                .get("/api/v1/apps").status()).isEqualTo(401);
-        assertThat(new ApiClient(port, expiredJwt()).get("/api/v1/apps").status()).isEqualTo(401);
-        assertThat(new ApiClient(port, ApiClient.ADMIN_TOKEN).get("/api/v1/apps").status()).isEqualTo(401);
+                        .get("/api/v1/apps")
+                        .status())
+                .isEqualTo(401);
+        assertThat(new ApiClient(port, expiredJwt()).get("/api/v1/apps").status())
+                .isEqualTo(401);
+        assertThat(new ApiClient(port, ApiClient.ADMIN_TOKEN)
+                        .get("/api/v1/apps")
+                        .status())
+                .isEqualTo(401);
         ApiClient.Response noTeam = new ApiClient(port, jwt(IDP, "bob", null, List.of())).get("/api/v1/apps");
         assertThat(noTeam.status()).as(noTeam.raw()).isEqualTo(403);
         assertThat(noTeam.body().get("field").asString()).isEqualTo("team");
     }
 
     private static String jwt(KeyPair key, String subject, String team, List<String> roles) {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject).issuer("https://idp.example")
-                .issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(600)))
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .subject(subject)
+                .issuer("https://idp.example")
+                .issueTime(new Date())
+                .expirationTime(Date.from(Instant.now().plusSeconds(600)))
                 .claim("roles", roles);
         if (team != null) {
             claims.claim("team", team);
@@ -97,9 +112,14 @@ class OidcModeTest {
     }
 
     private static String expiredJwt() {
-        return sign(IDP, new JWTClaimsSet.Builder().subject("alice").claim("team", "team-a")
-                .issueTime(Date.from(Instant.now().minusSeconds(7200)))
-                .expirationTime(Date.from(Instant.now().minusSeconds(3600))).build());
+        return sign(
+                IDP,
+                new JWTClaimsSet.Builder()
+                        .subject("alice")
+                        .claim("team", "team-a")
+                        .issueTime(Date.from(Instant.now().minusSeconds(7200)))
+                        .expirationTime(Date.from(Instant.now().minusSeconds(3600)))
+                        .build());
     }
 
     private static String sign(KeyPair key, JWTClaimsSet claims) {

@@ -21,8 +21,7 @@ final class RawHttp {
 
     private static final JsonMapper JSON = new JsonMapper();
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** Sends {@code head} (request line and headers, without the blank line) with no body. */
     static Answer send(int port, byte[] head) {
@@ -42,8 +41,8 @@ final class RawHttp {
      * Streams {@code totalBytes} of {@code filler} after {@code prefix} as a chunked body, stopping early once the
      * server has answered; the answer is read concurrently, as the server may answer (and close) mid-body.
      */
-    static Answer sendChunked(int port, String requestLine, String headers, byte[] prefix, byte filler,
-            long totalBytes) throws Exception {
+    static Answer sendChunked(int port, String requestLine, String headers, byte[] prefix, byte filler, long totalBytes)
+            throws Exception {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(120_000);
             InputStream in = socket.getInputStream();
@@ -57,7 +56,8 @@ final class RawHttp {
             OutputStream out = socket.getOutputStream();
             try {
                 out.write((requestLine + "\r\nHost: localhost\r\n" + headers + "Transfer-Encoding: chunked\r\n"
-                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                                + "Connection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
                 if (prefix.length > 0) {
                     writeChunk(out, prefix, prefix.length); // an empty chunk would end the body
                 }
@@ -112,7 +112,8 @@ final class RawHttp {
             java.util.Map<String, String> headers = new java.util.HashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
                         lines[i].substring(colon + 1).trim());
             }
             String body = text.substring(end + 4);

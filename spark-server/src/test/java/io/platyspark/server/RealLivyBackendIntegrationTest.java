@@ -65,9 +65,11 @@ class RealLivyBackendIntegrationTest extends LivyBackendScenarios {
 
     @Override
     void letLivyPurgeFinishedBatches() {
-        Awaitility.await("Livy purges finished batches").atMost(RealLivy.RETENTION.multipliedBy(4))
+        Awaitility.await("Livy purges finished batches")
+                .atMost(RealLivy.RETENTION.multipliedBy(4))
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> livy.listBatches(0, 1000).sessions().stream().noneMatch(b -> b.state().isFinished()));
+                .until(() -> livy.listBatches(0, 1000).sessions().stream()
+                        .noneMatch(b -> b.state().isFinished()));
     }
 
     @Override

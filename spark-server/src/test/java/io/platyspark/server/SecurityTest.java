@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
@@ -35,13 +34,16 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Who may call, what each team sees, what never leaves the platform, and what input is refused. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        "platy.security.local-source-roots=/opt/apps",
-        "platy.security.allowed-buckets=team-artifacts",
-        "platy.security.max-request-size=64KB",
-        "platy.security.yarn-queue-prefix=root.teams.",
-        "platy.submission.poll-interval=200ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+            "platy.security.local-source-roots=/opt/apps",
+            "platy.security.allowed-buckets=team-artifacts",
+            "platy.security.max-request-size=64KB",
+            "platy.security.yarn-queue-prefix=root.teams.",
+            "platy.submission.poll-interval=200ms"
+        })
 class SecurityTest {
 
     static final MutableClock CLOCK = new MutableClock(Instant.now());
@@ -82,8 +84,8 @@ class SecurityTest {
         admin = new ApiClient(port);
         teamA = admin.as(issueToken("team-a", 30));
         teamB = admin.as(issueToken("team-b", 30));
-        clusters.getOrCreate(new NewCluster("a-dedicated", ClusterKind.DEDICATED, "team-a", null, null,
-                ClusterState.WAITING));
+        clusters.getOrCreate(
+                new NewCluster("a-dedicated", ClusterKind.DEDICATED, "team-a", null, null, ClusterState.WAITING));
         clusters.getOrCreate(new NewCluster("shared", ClusterKind.SHARED, null, null, null, ClusterState.WAITING));
         logs = new ListAppender<>();
         logs.start();
@@ -97,8 +99,8 @@ class SecurityTest {
 
     private String issueToken(String team, int ttlDays) {
         String name = team + "-" + System.nanoTime();
-        ApiClient.Response issued = admin.post("/api/v1/admin/tokens",
-                Map.of("name", name, "team", team, "ttlDays", ttlDays), Map.of());
+        ApiClient.Response issued =
+                admin.post("/api/v1/admin/tokens", Map.of("name", name, "team", team, "ttlDays", ttlDays), Map.of());
         assertThat(issued.status()).as(issued.raw()).isEqualTo(201);
         return issued.body().get("token").asString();
     }
@@ -120,7 +122,9 @@ class SecurityTest {
         assertThat(none.contentType()).startsWith("application/problem+json");
         assertThat(none.body().get("type").asString()).isEqualTo("urn:platyspark:problem:unauthenticated");
         assertThat(bad.status()).isEqualTo(401);
-        assertThat(admin.as(null).get("/actuator/health").status()).as("probes stay open").isEqualTo(200);
+        assertThat(admin.as(null).get("/actuator/health").status())
+                .as("probes stay open")
+                .isEqualTo(200);
     }
 
     @Test
@@ -131,17 +135,23 @@ class SecurityTest {
         assertThat(admin.as(shortLived).get("/api/v1/apps").status()).isEqualTo(401);
 
         String name = "revoke-me-" + System.nanoTime();
-        JsonNode issued = admin.post("/api/v1/admin/tokens", Map.of("name", name, "team", "team-a"), Map.of()).body();
+        JsonNode issued = admin.post("/api/v1/admin/tokens", Map.of("name", name, "team", "team-a"), Map.of())
+                .body();
         String secret = issued.get("token").asString();
         assertThat(admin.as(secret).get("/api/v1/apps").status()).isEqualTo(200);
-        assertThat(admin.delete("/api/v1/admin/tokens/" + issued.get("id").asString()).status()).isEqualTo(204);
+        assertThat(admin.delete("/api/v1/admin/tokens/" + issued.get("id").asString())
+                        .status())
+                .isEqualTo(204);
         assertThat(admin.as(secret).get("/api/v1/apps").status()).isEqualTo(401);
-        assertThat(admin.get("/api/v1/admin/tokens").raw()).doesNotContain(secret).contains(name);
+        assertThat(admin.get("/api/v1/admin/tokens").raw())
+                .doesNotContain(secret)
+                .contains(name);
     }
 
     @Test
     void adminEndpointsRefuseTeamTokens() {
-        ApiClient.Response issue = teamA.post("/api/v1/admin/tokens", Map.of("name", "sneaky", "admin", true), Map.of());
+        ApiClient.Response issue =
+                teamA.post("/api/v1/admin/tokens", Map.of("name", "sneaky", "admin", true), Map.of());
         ApiClient.Response audit = teamA.get("/api/v1/admin/audit");
 
         assertThat(issue.status()).isEqualTo(403);
@@ -153,27 +163,38 @@ class SecurityTest {
     void aTeamCannotSeeOrTouchAnotherTeamsApps() {
         JsonNode mine = teamA.post("/api/v1/apps", app("local"), Map.of()).body();
         String id = mine.get("id").asString();
-        assertThat(mine.get("team").asString()).as("the token's team by default").isEqualTo("team-a");
+        assertThat(mine.get("team").asString())
+                .as("the token's team by default")
+                .isEqualTo("team-a");
 
         assertThat(teamB.get("/api/v1/apps/" + id).status()).isEqualTo(404);
         assertThat(teamB.get("/api/v1/apps/" + id + "/logs").status()).isEqualTo(404);
         assertThat(teamB.get("/api/v1/apps/" + id + "/events").status()).isEqualTo(404);
         assertThat(teamB.delete("/api/v1/apps/" + id).status()).isEqualTo(404);
         assertThat(teamB.get("/api/v1/apps").body().get("items").toString()).doesNotContain(id);
-        assertThat(teamB.get("/list_apps?cluster_name=local").body().get("items").toString()).doesNotContain(id);
+        assertThat(teamB.get("/list_apps?cluster_name=local")
+                        .body()
+                        .get("items")
+                        .toString())
+                .doesNotContain(id);
         ApiClient.Response otherTeamsList = teamB.get("/api/v1/apps?team=team-a");
         assertThat(otherTeamsList.status()).isEqualTo(403);
         assertThat(otherTeamsList.body().get("field").asString()).isEqualTo("team");
         Map<String, Object> forA = app("local");
         forA.put("team", "team-a");
         assertThat(teamB.post("/api/v1/apps", forA, Map.of()).status()).isEqualTo(403);
-        assertThat(teamB.post("/api/v1/apps", app("a-dedicated"), Map.of()).body().get("field").asString())
+        assertThat(teamB.post("/api/v1/apps", app("a-dedicated"), Map.of())
+                        .body()
+                        .get("field")
+                        .asString())
                 .isEqualTo("cluster");
         assertThat(teamB.get("/api/v1/clusters").body().toString()).doesNotContain("a-dedicated");
 
         JsonNode after = teamA.get("/api/v1/apps/" + id).body();
         assertThat(after.get("state").asString()).isNotEqualTo("KILLED");
-        assertThat(admin.get("/api/v1/apps/" + id).status()).as("admins see all").isEqualTo(200);
+        assertThat(admin.get("/api/v1/apps/" + id).status())
+                .as("admins see all")
+                .isEqualTo(200);
     }
 
     @Test
@@ -196,28 +217,51 @@ class SecurityTest {
             return new BackendSubmission("run-1", null, null, false);
         });
         Map<String, Object> body = app("a-dedicated");
-        body.put("sparkConf", Map.of(
-                "spark.hadoop.fs.s3a.secret.key", s3Secret,
-                "spark.jdbc.url", "jdbc:postgresql://db:5432/sales?user=etl&password=" + dbPassword,
-                "spark.executor.memory", "2g"));
+        body.put(
+                "sparkConf",
+                Map.of(
+                        "spark.hadoop.fs.s3a.secret.key",
+                        s3Secret,
+                        "spark.jdbc.url",
+                        "jdbc:postgresql://db:5432/sales?user=etl&password=" + dbPassword,
+                        "spark.executor.memory",
+                        "2g"));
         body.put("args", List.of("--db-password", dbPassword, "--day=2026-01-01"));
 
         ApiClient.Response posted = teamA.post("/api/v1/apps", body, Map.of());
         String id = posted.body().get("id").asString();
         await().atMost(Duration.ofSeconds(30)).until(() -> received.get() != null);
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                teamA.get("/api/v1/apps/" + id).body().get("state").asString().equals("SUBMITTED"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> teamA.get("/api/v1/apps/" + id)
+                        .body()
+                        .get("state")
+                        .asString()
+                        .equals("SUBMITTED"));
 
-        List<String> responses = List.of(posted.raw(), teamA.get("/api/v1/apps/" + id).raw(),
-                teamA.get("/api/v1/apps?cluster=a-dedicated").raw(), teamA.get("/list_apps?cluster_name=a-dedicated").raw(),
-                teamA.get("/api/v1/apps/" + id + "/events").raw(), admin.get("/api/v1/admin/audit").raw());
-        assertThat(responses).allSatisfy(r -> assertThat(r).doesNotContain(s3Secret).doesNotContain(dbPassword));
-        assertThat(posted.body().get("sparkConf").get("spark.hadoop.fs.s3a.secret.key").asString()).isEqualTo("******");
-        assertThat(posted.body().get("sparkConf").get("spark.executor.memory").asString()).isEqualTo("2g");
-        assertThat(logs.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage())
-                .doesNotContain(s3Secret).doesNotContain(dbPassword));
+        List<String> responses = List.of(
+                posted.raw(),
+                teamA.get("/api/v1/apps/" + id).raw(),
+                teamA.get("/api/v1/apps?cluster=a-dedicated").raw(),
+                teamA.get("/list_apps?cluster_name=a-dedicated").raw(),
+                teamA.get("/api/v1/apps/" + id + "/events").raw(),
+                admin.get("/api/v1/admin/audit").raw());
+        assertThat(responses)
+                .allSatisfy(r -> assertThat(r).doesNotContain(s3Secret).doesNotContain(dbPassword));
+        assertThat(posted.body()
+                        .get("sparkConf")
+                        .get("spark.hadoop.fs.s3a.secret.key")
+                        .asString())
+                .isEqualTo("******");
+        assertThat(posted.body().get("sparkConf").get("spark.executor.memory").asString())
+                .isEqualTo("2g");
+        assertThat(logs.list)
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getFormattedMessage())
+                        .doesNotContain(s3Secret)
+                        .doesNotContain(dbPassword));
 
-        assertThat(received.get()).containsEntry("spark.hadoop.fs.s3a.secret.key", s3Secret)
+        assertThat(received.get())
+                .containsEntry("spark.hadoop.fs.s3a.secret.key", s3Secret)
                 .containsEntry("spark.jdbc.url", "jdbc:postgresql://db:5432/sales?user=etl&password=" + dbPassword);
     }
 
@@ -245,12 +289,14 @@ class SecurityTest {
         String sha = "ab".repeat(32);
         Map<String, Map<String, Object>> sneaky = new java.util.LinkedHashMap<>();
         sneaky.put("requirements[0]", withField("requirements", List.of("-r /etc/passwd")));
-        sneaky.put("sparkConf[spark.submit.pyFiles]", withField("sparkConf",
-                Map.of("spark.submit.pyFiles", "s3://someone-elses-bucket/x.py")));
+        sneaky.put(
+                "sparkConf[spark.submit.pyFiles]",
+                withField("sparkConf", Map.of("spark.submit.pyFiles", "s3://someone-elses-bucket/x.py")));
         sneaky.put("sparkConf[spark.jars]", withField("sparkConf", Map.of("spark.jars", "file:/etc/passwd")));
         sneaky.put("source", withField("source", "s3://team-artifacts/platyspark/uploads/team-b/" + sha + "/b.py"));
-        sneaky.put("sparkConf[spark.app.secret]", withField("sparkConf",
-                Map.of("spark.app.secret", "LEAKED-S3-SECRET\u0000")));
+        sneaky.put(
+                "sparkConf[spark.app.secret]",
+                withField("sparkConf", Map.of("spark.app.secret", "LEAKED-S3-SECRET\u0000")));
         sneaky.put("args[0]", withField("args", java.util.Arrays.asList((String) null)));
         sneaky.put("sparkConf[spark.x]", withField("sparkConf", java.util.Collections.singletonMap("spark.x", null)));
         sneaky.forEach((field, body) -> {
@@ -259,14 +305,15 @@ class SecurityTest {
             assertThat(refused.body().get("field").asString()).as(refused.raw()).isEqualTo(field);
             assertThat(refused.raw()).doesNotContain("LEAKED-S3-SECRET");
         });
-        for (String spelling : List.of("s3://team-artifacts/platyspark/uploads/team-b/" + sha + "//b.py",
+        for (String spelling : List.of(
+                "s3://team-artifacts/platyspark/uploads/team-b/" + sha + "//b.py",
                 "/opt/apps/uploads/team-b/" + sha + "/./b.py")) {
             ApiClient.Response refused = teamA.post("/api/v1/apps", withField("source", spelling), Map.of());
             assertThat(refused.status()).as(spelling + ": " + refused.raw()).isEqualTo(400);
             assertThat(refused.body().get("detail").asString()).contains("upload of team 'team-b'");
         }
-        ApiClient.Response pipOption = teamA.post("/api/v1/envs", Map.of("requirements", List.of("-r /etc/passwd")),
-                Map.of());
+        ApiClient.Response pipOption =
+                teamA.post("/api/v1/envs", Map.of("requirements", List.of("-r /etc/passwd")), Map.of());
         assertThat(pipOption.status()).as(pipOption.raw()).isEqualTo(400);
         assertThat(pipOption.body().get("field").asString()).isEqualTo("requirements[0]");
         assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("LEAKED-S3-SECRET"));
@@ -286,8 +333,10 @@ class SecurityTest {
 
     @Test
     void everyMutatingCallIsAudited() {
-        String id = teamA.post("/api/v1/apps", app("local"), Map.of("X-Request-Id", "audit-me-1")).body()
-                .get("id").asString();
+        String id = teamA.post("/api/v1/apps", app("local"), Map.of("X-Request-Id", "audit-me-1"))
+                .body()
+                .get("id")
+                .asString();
         teamA.delete("/api/v1/apps/" + id);
         admin.as(null).post("/api/v1/apps", app("local"), Map.of("X-Request-Id", "audit-anon-1"));
         teamA.get("/api/v1/apps");

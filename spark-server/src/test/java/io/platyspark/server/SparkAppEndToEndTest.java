@@ -2,6 +2,7 @@ package io.platyspark.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
 import io.platyspark.backend.local.LocalSparkBackend;
 import io.platyspark.core.testing.TestDatabase;
 import java.nio.file.Path;
@@ -23,28 +24,38 @@ import tools.jackson.databind.JsonNode;
  * Real PySpark jobs through the REST API on the local backend: pyspark's bundled Spark, a real PostgreSQL, the
  * real submission worker and reconciler.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        "platy.reconcile.enabled=true",
-        "platy.reconcile.interval=300ms",
-        "platy.submission.poll-interval=300ms",
-        // the embedded mode's History Server, on a free port (the machine runs other builds)
-        "platy.history.embedded-server=true",
-        "platy.history.embedded-port=0"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+            "platy.reconcile.enabled=true",
+            "platy.reconcile.interval=300ms",
+            "platy.submission.poll-interval=300ms",
+            // the embedded mode's History Server, on a free port (the machine runs other builds)
+            "platy.history.embedded-server=true",
+            "platy.history.embedded-port=0"
+        })
 class SparkAppEndToEndTest {
 
-    static final Path REPO = Path.of(System.getProperty("platy.repo.root", "..")).toAbsolutePath().normalize();
-    static final String PYTHON = System.getProperty("platy.test.python", REPO.resolve(".venv/bin/python").toString());
+    static final Path REPO = Path.of(System.getProperty("platy.repo.root", ".."))
+            .toAbsolutePath()
+            .normalize();
+    static final String PYTHON = System.getProperty(
+            "platy.test.python", REPO.resolve(".venv/bin/python").toString());
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestDatabase.register(registry);
         registry.add("platy.local.python", () -> PYTHON);
         registry.add("platy.security.local-source-roots", REPO::toString);
-        registry.add("platy.local.work-dir", () -> REPO.resolve("spark-server/target/platy-local").toString());
+        registry.add(
+                "platy.local.work-dir",
+                () -> REPO.resolve("spark-server/target/platy-local").toString());
         // A store of this run's own: environments are built here, not found from an earlier run.
-        registry.add("platy.artifacts.local-dir", () -> REPO.resolve("spark-server/target/platy-artifacts-"
-                + java.util.UUID.randomUUID()).toString());
+        registry.add(
+                "platy.artifacts.local-dir",
+                () -> REPO.resolve("spark-server/target/platy-artifacts-" + java.util.UUID.randomUUID())
+                        .toString());
     }
 
     @LocalServerPort
@@ -64,23 +75,31 @@ class SparkAppEndToEndTest {
     }
 
     private String submit(String name, String source, List<String> args) {
-        ApiClient.Response response = api.post("/api/v1/apps", Map.of("name", name, "team", "data",
-                "cluster", "local", "source", source, "args", args), Map.of("X-Request-Id", "e2e-" + name));
+        ApiClient.Response response = api.post(
+                "/api/v1/apps",
+                Map.of("name", name, "team", "data", "cluster", "local", "source", source, "args", args),
+                Map.of("X-Request-Id", "e2e-" + name));
         assertThat(response.status()).as(String.valueOf(response.body())).isEqualTo(202);
         assertThat(response.body().get("state").asString()).isEqualTo("PENDING");
-        assertThat(response.body().get("resolvedSource").isNull()).as("not submitted yet").isTrue();
+        assertThat(response.body().get("resolvedSource").isNull())
+                .as("not submitted yet")
+                .isTrue();
         return response.body().get("id").asString();
     }
 
     private JsonNode awaitState(String id, String state) {
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            String now = api.get("/api/v1/apps/" + id).body().get("state").asString();
-            if (!now.equals(state) && List.of("SUCCEEDED", "FAILED", "KILLED", "LOST").contains(now)) {
-                throw new AssertionError("app " + id + " ended " + now + ", expected " + state + ": "
-                        + api.get("/api/v1/apps/" + id).body());
-            }
-            return now.equals(state);
-        });
+        await().atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    String now =
+                            api.get("/api/v1/apps/" + id).body().get("state").asString();
+                    if (!now.equals(state)
+                            && List.of("SUCCEEDED", "FAILED", "KILLED", "LOST").contains(now)) {
+                        throw new AssertionError("app " + id + " ended " + now + ", expected " + state + ": "
+                                + api.get("/api/v1/apps/" + id).body());
+                    }
+                    return now.equals(state);
+                });
         return api.get("/api/v1/apps/" + id).body();
     }
 
@@ -88,7 +107,8 @@ class SparkAppEndToEndTest {
         List<String> lines = new ArrayList<>();
         int from = 0;
         while (true) {
-            JsonNode page = api.get("/api/v1/apps/" + id + "/logs?from=" + from + "&size=50").body();
+            JsonNode page = api.get("/api/v1/apps/" + id + "/logs?from=" + from + "&size=50")
+                    .body();
             for (JsonNode line : page.get("lines")) {
                 if (stream == null || stream.equals(line.get("stream").asString())) {
                     lines.add(line.get("text").asString());
@@ -103,7 +123,8 @@ class SparkAppEndToEndTest {
 
     @Test
     void pysparkAppsRunToSucceededAndToFailedWithTheirOutput() {
-        String ok = submit("word-count", REPO.resolve("examples/pyspark/word_count.py").toString(), List.of("3"));
+        String ok = submit(
+                "word-count", REPO.resolve("examples/pyspark/word_count.py").toString(), List.of("3"));
         String bad = submit("fails", REPO.resolve("examples/pyspark/fail.py").toString(), List.of());
 
         JsonNode succeeded = awaitState(ok, "SUCCEEDED");
@@ -113,24 +134,33 @@ class SparkAppEndToEndTest {
         assertThat(succeeded.get("backend").get("name").asString()).isEqualTo("local");
         // The local store ships nothing: the run read the source where it was given.
         assertThat(succeeded.get("resolvedSource").asString())
-                .isEqualTo(succeeded.get("source").asString()).endsWith("examples/pyspark/word_count.py");
+                .isEqualTo(succeeded.get("source").asString())
+                .endsWith("examples/pyspark/word_count.py");
         assertThat(succeeded.get("resolvedPyFiles")).isEmpty();
         // Live, the Spark UI; ended, the History Server's page of the app, which answers and shows it.
         String history = succeeded.get("links").get("sparkUi").asString();
         assertThat(history).matches("http://localhost:\\d+/history/local-\\d+/jobs/");
         assertThat(succeeded.get("backend").get("applicationId").asString()).startsWith("local-");
-        assertThat(history).contains(succeeded.get("backend").get("applicationId").asString());
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newBuilder()
-                    .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build()
-                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(history)).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("platy-word-count").contains("Spark Jobs");
-        });
+        assertThat(history)
+                .contains(succeeded.get("backend").get("applicationId").asString());
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newBuilder()
+                            .followRedirects(java.net.http.HttpClient.Redirect.NORMAL)
+                            .build()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(history))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertThat(page.statusCode()).isEqualTo(200);
+                    assertThat(page.body()).contains("platy-word-count").contains("Spark Jobs");
+                });
         assertThat(allLines(ok, "stdout")).contains("words counted: 46", "the\t5");
         JsonNode metrics = succeeded.get("metrics");
-        assertThat(metrics.get("tasks").asLong()).as("from Spark's event log: %s", metrics).isPositive();
+        assertThat(metrics.get("tasks").asLong())
+                .as("from Spark's event log: %s", metrics)
+                .isPositive();
         assertThat(metrics.get("jobs").asLong()).isPositive();
         assertThat(metrics.get("durationMs").asLong()).isPositive();
         assertThat(metrics.get("peakJvmHeapBytes").asLong()).isPositive();
@@ -142,7 +172,8 @@ class SparkAppEndToEndTest {
                 events.add(e);
             }
         });
-        assertThat(events).extracting(e -> e.get("to").asString())
+        assertThat(events)
+                .extracting(e -> e.get("to").asString())
                 .containsExactly("PENDING", "SUBMITTED", "RUNNING", "SUCCEEDED");
 
         assertThat(failed.get("stateReason").asString())
@@ -155,7 +186,9 @@ class SparkAppEndToEndTest {
 
     @Test
     void killStopsARunningApp() {
-        String id = submit("sleepy", REPO.resolve("spark-server/src/test/resources/apps/sleepy.py").toString(),
+        String id = submit(
+                "sleepy",
+                REPO.resolve("spark-server/src/test/resources/apps/sleepy.py").toString(),
                 List.of());
         awaitState(id, "RUNNING");
         await().atMost(Duration.ofMinutes(2)).until(() -> allLines(id, "stdout").contains("sleepy started"));
@@ -168,7 +201,8 @@ class SparkAppEndToEndTest {
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.body().get("type").asString()).isEqualTo("urn:platyspark:problem:app-already-finished");
         long pid = Long.parseLong(killed.body().get("backend").get("id").asString());
-        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }
 
     @Test
@@ -196,7 +230,8 @@ class SparkAppEndToEndTest {
             }
         });
         assertThat(states).containsSubsequence("PENDING", "BUILDING_ENV", "SUBMITTED", "RUNNING", "SUCCEEDED");
-        assertThat(failed.get("stateReason").asString()).contains("Python environment failed to build")
+        assertThat(failed.get("stateReason").asString())
+                .contains("Python environment failed to build")
                 .contains("pip could not find platy-no-such-package-xyz==1.0");
     }
 }

@@ -21,11 +21,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * answers 503 store-unavailable within about a second, readiness is DOWN, tokens verified a moment before still
  * work, and all is well again once the database is back.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        "platy.submission.enabled=false",
-        "platy.reconcile.enabled=false",
-        "platy.embedded-postgres.enabled=false"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+            "platy.submission.enabled=false",
+            "platy.reconcile.enabled=false",
+            "platy.embedded-postgres.enabled=false"
+        })
 class StoreOutageTest {
 
     static final StoppablePostgres POSTGRES = StoppablePostgres.start();
@@ -59,11 +62,13 @@ class StoreOutageTest {
             HttpResponse<String> unknownToken = call("/api/v1/apps", "platy_never-seen-before-0000000000");
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             assertThat(unknownToken.statusCode()).isEqualTo(503);
-            assertThat(unknownToken.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(unknownToken.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(unknownToken.body()).contains("urn:platyspark:problem:store-unavailable");
             assertThat(unknownToken.headers().firstValue("Retry-After")).isPresent();
-            assertThat(took).as("answered within about a second, not after 30 s").isLessThan(Duration.ofSeconds(3));
+            assertThat(took)
+                    .as("answered within about a second, not after 30 s")
+                    .isLessThan(Duration.ofSeconds(3));
 
             // A token verified a moment ago passes its check from the cache; the handler then finds the store out.
             started = System.nanoTime();
@@ -76,29 +81,37 @@ class StoreOutageTest {
 
             // Proof that the check itself passed: an admin-only endpoint that needs no database answers.
             assertThat(call("/actuator/metrics", ApiClient.ADMIN_TOKEN).statusCode())
-                    .as("a recently verified admin token still works during the outage").isEqualTo(200);
-            assertThat(call("/actuator/metrics", "platy_never-seen-before-0000000000").statusCode())
-                    .as("a token never verified cannot be checked: 503, not 401").isEqualTo(503);
+                    .as("a recently verified admin token still works during the outage")
+                    .isEqualTo(200);
+            assertThat(call("/actuator/metrics", "platy_never-seen-before-0000000000")
+                            .statusCode())
+                    .as("a token never verified cannot be checked: 503, not 401")
+                    .isEqualTo(503);
 
             HttpResponse<String> readiness = call("/actuator/health/readiness", null);
             assertThat(readiness.statusCode()).isEqualTo(503);
             assertThat(readiness.body()).contains("DOWN");
             assertThat(call("/actuator/health/liveness", null).statusCode())
-                    .as("alive: restarting it would not bring the database back").isEqualTo(200);
+                    .as("alive: restarting it would not bring the database back")
+                    .isEqualTo(200);
         } finally {
             POSTGRES.startAgain();
         }
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(call("/actuator/health/readiness", null).statusCode()).isEqualTo(200));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(
+                                call("/actuator/health/readiness", null).statusCode())
+                        .isEqualTo(200));
         assertThat(call("/api/v1/apps", ApiClient.ADMIN_TOKEN).statusCode()).isEqualTo(200);
         assertThat(call("/api/v1/apps", "platy_never-seen-before-0000000000").statusCode())
-                .as("an unknown token is refused again once the store can say so").isEqualTo(401);
+                .as("an unknown token is refused again once the store can say so")
+                .isEqualTo(401);
     }
 
     private HttpResponse<String> call(String path, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(60)).GET();
+                .timeout(Duration.ofSeconds(60))
+                .GET();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

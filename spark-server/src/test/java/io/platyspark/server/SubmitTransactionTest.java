@@ -18,10 +18,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * A submit is one transaction (issue 25, item 3): the app, its first event and the call's audit row commit
  * together, and when the audit row cannot be written no app is left behind.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
-        "platy.security.local-source-roots=/opt/apps",
-        "platy.submission.enabled=false"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "platy.security.bootstrap-admin-token=" + ApiClient.ADMIN_TOKEN,
+            "platy.security.local-source-roots=/opt/apps",
+            "platy.submission.enabled=false"
+        })
 class SubmitTransactionTest {
 
     @DynamicPropertySource
@@ -54,7 +57,8 @@ class SubmitTransactionTest {
                 """).update();
         jdbc.sql("drop trigger if exists refuse_marked_audit on audit_log").update();
         jdbc.sql("create trigger refuse_marked_audit before insert on audit_log for each row "
-                + "execute function refuse_marked_audit()").update();
+                        + "execute function refuse_marked_audit()")
+                .update();
     }
 
     private static Map<String, Object> app(String name) {
@@ -68,37 +72,54 @@ class SubmitTransactionTest {
 
     @Test
     void theAppItsEventAndTheAuditRowCommitInOneTransaction() {
-        ApiClient.Response response = api.post("/api/v1/apps", app("one-commit"),
-                Map.of("X-Request-Id", "one-commit-1"));
+        ApiClient.Response response =
+                api.post("/api/v1/apps", app("one-commit"), Map.of("X-Request-Id", "one-commit-1"));
         assertThat(response.status()).isEqualTo(202);
         String id = response.body().get("id").asString();
 
         // xmin is the id of the transaction that wrote a row: one id for all three rows is one commit.
-        String appTx = jdbc.sql("select xmin::text from apps where id = cast(:id as uuid)").param("id", id)
-                .query(String.class).single();
+        String appTx = jdbc.sql("select xmin::text from apps where id = cast(:id as uuid)")
+                .param("id", id)
+                .query(String.class)
+                .single();
         String eventTx = jdbc.sql("select xmin::text from app_events where app_id = cast(:id as uuid)")
-                .param("id", id).query(String.class).single();
+                .param("id", id)
+                .query(String.class)
+                .single();
         String auditTx = jdbc.sql("select xmin::text from audit_log where request_id = 'one-commit-1'")
-                .query(String.class).single();
+                .query(String.class)
+                .single();
         assertThat(eventTx).isEqualTo(appTx);
         assertThat(auditTx).as("the audit row is in the app's transaction").isEqualTo(appTx);
-        assertThat(jdbc.sql("select status from audit_log where request_id = 'one-commit-1'").query(Integer.class)
-                .single()).isEqualTo(202);
+        assertThat(jdbc.sql("select status from audit_log where request_id = 'one-commit-1'")
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(202);
     }
 
     @Test
     void aFailedAuditInsertLeavesNoApp() {
-        int eventsBefore = jdbc.sql("select count(*) from app_events").query(Integer.class).single();
-        ApiClient.Response response = api.post("/api/v1/apps", app("half-written"),
-                Map.of("X-Request-Id", "audit-refused"));
+        int eventsBefore =
+                jdbc.sql("select count(*) from app_events").query(Integer.class).single();
+        ApiClient.Response response =
+                api.post("/api/v1/apps", app("half-written"), Map.of("X-Request-Id", "audit-refused"));
 
         assertThat(response.status()).as(response.raw()).isGreaterThanOrEqualTo(500);
-        assertThat(jdbc.sql("select count(*) from apps where name = 'half-written'").query(Integer.class).single())
-                .as("no app without its audit row").isZero();
-        assertThat(jdbc.sql("select count(*) from app_events").query(Integer.class).single()).isEqualTo(eventsBefore);
+        assertThat(jdbc.sql("select count(*) from apps where name = 'half-written'")
+                        .query(Integer.class)
+                        .single())
+                .as("no app without its audit row")
+                .isZero();
+        assertThat(jdbc.sql("select count(*) from app_events")
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(eventsBefore);
         // The failed call itself is still recorded, by the audit filter, with its real status.
-        assertThat(jdbc.sql("select status from audit_log where request_id = 'audit-refused'").query(Integer.class)
-                .list()).singleElement().satisfies(status -> assertThat(status).isGreaterThanOrEqualTo(500));
+        assertThat(jdbc.sql("select status from audit_log where request_id = 'audit-refused'")
+                        .query(Integer.class)
+                        .list())
+                .singleElement()
+                .satisfies(status -> assertThat(status).isGreaterThanOrEqualTo(500));
 
         // and the next submit goes through.
         assertThat(api.post("/api/v1/apps", app("after"), Map.of()).status()).isEqualTo(202);

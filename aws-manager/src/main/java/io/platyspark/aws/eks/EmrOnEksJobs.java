@@ -32,8 +32,8 @@ public final class EmrOnEksJobs {
     }
 
     /** A job run's state ({@code PENDING, SUBMITTED, RUNNING, FAILED, CANCELLED, CANCEL_PENDING, COMPLETED}). */
-    public record JobRunInfo(String id, String name, String virtualClusterId, String state, String stateDetails,
-            String failureReason) {
+    public record JobRunInfo(
+            String id, String name, String virtualClusterId, String state, String stateDetails, String failureReason) {
 
         public boolean finished() {
             return List.of("FAILED", "CANCELLED", "COMPLETED").contains(state);
@@ -45,15 +45,41 @@ public final class EmrOnEksJobs {
      *
      * @param logUri where EMR writes the driver's and executors' logs ({@code s3://bucket/prefix}), null for none
      */
-    public record JobRunSpec(String name, String virtualClusterId, String executionRoleArn, String releaseLabel,
-            String entryPoint, List<String> entryPointArguments, String sparkSubmitParameters,
-            Map<String, String> sparkConf, String clientToken, Map<String, String> tags, String logUri) {
+    public record JobRunSpec(
+            String name,
+            String virtualClusterId,
+            String executionRoleArn,
+            String releaseLabel,
+            String entryPoint,
+            List<String> entryPointArguments,
+            String sparkSubmitParameters,
+            Map<String, String> sparkConf,
+            String clientToken,
+            Map<String, String> tags,
+            String logUri) {
 
-        public JobRunSpec(String name, String virtualClusterId, String executionRoleArn, String releaseLabel,
-                String entryPoint, List<String> entryPointArguments, String sparkSubmitParameters,
-                Map<String, String> sparkConf, String clientToken) {
-            this(name, virtualClusterId, executionRoleArn, releaseLabel, entryPoint, entryPointArguments,
-                    sparkSubmitParameters, sparkConf, clientToken, Map.of(), null);
+        public JobRunSpec(
+                String name,
+                String virtualClusterId,
+                String executionRoleArn,
+                String releaseLabel,
+                String entryPoint,
+                List<String> entryPointArguments,
+                String sparkSubmitParameters,
+                Map<String, String> sparkConf,
+                String clientToken) {
+            this(
+                    name,
+                    virtualClusterId,
+                    executionRoleArn,
+                    releaseLabel,
+                    entryPoint,
+                    entryPointArguments,
+                    sparkSubmitParameters,
+                    sparkConf,
+                    clientToken,
+                    Map.of(),
+                    null);
         }
     }
 
@@ -62,17 +88,21 @@ public final class EmrOnEksJobs {
     }
 
     /** Creates a virtual cluster; {@code clientToken} makes a repeated create answer the first one at EMR. */
-    public String createVirtualCluster(String name, String eksClusterName, String namespace, Map<String, String> tags,
-            String clientToken) {
-        return client.createVirtualCluster(r -> r.name(name).tags(tags).clientToken(clientToken)
-                .containerProvider(p -> p.type("EKS").id(eksClusterName)
-                        .info(i -> i.eksInfo(e -> e.namespace(namespace))))
-                .overrideConfiguration(SingleAttempt::apply)).id();
+    public String createVirtualCluster(
+            String name, String eksClusterName, String namespace, Map<String, String> tags, String clientToken) {
+        return client.createVirtualCluster(r -> r.name(name)
+                        .tags(tags)
+                        .clientToken(clientToken)
+                        .containerProvider(
+                                p -> p.type("EKS").id(eksClusterName).info(i -> i.eksInfo(e -> e.namespace(namespace))))
+                        .overrideConfiguration(SingleAttempt::apply))
+                .id();
     }
 
     public List<VirtualClusterInfo> listVirtualClusters() {
-        return client.listVirtualClustersPaginator(r -> { }).virtualClusters().stream()
-                .map(EmrOnEksJobs::info).toList();
+        return client.listVirtualClustersPaginator(r -> {}).virtualClusters().stream()
+                .map(EmrOnEksJobs::info)
+                .toList();
     }
 
     public VirtualClusterInfo describeVirtualCluster(String id) {
@@ -84,8 +114,7 @@ public final class EmrOnEksJobs {
     }
 
     public String startJobRun(JobRunSpec spec) {
-        StartJobRunResponse started = client.startJobRun(r -> r
-                .name(spec.name())
+        StartJobRunResponse started = client.startJobRun(r -> r.name(spec.name())
                 .virtualClusterId(spec.virtualClusterId())
                 .executionRoleArn(spec.executionRoleArn())
                 .releaseLabel(spec.releaseLabel())
@@ -95,7 +124,8 @@ public final class EmrOnEksJobs {
                         .entryPointArguments(spec.entryPointArguments())
                         .sparkSubmitParameters(spec.sparkSubmitParameters())))
                 .configurationOverrides(o -> {
-                    o.applicationConfiguration(c -> c.classification("spark-defaults").properties(spec.sparkConf()));
+                    o.applicationConfiguration(
+                            c -> c.classification("spark-defaults").properties(spec.sparkConf()));
                     if (spec.logUri() != null) {
                         o.monitoringConfiguration(m -> m.s3MonitoringConfiguration(s -> s.logUri(spec.logUri())));
                     }
@@ -105,7 +135,9 @@ public final class EmrOnEksJobs {
     }
 
     public JobRunInfo describeJobRun(String virtualClusterId, String jobRunId) {
-        return info(client.describeJobRun(r -> r.virtualClusterId(virtualClusterId).id(jobRunId)).jobRun());
+        return info(
+                client.describeJobRun(r -> r.virtualClusterId(virtualClusterId).id(jobRunId))
+                        .jobRun());
     }
 
     public List<JobRunInfo> listJobRuns(String virtualClusterId) {
@@ -117,8 +149,14 @@ public final class EmrOnEksJobs {
      * name when {@code name} is given.
      */
     public List<JobRunInfo> listJobRuns(String virtualClusterId, Instant createdAfter, String name) {
-        return client.listJobRunsPaginator(r -> r.virtualClusterId(virtualClusterId).createdAfter(createdAfter)
-                .name(name)).jobRuns().stream().map(EmrOnEksJobs::info).toList();
+        return client
+                .listJobRunsPaginator(r -> r.virtualClusterId(virtualClusterId)
+                        .createdAfter(createdAfter)
+                        .name(name))
+                .jobRuns()
+                .stream()
+                .map(EmrOnEksJobs::info)
+                .toList();
     }
 
     public void cancelJobRun(String virtualClusterId, String jobRunId) {
@@ -126,15 +164,22 @@ public final class EmrOnEksJobs {
     }
 
     private static VirtualClusterInfo info(VirtualCluster v) {
-        String namespace = v.containerProvider() == null || v.containerProvider().info() == null
-                || v.containerProvider().info().eksInfo() == null ? null
+        String namespace = v.containerProvider() == null
+                        || v.containerProvider().info() == null
+                        || v.containerProvider().info().eksInfo() == null
+                ? null
                 : v.containerProvider().info().eksInfo().namespace();
-        return new VirtualClusterInfo(v.id(), v.name(), v.stateAsString(), namespace,
-                v.tags() == null ? Map.of() : Map.copyOf(v.tags()));
+        return new VirtualClusterInfo(
+                v.id(), v.name(), v.stateAsString(), namespace, v.tags() == null ? Map.of() : Map.copyOf(v.tags()));
     }
 
     private static JobRunInfo info(JobRun run) {
-        return new JobRunInfo(run.id(), run.name(), run.virtualClusterId(), run.stateAsString(),
-                run.stateDetails(), run.failureReasonAsString());
+        return new JobRunInfo(
+                run.id(),
+                run.name(),
+                run.virtualClusterId(),
+                run.stateAsString(),
+                run.stateDetails(),
+                run.failureReasonAsString());
     }
 }

@@ -29,6 +29,7 @@ public class ClusterConfig {
 
     /** The tag every cluster carries with the platform's id for it, so a lost create is adopted, not repeated. */
     public static final String PLATFORM_ID_TAG = "platy:cluster-id";
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,255}");
 
     private final String name;
@@ -73,7 +74,9 @@ public class ClusterConfig {
 
     /** Adds properties to a classification; the platform's properties of the same classification stay. */
     public ClusterConfig withClusterConfigurations(String classification, Map<String, String> properties) {
-        configurations.computeIfAbsent(classification, c -> new LinkedHashMap<>()).putAll(properties);
+        configurations
+                .computeIfAbsent(classification, c -> new LinkedHashMap<>())
+                .putAll(properties);
         return this;
     }
 
@@ -198,14 +201,32 @@ public class ClusterConfig {
      * The {@code RunJobFlow} fields an overwrite may set: those the platform does not own. Network, roles, logs,
      * tags, instances, applications and classifications are the platform's (or have their own checked field).
      */
-    public static final Set<String> OVERWRITABLE = Set.of("AutoTerminationPolicy", "AutoTerminationPolicy.IdleTimeout",
-            "StepConcurrencyLevel", "ScaleDownBehavior", "EbsRootVolumeSize");
-    private static final Map<String, String> INSTEAD = Map.of("Tags", "tags", "Instances.InstanceFleets",
-            "instanceFleets", "Instances", "instanceFleets", "Configurations", "configurations", "Applications",
-            "applications", "ReleaseLabel", "releaseLabel", "BootstrapActions", "bootstrapActions");
+    public static final Set<String> OVERWRITABLE = Set.of(
+            "AutoTerminationPolicy",
+            "AutoTerminationPolicy.IdleTimeout",
+            "StepConcurrencyLevel",
+            "ScaleDownBehavior",
+            "EbsRootVolumeSize");
+
+    private static final Map<String, String> INSTEAD = Map.of(
+            "Tags",
+            "tags",
+            "Instances.InstanceFleets",
+            "instanceFleets",
+            "Instances",
+            "instanceFleets",
+            "Configurations",
+            "configurations",
+            "Applications",
+            "applications",
+            "ReleaseLabel",
+            "releaseLabel",
+            "BootstrapActions",
+            "bootstrapActions");
     /** The first EMR release that knows a classification, for those newer than the releases Livy runs on. */
-    private static final Map<String, String> CLASSIFICATION_SINCE = Map.of("iceberg-defaults", "emr-6.5.0",
-            "delta-defaults", "emr-6.9.0", "trino-connector-iceberg", "emr-6.5.0");
+    private static final Map<String, String> CLASSIFICATION_SINCE = Map.of(
+            "iceberg-defaults", "emr-6.5.0", "delta-defaults", "emr-6.9.0", "trino-connector-iceberg", "emr-6.5.0");
+
     private static final String LIVY_SINCE = "emr-5.9.0";
     private static final Pattern RELEASE = Pattern.compile("emr-(\\d+)\\.(\\d+)\\.(\\d+)");
     private static final Pattern BUCKET_PATH = Pattern.compile("s3://([^/]+)/.+");
@@ -231,14 +252,17 @@ public class ClusterConfig {
         }
         String team = tags.get("team");
         if (team == null || team.isBlank()) {
-            violations.add(new Violation("tags.team", "is required: every cluster is tagged with the team that owns "
-                    + "it, for cost attribution, e.g. \"tags\": {\"team\": \"data-platform\"}"));
+            violations.add(new Violation(
+                    "tags.team",
+                    "is required: every cluster is tagged with the team that owns "
+                            + "it, for cost attribution, e.g. \"tags\": {\"team\": \"data-platform\"}"));
         }
         for (int i = 0; i < pythonRequirements.size(); i++) {
             String line = pythonRequirements.get(i);
             if (line == null || line.isBlank()) {
-                violations.add(new Violation("pythonRequirements[" + i + "]", "is empty; one pip requirement per "
-                        + "entry, e.g. \"requests==2.32.3\""));
+                violations.add(new Violation(
+                        "pythonRequirements[" + i + "]",
+                        "is empty; one pip requirement per " + "entry, e.g. \"requests==2.32.3\""));
             }
         }
         if (tags.containsKey(PLATFORM_ID_TAG)) {
@@ -246,8 +270,9 @@ public class ClusterConfig {
         }
         for (String key : tags.keySet()) {
             if (defaults.tags().containsKey(key) && !defaults.tags().get(key).equals(tags.get(key))) {
-                violations.add(new Violation("tags." + key, "is set by the platform to '" + defaults.tags().get(key)
-                        + "'; remove it"));
+                violations.add(new Violation(
+                        "tags." + key,
+                        "is set by the platform to '" + defaults.tags().get(key) + "'; remove it"));
             }
         }
         InstanceFleets fleets = fleets(defaults);
@@ -270,42 +295,58 @@ public class ClusterConfig {
             checkBootstrapPath(violations, "bootstrapActions[" + i + "].path", action.path(), defaults);
         }
         checkTypes(violations, "instanceFleets.masterInstances", fleets.masterInstances(), policy);
-        checkTypes(violations, "instanceFleets.coreInstancesAndWeights",
-                List.copyOf(fleets.coreInstancesAndWeights().weights().keySet()), policy);
-        checkTypes(violations, "instanceFleets.taskInstancesAndWeights",
-                List.copyOf(fleets.taskInstancesAndWeights().weights().keySet()), policy);
+        checkTypes(
+                violations,
+                "instanceFleets.coreInstancesAndWeights",
+                List.copyOf(fleets.coreInstancesAndWeights().weights().keySet()),
+                policy);
+        checkTypes(
+                violations,
+                "instanceFleets.taskInstancesAndWeights",
+                List.copyOf(fleets.taskInstancesAndWeights().weights().keySet()),
+                policy);
         checkArchitecture(violations, "instanceFleets.masterInstances", fleets.masterInstances());
-        checkArchitecture(violations, "instanceFleets.coreInstancesAndWeights",
+        checkArchitecture(
+                violations,
+                "instanceFleets.coreInstancesAndWeights",
                 List.copyOf(fleets.coreInstancesAndWeights().weights().keySet()));
-        checkArchitecture(violations, "instanceFleets.taskInstancesAndWeights",
+        checkArchitecture(
+                violations,
+                "instanceFleets.taskInstancesAndWeights",
                 List.copyOf(fleets.taskInstancesAndWeights().weights().keySet()));
         if (fleets.masterInstances().isEmpty()) {
             violations.add(new Violation("instanceFleets.masterInstances", "needs at least one instance type"));
         }
         if (fleets.coreInstancesAndWeights().weights().isEmpty()) {
-            violations.add(new Violation("instanceFleets.coreInstancesAndWeights", "needs at least one instance "
-                    + "type with its weight"));
+            violations.add(new Violation(
+                    "instanceFleets.coreInstancesAndWeights", "needs at least one instance " + "type with its weight"));
         }
-        boolean negative = Math.min(Math.min(fleets.coreTargetOnDemandCapacity(), fleets.coreTargetSpotCapacity()),
-                Math.min(fleets.taskTargetOnDemandCapacity(), fleets.taskTargetSpotCapacity())) < 0;
+        boolean negative = Math.min(
+                        Math.min(fleets.coreTargetOnDemandCapacity(), fleets.coreTargetSpotCapacity()),
+                        Math.min(fleets.taskTargetOnDemandCapacity(), fleets.taskTargetSpotCapacity()))
+                < 0;
         int core = fleets.coreTargetOnDemandCapacity() + fleets.coreTargetSpotCapacity();
         if (!negative && (core < 1 || core > policy.maxCoreCapacity())) {
-            violations.add(new Violation("instanceFleets.coreTargetOnDemandCapacity", "core capacity (on-demand + "
-                    + "spot) is " + core + "; it must be between 1 and " + policy.maxCoreCapacity()));
+            violations.add(new Violation(
+                    "instanceFleets.coreTargetOnDemandCapacity",
+                    "core capacity (on-demand + " + "spot) is " + core + "; it must be between 1 and "
+                            + policy.maxCoreCapacity()));
         }
         int task = fleets.taskTargetOnDemandCapacity() + fleets.taskTargetSpotCapacity();
         if (!negative && task > policy.maxTaskCapacity()) {
-            violations.add(new Violation("instanceFleets.taskTargetOnDemandCapacity", "task capacity is " + task
-                    + "; it must be between 0 and " + policy.maxTaskCapacity()));
+            violations.add(new Violation(
+                    "instanceFleets.taskTargetOnDemandCapacity",
+                    "task capacity is " + task + "; it must be between 0 and " + policy.maxTaskCapacity()));
         }
         if (fleets.volumeSizeInGbMaster() > policy.maxVolumeSizeGb()
                 || fleets.volumeSizeInGbWorker() > policy.maxVolumeSizeGb()) {
-            violations.add(new Violation("instanceFleets.volumeSizeInGbWorker", "EBS volumes may be at most "
-                    + policy.maxVolumeSizeGb() + " GB"));
+            violations.add(new Violation(
+                    "instanceFleets.volumeSizeInGbWorker",
+                    "EBS volumes may be at most " + policy.maxVolumeSizeGb() + " GB"));
         }
         if (fleets.numberOfVolumesPerNode() < 1 || fleets.numberOfVolumesPerNode() > policy.maxVolumesPerNode()) {
-            violations.add(new Violation("instanceFleets.numberOfVolumesPerNode", "must be between 1 and "
-                    + policy.maxVolumesPerNode()));
+            violations.add(new Violation(
+                    "instanceFleets.numberOfVolumesPerNode", "must be between 1 and " + policy.maxVolumesPerNode()));
         }
         Duration idle = idleTimeout();
         if (idle != null && (idle.toSeconds() < 60 || idle.toSeconds() > 7 * 24 * 3600)) {
@@ -313,11 +354,15 @@ public class ClusterConfig {
         }
         for (String path : overwrites.keySet()) {
             if (!OVERWRITABLE.contains(path)) {
-                String instead = INSTEAD.entrySet().stream().filter(e -> path.equals(e.getKey())
-                        || path.startsWith(e.getKey() + ".")).map(e -> "; set '" + e.getValue() + "' instead")
-                        .findFirst().orElse("");
-                violations.add(new Violation("overwrites." + path, "is not a field an overwrite may set (the "
-                        + "platform owns it)" + instead + "; overwritable: " + new TreeSet<>(OVERWRITABLE)));
+                String instead = INSTEAD.entrySet().stream()
+                        .filter(e -> path.equals(e.getKey()) || path.startsWith(e.getKey() + "."))
+                        .map(e -> "; set '" + e.getValue() + "' instead")
+                        .findFirst()
+                        .orElse("");
+                violations.add(new Violation(
+                        "overwrites." + path,
+                        "is not a field an overwrite may set (the " + "platform owns it)" + instead + "; overwritable: "
+                                + new TreeSet<>(OVERWRITABLE)));
                 continue;
             }
             try {
@@ -335,24 +380,33 @@ public class ClusterConfig {
         ManagedScaling m = managedScaling;
         int most = policy.maxCoreCapacity() + policy.maxTaskCapacity();
         if (m.minimumCapacityUnits() < 1 || m.minimumCapacityUnits() > m.maximumCapacityUnits()) {
-            violations.add(new Violation("managedScaling.minimumCapacityUnits", "is " + m.minimumCapacityUnits()
-                    + "; it must be at least 1 and at most maximumCapacityUnits (" + m.maximumCapacityUnits() + ")"));
+            violations.add(new Violation(
+                    "managedScaling.minimumCapacityUnits",
+                    "is " + m.minimumCapacityUnits() + "; it must be at least 1 and at most maximumCapacityUnits ("
+                            + m.maximumCapacityUnits() + ")"));
         }
         if (m.maximumCapacityUnits() > most) {
-            violations.add(new Violation("managedScaling.maximumCapacityUnits", "is " + m.maximumCapacityUnits()
-                    + "; the platform's policy allows at most " + most + " (core + task capacity)"));
+            violations.add(new Violation(
+                    "managedScaling.maximumCapacityUnits",
+                    "is " + m.maximumCapacityUnits() + "; the platform's policy allows at most " + most
+                            + " (core + task capacity)"));
         }
         if (m.maximumOnDemandCapacityUnits() < 0 || m.maximumOnDemandCapacityUnits() > m.maximumCapacityUnits()) {
-            violations.add(new Violation("managedScaling.maximumOnDemandCapacityUnits", "is "
-                    + m.maximumOnDemandCapacityUnits() + "; it must be between 0 and maximumCapacityUnits ("
-                    + m.maximumCapacityUnits() + ")"));
+            violations.add(new Violation(
+                    "managedScaling.maximumOnDemandCapacityUnits",
+                    "is "
+                            + m.maximumOnDemandCapacityUnits() + "; it must be between 0 and maximumCapacityUnits ("
+                            + m.maximumCapacityUnits() + ")"));
         }
-        if (m.maximumCoreCapacityUnits() < 1 || m.maximumCoreCapacityUnits() > m.maximumCapacityUnits()
+        if (m.maximumCoreCapacityUnits() < 1
+                || m.maximumCoreCapacityUnits() > m.maximumCapacityUnits()
                 || m.maximumCoreCapacityUnits() > policy.maxCoreCapacity()) {
-            violations.add(new Violation("managedScaling.maximumCoreCapacityUnits", "is "
-                    + m.maximumCoreCapacityUnits() + "; it must be between 1 and the smaller of "
-                    + "maximumCapacityUnits (" + m.maximumCapacityUnits() + ") and the policy's core capacity ("
-                    + policy.maxCoreCapacity() + ")"));
+            violations.add(new Violation(
+                    "managedScaling.maximumCoreCapacityUnits",
+                    "is "
+                            + m.maximumCoreCapacityUnits() + "; it must be between 1 and the smaller of "
+                            + "maximumCapacityUnits (" + m.maximumCapacityUnits() + ") and the policy's core capacity ("
+                            + policy.maxCoreCapacity() + ")"));
         }
     }
 
@@ -365,16 +419,17 @@ public class ClusterConfig {
     private static void checkWeights(List<Violation> violations, String field, InstanceWeightRatio ratio) {
         ratio.weights().forEach((type, weight) -> {
             if (weight == null || weight < 1) {
-                violations.add(new Violation(field + "[" + type + "]", "weight is " + weight + "; each instance type"
-                        + " counts for a capacity of at least 1"));
+                violations.add(new Violation(
+                        field + "[" + type + "]",
+                        "weight is " + weight + "; each instance type" + " counts for a capacity of at least 1"));
             }
         });
     }
 
     /** Arm (Graviton) or x86, from the family: a 'g' after the generation digit ({@code m6g}, {@code c7gn}). */
     static boolean isGraviton(String instanceType) {
-        String family = instanceType.contains(".") ? instanceType.substring(0, instanceType.indexOf('.'))
-                : instanceType;
+        String family =
+                instanceType.contains(".") ? instanceType.substring(0, instanceType.indexOf('.')) : instanceType;
         return family.equals("a1") || family.matches("[a-z]+\\d+[a-z-]*g[a-z-]*");
     }
 
@@ -382,14 +437,20 @@ public class ClusterConfig {
         List<String> arm = types.stream().filter(ClusterConfig::isGraviton).toList();
         List<String> x86 = types.stream().filter(t -> !isGraviton(t)).toList();
         if (!arm.isEmpty() && !x86.isEmpty()) {
-            violations.add(new Violation(field, "mixes Arm (Graviton) types " + arm + " with x86 types " + x86
-                    + "; a fleet runs one architecture (Python environments are built for one)"));
+            violations.add(new Violation(
+                    field,
+                    "mixes Arm (Graviton) types " + arm + " with x86 types " + x86
+                            + "; a fleet runs one architecture (Python environments are built for one)"));
         } else if (graviton && !x86.isEmpty()) {
-            violations.add(new Violation(field, "x86 instance types " + x86 + " on a Graviton cluster; use Arm "
-                    + "types (m6g, m7g, r6g, ...) or set graviton to false"));
+            violations.add(new Violation(
+                    field,
+                    "x86 instance types " + x86 + " on a Graviton cluster; use Arm "
+                            + "types (m6g, m7g, r6g, ...) or set graviton to false"));
         } else if (!graviton && !arm.isEmpty()) {
-            violations.add(new Violation(field, "Arm (Graviton) instance types " + arm + " on an x86 cluster; set "
-                    + "graviton to true or use x86 types"));
+            violations.add(new Violation(
+                    field,
+                    "Arm (Graviton) instance types " + arm + " on an x86 cluster; set "
+                            + "graviton to true or use x86 types"));
         }
     }
 
@@ -397,31 +458,39 @@ public class ClusterConfig {
         String release = releaseLabel != null ? releaseLabel : defaults.releaseLabel();
         List<String> apps = applications != null ? applications : defaults.applications();
         if (apps.stream().noneMatch("Livy"::equalsIgnoreCase) || apps.stream().noneMatch("Spark"::equalsIgnoreCase)) {
-            violations.add(new Violation("applications", "is " + apps + "; it must include Spark and Livy: the "
-                    + "platform submits apps through Livy on the master node"));
+            violations.add(new Violation(
+                    "applications",
+                    "is " + apps + "; it must include Spark and Livy: the "
+                            + "platform submits apps through Livy on the master node"));
         }
         if (release == null) {
             return;
         }
         if (!RELEASE.matcher(release).matches()) {
-            violations.add(new Violation("releaseLabel", "'" + release + "' is not an EMR release label such as "
-                    + "emr-7.5.0"));
+            violations.add(new Violation(
+                    "releaseLabel", "'" + release + "' is not an EMR release label such as " + "emr-7.5.0"));
             return;
         }
         if (compareReleases(release, LIVY_SINCE) < 0) {
-            violations.add(new Violation("releaseLabel", release + " has no Livy (EMR has it since " + LIVY_SINCE
-                    + "); use a newer release"));
+            violations.add(new Violation(
+                    "releaseLabel",
+                    release + " has no Livy (EMR has it since " + LIVY_SINCE + "); use a newer release"));
         }
-        java.util.Set<String> classifications = new java.util.TreeSet<>(defaults.configurations().keySet());
+        java.util.Set<String> classifications =
+                new java.util.TreeSet<>(defaults.configurations().keySet());
         classifications.addAll(configurations.keySet());
         for (String classification : classifications) {
             String since = CLASSIFICATION_SINCE.get(classification);
             if (since != null && compareReleases(release, since) < 0) {
-                violations.add(new Violation(configurations.containsKey(classification)
-                        ? "configurations." + classification : "releaseLabel", release + " does not know the "
-                        + "classification '" + classification + "' (EMR has it since " + since + ")"
-                        + (configurations.containsKey(classification) ? "; remove it or use a newer release"
-                                : ", which the platform sets on every cluster; use " + since + " or newer")));
+                violations.add(new Violation(
+                        configurations.containsKey(classification)
+                                ? "configurations." + classification
+                                : "releaseLabel",
+                        release + " does not know the "
+                                + "classification '" + classification + "' (EMR has it since " + since + ")"
+                                + (configurations.containsKey(classification)
+                                        ? "; remove it or use a newer release"
+                                        : ", which the platform sets on every cluster; use " + since + " or newer")));
             }
         }
     }
@@ -441,8 +510,8 @@ public class ClusterConfig {
         return 0;
     }
 
-    private static void checkBootstrapPath(List<Violation> violations, String field, String path,
-            PlatformDefaults defaults) {
+    private static void checkBootstrapPath(
+            List<Violation> violations, String field, String path, PlatformDefaults defaults) {
         if (defaults.bootstrapBuckets() == null) {
             return;
         }
@@ -450,8 +519,10 @@ public class ClusterConfig {
         if (!m.matches()) {
             violations.add(new Violation(field, "'" + path + "' must be an s3://bucket/key of a script"));
         } else if (!defaults.bootstrapBuckets().contains(m.group(1))) {
-            violations.add(new Violation(field, "bucket '" + m.group(1) + "' is not one bootstrap scripts may come "
-                    + "from; allowed: " + defaults.bootstrapBuckets()));
+            violations.add(new Violation(
+                    field,
+                    "bucket '" + m.group(1) + "' is not one bootstrap scripts may come " + "from; allowed: "
+                            + defaults.bootstrapBuckets()));
         }
     }
 
@@ -459,8 +530,7 @@ public class ClusterConfig {
      * Checks the request as it would be sent: the platform's roles, network, tags and instance rules hold whatever
      * the config and its overwrites did.
      */
-    private static void checkRequest(RunJobFlowRequest request, PlatformDefaults defaults,
-            List<Violation> violations) {
+    private static void checkRequest(RunJobFlowRequest request, PlatformDefaults defaults, List<Violation> violations) {
         if (!java.util.Objects.equals(request.serviceRole(), defaults.serviceRole())
                 || !java.util.Objects.equals(request.jobFlowRole(), defaults.jobFlowRole())) {
             violations.add(new Violation("overwrites", "the cluster's roles are the platform's"));
@@ -476,7 +546,8 @@ public class ClusterConfig {
             violations.add(new Violation("tags." + PLATFORM_ID_TAG, "the platform's id tag is missing"));
         }
         var instances = request.instances();
-        if (instances == null || !Boolean.TRUE.equals(instances.keepJobFlowAliveWhenNoSteps())
+        if (instances == null
+                || !Boolean.TRUE.equals(instances.keepJobFlowAliveWhenNoSteps())
                 || Boolean.TRUE.equals(instances.terminationProtected())) {
             violations.add(new Violation("overwrites", "the cluster must stay up without steps and be terminable"));
             return;
@@ -484,19 +555,22 @@ public class ClusterConfig {
         for (var fleet : instances.instanceFleets()) {
             for (var type : fleet.instanceTypeConfigs()) {
                 if (!defaults.policy().allows(type.instanceType())) {
-                    violations.add(new Violation("instanceFleets", "instance type " + type.instanceType()
-                            + " is not allowed by the platform's policy"));
+                    violations.add(new Violation(
+                            "instanceFleets",
+                            "instance type " + type.instanceType() + " is not allowed by the platform's policy"));
                 }
             }
         }
     }
 
-    private static void checkTypes(List<Violation> violations, String field, List<String> types,
-            InstancePolicy policy) {
+    private static void checkTypes(
+            List<Violation> violations, String field, List<String> types, InstancePolicy policy) {
         for (String type : types) {
             if (!policy.allows(type)) {
-                violations.add(new Violation(field + "[" + type + "]", "instance type " + type + " is not allowed "
-                        + "by the platform's policy; allowed: " + policy.allowedInstanceTypes()));
+                violations.add(new Violation(
+                        field + "[" + type + "]",
+                        "instance type " + type + " is not allowed " + "by the platform's policy; allowed: "
+                                + policy.allowedInstanceTypes()));
             }
         }
     }
@@ -506,38 +580,58 @@ public class ClusterConfig {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("Name", name);
         request.put("ReleaseLabel", releaseLabel != null ? releaseLabel : defaults.releaseLabel());
-        request.put("Applications", (applications != null ? applications : defaults.applications()).stream()
-                .map(a -> Map.of("Name", a)).toList());
+        request.put(
+                "Applications",
+                (applications != null ? applications : defaults.applications())
+                        .stream().map(a -> Map.of("Name", a)).toList());
         putIfSet(request, "LogUri", defaults.logUri());
         putIfSet(request, "ServiceRole", defaults.serviceRole());
         putIfSet(request, "JobFlowRole", defaults.jobFlowRole());
         request.put("VisibleToAllUsers", true);
         Map<String, Map<String, String>> merged = new LinkedHashMap<>();
         defaults.configurations().forEach((c, p) -> merged.put(c, new LinkedHashMap<>(p)));
-        configurations.forEach((c, p) -> merged.computeIfAbsent(c, k -> new LinkedHashMap<>()).putAll(p));
-        request.put("Configurations", merged.entrySet().stream()
-                .map(e -> Map.<String, Object>of("Classification", e.getKey(), "Properties", e.getValue())).toList());
+        configurations.forEach(
+                (c, p) -> merged.computeIfAbsent(c, k -> new LinkedHashMap<>()).putAll(p));
+        request.put(
+                "Configurations",
+                merged.entrySet().stream()
+                        .map(e -> Map.<String, Object>of("Classification", e.getKey(), "Properties", e.getValue()))
+                        .toList());
         if (!bootstrapActions.isEmpty()) {
-            request.put("BootstrapActions", bootstrapActions.stream().map(b -> Map.<String, Object>of("Name", b.name(),
-                    "ScriptBootstrapAction", Map.of("Path", b.path(), "Args", b.args()))).toList());
+            request.put(
+                    "BootstrapActions",
+                    bootstrapActions.stream()
+                            .map(b -> Map.<String, Object>of(
+                                    "Name",
+                                    b.name(),
+                                    "ScriptBootstrapAction",
+                                    Map.of("Path", b.path(), "Args", b.args())))
+                            .toList());
         }
         Map<String, String> allTags = new LinkedHashMap<>(defaults.tags());
         allTags.putAll(tags);
         if (platformClusterId != null) {
             allTags.put(PLATFORM_ID_TAG, platformClusterId);
         }
-        request.put("Tags", allTags.entrySet().stream()
-                .map(e -> Map.of("Key", e.getKey(), "Value", e.getValue())).toList());
+        request.put(
+                "Tags",
+                allTags.entrySet().stream()
+                        .map(e -> Map.of("Key", e.getKey(), "Value", e.getValue()))
+                        .toList());
         if (idleTimeout != null) {
             request.put("AutoTerminationPolicy", Map.of("IdleTimeout", idleTimeout.toSeconds()));
         }
         if (managedScaling != null) {
-            request.put("ManagedScalingPolicy", Map.of("ComputeLimits", Map.of(
-                    "UnitType", "InstanceFleetUnits",
-                    "MinimumCapacityUnits", managedScaling.minimumCapacityUnits(),
-                    "MaximumCapacityUnits", managedScaling.maximumCapacityUnits(),
-                    "MaximumOnDemandCapacityUnits", managedScaling.maximumOnDemandCapacityUnits(),
-                    "MaximumCoreCapacityUnits", managedScaling.maximumCoreCapacityUnits())));
+            request.put(
+                    "ManagedScalingPolicy",
+                    Map.of(
+                            "ComputeLimits",
+                            Map.of(
+                                    "UnitType", "InstanceFleetUnits",
+                                    "MinimumCapacityUnits", managedScaling.minimumCapacityUnits(),
+                                    "MaximumCapacityUnits", managedScaling.maximumCapacityUnits(),
+                                    "MaximumOnDemandCapacityUnits", managedScaling.maximumOnDemandCapacityUnits(),
+                                    "MaximumCoreCapacityUnits", managedScaling.maximumCoreCapacityUnits())));
         }
         Map<String, Object> instances = new LinkedHashMap<>();
         instances.put("InstanceFleets", fleetMaps(fleets(defaults)));
@@ -577,8 +671,11 @@ public class ClusterConfig {
         List<String> family = graviton ? defaults.gravitonInstanceTypes() : defaults.x86InstanceTypes();
         InstanceWeightRatio core = new InstanceWeightRatio();
         family.forEach(type -> core.addInstance(type, 1));
-        return InstanceFleets.builder().masterInstances(family.toArray(String[]::new))
-                .coreInstancesAndWeights(core).coreTargetOnDemandCapacity(2).build();
+        return InstanceFleets.builder()
+                .masterInstances(family.toArray(String[]::new))
+                .coreInstancesAndWeights(core)
+                .coreTargetOnDemandCapacity(2)
+                .build();
     }
 
     private static List<Map<String, Object>> fleetMaps(InstanceFleets f) {
@@ -586,35 +683,70 @@ public class ClusterConfig {
         Map<String, Integer> master = new LinkedHashMap<>();
         f.masterInstances().forEach(type -> master.put(type, 1));
         fleets.add(fleet("Master", "MASTER", master, 1, 0, f.volumeSizeInGbMaster(), 1, f.launchSpecifications()));
-        fleets.add(fleet("Core", "CORE", f.coreInstancesAndWeights().weights(), f.coreTargetOnDemandCapacity(),
-                f.coreTargetSpotCapacity(), f.volumeSizeInGbWorker(), f.numberOfVolumesPerNode(),
+        fleets.add(fleet(
+                "Core",
+                "CORE",
+                f.coreInstancesAndWeights().weights(),
+                f.coreTargetOnDemandCapacity(),
+                f.coreTargetSpotCapacity(),
+                f.volumeSizeInGbWorker(),
+                f.numberOfVolumesPerNode(),
                 f.launchSpecifications()));
         if (!f.taskInstancesAndWeights().weights().isEmpty()) {
-            fleets.add(fleet("Task", "TASK", f.taskInstancesAndWeights().weights(), f.taskTargetOnDemandCapacity(),
-                    f.taskTargetSpotCapacity(), f.volumeSizeInGbWorker(), f.numberOfVolumesPerNode(),
+            fleets.add(fleet(
+                    "Task",
+                    "TASK",
+                    f.taskInstancesAndWeights().weights(),
+                    f.taskTargetOnDemandCapacity(),
+                    f.taskTargetSpotCapacity(),
+                    f.volumeSizeInGbWorker(),
+                    f.numberOfVolumesPerNode(),
                     f.launchSpecifications()));
         }
         return fleets;
     }
 
-    private static Map<String, Object> fleet(String name, String type, Map<String, Integer> weights, int onDemand,
-            int spot, int volumeGb, int volumes, LaunchSpecifications launch) {
+    private static Map<String, Object> fleet(
+            String name,
+            String type,
+            Map<String, Integer> weights,
+            int onDemand,
+            int spot,
+            int volumeGb,
+            int volumes,
+            LaunchSpecifications launch) {
         Map<String, Object> fleet = new LinkedHashMap<>();
         fleet.put("Name", name);
         fleet.put("InstanceFleetType", type);
         fleet.put("TargetOnDemandCapacity", onDemand);
         fleet.put("TargetSpotCapacity", spot);
-        fleet.put("InstanceTypeConfigs", weights.entrySet().stream().map(e -> Map.<String, Object>of(
-                "InstanceType", e.getKey(),
-                "WeightedCapacity", e.getValue(),
-                "EbsConfiguration", Map.of("EbsBlockDeviceConfigs", List.of(Map.of(
-                        "VolumeSpecification", Map.of("VolumeType", "gp3", "SizeInGB", volumeGb),
-                        "VolumesPerInstance", volumes))))).toList());
+        fleet.put(
+                "InstanceTypeConfigs",
+                weights.entrySet().stream()
+                        .map(e -> Map.<String, Object>of(
+                                "InstanceType", e.getKey(),
+                                "WeightedCapacity", e.getValue(),
+                                "EbsConfiguration",
+                                        Map.of(
+                                                "EbsBlockDeviceConfigs",
+                                                List.of(Map.of(
+                                                        "VolumeSpecification",
+                                                        Map.of("VolumeType", "gp3", "SizeInGB", volumeGb),
+                                                        "VolumesPerInstance",
+                                                        volumes)))))
+                        .toList());
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("OnDemandSpecification", Map.of("AllocationStrategy", launch.onDemandAllocationStrategy()));
         if (spot > 0) {
-            spec.put("SpotSpecification", Map.of("TimeoutDurationMinutes", launch.spotTimeoutMinutes(),
-                    "TimeoutAction", launch.spotTimeoutAction(), "AllocationStrategy", launch.spotAllocationStrategy()));
+            spec.put(
+                    "SpotSpecification",
+                    Map.of(
+                            "TimeoutDurationMinutes",
+                            launch.spotTimeoutMinutes(),
+                            "TimeoutAction",
+                            launch.spotTimeoutAction(),
+                            "AllocationStrategy",
+                            launch.spotAllocationStrategy()));
         }
         fleet.put("LaunchSpecifications", spec);
         return fleet;

@@ -8,7 +8,10 @@ public class ClusterConfigException extends RuntimeException {
     private final List<Violation> violations;
 
     public ClusterConfigException(List<Violation> violations) {
-        super(violations.stream().map(Violation::toString).reduce((a, b) -> a + "; " + b).orElse("invalid"));
+        super(violations.stream()
+                .map(Violation::toString)
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("invalid"));
         this.violations = List.copyOf(violations);
     }
 

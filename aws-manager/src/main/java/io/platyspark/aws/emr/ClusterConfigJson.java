@@ -21,25 +21,41 @@ public final class ClusterConfigJson {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
-    private ClusterConfigJson() {
-    }
+    private ClusterConfigJson() {}
 
-    record Document(String name, Boolean graviton, String releaseLabel, List<String> applications, Fleets instanceFleets,
-            Map<String, String> tags, Map<String, Map<String, String>> configurations,
-            List<BootstrapAction> bootstrapActions, Long idleTimeoutSeconds, Map<String, Object> overwrites,
-            ManagedScaling managedScaling, Boolean terminateAfterApp, List<String> pythonRequirements) {
-    }
+    record Document(
+            String name,
+            Boolean graviton,
+            String releaseLabel,
+            List<String> applications,
+            Fleets instanceFleets,
+            Map<String, String> tags,
+            Map<String, Map<String, String>> configurations,
+            List<BootstrapAction> bootstrapActions,
+            Long idleTimeoutSeconds,
+            Map<String, Object> overwrites,
+            ManagedScaling managedScaling,
+            Boolean terminateAfterApp,
+            List<String> pythonRequirements) {}
 
-    record Fleets(List<String> masterInstances, Map<String, Integer> coreInstancesAndWeights,
-            Map<String, Integer> taskInstancesAndWeights, Integer coreTargetOnDemandCapacity,
-            Integer coreTargetSpotCapacity, Integer taskTargetOnDemandCapacity, Integer taskTargetSpotCapacity,
-            Integer volumeSizeInGbMaster, Integer volumeSizeInGbWorker, Integer numberOfVolumesPerNode,
-            Launch launchSpecifications) {
-    }
+    record Fleets(
+            List<String> masterInstances,
+            Map<String, Integer> coreInstancesAndWeights,
+            Map<String, Integer> taskInstancesAndWeights,
+            Integer coreTargetOnDemandCapacity,
+            Integer coreTargetSpotCapacity,
+            Integer taskTargetOnDemandCapacity,
+            Integer taskTargetSpotCapacity,
+            Integer volumeSizeInGbMaster,
+            Integer volumeSizeInGbWorker,
+            Integer numberOfVolumesPerNode,
+            Launch launchSpecifications) {}
 
-    record Launch(String spotAllocationStrategy, Integer spotTimeoutMinutes, String spotTimeoutAction,
-            String onDemandAllocationStrategy) {
-    }
+    record Launch(
+            String spotAllocationStrategy,
+            Integer spotTimeoutMinutes,
+            String spotTimeoutAction,
+            String onDemandAllocationStrategy) {}
 
     /**
      * Reads a config.
@@ -52,13 +68,15 @@ public final class ClusterConfigJson {
         try {
             doc = JSON.readValue(json, Document.class);
         } catch (DatabindException e) {
-            String field = e.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName()
-                    : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
-            throw new ClusterConfigException(List.of(new Violation(field.isEmpty() ? "config" : field,
-                    e.getOriginalMessage().split("\n")[0])));
+            String field = e.getPath().stream()
+                    .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
+            throw new ClusterConfigException(List.of(new Violation(
+                    field.isEmpty() ? "config" : field, e.getOriginalMessage().split("\n")[0])));
         } catch (JacksonException e) {
-            throw new ClusterConfigException(List.of(new Violation("config", "is not valid JSON: "
-                    + e.getOriginalMessage())));
+            throw new ClusterConfigException(
+                    List.of(new Violation("config", "is not valid JSON: " + e.getOriginalMessage())));
         }
         if (doc == null) {
             throw new ClusterConfigException(List.of(new Violation("config", "is empty")));
@@ -81,8 +99,9 @@ public final class ClusterConfigJson {
             doc.configurations().forEach(config::withClusterConfigurations);
         }
         if (doc.bootstrapActions() != null) {
-            doc.bootstrapActions().forEach(b -> config.withBootstrapAction(b.name(), b.path(),
-                    b.args().toArray(String[]::new)));
+            doc.bootstrapActions()
+                    .forEach(b -> config.withBootstrapAction(
+                            b.name(), b.path(), b.args().toArray(String[]::new)));
         }
         if (doc.idleTimeoutSeconds() != null) {
             config.withIdleTimeout(Duration.ofSeconds(doc.idleTimeoutSeconds()));
@@ -98,8 +117,11 @@ public final class ClusterConfigJson {
         }
         if (doc.managedScaling() != null) {
             ManagedScaling m = doc.managedScaling();
-            config.withManagedScaling(m.minimumCapacityUnits(), m.maximumCapacityUnits(),
-                    m.maximumOnDemandCapacityUnits(), m.maximumCoreCapacityUnits());
+            config.withManagedScaling(
+                    m.minimumCapacityUnits(),
+                    m.maximumCapacityUnits(),
+                    m.maximumOnDemandCapacityUnits(),
+                    m.maximumCoreCapacityUnits());
         }
         return config;
     }
@@ -143,7 +165,8 @@ public final class ClusterConfigJson {
                     l.spotAllocationStrategy() != null ? l.spotAllocationStrategy() : d.spotAllocationStrategy(),
                     l.spotTimeoutMinutes() != null ? l.spotTimeoutMinutes() : d.spotTimeoutMinutes(),
                     l.spotTimeoutAction() != null ? l.spotTimeoutAction() : d.spotTimeoutAction(),
-                    l.onDemandAllocationStrategy() != null ? l.onDemandAllocationStrategy()
+                    l.onDemandAllocationStrategy() != null
+                            ? l.onDemandAllocationStrategy()
                             : d.onDemandAllocationStrategy()));
         }
         return builder.build();
@@ -155,19 +178,37 @@ public final class ClusterConfigJson {
         InstanceFleets f = config.instanceFleets();
         if (f != null) {
             LaunchSpecifications l = f.launchSpecifications();
-            fleets = new Fleets(f.masterInstances(), f.coreInstancesAndWeights().weights(),
-                    f.taskInstancesAndWeights().weights(), f.coreTargetOnDemandCapacity(), f.coreTargetSpotCapacity(),
-                    f.taskTargetOnDemandCapacity(), f.taskTargetSpotCapacity(), f.volumeSizeInGbMaster(),
-                    f.volumeSizeInGbWorker(), f.numberOfVolumesPerNode(), new Launch(l.spotAllocationStrategy(),
-                            l.spotTimeoutMinutes(), l.spotTimeoutAction(), l.onDemandAllocationStrategy()));
+            fleets = new Fleets(
+                    f.masterInstances(),
+                    f.coreInstancesAndWeights().weights(),
+                    f.taskInstancesAndWeights().weights(),
+                    f.coreTargetOnDemandCapacity(),
+                    f.coreTargetSpotCapacity(),
+                    f.taskTargetOnDemandCapacity(),
+                    f.taskTargetSpotCapacity(),
+                    f.volumeSizeInGbMaster(),
+                    f.volumeSizeInGbWorker(),
+                    f.numberOfVolumesPerNode(),
+                    new Launch(
+                            l.spotAllocationStrategy(),
+                            l.spotTimeoutMinutes(),
+                            l.spotTimeoutAction(),
+                            l.onDemandAllocationStrategy()));
         }
         Duration idle = config.explicitIdleTimeout();
-        Document doc = new Document(config.name(), config.graviton(), config.releaseLabel(), config.applications(),
-                fleets, new LinkedHashMap<>(config.tags()), new LinkedHashMap<>(config.configurations()),
+        Document doc = new Document(
+                config.name(),
+                config.graviton(),
+                config.releaseLabel(),
+                config.applications(),
+                fleets,
+                new LinkedHashMap<>(config.tags()),
+                new LinkedHashMap<>(config.configurations()),
                 config.bootstrapActions().isEmpty() ? null : config.bootstrapActions(),
                 idle == null ? null : idle.toSeconds(),
                 config.overwrites().isEmpty() ? null : new LinkedHashMap<>(config.overwrites()),
-                config.managedScaling(), config.terminateAfterApp() ? Boolean.TRUE : null,
+                config.managedScaling(),
+                config.terminateAfterApp() ? Boolean.TRUE : null,
                 config.pythonRequirements().isEmpty() ? null : config.pythonRequirements());
         return JSON.writeValueAsString(doc);
     }

@@ -11,8 +11,8 @@ public class DevClusterConfig extends ClusterConfig {
         withTag("purpose", "dev");
         withInstanceFleets(InstanceFleets.builder()
                 .masterInstances("m6g.xlarge", "m7g.xlarge")
-                .coreInstancesAndWeights(new InstanceWeightRatio().addInstance("m6g.2xlarge", 1)
-                        .addInstance("m7g.2xlarge", 1))
+                .coreInstancesAndWeights(
+                        new InstanceWeightRatio().addInstance("m6g.2xlarge", 1).addInstance("m7g.2xlarge", 1))
                 .coreTargetOnDemandCapacity(1)
                 .volumeSizeInGbWorker(64)
                 .build());

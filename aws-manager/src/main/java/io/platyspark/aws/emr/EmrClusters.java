@@ -31,9 +31,11 @@ public final class EmrClusters {
 
     public static final int LIVY_PORT = 8998;
     /** The states a cluster is alive in (and may still be terminated from). */
-    public static final List<String> ACTIVE_STATES = List.of("STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING",
-            "TERMINATING");
-    private static final List<ClusterState> ACTIVE = ACTIVE_STATES.stream().map(ClusterState::fromValue).toList();
+    public static final List<String> ACTIVE_STATES =
+            List.of("STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING", "TERMINATING");
+
+    private static final List<ClusterState> ACTIVE =
+            ACTIVE_STATES.stream().map(ClusterState::fromValue).toList();
 
     private final EmrClient emr;
     private final AtomicInteger listPages = new AtomicInteger();
@@ -57,8 +59,12 @@ public final class EmrClusters {
         }
         // No SDK retries: a lost answer repeated by the SDK would make a second cluster that nothing tracks. The
         // caller's next attempt comes back through the look-up above and adopts the first one instead.
-        return new Created(emr.runJobFlow(request.toBuilder().overrideConfiguration(SingleAttempt::apply).build())
-                .jobFlowId(), false);
+        return new Created(
+                emr.runJobFlow(request.toBuilder()
+                                .overrideConfiguration(SingleAttempt::apply)
+                                .build())
+                        .jobFlowId(),
+                false);
     }
 
     private Optional<String> findTagged(String name, String platformId) {
@@ -87,7 +93,8 @@ public final class EmrClusters {
         } catch (InvalidRequestException e) {
             return Optional.empty();
         } catch (EmrException e) {
-            if (e.statusCode() == 400 && e.awsErrorDetails() != null
+            if (e.statusCode() == 400
+                    && e.awsErrorDetails() != null
                     && "InvalidRequestException".equals(e.awsErrorDetails().errorCode())) {
                 return Optional.empty();
             }
@@ -96,7 +103,11 @@ public final class EmrClusters {
     }
 
     private static EmrCluster convert(Cluster c) {
-        return new EmrCluster(c.id(), c.name(), c.status().stateAsString(), reason(c.status().stateChangeReason()),
+        return new EmrCluster(
+                c.id(),
+                c.name(),
+                c.status().stateAsString(),
+                reason(c.status().stateChangeReason()),
                 c.masterPublicDnsName(),
                 c.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b)),
                 c.status().timeline() == null ? null : c.status().timeline().creationDateTime());
@@ -113,9 +124,18 @@ public final class EmrClusters {
      */
     public List<EmrCluster> list(Collection<String> states, Instant createdAfter) {
         List<ClusterState> filter = states.stream().map(ClusterState::fromValue).toList();
-        return listSummaries(filter, createdAfter).stream().map(s -> new EmrCluster(s.id(), s.name(),
-                s.status().stateAsString(), reason(s.status().stateChangeReason()), null, Map.of(),
-                s.status().timeline() == null ? null : s.status().timeline().creationDateTime())).toList();
+        return listSummaries(filter, createdAfter).stream()
+                .map(s -> new EmrCluster(
+                        s.id(),
+                        s.name(),
+                        s.status().stateAsString(),
+                        reason(s.status().stateChangeReason()),
+                        null,
+                        Map.of(),
+                        s.status().timeline() == null
+                                ? null
+                                : s.status().timeline().creationDateTime()))
+                .toList();
     }
 
     private List<ClusterSummary> listSummaries(Collection<ClusterState> states, Instant createdAfter) {
@@ -144,17 +164,21 @@ public final class EmrClusters {
     public EmrCluster waitUntilReady(String clusterId, Duration timeout, Duration pollInterval) {
         WaiterResponse<DescribeClusterResponse> response;
         try {
-            response = emr.waiter().waitUntilClusterRunning(r -> r.clusterId(clusterId),
-                    w -> w.waitTimeout(timeout).backoffStrategyV2(BackoffStrategy.fixedDelay(pollInterval)));
+            response = emr.waiter()
+                    .waitUntilClusterRunning(
+                            r -> r.clusterId(clusterId),
+                            w -> w.waitTimeout(timeout).backoffStrategyV2(BackoffStrategy.fixedDelay(pollInterval)));
         } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
             // The waiter gives up on a terminal state or the timeout; say which, with EMR's reason.
             EmrCluster cluster = describe(clusterId);
-            throw new IllegalStateException("cluster " + clusterId + (cluster.terminated() ? " ended " : " was not "
-                    + "ready within " + timeout + " (still ") + cluster.state()
-                    + (cluster.terminated() ? (cluster.reason() == null ? "" : ": " + cluster.reason()) : ")"), e);
+            throw new IllegalStateException(
+                    "cluster " + clusterId
+                            + (cluster.terminated() ? " ended " : " was not " + "ready within " + timeout + " (still ")
+                            + cluster.state()
+                            + (cluster.terminated() ? (cluster.reason() == null ? "" : ": " + cluster.reason()) : ")"),
+                    e);
         }
-        return response.matched().response().map(r -> convert(r.cluster()))
-                .orElseGet(() -> describe(clusterId));
+        return response.matched().response().map(r -> convert(r.cluster())).orElseGet(() -> describe(clusterId));
     }
 
     /** Livy on an EMR cluster listens on the master node. */
@@ -176,6 +200,5 @@ public final class EmrClusters {
     }
 
     /** A create's outcome. */
-    public record Created(String clusterId, boolean adopted) {
-    }
+    public record Created(String clusterId, boolean adopted) {}
 }

@@ -101,8 +101,18 @@ public record InstanceFleets(
         }
 
         public InstanceFleets build() {
-            return new InstanceFleets(masterInstances, core, task, coreOnDemand, coreSpot, taskOnDemand, taskSpot,
-                    masterVolume, workerVolume, volumesPerNode, launch);
+            return new InstanceFleets(
+                    masterInstances,
+                    core,
+                    task,
+                    coreOnDemand,
+                    coreSpot,
+                    taskOnDemand,
+                    taskSpot,
+                    masterVolume,
+                    workerVolume,
+                    volumesPerNode,
+                    launch);
         }
     }
 }

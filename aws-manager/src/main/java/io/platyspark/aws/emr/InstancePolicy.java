@@ -7,8 +7,12 @@ import java.util.regex.Pattern;
  * What users may ask for: instance types matching one of the patterns ({@code m5*.*}, {@code r6g.*}), a bound on
  * the weighted capacity of core and task fleets, and on EBS volume sizes.
  */
-public record InstancePolicy(List<String> allowedInstanceTypes, int maxCoreCapacity, int maxTaskCapacity,
-        int maxVolumeSizeGb, int maxVolumesPerNode) {
+public record InstancePolicy(
+        List<String> allowedInstanceTypes,
+        int maxCoreCapacity,
+        int maxTaskCapacity,
+        int maxVolumeSizeGb,
+        int maxVolumesPerNode) {
 
     public static final InstancePolicy PERMISSIVE = new InstancePolicy(List.of("*"), 1000, 1000, 16384, 8);
 

@@ -7,6 +7,8 @@ package io.platyspark.aws.emr;
  * @param maximumOnDemandCapacityUnits the most capacity bought on demand (the rest is spot)
  * @param maximumCoreCapacityUnits     the most capacity in the core fleet (HDFS nodes, slow to remove)
  */
-public record ManagedScaling(int minimumCapacityUnits, int maximumCapacityUnits, int maximumOnDemandCapacityUnits,
-        int maximumCoreCapacityUnits) {
-}
+public record ManagedScaling(
+        int minimumCapacityUnits,
+        int maximumCapacityUnits,
+        int maximumOnDemandCapacityUnits,
+        int maximumCoreCapacityUnits) {}

@@ -29,14 +29,39 @@ public record PlatformDefaults(
         List<String> bootstrapBuckets) {
 
     /** Defaults without a bucket rule for bootstrap scripts. */
-    public PlatformDefaults(String releaseLabel, List<String> applications, List<String> subnetIds,
-            String masterSecurityGroup, String slaveSecurityGroup, String serviceAccessSecurityGroup,
-            String serviceRole, String jobFlowRole, String logUri, String ec2KeyName,
-            Map<String, Map<String, String>> configurations, Map<String, String> tags,
-            List<String> gravitonInstanceTypes, List<String> x86InstanceTypes, InstancePolicy policy) {
-        this(releaseLabel, applications, subnetIds, masterSecurityGroup, slaveSecurityGroup,
-                serviceAccessSecurityGroup, serviceRole, jobFlowRole, logUri, ec2KeyName, configurations, tags,
-                gravitonInstanceTypes, x86InstanceTypes, policy, null);
+    public PlatformDefaults(
+            String releaseLabel,
+            List<String> applications,
+            List<String> subnetIds,
+            String masterSecurityGroup,
+            String slaveSecurityGroup,
+            String serviceAccessSecurityGroup,
+            String serviceRole,
+            String jobFlowRole,
+            String logUri,
+            String ec2KeyName,
+            Map<String, Map<String, String>> configurations,
+            Map<String, String> tags,
+            List<String> gravitonInstanceTypes,
+            List<String> x86InstanceTypes,
+            InstancePolicy policy) {
+        this(
+                releaseLabel,
+                applications,
+                subnetIds,
+                masterSecurityGroup,
+                slaveSecurityGroup,
+                serviceAccessSecurityGroup,
+                serviceRole,
+                jobFlowRole,
+                logUri,
+                ec2KeyName,
+                configurations,
+                tags,
+                gravitonInstanceTypes,
+                x86InstanceTypes,
+                policy,
+                null);
     }
 
     public PlatformDefaults {
@@ -55,16 +80,33 @@ public record PlatformDefaults(
     /** Sensible defaults for EMR 7 with Spark, Livy and Hive on the Glue catalog, Iceberg enabled. */
     public static PlatformDefaults emr7(List<String> subnetIds, String logUri) {
         Map<String, Map<String, String>> configurations = new LinkedHashMap<>();
-        configurations.put("spark-hive-site", Map.of("hive.metastore.client.factory.class",
-                "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory"));
+        configurations.put(
+                "spark-hive-site",
+                Map.of(
+                        "hive.metastore.client.factory.class",
+                        "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory"));
         configurations.put("iceberg-defaults", Map.of("iceberg.enabled", "true"));
-        configurations.put("spark-defaults", Map.of(
-                "spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
-                "spark.dynamicAllocation.enabled", "true"));
+        configurations.put(
+                "spark-defaults",
+                Map.of(
+                        "spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+                        "spark.dynamicAllocation.enabled", "true"));
         configurations.put("livy-conf", Map.of("livy.server.session.state-retain.sec", "3600s"));
-        return new PlatformDefaults("emr-7.5.0", List.of("Hadoop", "Spark", "Livy", "Hive"), subnetIds, null, null,
-                null, "EMR_DefaultRole", "EMR_EC2_DefaultRole", logUri, null, configurations,
-                Map.of("platform", "platyspark"), List.of("m6g.4xlarge", "m7g.4xlarge"),
-                List.of("m5.4xlarge", "m5a.4xlarge"), InstancePolicy.PERMISSIVE);
+        return new PlatformDefaults(
+                "emr-7.5.0",
+                List.of("Hadoop", "Spark", "Livy", "Hive"),
+                subnetIds,
+                null,
+                null,
+                null,
+                "EMR_DefaultRole",
+                "EMR_EC2_DefaultRole",
+                logUri,
+                null,
+                configurations,
+                Map.of("platform", "platyspark"),
+                List.of("m6g.4xlarge", "m7g.4xlarge"),
+                List.of("m5.4xlarge", "m5a.4xlarge"),
+                InstancePolicy.PERMISSIVE);
     }
 }

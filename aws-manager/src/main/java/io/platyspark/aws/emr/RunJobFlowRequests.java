@@ -30,16 +30,36 @@ import software.amazon.awssdk.services.emr.model.VolumeSpecification;
  */
 final class RunJobFlowRequests {
 
-    static final Set<String> TOP = Set.of("Name", "ReleaseLabel", "LogUri", "ServiceRole", "JobFlowRole",
-            "VisibleToAllUsers", "Applications", "Configurations", "BootstrapActions", "Tags", "AutoTerminationPolicy",
-            "StepConcurrencyLevel", "SecurityConfiguration", "CustomAmiId", "EbsRootVolumeSize", "ScaleDownBehavior",
-            "Instances", "ManagedScalingPolicy");
-    private static final Set<String> INSTANCES = Set.of("InstanceFleets", "Ec2SubnetIds",
-            "EmrManagedMasterSecurityGroup", "EmrManagedSlaveSecurityGroup", "ServiceAccessSecurityGroup",
-            "KeepJobFlowAliveWhenNoSteps", "TerminationProtected", "Ec2KeyName");
+    static final Set<String> TOP = Set.of(
+            "Name",
+            "ReleaseLabel",
+            "LogUri",
+            "ServiceRole",
+            "JobFlowRole",
+            "VisibleToAllUsers",
+            "Applications",
+            "Configurations",
+            "BootstrapActions",
+            "Tags",
+            "AutoTerminationPolicy",
+            "StepConcurrencyLevel",
+            "SecurityConfiguration",
+            "CustomAmiId",
+            "EbsRootVolumeSize",
+            "ScaleDownBehavior",
+            "Instances",
+            "ManagedScalingPolicy");
+    private static final Set<String> INSTANCES = Set.of(
+            "InstanceFleets",
+            "Ec2SubnetIds",
+            "EmrManagedMasterSecurityGroup",
+            "EmrManagedSlaveSecurityGroup",
+            "ServiceAccessSecurityGroup",
+            "KeepJobFlowAliveWhenNoSteps",
+            "TerminationProtected",
+            "Ec2KeyName");
 
-    private RunJobFlowRequests() {
-    }
+    private RunJobFlowRequests() {}
 
     static RunJobFlowRequest fromMap(Map<String, Object> map) {
         unknown("", map, TOP);
@@ -57,40 +77,54 @@ final class RunJobFlowRequests {
                 .scaleDownBehavior(str(map.get("ScaleDownBehavior")));
         if (map.get("Applications") != null) {
             request.applications(maps(map.get("Applications")).stream()
-                    .map(a -> Application.builder().name(str(a.get("Name"))).build()).toList());
+                    .map(a -> Application.builder().name(str(a.get("Name"))).build())
+                    .toList());
         }
         if (map.get("Configurations") != null) {
             request.configurations(configurations(map.get("Configurations")));
         }
         if (map.get("BootstrapActions") != null) {
-            request.bootstrapActions(maps(map.get("BootstrapActions")).stream().map(b -> {
-                Map<String, Object> script = map(b.get("ScriptBootstrapAction"));
-                return BootstrapActionConfig.builder().name(str(b.get("Name")))
-                        .scriptBootstrapAction(ScriptBootstrapActionConfig.builder().path(str(script.get("Path")))
-                                .args(strings(script.get("Args"))).build())
-                        .build();
-            }).toList());
+            request.bootstrapActions(maps(map.get("BootstrapActions")).stream()
+                    .map(b -> {
+                        Map<String, Object> script = map(b.get("ScriptBootstrapAction"));
+                        return BootstrapActionConfig.builder()
+                                .name(str(b.get("Name")))
+                                .scriptBootstrapAction(ScriptBootstrapActionConfig.builder()
+                                        .path(str(script.get("Path")))
+                                        .args(strings(script.get("Args")))
+                                        .build())
+                                .build();
+                    })
+                    .toList());
         }
         if (map.get("Tags") != null) {
             request.tags(maps(map.get("Tags")).stream()
-                    .map(t -> Tag.builder().key(str(t.get("Key"))).value(str(t.get("Value"))).build()).toList());
+                    .map(t -> Tag.builder()
+                            .key(str(t.get("Key")))
+                            .value(str(t.get("Value")))
+                            .build())
+                    .toList());
         }
         if (map.get("AutoTerminationPolicy") != null) {
             request.autoTerminationPolicy(AutoTerminationPolicy.builder()
-                    .idleTimeout(longValue(map(map.get("AutoTerminationPolicy")).get("IdleTimeout"))).build());
+                    .idleTimeout(longValue(map(map.get("AutoTerminationPolicy")).get("IdleTimeout")))
+                    .build());
         }
         if (map.get("Instances") != null) {
             request.instances(instances(map(map.get("Instances"))));
         }
         if (map.get("ManagedScalingPolicy") != null) {
-            Map<String, Object> limits = map(map(map.get("ManagedScalingPolicy")).get("ComputeLimits"));
-            request.managedScalingPolicy(ManagedScalingPolicy.builder().computeLimits(ComputeLimits.builder()
-                    .unitType(str(limits.get("UnitType")))
-                    .minimumCapacityUnits(integer(limits.get("MinimumCapacityUnits")))
-                    .maximumCapacityUnits(integer(limits.get("MaximumCapacityUnits")))
-                    .maximumOnDemandCapacityUnits(integer(limits.get("MaximumOnDemandCapacityUnits")))
-                    .maximumCoreCapacityUnits(integer(limits.get("MaximumCoreCapacityUnits")))
-                    .build()).build());
+            Map<String, Object> limits =
+                    map(map(map.get("ManagedScalingPolicy")).get("ComputeLimits"));
+            request.managedScalingPolicy(ManagedScalingPolicy.builder()
+                    .computeLimits(ComputeLimits.builder()
+                            .unitType(str(limits.get("UnitType")))
+                            .minimumCapacityUnits(integer(limits.get("MinimumCapacityUnits")))
+                            .maximumCapacityUnits(integer(limits.get("MaximumCapacityUnits")))
+                            .maximumOnDemandCapacityUnits(integer(limits.get("MaximumOnDemandCapacityUnits")))
+                            .maximumCoreCapacityUnits(integer(limits.get("MaximumCoreCapacityUnits")))
+                            .build())
+                    .build());
         }
         return request.build();
     }
@@ -106,7 +140,9 @@ final class RunJobFlowRequests {
                 .terminationProtected(bool(map.get("TerminationProtected")))
                 .ec2KeyName(str(map.get("Ec2KeyName")));
         if (map.get("InstanceFleets") != null) {
-            instances.instanceFleets(maps(map.get("InstanceFleets")).stream().map(RunJobFlowRequests::fleet).toList());
+            instances.instanceFleets(maps(map.get("InstanceFleets")).stream()
+                    .map(RunJobFlowRequests::fleet)
+                    .toList());
         }
         return instances.build();
     }
@@ -117,27 +153,32 @@ final class RunJobFlowRequests {
                 .instanceFleetType(str(f.get("InstanceFleetType")))
                 .targetOnDemandCapacity(integer(f.get("TargetOnDemandCapacity")))
                 .targetSpotCapacity(integer(f.get("TargetSpotCapacity")))
-                .instanceTypeConfigs(maps(f.get("InstanceTypeConfigs")).stream().map(t -> {
-                    InstanceTypeConfig.Builder type = InstanceTypeConfig.builder()
-                            .instanceType(str(t.get("InstanceType")))
-                            .weightedCapacity(integer(t.get("WeightedCapacity")));
-                    if (t.get("EbsConfiguration") != null) {
-                        Map<String, Object> ebs = map(t.get("EbsConfiguration"));
-                        type.ebsConfiguration(EbsConfiguration.builder()
-                                .ebsOptimized(bool(ebs.get("EbsOptimized")))
-                                .ebsBlockDeviceConfigs(maps(ebs.get("EbsBlockDeviceConfigs")).stream().map(d -> {
-                                    Map<String, Object> volume = map(d.get("VolumeSpecification"));
-                                    return EbsBlockDeviceConfig.builder()
-                                            .volumesPerInstance(integer(d.get("VolumesPerInstance")))
-                                            .volumeSpecification(VolumeSpecification.builder()
-                                                    .volumeType(str(volume.get("VolumeType")))
-                                                    .sizeInGB(integer(volume.get("SizeInGB"))).build())
-                                            .build();
-                                }).toList())
-                                .build());
-                    }
-                    return type.build();
-                }).toList());
+                .instanceTypeConfigs(maps(f.get("InstanceTypeConfigs")).stream()
+                        .map(t -> {
+                            InstanceTypeConfig.Builder type = InstanceTypeConfig.builder()
+                                    .instanceType(str(t.get("InstanceType")))
+                                    .weightedCapacity(integer(t.get("WeightedCapacity")));
+                            if (t.get("EbsConfiguration") != null) {
+                                Map<String, Object> ebs = map(t.get("EbsConfiguration"));
+                                type.ebsConfiguration(EbsConfiguration.builder()
+                                        .ebsOptimized(bool(ebs.get("EbsOptimized")))
+                                        .ebsBlockDeviceConfigs(maps(ebs.get("EbsBlockDeviceConfigs")).stream()
+                                                .map(d -> {
+                                                    Map<String, Object> volume = map(d.get("VolumeSpecification"));
+                                                    return EbsBlockDeviceConfig.builder()
+                                                            .volumesPerInstance(integer(d.get("VolumesPerInstance")))
+                                                            .volumeSpecification(VolumeSpecification.builder()
+                                                                    .volumeType(str(volume.get("VolumeType")))
+                                                                    .sizeInGB(integer(volume.get("SizeInGB")))
+                                                                    .build())
+                                                            .build();
+                                                })
+                                                .toList())
+                                        .build());
+                            }
+                            return type.build();
+                        })
+                        .toList());
         if (f.get("LaunchSpecifications") != null) {
             Map<String, Object> launch = map(f.get("LaunchSpecifications"));
             InstanceFleetProvisioningSpecifications.Builder spec = InstanceFleetProvisioningSpecifications.builder();
@@ -146,11 +187,13 @@ final class RunJobFlowRequests {
                 spec.spotSpecification(SpotProvisioningSpecification.builder()
                         .timeoutDurationMinutes(integer(spot.get("TimeoutDurationMinutes")))
                         .timeoutAction(str(spot.get("TimeoutAction")))
-                        .allocationStrategy(str(spot.get("AllocationStrategy"))).build());
+                        .allocationStrategy(str(spot.get("AllocationStrategy")))
+                        .build());
             }
             if (launch.get("OnDemandSpecification") != null) {
                 spec.onDemandSpecification(OnDemandProvisioningSpecification.builder()
-                        .allocationStrategy(str(map(launch.get("OnDemandSpecification")).get("AllocationStrategy")))
+                        .allocationStrategy(
+                                str(map(launch.get("OnDemandSpecification")).get("AllocationStrategy")))
                         .build());
             }
             fleet.launchSpecifications(spec.build());
@@ -161,8 +204,7 @@ final class RunJobFlowRequests {
     private static List<Configuration> configurations(Object value) {
         List<Configuration> configurations = new ArrayList<>();
         for (Map<String, Object> c : maps(value)) {
-            Configuration.Builder configuration = Configuration.builder()
-                    .classification(str(c.get("Classification")));
+            Configuration.Builder configuration = Configuration.builder().classification(str(c.get("Classification")));
             if (c.get("Properties") != null) {
                 Map<String, String> properties = new java.util.LinkedHashMap<>();
                 map(c.get("Properties")).forEach((k, v) -> properties.put(k, String.valueOf(v)));
@@ -221,7 +263,9 @@ final class RunJobFlowRequests {
     }
 
     private static Integer integer(Object value) {
-        return value == null ? null : value instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(value));
+        return value == null
+                ? null
+                : value instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(value));
     }
 
     private static Long longValue(Object value) {

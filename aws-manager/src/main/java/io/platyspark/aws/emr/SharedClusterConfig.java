@@ -19,20 +19,29 @@ public class SharedClusterConfig extends ClusterConfig {
         withTag("shared", "true");
         withInstanceFleets(InstanceFleets.builder()
                 .masterInstances("m6g.4xlarge", "m7g.4xlarge")
-                .coreInstancesAndWeights(new InstanceWeightRatio().addInstance("m6g.8xlarge", 2)
-                        .addInstance("m7g.8xlarge", 2).addInstance("m6g.16xlarge", 4))
-                .taskInstancesAndWeights(new InstanceWeightRatio().addInstance("m6g.8xlarge", 2)
-                        .addInstance("m7g.8xlarge", 2).addInstance("r6g.8xlarge", 2))
+                .coreInstancesAndWeights(new InstanceWeightRatio()
+                        .addInstance("m6g.8xlarge", 2)
+                        .addInstance("m7g.8xlarge", 2)
+                        .addInstance("m6g.16xlarge", 4))
+                .taskInstancesAndWeights(new InstanceWeightRatio()
+                        .addInstance("m6g.8xlarge", 2)
+                        .addInstance("m7g.8xlarge", 2)
+                        .addInstance("r6g.8xlarge", 2))
                 .coreTargetOnDemandCapacity(8)
                 .taskTargetSpotCapacity(8)
                 .volumeSizeInGbWorker(256)
                 .build());
         withManagedScaling(8, 64, 16, 16);
-        withClusterConfigurations("yarn-site", Map.of(
-                "yarn.resourcemanager.scheduler.class",
-                "org.apache.hadoop.yarn.server.resourcemanager.scheduler.fair.FairScheduler",
-                "yarn.scheduler.fair.allow-undeclared-pools", "true",
-                "yarn.scheduler.fair.user-as-default-queue", "false",
-                "yarn.scheduler.fair.preemption", "true"));
+        withClusterConfigurations(
+                "yarn-site",
+                Map.of(
+                        "yarn.resourcemanager.scheduler.class",
+                        "org.apache.hadoop.yarn.server.resourcemanager.scheduler.fair.FairScheduler",
+                        "yarn.scheduler.fair.allow-undeclared-pools",
+                        "true",
+                        "yarn.scheduler.fair.user-as-default-queue",
+                        "false",
+                        "yarn.scheduler.fair.preemption",
+                        "true"));
     }
 }

@@ -14,10 +14,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -49,8 +49,7 @@ public final class S3ArtifactStore {
     }
 
     /** An object in the bucket. */
-    public record Stored(URI uri, String key, long size, String sha256, boolean alreadyPresent) {
-    }
+    public record Stored(URI uri, String key, long size, String sha256, boolean alreadyPresent) {}
 
     public Optional<URI> find(String key) {
         String full = prefix + key;
@@ -76,7 +75,8 @@ public final class S3ArtifactStore {
                 return new Stored(uri(full), full, size, null, true);
             }
             try {
-                uploads.putObject(r -> r.bucket(bucket).key(full), AsyncRequestBody.fromFile(file)).join();
+                uploads.putObject(r -> r.bucket(bucket).key(full), AsyncRequestBody.fromFile(file))
+                        .join();
             } catch (CompletionException e) {
                 if (e.getCause() instanceof RuntimeException cause) {
                     throw cause;

@@ -54,13 +54,14 @@ public final class S3Logs {
     }
 
     /** An object under a listed prefix. */
-    public record Entry(String key, long size) {
-    }
+    public record Entry(String key, long size) {}
 
     /** Every object whose key starts with {@code prefix}, in key order (all pages). */
     public List<Entry> list(Location prefix) {
         List<Entry> entries = new ArrayList<>();
-        for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(prefix.bucket()).prefix(prefix.key())).contents()) {
+        for (S3Object o : s3.listObjectsV2Paginator(
+                        r -> r.bucket(prefix.bucket()).prefix(prefix.key()))
+                .contents()) {
             entries.add(new Entry(o.key(), o.size() == null ? 0 : o.size()));
         }
         return entries;
@@ -95,8 +96,7 @@ public final class S3Logs {
 
     /** A reader of the object's lines (UTF-8), gunzipped as {@link #open} does; empty when there is none. */
     public Optional<BufferedReader> lines(Location object) {
-        return open(object).map(in -> new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8),
-                64 * 1024));
+        return open(object).map(in -> new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024));
     }
 
     private static void closeQuietly(InputStream in) {

@@ -39,15 +39,19 @@ class EmrClustersMotoTest {
         assertThat(cluster.tags()).containsEntry("team", "data").containsEntry("platy:cluster-id", "platy-" + name);
         assertThat(cluster.masterDns()).isNotBlank();
         assertThat(EmrClusters.livyUrl(cluster.masterDns())).isEqualTo("http://" + cluster.masterDns() + ":8998");
-        assertThat(emr.list(Set.of("RUNNING", "WAITING"), null)).extracting(EmrCluster::id)
+        assertThat(emr.list(Set.of("RUNNING", "WAITING"), null))
+                .extracting(EmrCluster::id)
                 .contains(created.clusterId());
 
         emr.terminate(created.clusterId());
 
         assertThat(emr.describe(created.clusterId()).terminated()).isTrue();
-        assertThat(emr.list(Set.of("RUNNING", "WAITING"), null)).extracting(EmrCluster::id)
+        assertThat(emr.list(Set.of("RUNNING", "WAITING"), null))
+                .extracting(EmrCluster::id)
                 .doesNotContain(created.clusterId());
-        assertThat(emr.list(Set.of("TERMINATED"), null)).extracting(EmrCluster::id).contains(created.clusterId());
+        assertThat(emr.list(Set.of("TERMINATED"), null))
+                .extracting(EmrCluster::id)
+                .contains(created.clusterId());
     }
 
     @Test
@@ -60,25 +64,31 @@ class EmrClustersMotoTest {
         assertThat(again.adopted()).isTrue();
         assertThat(again.clusterId()).isEqualTo(first.clusterId());
         assertThat(other.clusterId()).as("same name, another platform cluster").isNotEqualTo(first.clusterId());
-        assertThat(emr.list(Set.of(), null)).filteredOn(c -> c.name().equals(name)).hasSize(2);
+        assertThat(emr.list(Set.of(), null))
+                .filteredOn(c -> c.name().equals(name))
+                .hasSize(2);
     }
 
     @Test
     void aLostRunJobFlowAnswerIsNotRepeatedByTheSdkAndTheNextAttemptAdoptsTheCluster() {
         try (FaultProxy proxy = new FaultProxy(moto.endpoint())) {
-            EmrClusters throughProxy = new EmrClusters(new AwsClients("us-east-1", proxy.endpoint(),
-                    Duration.ofSeconds(30)).emr());
+            EmrClusters throughProxy =
+                    new EmrClusters(new AwsClients("us-east-1", proxy.endpoint(), Duration.ofSeconds(30)).emr());
             String name = "lost-" + UUID.randomUUID();
             proxy.dropAnswers("ElasticMapReduce.RunJobFlow", 1);
 
             assertThatThrownBy(() -> throughProxy.create(config(name), defaults, "platy-lost"))
                     .isInstanceOf(SdkClientException.class);
-            assertThat(proxy.count("ElasticMapReduce.RunJobFlow")).as("no SDK retry of RunJobFlow").isEqualTo(1);
+            assertThat(proxy.count("ElasticMapReduce.RunJobFlow"))
+                    .as("no SDK retry of RunJobFlow")
+                    .isEqualTo(1);
             EmrClusters.Created again = throughProxy.create(config(name), defaults, "platy-lost");
 
             assertThat(again.adopted()).isTrue();
             assertThat(proxy.count("ElasticMapReduce.RunJobFlow")).isEqualTo(1);
-            assertThat(emr.list(Set.of(), null)).filteredOn(c -> c.name().equals(name)).extracting(EmrCluster::id)
+            assertThat(emr.list(Set.of(), null))
+                    .filteredOn(c -> c.name().equals(name))
+                    .extracting(EmrCluster::id)
                     .containsExactly(again.clusterId());
         }
     }
@@ -88,9 +98,10 @@ class EmrClustersMotoTest {
         assertThat(emr.find("j-DOESNOTEXIST")).isEmpty();
         try (FaultProxy proxy = new FaultProxy(moto.endpoint())) {
             proxy.down(true);
-            EmrClusters down = new EmrClusters(new AwsClients("us-east-1", proxy.endpoint(),
-                    Duration.ofSeconds(5)).emr());
-            assertThatThrownBy(() -> down.find("j-DOESNOTEXIST")).as("an outage is not 'no such cluster'")
+            EmrClusters down =
+                    new EmrClusters(new AwsClients("us-east-1", proxy.endpoint(), Duration.ofSeconds(5)).emr());
+            assertThatThrownBy(() -> down.find("j-DOESNOTEXIST"))
+                    .as("an outage is not 'no such cluster'")
                     .isInstanceOf(SdkException.class);
         }
     }

@@ -25,12 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultProxy implements AutoCloseable {
 
-    private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "expect",
-            "transfer-encoding", "upgrade", "keep-alive");
+    private static final Set<String> HOP_BY_HOP =
+            Set.of("host", "connection", "content-length", "expect", "transfer-encoding", "upgrade", "keep-alive");
 
     private final URI target;
     private final HttpServer server;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, AtomicInteger> dropsLeft = new ConcurrentHashMap<>();
     private final List<String> operations = new CopyOnWriteArrayList<>();
     private volatile boolean down;
@@ -92,7 +93,8 @@ public final class FaultProxy implements AutoCloseable {
                 return;
             }
             byte[] requestBody = exchange.getRequestBody().readAllBytes();
-            HttpRequest.Builder forward = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
+            HttpRequest.Builder forward = HttpRequest.newBuilder(
+                            target.resolve(exchange.getRequestURI().toString()))
                     .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(requestBody));
             exchange.getRequestHeaders().forEach((name, values) -> {
                 if (!HOP_BY_HOP.contains(name.toLowerCase())) {
@@ -107,7 +109,9 @@ public final class FaultProxy implements AutoCloseable {
                 throw new IOException(e);
             }
             // REST protocols (emr-containers, emr-serverless) have no target header: their label is method and path.
-            String label = operation == null ? exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+            String label = operation == null
+                    ? exchange.getRequestMethod() + " "
+                            + exchange.getRequestURI().getPath()
                     : operation;
             operations.add(label);
             AtomicInteger drops = dropsLeft.get(label);

@@ -53,9 +53,12 @@ public final class MotoJobStates {
                 + (stateDetails == null ? "" : ",\"stateDetails\":\"" + stateDetails + "\"")
                 + (failureReason == null ? "" : ",\"failureReason\":\"" + failureReason + "\"") + "}";
         try {
-            int status = http.send(HttpRequest.newBuilder(control.resolve("/job-runs"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = http.send(
+                            HttpRequest.newBuilder(control.resolve("/job-runs"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             if (status != 204) {
                 throw new IllegalStateException("moto has no job run " + runId + " (" + status + ")");
             }
@@ -84,23 +87,36 @@ public final class MotoJobStates {
             int motoPort = freePort();
             int controlPort = freePort();
             Path log = Files.createTempFile("moto-job-states-", ".log");
-            Process process = new ProcessBuilder(python, script.toString(), String.valueOf(motoPort),
-                    String.valueOf(controlPort)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(
+                            python, script.toString(), String.valueOf(motoPort), String.valueOf(controlPort))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "moto-job-states-stop"));
             URI endpoint = URI.create("http://127.0.0.1:" + motoPort);
             URI control = URI.create("http://127.0.0.1:" + controlPort);
             HttpClient http = HttpClient.newHttpClient();
-            Awaitility.await("moto with job states (log " + log + ")").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+            Awaitility.await("moto with job states (log " + log + ")")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
                         if (!process.isAlive()) {
-                            throw new IllegalStateException("moto exited with " + process.exitValue() + ": "
-                                    + Files.readString(log));
+                            throw new IllegalStateException(
+                                    "moto exited with " + process.exitValue() + ": " + Files.readString(log));
                         }
                         try {
-                            return http.send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/")).build(),
-                                    HttpResponse.BodyHandlers.discarding()).statusCode() < 500
-                                    && http.send(HttpRequest.newBuilder(control).build(),
-                                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                            return http.send(
+                                                            HttpRequest.newBuilder(endpoint.resolve("/moto-api/"))
+                                                                    .build(),
+                                                            HttpResponse.BodyHandlers.discarding())
+                                                    .statusCode()
+                                            < 500
+                                    && http.send(
+                                                            HttpRequest.newBuilder(control)
+                                                                    .build(),
+                                                            HttpResponse.BodyHandlers.discarding())
+                                                    .statusCode()
+                                            == 200;
                         } catch (IOException e) {
                             return false;
                         }

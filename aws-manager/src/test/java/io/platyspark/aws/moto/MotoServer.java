@@ -55,8 +55,12 @@ public final class MotoServer {
     /** Forgets every resource (moto's reset API). */
     public void reset() {
         try {
-            HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset"))
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
             throw new IllegalStateException("moto reset failed: " + e, e);
         } catch (InterruptedException e) {
@@ -81,21 +85,29 @@ public final class MotoServer {
         try {
             Path log = Files.createTempFile("moto-", ".log");
             process = new ProcessBuilder(binary.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + binary + ": " + e, e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "moto-stop"));
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await("moto_server on port " + port).atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100)).until(() -> {
+        Awaitility.await("moto_server on port " + port)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("moto_server exited with " + process.exitValue());
                     }
                     try {
-                        return http.send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/")).build(),
-                                HttpResponse.BodyHandlers.discarding()).statusCode() < 500;
+                        return http.send(
+                                                HttpRequest.newBuilder(endpoint.resolve("/moto-api/"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                < 500;
                     } catch (IOException e) {
                         return false;
                     }

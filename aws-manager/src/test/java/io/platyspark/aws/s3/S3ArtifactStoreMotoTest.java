@@ -35,7 +35,9 @@ class S3ArtifactStoreMotoTest {
             operations.add(context.request().getClass().getSimpleName());
         }
     };
-    private final S3Client s3 = S3Client.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint())
+    private final S3Client s3 = S3Client.builder()
+            .region(Region.US_EAST_1)
+            .endpointOverride(moto.endpoint())
             .forcePathStyle(true)
             .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
             .build();
@@ -44,9 +46,12 @@ class S3ArtifactStoreMotoTest {
     private S3ArtifactStore store(long threshold) {
         s3.createBucket(r -> r.bucket(bucket));
         operations.clear();
-        S3AsyncClient uploads = S3AsyncClient.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint())
-                .forcePathStyle(true).overrideConfiguration(o -> o.addExecutionInterceptor(counter)
-                        .addExecutionInterceptor(AwsClients.WITHOUT_EXPECT_CONTINUE))
+        S3AsyncClient uploads = S3AsyncClient.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(moto.endpoint())
+                .forcePathStyle(true)
+                .overrideConfiguration(o ->
+                        o.addExecutionInterceptor(counter).addExecutionInterceptor(AwsClients.WITHOUT_EXPECT_CONTINUE))
                 .multipartEnabled(true)
                 .multipartConfiguration(m -> m.thresholdInBytes(threshold).minimumPartSizeInBytes(8L << 20))
                 .build();
@@ -88,8 +93,12 @@ class S3ArtifactStoreMotoTest {
         S3ArtifactStore.Stored stored = store.put("envs/abc/environment.tar.gz", big);
 
         assertThat(operations).contains("CreateMultipartUploadRequest", "CompleteMultipartUploadRequest");
-        assertThat(operations.stream().filter(o -> o.equals("UploadPartRequest")).count()).isEqualTo(3);
-        assertThat(s3.headObject(r -> r.bucket(bucket).key(stored.key())).contentLength()).isEqualTo(18L << 20);
+        assertThat(operations.stream()
+                        .filter(o -> o.equals("UploadPartRequest"))
+                        .count())
+                .isEqualTo(3);
+        assertThat(s3.headObject(r -> r.bucket(bucket).key(stored.key())).contentLength())
+                .isEqualTo(18L << 20);
     }
 
     @Test

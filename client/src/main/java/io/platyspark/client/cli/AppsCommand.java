@@ -12,12 +12,12 @@ import picocli.CommandLine.Parameters;
 final class AppsCommand extends PlatyCli.Sub {
 
     @Command(name = "list", description = "Apps newest first.")
-    int list(@Option(names = "--cluster", description = "only apps on this cluster") String cluster,
+    int list(
+            @Option(names = "--cluster", description = "only apps on this cluster") String cluster,
             @Option(names = "--team", description = "only this team's apps (admins; a team sees its own)") String team,
             @Option(names = "--state", split = ",", description = "only these states, e.g. RUNNING,FAILED")
-            List<String> states,
-            @Option(names = "--limit", defaultValue = "50", description = "at most this many (default 50)")
-            int limit) {
+                    List<String> states,
+            @Option(names = "--limit", defaultValue = "50", description = "at most this many (default 50)") int limit) {
         Model.AppPage page = root.client().apps(cluster, team, states, limit, null);
         if (root.jsonOutput()) {
             root.printJson(page);
@@ -43,7 +43,8 @@ final class AppsCommand extends PlatyCli.Sub {
     }
 
     @Command(name = "logs", description = "The app's output, each line marked with its stream.")
-    int logs(@Parameters(paramLabel = "APP_ID", description = "the app's id") String id,
+    int logs(
+            @Parameters(paramLabel = "APP_ID", description = "the app's id") String id,
             @Option(names = "--stream", description = "only stdout, stderr or diagnostics") String stream) {
         PlatyClient.LogFollower follower = new PlatyClient.LogFollower(root.client(), id);
         for (Model.LogLine line : follower.poll()) {

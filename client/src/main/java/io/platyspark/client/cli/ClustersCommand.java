@@ -24,8 +24,8 @@ final class ClustersCommand extends PlatyCli.Sub {
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "KIND", "TEAM", "STATE", "EXTERNAL ID", "LIVY"});
-        clusters.forEach(c -> rows.add(new String[] {c.name(), c.kind(), c.team(), c.state(), c.externalId(),
-                c.livyUrl()}));
+        clusters.forEach(
+                c -> rows.add(new String[] {c.name(), c.kind(), c.team(), c.state(), c.externalId(), c.livyUrl()}));
         root.out().print(PlatyCli.table(rows));
         root.out().flush();
         return 0;
@@ -38,21 +38,29 @@ final class ClustersCommand extends PlatyCli.Sub {
     }
 
     @Command(name = "create", description = "Gets the active cluster by that name or creates it.")
-    int create(@Parameters(paramLabel = "NAME", description = "the cluster's name") String name,
-            @Option(names = "--kind", defaultValue = "DEDICATED",
-                    description = "DEDICATED, DEV, SHARED, EKS or SERVERLESS") String kind,
+    int create(
+            @Parameters(paramLabel = "NAME", description = "the cluster's name") String name,
+            @Option(
+                            names = "--kind",
+                            defaultValue = "DEDICATED",
+                            description = "DEDICATED, DEV, SHARED, EKS or SERVERLESS")
+                    String kind,
             @Option(names = "--team", description = "the owning team (default: the token's)") String team,
-            @Option(names = "--config",
-                    description = "a ClusterConfig JSON file (EKS, SERVERLESS: their config)") Path config,
+            @Option(names = "--config", description = "a ClusterConfig JSON file (EKS, SERVERLESS: their config)")
+                    Path config,
             @Option(names = "--livy-url", description = "register an existing cluster by its Livy URL") String livy,
-            @Option(names = "--node-requirements", description = "a requirements.txt installed on every node at "
-                    + "start-up (a bootstrap action the platform writes); needs --config") Path nodeRequirements)
+            @Option(
+                            names = "--node-requirements",
+                            description = "a requirements.txt installed on every node at "
+                                    + "start-up (a bootstrap action the platform writes); needs --config")
+                    Path nodeRequirements)
             throws IOException {
         if (nodeRequirements != null && config == null) {
-            throw new PlatyCli.UsageException("--node-requirements needs --config: they become part of the "
-                    + "cluster's config");
+            throw new PlatyCli.UsageException(
+                    "--node-requirements needs --config: they become part of the " + "cluster's config");
         }
-        Map<String, Object> body = config == null ? null
+        Map<String, Object> body = config == null
+                ? null
                 : withNodeRequirements(readConfig(root, config), nodeRequirements, "--node-requirements");
         print(root.client().createCluster(name, kind, team, body, livy));
         return 0;
@@ -69,8 +77,12 @@ final class ClustersCommand extends PlatyCli.Sub {
         }
         RunCommand.requireFile(file, option);
         Map<String, Object> with = new java.util.LinkedHashMap<>(config);
-        with.put("pythonRequirements", Files.readAllLines(file).stream().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
+        with.put(
+                "pythonRequirements",
+                Files.readAllLines(file).stream()
+                        .map(String::strip)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                        .toList());
         return with;
     }
 
@@ -83,10 +95,10 @@ final class ClustersCommand extends PlatyCli.Sub {
     static Map<String, Object> readConfig(PlatyCli root, Path file) throws IOException {
         RunCommand.requireFile(file, "cluster config");
         try {
-            return root.json.readValue(Files.readString(file), new TypeReference<Map<String, Object>>() { });
+            return root.json.readValue(Files.readString(file), new TypeReference<Map<String, Object>>() {});
         } catch (tools.jackson.core.JacksonException e) {
-            throw new PlatyCli.UsageException(file.toAbsolutePath() + " is not a ClusterConfig JSON object: "
-                    + e.getOriginalMessage());
+            throw new PlatyCli.UsageException(
+                    file.toAbsolutePath() + " is not a ClusterConfig JSON object: " + e.getOriginalMessage());
         }
     }
 
@@ -94,9 +106,15 @@ final class ClustersCommand extends PlatyCli.Sub {
         if (root.jsonOutput()) {
             root.printJson(c);
         } else {
-            root.out().printf("%s  %s  team=%s  %s%s%s%n", c.name(), c.kind(), c.team(), c.state(),
-                    c.stateReason() == null ? "" : " (" + c.stateReason() + ")",
-                    c.livyUrl() == null ? "" : "  livy=" + c.livyUrl());
+            root.out()
+                    .printf(
+                            "%s  %s  team=%s  %s%s%s%n",
+                            c.name(),
+                            c.kind(),
+                            c.team(),
+                            c.state(),
+                            c.stateReason() == null ? "" : " (" + c.stateReason() + ")",
+                            c.livyUrl() == null ? "" : "  livy=" + c.livyUrl());
             root.out().flush();
         }
     }

@@ -20,7 +20,10 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code platy}: PlatySpark's operator as a command line — run apps, follow them, manage clusters and tokens. */
-@Command(name = "platy", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+@Command(
+        name = "platy",
+        mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         version = "platy 0.1.0",
         description = "Run Spark apps on PlatySpark and manage its apps, clusters and tokens.",
         subcommands = {RunCommand.class, AppsCommand.class, ClustersCommand.class, TokensCommand.class})
@@ -28,27 +31,37 @@ public final class PlatyCli implements Callable<Integer> {
 
     /** Exit codes: 0 success, 1 the app did not succeed, 2 the server refused, 3 the server was unreachable. */
     static final int APP_FAILED = 1;
+
     static final int REFUSED = 2;
     static final int UNREACHABLE = 3;
 
-    @Option(names = "--server", description = "The PlatySpark server (env PLATY_SERVER)",
+    @Option(
+            names = "--server",
+            description = "The PlatySpark server (env PLATY_SERVER)",
             defaultValue = "${env:PLATY_SERVER:-http://localhost:8080}")
     String server;
 
     @Option(names = "--token", description = "API token (env PLATY_TOKEN)", defaultValue = "${env:PLATY_TOKEN}")
     String token;
 
-    @Option(names = {"-o", "--output"}, description = "table (default) or json", defaultValue = "table")
+    @Option(
+            names = {"-o", "--output"},
+            description = "table (default) or json",
+            defaultValue = "table")
     String output;
 
-    @Option(names = "--timeout", description = "Per-request timeout: 60, 60s, 1m or PT60S", defaultValue = "60s",
+    @Option(
+            names = "--timeout",
+            description = "Per-request timeout: 60, 60s, 1m or PT60S",
+            defaultValue = "60s",
             converter = DurationConverter.class)
     Duration timeout;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    final JsonMapper json =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     @Override
     public Integer call() {
@@ -58,7 +71,11 @@ public final class PlatyCli implements Callable<Integer> {
 
     PlatyClient client() {
         try {
-            return PlatyClient.builder().baseUrl(server).token(token).readTimeout(timeout).build();
+            return PlatyClient.builder()
+                    .baseUrl(server)
+                    .token(token)
+                    .readTimeout(timeout)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage() + " (check --server / PLATY_SERVER and --token / PLATY_TOKEN)");
         }
@@ -96,7 +113,8 @@ public final class PlatyCli implements Callable<Integer> {
                 return REFUSED;
             }
             if (e instanceof PlatyTransportException transport) {
-                PlatyCli root = commandLine.getCommandSpec().root().commandLine().getCommand();
+                PlatyCli root =
+                        commandLine.getCommandSpec().root().commandLine().getCommand();
                 errors.println("error: cannot reach the server at " + root.server + " ("
                         + (transport.getCause() != null ? transport.getCause().getMessage() : transport.getMessage())
                         + "); set PLATY_SERVER or --server to the PlatySpark server's URL");
@@ -140,8 +158,8 @@ public final class PlatyCli implements Callable<Integer> {
                 duration = null;
             }
             if (duration == null || duration.isNegative()) {
-                throw new CommandLine.TypeConversionException("'" + value
-                        + "' is not a duration: write 2 (seconds), 500ms, 30s, 5m, 1h or PT2S");
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration: write 2 (seconds), 500ms, 30s, 5m, 1h or PT2S");
             }
             return duration;
         }
@@ -188,7 +206,13 @@ public final class PlatyCli implements Callable<Integer> {
     }
 
     static String[] appRow(Model.App a) {
-        return new String[] {a.id(), a.name(), a.team(), a.cluster(), String.valueOf(a.state()),
-                a.createdAt() == null ? null : a.createdAt().toString()};
+        return new String[] {
+            a.id(),
+            a.name(),
+            a.team(),
+            a.cluster(),
+            String.valueOf(a.state()),
+            a.createdAt() == null ? null : a.createdAt().toString()
+        };
     }
 }

@@ -47,8 +47,10 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
     @Option(names = "--cluster-config", description = "ClusterConfig JSON: create the cluster when missing")
     Path clusterConfig;
 
-    @Option(names = "--node-requirements", description = "with --cluster-config: a requirements.txt installed on "
-            + "every node of the new cluster at start-up (a bootstrap action)")
+    @Option(
+            names = "--node-requirements",
+            description = "with --cluster-config: a requirements.txt installed on "
+                    + "every node of the new cluster at start-up (a bootstrap action)")
     Path nodeRequirements;
 
     @Option(names = "--shared", description = "run on the shared cluster")
@@ -81,7 +83,10 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
     @Option(names = "--idempotency-key", description = "makes re-running this command safe (default: random)")
     String idempotencyKey;
 
-    @Option(names = "--poll-interval", defaultValue = "2s", converter = PlatyCli.DurationConverter.class,
+    @Option(
+            names = "--poll-interval",
+            defaultValue = "2s",
+            converter = PlatyCli.DurationConverter.class,
             description = "how often --follow asks for the app's state and logs: 2, 2s, PT2S (default 2s)")
     Duration pollInterval;
 
@@ -93,17 +98,34 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
         }
         // Every local mistake is found before anything is uploaded or submitted.
         checkLocalInputs();
-        List<String> requirementLines = requirements == null ? null : Files.readAllLines(requirements).stream()
-                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        Map<String, Object> config = clusterConfig == null ? null : ClustersCommand.withNodeRequirements(
-                ClustersCommand.readConfig(root, clusterConfig), nodeRequirements, "--node-requirements");
+        List<String> requirementLines = requirements == null
+                ? null
+                : Files.readAllLines(requirements).stream()
+                        .map(String::strip)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                        .toList();
+        Map<String, Object> config = clusterConfig == null
+                ? null
+                : ClustersCommand.withNodeRequirements(
+                        ClustersCommand.readConfig(root, clusterConfig), nodeRequirements, "--node-requirements");
         PlatyClient client = root.client();
         PrintWriter out = root.out();
         Staged staged = stage(client, out);
         String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
-        Model.App app = client.submit(new Model.SubmitRequest(name != null ? name : defaultName(), team, target,
-                staged.source(), mainClass, args, conf, staged.pyFiles().isEmpty() ? null : staged.pyFiles(),
-                requirementLines, null, config), key);
+        Model.App app = client.submit(
+                new Model.SubmitRequest(
+                        name != null ? name : defaultName(),
+                        team,
+                        target,
+                        staged.source(),
+                        mainClass,
+                        args,
+                        conf,
+                        staged.pyFiles().isEmpty() ? null : staged.pyFiles(),
+                        requirementLines,
+                        null,
+                        config),
+                key);
         out.println("submitted app " + app.id() + " (" + app.name() + ") to cluster " + app.cluster() + ": "
                 + app.state() + " [request " + app.requestId() + "]");
         out.flush();
@@ -130,8 +152,8 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
                 try {
                     app = client.app(submitted.id());
                     if (!Objects.equals(app.state(), lastState)) {
-                        out.println("state: " + app.state() + (app.stateReason() == null ? "" : " (" + app.stateReason()
-                                + ")"));
+                        out.println("state: " + app.state()
+                                + (app.stateReason() == null ? "" : " (" + app.stateReason() + ")"));
                     } else if (app.stateReason() != null && !Objects.equals(app.stateReason(), lastReason)) {
                         // A new reason in the same state (a failed submit attempt, a cluster still starting)
                         // is news: an app stuck PENDING must say why.
@@ -202,12 +224,23 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
                 + (app.stateReason() == null ? "" : ": " + app.stateReason()));
         Map<String, Long> m = app.metrics();
         if (m != null && !m.isEmpty()) {
-            out.printf("metrics: %s jobs, %s tasks (%s failed), executor run time %s ms, GC %s ms, read %s records / "
+            out.printf(
+                    "metrics: %s jobs, %s tasks (%s failed), executor run time %s ms, GC %s ms, read %s records / "
                             + "%s bytes, wrote %s records / %s bytes, shuffle %s bytes written / %s read, spilled %s "
-                            + "bytes to disk, peak executor heap %s bytes%n", m.get("jobs"), m.get("tasks"),
-                    m.get("failedTasks"), m.get("executorRunTimeMs"), m.get("jvmGcTimeMs"), m.get("inputRecords"),
-                    m.get("inputBytes"), m.get("outputRecords"), m.get("outputBytes"), m.get("shuffleWriteBytes"),
-                    m.get("shuffleReadBytes"), m.get("diskBytesSpilled"), m.get("peakJvmHeapBytes"));
+                            + "bytes to disk, peak executor heap %s bytes%n",
+                    m.get("jobs"),
+                    m.get("tasks"),
+                    m.get("failedTasks"),
+                    m.get("executorRunTimeMs"),
+                    m.get("jvmGcTimeMs"),
+                    m.get("inputRecords"),
+                    m.get("inputBytes"),
+                    m.get("outputRecords"),
+                    m.get("outputBytes"),
+                    m.get("shuffleWriteBytes"),
+                    m.get("shuffleReadBytes"),
+                    m.get("diskBytesSpilled"),
+                    m.get("peakJvmHeapBytes"));
         }
         out.flush();
     }
@@ -239,7 +272,8 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
         if (start == null || app.finishedAt() == null) {
             return "";
         }
-        return String.format(" in %.1f s", Duration.between(start, app.finishedAt()).toMillis() / 1000.0);
+        return String.format(
+                " in %.1f s", Duration.between(start, app.finishedAt()).toMillis() / 1000.0);
     }
 
     private String defaultName() {
@@ -248,8 +282,7 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
         return base.replaceAll("[^A-Za-z0-9._ -]", "-");
     }
 
-    private record Staged(String source, List<String> pyFiles) {
-    }
+    private record Staged(String source, List<String> pyFiles) {}
 
     /** Local files go up to the server's artifact store; remote URIs are used as they are. */
     private Staged stage(PlatyClient client, PrintWriter out) throws IOException {
@@ -283,8 +316,8 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
             }
         }
         if (nodeRequirements != null && clusterConfig == null) {
-            throw new PlatyCli.UsageException("--node-requirements needs --cluster-config: they become part of the "
-                    + "new cluster's config");
+            throw new PlatyCli.UsageException(
+                    "--node-requirements needs --cluster-config: they become part of the " + "new cluster's config");
         }
         if (nodeRequirements != null) {
             requireFile(nodeRequirements, "--node-requirements");
@@ -301,8 +334,8 @@ final class RunCommand extends PlatyCli.Sub implements Callable<Integer> {
         Path local = Path.of(source).toAbsolutePath();
         if (Files.isDirectory(local)) {
             if (!Files.isRegularFile(local.resolve(entryPoint))) {
-                throw new PlatyCli.UsageException(local + " is a directory without " + entryPoint
-                        + "; name its main file with --entry-point");
+                throw new PlatyCli.UsageException(
+                        local + " is a directory without " + entryPoint + "; name its main file with --entry-point");
             }
         } else {
             requireFile(local, "SOURCE");

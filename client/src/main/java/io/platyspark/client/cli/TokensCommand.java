@@ -11,17 +11,19 @@ import picocli.CommandLine.Parameters;
 final class TokensCommand extends PlatyCli.Sub {
 
     @Command(name = "create", description = "Issues a token; it is shown this once.")
-    int create(@Parameters(paramLabel = "NAME", description = "a name to know the token by") String name,
+    int create(
+            @Parameters(paramLabel = "NAME", description = "a name to know the token by") String name,
             @Option(names = "--team", description = "the team the token acts for") String team,
             @Option(names = "--admin", description = "an admin token (acts for any team)") boolean admin,
             @Option(names = "--ttl-days", description = "days until it expires (default: the server's)")
-            Integer ttlDays) {
+                    Integer ttlDays) {
         Model.Token token = root.client().createToken(name, team, admin, ttlDays);
         if (root.jsonOutput()) {
             root.printJson(token);
         } else {
-            root.out().println("token " + token.id() + " for " + (token.admin() ? "admin" : "team " + token.team())
-                    + ", expires " + token.expiresAt());
+            root.out()
+                    .println("token " + token.id() + " for " + (token.admin() ? "admin" : "team " + token.team())
+                            + ", expires " + token.expiresAt());
             root.out().println(token.token());
             root.out().println("(shown once: store it now)");
         }
@@ -38,8 +40,14 @@ final class TokensCommand extends PlatyCli.Sub {
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ID", "NAME", "TEAM", "ADMIN", "EXPIRES", "REVOKED"});
-        tokens.forEach(t -> rows.add(new String[] {t.id(), t.name(), t.team(), String.valueOf(t.admin()),
-                String.valueOf(t.expiresAt()), t.revokedAt() == null ? null : t.revokedAt().toString()}));
+        tokens.forEach(t -> rows.add(new String[] {
+            t.id(),
+            t.name(),
+            t.team(),
+            String.valueOf(t.admin()),
+            String.valueOf(t.expiresAt()),
+            t.revokedAt() == null ? null : t.revokedAt().toString()
+        }));
         root.out().print(PlatyCli.table(rows));
         root.out().flush();
         return 0;

@@ -38,7 +38,11 @@ class AppsCommandTest {
     }
 
     private static MockResponse json(int status, String contentType, String body) {
-        return new MockResponse.Builder().code(status).setHeader("Content-Type", contentType).body(body).build();
+        return new MockResponse.Builder()
+                .code(status)
+                .setHeader("Content-Type", contentType)
+                .body(body)
+                .build();
     }
 
     private static String app(String state, String finishedAt) {
@@ -54,7 +58,9 @@ class AppsCommandTest {
         int code = platy("apps", "get", "a1");
 
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("a1  etl  team=data  cluster=emr  RUNNING").doesNotContain("ended");
+        assertThat(out.toString())
+                .contains("a1  etl  team=data  cluster=emr  RUNNING")
+                .doesNotContain("ended");
     }
 
     @Test
@@ -68,15 +74,19 @@ class AppsCommandTest {
 
     @Test
     void logsThatAreGonePrintTheReasonAndFail() {
-        server.enqueue(json(410, "application/problem+json", "{\"type\":\"urn:platyspark:problem:logs-gone\","
-                + "\"title\":\"Logs gone\",\"status\":410,\"detail\":\"the logs of app a1 are gone: Livy on cluster "
-                + "'emr' no longer holds batch platy-a1\"}"));
+        server.enqueue(json(
+                410,
+                "application/problem+json",
+                "{\"type\":\"urn:platyspark:problem:logs-gone\","
+                        + "\"title\":\"Logs gone\",\"status\":410,\"detail\":\"the logs of app a1 are gone: Livy on cluster "
+                        + "'emr' no longer holds batch platy-a1\"}"));
 
         int code = platy("apps", "logs", "a1");
 
         assertThat(code).isEqualTo(PlatyCli.REFUSED);
         assertThat(out.toString()).isEmpty();
-        assertThat(err.toString()).contains("error: the logs of app a1 are gone: Livy on cluster 'emr' no longer "
-                + "holds batch platy-a1");
+        assertThat(err.toString())
+                .contains("error: the logs of app a1 are gone: Livy on cluster 'emr' no longer "
+                        + "holds batch platy-a1");
     }
 }

@@ -28,7 +28,8 @@ public enum AppState {
     LOST;
 
     private static final Set<AppState> TERMINAL = EnumSet.of(SUCCEEDED, FAILED, KILLED, LOST);
-    private static final Set<AppState> NOT_YET_SUBMITTED = EnumSet.of(PENDING, QUEUED, WAITING_FOR_CLUSTER, BUILDING_ENV);
+    private static final Set<AppState> NOT_YET_SUBMITTED =
+            EnumSet.of(PENDING, QUEUED, WAITING_FOR_CLUSTER, BUILDING_ENV);
     private static final Set<AppState> ON_BACKEND = EnumSet.of(SUBMITTED, RUNNING);
 
     public boolean isTerminal() {

@@ -7,7 +7,7 @@ package io.platyspark.core.app;
 @FunctionalInterface
 public interface AppStateListener {
 
-    AppStateListener NONE = (app, from) -> { };
+    AppStateListener NONE = (app, from) -> {};
 
     /** {@code from} is null for a newly stored app. Must not throw and must not call back into the store. */
     void stateChanged(SparkApp app, AppState from);

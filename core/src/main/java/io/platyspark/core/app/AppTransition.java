@@ -13,8 +13,17 @@ import java.util.UUID;
  * claim the app again (a state change frees the worker's lease, so a waiting state says here when to look again).
  * {@code resolvedSource} and {@code resolvedPyFiles} are the locations the backend was given (see {@link SparkApp}).
  */
-public record AppTransition(AppState next, String reason, String backend, String backendId, String backendAppId,
-        AppLinks links, UUID envBuildId, Map<String, Long> metrics, Instant nextAttemptAt, String resolvedSource,
+public record AppTransition(
+        AppState next,
+        String reason,
+        String backend,
+        String backendId,
+        String backendAppId,
+        AppLinks links,
+        UUID envBuildId,
+        Map<String, Long> metrics,
+        Instant nextAttemptAt,
+        String resolvedSource,
         List<String> resolvedPyFiles) {
 
     public AppTransition {
@@ -29,38 +38,108 @@ public record AppTransition(AppState next, String reason, String backend, String
     }
 
     public AppTransition withBackend(String backend, String backendId) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
-                nextAttemptAt, resolvedSource, resolvedPyFiles);
+        return new AppTransition(
+                next,
+                reason,
+                backend,
+                backendId,
+                backendAppId,
+                links,
+                envBuildId,
+                metrics,
+                nextAttemptAt,
+                resolvedSource,
+                resolvedPyFiles);
     }
 
     public AppTransition withBackendAppId(String backendAppId) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
-                nextAttemptAt, resolvedSource, resolvedPyFiles);
+        return new AppTransition(
+                next,
+                reason,
+                backend,
+                backendId,
+                backendAppId,
+                links,
+                envBuildId,
+                metrics,
+                nextAttemptAt,
+                resolvedSource,
+                resolvedPyFiles);
     }
 
     public AppTransition withLinks(AppLinks links) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
-                nextAttemptAt, resolvedSource, resolvedPyFiles);
+        return new AppTransition(
+                next,
+                reason,
+                backend,
+                backendId,
+                backendAppId,
+                links,
+                envBuildId,
+                metrics,
+                nextAttemptAt,
+                resolvedSource,
+                resolvedPyFiles);
     }
 
     public AppTransition withEnvBuild(UUID envBuildId) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
-                nextAttemptAt, resolvedSource, resolvedPyFiles);
+        return new AppTransition(
+                next,
+                reason,
+                backend,
+                backendId,
+                backendAppId,
+                links,
+                envBuildId,
+                metrics,
+                nextAttemptAt,
+                resolvedSource,
+                resolvedPyFiles);
     }
 
     public AppTransition withMetrics(Map<String, Long> metrics) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
-                nextAttemptAt, resolvedSource, resolvedPyFiles);
+        return new AppTransition(
+                next,
+                reason,
+                backend,
+                backendId,
+                backendAppId,
+                links,
+                envBuildId,
+                metrics,
+                nextAttemptAt,
+                resolvedSource,
+                resolvedPyFiles);
     }
 
     public AppTransition withNextAttemptAt(Instant nextAttemptAt) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
-                nextAttemptAt, resolvedSource, resolvedPyFiles);
+        return new AppTransition(
+                next,
+                reason,
+                backend,
+                backendId,
+                backendAppId,
+                links,
+                envBuildId,
+                metrics,
+                nextAttemptAt,
+                resolvedSource,
+                resolvedPyFiles);
     }
 
     /** The locations the backend was given for the app's source and py-files (after any upload). */
     public AppTransition withResolvedSources(String resolvedSource, List<String> resolvedPyFiles) {
-        return new AppTransition(next, reason, backend, backendId, backendAppId, links, envBuildId, metrics,
-                nextAttemptAt, resolvedSource, resolvedPyFiles);
+        return new AppTransition(
+                next,
+                reason,
+                backend,
+                backendId,
+                backendAppId,
+                links,
+                envBuildId,
+                metrics,
+                nextAttemptAt,
+                resolvedSource,
+                resolvedPyFiles);
     }
 }

@@ -1,7 +1,7 @@
 package io.platyspark.core.app;
 
-import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.SqlStates;
+import io.platyspark.core.cluster.ClusterState;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,9 +31,9 @@ public class JdbcSparkAppStore implements SparkAppStore {
     private static final String TERMINAL_APPS = SqlStates.list(AppState.terminalStates());
     private static final String TERMINATED_CLUSTERS = SqlStates.list(ClusterState.terminatedStates());
 
-    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() { };
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
-    private static final TypeReference<Map<String, Long>> LONG_MAP = new TypeReference<>() { };
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+    private static final TypeReference<Map<String, Long>> LONG_MAP = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -48,14 +48,19 @@ public class JdbcSparkAppStore implements SparkAppStore {
         this(jdbc, tx, json, clock, AppStateListener.NONE);
     }
 
-    public JdbcSparkAppStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, Clock clock,
-            AppStateListener listener) {
+    public JdbcSparkAppStore(
+            JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, Clock clock, AppStateListener listener) {
         this(jdbc, tx, json, clock, listener, TeamLimits.NONE);
     }
 
     /** With {@code limits}, admission checks each team's quotas and the claim shares the queue fairly. */
-    public JdbcSparkAppStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, Clock clock,
-            AppStateListener listener, TeamLimits limits) {
+    public JdbcSparkAppStore(
+            JdbcClient jdbc,
+            TransactionTemplate tx,
+            JsonMapper json,
+            Clock clock,
+            AppStateListener listener,
+            TeamLimits limits) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
@@ -65,13 +70,13 @@ public class JdbcSparkAppStore implements SparkAppStore {
     }
 
     @Override
-    public CreateResult create(NewSparkApp app, String requestHash,
-            java.util.function.Consumer<CreateResult> inTransaction) {
+    public CreateResult create(
+            NewSparkApp app, String requestHash, java.util.function.Consumer<CreateResult> inTransaction) {
         return limits.admitting(app.team(), () -> insert(app, requestHash, inTransaction));
     }
 
-    private CreateResult insert(NewSparkApp app, String requestHash,
-            java.util.function.Consumer<CreateResult> inTransaction) {
+    private CreateResult insert(
+            NewSparkApp app, String requestHash, java.util.function.Consumer<CreateResult> inTransaction) {
         return tx.execute(status -> {
             // Inside the transaction that stores the app: the quota check and the insert commit together.
             limits.admit(app.team());
@@ -131,7 +136,10 @@ public class JdbcSparkAppStore implements SparkAppStore {
 
     @Override
     public Optional<SparkApp> find(UUID id) {
-        return jdbc.sql("select * from apps where id = :id").param("id", id).query(rowMapper).optional();
+        return jdbc.sql("select * from apps where id = :id")
+                .param("id", id)
+                .query(rowMapper)
+                .optional();
     }
 
     @Override
@@ -158,7 +166,8 @@ public class JdbcSparkAppStore implements SparkAppStore {
         }
         sql.append(" order by created_at desc, id desc limit :limit");
         params.put("limit", query.limit() + 1);
-        List<SparkApp> rows = jdbc.sql(sql.toString()).params(params).query(rowMapper).list();
+        List<SparkApp> rows =
+                jdbc.sql(sql.toString()).params(params).query(rowMapper).list();
         if (rows.size() <= query.limit()) {
             return new AppPage(rows, null);
         }
@@ -171,9 +180,13 @@ public class JdbcSparkAppStore implements SparkAppStore {
     public List<AppEvent> events(UUID id) {
         return jdbc.sql("select * from app_events where app_id = :id order by id")
                 .param("id", id)
-                .query((rs, n) -> new AppEvent(rs.getLong("id"), rs.getObject("app_id", UUID.class),
-                        instant(rs, "at"), stateOrNull(rs.getString("from_state")),
-                        AppState.valueOf(rs.getString("to_state")), rs.getString("reason"),
+                .query((rs, n) -> new AppEvent(
+                        rs.getLong("id"),
+                        rs.getObject("app_id", UUID.class),
+                        instant(rs, "at"),
+                        stateOrNull(rs.getString("from_state")),
+                        AppState.valueOf(rs.getString("to_state")),
+                        rs.getString("reason"),
                         rs.getString("request_id")))
                 .list();
     }
@@ -227,8 +240,9 @@ public class JdbcSparkAppStore implements SparkAppStore {
                     .param("metrics", change.metrics() == null ? null : json.writeValueAsString(change.metrics()))
                     .param("nextAttempt", change.nextAttemptAt() == null ? null : ts(change.nextAttemptAt()))
                     .param("resolvedSource", change.resolvedSource())
-                    .param("resolvedPyFiles", change.resolvedPyFiles() == null ? null
-                            : json.writeValueAsString(change.resolvedPyFiles()))
+                    .param(
+                            "resolvedPyFiles",
+                            change.resolvedPyFiles() == null ? null : json.writeValueAsString(change.resolvedPyFiles()))
                     .param("now", ts(now))
                     .query(rowMapper)
                     .optional();
@@ -259,7 +273,9 @@ public class JdbcSparkAppStore implements SparkAppStore {
     public List<SparkApp> claimForSubmission(String owner, Duration lease, int limit) {
         return tx.execute(status -> {
             Instant now = now();
-            jdbc.sql("select 1 from pg_advisory_xact_lock(:key)").param("key", CLAIM_LOCK).query(Integer.class)
+            jdbc.sql("select 1 from pg_advisory_xact_lock(:key)")
+                    .param("key", CLAIM_LOCK)
+                    .query(Integer.class)
                     .single();
             // A skip scan over the teams that have due apps, then each team's oldest due apps; rows other
             // transactions hold are skipped, not waited for.
@@ -289,8 +305,11 @@ public class JdbcSparkAppStore implements SparkAppStore {
                     """.formatted(QUEUE_STATES))
                     .param("now", ts(now))
                     .param("limit", limit)
-                    .query((rs, n) -> new Candidate(rs.getObject("id", UUID.class), rs.getString("team"),
-                            AppState.valueOf(rs.getString("state")), rs.getString("kind")))
+                    .query((rs, n) -> new Candidate(
+                            rs.getObject("id", UUID.class),
+                            rs.getString("team"),
+                            AppState.valueOf(rs.getString("state")),
+                            rs.getString("kind")))
                     .list();
             if (candidates.isEmpty()) {
                 return List.<SparkApp>of();
@@ -300,8 +319,10 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 byTeam.computeIfAbsent(c.team(), t -> new ArrayList<>()).add(c);
             }
             Map<String, TeamLimits.Dispatch> dispatch = limits.dispatch(byTeam.keySet());
-            Map<String, Integer> inFlight = dispatch.values().stream().anyMatch(d -> !d.maxRunning().isEmpty())
-                    ? inFlight(List.copyOf(dispatch.keySet()), now) : new java.util.HashMap<>();
+            Map<String, Integer> inFlight =
+                    dispatch.values().stream().anyMatch(d -> !d.maxRunning().isEmpty())
+                            ? inFlight(List.copyOf(dispatch.keySet()), now)
+                            : new java.util.HashMap<>();
             List<UUID> picked = new ArrayList<>();
             List<Candidate> blocked = new ArrayList<>();
             Map<String, java.util.Iterator<Candidate>> queues = new java.util.LinkedHashMap<>();
@@ -349,12 +370,14 @@ public class JdbcSparkAppStore implements SparkAppStore {
                     .query(rowMapper)
                     .list()
                     .forEach(app -> leased.put(app.id(), app));
-            return picked.stream().map(leased::get).filter(java.util.Objects::nonNull).toList();
+            return picked.stream()
+                    .map(leased::get)
+                    .filter(java.util.Objects::nonNull)
+                    .toList();
         });
     }
 
-    private record Candidate(UUID id, String team, AppState state, String kind) {
-    }
+    private record Candidate(UUID id, String team, AppState state, String kind) {}
 
     /**
      * Apps of these teams that hold or are about to take a running slot, per team and cluster kind: those on the
@@ -378,8 +401,11 @@ public class JdbcSparkAppStore implements SparkAppStore {
     }
 
     /** Moves the PENDING ones of {@code blocked} to QUEUED, saying why and where each stands in its team's line. */
-    private void queue(List<Candidate> blocked, Map<String, TeamLimits.Dispatch> dispatch,
-            Map<String, Integer> inFlight, Instant now) {
+    private void queue(
+            List<Candidate> blocked,
+            Map<String, TeamLimits.Dispatch> dispatch,
+            Map<String, Integer> inFlight,
+            Instant now) {
         Map<String, Integer> place = new java.util.HashMap<>();
         String requestId = MDC.get("requestId");
         for (Candidate c : blocked) {
@@ -388,8 +414,9 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 continue;
             }
             int max = dispatch.get(c.team()).maxRunning(c.kind()).getAsInt();
-            String reason = "waiting for a running slot: team '" + c.team() + "' runs " + inFlight.getOrDefault(
-                    c.team() + "/" + c.kind(), 0) + " apps on " + c.kind() + " clusters, its quota is " + max
+            String reason = "waiting for a running slot: team '" + c.team() + "' runs "
+                    + inFlight.getOrDefault(c.team() + "/" + c.kind(), 0) + " apps on " + c.kind()
+                    + " clusters, its quota is " + max
                     + "; position " + position + " in the team's queue";
             int moved = jdbc.sql("""
                     update apps set state = 'QUEUED', state_reason = :reason, updated_at = :now
@@ -424,8 +451,7 @@ public class JdbcSparkAppStore implements SparkAppStore {
     }
 
     @Override
-    public void releaseAfterOutage(UUID id, String owner, String reason, Duration initialBackoff,
-            Duration maxBackoff) {
+    public void releaseAfterOutage(UUID id, String owner, String reason, Duration initialBackoff, Duration maxBackoff) {
         // The wait doubles with each outage retry in a row, up to the cap: computed here from the stored count so
         // that replicas taking turns at the app keep one pace.
         jdbc.sql("""
@@ -509,10 +535,12 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 order by a.created_at
                 limit :limit
                 """.formatted(TERMINATED_CLUSTERS))
-                .param("states", AppState.activeStates().stream().map(Enum::name).toList())
+                .param(
+                        "states",
+                        AppState.activeStates().stream().map(Enum::name).toList())
                 .param("limit", limit)
-                .query((rs, n) -> new Orphan(mapApp(rs, n), rs.getString("c_name"), rs.getString("c_state"),
-                        rs.getString("c_reason")))
+                .query((rs, n) -> new Orphan(
+                        mapApp(rs, n), rs.getString("c_name"), rs.getString("c_state"), rs.getString("c_reason")))
                 .list();
     }
 
@@ -520,7 +548,9 @@ public class JdbcSparkAppStore implements SparkAppStore {
     public List<SparkApp> findActiveOnCluster(UUID clusterId) {
         return jdbc.sql("select * from apps where cluster_id = :clusterId and state in (:states) order by created_at")
                 .param("clusterId", clusterId)
-                .param("states", AppState.activeStates().stream().map(Enum::name).toList())
+                .param(
+                        "states",
+                        AppState.activeStates().stream().map(Enum::name).toList())
                 .query(rowMapper)
                 .list();
     }
@@ -537,16 +567,19 @@ public class JdbcSparkAppStore implements SparkAppStore {
     }
 
     @Override
-    public List<SparkApp> findByStatesPage(Collection<AppState> states, String clusterName, Instant createdBefore,
-            UUID after, int limit) {
+    public List<SparkApp> findByStatesPage(
+            Collection<AppState> states, String clusterName, Instant createdBefore, UUID after, int limit) {
         if (states.isEmpty()) {
             return List.of();
         }
         // The states are written as literals (enum names, never user input) and conditions are added only when
         // given: PostgreSQL uses a partial index (apps_on_backend_by_id) only for a condition it can see implies it.
         StringBuilder sql = new StringBuilder("select * from apps where state in (")
-                .append(states.stream().map(s -> "'" + s.name() + "'").sorted()
-                        .collect(java.util.stream.Collectors.joining(", "))).append(")");
+                .append(states.stream()
+                        .map(s -> "'" + s.name() + "'")
+                        .sorted()
+                        .collect(java.util.stream.Collectors.joining(", ")))
+                .append(")");
         Map<String, Object> params = new java.util.HashMap<>();
         if (clusterName != null) {
             sql.append(" and cluster_name = :cluster");
@@ -570,8 +603,11 @@ public class JdbcSparkAppStore implements SparkAppStore {
         if (states.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("select distinct cluster_name from apps where state in (" + states.stream()
-                        .map(s -> "'" + s.name() + "'").sorted().collect(java.util.stream.Collectors.joining(", "))
+        return jdbc.sql("select distinct cluster_name from apps where state in ("
+                        + states.stream()
+                                .map(s -> "'" + s.name() + "'")
+                                .sorted()
+                                .collect(java.util.stream.Collectors.joining(", "))
                         + ") order by cluster_name")
                 .query(String.class)
                 .list();
@@ -624,7 +660,8 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 instant(rs, "unknown_since"),
                 rs.getString("metrics") == null ? null : json.readValue(rs.getString("metrics"), LONG_MAP),
                 rs.getString("resolved_source"),
-                rs.getString("resolved_py_files") == null ? null
+                rs.getString("resolved_py_files") == null
+                        ? null
                         : json.readValue(rs.getString("resolved_py_files"), STRING_LIST));
     }
 
@@ -666,7 +703,8 @@ public class JdbcSparkAppStore implements SparkAppStore {
                     // Not one this store wrote, and out of PostgreSQL's range for a timestamp.
                     throw new IllegalArgumentException("cursor time out of range");
                 }
-                return new Cursor(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), UUID.fromString(raw.substring(colon + 1)));
+                return new Cursor(
+                        Instant.EPOCH.plus(micros, ChronoUnit.MICROS), UUID.fromString(raw.substring(colon + 1)));
             } catch (RuntimeException e) {
                 throw new InvalidCursorException(encoded);
             }

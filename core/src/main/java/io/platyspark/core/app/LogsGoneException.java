@@ -18,9 +18,12 @@ public class LogsGoneException extends RuntimeException {
      * @param archive where the cluster would have copied them, had it (null when it copies nowhere)
      */
     public LogsGoneException(SparkApp app, String clusterState, String archive) {
-        this("the logs of app " + app.id() + " were on cluster '" + app.clusterName() + "', which has ended ("
-                + clusterState + "); they went with it"
-                + (archive != null ? "; no copy exists at " + archive : ""), archive == null, app);
+        this(
+                "the logs of app " + app.id() + " were on cluster '" + app.clusterName() + "', which has ended ("
+                        + clusterState + "); they went with it"
+                        + (archive != null ? "; no copy exists at " + archive : ""),
+                archive == null,
+                app);
     }
 
     /**
@@ -35,8 +38,11 @@ public class LogsGoneException extends RuntimeException {
     private LogsGoneException(String message, boolean pointAtArchive, SparkApp app) {
         super(message
                 + (pointAtArchive && app.links().logUri() != null
-                        ? "; the cluster archived its logs at " + app.links().logUri() : "")
-                + (app.links().driverLogUrl() != null ? "; driver log: " + app.links().driverLogUrl() : ""));
+                        ? "; the cluster archived its logs at " + app.links().logUri()
+                        : "")
+                + (app.links().driverLogUrl() != null
+                        ? "; driver log: " + app.links().driverLogUrl()
+                        : ""));
         this.app = app;
     }
 

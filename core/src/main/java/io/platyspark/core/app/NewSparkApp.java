@@ -39,25 +39,81 @@ public record NewSparkApp(
     }
 
     /** An app with no extra files and no Python environment. */
-    public NewSparkApp(String name, String team, String clusterName, String source, String mainClass,
-            List<String> args, Map<String, String> sparkConf, String idempotencyKey, String requestId) {
-        this(name, team, clusterName, null, source, mainClass, args, sparkConf, idempotencyKey, requestId, List.of(),
-                List.of(), null);
+    public NewSparkApp(
+            String name,
+            String team,
+            String clusterName,
+            String source,
+            String mainClass,
+            List<String> args,
+            Map<String, String> sparkConf,
+            String idempotencyKey,
+            String requestId) {
+        this(
+                name,
+                team,
+                clusterName,
+                null,
+                source,
+                mainClass,
+                args,
+                sparkConf,
+                idempotencyKey,
+                requestId,
+                List.of(),
+                List.of(),
+                null);
     }
 
     public NewSparkApp withSparkConf(Map<String, String> conf) {
-        return new NewSparkApp(name, team, clusterName, clusterId, source, mainClass, args, conf, idempotencyKey,
-                requestId, pyFiles, requirements, pythonVersion);
+        return new NewSparkApp(
+                name,
+                team,
+                clusterName,
+                clusterId,
+                source,
+                mainClass,
+                args,
+                conf,
+                idempotencyKey,
+                requestId,
+                pyFiles,
+                requirements,
+                pythonVersion);
     }
 
     /** The app with its locations as canonicalised ({@code source}, {@code pyFiles}, the file settings). */
     public NewSparkApp withLocations(String source, List<String> pyFiles, Map<String, String> conf) {
-        return new NewSparkApp(name, team, clusterName, clusterId, source, mainClass, args, conf, idempotencyKey,
-                requestId, pyFiles, requirements, pythonVersion);
+        return new NewSparkApp(
+                name,
+                team,
+                clusterName,
+                clusterId,
+                source,
+                mainClass,
+                args,
+                conf,
+                idempotencyKey,
+                requestId,
+                pyFiles,
+                requirements,
+                pythonVersion);
     }
 
     public NewSparkApp onCluster(UUID id) {
-        return new NewSparkApp(name, team, clusterName, id, source, mainClass, args, sparkConf, idempotencyKey,
-                requestId, pyFiles, requirements, pythonVersion);
+        return new NewSparkApp(
+                name,
+                team,
+                clusterName,
+                id,
+                source,
+                mainClass,
+                args,
+                sparkConf,
+                idempotencyKey,
+                requestId,
+                pyFiles,
+                requirements,
+                pythonVersion);
     }
 }

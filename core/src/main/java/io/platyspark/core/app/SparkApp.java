@@ -70,28 +70,112 @@ public record SparkApp(
 
     /** This app as it is once a backend has taken it. */
     public SparkApp withBackend(String backend, String backendId) {
-        return new SparkApp(id, name, team, clusterName, clusterId, source, mainClass, args, sparkConf,
-                idempotencyKey, requestId, state, stateReason, backend, backendId, backendAppId, links, attempts,
-                createdAt, updatedAt, submittedAt, startedAt, finishedAt, pyFiles, requirements, pythonVersion,
-                envBuildId, unknownSince, metrics, resolvedSource, resolvedPyFiles);
+        return new SparkApp(
+                id,
+                name,
+                team,
+                clusterName,
+                clusterId,
+                source,
+                mainClass,
+                args,
+                sparkConf,
+                idempotencyKey,
+                requestId,
+                state,
+                stateReason,
+                backend,
+                backendId,
+                backendAppId,
+                links,
+                attempts,
+                createdAt,
+                updatedAt,
+                submittedAt,
+                startedAt,
+                finishedAt,
+                pyFiles,
+                requirements,
+                pythonVersion,
+                envBuildId,
+                unknownSince,
+                metrics,
+                resolvedSource,
+                resolvedPyFiles);
     }
 
     /** This app with its sources where its run reads them (uploaded copies), not stored. */
     public SparkApp withSources(String source, List<String> pyFiles) {
-        return new SparkApp(id, name, team, clusterName, clusterId, source, mainClass, args, sparkConf,
-                idempotencyKey, requestId, state, stateReason, backend, backendId, backendAppId, links, attempts,
-                createdAt, updatedAt, submittedAt, startedAt, finishedAt, pyFiles, requirements, pythonVersion,
-                envBuildId, unknownSince, metrics, resolvedSource, resolvedPyFiles);
+        return new SparkApp(
+                id,
+                name,
+                team,
+                clusterName,
+                clusterId,
+                source,
+                mainClass,
+                args,
+                sparkConf,
+                idempotencyKey,
+                requestId,
+                state,
+                stateReason,
+                backend,
+                backendId,
+                backendAppId,
+                links,
+                attempts,
+                createdAt,
+                updatedAt,
+                submittedAt,
+                startedAt,
+                finishedAt,
+                pyFiles,
+                requirements,
+                pythonVersion,
+                envBuildId,
+                unknownSince,
+                metrics,
+                resolvedSource,
+                resolvedPyFiles);
     }
 
     /** This app with extra Spark conf for its run (the environment's settings), not stored. */
     public SparkApp withRunConf(Map<String, String> extra) {
         Map<String, String> merged = new java.util.TreeMap<>(sparkConf);
         merged.putAll(extra);
-        return new SparkApp(id, name, team, clusterName, clusterId, source, mainClass, args, merged,
-                idempotencyKey, requestId, state, stateReason, backend, backendId, backendAppId, links, attempts,
-                createdAt, updatedAt, submittedAt, startedAt, finishedAt, pyFiles, requirements, pythonVersion,
-                envBuildId, unknownSince, metrics, resolvedSource, resolvedPyFiles);
+        return new SparkApp(
+                id,
+                name,
+                team,
+                clusterName,
+                clusterId,
+                source,
+                mainClass,
+                args,
+                merged,
+                idempotencyKey,
+                requestId,
+                state,
+                stateReason,
+                backend,
+                backendId,
+                backendAppId,
+                links,
+                attempts,
+                createdAt,
+                updatedAt,
+                submittedAt,
+                startedAt,
+                finishedAt,
+                pyFiles,
+                requirements,
+                pythonVersion,
+                envBuildId,
+                unknownSince,
+                metrics,
+                resolvedSource,
+                resolvedPyFiles);
     }
 
     /** The Livy batch name and similar backend-side names: unique per app and never all digits. */

@@ -17,7 +17,7 @@ public interface SparkAppStore {
      * @param requestHash a fingerprint of the request, so a reused key with a different request is told apart
      */
     default CreateResult create(NewSparkApp app, String requestHash) {
-        return create(app, requestHash, result -> { });
+        return create(app, requestHash, result -> {});
     }
 
     /**
@@ -81,8 +81,8 @@ public interface SparkAppStore {
      * first page), on {@code clusterName} when it is not null, created at or before {@code createdBefore} when it
      * is not null. Whoever walks every active app holds one page at a time.
      */
-    List<SparkApp> findByStatesPage(Collection<AppState> states, String clusterName, Instant createdBefore,
-            UUID after, int limit);
+    List<SparkApp> findByStatesPage(
+            Collection<AppState> states, String clusterName, Instant createdBefore, UUID after, int limit);
 
     /** The clusters that have apps in {@code states}, by name. */
     List<String> clusterNamesWithStates(Collection<AppState> states);
@@ -91,10 +91,8 @@ public interface SparkAppStore {
     List<Orphan> findActiveOnTerminatedClusters(int limit);
 
     /** An active app on a cluster that has ended. */
-    record Orphan(SparkApp app, String clusterName, String clusterState, String clusterReason) {
-    }
+    record Orphan(SparkApp app, String clusterName, String clusterState, String clusterReason) {}
 
     /** The result of {@link #create}: the stored app and whether this call created it. */
-    record CreateResult(SparkApp app, boolean created, String storedRequestHash) {
-    }
+    record CreateResult(SparkApp app, boolean created, String storedRequestHash) {}
 }

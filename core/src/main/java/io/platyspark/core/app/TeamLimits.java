@@ -13,8 +13,7 @@ public interface TeamLimits {
     /** No limits: every app admitted, every team with share 1. */
     TeamLimits NONE = new TeamLimits() {
         @Override
-        public void admit(String team) {
-        }
+        public void admit(String team) {}
 
         @Override
         public Map<String, Dispatch> dispatch(Collection<String> teams) {

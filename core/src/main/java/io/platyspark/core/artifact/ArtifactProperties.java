@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("platy.artifacts")
-public record ArtifactProperties(Path localDir, @DefaultValue("512MB") DataSize maxUploadSize) {
+public record ArtifactProperties(
+        Path localDir, @DefaultValue("512MB") DataSize maxUploadSize) {
 
     public ArtifactProperties {
         if (localDir == null) {

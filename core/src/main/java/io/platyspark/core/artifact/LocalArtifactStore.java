@@ -23,12 +23,14 @@ import java.util.regex.Pattern;
  */
 public final class LocalArtifactStore implements ArtifactStore {
 
-    private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._=+-]*(/[A-Za-z0-9][A-Za-z0-9._=+-]*)*");
+    private static final Pattern SAFE_KEY =
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9._=+-]*(/[A-Za-z0-9][A-Za-z0-9._=+-]*)*");
 
     private final Path root;
 
     public LocalArtifactStore(Path root) {
-        this.root = Objects.requireNonNull(root, "root == null").toAbsolutePath().normalize();
+        this.root =
+                Objects.requireNonNull(root, "root == null").toAbsolutePath().normalize();
     }
 
     public Path root() {

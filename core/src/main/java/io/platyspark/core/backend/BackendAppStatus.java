@@ -10,8 +10,8 @@ import java.util.Objects;
  *
  * @param metrics the app's Spark metrics when the backend has them (null otherwise)
  */
-public record BackendAppStatus(AppState state, String reason, String backendAppId, AppLinks links,
-        Map<String, Long> metrics) {
+public record BackendAppStatus(
+        AppState state, String reason, String backendAppId, AppLinks links, Map<String, Long> metrics) {
 
     public BackendAppStatus {
         Objects.requireNonNull(state, "state == null");

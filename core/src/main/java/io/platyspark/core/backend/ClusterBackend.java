@@ -1,9 +1,7 @@
 package io.platyspark.core.backend;
 
 import io.platyspark.core.cluster.Cluster;
-import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
-import io.platyspark.core.backend.PythonTarget;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -73,10 +71,8 @@ public interface ClusterBackend {
     }
 
     /** A live cluster at the provider tagged with a platform id, that the caller did not ask about. */
-    record Untracked(String externalId, String name, String platformId) {
-    }
+    record Untracked(String externalId, String name, String platformId) {}
 
     /** A cluster's state as its provider reports it. */
-    record ClusterStatus(String externalId, ClusterState state, String reason, String masterDns, String livyUrl) {
-    }
+    record ClusterStatus(String externalId, ClusterState state, String reason, String masterDns, String livyUrl) {}
 }

@@ -18,8 +18,9 @@ public final class ClusterBackends {
                 return backend;
             }
         }
-        throw new BackendRejectedException("no cluster provider is configured for cluster '" + cluster.name()
-                + "' of kind " + cluster.kind() + (cluster.managed() ? " (EMR is not enabled: platy.aws.enabled)" : ""));
+        throw new BackendRejectedException(
+                "no cluster provider is configured for cluster '" + cluster.name() + "' of kind " + cluster.kind()
+                        + (cluster.managed() ? " (EMR is not enabled: platy.aws.enabled)" : ""));
     }
 
     public List<ClusterBackend> all() {

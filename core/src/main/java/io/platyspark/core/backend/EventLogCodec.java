@@ -117,7 +117,9 @@ public enum EventLogCodec {
             int method = header[MAGIC.length] & 0xf0;
             int compressedLength = intLe(MAGIC.length + 1);
             int originalLength = intLe(MAGIC.length + 5);
-            if (compressedLength < 0 || originalLength < 0 || originalLength > MAX_BLOCK
+            if (compressedLength < 0
+                    || originalLength < 0
+                    || originalLength > MAX_BLOCK
                     || compressedLength > MAX_BLOCK) {
                 throw new IOException("corrupt lz4 block header");
             }
@@ -152,7 +154,9 @@ public enum EventLogCodec {
         }
 
         private int intLe(int at) {
-            return (header[at] & 0xff) | (header[at + 1] & 0xff) << 8 | (header[at + 2] & 0xff) << 16
+            return (header[at] & 0xff)
+                    | (header[at + 1] & 0xff) << 8
+                    | (header[at + 2] & 0xff) << 16
                     | (header[at + 3] & 0xff) << 24;
         }
 

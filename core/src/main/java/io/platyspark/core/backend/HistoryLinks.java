@@ -3,8 +3,7 @@ package io.platyspark.core.backend;
 /** Links into a Spark History Server. */
 public final class HistoryLinks {
 
-    private HistoryLinks() {
-    }
+    private HistoryLinks() {}
 
     /**
      * The History Server page of one app (its attempt, where Spark ran it in attempts: YARN), or null without a

@@ -42,7 +42,10 @@ public interface LogArchive {
         return new LogArchive() {
             @Override
             public Optional<String> location(Cluster cluster, SparkApp app) {
-                return archives.stream().map(a -> a.location(cluster, app)).flatMap(Optional::stream).findFirst();
+                return archives.stream()
+                        .map(a -> a.location(cluster, app))
+                        .flatMap(Optional::stream)
+                        .findFirst();
             }
 
             @Override

@@ -2,10 +2,6 @@ package io.platyspark.core.backend;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.platyspark.core.app.SparkApp;
-import io.platyspark.core.backend.BackendAppStatus;
-import io.platyspark.core.backend.BackendSubmission;
-import io.platyspark.core.backend.LogPage;
-import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.cluster.Cluster;
 import java.util.Collection;
 import java.util.Map;
@@ -68,8 +64,15 @@ public final class MeteredSparkBackend implements SparkBackend {
             outcome = "success";
             return result;
         } finally {
-            meters.counter("platy.backend.calls", "backend", delegate.name(), "operation", operation,
-                    "outcome", outcome).increment();
+            meters.counter(
+                            "platy.backend.calls",
+                            "backend",
+                            delegate.name(),
+                            "operation",
+                            operation,
+                            "outcome",
+                            outcome)
+                    .increment();
         }
     }
 }

@@ -1,8 +1,7 @@
 package io.platyspark.core.backend;
 
-import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.cluster.Cluster;
-import io.platyspark.core.backend.ClusterBackend;
+import io.platyspark.core.cluster.ClusterState;
 
 /**
  * Clusters registered by their Livy URL (an existing EMR cluster, an on-premise Livy): the platform did not
@@ -27,9 +26,12 @@ public class RegisteredClusterBackend implements ClusterBackend {
 
     @Override
     public ClusterStatus describe(Cluster cluster) {
-        return new ClusterStatus(cluster.externalId(), ClusterState.WAITING, cluster.livyUrl() != null
-                ? "registered by its Livy URL" : "registered by its Spark master URL",
-                cluster.masterDns(), cluster.livyUrl());
+        return new ClusterStatus(
+                cluster.externalId(),
+                ClusterState.WAITING,
+                cluster.livyUrl() != null ? "registered by its Livy URL" : "registered by its Spark master URL",
+                cluster.masterDns(),
+                cluster.livyUrl());
     }
 
     @Override

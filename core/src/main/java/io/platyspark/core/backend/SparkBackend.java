@@ -42,6 +42,5 @@ public interface SparkBackend {
      * runs its apps in this process), so that the watchdog records it at once instead of at its next cycle. Backends
      * that only learn by asking keep the default, which never calls.
      */
-    default void onChange(Runnable listener) {
-    }
+    default void onChange(Runnable listener) {}
 }

@@ -15,7 +15,9 @@ public final class SparkBackends {
 
     /** Every call through a backend this picks is counted by backend, operation and outcome. */
     public SparkBackends(List<SparkBackend> backends, MeterRegistry meters) {
-        this.backends = backends.stream().<SparkBackend>map(b -> new MeteredSparkBackend(b, meters)).toList();
+        this.backends = backends.stream()
+                .<SparkBackend>map(b -> new MeteredSparkBackend(b, meters))
+                .toList();
     }
 
     /** Tells every backend that sees its apps change to call {@code listener} when they do. */
@@ -29,7 +31,7 @@ public final class SparkBackends {
                 return backend;
             }
         }
-        throw new BackendRejectedException("no Spark backend is configured for cluster '" + cluster.name()
-                + "' of kind " + cluster.kind());
+        throw new BackendRejectedException(
+                "no Spark backend is configured for cluster '" + cluster.name() + "' of kind " + cluster.kind());
     }
 }

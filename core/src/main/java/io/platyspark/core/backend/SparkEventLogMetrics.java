@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,8 +38,7 @@ public final class SparkEventLogMetrics {
     static final String ROLLING_PREFIX = "eventlog_v2_";
     private static final Pattern EVENTS_FILE = Pattern.compile("events_(\\d+)_.*");
 
-    private SparkEventLogMetrics() {
-    }
+    private SparkEventLogMetrics() {}
 
     /**
      * What an app's event log says.
@@ -49,15 +48,17 @@ public final class SparkEventLogMetrics {
      * @param complete  whether Spark finished the log (an app killed hard leaves it in progress)
      * @param metrics   the totals
      */
-    public record Summary(String logName, String attemptId, boolean complete, Map<String, Long> metrics) {
-    }
+    public record Summary(String logName, String attemptId, boolean complete, Map<String, Long> metrics) {}
 
     /** The metrics of the one event log directly in {@code dir}, if there is one (a local app's own directory). */
     public static Optional<Map<String, Long>> fromDirectory(Path dir) {
         try {
             EventLogDirectory events = EventLogDirectory.local(dir);
-            return events.list("").stream().filter(n -> !n.startsWith(".")).map(SparkEventLogMetrics::appIdOf)
-                    .filter(id -> id != null).findFirst()
+            return events.list("").stream()
+                    .filter(n -> !n.startsWith("."))
+                    .map(SparkEventLogMetrics::appIdOf)
+                    .filter(id -> id != null)
+                    .findFirst()
                     .flatMap(id -> summarizeQuietly(events, id))
                     .map(Summary::metrics);
         } catch (IOException e) {
@@ -134,8 +135,7 @@ public final class SparkEventLogMetrics {
         }
     }
 
-    private record Selected(String name, String attemptId, boolean complete, List<String> files) {
-    }
+    private record Selected(String name, String attemptId, boolean complete, List<String> files) {}
 
     /** The Spark app id a name in an event-log directory belongs to, or null for other files. */
     static String appIdOf(String name) {
@@ -180,20 +180,25 @@ public final class SparkEventLogMetrics {
         }
         String attemptId = bestBase.length() > appId.length() ? bestBase.substring(appId.length() + 1) : null;
         String rollingDir = ROLLING_PREFIX + bestBase + "/";
-        List<String> rolling = names.stream().filter(n -> n.startsWith(rollingDir)).toList();
+        List<String> rolling =
+                names.stream().filter(n -> n.startsWith(rollingDir)).toList();
         if (!rolling.isEmpty()) {
             List<String> files = rolling.stream()
-                    .filter(n -> EVENTS_FILE.matcher(n.substring(rollingDir.length())).matches())
+                    .filter(n -> EVENTS_FILE
+                            .matcher(n.substring(rollingDir.length()))
+                            .matches())
                     .sorted(Comparator.comparingLong(n -> index(n.substring(rollingDir.length()))))
                     .toList();
             // The app-status marker loses ".inprogress" when Spark closes the log.
-            boolean complete = rolling.stream().anyMatch(n -> n.substring(rollingDir.length()).startsWith("appstatus_")
-                    && !n.endsWith(EventLogCodec.IN_PROGRESS));
+            boolean complete = rolling.stream()
+                    .anyMatch(n -> n.substring(rollingDir.length()).startsWith("appstatus_")
+                            && !n.endsWith(EventLogCodec.IN_PROGRESS));
             return Optional.of(new Selected(ROLLING_PREFIX + bestBase, attemptId, complete, files));
         }
         String base = bestBase;
         // A finished file over one left in progress (both exist for a moment while Spark renames).
-        Optional<String> file = names.stream().filter(n -> !n.contains("/") && appIdOf(n).equals(base))
+        Optional<String> file = names.stream()
+                .filter(n -> !n.contains("/") && appIdOf(n).equals(base))
                 .min(Comparator.comparing((String n) -> n.endsWith(EventLogCodec.IN_PROGRESS)));
         return file.map(f -> new Selected(f, attemptId, !f.endsWith(EventLogCodec.IN_PROGRESS), List.of(f)));
     }
@@ -294,8 +299,8 @@ public final class SparkEventLogMetrics {
                     inputRecords += task[Metric.INPUT_RECORDS.ordinal()];
                     outputBytes += task[Metric.OUTPUT_BYTES.ordinal()];
                     outputRecords += task[Metric.OUTPUT_RECORDS.ordinal()];
-                    shuffleReadBytes += task[Metric.SHUFFLE_REMOTE_BYTES.ordinal()]
-                            + task[Metric.SHUFFLE_LOCAL_BYTES.ordinal()];
+                    shuffleReadBytes +=
+                            task[Metric.SHUFFLE_REMOTE_BYTES.ordinal()] + task[Metric.SHUFFLE_LOCAL_BYTES.ordinal()];
                     shuffleReadRecords += task[Metric.SHUFFLE_READ_RECORDS.ordinal()];
                     shuffleWriteBytes += task[Metric.SHUFFLE_WRITE_BYTES.ordinal()];
                     shuffleWriteRecords += task[Metric.SHUFFLE_WRITE_RECORDS.ordinal()];
@@ -303,7 +308,7 @@ public final class SparkEventLogMetrics {
                     diskSpilled += task[Metric.DISK_SPILLED.ordinal()];
                     peakExecutionMemory = Math.max(peakExecutionMemory, task[Metric.PEAK_EXECUTION_MEMORY.ordinal()]);
                 }
-                default -> { }
+                default -> {}
             }
         }
 

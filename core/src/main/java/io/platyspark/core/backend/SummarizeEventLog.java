@@ -7,15 +7,14 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Summarises one app's event log from the command line, and says what it cost: {@code java -cp ... 
+ * Summarises one app's event log from the command line, and says what it cost: {@code java -cp ...
  * io.platyspark.core.backend.SummarizeEventLog <event-log dir> <spark app id>}. The memory test and bin/bench run
  * it in a JVM with a small fixed heap; ops can run it on a log the platform could not summarise.
  * Prints one line per metric ({@code name=value}), then {@code elapsedMs=} and {@code peakHeapBytes=}.
  */
 public final class SummarizeEventLog {
 
-    private SummarizeEventLog() {
-    }
+    private SummarizeEventLog() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {

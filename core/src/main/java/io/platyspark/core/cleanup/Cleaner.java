@@ -38,7 +38,9 @@ public class Cleaner {
      *
      * @param envs the environment builds and archives purged, null when that purge is not configured
      */
-    public record Run(RetentionCleaner.Result purged, List<IdleClusterTerminator.Idle> idleClusters,
+    public record Run(
+            RetentionCleaner.Result purged,
+            List<IdleClusterTerminator.Idle> idleClusters,
             EnvBuildCleaner.Result envs) {
 
         public Run(RetentionCleaner.Result purged, List<IdleClusterTerminator.Idle> idleClusters) {

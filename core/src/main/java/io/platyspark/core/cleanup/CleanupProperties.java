@@ -31,5 +31,4 @@ public record CleanupProperties(
         @DefaultValue("1000") @Min(1) int batchSize,
         @DefaultValue("1000") @Min(1) int maxBatchesPerRun,
         @DefaultValue("false") boolean dryRun,
-        @DefaultValue("1h") @DurationMin(millis = 1) Duration idleClusterTimeout) {
-}
+        @DefaultValue("1h") @DurationMin(millis = 1) Duration idleClusterTimeout) {}

@@ -1,9 +1,9 @@
 package io.platyspark.core.cleanup;
 
-import io.platyspark.core.env.EnvBuild;
-import io.platyspark.core.SqlStates;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.platyspark.core.SqlStates;
 import io.platyspark.core.artifact.ArtifactStore;
+import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvironmentService;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -39,8 +39,13 @@ public class EnvBuildCleaner {
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public EnvBuildCleaner(JdbcClient jdbc, ArtifactStore artifacts, EnvCleanupProperties properties,
-            CleanupProperties cleanup, Clock clock, MeterRegistry meters) {
+    public EnvBuildCleaner(
+            JdbcClient jdbc,
+            ArtifactStore artifacts,
+            EnvCleanupProperties properties,
+            CleanupProperties cleanup,
+            Clock clock,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.artifacts = artifacts;
         this.properties = properties;
@@ -56,8 +61,10 @@ public class EnvBuildCleaner {
         }
         Timestamp cutoff = Timestamp.from(clock.instant().minus(properties.retention()));
         if (cleanup.dryRun()) {
-            long rows = jdbc.sql("select count(*) from env_builds b where " + PURGEABLE).param("cutoff", cutoff)
-                    .query(Long.class).single();
+            long rows = jdbc.sql("select count(*) from env_builds b where " + PURGEABLE)
+                    .param("cutoff", cutoff)
+                    .query(Long.class)
+                    .single();
             return new Result(rows, 0, true);
         }
         long rows = 0;
@@ -67,8 +74,10 @@ public class EnvBuildCleaner {
             List<Purged> purged = jdbc.sql("delete from env_builds where id = any(array(select b.id from env_builds b"
                             + " where " + PURGEABLE + " order by b.updated_at limit :batch for update skip locked))"
                             + " returning cache_key, state")
-                    .param("cutoff", cutoff).param("batch", cleanup.batchSize())
-                    .query((rs, n) -> new Purged(rs.getString("cache_key"), rs.getString("state"))).list();
+                    .param("cutoff", cutoff)
+                    .param("batch", cleanup.batchSize())
+                    .query((rs, n) -> new Purged(rs.getString("cache_key"), rs.getString("state")))
+                    .list();
             rows += purged.size();
             purged.stream().filter(p -> p.state().equals("READY")).forEach(p -> readyKeys.add(p.cacheKey()));
             if (purged.size() < cleanup.batchSize()) {
@@ -78,7 +87,10 @@ public class EnvBuildCleaner {
         long archives = 0;
         for (String key : readyKeys) {
             boolean live = jdbc.sql("select exists (select 1 from env_builds where cache_key = :key "
-                    + "and state <> 'FAILED')").param("key", key).query(Boolean.class).single();
+                            + "and state <> 'FAILED')")
+                    .param("key", key)
+                    .query(Boolean.class)
+                    .single();
             if (!live && artifacts.delete(EnvironmentService.archiveKey(key))) {
                 archives++;
             }
@@ -91,10 +103,8 @@ public class EnvBuildCleaner {
         return new Result(rows, archives, false);
     }
 
-    private record Purged(String cacheKey, String state) {
-    }
+    private record Purged(String cacheKey, String state) {}
 
     /** What a run deleted (or with {@code dryRun}, the builds it would delete; archives are not counted then). */
-    public record Result(long builds, long archives, boolean dryRun) {
-    }
+    public record Result(long builds, long archives, boolean dryRun) {}
 }

@@ -17,9 +17,19 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public class EnvCleanupAutoConfiguration {
 
     @Bean
-    EnvBuildCleaner envBuildCleaner(DataSource dataSource, ArtifactStore artifacts, EnvCleanupProperties properties,
-            CleanupProperties cleanup, Clock clock, ObjectProvider<MeterRegistry> meters) {
-        return new EnvBuildCleaner(JdbcClient.create(dataSource), artifacts, properties, cleanup, clock,
+    EnvBuildCleaner envBuildCleaner(
+            DataSource dataSource,
+            ArtifactStore artifacts,
+            EnvCleanupProperties properties,
+            CleanupProperties cleanup,
+            Clock clock,
+            ObjectProvider<MeterRegistry> meters) {
+        return new EnvBuildCleaner(
+                JdbcClient.create(dataSource),
+                artifacts,
+                properties,
+                cleanup,
+                clock,
                 meters.getIfAvailable(() -> Metrics.globalRegistry));
     }
 }

@@ -18,5 +18,4 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("platy.cleanup.envs")
 public record EnvCleanupProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("30d") @DurationMin(millis = 0) Duration retention) {
-}
+        @DefaultValue("30d") @DurationMin(millis = 0) Duration retention) {}

@@ -1,12 +1,12 @@
 package io.platyspark.core.cleanup;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.platyspark.core.SqlStates;
+import io.platyspark.core.app.AppState;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.cluster.ClusterStore;
-import io.platyspark.core.SqlStates;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.platyspark.core.app.AppState;
-import io.platyspark.core.service.ClusterService;
 import io.platyspark.core.security.Caller;
+import io.platyspark.core.service.ClusterService;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +36,13 @@ public class IdleClusterTerminator {
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public IdleClusterTerminator(JdbcClient jdbc, ClusterStore store, ClusterService clusters,
-            CleanupProperties properties, Clock clock, MeterRegistry meters) {
+    public IdleClusterTerminator(
+            JdbcClient jdbc,
+            ClusterStore store,
+            ClusterService clusters,
+            CleanupProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.store = store;
         this.clusters = clusters;
@@ -68,10 +73,14 @@ public class IdleClusterTerminator {
                       - make_interval(secs => coalesce(c.idle_timeout_seconds, :defaultSeconds))
                 order by c.name
                 """.formatted(READY_CLUSTERS))
-                .param("active", AppState.activeStates().stream().map(Enum::name).toList())
+                .param(
+                        "active",
+                        AppState.activeStates().stream().map(Enum::name).toList())
                 .param("now", Timestamp.from(now))
                 .param("defaultSeconds", properties.idleClusterTimeout().toSeconds())
-                .query((rs, n) -> new Idle(rs.getString("name"), rs.getTimestamp("last_activity").toInstant(),
+                .query((rs, n) -> new Idle(
+                        rs.getString("name"),
+                        rs.getTimestamp("last_activity").toInstant(),
                         Duration.between(rs.getTimestamp("last_activity").toInstant(), now),
                         rs.getBoolean("after_app")))
                 .list();
@@ -82,9 +91,10 @@ public class IdleClusterTerminator {
                 done.add(cluster);
                 continue;
             }
-            String reason = cluster.afterApp() ? "its app ended (terminateAfterApp)"
-                    : "idle for " + cluster.idleFor().toMinutes() + " minutes (no apps since "
-                            + cluster.lastActivity() + ")";
+            String reason = cluster.afterApp()
+                    ? "its app ended (terminateAfterApp)"
+                    : "idle for " + cluster.idleFor().toMinutes() + " minutes (no apps since " + cluster.lastActivity()
+                            + ")";
             // Still idle at this instant? One statement decides, so an app accepted since the list was read (or
             // while earlier clusters were being terminated) keeps its cluster.
             // Still idle at this instant? The store decides in one statement, so an app accepted since the list was
@@ -106,6 +116,5 @@ public class IdleClusterTerminator {
     }
 
     /** An idle cluster and since when. */
-    public record Idle(String name, Instant lastActivity, Duration idleFor, boolean afterApp) {
-    }
+    public record Idle(String name, Instant lastActivity, Duration idleFor, boolean afterApp) {}
 }

@@ -43,11 +43,14 @@ public class RetentionCleaner {
             Instant now = clock.instant();
             Purge apps = purge(APPS, Timestamp.from(now.minus(properties.appRetention())));
             Purge clusters = purge(CLUSTERS, Timestamp.from(now.minus(properties.clusterRetention())));
-            Result result = new Result(apps.rows(), clusters.rows(), apps.batches() + clusters.batches(),
-                    properties.dryRun());
+            Result result =
+                    new Result(apps.rows(), clusters.rows(), apps.batches() + clusters.batches(), properties.dryRun());
             if (result.apps() + result.clusters() > 0) {
-                log.info("{} {} finished apps and {} terminated clusters in {} batches",
-                        properties.dryRun() ? "would delete" : "deleted", result.apps(), result.clusters(),
+                log.info(
+                        "{} {} finished apps and {} terminated clusters in {} batches",
+                        properties.dryRun() ? "would delete" : "deleted",
+                        result.apps(),
+                        result.clusters(),
                         result.batches());
             }
             return result;
@@ -55,8 +58,8 @@ public class RetentionCleaner {
             outcome = "error";
             throw e;
         } finally {
-            sample.stop(meters.timer("platy.cleanup.run", "outcome", outcome, "dry_run",
-                    String.valueOf(properties.dryRun())));
+            sample.stop(meters.timer(
+                    "platy.cleanup.run", "outcome", outcome, "dry_run", String.valueOf(properties.dryRun())));
         }
     }
 
@@ -80,10 +83,19 @@ public class RetentionCleaner {
         }
     }
 
-    static final Target APPS = new Target("apps", "finished_at",
-            AppState.terminalStates().stream().map(Enum::name).sorted(byDeclaration(AppState.class)).toList());
-    static final Target CLUSTERS = new Target("clusters", "terminated_at",
-            ClusterState.terminatedStates().stream().map(Enum::name).sorted(byDeclaration(ClusterState.class))
+    static final Target APPS = new Target(
+            "apps",
+            "finished_at",
+            AppState.terminalStates().stream()
+                    .map(Enum::name)
+                    .sorted(byDeclaration(AppState.class))
+                    .toList());
+    static final Target CLUSTERS = new Target(
+            "clusters",
+            "terminated_at",
+            ClusterState.terminatedStates().stream()
+                    .map(Enum::name)
+                    .sorted(byDeclaration(ClusterState.class))
                     .toList());
 
     private static <E extends Enum<E>> Comparator<String> byDeclaration(Class<E> type) {
@@ -94,7 +106,9 @@ public class RetentionCleaner {
         String table = target.table();
         if (properties.dryRun()) {
             long rows = jdbc.sql("select count(*) from " + table + " where " + target.where())
-                    .param("cutoff", cutoff).query(Long.class).single();
+                    .param("cutoff", cutoff)
+                    .query(Long.class)
+                    .single();
             return new Purge(rows, 0);
         }
         long total = 0;
@@ -115,10 +129,8 @@ public class RetentionCleaner {
         return new Purge(total, batches);
     }
 
-    private record Purge(long rows, int batches) {
-    }
+    private record Purge(long rows, int batches) {}
 
     /** What a run deleted, or with {@code dryRun} would delete. */
-    public record Result(long apps, long clusters, int batches, boolean dryRun) {
-    }
+    public record Result(long apps, long clusters, int batches, boolean dryRun) {}
 }

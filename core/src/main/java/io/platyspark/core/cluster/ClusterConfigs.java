@@ -26,7 +26,8 @@ public interface ClusterConfigs {
 
     /** Whether this checks configs of that kind of cluster (EMR's: the shared, dedicated and dev clusters). */
     default boolean handles(ClusterKind kind) {
-        return EnumSet.of(ClusterKind.SHARED, ClusterKind.DEDICATED, ClusterKind.DEV).contains(kind);
+        return EnumSet.of(ClusterKind.SHARED, ClusterKind.DEDICATED, ClusterKind.DEV)
+                .contains(kind);
     }
 
     /**
@@ -36,14 +37,21 @@ public interface ClusterConfigs {
     static ClusterConfigs byKind(List<ClusterConfigs> providers, ClusterConfigs fallback) {
         return new ClusterConfigs() {
             private ClusterConfigs of(ClusterKind kind) {
-                return providers.stream().filter(p -> p.handles(kind)).findFirst().orElseGet(() -> {
-                    if (fallback.handles(kind)) {
-                        return fallback;
-                    }
-                    throw new InvalidFieldException("kind", kind + " clusters are not enabled on this server (platy."
-                            + (kind == ClusterKind.EKS ? "eks" : kind.name().toLowerCase(java.util.Locale.ROOT))
-                            + ".enabled); choose another kind");
-                });
+                return providers.stream()
+                        .filter(p -> p.handles(kind))
+                        .findFirst()
+                        .orElseGet(() -> {
+                            if (fallback.handles(kind)) {
+                                return fallback;
+                            }
+                            throw new InvalidFieldException(
+                                    "kind",
+                                    kind + " clusters are not enabled on this server (platy."
+                                            + (kind == ClusterKind.EKS
+                                                    ? "eks"
+                                                    : kind.name().toLowerCase(java.util.Locale.ROOT))
+                                            + ".enabled); choose another kind");
+                        });
             }
 
             @Override
@@ -74,16 +82,17 @@ public interface ClusterConfigs {
     }
 
     /** A config that passed validation. */
-    record ValidConfig(String json, Duration idleTimeout) {
-    }
+    record ValidConfig(String json, Duration idleTimeout) {}
 
     /** For servers without a cluster provider: every config is refused with a message saying what to do. */
     ClusterConfigs NONE = new ClusterConfigs() {
         @Override
         public ValidConfig validate(String field, String json, String name, String team) {
-            throw new InvalidFieldException(field, "this server creates no clusters (EMR is not enabled: "
-                    + "platy.aws.enabled=false); register an existing cluster by its livyUrl instead, or run on "
-                    + "an existing cluster");
+            throw new InvalidFieldException(
+                    field,
+                    "this server creates no clusters (EMR is not enabled: "
+                            + "platy.aws.enabled=false); register an existing cluster by its livyUrl instead, or run on "
+                            + "an existing cluster");
         }
 
         @Override

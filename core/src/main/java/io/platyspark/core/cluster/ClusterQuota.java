@@ -4,7 +4,7 @@ package io.platyspark.core.cluster;
 @FunctionalInterface
 public interface ClusterQuota {
 
-    ClusterQuota NONE = (team, kind) -> { };
+    ClusterQuota NONE = (team, kind) -> {};
 
     /** Throws {@link io.platyspark.core.security.ForbiddenException} naming the quota when the team is at it. */
     void check(String team, ClusterKind kind);

@@ -11,8 +11,14 @@ import java.util.Objects;
  * @param sparkMasterUrl an existing Spark standalone master ({@code spark://host:7077}), to register it
  * @param sparkMasterWebUiUrl that master's web UI (default: port 8080 of its host), where it is tracked
  */
-public record ClusterRequest(String name, ClusterKind kind, String team, String config, String livyUrl,
-        String sparkMasterUrl, String sparkMasterWebUiUrl) {
+public record ClusterRequest(
+        String name,
+        ClusterKind kind,
+        String team,
+        String config,
+        String livyUrl,
+        String sparkMasterUrl,
+        String sparkMasterWebUiUrl) {
 
     public ClusterRequest(String name, ClusterKind kind, String team, String config, String livyUrl) {
         this(name, kind, team, config, livyUrl, null, null);

@@ -27,8 +27,14 @@ public interface ClusterStore {
      * state keeps its reason unless a new one is given, and so does the end of a termination someone asked for
      * (its reason says who).
      */
-    Optional<Cluster> transition(UUID id, ClusterState expected, ClusterState next, String reason,
-            String externalId, String masterDns, String livyUrl);
+    Optional<Cluster> transition(
+            UUID id,
+            ClusterState expected,
+            ClusterState next,
+            String reason,
+            String externalId,
+            String masterDns,
+            String livyUrl);
 
     /**
      * Leases up to {@code limit} platform-managed clusters that are recorded but not yet created at their provider
@@ -57,8 +63,7 @@ public interface ClusterStore {
     /** Clusters that ended since {@code since}, newest first (the cleaner and death handling use them). */
     List<Cluster> findTerminatedSince(java.time.Instant since);
 
-    record GetOrCreate(Cluster cluster, boolean created) {
-    }
+    record GetOrCreate(Cluster cluster, boolean created) {}
 
     /**
      * Moves the active cluster of that name from a ready state to {@code TERMINATING} with {@code reason}, only when

@@ -50,7 +50,11 @@ public class JdbcClusterStore implements ClusterStore {
                 .param("team", cluster.team())
                 .param("config", cluster.config())
                 .param("livyUrl", cluster.livyUrl())
-                .param("idleTimeout", cluster.idleTimeout() == null ? null : (int) cluster.idleTimeout().toSeconds())
+                .param(
+                        "idleTimeout",
+                        cluster.idleTimeout() == null
+                                ? null
+                                : (int) cluster.idleTimeout().toSeconds())
                 .param("state", cluster.initialState().name())
                 .param("now", Timestamp.from(now))
                 .query(rowMapper)
@@ -58,8 +62,9 @@ public class JdbcClusterStore implements ClusterStore {
         if (inserted.isPresent()) {
             return new GetOrCreate(inserted.get(), true);
         }
-        Cluster existing = findActive(cluster.name()).orElseThrow(() -> new IllegalStateException(
-                "cluster '" + cluster.name() + "' was neither created nor found; it terminated meanwhile, retry"));
+        Cluster existing = findActive(cluster.name())
+                .orElseThrow(() -> new IllegalStateException("cluster '" + cluster.name()
+                        + "' was neither created nor found; it terminated meanwhile, retry"));
         return new GetOrCreate(existing, false);
     }
 
@@ -101,7 +106,10 @@ public class JdbcClusterStore implements ClusterStore {
 
     @Override
     public Optional<Cluster> find(UUID id) {
-        return jdbc.sql("select * from clusters where id = :id").param("id", id).query(rowMapper).optional();
+        return jdbc.sql("select * from clusters where id = :id")
+                .param("id", id)
+                .query(rowMapper)
+                .optional();
     }
 
     @Override
@@ -110,14 +118,18 @@ public class JdbcClusterStore implements ClusterStore {
                 select * from clusters
                 where state not in %s
                 order by name
-                """.formatted(TERMINATED_CLUSTERS))
-                .query(rowMapper)
-                .list();
+                """.formatted(TERMINATED_CLUSTERS)).query(rowMapper).list();
     }
 
     @Override
-    public Optional<Cluster> transition(UUID id, ClusterState expected, ClusterState next, String reason,
-            String externalId, String masterDns, String livyUrl) {
+    public Optional<Cluster> transition(
+            UUID id,
+            ClusterState expected,
+            ClusterState next,
+            String reason,
+            String externalId,
+            String masterDns,
+            String livyUrl) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return jdbc.sql("""
                 update clusters set
@@ -168,8 +180,8 @@ public class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
-    public Optional<Cluster> recordProvisioned(UUID id, String owner, String externalId, ClusterState state,
-            String reason) {
+    public Optional<Cluster> recordProvisioned(
+            UUID id, String owner, String externalId, ClusterState state, String reason) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return jdbc.sql("""
                 update clusters set external_id = :externalId, state = :state,
@@ -191,8 +203,8 @@ public class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
-    public void releaseProvisioning(UUID id, String owner, String reason, Duration initialBackoff,
-            Duration maxBackoff) {
+    public void releaseProvisioning(
+            UUID id, String owner, String reason, Duration initialBackoff, Duration maxBackoff) {
         // The lease stays in place as the backoff: claims skip the row until lease_until has passed.
         jdbc.sql("""
                 update clusters set lease_owner = null,
@@ -239,7 +251,8 @@ public class JdbcClusterStore implements ClusterStore {
                 instant(rs, "created_at"),
                 instant(rs, "updated_at"),
                 instant(rs, "terminated_at"),
-                rs.getObject("idle_timeout_seconds") == null ? null
+                rs.getObject("idle_timeout_seconds") == null
+                        ? null
                         : Duration.ofSeconds(rs.getInt("idle_timeout_seconds")));
     }
 
@@ -257,10 +270,11 @@ public class JdbcClusterStore implements ClusterStore {
                 where name = :name and state in %s
                   and not exists (select 1 from apps a where a.cluster_id = clusters.id and a.finished_at is null)
                 """.formatted(READY_CLUSTERS))
-                .param("next", ClusterState.TERMINATING.name())
-                .param("reason", reason)
-                .param("now", Timestamp.from(clock.instant()))
-                .param("name", name)
-                .update() == 1;
+                        .param("next", ClusterState.TERMINATING.name())
+                        .param("reason", reason)
+                        .param("now", Timestamp.from(clock.instant()))
+                        .param("name", name)
+                        .update()
+                == 1;
     }
 }

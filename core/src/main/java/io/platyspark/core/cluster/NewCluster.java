@@ -9,16 +9,30 @@ import java.util.Objects;
  * @param externalId a registered cluster's address known up front (a Spark standalone master's spark:// URL)
  * @param masterDns  likewise, where its master answers (a standalone master's web UI URL)
  */
-public record NewCluster(String name, ClusterKind kind, String team, String config, String livyUrl,
-        ClusterState initialState, Duration idleTimeout, String externalId, String masterDns) {
+public record NewCluster(
+        String name,
+        ClusterKind kind,
+        String team,
+        String config,
+        String livyUrl,
+        ClusterState initialState,
+        Duration idleTimeout,
+        String externalId,
+        String masterDns) {
 
-    public NewCluster(String name, ClusterKind kind, String team, String config, String livyUrl,
-            ClusterState initialState, Duration idleTimeout) {
+    public NewCluster(
+            String name,
+            ClusterKind kind,
+            String team,
+            String config,
+            String livyUrl,
+            ClusterState initialState,
+            Duration idleTimeout) {
         this(name, kind, team, config, livyUrl, initialState, idleTimeout, null, null);
     }
 
-    public NewCluster(String name, ClusterKind kind, String team, String config, String livyUrl,
-            ClusterState initialState) {
+    public NewCluster(
+            String name, ClusterKind kind, String team, String config, String livyUrl, ClusterState initialState) {
         this(name, kind, team, config, livyUrl, initialState, null);
     }
 

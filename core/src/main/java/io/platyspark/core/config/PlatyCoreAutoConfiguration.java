@@ -2,64 +2,62 @@ package io.platyspark.core.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.platyspark.core.service.AppService;
+import io.platyspark.core.app.JdbcSparkAppStore;
+import io.platyspark.core.app.SparkAppStore;
+import io.platyspark.core.app.TeamLimits;
 import io.platyspark.core.artifact.ArtifactProperties;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.LocalArtifactStore;
 import io.platyspark.core.backend.ClusterBackend;
+import io.platyspark.core.backend.ClusterBackends;
+import io.platyspark.core.backend.LogArchive;
+import io.platyspark.core.backend.RegisteredClusterBackend;
+import io.platyspark.core.backend.SparkBackend;
+import io.platyspark.core.backend.SparkBackends;
+import io.platyspark.core.cleanup.Cleaner;
+import io.platyspark.core.cleanup.CleanupProperties;
+import io.platyspark.core.cleanup.IdleClusterTerminator;
+import io.platyspark.core.cleanup.RetentionCleaner;
+import io.platyspark.core.cluster.ClusterConfigs;
+import io.platyspark.core.cluster.ClusterStore;
+import io.platyspark.core.cluster.JdbcClusterStore;
 import io.platyspark.core.env.EnvProperties;
 import io.platyspark.core.env.EnvSparkConf;
 import io.platyspark.core.env.EnvironmentService;
 import io.platyspark.core.env.Environments;
 import io.platyspark.core.env.HttpEnvironments;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import io.platyspark.core.env.JdbcEnvBuildStore;
 import io.platyspark.core.env.PythonEnvBuilder;
-import io.platyspark.core.backend.ClusterBackends;
-import io.platyspark.core.cleanup.Cleaner;
-import io.platyspark.core.cleanup.IdleClusterTerminator;
-import io.platyspark.core.cluster.ClusterConfigs;
-import io.platyspark.core.service.ClusterProvisioner;
-import io.platyspark.core.backend.RegisteredClusterBackend;
 import io.platyspark.core.metrics.AppStateMetrics;
 import io.platyspark.core.metrics.StoreGauges;
+import io.platyspark.core.reconcile.AppReconciler;
 import io.platyspark.core.reconcile.ClusterReconciler;
+import io.platyspark.core.reconcile.ReconcileProperties;
 import io.platyspark.core.reconcile.Watchdog;
 import io.platyspark.core.schedule.FencingDataSource;
+import io.platyspark.core.schedule.FixedDelayRunner;
 import io.platyspark.core.schedule.LeaderLock;
 import io.platyspark.core.schedule.LeaderProperties;
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import io.platyspark.core.app.JdbcSparkAppStore;
-import io.platyspark.core.app.SparkAppStore;
-import io.platyspark.core.app.TeamLimits;
-import io.platyspark.core.backend.SparkBackend;
-import io.platyspark.core.backend.LogArchive;
-import io.platyspark.core.backend.SparkBackends;
-import io.platyspark.core.service.ClusterService;
-import io.platyspark.core.cluster.ClusterStore;
-import io.platyspark.core.cluster.JdbcClusterStore;
-import io.platyspark.core.cleanup.CleanupProperties;
-import io.platyspark.core.cleanup.RetentionCleaner;
-import io.platyspark.core.reconcile.AppReconciler;
-import io.platyspark.core.reconcile.ReconcileProperties;
-import io.platyspark.core.schedule.FixedDelayRunner;
-import io.platyspark.core.submit.SubmissionProperties;
-import io.platyspark.core.submit.SubmissionRunner;
-import io.platyspark.core.submit.SourceStager;
-import io.platyspark.core.submit.SubmissionWorker;
 import io.platyspark.core.security.ApiTokenService;
 import io.platyspark.core.security.AuditLog;
 import io.platyspark.core.security.SecurityProperties;
 import io.platyspark.core.security.SourcePolicy;
+import io.platyspark.core.service.AppService;
+import io.platyspark.core.service.ClusterProvisioner;
+import io.platyspark.core.service.ClusterService;
+import io.platyspark.core.submit.SourceStager;
+import io.platyspark.core.submit.SubmissionProperties;
+import io.platyspark.core.submit.SubmissionRunner;
+import io.platyspark.core.submit.SubmissionWorker;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -74,15 +72,23 @@ import tools.jackson.databind.json.JsonMapper;
  * The wiring every PlatySpark app shares: the store, the services, and the workers each app turns on by property.
  * The backends wire themselves from their own modules (backends/*), before this, so that it sees what they bring.
  */
-@AutoConfiguration(afterName = {
-        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-        "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
-        "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
-        "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
-        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
-@EnableConfigurationProperties({SubmissionProperties.class, ReconcileProperties.class,
-        CleanupProperties.class, SecurityProperties.class, ArtifactProperties.class, EnvProperties.class,
-        LeaderProperties.class})
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+            "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
+            "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"
+        })
+@EnableConfigurationProperties({
+    SubmissionProperties.class,
+    ReconcileProperties.class,
+    CleanupProperties.class,
+    SecurityProperties.class,
+    ArtifactProperties.class,
+    EnvProperties.class,
+    LeaderProperties.class
+})
 public class PlatyCoreAutoConfiguration {
 
     @Bean
@@ -93,11 +99,19 @@ public class PlatyCoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SparkAppStore sparkAppStore(DataSource dataSource, PlatformTransactionManager transactions,
-            ObjectProvider<JsonMapper> json, Clock clock, ObjectProvider<MeterRegistry> meters,
+    SparkAppStore sparkAppStore(
+            DataSource dataSource,
+            PlatformTransactionManager transactions,
+            ObjectProvider<JsonMapper> json,
+            Clock clock,
+            ObjectProvider<MeterRegistry> meters,
             ObjectProvider<TeamLimits> limits) {
-        return new JdbcSparkAppStore(JdbcClient.create(dataSource), new TransactionTemplate(transactions),
-                json.getIfAvailable(JsonMapper::new), clock, new AppStateMetrics(meters(meters)),
+        return new JdbcSparkAppStore(
+                JdbcClient.create(dataSource),
+                new TransactionTemplate(transactions),
+                json.getIfAvailable(JsonMapper::new),
+                clock,
+                new AppStateMetrics(meters(meters)),
                 limits.getIfAvailable(() -> TeamLimits.NONE));
     }
 
@@ -123,15 +137,21 @@ public class PlatyCoreAutoConfiguration {
     }
 
     @Bean
-    ClusterService clusterService(ClusterStore clusters, ClusterBackends backends,
-            ObjectProvider<ClusterConfigs> configs, SourcePolicy sources,
+    ClusterService clusterService(
+            ClusterStore clusters,
+            ClusterBackends backends,
+            ObjectProvider<ClusterConfigs> configs,
+            SourcePolicy sources,
             ObjectProvider<SubmissionRunner> submissionRunner,
             ObjectProvider<io.platyspark.core.quota.JdbcTeamQuotas> quotas) {
         // Without a cluster provider (EMR), configs are refused with a message saying what to do instead.
         // Each provider checks the configs of its kinds (EMR; EMR on EKS and Serverless when enabled).
         io.platyspark.core.quota.JdbcTeamQuotas teams = quotas.getIfAvailable();
-        return new ClusterService(clusters, backends, ClusterConfigs.byKind(configs.orderedStream().toList(),
-                ClusterConfigs.NONE), sources,
+        return new ClusterService(
+                clusters,
+                backends,
+                ClusterConfigs.byKind(configs.orderedStream().toList(), ClusterConfigs.NONE),
+                sources,
                 () -> submissionRunner.ifAvailable(SubmissionRunner::nudge),
                 teams == null ? io.platyspark.core.cluster.ClusterQuota.NONE : teams::checkClusters);
     }
@@ -158,7 +178,8 @@ public class PlatyCoreAutoConfiguration {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 return bean instanceof DataSource ds && !(bean instanceof FencingDataSource)
-                        ? new FencingDataSource(ds) : bean;
+                        ? new FencingDataSource(ds)
+                        : bean;
             }
         };
     }
@@ -172,10 +193,22 @@ public class PlatyCoreAutoConfiguration {
     }
 
     @Bean
-    AppService appService(SparkAppStore apps, ClusterStore clusters, ClusterService clusterService,
-            SparkBackends backends, SourcePolicy sources, SecurityProperties security,
-            ObjectProvider<SubmissionRunner> submissionRunner, ObjectProvider<LogArchive> archives) {
-        return new AppService(apps, clusters, clusterService, backends, sources, security.yarnQueuePrefix(),
+    AppService appService(
+            SparkAppStore apps,
+            ClusterStore clusters,
+            ClusterService clusterService,
+            SparkBackends backends,
+            SourcePolicy sources,
+            SecurityProperties security,
+            ObjectProvider<SubmissionRunner> submissionRunner,
+            ObjectProvider<LogArchive> archives) {
+        return new AppService(
+                apps,
+                clusters,
+                clusterService,
+                backends,
+                sources,
+                security.yarnQueuePrefix(),
                 () -> submissionRunner.ifAvailable(SubmissionRunner::nudge),
                 LogArchive.firstOf(archives.orderedStream().toList()));
     }
@@ -221,11 +254,20 @@ public class PlatyCoreAutoConfiguration {
         }
 
         @Bean(destroyMethod = "close")
-        EnvironmentService environmentService(DataSource dataSource, ObjectProvider<JsonMapper> json, Clock clock,
-                PythonEnvBuilder builder, ArtifactStore artifacts, EnvProperties properties,
+        EnvironmentService environmentService(
+                DataSource dataSource,
+                ObjectProvider<JsonMapper> json,
+                Clock clock,
+                PythonEnvBuilder builder,
+                ArtifactStore artifacts,
+                EnvProperties properties,
                 ObjectProvider<MeterRegistry> meters) {
-            return new EnvironmentService(new JdbcEnvBuildStore(JdbcClient.create(dataSource),
-                    json.getIfAvailable(JsonMapper::new), clock), builder, artifacts, properties, meters(meters));
+            return new EnvironmentService(
+                    new JdbcEnvBuildStore(JdbcClient.create(dataSource), json.getIfAvailable(JsonMapper::new), clock),
+                    builder,
+                    artifacts,
+                    properties,
+                    meters(meters));
         }
 
         @Bean
@@ -239,30 +281,59 @@ public class PlatyCoreAutoConfiguration {
     static class SubmissionConfiguration {
 
         @Bean
-        SubmissionWorker submissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
-                SubmissionProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters,
-                ArtifactStore artifacts, ObjectProvider<Environments> envs, ObjectProvider<EnvSparkConf> conf,
+        SubmissionWorker submissionWorker(
+                SparkAppStore apps,
+                ClusterStore clusters,
+                SparkBackends backends,
+                SubmissionProperties properties,
+                Clock clock,
+                ObjectProvider<MeterRegistry> meters,
+                ArtifactStore artifacts,
+                ObjectProvider<Environments> envs,
+                ObjectProvider<EnvSparkConf> conf,
                 ClusterBackends clusterBackends) {
-            return new SubmissionWorker(apps, clusters, backends, properties, clock, meters(meters),
-                    new SourceStager(artifacts), envs.getIfAvailable(), conf.getIfAvailable(),
+            return new SubmissionWorker(
+                    apps,
+                    clusters,
+                    backends,
+                    properties,
+                    clock,
+                    meters(meters),
+                    new SourceStager(artifacts),
+                    envs.getIfAvailable(),
+                    conf.getIfAvailable(),
                     io.platyspark.core.env.PythonTargets.from(clusterBackends));
         }
 
         @Bean
-        ClusterProvisioner clusterProvisioner(ClusterStore clusters, ClusterBackends backends,
-                SubmissionProperties properties, ReconcileProperties reconcile, Clock clock,
+        ClusterProvisioner clusterProvisioner(
+                ClusterStore clusters,
+                ClusterBackends backends,
+                SubmissionProperties properties,
+                ReconcileProperties reconcile,
+                Clock clock,
                 ObjectProvider<MeterRegistry> meters) {
             // A cluster create is not renewed like an app's claim: its lease stays long enough for one call to
             // the provider, which adopts by tag what a worker that died had created.
-            return new ClusterProvisioner(clusters, backends, Duration.ofMinutes(5), properties.initialBackoff(),
-                    properties.maxBackoff(), meters(meters), clock, reconcile.pendingTimeout());
+            return new ClusterProvisioner(
+                    clusters,
+                    backends,
+                    Duration.ofMinutes(5),
+                    properties.initialBackoff(),
+                    properties.maxBackoff(),
+                    meters(meters),
+                    clock,
+                    reconcile.pendingTimeout());
         }
 
         @Bean
-        SubmissionRunner submissionRunner(SubmissionWorker worker, ClusterProvisioner provisioner,
-                SubmissionProperties properties, ObjectProvider<MeterRegistry> meters) {
-            return new SubmissionRunner(() -> provisioner.runOnce() + worker.runOnce(), worker::renewLeases,
-                    properties, meters(meters));
+        SubmissionRunner submissionRunner(
+                SubmissionWorker worker,
+                ClusterProvisioner provisioner,
+                SubmissionProperties properties,
+                ObjectProvider<MeterRegistry> meters) {
+            return new SubmissionRunner(
+                    () -> provisioner.runOnce() + worker.runOnce(), worker::renewLeases, properties, meters(meters));
         }
     }
 
@@ -270,16 +341,32 @@ public class PlatyCoreAutoConfiguration {
     static class ReconcileConfiguration {
 
         @Bean
-        AppReconciler appReconciler(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
-                ReconcileProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters) {
+        AppReconciler appReconciler(
+                SparkAppStore apps,
+                ClusterStore clusters,
+                SparkBackends backends,
+                ReconcileProperties properties,
+                Clock clock,
+                ObjectProvider<MeterRegistry> meters) {
             return new AppReconciler(apps, clusters, backends, properties, clock, meters(meters));
         }
 
         @Bean
-        ClusterReconciler clusterReconciler(ClusterStore clusters, SparkAppStore apps, ClusterBackends backends,
-                ReconcileProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters,
+        ClusterReconciler clusterReconciler(
+                ClusterStore clusters,
+                SparkAppStore apps,
+                ClusterBackends backends,
+                ReconcileProperties properties,
+                Clock clock,
+                ObjectProvider<MeterRegistry> meters,
                 ObjectProvider<SubmissionRunner> submissionRunner) {
-            return new ClusterReconciler(clusters, apps, backends, properties, clock, meters(meters),
+            return new ClusterReconciler(
+                    clusters,
+                    apps,
+                    backends,
+                    properties,
+                    clock,
+                    meters(meters),
                     () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
         }
 
@@ -295,10 +382,13 @@ public class PlatyCoreAutoConfiguration {
 
         @Bean
         @ConditionalOnProperty(name = "platy.reconcile.enabled", havingValue = "true")
-        FixedDelayRunner reconcileRunner(Watchdog watchdog, ReconcileProperties properties, SparkBackends backends,
+        FixedDelayRunner reconcileRunner(
+                Watchdog watchdog,
+                ReconcileProperties properties,
+                SparkBackends backends,
                 ObjectProvider<MeterRegistry> meters) {
-            FixedDelayRunner runner = new FixedDelayRunner("watchdog", properties.interval(), 1, watchdog::runOnce,
-                    meters(meters));
+            FixedDelayRunner runner =
+                    new FixedDelayRunner("watchdog", properties.interval(), 1, watchdog::runOnce, meters(meters));
             // Backends that see their apps change (local runs live in this process): record it when it happens.
             backends.onChange(runner::nudge);
             return runner;
@@ -309,29 +399,39 @@ public class PlatyCoreAutoConfiguration {
     static class CleanupConfiguration {
 
         @Bean
-        RetentionCleaner retentionCleaner(DataSource dataSource, CleanupProperties properties, Clock clock,
+        RetentionCleaner retentionCleaner(
+                DataSource dataSource,
+                CleanupProperties properties,
+                Clock clock,
                 ObjectProvider<MeterRegistry> meters) {
             return new RetentionCleaner(JdbcClient.create(dataSource), properties, clock, meters(meters));
         }
 
         @Bean
-        IdleClusterTerminator idleClusterTerminator(DataSource dataSource, ClusterStore store,
-                ClusterService clusters, CleanupProperties properties, Clock clock,
+        IdleClusterTerminator idleClusterTerminator(
+                DataSource dataSource,
+                ClusterStore store,
+                ClusterService clusters,
+                CleanupProperties properties,
+                Clock clock,
                 ObjectProvider<MeterRegistry> meters) {
-            return new IdleClusterTerminator(JdbcClient.create(dataSource), store, clusters, properties, clock,
-                    meters(meters));
+            return new IdleClusterTerminator(
+                    JdbcClient.create(dataSource), store, clusters, properties, clock, meters(meters));
         }
 
         @Bean
-        Cleaner cleaner(LeaderLock lock, RetentionCleaner retention, IdleClusterTerminator idle,
+        Cleaner cleaner(
+                LeaderLock lock,
+                RetentionCleaner retention,
+                IdleClusterTerminator idle,
                 ObjectProvider<io.platyspark.core.cleanup.EnvBuildCleaner> envs) {
             return new Cleaner(lock, retention, idle, envs.getIfAvailable());
         }
 
         @Bean
         @ConditionalOnProperty(name = "platy.cleanup.enabled", havingValue = "true")
-        FixedDelayRunner cleanupRunner(Cleaner cleaner, CleanupProperties properties,
-                ObjectProvider<MeterRegistry> meters) {
+        FixedDelayRunner cleanupRunner(
+                Cleaner cleaner, CleanupProperties properties, ObjectProvider<MeterRegistry> meters) {
             return new FixedDelayRunner("cleanup", properties.interval(), 1, cleaner::runOnce, meters(meters));
         }
     }

@@ -10,8 +10,19 @@ import java.util.UUID;
  * @param error why it FAILED, in a line (pip's reason)
  * @param log   the end of the build's output
  */
-public record EnvBuild(UUID id, String cacheKey, String team, EnvSpec spec, State state, String uri, Long sizeBytes,
-        Long durationMs, String log, String error, Instant createdAt, Instant updatedAt) {
+public record EnvBuild(
+        UUID id,
+        String cacheKey,
+        String team,
+        EnvSpec spec,
+        State state,
+        String uri,
+        Long sizeBytes,
+        Long durationMs,
+        String log,
+        String error,
+        Instant createdAt,
+        Instant updatedAt) {
 
     /** How the error of a build begins when the process building it stopped before it finished. */
     public static final String ABANDONED = "abandoned:";
@@ -23,7 +34,10 @@ public record EnvBuild(UUID id, String cacheKey, String team, EnvSpec spec, Stat
 
     /** A build's life: QUEUED → BUILDING → READY or FAILED. */
     public enum State {
-        QUEUED, BUILDING, READY, FAILED;
+        QUEUED,
+        BUILDING,
+        READY,
+        FAILED;
 
         public boolean finished() {
             return this == READY || this == FAILED;

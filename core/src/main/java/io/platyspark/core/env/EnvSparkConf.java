@@ -1,7 +1,6 @@
 package io.platyspark.core.env;
 
 import io.platyspark.core.backend.PythonTarget;
-
 import io.platyspark.core.cluster.Cluster;
 import java.util.Map;
 

@@ -1,9 +1,8 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.backend.PythonTarget;
 import io.platyspark.core.backend.TargetPlatform;
-
-import io.platyspark.core.InvalidFieldException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +23,11 @@ import java.util.regex.Pattern;
  *                     {@code bin/python} links to it; null links it to the builder's own interpreter (an
  *                     environment that runs only where that interpreter is, e.g. on the builder's machine)
  */
-public record EnvSpec(List<String> requirements, String pythonVersion, TargetPlatform platform, String indexUrl,
+public record EnvSpec(
+        List<String> requirements,
+        String pythonVersion,
+        TargetPlatform platform,
+        String indexUrl,
         String pythonPrefix) {
 
     private static final Pattern NAME = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9._-]*)(.*)$");
@@ -79,8 +82,11 @@ public record EnvSpec(List<String> requirements, String pythonVersion, TargetPla
                 String rest = m.group(2);
                 int semicolon = rest.indexOf(';');
                 String version = (semicolon < 0 ? rest : rest.substring(0, semicolon)).replace(" ", "");
-                String marker = semicolon < 0 ? "" : rest.substring(semicolon + 1).strip().replaceAll("\\s+", " ");
-                text = m.group(1).toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-") + version
+                String marker = semicolon < 0
+                        ? ""
+                        : rest.substring(semicolon + 1).strip().replaceAll("\\s+", " ");
+                text = m.group(1).toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-")
+                        + version
                         + (marker.isEmpty() ? "" : "; " + marker);
             }
             normalized.add(text);
@@ -95,8 +101,9 @@ public record EnvSpec(List<String> requirements, String pythonVersion, TargetPla
         String canonical = (pythonPrefix == null ? "v1\n" : "v2\n" + pythonPrefix + "\n") + pythonVersion + "\n"
                 + platform + "\n" + (indexUrl == null ? "" : indexUrl) + "\n" + String.join("\n", requirements);
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 32);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

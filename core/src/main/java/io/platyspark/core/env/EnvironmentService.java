@@ -1,11 +1,10 @@
 package io.platyspark.core.env;
 
-import io.platyspark.core.backend.PythonTarget;
-import io.platyspark.core.backend.TargetPlatform;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.StoredArtifact;
+import io.platyspark.core.backend.PythonTarget;
+import io.platyspark.core.backend.TargetPlatform;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -41,11 +40,16 @@ public class EnvironmentService implements Environments, AutoCloseable {
     private final ExecutorService pool;
     /** The unfinished builds this process has taken on; their rows' heartbeat. */
     private final Set<UUID> owned = ConcurrentHashMap.newKeySet();
+
     private final ScheduledExecutorService heartbeat;
     private final Duration heartbeatInterval;
 
-    public EnvironmentService(JdbcEnvBuildStore store, PythonEnvBuilder builder, ArtifactStore artifacts,
-            EnvProperties properties, MeterRegistry meters) {
+    public EnvironmentService(
+            JdbcEnvBuildStore store,
+            PythonEnvBuilder builder,
+            ArtifactStore artifacts,
+            EnvProperties properties,
+            MeterRegistry meters) {
         this(store, builder, artifacts, properties, meters, Duration.ofSeconds(30));
     }
 
@@ -54,8 +58,13 @@ public class EnvironmentService implements Environments, AutoCloseable {
      *                          four of these is taken for abandoned (its process stopped) and fails, so a new
      *                          request can build the same requirements again
      */
-    public EnvironmentService(JdbcEnvBuildStore store, PythonEnvBuilder builder, ArtifactStore artifacts,
-            EnvProperties properties, MeterRegistry meters, Duration heartbeatInterval) {
+    public EnvironmentService(
+            JdbcEnvBuildStore store,
+            PythonEnvBuilder builder,
+            ArtifactStore artifacts,
+            EnvProperties properties,
+            MeterRegistry meters,
+            Duration heartbeatInterval) {
         this.store = store;
         this.heartbeatInterval = heartbeatInterval;
         this.builder = builder;
@@ -88,8 +97,10 @@ public class EnvironmentService implements Environments, AutoCloseable {
             store.touch(Set.copyOf(owned));
             int abandoned = store.abandonStale(null, staleAfter());
             if (abandoned > 0) {
-                log.warn("{} environment builds were abandoned by a process that stopped; failed them so they can "
-                        + "be built again", abandoned);
+                log.warn(
+                        "{} environment builds were abandoned by a process that stopped; failed them so they can "
+                                + "be built again",
+                        abandoned);
             }
         } catch (RuntimeException e) {
             log.warn("environment build heartbeat failed: {}", e.toString());
@@ -98,8 +109,11 @@ public class EnvironmentService implements Environments, AutoCloseable {
 
     @Override
     public EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform) {
-        return new EnvSpec(requirements, pythonVersion != null ? pythonVersion : builder.defaultVersion(),
-                platform != null ? platform : TargetPlatform.current(), properties.indexUrl());
+        return new EnvSpec(
+                requirements,
+                pythonVersion != null ? pythonVersion : builder.defaultVersion(),
+                platform != null ? platform : TargetPlatform.current(),
+                properties.indexUrl());
     }
 
     @Override
@@ -114,8 +128,8 @@ public class EnvironmentService implements Environments, AutoCloseable {
         String key = archiveKey(spec);
         Optional<URI> cached = artifacts.find(key);
         if (cached.isPresent()) {
-            JdbcEnvBuildStore.Created hit = store.getOrCreate(spec, team, EnvBuild.State.READY,
-                    cached.get().toString());
+            JdbcEnvBuildStore.Created hit = store.getOrCreate(
+                    spec, team, EnvBuild.State.READY, cached.get().toString());
             if (hit.created()) {
                 meters.counter("platy.envs.cache.hits").increment();
             }
@@ -143,8 +157,8 @@ public class EnvironmentService implements Environments, AutoCloseable {
     }
 
     private void build(EnvBuild queued) {
-        if (store.transition(queued.id(), EnvBuild.State.QUEUED, EnvBuild.State.BUILDING, null, null, null, null,
-                null).isEmpty()) {
+        if (store.transition(queued.id(), EnvBuild.State.QUEUED, EnvBuild.State.BUILDING, null, null, null, null, null)
+                .isEmpty()) {
             return;
         }
         long start = System.nanoTime();
@@ -154,22 +168,47 @@ public class EnvironmentService implements Environments, AutoCloseable {
                 PythonEnvBuilder.BuiltEnv built = builder.build(queued.spec(), output);
                 StoredArtifact stored = artifacts.put(archiveKey(queued.spec()), built.archive());
                 long ms = (System.nanoTime() - start) / 1_000_000;
-                store.transition(queued.id(), EnvBuild.State.BUILDING, EnvBuild.State.READY, stored.uri().toString(),
-                        built.sizeBytes(), ms, built.log(), null);
+                store.transition(
+                        queued.id(),
+                        EnvBuild.State.BUILDING,
+                        EnvBuild.State.READY,
+                        stored.uri().toString(),
+                        built.sizeBytes(),
+                        ms,
+                        built.log(),
+                        null);
                 count("ready", ms);
-                log.info("environment {} built in {} ms ({} bytes): {}", queued.cacheKey(), ms, built.sizeBytes(),
+                log.info(
+                        "environment {} built in {} ms ({} bytes): {}",
+                        queued.cacheKey(),
+                        ms,
+                        built.sizeBytes(),
                         stored.uri());
             } finally {
                 Files.deleteIfExists(output);
             }
         } catch (EnvBuildException e) {
             long ms = (System.nanoTime() - start) / 1_000_000;
-            store.transition(queued.id(), EnvBuild.State.BUILDING, EnvBuild.State.FAILED, null, null, ms, e.log(),
+            store.transition(
+                    queued.id(),
+                    EnvBuild.State.BUILDING,
+                    EnvBuild.State.FAILED,
+                    null,
+                    null,
+                    ms,
+                    e.log(),
                     e.getMessage());
             count("failed", ms);
             log.warn("environment {} failed: {}", queued.cacheKey(), e.getMessage());
         } catch (IOException | RuntimeException e) {
-            store.transition(queued.id(), EnvBuild.State.BUILDING, EnvBuild.State.FAILED, null, null, null, null,
+            store.transition(
+                    queued.id(),
+                    EnvBuild.State.BUILDING,
+                    EnvBuild.State.FAILED,
+                    null,
+                    null,
+                    null,
+                    null,
                     "the build could not run: " + e.getMessage());
             count("failed", (System.nanoTime() - start) / 1_000_000);
             log.warn("environment {} could not be built", queued.cacheKey(), e);

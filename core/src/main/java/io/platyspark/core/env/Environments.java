@@ -2,7 +2,6 @@ package io.platyspark.core.env;
 
 import io.platyspark.core.backend.PythonTarget;
 import io.platyspark.core.backend.TargetPlatform;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;

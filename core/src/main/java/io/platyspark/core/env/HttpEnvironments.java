@@ -1,8 +1,7 @@
 package io.platyspark.core.env;
 
-import io.platyspark.core.backend.TargetPlatform;
-
 import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.backend.TargetPlatform;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +21,8 @@ public class HttpEnvironments implements Environments {
 
     private final URI base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final JsonMapper json = new JsonMapper();
 
     public HttpEnvironments(URI base, String token) {
@@ -33,34 +33,43 @@ public class HttpEnvironments implements Environments {
     @Override
     public EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform) {
         // The builder fills in its default Python; the answer carries the version it used.
-        return new EnvSpec(requirements, pythonVersion != null ? pythonVersion : DEFAULT,
-                platform != null ? platform : TargetPlatform.current(), null);
+        return new EnvSpec(
+                requirements,
+                pythonVersion != null ? pythonVersion : DEFAULT,
+                platform != null ? platform : TargetPlatform.current(),
+                null);
     }
 
     @Override
     public EnvBuild request(EnvSpec spec, String team) {
-        EnvApi.EnvRequest body = new EnvApi.EnvRequest(spec.requirements(),
+        EnvApi.EnvRequest body = new EnvApi.EnvRequest(
+                spec.requirements(),
                 DEFAULT.equals(spec.pythonVersion()) ? null : spec.pythonVersion(),
-                spec.platform().name().toLowerCase(), spec.pythonPrefix());
+                spec.platform().name().toLowerCase(),
+                spec.pythonPrefix());
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/v1/envs"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
         if (response.statusCode() >= 300) {
             Optional<JsonNode> problem = problem(response);
             if (response.statusCode() == 400 && problem.isPresent()) {
-                throw new EnvBuildException(problem.get().path("detail")
-                        .asString("the app-builder refused the request"), "");
+                throw new EnvBuildException(
+                        problem.get().path("detail").asString("the app-builder refused the request"), "");
             }
             // A proxy's 502 page or a builder starting up: an outage, whatever the body.
-            throw unavailable("answered " + response.statusCode()
-                    + problem.map(p -> ": " + p.path("detail").asString("")).orElse(""), null);
+            throw unavailable(
+                    "answered " + response.statusCode()
+                            + problem.map(p -> ": " + p.path("detail").asString(""))
+                                    .orElse(""),
+                    null);
         }
         return build(readTree(response), team);
     }
 
     @Override
     public Optional<EnvBuild> get(UUID id) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/v1/envs/" + id)).GET());
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(base.resolve("/api/v1/envs/" + id)).GET());
         if (response.statusCode() == 404 && problem(response).isPresent()) {
             return Optional.empty(); // the builder's own "no such build", not a proxy's 404 page
         }
@@ -90,8 +99,8 @@ public class HttpEnvironments implements Environments {
 
     /** The body as problem+json, when it is one. */
     private Optional<JsonNode> problem(HttpResponse<String> response) {
-        boolean problemJson = response.headers().firstValue("Content-Type").orElse("")
-                .startsWith("application/problem+json");
+        boolean problemJson =
+                response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json");
         if (!problemJson) {
             return Optional.empty();
         }

@@ -1,8 +1,7 @@
 package io.platyspark.core.env;
 
-import io.platyspark.core.backend.TargetPlatform;
-
 import io.platyspark.core.SqlStates;
+import io.platyspark.core.backend.TargetPlatform;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -43,32 +42,62 @@ public class JdbcEnvBuildStore {
                 on conflict (cache_key) where state <> 'FAILED' do nothing
                 returning *
                 """)
-                .param("id", UUID.randomUUID()).param("key", spec.cacheKey()).param("team", team)
-                .param("spec", json.writeValueAsString(Map.of("requirements", spec.requirements(),
-                        "pythonVersion", spec.pythonVersion(), "platform", spec.platform().name(),
-                        "indexUrl", spec.indexUrl() == null ? "" : spec.indexUrl(),
-                        "pythonPrefix", spec.pythonPrefix() == null ? "" : spec.pythonPrefix())))
-                .param("state", state.name()).param("uri", uri).param("now", Timestamp.from(now))
-                .query(this::map).optional();
+                .param("id", UUID.randomUUID())
+                .param("key", spec.cacheKey())
+                .param("team", team)
+                .param(
+                        "spec",
+                        json.writeValueAsString(Map.of(
+                                "requirements",
+                                spec.requirements(),
+                                "pythonVersion",
+                                spec.pythonVersion(),
+                                "platform",
+                                spec.platform().name(),
+                                "indexUrl",
+                                spec.indexUrl() == null ? "" : spec.indexUrl(),
+                                "pythonPrefix",
+                                spec.pythonPrefix() == null ? "" : spec.pythonPrefix())))
+                .param("state", state.name())
+                .param("uri", uri)
+                .param("now", Timestamp.from(now))
+                .query(this::map)
+                .optional();
         if (inserted.isPresent()) {
             return new Created(inserted.get(), true);
         }
-        return new Created(jdbc.sql("select * from env_builds where cache_key = :key and state <> 'FAILED'")
-                .param("key", spec.cacheKey()).query(this::map).single(), false);
+        return new Created(
+                jdbc.sql("select * from env_builds where cache_key = :key and state <> 'FAILED'")
+                        .param("key", spec.cacheKey())
+                        .query(this::map)
+                        .single(),
+                false);
     }
 
     public Optional<EnvBuild> find(UUID id) {
-        return jdbc.sql("select * from env_builds where id = :id").param("id", id).query(this::map).optional();
+        return jdbc.sql("select * from env_builds where id = :id")
+                .param("id", id)
+                .query(this::map)
+                .optional();
     }
 
     public List<EnvBuild> findByState(EnvBuild.State state) {
         return jdbc.sql("select * from env_builds where state = :state order by created_at")
-                .param("state", state.name()).query(this::map).list();
+                .param("state", state.name())
+                .query(this::map)
+                .list();
     }
 
     /** Compare-and-set from {@code expected}; the facts are written only with the change. */
-    public Optional<EnvBuild> transition(UUID id, EnvBuild.State expected, EnvBuild.State next, String uri,
-            Long sizeBytes, Long durationMs, String log, String error) {
+    public Optional<EnvBuild> transition(
+            UUID id,
+            EnvBuild.State expected,
+            EnvBuild.State next,
+            String uri,
+            Long sizeBytes,
+            Long durationMs,
+            String log,
+            String error) {
         return jdbc.sql("""
                 update env_builds set state = :next, uri = coalesce(:uri, uri),
                     size_bytes = coalesce(:size, size_bytes), duration_ms = coalesce(:duration, duration_ms),
@@ -76,10 +105,17 @@ public class JdbcEnvBuildStore {
                 where id = :id and state = :expected
                 returning *
                 """)
-                .param("id", id).param("expected", expected.name()).param("next", next.name()).param("uri", uri)
-                .param("size", sizeBytes).param("duration", durationMs).param("log", log).param("error", error)
+                .param("id", id)
+                .param("expected", expected.name())
+                .param("next", next.name())
+                .param("uri", uri)
+                .param("size", sizeBytes)
+                .param("duration", durationMs)
+                .param("log", log)
+                .param("error", error)
                 .param("now", Timestamp.from(now()))
-                .query(this::map).optional();
+                .query(this::map)
+                .optional();
     }
 
     /** Marks these unfinished builds as still being worked on (the building process's heartbeat). */
@@ -88,7 +124,9 @@ public class JdbcEnvBuildStore {
             return;
         }
         jdbc.sql("update env_builds set updated_at = :now where id in (:ids) and state in " + UNFINISHED_BUILDS)
-                .param("ids", List.copyOf(ids)).param("now", Timestamp.from(now())).update();
+                .param("ids", List.copyOf(ids))
+                .param("now", Timestamp.from(now()))
+                .update();
     }
 
     /**
@@ -103,10 +141,13 @@ public class JdbcEnvBuildStore {
                 where state in %s and updated_at < :before
                   and (cast(:key as text) is null or cache_key = :key)
                 """.formatted(UNFINISHED_BUILDS))
-                .param("now", Timestamp.from(now)).param("before", Timestamp.from(now.minus(staleAfter)))
+                .param("now", Timestamp.from(now))
+                .param("before", Timestamp.from(now.minus(staleAfter)))
                 .param("key", cacheKey)
-                .param("error", EnvBuild.ABANDONED + " the process building it stopped (no sign of it for "
-                        + staleAfter.toSeconds() + " s); a new request builds it again")
+                .param(
+                        "error",
+                        EnvBuild.ABANDONED + " the process building it stopped (no sign of it for "
+                                + staleAfter.toSeconds() + " s); a new request builds it again")
                 .update();
     }
 
@@ -116,13 +157,23 @@ public class JdbcEnvBuildStore {
         spec.path("requirements").forEach(r -> requirements.add(r.asString()));
         String index = spec.path("indexUrl").asString("");
         String prefix = spec.path("pythonPrefix").asString("");
-        return new EnvBuild(rs.getObject("id", UUID.class), rs.getString("cache_key"), rs.getString("team"),
-                new EnvSpec(requirements, spec.path("pythonVersion").asString(),
-                        TargetPlatform.valueOf(spec.path("platform").asString()), index.isEmpty() ? null : index,
+        return new EnvBuild(
+                rs.getObject("id", UUID.class),
+                rs.getString("cache_key"),
+                rs.getString("team"),
+                new EnvSpec(
+                        requirements,
+                        spec.path("pythonVersion").asString(),
+                        TargetPlatform.valueOf(spec.path("platform").asString()),
+                        index.isEmpty() ? null : index,
                         prefix.isEmpty() ? null : prefix),
-                EnvBuild.State.valueOf(rs.getString("state")), rs.getString("uri"),
-                (Long) rs.getObject("size_bytes"), (Long) rs.getObject("duration_ms"), rs.getString("log"),
-                rs.getString("error"), rs.getTimestamp("created_at").toInstant(),
+                EnvBuild.State.valueOf(rs.getString("state")),
+                rs.getString("uri"),
+                (Long) rs.getObject("size_bytes"),
+                (Long) rs.getObject("duration_ms"),
+                rs.getString("log"),
+                rs.getString("error"),
+                rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }
 
@@ -131,6 +182,5 @@ public class JdbcEnvBuildStore {
     }
 
     /** The outcome of {@link #getOrCreate}. */
-    public record Created(EnvBuild build, boolean created) {
-    }
+    public record Created(EnvBuild build, boolean created) {}
 }

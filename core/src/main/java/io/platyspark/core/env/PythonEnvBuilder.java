@@ -2,7 +2,6 @@ package io.platyspark.core.env;
 
 import io.platyspark.core.backend.PythonTarget;
 import io.platyspark.core.backend.TargetPlatform;
-
 import io.platyspark.core.security.SecretRedactor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,8 +36,7 @@ public class PythonEnvBuilder {
     }
 
     /** A built environment: its packed archive (in the caller's directory) and the build's output. */
-    public record BuiltEnv(Path archive, long sizeBytes, String log) {
-    }
+    public record BuiltEnv(Path archive, long sizeBytes, String log) {}
 
     /** The interpreter for a Python version, from {@code platy.env.pythons} or the builder's own. */
     public String interpreter(String pythonVersion) {
@@ -49,8 +47,9 @@ public class PythonEnvBuilder {
         if (pythonVersion.equals(defaultVersion())) {
             return properties.python();
         }
-        throw new EnvBuildException("no Python " + pythonVersion + " on this builder; available: "
-                + available() + " (platy.env.pythons)", "");
+        throw new EnvBuildException(
+                "no Python " + pythonVersion + " on this builder; available: " + available() + " (platy.env.pythons)",
+                "");
     }
 
     private List<String> available() {
@@ -66,10 +65,17 @@ public class PythonEnvBuilder {
         String version = defaultVersion;
         if (version == null) {
             StringBuilder out = new StringBuilder();
-            int code = run(List.of(properties.python(), "-c",
-                    "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"), null, out, Duration.ofSeconds(30));
+            int code = run(
+                    List.of(
+                            properties.python(),
+                            "-c",
+                            "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"),
+                    null,
+                    out,
+                    Duration.ofSeconds(30));
             if (code != 0) {
-                throw new EnvBuildException("the builder's Python '" + properties.python() + "' does not run", out.toString());
+                throw new EnvBuildException(
+                        "the builder's Python '" + properties.python() + "' does not run", out.toString());
             }
             version = out.toString().strip();
             defaultVersion = version;
@@ -110,16 +116,30 @@ public class PythonEnvBuilder {
             List<String> pip = new ArrayList<>(List.of(properties.python(), "-m", "pip"));
             if (local != null) {
                 // No pip inside the environment: the builder's pip installs into it (smaller, faster to pack).
-                step(log, deadline, dir, List.of(local, "-m", "venv", "--without-pip", env.toString()),
+                step(
+                        log,
+                        deadline,
+                        dir,
+                        List.of(local, "-m", "venv", "--without-pip", env.toString()),
                         "creating the virtualenv");
                 pip.addAll(List.of("--python", env.resolve("bin/python").toString(), "install"));
             } else {
                 Path site = writeLayout(env, spec.pythonVersion());
-                pip.addAll(List.of("install", "--only-binary=:all:", "--platform", spec.platform().wheelTag(),
-                        "--python-version", spec.pythonVersion(), "--implementation", "cp",
-                        "--abi", "cp" + spec.pythonVersion().replace(".", ""),
+                pip.addAll(List.of(
+                        "install",
+                        "--only-binary=:all:",
+                        "--platform",
+                        spec.platform().wheelTag(),
+                        "--python-version",
+                        spec.pythonVersion(),
+                        "--implementation",
+                        "cp",
+                        "--abi",
+                        "cp" + spec.pythonVersion().replace(".", ""),
                         // the builder's bytecode is for its own Python, not the target's
-                        "--no-compile", "--target", site.toString()));
+                        "--no-compile",
+                        "--target",
+                        site.toString()));
             }
             pip.addAll(List.of("--disable-pip-version-check", "--no-input", "--progress-bar", "off"));
             if (spec.indexUrl() != null) {
@@ -130,14 +150,23 @@ public class PythonEnvBuilder {
             String prefix = spec.pythonPrefix() != null ? spec.pythonPrefix() : local == null ? DEFAULT_PREFIX : null;
             if (prefix != null) {
                 linkInterpreter(env, prefix, spec.pythonVersion());
-                log.append("# bin/python -> ").append(PythonTarget.interpreter(prefix, spec.pythonVersion()))
+                log.append("# bin/python -> ")
+                        .append(PythonTarget.interpreter(prefix, spec.pythonVersion()))
                         .append(" (the nodes' interpreter)\n");
             }
             Files.deleteIfExists(output);
-            step(log, deadline, dir, List.of(properties.python(), "-c",
-                    "import sys, venv_pack; venv_pack.pack(prefix=sys.argv[1], output=sys.argv[2], force=True, "
-                            + "compress_level=1)",
-                    env.toString(), output.toString()), "packing the environment");
+            step(
+                    log,
+                    deadline,
+                    dir,
+                    List.of(
+                            properties.python(),
+                            "-c",
+                            "import sys, venv_pack; venv_pack.pack(prefix=sys.argv[1], output=sys.argv[2], force=True, "
+                                    + "compress_level=1)",
+                            env.toString(),
+                            output.toString()),
+                    "packing the environment");
             return new BuiltEnv(output, Files.size(output), tail(log));
         } catch (IOException e) {
             throw new EnvBuildException("the build failed: " + e.getMessage(), tail(log));
@@ -164,7 +193,8 @@ public class PythonEnvBuilder {
      */
     private static Path writeLayout(Path env, String version) throws IOException {
         Files.createDirectories(env.resolve("bin"));
-        return Files.createDirectories(env.resolve("lib").resolve("python" + version).resolve("site-packages"));
+        return Files.createDirectories(
+                env.resolve("lib").resolve("python" + version).resolve("site-packages"));
     }
 
     /**
@@ -176,7 +206,8 @@ public class PythonEnvBuilder {
     static void linkInterpreter(Path env, String prefix, String version) throws IOException {
         Path bin = Files.createDirectories(env.resolve("bin"));
         try (Stream<Path> files = Files.list(bin)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("python[0-9.]*")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("python[0-9.]*"))
+                    .toList()) {
                 Files.delete(file);
             }
         }
@@ -186,22 +217,27 @@ public class PythonEnvBuilder {
             Files.createSymbolicLink(bin.resolve("python" + version), Path.of("python"));
         }
         String home = (prefix.endsWith("/") ? prefix : prefix + "/") + "bin";
-        Files.writeString(env.resolve("pyvenv.cfg"), "home = " + home + "\ninclude-system-site-packages = false\n"
-                + "version = " + version + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                env.resolve("pyvenv.cfg"),
+                "home = " + home + "\ninclude-system-site-packages = false\n" + "version = " + version + "\n",
+                StandardCharsets.UTF_8);
     }
 
     private void step(StringBuilder log, long deadline, Path dir, List<String> command, String what) {
         // The log is shown to API callers: an index URL's credentials are masked in it.
-        log.append("$ ").append(command.stream().map(SecretRedactor::redactValue)
-                .collect(java.util.stream.Collectors.joining(" "))).append('\n');
+        log.append("$ ")
+                .append(command.stream()
+                        .map(SecretRedactor::redactValue)
+                        .collect(java.util.stream.Collectors.joining(" ")))
+                .append('\n');
         Duration left = Duration.ofNanos(deadline - System.nanoTime());
         if (left.isNegative()) {
             throw new EnvBuildException("the build took longer than " + properties.buildTimeout(), tail(log));
         }
         int code = run(command, dir, log, left);
         if (code == Integer.MIN_VALUE) {
-            throw new EnvBuildException("the build took longer than " + properties.buildTimeout() + " while "
-                    + what, tail(log));
+            throw new EnvBuildException(
+                    "the build took longer than " + properties.buildTimeout() + " while " + what, tail(log));
         }
         if (code != 0) {
             throw new EnvBuildException(reason(log.toString(), what), tail(log));
@@ -216,12 +252,13 @@ public class PythonEnvBuilder {
             return output.contains("--only-binary") || output.contains("--platform")
                     ? "no binary wheel of " + requirement + " for this platform and Python (pip: No matching "
                             + "distribution found for " + requirement + ")"
-                    : "pip could not find " + requirement + " (pip: No matching distribution found for "
-                            + requirement + ")";
+                    : "pip could not find " + requirement + " (pip: No matching distribution found for " + requirement
+                            + ")";
         }
         for (String line : output.split("\n")) {
             if (line.startsWith("ERROR:")) {
-                return "pip failed while " + what + ": " + line.substring("ERROR:".length()).strip();
+                return "pip failed while " + what + ": "
+                        + line.substring("ERROR:".length()).strip();
             }
         }
         return "the build failed while " + what;
@@ -272,7 +309,11 @@ public class PythonEnvBuilder {
             return process.exitValue();
         } catch (IOException e) {
             synchronized (out) {
-                out.append("cannot run ").append(command.get(0)).append(": ").append(e.getMessage()).append('\n');
+                out.append("cannot run ")
+                        .append(command.get(0))
+                        .append(": ")
+                        .append(e.getMessage())
+                        .append('\n');
             }
             return 127;
         } catch (InterruptedException e) {

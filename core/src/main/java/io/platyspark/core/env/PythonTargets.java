@@ -1,9 +1,8 @@
 package io.platyspark.core.env;
 
-import io.platyspark.core.backend.PythonTarget;
-
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.ClusterBackends;
+import io.platyspark.core.backend.PythonTarget;
 import io.platyspark.core.cluster.Cluster;
 import java.util.Optional;
 
@@ -25,7 +24,9 @@ public interface PythonTargets {
 
     /** Each cluster's provider answers for it; a cluster no provider takes has no known target. */
     static PythonTargets from(ClusterBackends backends) {
-        return cluster -> backends.all().stream().filter(b -> b.supports(cluster)).findFirst()
+        return cluster -> backends.all().stream()
+                .filter(b -> b.supports(cluster))
+                .findFirst()
                 .flatMap(b -> b.pythonTarget(cluster));
     }
 }

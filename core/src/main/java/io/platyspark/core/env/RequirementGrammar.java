@@ -21,9 +21,19 @@ public final class RequirementGrammar {
     /** Longer lines are refused before they are parsed (pip needs nothing near this for a real requirement). */
     public static final int MAX_LENGTH = 512;
 
-    private static final Set<String> MARKER_VARIABLES = Set.of("python_version", "python_full_version", "os_name",
-            "sys_platform", "platform_release", "platform_system", "platform_version", "platform_machine",
-            "platform_python_implementation", "implementation_name", "implementation_version", "extra");
+    private static final Set<String> MARKER_VARIABLES = Set.of(
+            "python_version",
+            "python_full_version",
+            "os_name",
+            "sys_platform",
+            "platform_release",
+            "platform_system",
+            "platform_version",
+            "platform_machine",
+            "platform_python_implementation",
+            "implementation_name",
+            "implementation_version",
+            "extra");
     private static final String EXAMPLE = "only package requirements such as requests==2.32.3, "
             + "pandas[excel]>=2.2,<3 or tabulate; python_version >= \"3.8\"";
 
@@ -45,9 +55,13 @@ public final class RequirementGrammar {
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
             if (c != '\t' && isLineBreakOrControl(c)) {
-                return String.format(Locale.ROOT, "contains the control or line-separator character U+%04X at "
-                        + "position %d, where pip would start a new line; write one requirement per entry, %s",
-                        (int) c, i, EXAMPLE);
+                return String.format(
+                        Locale.ROOT,
+                        "contains the control or line-separator character U+%04X at "
+                                + "position %d, where pip would start a new line; write one requirement per entry, %s",
+                        (int) c,
+                        i,
+                        EXAMPLE);
             }
         }
         try {
@@ -64,9 +78,13 @@ public final class RequirementGrammar {
      */
     static boolean isLineBreakOrControl(char c) {
         int type = Character.getType(c);
-        return Character.isISOControl(c) || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT || type == Character.SURROGATE
-                || type == Character.PRIVATE_USE || type == Character.UNASSIGNED;
+        return Character.isISOControl(c)
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR
+                || type == Character.FORMAT
+                || type == Character.SURROGATE
+                || type == Character.PRIVATE_USE
+                || type == Character.UNASSIGNED;
     }
 
     private void line() {
@@ -87,7 +105,7 @@ public final class RequirementGrammar {
             extras();
             spaces();
         }
-        if (peek() == '@' ) {
+        if (peek() == '@') {
             throw new Refused("direct references (name @ url, URLs, file paths) are not accepted; " + EXAMPLE);
         }
         if (peek() == '(') {

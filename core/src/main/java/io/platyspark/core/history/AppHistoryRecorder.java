@@ -39,8 +39,12 @@ public class AppHistoryRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(AppHistoryRecorder.class);
     /** Written as the partial index apps_purge is (state in the terminal states), so that index serves the look-up. */
-    private static final String ENDED = "state in (" + Arrays.stream(AppState.values()).filter(AppState::isTerminal)
-            .map(s -> "'" + s.name() + "'").collect(Collectors.joining(", ")) + ")";
+    private static final String ENDED = "state in ("
+            + Arrays.stream(AppState.values())
+                    .filter(AppState::isTerminal)
+                    .map(s -> "'" + s.name() + "'")
+                    .collect(Collectors.joining(", "))
+            + ")";
 
     private final JdbcClient jdbc;
     private final SparkAppStore apps;
@@ -51,8 +55,14 @@ public class AppHistoryRecorder {
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public AppHistoryRecorder(JdbcClient jdbc, SparkAppStore apps, ClusterStore clusters,
-            List<EventLogLocator> locators, LogArchive archive, HistoryProperties properties, Clock clock,
+    public AppHistoryRecorder(
+            JdbcClient jdbc,
+            SparkAppStore apps,
+            ClusterStore clusters,
+            List<EventLogLocator> locators,
+            LogArchive archive,
+            HistoryProperties properties,
+            Clock clock,
             MeterRegistry meters) {
         this.jdbc = jdbc;
         this.apps = apps;
@@ -92,8 +102,7 @@ public class AppHistoryRecorder {
             try {
                 outcome = app.isPresent() ? record(app.get()) : "done";
             } catch (BackendUnavailableException | IOException e) {
-                log.warn("could not read the history of app {} yet (attempt {}): {}", c.id, c.attempts,
-                        e.getMessage());
+                log.warn("could not read the history of app {} yet (attempt {}): {}", c.id, c.attempts, e.getMessage());
                 outcome = "error";
             } catch (RuntimeException e) {
                 log.warn("could not record the history of app {} (attempt {})", c.id, c.attempts, e);
@@ -101,36 +110,43 @@ public class AppHistoryRecorder {
             }
             meters.counter("platy.history.visits", "outcome", outcome).increment();
             if (outcome.equals("done") || c.attempts >= properties.maxAttempts()) {
-                jdbc.sql("update apps set history_due_at = 'infinity' where id = :id").param("id", c.id).update();
+                jdbc.sql("update apps set history_due_at = 'infinity' where id = :id")
+                        .param("id", c.id)
+                        .update();
                 finished++;
             }
         }
         return finished;
     }
 
-    private record Claimed(UUID id, int attempts) {
-    }
+    private record Claimed(UUID id, int attempts) {}
 
     /** Records what is there; "done" when nothing more will come, "later" when the event log may still appear. */
     String record(SparkApp app) throws IOException {
-        Cluster cluster = app.clusterId() == null ? null : clusters.find(app.clusterId()).orElse(null);
+        Cluster cluster =
+                app.clusterId() == null ? null : clusters.find(app.clusterId()).orElse(null);
         if (cluster == null) {
             return "done";
         }
-        String logUri = app.links().logUri() == null ? archive.location(cluster, app).orElse(null) : null;
+        String logUri =
+                app.links().logUri() == null ? archive.location(cluster, app).orElse(null) : null;
         String outcome = "done";
         Map<String, Long> metrics = null;
         String historyUrl = null;
-        Optional<EventLogDirectory> dir = locators.stream().map(l -> l.directory(cluster))
-                .flatMap(Optional::stream).findFirst();
+        Optional<EventLogDirectory> dir = locators.stream()
+                .map(l -> l.directory(cluster))
+                .flatMap(Optional::stream)
+                .findFirst();
         if (dir.isPresent() && app.backendAppId() != null) {
-            Optional<SparkEventLogMetrics.Summary> summary = SparkEventLogMetrics.summarize(dir.get(),
-                    app.backendAppId());
+            Optional<SparkEventLogMetrics.Summary> summary =
+                    SparkEventLogMetrics.summarize(dir.get(), app.backendAppId());
             if (summary.isEmpty()) {
                 outcome = "later";
             } else {
                 metrics = summary.get().metrics();
-                historyUrl = HistoryLinks.appUrl(properties.serverUrl(), app.backendAppId(),
+                historyUrl = HistoryLinks.appUrl(
+                        properties.serverUrl(),
+                        app.backendAppId(),
                         summary.get().attemptId());
                 if (!summary.get().complete()) {
                     outcome = "later"; // Spark may still be closing it; what is there is recorded meanwhile
@@ -138,9 +154,12 @@ public class AppHistoryRecorder {
             }
         }
         if (logUri != null || metrics != null || historyUrl != null) {
-            apps.transition(app.id(), app.state(), AppTransition.to(app.state(), null)
-                    .withLinks(new AppLinks(historyUrl, null, logUri))
-                    .withMetrics(metrics));
+            apps.transition(
+                    app.id(),
+                    app.state(),
+                    AppTransition.to(app.state(), null)
+                            .withLinks(new AppLinks(historyUrl, null, logUri))
+                            .withMetrics(metrics));
         }
         return outcome;
     }

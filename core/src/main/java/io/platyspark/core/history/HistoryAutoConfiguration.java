@@ -33,18 +33,34 @@ public class HistoryAutoConfiguration {
     static class RecorderConfiguration {
 
         @Bean
-        AppHistoryRecorder appHistoryRecorder(DataSource dataSource, SparkAppStore apps, ClusterStore clusters,
-                ObjectProvider<EventLogLocator> locators, ObjectProvider<LogArchive> archives,
-                HistoryProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters) {
-            return new AppHistoryRecorder(JdbcClient.create(dataSource), apps, clusters,
-                    locators.orderedStream().toList(), LogArchive.firstOf(archives.orderedStream().toList()),
-                    properties, clock, meters.getIfAvailable(SimpleMeterRegistry::new));
+        AppHistoryRecorder appHistoryRecorder(
+                DataSource dataSource,
+                SparkAppStore apps,
+                ClusterStore clusters,
+                ObjectProvider<EventLogLocator> locators,
+                ObjectProvider<LogArchive> archives,
+                HistoryProperties properties,
+                Clock clock,
+                ObjectProvider<MeterRegistry> meters) {
+            return new AppHistoryRecorder(
+                    JdbcClient.create(dataSource),
+                    apps,
+                    clusters,
+                    locators.orderedStream().toList(),
+                    LogArchive.firstOf(archives.orderedStream().toList()),
+                    properties,
+                    clock,
+                    meters.getIfAvailable(SimpleMeterRegistry::new));
         }
 
         @Bean
-        FixedDelayRunner historyRunner(AppHistoryRecorder recorder, HistoryProperties properties,
-                ObjectProvider<MeterRegistry> meters) {
-            return new FixedDelayRunner("history", properties.interval(), 1, recorder::runOnce,
+        FixedDelayRunner historyRunner(
+                AppHistoryRecorder recorder, HistoryProperties properties, ObjectProvider<MeterRegistry> meters) {
+            return new FixedDelayRunner(
+                    "history",
+                    properties.interval(),
+                    1,
+                    recorder::runOnce,
                     meters.getIfAvailable(SimpleMeterRegistry::new));
         }
     }

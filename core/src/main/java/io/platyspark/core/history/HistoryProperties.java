@@ -34,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
 public record HistoryProperties(
         @DefaultValue("zstd") @Pattern(regexp = "zstd|lz4|none", message = "must be zstd, lz4 or none")
         String eventLogCodec,
+
         @DefaultValue("true") boolean eventLogRolling,
         @DefaultValue("128MB") DataSize eventLogRollingSize,
         String serverUrl,
@@ -52,7 +53,18 @@ public record HistoryProperties(
     }
 
     public static HistoryProperties defaults() {
-        return new HistoryProperties("zstd", true, DataSize.ofMegabytes(128), null, false, 18080, true,
-                Duration.ofSeconds(30), 20, Duration.ofHours(6), 6, Duration.ofMinutes(2));
+        return new HistoryProperties(
+                "zstd",
+                true,
+                DataSize.ofMegabytes(128),
+                null,
+                false,
+                18080,
+                true,
+                Duration.ofSeconds(30),
+                20,
+                Duration.ofHours(6),
+                6,
+                Duration.ofMinutes(2));
     }
 }

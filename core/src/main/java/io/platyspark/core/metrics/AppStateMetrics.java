@@ -37,7 +37,11 @@ public class AppStateMetrics implements AppStateListener {
                     .addKeyValue("from", from)
                     .addKeyValue("to", app.state())
                     .addKeyValue("reason", reason)
-                    .log("app {} {} -> {}{}", app.id(), from == null ? "new" : from, app.state(),
+                    .log(
+                            "app {} {} -> {}{}",
+                            app.id(),
+                            from == null ? "new" : from,
+                            app.state(),
                             reason == null ? "" : ": " + reason);
             if (from == null) {
                 meters.counter("platy.apps.submitted", "team", app.team()).increment();
@@ -53,7 +57,13 @@ public class AppStateMetrics implements AppStateListener {
                         .record(Duration.between(app.createdAt(), app.startedAt()));
             }
             if (app.state().isTerminal()) {
-                meters.counter("platy.apps.finished", "team", app.team(), "state", app.state().name()).increment();
+                meters.counter(
+                                "platy.apps.finished",
+                                "team",
+                                app.team(),
+                                "state",
+                                app.state().name())
+                        .increment();
             }
         } catch (RuntimeException e) {
             // Metrics never break a state change.

@@ -1,11 +1,11 @@
 package io.platyspark.core.metrics;
 
-import io.platyspark.core.cluster.ClusterState;
-import io.platyspark.core.SqlStates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.platyspark.core.SqlStates;
 import io.platyspark.core.app.AppState;
+import io.platyspark.core.cluster.ClusterState;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,9 +25,11 @@ public class StoreGauges {
 
     public StoreGauges(JdbcClient jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
-        this.apps = MultiGauge.builder("platy.apps").description("Active apps by state and cluster kind")
+        this.apps = MultiGauge.builder("platy.apps")
+                .description("Active apps by state and cluster kind")
                 .register(meters);
-        this.clusters = MultiGauge.builder("platy.clusters").description("Active clusters by kind and state")
+        this.clusters = MultiGauge.builder("platy.clusters")
+                .description("Active clusters by kind and state")
                 .register(meters);
     }
 
@@ -41,7 +43,9 @@ public class StoreGauges {
                 where a.state in (:states)
                 group by 1, 2
                 """)
-                .param("states", AppState.activeStates().stream().map(Enum::name).toList())
+                .param(
+                        "states",
+                        AppState.activeStates().stream().map(Enum::name).toList())
                 .query((rs, n) -> counts.computeIfAbsent(rs.getString("state"), k -> new java.util.HashMap<>())
                         .put(rs.getString("kind"), rs.getLong("n")))
                 .list();
@@ -50,8 +54,8 @@ public class StoreGauges {
             if (byKind.isEmpty()) {
                 appRows.add(MultiGauge.Row.of(Tags.of("state", state.name(), "cluster_kind", "ANY"), 0));
             }
-            byKind.forEach((kind, n) -> appRows.add(
-                    MultiGauge.Row.of(Tags.of("state", state.name(), "cluster_kind", kind), n)));
+            byKind.forEach((kind, n) ->
+                    appRows.add(MultiGauge.Row.of(Tags.of("state", state.name(), "cluster_kind", kind), n)));
         }
         apps.register(appRows, true);
         List<MultiGauge.Row<?>> clusterRows = new ArrayList<>();

@@ -1,10 +1,10 @@
 package io.platyspark.core.quota;
 
-import io.platyspark.core.cluster.ClusterState;
-import io.platyspark.core.app.AppState;
-import io.platyspark.core.SqlStates;
 import io.platyspark.core.InvalidFieldException;
+import io.platyspark.core.SqlStates;
+import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.TeamLimits;
+import io.platyspark.core.cluster.ClusterState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -29,7 +29,7 @@ public class JdbcTeamQuotas implements TeamLimits {
     private static final String TERMINAL_APPS = SqlStates.list(AppState.terminalStates());
     private static final String TERMINATED_CLUSTERS = SqlStates.list(ClusterState.terminatedStates());
 
-    private static final TypeReference<Map<String, Integer>> INT_MAP = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Integer>> INT_MAP = new TypeReference<>() {};
     private static final Duration WINDOW = Duration.ofMinutes(1);
 
     private final JdbcClient jdbc;
@@ -53,36 +53,49 @@ public class JdbcTeamQuotas implements TeamLimits {
     @Override
     public void admit(String team) {
         jdbc.sql("select 1 from pg_advisory_xact_lock(hashtextextended(:key, 0))")
-                .param("key", "platy.admission/" + team).query(Integer.class).single();
+                .param("key", "platy.admission/" + team)
+                .query(Integer.class)
+                .single();
         TeamQuota quota = quota(team);
         long active = jdbc.sql("""
                 select count(*) from apps
                 where team = :team and state not in %s
-                """.formatted(TERMINAL_APPS)).param("team", team).query(Long.class).single();
+                """.formatted(TERMINAL_APPS))
+                .param("team", team)
+                .query(Long.class)
+                .single();
         if (active >= quota.maxActiveApps()) {
-            throw new QuotaExceededException("maxActiveApps", "team '" + team + "' has " + active + " active apps, "
-                    + "its quota maxActiveApps is " + quota.maxActiveApps() + "; submit again when some have "
-                    + "ended, or ask an admin to raise the quota", defaults.activeRetryAfter());
+            throw new QuotaExceededException(
+                    "maxActiveApps",
+                    "team '" + team + "' has " + active + " active apps, "
+                            + "its quota maxActiveApps is " + quota.maxActiveApps() + "; submit again when some have "
+                            + "ended, or ask an admin to raise the quota",
+                    defaults.activeRetryAfter());
         }
         Instant now = clock.instant();
         Instant since = now.minus(WINDOW);
         var recent = jdbc.sql("""
                 select count(*) as n, min(created_at) as oldest from apps
                 where team = :team and created_at > :since
-                """).param("team", team).param("since", Timestamp.from(since))
-                .query((rs, n) -> new Recent(rs.getLong("n"), instant(rs, "oldest"))).single();
+                """)
+                .param("team", team)
+                .param("since", Timestamp.from(since))
+                .query((rs, n) -> new Recent(rs.getLong("n"), instant(rs, "oldest")))
+                .single();
         if (recent.count() >= quota.submitsPerMinute()) {
             // The window has room again when its oldest submit leaves it.
             Duration wait = Duration.between(now, recent.oldest().plus(WINDOW));
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            throw new QuotaExceededException("submitsPerMinute", "team '" + team + "' submitted " + recent.count()
-                    + " apps in the last minute, its quota submitsPerMinute is " + quota.submitsPerMinute()
-                    + "; submit again in " + seconds + " s", Duration.ofSeconds(seconds));
+            throw new QuotaExceededException(
+                    "submitsPerMinute",
+                    "team '" + team + "' submitted " + recent.count()
+                            + " apps in the last minute, its quota submitsPerMinute is " + quota.submitsPerMinute()
+                            + "; submit again in " + seconds + " s",
+                    Duration.ofSeconds(seconds));
         }
     }
 
-    private record Recent(long count, Instant oldest) {
-    }
+    private record Recent(long count, Instant oldest) {}
 
     /**
      * One of a team's submits at a time per replica goes on to the database: the others wait here, without a
@@ -91,8 +104,8 @@ public class JdbcTeamQuotas implements TeamLimits {
      */
     @Override
     public <T> T admitting(String team, java.util.function.Supplier<T> store) {
-        java.util.concurrent.Semaphore gate = gates.computeIfAbsent(team,
-                t -> new java.util.concurrent.Semaphore(1, true));
+        java.util.concurrent.Semaphore gate =
+                gates.computeIfAbsent(team, t -> new java.util.concurrent.Semaphore(1, true));
         boolean entered;
         try {
             entered = gate.tryAcquire(defaults.admissionWait().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -101,9 +114,12 @@ public class JdbcTeamQuotas implements TeamLimits {
             entered = false;
         }
         if (!entered) {
-            throw new QuotaExceededException("concurrentSubmits", "team '" + team + "' has more submits in flight "
-                    + "than this server admits at once (they are admitted one at a time per team, waiting at most "
-                    + defaults.admissionWait().toMillis() + " ms); send fewer at once and retry after Retry-After",
+            throw new QuotaExceededException(
+                    "concurrentSubmits",
+                    "team '" + team + "' has more submits in flight "
+                            + "than this server admits at once (they are admitted one at a time per team, waiting at most "
+                            + defaults.admissionWait().toMillis()
+                            + " ms); send fewer at once and retry after Retry-After",
                     Duration.ofSeconds(1));
         }
         try {
@@ -137,7 +153,8 @@ public class JdbcTeamQuotas implements TeamLimits {
     /** Every team given its own quotas, by name. */
     public List<TeamQuota> customized() {
         return jdbc.sql("select * from team_quotas order by team").query(this::mapStored).list().stream()
-                .map(s -> effective(s.team(), s)).toList();
+                .map(s -> effective(s.team(), s))
+                .toList();
     }
 
     /** Sets a team's own quotas (null fields fall back to the defaults) and returns them as they now apply. */
@@ -150,8 +167,7 @@ public class JdbcTeamQuotas implements TeamLimits {
         if (update.maxRunning() != null) {
             update.maxRunning().forEach((kind, max) -> {
                 if (!KINDS.contains(kind)) {
-                    throw new InvalidFieldException("maxRunning." + kind, "is not a cluster kind; use one of "
-                            + KINDS);
+                    throw new InvalidFieldException("maxRunning." + kind, "is not a cluster kind; use one of " + KINDS);
                 }
                 check("maxRunning." + kind, max, 0, Integer.MAX_VALUE);
             });
@@ -171,8 +187,11 @@ public class JdbcTeamQuotas implements TeamLimits {
                 .param("share", update.share())
                 .param("maxActive", update.maxActiveApps())
                 .param("perMinute", update.submitsPerMinute())
-                .param("maxRunning", update.maxRunning() == null ? null
-                        : json.writeValueAsString(new TreeMap<>(update.maxRunning())))
+                .param(
+                        "maxRunning",
+                        update.maxRunning() == null
+                                ? null
+                                : json.writeValueAsString(new TreeMap<>(update.maxRunning())))
                 .param("maxClusters", update.maxClusters())
                 .param("maxQueue", update.maxQueuePercent())
                 .param("now", Timestamp.from(clock.instant()))
@@ -191,21 +210,21 @@ public class JdbcTeamQuotas implements TeamLimits {
                 from apps a left join clusters k on k.id = a.cluster_id
                 where a.team = :team and a.state not in %s
                 group by 1, 2
-                """.formatted(TERMINAL_APPS))
-                .param("team", team)
-                .query(rs -> {
-                    long n = rs.getLong("n");
-                    String state = rs.getString("state");
-                    active[0] += n;
-                    if (state.equals("QUEUED")) {
-                        queued[0] += n;
-                    } else if (state.equals("SUBMITTED") || state.equals("RUNNING")) {
-                        running.merge(rs.getString("kind"), n, Long::sum);
-                    }
-                });
+                """.formatted(TERMINAL_APPS)).param("team", team).query(rs -> {
+            long n = rs.getLong("n");
+            String state = rs.getString("state");
+            active[0] += n;
+            if (state.equals("QUEUED")) {
+                queued[0] += n;
+            } else if (state.equals("SUBMITTED") || state.equals("RUNNING")) {
+                running.merge(rs.getString("kind"), n, Long::sum);
+            }
+        });
         long recent = jdbc.sql("select count(*) from apps where team = :team and created_at > :since")
-                .param("team", team).param("since", Timestamp.from(clock.instant().minus(WINDOW)))
-                .query(Long.class).single();
+                .param("team", team)
+                .param("since", Timestamp.from(clock.instant().minus(WINDOW)))
+                .query(Long.class)
+                .single();
         return new TeamUsage(team, active[0], running, queued[0], recent, activeClusters(team), quota(team));
     }
 
@@ -218,10 +237,13 @@ public class JdbcTeamQuotas implements TeamLimits {
         TeamQuota quota = quota(team);
         long active = activeClusters(team);
         if (active >= quota.maxClusters()) {
-            throw new io.platyspark.core.security.ForbiddenException("maxClusters", "team '" + team + "' has "
-                    + active + " active dedicated or dev clusters, its quota maxClusters is " + quota.maxClusters()
-                    + "; terminate one it no longer needs, run on the shared cluster, or ask an admin to raise "
-                    + "the quota");
+            throw new io.platyspark.core.security.ForbiddenException(
+                    "maxClusters",
+                    "team '" + team + "' has "
+                            + active + " active dedicated or dev clusters, its quota maxClusters is "
+                            + quota.maxClusters()
+                            + "; terminate one it no longer needs, run on the shared cluster, or ask an admin to raise "
+                            + "the quota");
         }
     }
 
@@ -234,7 +256,10 @@ public class JdbcTeamQuotas implements TeamLimits {
                 select count(*) from clusters
                 where team = :team and kind in ('DEDICATED', 'DEV') and config is not null
                   and state not in %s
-                """.formatted(TERMINATED_CLUSTERS)).param("team", team).query(Long.class).single();
+                """.formatted(TERMINATED_CLUSTERS))
+                .param("team", team)
+                .query(Long.class)
+                .single();
     }
 
     private Map<String, Stored> stored(Collection<String> teams) {
@@ -242,20 +267,34 @@ public class JdbcTeamQuotas implements TeamLimits {
             return Map.of();
         }
         Map<String, Stored> found = new HashMap<>();
-        jdbc.sql("select * from team_quotas where team in (:teams)").param("teams", List.copyOf(teams))
-                .query(this::mapStored).list().forEach(s -> found.put(s.team(), s));
+        jdbc.sql("select * from team_quotas where team in (:teams)")
+                .param("teams", List.copyOf(teams))
+                .query(this::mapStored)
+                .list()
+                .forEach(s -> found.put(s.team(), s));
         return found;
     }
 
     private TeamQuota effective(String team, Stored s) {
         if (s == null) {
-            return new TeamQuota(team, defaults.share(), defaults.maxActiveApps(), defaults.submitsPerMinute(),
-                    defaults.maxRunning(), defaults.maxClusters(), defaults.maxQueuePercent(), false);
+            return new TeamQuota(
+                    team,
+                    defaults.share(),
+                    defaults.maxActiveApps(),
+                    defaults.submitsPerMinute(),
+                    defaults.maxRunning(),
+                    defaults.maxClusters(),
+                    defaults.maxQueuePercent(),
+                    false);
         }
-        return new TeamQuota(team, or(s.share(), defaults.share()), or(s.maxActiveApps(), defaults.maxActiveApps()),
+        return new TeamQuota(
+                team,
+                or(s.share(), defaults.share()),
+                or(s.maxActiveApps(), defaults.maxActiveApps()),
                 or(s.submitsPerMinute(), defaults.submitsPerMinute()),
                 s.maxRunning() == null ? defaults.maxRunning() : s.maxRunning(),
-                or(s.maxClusters(), defaults.maxClusters()), or(s.maxQueuePercent(), defaults.maxQueuePercent()),
+                or(s.maxClusters(), defaults.maxClusters()),
+                or(s.maxQueuePercent(), defaults.maxQueuePercent()),
                 true);
     }
 
@@ -263,15 +302,25 @@ public class JdbcTeamQuotas implements TeamLimits {
         return value == null ? fallback : value;
     }
 
-    private record Stored(String team, Integer share, Integer maxActiveApps, Integer submitsPerMinute,
-            Map<String, Integer> maxRunning, Integer maxClusters, Integer maxQueuePercent) {
-    }
+    private record Stored(
+            String team,
+            Integer share,
+            Integer maxActiveApps,
+            Integer submitsPerMinute,
+            Map<String, Integer> maxRunning,
+            Integer maxClusters,
+            Integer maxQueuePercent) {}
 
     private Stored mapStored(ResultSet rs, int n) throws SQLException {
         String running = rs.getString("max_running");
-        return new Stored(rs.getString("team"), integer(rs, "share"), integer(rs, "max_active_apps"),
-                integer(rs, "submits_per_minute"), running == null ? null : Map.copyOf(json.readValue(running,
-                        INT_MAP)), integer(rs, "max_clusters"), integer(rs, "max_queue_percent"));
+        return new Stored(
+                rs.getString("team"),
+                integer(rs, "share"),
+                integer(rs, "max_active_apps"),
+                integer(rs, "submits_per_minute"),
+                running == null ? null : Map.copyOf(json.readValue(running, INT_MAP)),
+                integer(rs, "max_clusters"),
+                integer(rs, "max_queue_percent"));
     }
 
     private static Integer integer(ResultSet rs, String column) throws SQLException {
@@ -288,8 +337,10 @@ public class JdbcTeamQuotas implements TeamLimits {
 
     private static void check(String field, Integer value, int min, int max) {
         if (value != null && (value < min || value > max)) {
-            throw new InvalidFieldException(field, "must be between " + min + " and " + max + ", or null for the "
-                    + "configured default; got " + value);
+            throw new InvalidFieldException(
+                    field,
+                    "must be between " + min + " and " + max + ", or null for the " + "configured default; got "
+                            + value);
         }
         if (value == null && field.startsWith("maxRunning.")) {
             throw new InvalidFieldException(field, "must be a number; leave the kind out for no limit");

@@ -3,6 +3,10 @@ package io.platyspark.core.quota;
 import java.util.Map;
 
 /** A team's own quota values; a null one means "the configured default". */
-public record QuotaUpdate(Integer share, Integer maxActiveApps, Integer submitsPerMinute,
-        Map<String, Integer> maxRunning, Integer maxClusters, Integer maxQueuePercent) {
-}
+public record QuotaUpdate(
+        Integer share,
+        Integer maxActiveApps,
+        Integer submitsPerMinute,
+        Map<String, Integer> maxRunning,
+        Integer maxClusters,
+        Integer maxQueuePercent) {}

@@ -10,6 +10,11 @@ import java.util.Map;
  * @param submitsLastMinute apps submitted in the last 60 s
  * @param clusters         active DEDICATED and DEV clusters the platform created for the team
  */
-public record TeamUsage(String team, long activeApps, Map<String, Long> running, long queued, long submitsLastMinute,
-        long clusters, TeamQuota quota) {
-}
+public record TeamUsage(
+        String team,
+        long activeApps,
+        Map<String, Long> running,
+        long queued,
+        long submitsLastMinute,
+        long clusters,
+        TeamQuota quota) {}

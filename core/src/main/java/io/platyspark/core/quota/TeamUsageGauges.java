@@ -1,10 +1,10 @@
 package io.platyspark.core.quota;
 
-import io.platyspark.core.app.AppState;
-import io.platyspark.core.SqlStates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.platyspark.core.SqlStates;
+import io.platyspark.core.app.AppState;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -23,7 +23,8 @@ public class TeamUsageGauges {
 
     public TeamUsageGauges(JdbcClient jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
-        this.apps = MultiGauge.builder("platy.team.apps").description("Active apps per team and state")
+        this.apps = MultiGauge.builder("platy.team.apps")
+                .description("Active apps per team and state")
                 .register(meters);
     }
 
@@ -34,8 +35,8 @@ public class TeamUsageGauges {
                 where state not in %s
                 group by 1, 2
                 """.formatted(TERMINAL_APPS))
-                .query((rs, n) -> rows.add(MultiGauge.Row.of(Tags.of("team", rs.getString("team"), "state",
-                        rs.getString("state")), rs.getLong("n"))))
+                .query((rs, n) -> rows.add(MultiGauge.Row.of(
+                        Tags.of("team", rs.getString("team"), "state", rs.getString("state")), rs.getLong("n"))))
                 .list();
         apps.register(rows, true);
     }

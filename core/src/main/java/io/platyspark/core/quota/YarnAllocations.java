@@ -11,8 +11,7 @@ import java.util.TreeMap;
  */
 public final class YarnAllocations {
 
-    private YarnAllocations() {
-    }
+    private YarnAllocations() {}
 
     /** The allocations file for these teams. */
     public static String xml(List<TeamQuota> teams, int defaultMaxPercent, String queuePrefix) {
@@ -29,11 +28,20 @@ public final class YarnAllocations {
         Map<String, TeamQuota> sorted = new TreeMap<>();
         teams.forEach(t -> sorted.put(t.team(), t));
         for (TeamQuota team : sorted.values()) {
-            xml.append(indent).append("<queue name=\"").append(team.team()).append("\">\n")
-                    .append(indent).append("  <weight>").append(team.share()).append(".0</weight>\n")
-                    .append(indent).append("  <maxResources>").append(team.maxQueuePercent())
+            xml.append(indent)
+                    .append("<queue name=\"")
+                    .append(team.team())
+                    .append("\">\n")
+                    .append(indent)
+                    .append("  <weight>")
+                    .append(team.share())
+                    .append(".0</weight>\n")
+                    .append(indent)
+                    .append("  <maxResources>")
+                    .append(team.maxQueuePercent())
                     .append(".0%</maxResources>\n")
-                    .append(indent).append("</queue>\n");
+                    .append(indent)
+                    .append("</queue>\n");
         }
         for (int i = parents.size() - 1; i >= 0; i--) {
             indent = indent.substring(2);

@@ -52,13 +52,24 @@ public class AppReconciler {
     private final AtomicLong lastSuccessMillis;
     private final int pageSize;
 
-    public AppReconciler(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
-            ReconcileProperties properties, Clock clock, MeterRegistry meters) {
+    public AppReconciler(
+            SparkAppStore apps,
+            ClusterStore clusters,
+            SparkBackends backends,
+            ReconcileProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
         this(apps, clusters, backends, properties, clock, meters, PAGE_SIZE);
     }
 
-    AppReconciler(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
-            ReconcileProperties properties, Clock clock, MeterRegistry meters, int pageSize) {
+    AppReconciler(
+            SparkAppStore apps,
+            ClusterStore clusters,
+            SparkBackends backends,
+            ReconcileProperties properties,
+            Clock clock,
+            MeterRegistry meters,
+            int pageSize) {
         this.pageSize = pageSize;
         this.apps = apps;
         this.clusters = clusters;
@@ -67,10 +78,12 @@ public class AppReconciler {
         this.clock = clock;
         this.meters = meters;
         this.lastSuccessMillis = new AtomicLong(clock.millis());
-        io.micrometer.core.instrument.Gauge.builder("platy.reconcile.lag", lastSuccessMillis,
-                        last -> (clock.millis() - last.get()) / 1000.0)
-                .baseUnit("seconds").description("Time since the last completed cycle")
-                .tag("reconciler", "apps").register(meters);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "platy.reconcile.lag", lastSuccessMillis, last -> (clock.millis() - last.get()) / 1000.0)
+                .baseUnit("seconds")
+                .description("Time since the last completed cycle")
+                .tag("reconciler", "apps")
+                .register(meters);
     }
 
     /**
@@ -109,8 +122,8 @@ public class AppReconciler {
                 } catch (BackendUnavailableException | BackendRejectedException e) {
                     backendErrors++;
                     unreachable.add(clusterName);
-                    log.warn("cannot read app states on cluster '{}': {}; nothing changed", clusterName,
-                            e.getMessage());
+                    log.warn(
+                            "cannot read app states on cluster '{}': {}; nothing changed", clusterName, e.getMessage());
                     break;
                 }
                 List<UUID> missing = new ArrayList<>();
@@ -135,8 +148,8 @@ public class AppReconciler {
         }
         int stuck = failStuck(unreachable);
         lastSuccessMillis.set(clock.millis());
-        sample.stop(meters.timer("platy.reconcile.cycle", "reconciler", "apps",
-                "outcome", backendErrors == 0 ? "success" : "partial"));
+        sample.stop(meters.timer(
+                "platy.reconcile.cycle", "reconciler", "apps", "outcome", backendErrors == 0 ? "success" : "partial"));
         return new Result(tracked, changed, unknown, lost, stuck, backendErrors);
     }
 
@@ -187,8 +200,8 @@ public class AppReconciler {
         Instant submittedCutoff = now.minus(properties.submittedTimeout());
         after = null;
         do {
-            page = apps.findByStatesPage(java.util.EnumSet.of(AppState.SUBMITTED), null, submittedCutoff, after,
-                    pageSize);
+            page = apps.findByStatesPage(
+                    java.util.EnumSet.of(AppState.SUBMITTED), null, submittedCutoff, after, pageSize);
             for (SparkApp app : page) {
                 Instant since = app.submittedAt() == null ? app.updatedAt() : app.submittedAt();
                 if (Duration.between(since, now).compareTo(properties.submittedTimeout()) < 0
@@ -218,7 +231,9 @@ public class AppReconciler {
             }
             return true;
         } catch (BackendUnavailableException e) {
-            log.warn("could not stop stuck app {} on its backend: {}; trying again next cycle", app.id(),
+            log.warn(
+                    "could not stop stuck app {} on its backend: {}; trying again next cycle",
+                    app.id(),
                     e.getMessage());
             return false;
         } catch (RuntimeException e) {
@@ -240,10 +255,12 @@ public class AppReconciler {
         if (next == app.state() && !factsChanged) {
             return false;
         }
-        return transition(app, AppTransition.to(next, status.reason())
-                .withBackendAppId(status.backendAppId())
-                .withLinks(status.links())
-                .withMetrics(status.metrics()));
+        return transition(
+                app,
+                AppTransition.to(next, status.reason())
+                        .withBackendAppId(status.backendAppId())
+                        .withLinks(status.links())
+                        .withMetrics(status.metrics()));
     }
 
     private boolean transition(SparkApp app, AppTransition change) {
@@ -275,6 +292,5 @@ public class AppReconciler {
     }
 
     /** What a cycle saw and did. */
-    public record Result(int tracked, int changed, int unknown, int lost, int stuckFailed, int backendErrors) {
-    }
+    public record Result(int tracked, int changed, int unknown, int lost, int stuckFailed, int backendErrors) {}
 }

@@ -1,13 +1,11 @@
 package io.platyspark.core.reconcile;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.backend.BackendRejectedException;
-import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.ClusterBackend;
 import io.platyspark.core.backend.ClusterBackend.ClusterStatus;
 import io.platyspark.core.backend.ClusterBackends;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -50,8 +47,14 @@ public class ClusterReconciler {
     private final AtomicLong lastSuccessMillis;
     private final AtomicLong lastStartMillis = new AtomicLong(Long.MIN_VALUE);
 
-    public ClusterReconciler(ClusterStore clusters, SparkAppStore apps, ClusterBackends backends,
-            ReconcileProperties properties, Clock clock, MeterRegistry meters, Runnable newClusterListener) {
+    public ClusterReconciler(
+            ClusterStore clusters,
+            SparkAppStore apps,
+            ClusterBackends backends,
+            ReconcileProperties properties,
+            Clock clock,
+            MeterRegistry meters,
+            Runnable newClusterListener) {
         this.clusters = clusters;
         this.apps = apps;
         this.backends = backends;
@@ -60,10 +63,12 @@ public class ClusterReconciler {
         this.meters = meters;
         this.newClusterListener = newClusterListener;
         this.lastSuccessMillis = new AtomicLong(clock.millis());
-        io.micrometer.core.instrument.Gauge.builder("platy.reconcile.lag", lastSuccessMillis,
-                        last -> (clock.millis() - last.get()) / 1000.0)
-                .baseUnit("seconds").description("Time since the last completed cycle")
-                .tag("reconciler", "clusters").register(meters);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "platy.reconcile.lag", lastSuccessMillis, last -> (clock.millis() - last.get()) / 1000.0)
+                .baseUnit("seconds")
+                .description("Time since the last completed cycle")
+                .tag("reconciler", "clusters")
+                .register(meters);
     }
 
     /**
@@ -73,7 +78,8 @@ public class ClusterReconciler {
      */
     public Result reconcileIfDue() {
         long last = lastStartMillis.get();
-        if (last != Long.MIN_VALUE && clock.millis() - last < properties.clusterInterval().toMillis()) {
+        if (last != Long.MIN_VALUE
+                && clock.millis() - last < properties.clusterInterval().toMillis()) {
             return new Result(0, 0, failAppsOfEndedClusters(), 0, 0);
         }
         return reconcileOnce();
@@ -90,7 +96,9 @@ public class ClusterReconciler {
                 continue; // the provisioner has not created it yet
             }
             try {
-                byBackend.computeIfAbsent(backends.forCluster(cluster), b -> new ArrayList<>()).add(cluster);
+                byBackend
+                        .computeIfAbsent(backends.forCluster(cluster), b -> new ArrayList<>())
+                        .add(cluster);
             } catch (BackendRejectedException e) {
                 log.debug("no provider watches cluster '{}': {}", cluster.name(), e.getMessage());
             }
@@ -105,7 +113,9 @@ public class ClusterReconciler {
                 observation = entry.getKey().observe(entry.getValue());
             } catch (RuntimeException e) {
                 backendErrors++;
-                log.warn("cannot read cluster states from {}: {}; nothing changed", entry.getKey().name(),
+                log.warn(
+                        "cannot read cluster states from {}: {}; nothing changed",
+                        entry.getKey().name(),
                         e.getMessage());
                 continue;
             }
@@ -125,8 +135,12 @@ public class ClusterReconciler {
         }
         int failedApps = failAppsOfEndedClusters();
         lastSuccessMillis.set(clock.millis());
-        sample.stop(meters.timer("platy.reconcile.cycle", "reconciler", "clusters",
-                "outcome", backendErrors == 0 ? "success" : "partial"));
+        sample.stop(meters.timer(
+                "platy.reconcile.cycle",
+                "reconciler",
+                "clusters",
+                "outcome",
+                backendErrors == 0 ? "success" : "partial"));
         return new Result(changed, died, failedApps, backendErrors, orphans);
     }
 
@@ -142,28 +156,53 @@ public class ClusterReconciler {
             platformId = null; // no id this platform gives out
         }
         Cluster owner = platformId == null ? null : clusters.find(platformId).orElse(null);
-        if (owner != null && !owner.state().isTerminated()
+        if (owner != null
+                && !owner.state().isTerminated()
                 && (owner.externalId() == null || owner.externalId().equals(untracked.externalId()))) {
             return false;
         }
-        Cluster orphan = new Cluster(platformId == null ? UUID.randomUUID() : platformId, untracked.name(),
-                ClusterKind.DEDICATED, null, "{}", untracked.externalId(), null, null, ClusterState.WAITING, null,
-                null, null, null, null);
+        Cluster orphan = new Cluster(
+                platformId == null ? UUID.randomUUID() : platformId,
+                untracked.name(),
+                ClusterKind.DEDICATED,
+                null,
+                "{}",
+                untracked.externalId(),
+                null,
+                null,
+                ClusterState.WAITING,
+                null,
+                null,
+                null,
+                null,
+                null);
         try {
             backend.terminate(orphan);
         } catch (RuntimeException e) {
-            log.warn("orphan cluster {} ('{}', platform id {}) could not be terminated: {}; will retry",
-                    untracked.externalId(), untracked.name(), untracked.platformId(), e.getMessage());
-            meters.counter("platy.clusters.orphans", "backend", backend.name(), "outcome", "error").increment();
+            log.warn(
+                    "orphan cluster {} ('{}', platform id {}) could not be terminated: {}; will retry",
+                    untracked.externalId(),
+                    untracked.name(),
+                    untracked.platformId(),
+                    e.getMessage());
+            meters.counter("platy.clusters.orphans", "backend", backend.name(), "outcome", "error")
+                    .increment();
             return false;
         }
-        log.atWarn().addKeyValue("cluster", untracked.name()).addKeyValue("externalId", untracked.externalId())
+        log.atWarn()
+                .addKeyValue("cluster", untracked.name())
+                .addKeyValue("externalId", untracked.externalId())
                 .addKeyValue("platformId", untracked.platformId())
-                .log("terminated orphan cluster {} ('{}'): tagged with platform id {}, which {}",
-                        untracked.externalId(), untracked.name(), untracked.platformId(), owner == null
-                                ? "the store does not know" : "belongs to " + owner.externalId() + " ("
-                                + owner.state() + ")");
-        meters.counter("platy.clusters.orphans", "backend", backend.name(), "outcome", "terminated").increment();
+                .log(
+                        "terminated orphan cluster {} ('{}'): tagged with platform id {}, which {}",
+                        untracked.externalId(),
+                        untracked.name(),
+                        untracked.platformId(),
+                        owner == null
+                                ? "the store does not know"
+                                : "belongs to " + owner.externalId() + " (" + owner.state() + ")");
+        meters.counter("platy.clusters.orphans", "backend", backend.name(), "outcome", "terminated")
+                .increment();
         return true;
     }
 
@@ -183,30 +222,53 @@ public class ClusterReconciler {
                 && (status.reason() == null || status.reason().equals(cluster.stateReason()))
                 && (status.masterDns() == null || status.masterDns().equals(cluster.masterDns()))
                 && (status.livyUrl() == null || status.livyUrl().equals(cluster.livyUrl()));
-        if (same || (cluster.state() == ClusterState.TERMINATING && !status.state().isTerminated())) {
+        if (same
+                || (cluster.state() == ClusterState.TERMINATING
+                        && !status.state().isTerminated())) {
             return Outcome.UNCHANGED;
         }
-        var updated = clusters.transition(cluster.id(), cluster.state(), status.state(), status.reason(),
-                status.externalId(), status.masterDns(), status.livyUrl());
+        var updated = clusters.transition(
+                cluster.id(),
+                cluster.state(),
+                status.state(),
+                status.reason(),
+                status.externalId(),
+                status.masterDns(),
+                status.livyUrl());
         if (updated.isEmpty()) {
             return Outcome.UNCHANGED;
         }
         // A provider's reason can quote a URI or connection string: masked like every line that leaves the store.
         String reason = SecretRedactor.redactText(status.reason(), Map.of());
-        log.atInfo().addKeyValue("cluster", cluster.name()).addKeyValue("from", cluster.state())
-                .addKeyValue("to", status.state()).addKeyValue("reason", reason)
+        log.atInfo()
+                .addKeyValue("cluster", cluster.name())
+                .addKeyValue("from", cluster.state())
+                .addKeyValue("to", status.state())
+                .addKeyValue("reason", reason)
                 .log("cluster {} {} -> {}", cluster.name(), cluster.state(), status.state());
         if (!status.state().isTerminated()) {
             return Outcome.CHANGED;
         }
         boolean diedOnItsOwn = cluster.state() != ClusterState.TERMINATING;
-        if (diedOnItsOwn && cluster.kind() == ClusterKind.SHARED && cluster.managed()
+        if (diedOnItsOwn
+                && cluster.kind() == ClusterKind.SHARED
+                && cluster.managed()
                 && properties.recreateSharedClusters()) {
-            var again = clusters.getOrCreate(new NewCluster(cluster.name(), cluster.kind(), cluster.team(),
-                    cluster.config(), null, ClusterState.STARTING, cluster.idleTimeout()));
+            var again = clusters.getOrCreate(new NewCluster(
+                    cluster.name(),
+                    cluster.kind(),
+                    cluster.team(),
+                    cluster.config(),
+                    null,
+                    ClusterState.STARTING,
+                    cluster.idleTimeout()));
             if (again.created()) {
                 log.warn("shared cluster '{}' died ({}); re-creating it", cluster.name(), reason);
-                meters.counter("platy.clusters.recreated", "kind", cluster.kind().name()).increment();
+                meters.counter(
+                                "platy.clusters.recreated",
+                                "kind",
+                                cluster.kind().name())
+                        .increment();
                 newClusterListener.run();
             }
         }
@@ -224,8 +286,8 @@ public class ClusterReconciler {
                 MDC.put("requestId", orphan.app().requestId());
             }
             try {
-                if (apps.transition(orphan.app().id(), orphan.app().state(),
-                        AppTransition.to(AppState.FAILED, reason)).applied()) {
+                if (apps.transition(orphan.app().id(), orphan.app().state(), AppTransition.to(AppState.FAILED, reason))
+                        .applied()) {
                     failed++;
                 }
             } finally {
@@ -236,9 +298,12 @@ public class ClusterReconciler {
         return failed;
     }
 
-    private enum Outcome { UNCHANGED, CHANGED, DIED }
+    private enum Outcome {
+        UNCHANGED,
+        CHANGED,
+        DIED
+    }
 
     /** What a cycle saw and did. */
-    public record Result(int changed, int died, int appsFailed, int backendErrors, int orphansTerminated) {
-    }
+    public record Result(int changed, int died, int appsFailed, int backendErrors, int orphansTerminated) {}
 }

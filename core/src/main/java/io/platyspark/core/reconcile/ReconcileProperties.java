@@ -37,7 +37,13 @@ public record ReconcileProperties(
      * constructors Spring binds none of the {@code platy.reconcile.*} properties.
      */
     public static ReconcileProperties defaults() {
-        return new ReconcileProperties(false, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofHours(6),
-                Duration.ofHours(1), true, Duration.ofSeconds(30));
+        return new ReconcileProperties(
+                false,
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(10),
+                Duration.ofHours(6),
+                Duration.ofHours(1),
+                true,
+                Duration.ofSeconds(30));
     }
 }

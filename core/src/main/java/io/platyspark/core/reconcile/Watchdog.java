@@ -52,6 +52,5 @@ public class Watchdog {
     }
 
     /** What one cycle did (a part is null when it failed). */
-    public record Cycle(ClusterReconciler.Result clusters, AppReconciler.Result apps) {
-    }
+    public record Cycle(ClusterReconciler.Result clusters, AppReconciler.Result apps) {}
 }

@@ -42,8 +42,8 @@ public class FencingDataSource extends DelegatingDataSource {
             throw e;
         }
         // The pool hands the connection to others next: the fence is cleared before it goes back.
-        return (Connection) Proxy.newProxyInstance(FencingDataSource.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+        return (Connection) Proxy.newProxyInstance(
+                FencingDataSource.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
                         try {
                             if (!connection.isClosed()) {

@@ -58,7 +58,8 @@ public class FixedDelayRunner implements SmartLifecycle {
     public void start() {
         AtomicInteger threadNumber = new AtomicInteger();
         executor = Executors.newScheduledThreadPool(loops, r -> {
-            Thread t = new Thread(r, loops == 1 ? "platy-" + name : "platy-" + name + "-" + threadNumber.incrementAndGet());
+            Thread t = new Thread(
+                    r, loops == 1 ? "platy-" + name : "platy-" + name + "-" + threadNumber.incrementAndGet());
             t.setDaemon(true);
             return t;
         });

@@ -70,8 +70,8 @@ public class LeaderLock {
             return null;
         }
         long every = Math.max(1, renewEvery.toMillis());
-        ScheduledFuture<?> renewal = renewer.scheduleWithFixedDelay(() -> renew(name, token), every, every,
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> renewal =
+                renewer.scheduleWithFixedDelay(() -> renew(name, token), every, every, TimeUnit.MILLISECONDS);
         String previous = FENCE.get();
         FENCE.set(name + "#" + token);
         try {
@@ -128,8 +128,8 @@ public class LeaderLock {
     /** Extends the lease; false when the role has passed to another holder. */
     boolean renew(String name, long token) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "update leader_leases set expires_at = ? where name = ? and holder = ? and token = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "update leader_leases set expires_at = ? where name = ? and holder = ? and token = ?")) {
             ps.setTimestamp(1, Timestamp.from(clock.instant().plus(lease)));
             ps.setString(2, name);
             ps.setString(3, holder);
@@ -137,8 +137,10 @@ public class LeaderLock {
             if (ps.executeUpdate() == 1) {
                 return true;
             }
-            log.warn("lost the '{}' role (token {}) to another process; its remaining writes will be refused",
-                    name, token);
+            log.warn(
+                    "lost the '{}' role (token {}) to another process; its remaining writes will be refused",
+                    name,
+                    token);
             return false;
         } catch (SQLException | RuntimeException e) {
             log.warn("could not renew the '{}' role: {}", name, e.toString());
@@ -149,8 +151,8 @@ public class LeaderLock {
     private void release(String name, long token) {
         // Expired at once, so a standby need not wait for the lease after a run that ended normally.
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "update leader_leases set expires_at = ? where name = ? and holder = ? and token = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "update leader_leases set expires_at = ? where name = ? and holder = ? and token = ?")) {
             ps.setTimestamp(1, Timestamp.from(clock.instant()));
             ps.setString(2, name);
             ps.setString(3, holder);

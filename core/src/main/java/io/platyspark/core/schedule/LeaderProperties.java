@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("platy.leader")
-public record LeaderProperties(@DefaultValue("15s") @DurationMin(millis = 300) Duration lease) {
+public record LeaderProperties(
+        @DefaultValue("15s") @DurationMin(millis = 300) Duration lease) {
 
     public LeaderProperties {
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) {

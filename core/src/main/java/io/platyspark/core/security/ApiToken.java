@@ -4,8 +4,15 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** An API token as stored: never the token itself, only its hash. */
-public record ApiToken(UUID id, String name, String team, boolean admin, Instant createdAt, String createdBy,
-        Instant expiresAt, Instant revokedAt) {
+public record ApiToken(
+        UUID id,
+        String name,
+        String team,
+        boolean admin,
+        Instant createdAt,
+        String createdBy,
+        Instant expiresAt,
+        Instant revokedAt) {
 
     public boolean isUsableAt(Instant now) {
         return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));

@@ -47,8 +47,8 @@ public class ApiTokenService {
         random.nextBytes(bytes);
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = now();
-        ApiToken token = new ApiToken(UUID.randomUUID(), name, team, admin, now, createdBy,
-                ttl == null ? null : now.plus(ttl), null);
+        ApiToken token = new ApiToken(
+                UUID.randomUUID(), name, team, admin, now, createdBy, ttl == null ? null : now.plus(ttl), null);
         insert(token, secret);
         return new IssuedToken(token, secret);
     }
@@ -68,7 +68,9 @@ public class ApiTokenService {
     }
 
     public List<ApiToken> list() {
-        return jdbc.sql("select * from api_tokens order by created_at desc").query(ApiTokenService::map).list();
+        return jdbc.sql("select * from api_tokens order by created_at desc")
+                .query(ApiTokenService::map)
+                .list();
     }
 
     /**
@@ -87,15 +89,15 @@ public class ApiTokenService {
                 update api_tokens set revoked_at = :now
                 where id = :id and revoked_at is null
                   and (not admin or exists (select 1 from admins where admins.id <> :id))
-                """)
-                .param("id", id)
-                .param("now", now)
-                .update();
+                """).param("id", id).param("now", now).update();
         if (revoked == 1) {
             return Revocation.REVOKED;
         }
         boolean active = jdbc.sql("select count(*) from api_tokens where id = :id and revoked_at is null")
-                .param("id", id).query(Long.class).single() > 0;
+                        .param("id", id)
+                        .query(Long.class)
+                        .single()
+                > 0;
         return active ? Revocation.LAST_ADMIN : Revocation.NOT_FOUND;
     }
 
@@ -120,7 +122,9 @@ public class ApiTokenService {
     public Bootstrap ensureBootstrapAdmin(String secret, String createdBy) {
         String hash = hash(secret);
         Optional<ApiToken> stored = jdbc.sql("select * from api_tokens where token_hash = :hash")
-                .param("hash", hash).query(ApiTokenService::map).optional();
+                .param("hash", hash)
+                .query(ApiTokenService::map)
+                .optional();
         if (stored.isPresent()) {
             ApiToken token = stored.get();
             if (!token.admin()) {
@@ -137,7 +141,9 @@ public class ApiTokenService {
                       and not exists (select 1 from api_tokens o
                                       where o.name = :name and o.revoked_at is null and o.id <> :id)
                     """)
-                    .param("id", token.id()).param("name", token.name()).update();
+                    .param("id", token.id())
+                    .param("name", token.name())
+                    .update();
             if (reactivated == 0 && token.revokedAt() != null) {
                 throw new IllegalStateException("the bootstrap admin token was revoked and another active token "
                         + "is now named '" + token.name() + "'; revoke that one or configure another secret");
@@ -160,8 +166,11 @@ public class ApiTokenService {
         if (inserted == 1) {
             return Bootstrap.CREATED;
         }
-        if (jdbc.sql("select count(*) from api_tokens where token_hash = :hash").param("hash", hash)
-                .query(Long.class).single() > 0) {
+        if (jdbc.sql("select count(*) from api_tokens where token_hash = :hash")
+                        .param("hash", hash)
+                        .query(Long.class)
+                        .single()
+                > 0) {
             return ensureBootstrapAdmin(secret, createdBy);
         }
         throw new IllegalStateException("an active token is already named '" + name + "'; revoke it or configure "
@@ -204,8 +213,8 @@ public class ApiTokenService {
 
     static String hash(String secret) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -216,9 +225,15 @@ public class ApiTokenService {
     }
 
     private static ApiToken map(ResultSet rs, int row) throws SQLException {
-        return new ApiToken(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("team"),
-                rs.getBoolean("admin"), rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"),
-                instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("revoked_at")));
+        return new ApiToken(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getString("team"),
+                rs.getBoolean("admin"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getString("created_by"),
+                instant(rs.getTimestamp("expires_at")),
+                instant(rs.getTimestamp("revoked_at")));
     }
 
     private static Instant instant(Timestamp ts) {
@@ -226,6 +241,5 @@ public class ApiTokenService {
     }
 
     /** A new token: the stored record and the secret, which is shown this once. */
-    public record IssuedToken(ApiToken token, String secret) {
-    }
+    public record IssuedToken(ApiToken token, String secret) {}
 }

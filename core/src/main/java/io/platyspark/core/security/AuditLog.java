@@ -44,14 +44,28 @@ public class AuditLog {
                 """)
                 .param("before", beforeId)
                 .param("limit", limit)
-                .query((rs, n) -> new Entry(rs.getLong("id"), rs.getTimestamp("at").toInstant(),
-                        rs.getString("actor"), rs.getString("team"), rs.getBoolean("admin"), rs.getString("method"),
-                        rs.getString("path"), rs.getInt("status"), rs.getString("request_id")))
+                .query((rs, n) -> new Entry(
+                        rs.getLong("id"),
+                        rs.getTimestamp("at").toInstant(),
+                        rs.getString("actor"),
+                        rs.getString("team"),
+                        rs.getBoolean("admin"),
+                        rs.getString("method"),
+                        rs.getString("path"),
+                        rs.getInt("status"),
+                        rs.getString("request_id")))
                 .list();
     }
 
     /** One audited call. */
-    public record Entry(long id, Instant at, String actor, String team, boolean admin, String method, String path,
-            int status, String requestId) {
-    }
+    public record Entry(
+            long id,
+            Instant at,
+            String actor,
+            String team,
+            boolean admin,
+            String method,
+            String path,
+            int status,
+            String requestId) {}
 }

@@ -14,8 +14,8 @@ import java.net.URISyntaxException;
  * @param alias     an archive's {@code #alias} (Spark settings only), or null
  * @param asUri     whether a file was given as a {@code file:} URI (and is written back as one) or as a plain path
  */
-public record CanonicalLocation(String field, String scheme, String authority, String path, String alias,
-        boolean asUri) {
+public record CanonicalLocation(
+        String field, String scheme, String authority, String path, String alias, boolean asUri) {
 
     public boolean isFile() {
         return scheme.equals("file");
@@ -42,7 +42,8 @@ public record CanonicalLocation(String field, String scheme, String authority, S
         } catch (URISyntaxException e) {
             throw new IllegalStateException("a canonical path is always encodable: " + path, e);
         }
-        return isFile() ? "file:" + encodedPath + suffix
+        return isFile()
+                ? "file:" + encodedPath + suffix
                 : scheme + "://" + (authority == null ? "" : authority) + encodedPath + suffix;
     }
 

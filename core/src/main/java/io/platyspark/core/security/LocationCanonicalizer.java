@@ -37,20 +37,27 @@ import java.util.regex.Pattern;
 public final class LocationCanonicalizer {
 
     /** Spark settings whose entries are locations Spark fetches for the app. */
-    public static final Set<String> FILE_CONF_KEYS = Set.of("spark.submit.pyFiles", "spark.jars", "spark.files",
-            "spark.archives", "spark.yarn.dist.files", "spark.yarn.dist.archives", "spark.yarn.dist.jars",
-            "spark.yarn.dist.pyFiles", "spark.yarn.jars", "spark.yarn.archive");
+    public static final Set<String> FILE_CONF_KEYS = Set.of(
+            "spark.submit.pyFiles",
+            "spark.jars",
+            "spark.files",
+            "spark.archives",
+            "spark.yarn.dist.files",
+            "spark.yarn.dist.archives",
+            "spark.yarn.dist.jars",
+            "spark.yarn.dist.pyFiles",
+            "spark.yarn.jars",
+            "spark.yarn.archive");
+
     private static final Set<String> REMOTE_SCHEMES = Set.of("s3", "s3a", "s3n", "hdfs");
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final int MAX_LENGTH = 4096;
 
-    private LocationCanonicalizer() {
-    }
+    private LocationCanonicalizer() {}
 
     /** An app's locations in their canonical spelling, and the settings with their file entries rewritten. */
-    public record AppLocations(String source, List<String> pyFiles, Map<String, String> sparkConf,
-            List<CanonicalLocation> all) {
-    }
+    public record AppLocations(
+            String source, List<String> pyFiles, Map<String, String> sparkConf, List<CanonicalLocation> all) {}
 
     /** Canonicalises every location of an app, refusing the first bad one naming its field. */
     public static AppLocations canonicalize(String source, List<String> pyFiles, Map<String, String> sparkConf) {
@@ -92,8 +99,9 @@ public final class LocationCanonicalizer {
      */
     public static CanonicalLocation canonical(String field, String raw, boolean aliasAllowed) {
         if (raw == null || raw.isBlank()) {
-            throw new InvalidFieldException(field, "is required: an absolute path under an upload root or a URI "
-                    + "such as s3://bucket/app.py");
+            throw new InvalidFieldException(
+                    field,
+                    "is required: an absolute path under an upload root or a URI " + "such as s3://bucket/app.py");
         }
         if (raw.length() > MAX_LENGTH) {
             throw new InvalidFieldException(field, "is longer than " + MAX_LENGTH + " characters");
@@ -109,8 +117,10 @@ public final class LocationCanonicalizer {
                 throw new InvalidFieldException(field, "must not contain '#'; name the file itself");
             }
             if (!ALIAS.matcher(alias).matches()) {
-                throw new InvalidFieldException(field, "'#" + alias + "' is not an archive alias; use letters, "
-                        + "digits, '.', '_' or '-' after '#'");
+                throw new InvalidFieldException(
+                        field,
+                        "'#" + alias + "' is not an archive alias; use letters, "
+                                + "digits, '.', '_' or '-' after '#'");
             }
         }
         if (text.indexOf(',') >= 0) {
@@ -126,36 +136,47 @@ public final class LocationCanonicalizer {
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw new InvalidFieldException(field, "'" + raw + "' is not a valid URI (" + e.getReason() + "); "
-                    + "percent-encode spaces and other special characters once");
+            throw new InvalidFieldException(
+                    field,
+                    "'" + raw + "' is not a valid URI (" + e.getReason() + "); "
+                            + "percent-encode spaces and other special characters once");
         }
         if (uri.getScheme() == null) {
-            throw new InvalidFieldException(field, "'" + raw + "' must be an absolute path or a URI such as "
-                    + "s3://bucket/app.py or file:/opt/app.py; a relative path means nothing on the server");
+            throw new InvalidFieldException(
+                    field,
+                    "'" + raw + "' must be an absolute path or a URI such as "
+                            + "s3://bucket/app.py or file:/opt/app.py; a relative path means nothing on the server");
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.isOpaque()) {
-            throw new InvalidFieldException(field, "'" + raw + "' is an opaque URI (no '/' after '" + scheme
-                    + ":'), which names no path; write " + scheme + (scheme.equals("file") ? ":/absolute/path"
-                    : "://bucket-or-host/path"));
+            throw new InvalidFieldException(
+                    field,
+                    "'" + raw + "' is an opaque URI (no '/' after '" + scheme
+                            + ":'), which names no path; write " + scheme
+                            + (scheme.equals("file") ? ":/absolute/path" : "://bucket-or-host/path"));
         }
         if (scheme.equals("file")) {
             String host = uri.getRawAuthority();
             if (host != null && !host.isEmpty() && !host.equalsIgnoreCase("localhost")) {
-                throw new InvalidFieldException(field, "'" + raw + "' names a file on host '" + host + "'; only "
-                        + "files on the server are read (file:/absolute/path)");
+                throw new InvalidFieldException(
+                        field,
+                        "'" + raw + "' names a file on host '" + host + "'; only "
+                                + "files on the server are read (file:/absolute/path)");
             }
             return local(field, decode(field, uri.getRawPath()), alias, true);
         }
         if (!REMOTE_SCHEMES.contains(scheme)) {
-            throw new InvalidFieldException(field, "the scheme '" + scheme + ":' is not accepted; use an absolute "
-                    + "path under an upload root, s3://<allowed bucket>/... or hdfs://..." + (scheme.equals("local")
-                    ? " (local: names a file on the hosts that run Spark, which are the platform's own)" : ""));
+            throw new InvalidFieldException(
+                    field,
+                    "the scheme '" + scheme + ":' is not accepted; use an absolute "
+                            + "path under an upload root, s3://<allowed bucket>/... or hdfs://..."
+                            + (scheme.equals("local")
+                                    ? " (local: names a file on the hosts that run Spark, which are the platform's own)"
+                                    : ""));
         }
         String authority = uri.getRawAuthority();
         if (!scheme.equals("hdfs") && (authority == null || authority.isEmpty())) {
-            throw new InvalidFieldException(field, "'" + raw + "' names no bucket; write " + scheme
-                    + "://bucket/key");
+            throw new InvalidFieldException(field, "'" + raw + "' names no bucket; write " + scheme + "://bucket/key");
         }
         if (authority != null) {
             checkCharacters(field, authority);
@@ -164,8 +185,8 @@ public final class LocationCanonicalizer {
         if (path.equals("/")) {
             throw new InvalidFieldException(field, "'" + raw + "' names no file");
         }
-        return new CanonicalLocation(field, scheme, authority == null || authority.isEmpty() ? null : authority,
-                path, alias, true);
+        return new CanonicalLocation(
+                field, scheme, authority == null || authority.isEmpty() ? null : authority, path, alias, true);
     }
 
     private static CanonicalLocation local(String field, String decodedPath, String alias, boolean asUri) {
@@ -236,8 +257,9 @@ public final class LocationCanonicalizer {
                 int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
                 int low = high < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
                 if (low < 0) {
-                    throw new InvalidFieldException(field, "has a malformed percent-escape at position " + i
-                            + "; write %XX with two hex digits");
+                    throw new InvalidFieldException(
+                            field,
+                            "has a malformed percent-escape at position " + i + "; write %XX with two hex digits");
                 }
                 bytes.write(high * 16 + low);
                 i += 2;
@@ -252,9 +274,12 @@ public final class LocationCanonicalizer {
         }
         String decoded;
         try {
-            decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            decoded = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new InvalidFieldException(field, "percent-escapes must encode UTF-8 text");
         }
@@ -274,10 +299,13 @@ public final class LocationCanonicalizer {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             int type = Character.getType(c);
-            if (Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+            if (Character.isISOControl(c)
+                    || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR
                     || type == Character.FORMAT) {
-                throw new InvalidFieldException(field, String.format(Locale.ROOT, "must not contain the control "
-                        + "character U+%04X", (int) c));
+                throw new InvalidFieldException(
+                        field,
+                        String.format(Locale.ROOT, "must not contain the control " + "character U+%04X", (int) c));
             }
         }
     }

@@ -25,17 +25,46 @@ public final class SecretRedactor {
     private static final int MAX_KNOWN_SECRET = 256;
 
     /** Whole words of a key that make its value secret. */
-    private static final Set<String> SECRET_WORDS = Set.of("pass", "passwd", "password", "passphrase", "pwd", "auth",
-            "token", "secret", "credential", "credentials", "cred", "creds", "key", "signature", "sig", "sas",
-            "jaas", "cookie", "bearer", "apikey");
+    private static final Set<String> SECRET_WORDS = Set.of(
+            "pass",
+            "passwd",
+            "password",
+            "passphrase",
+            "pwd",
+            "auth",
+            "token",
+            "secret",
+            "credential",
+            "credentials",
+            "cred",
+            "creds",
+            "key",
+            "signature",
+            "sig",
+            "sas",
+            "jaas",
+            "cookie",
+            "bearer",
+            "apikey");
     /** Word beginnings of the same families ({@code authenticate}, {@code secretKey}, {@code passwords}). */
-    private static final String[] SECRET_PREFIXES = {"pass", "secret", "token", "credential", "authent", "authoriz",
-            "privatekey", "apikey", "accesskey", "secretkey", "sessionkey", "accountkey"};
+    private static final String[] SECRET_PREFIXES = {
+        "pass",
+        "secret",
+        "token",
+        "credential",
+        "authent",
+        "authoriz",
+        "privatekey",
+        "apikey",
+        "accesskey",
+        "secretkey",
+        "sessionkey",
+        "accountkey"
+    };
     /** Word endings of the key family ({@code accesskey}, {@code apikey}, {@code sessiontoken}). */
     private static final String[] SECRET_SUFFIXES = {"key", "token", "secret", "password", "passwd", "pwd"};
 
-    private SecretRedactor() {
-    }
+    private SecretRedactor() {}
 
     /**
      * Whether a key's value is secret: a word of the key (split at {@code . _ -} and camelCase humps) is in the
@@ -147,7 +176,8 @@ public final class SecretRedactor {
                 }
                 if (maskFrom < 0) {
                     // Resume after the authority, or at its last ':' when that starts the next "://".
-                    i = value.charAt(authorityEnd - 1) == ':' && authorityEnd - 1 > i ? authorityEnd - 1
+                    i = value.charAt(authorityEnd - 1) == ':' && authorityEnd - 1 > i
+                            ? authorityEnd - 1
                             : Math.max(i + 1, authorityEnd);
                     continue;
                 }
@@ -180,7 +210,13 @@ public final class SecretRedactor {
     }
 
     private static boolean endsAuthority(char c) {
-        return c == '/' || c == '?' || c == '#' || Character.isWhitespace(c) || c == '"' || c == '\'' || c == ','
+        return c == '/'
+                || c == '?'
+                || c == '#'
+                || Character.isWhitespace(c)
+                || c == '"'
+                || c == '\''
+                || c == ','
                 || c == ';';
     }
 
@@ -249,7 +285,9 @@ public final class SecretRedactor {
 
     /** A copy of a list of locations ({@code pyFiles}) or other values with credentials masked. */
     public static List<String> redactValues(List<String> values) {
-        return values == null ? null : values.stream().map(SecretRedactor::redactValue).toList();
+        return values == null
+                ? null
+                : values.stream().map(SecretRedactor::redactValue).toList();
     }
 
     /**
@@ -271,7 +309,8 @@ public final class SecretRedactor {
             }
             int equals = arg.indexOf('=');
             String name = arg.substring(dashes, equals < 0 ? arg.length() : equals);
-            boolean looksLikeKey = !name.isEmpty() && name.length() <= MAX_KEY_LENGTH
+            boolean looksLikeKey = !name.isEmpty()
+                    && name.length() <= MAX_KEY_LENGTH
                     && name.chars().allMatch(ch -> isKeyChar((char) ch));
             if (looksLikeKey && equals >= 0 && isSecretKey(name)) {
                 out.add(arg.substring(0, equals + 1) + MASK);
@@ -295,13 +334,14 @@ public final class SecretRedactor {
         for (Map.Entry<String, String> e : knownSecrets.entrySet()) {
             String secret = e.getValue();
             if (isSecretKey(e.getKey()) && secret != null && secret.length() >= 4) {
-                out = maskOccurrences(out, secret.length() > MAX_KNOWN_SECRET
-                        ? secret.substring(0, MAX_KNOWN_SECRET) : secret);
+                out = maskOccurrences(
+                        out, secret.length() > MAX_KNOWN_SECRET ? secret.substring(0, MAX_KNOWN_SECRET) : secret);
             }
         }
         String masked = redactValue(out);
         return text.length() > MAX_SCANNED
-                ? masked + " …[" + (text.length() - MAX_SCANNED) + " more characters not shown]" : masked;
+                ? masked + " …[" + (text.length() - MAX_SCANNED) + " more characters not shown]"
+                : masked;
     }
 
     private static String maskOccurrences(String text, String secret) {

@@ -31,7 +31,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("platy.security")
 public record SecurityProperties(
-        @DefaultValue("tokens") @Pattern(regexp = "tokens|oidc", message = "must be tokens or oidc") String mode,
+        @DefaultValue("tokens") @Pattern(regexp = "tokens|oidc", message = "must be tokens or oidc")
+        String mode,
+
         String bootstrapAdminToken,
         @DefaultValue("false") boolean generateAdminToken,
         @DefaultValue("90d") @DurationMin(millis = 1) Duration defaultTokenTtl,

@@ -50,15 +50,19 @@ public final class SourcePolicy {
             checkBucket(location.field(), location.bucket());
         } else if (!location.scheme().equals("hdfs")) {
             // The canonicaliser admits no other scheme; a new one must be given a rule here first.
-            throw new InvalidFieldException(location.field(), "the scheme '" + location.scheme() + ":' is not "
-                    + "accepted");
+            throw new InvalidFieldException(
+                    location.field(), "the scheme '" + location.scheme() + ":' is not " + "accepted");
         }
     }
 
     public void checkBucket(String field, String bucket) {
         if (bucket == null || !allowedBuckets.contains(bucket)) {
-            throw new InvalidFieldException(field, "bucket '" + bucket + "' is not allowed; allowed buckets: "
-                    + (allowedBuckets.isEmpty() ? "none (set platy.security.allowed-buckets)" : allowedBuckets));
+            throw new InvalidFieldException(
+                    field,
+                    "bucket '" + bucket + "' is not allowed; allowed buckets: "
+                            + (allowedBuckets.isEmpty()
+                                    ? "none (set platy.security.allowed-buckets)"
+                                    : allowedBuckets));
         }
     }
 
@@ -68,9 +72,13 @@ public final class SourcePolicy {
                 return;
             }
         }
-        throw new InvalidFieldException(field, "'" + realPath + "' is outside the upload roots "
-                + (localRoots.isEmpty() ? "(none configured: set platy.security.local-source-roots)" : localRoots)
-                + "; put the file under one of them or upload it to an allowed bucket");
+        throw new InvalidFieldException(
+                field,
+                "'" + realPath + "' is outside the upload roots "
+                        + (localRoots.isEmpty()
+                                ? "(none configured: set platy.security.local-source-roots)"
+                                : localRoots)
+                        + "; put the file under one of them or upload it to an allowed bucket");
     }
 
     /** Checks a Livy URL a cluster is registered with. */
@@ -83,12 +91,12 @@ public final class SourcePolicy {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new InvalidFieldException(field, "must be an http:// or https:// URL with a host, e.g. "
-                    + "http://emr-master.internal:8998");
+            throw new InvalidFieldException(
+                    field, "must be an http:// or https:// URL with a host, e.g. " + "http://emr-master.internal:8998");
         }
         if (uri.getUserInfo() != null) {
-            throw new InvalidFieldException(field, "must not carry credentials; configure Livy authentication on "
-                    + "the server instead");
+            throw new InvalidFieldException(
+                    field, "must not carry credentials; configure Livy authentication on " + "the server instead");
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         for (HostRule rule : livyHosts) {
@@ -96,8 +104,10 @@ public final class SourcePolicy {
                 return uri;
             }
         }
-        throw new InvalidFieldException(field, "host '" + host + "' is not allowed for Livy; allowed: "
-                + (livyHosts.isEmpty() ? "none (set platy.security.allowed-livy-hosts)" : livyHosts));
+        throw new InvalidFieldException(
+                field,
+                "host '" + host + "' is not allowed for Livy; allowed: "
+                        + (livyHosts.isEmpty() ? "none (set platy.security.allowed-livy-hosts)" : livyHosts));
     }
 
     /**
@@ -112,10 +122,15 @@ public final class SourcePolicy {
             throw new InvalidFieldException(field, "'" + url + "' is not a valid URL: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("spark") || uri.getHost() == null || uri.getPort() < 0 || uri.getUserInfo() != null
+        if (!scheme.equals("spark")
+                || uri.getHost() == null
+                || uri.getPort() < 0
+                || uri.getUserInfo() != null
                 || !(uri.getPath() == null || uri.getPath().isEmpty())) {
-            throw new InvalidFieldException(field, "must be a Spark standalone master URL, spark://host:port, e.g. "
-                    + "spark://spark-master.internal:7077");
+            throw new InvalidFieldException(
+                    field,
+                    "must be a Spark standalone master URL, spark://host:port, e.g. "
+                            + "spark://spark-master.internal:7077");
         }
         // The host rules are Livy's: one allow-list for the clusters this server may be pointed at.
         checkLivyUrl(field, "http://" + uri.getHost() + ":" + uri.getPort());
@@ -134,7 +149,9 @@ public final class SourcePolicy {
             int slash = r.indexOf('/');
             if (slash > 0) {
                 try {
-                    return new HostRule(r, InetAddress.getByName(r.substring(0, slash)).getAddress(),
+                    return new HostRule(
+                            r,
+                            InetAddress.getByName(r.substring(0, slash)).getAddress(),
                             Integer.parseInt(r.substring(slash + 1)));
                 } catch (UnknownHostException | NumberFormatException e) {
                     throw new IllegalArgumentException("not a CIDR block: " + rule, e);

@@ -32,32 +32,47 @@ public final class SparkSettingsPolicy {
     }
 
     static final List<Owned> OWNED = List.of(
-            new Owned("spark.driver.extraClassPath", "puts files of the host on the driver's class path; "
-                    + "ship jars with spark.jars (an upload or s3://)"),
-            new Owned("spark.executor.extraClassPath", "puts files of the host on the executors' class path; "
-                    + "ship jars with spark.jars (an upload or s3://)"),
+            new Owned(
+                    "spark.driver.extraClassPath",
+                    "puts files of the host on the driver's class path; "
+                            + "ship jars with spark.jars (an upload or s3://)"),
+            new Owned(
+                    "spark.executor.extraClassPath",
+                    "puts files of the host on the executors' class path; "
+                            + "ship jars with spark.jars (an upload or s3://)"),
             new Owned("spark.driver.extraLibraryPath", "loads native libraries from the host"),
             new Owned("spark.executor.extraLibraryPath", "loads native libraries from the host"),
             new Owned("spark.yarn.am.extraLibraryPath", "loads native libraries from the host"),
-            new Owned("spark.pyspark.python", "names the Python interpreter executable; the platform sets it "
-                    + "(use requirements and pythonVersion for the app's environment)"),
-            new Owned("spark.pyspark.driver.python", "names the Python interpreter executable; the platform sets "
-                    + "it (use requirements and pythonVersion for the app's environment)"),
-            new Owned("spark.plugins", "instantiates plugin classes in the driver and every executor at start-up, "
-                    + "before the app, with the host's own class path"),
-            new Owned("spark.plugins.defaultList", "instantiates plugin classes in the driver and every executor "
-                    + "at start-up, before the app, with the host's own class path"),
+            new Owned(
+                    "spark.pyspark.python",
+                    "names the Python interpreter executable; the platform sets it "
+                            + "(use requirements and pythonVersion for the app's environment)"),
+            new Owned(
+                    "spark.pyspark.driver.python",
+                    "names the Python interpreter executable; the platform sets "
+                            + "it (use requirements and pythonVersion for the app's environment)"),
+            new Owned(
+                    "spark.plugins",
+                    "instantiates plugin classes in the driver and every executor at start-up, "
+                            + "before the app, with the host's own class path"),
+            new Owned(
+                    "spark.plugins.defaultList",
+                    "instantiates plugin classes in the driver and every executor "
+                            + "at start-up, before the app, with the host's own class path"),
             new Owned("spark.sql.hive.metastore.jars", "loads the Hive metastore client from jars of the host"),
             new Owned("spark.sql.hive.metastore.jars.", "loads the Hive metastore client from jars of the host"),
             new Owned("spark.jars.ivySettings", "makes spark-submit parse a file of the host"),
             new Owned("spark.jars.ivy", "makes spark-submit read and write an Ivy directory on the host"),
-            new Owned("spark.jars.repositories", "makes spark-submit fetch from arbitrary network addresses; "
-                    + "the platform's repositories are configured by the operator"),
+            new Owned(
+                    "spark.jars.repositories",
+                    "makes spark-submit fetch from arbitrary network addresses; "
+                            + "the platform's repositories are configured by the operator"),
             new Owned("spark.yarn.keytab", "reads a Kerberos keytab from the host and acts as its principal"),
             new Owned("spark.yarn.principal", "acts as another Kerberos principal"),
             new Owned("spark.kerberos.", "reads Kerberos keytabs from the host and acts as their principals"),
-            new Owned("spark.kubernetes.", "Kubernetes pod templates, images and service accounts are the "
-                    + "platform's"),
+            new Owned(
+                    "spark.kubernetes.",
+                    "Kubernetes pod templates, images and service accounts are the " + "platform's"),
             new Owned("spark.master", "the app's cluster decides where it runs (field cluster)"),
             new Owned("spark.submit.deployMode", "the app's backend decides how it is submitted"),
             new Owned("spark.eventLog.dir", "the platform writes and reads the event log for the app's metrics"),
@@ -66,8 +81,11 @@ public final class SparkSettingsPolicy {
             new Owned("spark.redaction.regex", "the platform decides what Spark hides in its UI and logs"));
 
     /** Settings holding JVM options: checked option by option against {@link #SAFE_JVM_OPTION}. */
-    static final List<String> JVM_OPTION_KEYS = List.of("spark.driver.extraJavaOptions",
-            "spark.executor.extraJavaOptions", "spark.driver.defaultJavaOptions", "spark.executor.defaultJavaOptions",
+    static final List<String> JVM_OPTION_KEYS = List.of(
+            "spark.driver.extraJavaOptions",
+            "spark.executor.extraJavaOptions",
+            "spark.driver.defaultJavaOptions",
+            "spark.executor.defaultJavaOptions",
             "spark.yarn.am.extraJavaOptions");
 
     /**
@@ -86,10 +104,10 @@ public final class SparkSettingsPolicy {
     static final Pattern OWNED_ENV = Pattern.compile("(?i)LD_.*|DYLD_.*|.*JAVA_OPTIONS|JAVA_TOOL_OPTIONS"
             + "|PYSPARK_PYTHON|PYSPARK_DRIVER_PYTHON|PYTHONSTARTUP|PYTHONHOME|PYTHONPATH|SPARK_.*|HADOOP_.*"
             + "|CLASSPATH|PATH");
+
     private static final List<String> ENV_PREFIXES = List.of("spark.executorEnv.", "spark.yarn.appMasterEnv.");
 
-    private SparkSettingsPolicy() {
-    }
+    private SparkSettingsPolicy() {}
 
     /** Refuses the first platform-owned setting in {@code conf}, as {@code sparkConf[<key>]}. */
     public static void check(Map<String, String> conf) {

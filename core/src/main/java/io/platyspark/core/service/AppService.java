@@ -1,20 +1,20 @@
 package io.platyspark.core.service;
 
+import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.app.AppAlreadyFinishedException;
-import io.platyspark.core.app.IdempotencyKeyReusedException;
-import io.platyspark.core.app.TransitionResult;
-import io.platyspark.core.app.LogsGoneException;
-import io.platyspark.core.app.AppPage;
 import io.platyspark.core.app.AppEvent;
 import io.platyspark.core.app.AppNotFoundException;
-import io.platyspark.core.app.UnknownClusterException;
-import io.platyspark.core.app.SparkApp;
-import io.platyspark.core.app.AppTransition;
-import io.platyspark.core.app.AppState;
+import io.platyspark.core.app.AppPage;
 import io.platyspark.core.app.AppQuery;
+import io.platyspark.core.app.AppState;
+import io.platyspark.core.app.AppTransition;
+import io.platyspark.core.app.IdempotencyKeyReusedException;
+import io.platyspark.core.app.LogsGoneException;
 import io.platyspark.core.app.NewSparkApp;
+import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.app.SparkAppStore;
-import io.platyspark.core.InvalidFieldException;
+import io.platyspark.core.app.TransitionResult;
+import io.platyspark.core.app.UnknownClusterException;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.LogArchive;
 import io.platyspark.core.backend.LogPage;
@@ -23,12 +23,11 @@ import io.platyspark.core.backend.SparkBackends;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterRequest;
-import io.platyspark.core.service.ClusterService;
 import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.security.Caller;
-import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.CanonicalLocation;
+import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.LocationCanonicalizer;
 import io.platyspark.core.security.SourcePolicy;
 import io.platyspark.core.security.SparkSettingsPolicy;
@@ -59,14 +58,26 @@ public class AppService {
     private final Runnable newAppListener;
     private final LogArchive archive;
 
-    public AppService(SparkAppStore apps, ClusterStore clusters, ClusterService clusterService,
-            SparkBackends backends, SourcePolicy sources, String yarnQueuePrefix, Runnable newAppListener) {
+    public AppService(
+            SparkAppStore apps,
+            ClusterStore clusters,
+            ClusterService clusterService,
+            SparkBackends backends,
+            SourcePolicy sources,
+            String yarnQueuePrefix,
+            Runnable newAppListener) {
         this(apps, clusters, clusterService, backends, sources, yarnQueuePrefix, newAppListener, LogArchive.NONE);
     }
 
     /** @param archive where clusters leave their apps' logs (S3), read once a copy exists and after the cluster */
-    public AppService(SparkAppStore apps, ClusterStore clusters, ClusterService clusterService,
-            SparkBackends backends, SourcePolicy sources, String yarnQueuePrefix, Runnable newAppListener,
+    public AppService(
+            SparkAppStore apps,
+            ClusterStore clusters,
+            ClusterService clusterService,
+            SparkBackends backends,
+            SourcePolicy sources,
+            String yarnQueuePrefix,
+            Runnable newAppListener,
             LogArchive archive) {
         this.archive = archive;
         this.apps = apps;
@@ -87,7 +98,7 @@ public class AppService {
      * @throws ForbiddenException when the caller may not act for the app's team or use its cluster
      */
     public SparkAppStore.CreateResult submit(Caller caller, NewSparkApp requested, String clusterConfig) {
-        return submit(caller, requested, clusterConfig, result -> { });
+        return submit(caller, requested, clusterConfig, result -> {});
     }
 
     /**
@@ -95,18 +106,23 @@ public class AppService {
      * a new app (see {@link SparkAppStore#create(NewSparkApp, String, java.util.function.Consumer)}), never for a
      * replay.
      */
-    public SparkAppStore.CreateResult submit(Caller caller, NewSparkApp requested, String clusterConfig,
+    public SparkAppStore.CreateResult submit(
+            Caller caller,
+            NewSparkApp requested,
+            String clusterConfig,
             java.util.function.Consumer<SparkAppStore.CreateResult> inTransaction) {
         if (!caller.mayAccess(requested.team())) {
-            throw new ForbiddenException("team", "you act for team '" + caller.team() + "' and cannot submit apps "
-                    + "for team '" + requested.team() + "'");
+            throw new ForbiddenException(
+                    "team",
+                    "you act for team '" + caller.team() + "' and cannot submit apps " + "for team '" + requested.team()
+                            + "'");
         }
         checkText(requested);
         EnvSpec.checkRequirements(requested.requirements(), "requirements");
         SparkSettingsPolicy.check(requested.sparkConf());
         // Every location is read once into its canonical spelling; the rules below and the backend see only that.
-        LocationCanonicalizer.AppLocations locations = LocationCanonicalizer.canonicalize(requested.source(),
-                requested.pyFiles(), requested.sparkConf());
+        LocationCanonicalizer.AppLocations locations =
+                LocationCanonicalizer.canonicalize(requested.source(), requested.pyFiles(), requested.sparkConf());
         for (CanonicalLocation location : locations.all()) {
             sources.check(location);
             if (!caller.admin()) {
@@ -114,13 +130,12 @@ public class AppService {
                 checkOwnUpload(location, requested.team());
             }
         }
-        NewSparkApp canonical = requested.withLocations(locations.source(), locations.pyFiles(),
-                locations.sparkConf());
+        NewSparkApp canonical = requested.withLocations(locations.source(), locations.pyFiles(), locations.sparkConf());
         // A replay is answered from the store before anything else is looked up or created: its cluster may have
         // ended since, and a cluster config in it must not provision a second cluster.
         String hash = fingerprint(requested, clusterConfig);
-        Optional<SparkAppStore.CreateResult> replayed = apps.findByIdempotencyKey(requested.team(),
-                requested.idempotencyKey());
+        Optional<SparkAppStore.CreateResult> replayed =
+                apps.findByIdempotencyKey(requested.team(), requested.idempotencyKey());
         if (replayed.isPresent()) {
             String stored = replayed.get().storedRequestHash();
             // Apps stored before the fingerprint covered clusterConfig were hashed without it, and with their
@@ -128,7 +143,8 @@ public class AppService {
             boolean sameAsBefore = stored.equals(fingerprint(inTeamQueue(requested), null))
                     || clusterConfig != null && stored.equals(fingerprint(requested, null));
             if (!hash.equals(stored) && !sameAsBefore) {
-                throw new IdempotencyKeyReusedException(requested.idempotencyKey(), replayed.get().app().id());
+                throw new IdempotencyKeyReusedException(
+                        requested.idempotencyKey(), replayed.get().app().id());
             }
             return replayed.get();
         }
@@ -139,12 +155,21 @@ public class AppService {
                         throw new UnknownClusterException(requested.clusterName());
                     }
                     try {
-                        return clusterService.getOrCreate(caller, new ClusterRequest(requested.clusterName(),
-                                ClusterKind.DEDICATED, requested.team(), clusterConfig, null)).cluster();
+                        return clusterService
+                                .getOrCreate(
+                                        caller,
+                                        new ClusterRequest(
+                                                requested.clusterName(),
+                                                ClusterKind.DEDICATED,
+                                                requested.team(),
+                                                clusterConfig,
+                                                null))
+                                .cluster();
                     } catch (InvalidFieldException e) {
                         // The cluster API calls it "config"; in a submit it is "clusterConfig".
                         String field = e.field() != null && e.field().startsWith("config")
-                                ? "clusterConfig" + e.field().substring("config".length()) : e.field();
+                                ? "clusterConfig" + e.field().substring("config".length())
+                                : e.field();
                         throw new InvalidFieldException(field, e.getMessage());
                     }
                 });
@@ -152,19 +177,23 @@ public class AppService {
         NewSparkApp app = cluster.kind() == ClusterKind.SHARED ? inTeamQueue(onCluster) : onCluster;
         SparkAppStore.CreateResult result = apps.create(app, hash, inTransaction);
         if (!result.created() && !hash.equals(result.storedRequestHash())) {
-            throw new IdempotencyKeyReusedException(app.idempotencyKey(), result.app().id());
+            throw new IdempotencyKeyReusedException(
+                    app.idempotencyKey(), result.app().id());
         }
         if (result.created()) {
-            log.atInfo().addKeyValue("appId", result.app().id()).addKeyValue("team", app.team())
-                    .addKeyValue("cluster", app.clusterName()).log("app accepted");
+            log.atInfo()
+                    .addKeyValue("appId", result.app().id())
+                    .addKeyValue("team", app.team())
+                    .addKeyValue("cluster", app.clusterName())
+                    .log("app accepted");
             newAppListener.run();
         }
         return result;
     }
 
     /** Where uploads land: {@code .../uploads/<team>/<sha256>/<name>}, on the local store or in S3. */
-    private static final java.util.regex.Pattern UPLOAD = java.util.regex.Pattern.compile(
-            ".*/uploads/([^/]+)/[0-9a-f]{64}/[^/]+$");
+    private static final java.util.regex.Pattern UPLOAD =
+            java.util.regex.Pattern.compile(".*/uploads/([^/]+)/[0-9a-f]{64}/[^/]+$");
 
     /**
      * A team's app runs its own team's uploads only: another team's upload is refused even when its URI is known.
@@ -173,8 +202,10 @@ public class AppService {
     private static void checkOwnUpload(CanonicalLocation location, String team) {
         java.util.regex.Matcher m = UPLOAD.matcher(location.path());
         if (m.matches() && !m.group(1).equals(team)) {
-            throw new InvalidFieldException(location.field(), "is an upload of team '" + m.group(1) + "'; an app "
-                    + "of team '" + team + "' runs its own team's uploads only (upload it again as this team)");
+            throw new InvalidFieldException(
+                    location.field(),
+                    "is an upload of team '" + m.group(1) + "'; an app " + "of team '" + team
+                            + "' runs its own team's uploads only (upload it again as this team)");
         }
     }
 
@@ -214,7 +245,8 @@ public class AppService {
 
     /** The app, if the caller may see it; another team's app is "not found" so its existence does not leak. */
     public SparkApp get(Caller caller, UUID id) {
-        return apps.find(id).filter(app -> caller.mayAccess(app.team()))
+        return apps.find(id)
+                .filter(app -> caller.mayAccess(app.team()))
                 .orElseThrow(() -> new AppNotFoundException(id));
     }
 
@@ -223,8 +255,9 @@ public class AppService {
         AppQuery scoped = query;
         if (!caller.admin()) {
             if (query.team() != null && !query.team().equals(caller.team())) {
-                throw new ForbiddenException("team", "you act for team '" + caller.team() + "' and cannot list "
-                        + "team '" + query.team() + "'");
+                throw new ForbiddenException(
+                        "team",
+                        "you act for team '" + caller.team() + "' and cannot list " + "team '" + query.team() + "'");
             }
             scoped = new AppQuery(query.clusterName(), caller.team(), query.states(), query.cursor(), query.limit());
         }
@@ -251,7 +284,8 @@ public class AppService {
         // The app's own cluster: one re-created under the same name (a shared cluster after its death) never had them.
         Optional<Cluster> live = clusters.findActive(app.clusterName())
                 .filter(c -> app.clusterId() == null || c.id().equals(app.clusterId()));
-        Optional<Cluster> recorded = live.or(() -> Optional.ofNullable(app.clusterId()).flatMap(clusters::find));
+        Optional<Cluster> recorded =
+                live.or(() -> Optional.ofNullable(app.clusterId()).flatMap(clusters::find));
         if (recorded.isPresent() && (app.state().isTerminal() || live.isEmpty())) {
             // Complete once the cluster copied it, unlike a backend's buffer (Livy keeps the last 200 lines).
             Optional<LogPage> archived = archive.page(recorded.get(), app, from, size);
@@ -262,8 +296,8 @@ public class AppService {
         if (live.isEmpty()) {
             String state = recorded.map(c -> c.state() + (c.stateReason() == null ? "" : ": " + c.stateReason()))
                     .orElse("gone");
-            throw new LogsGoneException(app, state,
-                    recorded.flatMap(c -> archive.location(c, app)).orElse(null));
+            throw new LogsGoneException(
+                    app, state, recorded.flatMap(c -> archive.location(c, app)).orElse(null));
         }
         Cluster cluster = live.get();
         SparkBackend backend = backends.forCluster(cluster);
@@ -287,8 +321,8 @@ public class AppService {
                 SparkBackend backend = backends.forCluster(cluster);
                 backend.kill(cluster, app);
             }
-            TransitionResult result = apps.transition(app.id(), app.state(),
-                    AppTransition.to(AppState.KILLED, "killed on request"));
+            TransitionResult result =
+                    apps.transition(app.id(), app.state(), AppTransition.to(AppState.KILLED, "killed on request"));
             if (result.applied()) {
                 return result.current();
             }
@@ -298,8 +332,11 @@ public class AppService {
     }
 
     private Cluster clusterOf(SparkApp app) {
-        return clusters.findActive(app.clusterName()).orElseThrow(() -> new BackendUnavailableException("cluster",
-                "cluster '" + app.clusterName() + "' of app " + app.id() + " is no longer active", null));
+        return clusters.findActive(app.clusterName())
+                .orElseThrow(() -> new BackendUnavailableException(
+                        "cluster",
+                        "cluster '" + app.clusterName() + "' of app " + app.id() + " is no longer active",
+                        null));
     }
 
     /**
@@ -312,16 +349,36 @@ public class AppService {
             // Only when present, so requests without one hash as they always have.
             canonical.append("clusterConfig:").append(clusterConfig).append('\n');
         }
-        canonical.append(app.name()).append('\n').append(app.team()).append('\n').append(app.clusterName())
-                .append('\n').append(app.source()).append('\n').append(app.mainClass()).append('\n');
-        app.args().forEach(arg -> canonical.append(arg.length()).append(':').append(arg).append('\n'));
+        canonical
+                .append(app.name())
+                .append('\n')
+                .append(app.team())
+                .append('\n')
+                .append(app.clusterName())
+                .append('\n')
+                .append(app.source())
+                .append('\n')
+                .append(app.mainClass())
+                .append('\n');
+        app.args()
+                .forEach(arg ->
+                        canonical.append(arg.length()).append(':').append(arg).append('\n'));
         Map<String, String> sorted = new TreeMap<>(app.sparkConf());
-        sorted.forEach((k, v) -> canonical.append(k.length()).append(':').append(k).append('=')
-                .append(v.length()).append(':').append(v).append('\n'));
+        sorted.forEach((k, v) -> canonical
+                .append(k.length())
+                .append(':')
+                .append(k)
+                .append('=')
+                .append(v.length())
+                .append(':')
+                .append(v)
+                .append('\n'));
         canonical.append("pyFiles\n");
-        app.pyFiles().forEach(f -> canonical.append(f.length()).append(':').append(f).append('\n'));
+        app.pyFiles()
+                .forEach(f -> canonical.append(f.length()).append(':').append(f).append('\n'));
         canonical.append("requirements\n");
-        app.requirements().forEach(r -> canonical.append(r.length()).append(':').append(r).append('\n'));
+        app.requirements()
+                .forEach(r -> canonical.append(r.length()).append(':').append(r).append('\n'));
         canonical.append(app.pythonVersion()).append('\n');
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")

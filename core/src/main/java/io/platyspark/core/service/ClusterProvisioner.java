@@ -1,14 +1,13 @@
 package io.platyspark.core.service;
 
-import io.platyspark.core.cluster.ClusterState;
-import io.platyspark.core.cluster.Cluster;
-import io.platyspark.core.cluster.ClusterStore;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.ClusterBackend;
 import io.platyspark.core.backend.ClusterBackends;
+import io.platyspark.core.cluster.Cluster;
+import io.platyspark.core.cluster.ClusterState;
+import io.platyspark.core.cluster.ClusterStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -40,8 +39,13 @@ public class ClusterProvisioner {
      * @param initialBackoff the wait after a failed create; it doubles with each further failure up to
      *                       {@code maxBackoff}
      */
-    public ClusterProvisioner(ClusterStore clusters, ClusterBackends backends, Duration lease,
-            Duration initialBackoff, Duration maxBackoff, MeterRegistry meters) {
+    public ClusterProvisioner(
+            ClusterStore clusters,
+            ClusterBackends backends,
+            Duration lease,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            MeterRegistry meters) {
         this(clusters, backends, lease, initialBackoff, maxBackoff, meters, Clock.systemUTC(), null);
     }
 
@@ -50,8 +54,15 @@ public class ClusterProvisioner {
      *                    was requested: the apps' pending timeout, so clusters and apps follow one rule (an
      *                    outage is waited out, that long at most; a refusal ends it at once). Null: no limit.
      */
-    public ClusterProvisioner(ClusterStore clusters, ClusterBackends backends, Duration lease,
-            Duration initialBackoff, Duration maxBackoff, MeterRegistry meters, Clock clock, Duration giveUpAfter) {
+    public ClusterProvisioner(
+            ClusterStore clusters,
+            ClusterBackends backends,
+            Duration lease,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            MeterRegistry meters,
+            Clock clock,
+            Duration giveUpAfter) {
         this.clock = clock;
         this.giveUpAfter = giveUpAfter;
         this.clusters = clusters;
@@ -78,53 +89,88 @@ public class ClusterProvisioner {
             backend = backends.forCluster(cluster);
             status = backend.create(cluster);
         } catch (BackendUnavailableException e) {
-            if (giveUpAfter != null && cluster.createdAt() != null
+            if (giveUpAfter != null
+                    && cluster.createdAt() != null
                     && !clock.instant().isBefore(cluster.createdAt().plus(giveUpAfter))) {
                 count("any", "gave-up");
-                log.warn("cluster '{}' not created within {}: {}; giving up", cluster.name(), giveUpAfter,
+                log.warn(
+                        "cluster '{}' not created within {}: {}; giving up",
+                        cluster.name(),
+                        giveUpAfter,
                         e.getMessage());
-                clusters.recordProvisioned(cluster.id(), owner, null, ClusterState.TERMINATED_WITH_ERRORS,
-                        "not created within " + giveUpAfter.toString().substring(2).toLowerCase()
+                clusters.recordProvisioned(
+                        cluster.id(),
+                        owner,
+                        null,
+                        ClusterState.TERMINATED_WITH_ERRORS,
+                        "not created within "
+                                + giveUpAfter.toString().substring(2).toLowerCase()
                                 + " (its provider could not be reached); last: " + e.getMessage());
                 return;
             }
             count("any", "error");
             log.warn("cluster '{}' not created yet: {}; will retry", cluster.name(), e.getMessage());
-            clusters.releaseProvisioning(cluster.id(), owner, "create attempt failed: " + e.getMessage(),
-                    initialBackoff, maxBackoff);
+            clusters.releaseProvisioning(
+                    cluster.id(), owner, "create attempt failed: " + e.getMessage(), initialBackoff, maxBackoff);
             return;
         } catch (BackendRejectedException e) {
             count("any", "rejected");
             log.warn("cluster '{}' was refused by its provider: {}", cluster.name(), e.getMessage());
-            clusters.recordProvisioned(cluster.id(), owner, null, ClusterState.TERMINATED_WITH_ERRORS,
+            clusters.recordProvisioned(
+                    cluster.id(),
+                    owner,
+                    null,
+                    ClusterState.TERMINATED_WITH_ERRORS,
                     "the provider refused to create it: " + e.getMessage());
             return;
         }
-        var recorded = clusters.recordProvisioned(cluster.id(), owner, status.externalId(), status.state(),
-                status.reason());
+        var recorded =
+                clusters.recordProvisioned(cluster.id(), owner, status.externalId(), status.state(), status.reason());
         if (recorded.isEmpty()) {
             // Terminated (or taken over) while we were creating it: what we made must not run on unseen.
-            log.info("cluster '{}' was terminated during its creation; stopping {}", cluster.name(),
+            log.info(
+                    "cluster '{}' was terminated during its creation; stopping {}",
+                    cluster.name(),
                     status.externalId());
             try {
                 backend.terminate(withExternalId(cluster, status.externalId()));
             } catch (RuntimeException e) {
-                log.warn("could not stop {} of terminated cluster '{}': {}", status.externalId(), cluster.name(),
+                log.warn(
+                        "could not stop {} of terminated cluster '{}': {}",
+                        status.externalId(),
+                        cluster.name(),
                         e.getMessage());
             }
             return;
         }
         count(backend.name(), "created");
-        log.atInfo().addKeyValue("cluster", cluster.name()).addKeyValue("externalId", status.externalId())
-                .addKeyValue("state", status.state()).log("cluster created at its provider");
+        log.atInfo()
+                .addKeyValue("cluster", cluster.name())
+                .addKeyValue("externalId", status.externalId())
+                .addKeyValue("state", status.state())
+                .log("cluster created at its provider");
     }
 
     private void count(String backend, String outcome) {
-        meters.counter("platy.clusters.provisioned", "backend", backend, "outcome", outcome).increment();
+        meters.counter("platy.clusters.provisioned", "backend", backend, "outcome", outcome)
+                .increment();
     }
 
     private static Cluster withExternalId(Cluster c, String externalId) {
-        return new Cluster(c.id(), c.name(), c.kind(), c.team(), c.config(), externalId, c.masterDns(), c.livyUrl(),
-                c.state(), c.stateReason(), c.createdAt(), c.updatedAt(), c.terminatedAt(), c.idleTimeout());
+        return new Cluster(
+                c.id(),
+                c.name(),
+                c.kind(),
+                c.team(),
+                c.config(),
+                externalId,
+                c.masterDns(),
+                c.livyUrl(),
+                c.state(),
+                c.stateReason(),
+                c.createdAt(),
+                c.updatedAt(),
+                c.terminatedAt(),
+                c.idleTimeout());
     }
 }

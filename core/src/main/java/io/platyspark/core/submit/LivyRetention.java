@@ -1,6 +1,5 @@
 package io.platyspark.core.submit;
 
-import io.platyspark.core.submit.SubmissionProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,7 @@ public final class LivyRetention {
     /** Livy's time strings: a number with an optional unit (seconds without one). */
     private static final Pattern TIME = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d)?");
 
-    private LivyRetention() {
-    }
+    private LivyRetention() {}
 
     /** The longest an app claimed by a worker that died stays unresolved (the submission worker's bound). */
     public static Duration exactlyOnceWindow(SubmissionProperties submission) {
@@ -56,8 +54,10 @@ public final class LivyRetention {
      *
      * @param emrConfigurations the EMR platform defaults' configurations, or null without EMR
      */
-    public static List<String> startupProblems(Duration registeredRetention,
-            Map<String, Map<String, String>> emrConfigurations, SubmissionProperties submission) {
+    public static List<String> startupProblems(
+            Duration registeredRetention,
+            Map<String, Map<String, String>> emrConfigurations,
+            SubmissionProperties submission) {
         List<String> problems = new ArrayList<>();
         problem("platy.livy.state-retain", registeredRetention, submission).ifPresent(problems::add);
         emrProblem(emrConfigurations, submission).ifPresent(problems::add);
@@ -65,8 +65,8 @@ public final class LivyRetention {
     }
 
     /** Why the Livy retention EMR's platform defaults give every cluster breaks exactly-once, or empty. */
-    public static Optional<String> emrProblem(Map<String, Map<String, String>> emrConfigurations,
-            SubmissionProperties submission) {
+    public static Optional<String> emrProblem(
+            Map<String, Map<String, String>> emrConfigurations, SubmissionProperties submission) {
         return fromConfigurations(emrConfigurations)
                 .flatMap(r -> problem("the EMR clusters' livy-conf " + SETTING, r, submission));
     }
@@ -78,8 +78,8 @@ public final class LivyRetention {
      * @param value           the config's value of {@link #SETTING}, a Livy time string
      * @param platformDefault the retention the platform gives clusters whose config sets none, when known
      */
-    public static Optional<String> clusterConfigProblem(String value, Optional<Duration> platformDefault,
-            SubmissionProperties submission) {
+    public static Optional<String> clusterConfigProblem(
+            String value, Optional<Duration> platformDefault, SubmissionProperties submission) {
         Duration retention;
         try {
             retention = parse(value);
@@ -96,7 +96,9 @@ public final class LivyRetention {
                 + submission.pollInterval().toMillis() + "ms): exactly-once submission finds the batch of an app "
                 + "whose worker died by its name at Livy up to that long after, and a batch Livy purged meanwhile is "
                 + "run again; set more than " + (window.toSeconds() + 1) + "s, or leave it out"
-                + platformDefault.map(d -> " for the platform's " + d.toSeconds() + "s").orElse(""));
+                + platformDefault
+                        .map(d -> " for the platform's " + d.toSeconds() + "s")
+                        .orElse(""));
     }
 
     /** The retention an EMR cluster's configurations give Livy, when they set it. */

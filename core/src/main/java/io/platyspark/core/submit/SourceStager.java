@@ -55,8 +55,8 @@ public class SourceStager {
                     + "so it cannot be uploaded for the cluster; upload it with POST /api/v1/artifacts or give an "
                     + "s3:// URI");
         }
-        StoredArtifact stored = store.putContentAddressed("uploads/" + app.team(), path,
-                path.getFileName().toString());
+        StoredArtifact stored = store.putContentAddressed(
+                "uploads/" + app.team(), path, path.getFileName().toString());
         return stored.uri().toString();
     }
 }

@@ -45,17 +45,35 @@ public record SubmissionProperties(
         @DefaultValue("15s") @DurationMin(millis = 1) Duration clusterPollInterval) {
 
     /** Without the concurrency settings: one app at a time per loop, as before they existed. */
-    public SubmissionProperties(boolean enabled, int threads, int batchSize, Duration pollInterval, Duration lease,
-            int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration clusterPollInterval) {
-        this(enabled, threads, batchSize, 1, 1, pollInterval, lease, maxAttempts, initialBackoff, maxBackoff,
+    public SubmissionProperties(
+            boolean enabled,
+            int threads,
+            int batchSize,
+            Duration pollInterval,
+            Duration lease,
+            int maxAttempts,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            Duration clusterPollInterval) {
+        this(
+                enabled,
+                threads,
+                batchSize,
+                1,
+                1,
+                pollInterval,
+                lease,
+                maxAttempts,
+                initialBackoff,
+                maxBackoff,
                 clusterPollInterval);
     }
 
     @org.springframework.boot.context.properties.bind.ConstructorBinding
     public SubmissionProperties {
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
-            throw new IllegalArgumentException("platy.submission.lease must be at least 3s (it is renewed every "
-                    + "third of it), got " + lease);
+            throw new IllegalArgumentException(
+                    "platy.submission.lease must be at least 3s (it is renewed every " + "third of it), got " + lease);
         }
     }
 

@@ -18,17 +18,17 @@ public class SubmissionRunner implements SmartLifecycle {
 
     /** @param worker one round of work (provisioning, then submission), returning how many items it took */
     public SubmissionRunner(IntSupplier worker, SubmissionProperties properties) {
-        this(worker, () -> { }, properties, Metrics.globalRegistry);
+        this(worker, () -> {}, properties, Metrics.globalRegistry);
     }
 
     /**
      * @param renewLeases extends the leases of the apps the worker holds; run every
      *                    {@link SubmissionProperties#leaseRenewInterval()}, so a slow submission never loses its app
      */
-    public SubmissionRunner(IntSupplier worker, Runnable renewLeases, SubmissionProperties properties,
-            MeterRegistry meters) {
-        this.rounds = new FixedDelayRunner("submit", properties.pollInterval(), properties.threads(),
-                () -> drain(worker), meters);
+    public SubmissionRunner(
+            IntSupplier worker, Runnable renewLeases, SubmissionProperties properties, MeterRegistry meters) {
+        this.rounds = new FixedDelayRunner(
+                "submit", properties.pollInterval(), properties.threads(), () -> drain(worker), meters);
         this.renewal = new FixedDelayRunner("submit-renew", properties.leaseRenewInterval(), 1, renewLeases, meters);
     }
 

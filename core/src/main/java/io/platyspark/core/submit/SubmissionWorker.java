@@ -10,6 +10,7 @@ import io.platyspark.core.backend.BackendBusyException;
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.backend.PythonTarget;
 import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.backend.SparkBackends;
 import io.platyspark.core.cluster.Cluster;
@@ -19,7 +20,6 @@ import io.platyspark.core.env.EnvBuildException;
 import io.platyspark.core.env.EnvSparkConf;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.env.Environments;
-import io.platyspark.core.backend.PythonTarget;
 import io.platyspark.core.env.PythonTargets;
 import io.platyspark.core.security.SecretRedactor;
 import java.time.Clock;
@@ -58,27 +58,53 @@ public class SubmissionWorker {
             new java.util.concurrent.ConcurrentHashMap<>();
     private java.util.concurrent.ExecutorService pool;
 
-    public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
-            SubmissionProperties properties, Clock clock, MeterRegistry meters) {
+    public SubmissionWorker(
+            SparkAppStore apps,
+            ClusterStore clusters,
+            SparkBackends backends,
+            SubmissionProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
         this(apps, clusters, backends, properties, clock, meters, null);
     }
 
-    public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
-            SubmissionProperties properties, Clock clock, MeterRegistry meters, SourceStager stager) {
+    public SubmissionWorker(
+            SparkAppStore apps,
+            ClusterStore clusters,
+            SparkBackends backends,
+            SubmissionProperties properties,
+            Clock clock,
+            MeterRegistry meters,
+            SourceStager stager) {
         this(apps, clusters, backends, properties, clock, meters, stager, null, null);
     }
 
     /** With {@code envs}, apps with requirements get their Python environment built before submission. */
-    public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
-            SubmissionProperties properties, Clock clock, MeterRegistry meters, SourceStager stager,
-            Environments envs, EnvSparkConf envConf) {
+    public SubmissionWorker(
+            SparkAppStore apps,
+            ClusterStore clusters,
+            SparkBackends backends,
+            SubmissionProperties properties,
+            Clock clock,
+            MeterRegistry meters,
+            SourceStager stager,
+            Environments envs,
+            EnvSparkConf envConf) {
         this(apps, clusters, backends, properties, clock, meters, stager, envs, envConf, PythonTargets.unknown());
     }
 
     /** With {@code targets}, an app's environment is built for what its cluster's nodes run. */
-    public SubmissionWorker(SparkAppStore apps, ClusterStore clusters, SparkBackends backends,
-            SubmissionProperties properties, Clock clock, MeterRegistry meters, SourceStager stager,
-            Environments envs, EnvSparkConf envConf, PythonTargets targets) {
+    public SubmissionWorker(
+            SparkAppStore apps,
+            ClusterStore clusters,
+            SparkBackends backends,
+            SubmissionProperties properties,
+            Clock clock,
+            MeterRegistry meters,
+            SourceStager stager,
+            Environments envs,
+            EnvSparkConf envConf,
+            PythonTargets targets) {
         this.targets = targets;
         this.stager = stager;
         this.envs = envs;
@@ -137,15 +163,16 @@ public class SubmissionWorker {
         List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
         java.util.Map<String, java.util.Queue<SparkApp>> byCluster = new java.util.LinkedHashMap<>();
         for (SparkApp app : claimed) {
-            byCluster.computeIfAbsent(app.clusterName(), c -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+            byCluster
+                    .computeIfAbsent(app.clusterName(), c -> new java.util.concurrent.ConcurrentLinkedQueue<>())
                     .add(app);
         }
         // Each cluster's apps are worked off by at most perClusterConcurrency lanes: a pool thread never waits for
         // a busy cluster while another cluster's apps wait for a thread. The semaphore holds the bound across the
         // rounds of several claim loops.
         byCluster.forEach((cluster, queue) -> {
-            java.util.concurrent.Semaphore slots = perCluster.computeIfAbsent(cluster,
-                    name -> new java.util.concurrent.Semaphore(properties.perClusterConcurrency()));
+            java.util.concurrent.Semaphore slots = perCluster.computeIfAbsent(
+                    cluster, name -> new java.util.concurrent.Semaphore(properties.perClusterConcurrency()));
             int lanes = Math.min(properties.perClusterConcurrency(), queue.size());
             for (int i = 0; i < lanes; i++) {
                 running.add(pool.submit(() -> {
@@ -168,8 +195,8 @@ public class SubmissionWorker {
             try {
                 future.get();
             } catch (java.util.concurrent.ExecutionException e) {
-                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
-                        : new IllegalStateException(e.getCause());
+                RuntimeException cause =
+                        e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 if (first == null) {
                     first = cause;
                 }
@@ -237,11 +264,15 @@ public class SubmissionWorker {
     private void handle(SparkApp app) {
         Optional<Cluster> found = clusters.findActive(app.clusterName());
         if (found.isEmpty() || found.get().state().isEnding()) {
-            Optional<Cluster> ended = found.isPresent() ? found
+            Optional<Cluster> ended = found.isPresent()
+                    ? found
                     : Optional.ofNullable(app.clusterId()).flatMap(clusters::find);
-            fail(app, "cluster '" + app.clusterName() + "' " + ended.map(c -> c.state()
-                    + (c.stateReason() == null ? "" : ": " + c.stateReason())).orElse("is gone")
-                    + " (before the app was submitted)");
+            fail(
+                    app,
+                    "cluster '" + app.clusterName() + "' "
+                            + ended.map(c -> c.state() + (c.stateReason() == null ? "" : ": " + c.stateReason()))
+                                    .orElse("is gone")
+                            + " (before the app was submitted)");
             return;
         }
         Cluster cluster = found.get();
@@ -275,8 +306,11 @@ public class SubmissionWorker {
             fail(app, e.getMessage());
             return;
         }
-        TransitionResult result = apps.transition(app.id(), app.state(),
-                AppTransition.to(AppState.SUBMITTED,
+        TransitionResult result = apps.transition(
+                app.id(),
+                app.state(),
+                AppTransition.to(
+                                AppState.SUBMITTED,
                                 submission.adopted() ? "adopted the run an earlier attempt started" : null)
                         .withBackend(backend.name(), submission.backendId())
                         .withBackendAppId(submission.backendAppId())
@@ -292,14 +326,21 @@ public class SubmissionWorker {
         // death): the run must not go on untracked.
         AppState now = result.current().state();
         if (now.isTerminal()) {
-            log.info("app {} became {} during its submission; stopping the run {}", app.id(), now,
+            log.info(
+                    "app {} became {} during its submission; stopping the run {}",
+                    app.id(),
+                    now,
                     submission.backendId());
             try {
                 backend.kill(cluster, app.withBackend(backend.name(), submission.backendId()));
             } catch (RuntimeException e) {
-                log.warn("could not stop run {} of app {}, which is {}: {}; stop it at {} by hand",
-                        submission.backendId(), app.id(), now,
-                        SecretRedactor.redactText(e.getMessage(), app.sparkConf()), backend.name());
+                log.warn(
+                        "could not stop run {} of app {}, which is {}: {}; stop it at {} by hand",
+                        submission.backendId(),
+                        app.id(),
+                        now,
+                        SecretRedactor.redactText(e.getMessage(), app.sparkConf()),
+                        backend.name());
             }
         }
     }
@@ -324,15 +365,20 @@ public class SubmissionWorker {
                     waitForCluster(app, cluster); // its provider learns the nodes' Python once it runs
                     return Optional.empty();
                 }
-                if (target.isPresent() && app.pythonVersion() != null
+                if (target.isPresent()
+                        && app.pythonVersion() != null
                         && !app.pythonVersion().equals(target.get().pythonVersion())) {
-                    fail(app, "it asks for Python " + app.pythonVersion() + " but the nodes of cluster '"
-                            + cluster.name() + "' run Python " + target.get().pythonVersion() + " ("
-                            + target.get().interpreter() + "); leave pythonVersion out or use a cluster whose "
-                            + "nodes run " + app.pythonVersion());
+                    fail(
+                            app,
+                            "it asks for Python " + app.pythonVersion() + " but the nodes of cluster '"
+                                    + cluster.name() + "' run Python "
+                                    + target.get().pythonVersion() + " ("
+                                    + target.get().interpreter() + "); leave pythonVersion out or use a cluster whose "
+                                    + "nodes run " + app.pythonVersion());
                     return Optional.empty();
                 }
-                EnvSpec spec = target.isPresent() ? envs.spec(app.requirements(), target.get())
+                EnvSpec spec = target.isPresent()
+                        ? envs.spec(app.requirements(), target.get())
                         : envs.spec(app.requirements(), app.pythonVersion(), null);
                 build = envs.request(spec, app.team());
             }
@@ -347,7 +393,10 @@ public class SubmissionWorker {
         if (build.state() == EnvBuild.State.READY) {
             if (!build.id().equals(app.envBuildId())) {
                 // Ready at once (built before, or cached): still record which environment the app runs with.
-                apps.transition(app.id(), app.state(), AppTransition.to(app.state(), null).withEnvBuild(build.id()));
+                apps.transition(
+                        app.id(),
+                        app.state(),
+                        AppTransition.to(app.state(), null).withEnvBuild(build.id()));
             }
             return Optional.of(build);
         }
@@ -360,8 +409,12 @@ public class SubmissionWorker {
         boolean stateChanges = app.state() != AppState.BUILDING_ENV;
         if (stateChanges || !build.id().equals(app.envBuildId())) {
             // A state change frees the lease, so the transition carries when to look again.
-            TransitionResult moved = apps.transition(app.id(), app.state(), AppTransition.to(AppState.BUILDING_ENV,
-                    reason).withEnvBuild(build.id()).withNextAttemptAt(next));
+            TransitionResult moved = apps.transition(
+                    app.id(),
+                    app.state(),
+                    AppTransition.to(AppState.BUILDING_ENV, reason)
+                            .withEnvBuild(build.id())
+                            .withNextAttemptAt(next));
             if (stateChanges || !moved.applied()) {
                 return Optional.empty();
             }
@@ -375,7 +428,9 @@ public class SubmissionWorker {
         Instant next = clock.instant().plus(properties.clusterPollInterval());
         if (app.state() != AppState.WAITING_FOR_CLUSTER) {
             // The transition frees the lease, so it carries when to look again.
-            apps.transition(app.id(), app.state(),
+            apps.transition(
+                    app.id(),
+                    app.state(),
                     AppTransition.to(AppState.WAITING_FOR_CLUSTER, reason).withNextAttemptAt(next));
             return;
         }
@@ -388,10 +443,12 @@ public class SubmissionWorker {
      * doubles up to {@code maxBackoff}; the watchdog's pending timeout bounds how long it may wait in all.
      */
     private void waitOutOutage(SparkApp app, String why) {
-        log.warn("app {} not submitted, waiting out an outage: {}", app.id(),
+        log.warn(
+                "app {} not submitted, waiting out an outage: {}",
+                app.id(),
                 SecretRedactor.redactText(why, app.sparkConf()));
-        apps.releaseAfterOutage(app.id(), owner, "waiting out an outage: " + why, properties.initialBackoff(),
-                properties.maxBackoff());
+        apps.releaseAfterOutage(
+                app.id(), owner, "waiting out an outage: " + why, properties.initialBackoff(), properties.maxBackoff());
         count("any", "outage");
     }
 
@@ -410,8 +467,12 @@ public class SubmissionWorker {
             fail(app, "gave up after " + attempt + " submission attempts; last: " + why);
             return;
         }
-        log.warn("app {} not submitted (attempt {}): {}; next try at {}", app.id(), attempt,
-                SecretRedactor.redactText(why, app.sparkConf()), next);
+        log.warn(
+                "app {} not submitted (attempt {}): {}; next try at {}",
+                app.id(),
+                attempt,
+                SecretRedactor.redactText(why, app.sparkConf()),
+                next);
         count("any", "retry");
     }
 
@@ -429,6 +490,7 @@ public class SubmissionWorker {
     }
 
     private void count(String backend, String outcome) {
-        meters.counter("platy.submission.attempts", "backend", backend, "outcome", outcome).increment();
+        meters.counter("platy.submission.attempts", "backend", backend, "outcome", outcome)
+                .increment();
     }
 }

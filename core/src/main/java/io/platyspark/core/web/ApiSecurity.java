@@ -16,38 +16,56 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 public final class ApiSecurity {
 
     /** Open to anyone with GET: health probes, Prometheus and the API description. */
-    public static final String[] OPEN_GETS = {"/actuator/health", "/actuator/health/**", "/actuator/info",
-            "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
+    public static final String[] OPEN_GETS = {
+        "/actuator/health",
+        "/actuator/health/**",
+        "/actuator/info",
+        "/actuator/prometheus",
+        "/v3/api-docs",
+        "/v3/api-docs/**",
+        "/swagger-ui.html",
+        "/swagger-ui/**"
+    };
 
-    private ApiSecurity() {
-    }
+    private ApiSecurity() {}
 
     /** 401 as problem+json, with the header RFC 6750 asks for. */
     public static AuthenticationEntryPoint unauthenticated() {
         return (request, response, e) -> {
             response.setHeader("WWW-Authenticate", "Bearer");
-            ProblemResponses.write(request, response, 401, "unauthenticated", "Unauthenticated",
+            ProblemResponses.write(
+                    request,
+                    response,
+                    401,
+                    "unauthenticated",
+                    "Unauthenticated",
                     "send a valid API token as 'Authorization: Bearer <token>'; it may be missing, expired or revoked");
         };
     }
 
     /** 403 as problem+json. */
     public static AccessDeniedHandler forbidden(String detail) {
-        return (request, response, e) -> ProblemResponses.write(request, response, 403, "forbidden", "Forbidden",
-                detail);
+        return (request, response, e) ->
+                ProblemResponses.write(request, response, 403, "forbidden", "Forbidden", detail);
     }
 
     /**
      * Applies the shared part: no sessions or CSRF (bearer tokens only), the open GETs, the error page.
      * {@code rules} adds the app's own rules before "everything else needs a token".
      */
-    public static HttpSecurity base(HttpSecurity http,
-            org.springframework.security.config.Customizer<AuthorizeHttpRequestsConfigurer<HttpSecurity>
-                    .AuthorizationManagerRequestMatcherRegistry> rules) throws Exception {
+    public static HttpSecurity base(
+            HttpSecurity http,
+            org.springframework.security.config.Customizer<
+                            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry>
+                    rules)
+            throws Exception {
         return http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> {
-                    auth.requestMatchers(HttpMethod.GET, OPEN_GETS).permitAll().requestMatchers("/error").permitAll();
+                    auth.requestMatchers(HttpMethod.GET, OPEN_GETS)
+                            .permitAll()
+                            .requestMatchers("/error")
+                            .permitAll();
                     rules.customize(auth);
                     auth.anyRequest().authenticated();
                 });

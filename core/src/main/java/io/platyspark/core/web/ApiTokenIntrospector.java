@@ -65,7 +65,7 @@ public class ApiTokenIntrospector implements OpaqueTokenIntrospector {
 
     /** The caller a principal made here stands for. */
     public static Caller caller(OAuth2AuthenticatedPrincipal principal) {
-        return new Caller(principal.getName(), principal.getAttribute(TEAM),
-                Boolean.TRUE.equals(principal.getAttribute(ADMIN)));
+        return new Caller(
+                principal.getName(), principal.getAttribute(TEAM), Boolean.TRUE.equals(principal.getAttribute(ADMIN)));
     }
 }

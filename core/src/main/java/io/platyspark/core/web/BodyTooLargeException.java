@@ -4,7 +4,10 @@ package io.platyspark.core.web;
 public class BodyTooLargeException extends RuntimeException {
 
     public BodyTooLargeException(long maxBytes, String setting) {
-        super("the body is larger than the limit of " + maxBytes + " bytes (" + setting + "); send less, or split it",
-                null, false, false);
+        super(
+                "the body is larger than the limit of " + maxBytes + " bytes (" + setting + "); send less, or split it",
+                null,
+                false,
+                false);
     }
 }

@@ -23,7 +23,12 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
                 request.getParameterMap();
             } catch (IllegalStateException | IllegalArgumentException e) {
                 // Tomcat's InvalidParameterException (an IllegalStateException) quotes the raw value: never logged.
-                ProblemResponses.write(request, response, 400, "malformed-query", "Malformed query string",
+                ProblemResponses.write(
+                        request,
+                        response,
+                        400,
+                        "malformed-query",
+                        "Malformed query string",
                         "the query string cannot be parsed: every parameter needs a name and percent-escapes must be "
                                 + "'%' and two hex digits of UTF-8 (encode a literal '%' as %25)");
                 return;

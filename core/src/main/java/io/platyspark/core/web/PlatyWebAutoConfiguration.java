@@ -35,13 +35,15 @@ import tools.jackson.databind.type.LogicalType;
  * JSON, and a default bearer-token security chain for an app that brings none of its own. Only apps with Spring
  * Security and Spring MVC on the classpath get it; core's dependencies on both are optional.
  */
-@AutoConfiguration(beforeName = {
-        "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
-        "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-        "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
-        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration",
-        "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration"},
+@AutoConfiguration(
+        beforeName = {
+            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration",
+            "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration"
+        },
         afterName = "io.platyspark.core.config.PlatyCoreAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({SecurityFilterChain.class, org.springframework.web.servlet.DispatcherServlet.class})
@@ -59,8 +61,8 @@ public class PlatyWebAutoConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(SecurityProperties security,
-            ArtifactProperties artifacts) {
+    FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(
+            SecurityProperties security, ArtifactProperties artifacts) {
         FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(new RequestSizeFilter(
                 security.maxRequestSize().toBytes(), artifacts.maxUploadSize().toBytes(), UPLOADS));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
@@ -96,8 +98,13 @@ public class PlatyWebAutoConfiguration {
     /** What Spring Security's firewall refuses ({@code ;}, {@code %2F}, {@code ..}, odd headers): 400 problem+json. */
     @Bean
     RequestRejectedHandler problemRequestRejectedHandler() {
-        return (request, response, e) -> ProblemResponses.write(request, response, 400, "request-rejected",
-                "Request rejected", "the URL or a header holds something the server refuses (';', an encoded '/', "
+        return (request, response, e) -> ProblemResponses.write(
+                request,
+                response,
+                400,
+                "request-rejected",
+                "Request rejected",
+                "the URL or a header holds something the server refuses (';', an encoded '/', "
                         + "'..' segments, control or non-ASCII characters): percent-encode it or leave it out");
     }
 
@@ -130,7 +137,8 @@ public class PlatyWebAutoConfiguration {
     @Bean
     JsonMapperBuilderCustomizer strictJson() {
         return builder -> builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .withCoercionConfig(LogicalType.Integer,
+                .withCoercionConfig(
+                        LogicalType.Integer,
                         config -> config.setCoercion(CoercionInputShape.Float, CoercionAction.Fail));
     }
 
@@ -152,7 +160,8 @@ public class PlatyWebAutoConfiguration {
 
         @Bean
         SecurityFilterChain platyApiSecurity(HttpSecurity http, ApiTokenIntrospector introspector) throws Exception {
-            ApiSecurity.base(http, rules -> rules.requestMatchers("/actuator/**").hasRole("ADMIN"))
+            ApiSecurity.base(
+                            http, rules -> rules.requestMatchers("/actuator/**").hasRole("ADMIN"))
                     .exceptionHandling(e -> e.authenticationEntryPoint(ApiSecurity.unauthenticated())
                             .accessDeniedHandler(ApiSecurity.forbidden("this needs an admin token")))
                     .oauth2ResourceServer(oauth -> oauth.authenticationEntryPoint(ApiSecurity.unauthenticated())

@@ -38,8 +38,12 @@ public class ProblemDetailAdvice implements ResponseBodyAdvice<Object> {
     }
 
     @Override
-    public Object beforeBodyWrite(Object written, MethodParameter returnType, MediaType contentType,
-            Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request,
+    public Object beforeBodyWrite(
+            Object written,
+            MethodParameter returnType,
+            MediaType contentType,
+            Class<? extends HttpMessageConverter<?>> converterType,
+            ServerHttpRequest request,
             ServerHttpResponse response) {
         if (!(written instanceof ProblemDetail body)) {
             return written;
@@ -49,7 +53,8 @@ public class ProblemDetailAdvice implements ResponseBodyAdvice<Object> {
         }
         if (body.getProperties() == null || !body.getProperties().containsKey("requestId")) {
             String id = response instanceof ServletServerHttpResponse servlet
-                    ? ProblemResponses.requestId(servlet.getServletResponse()) : null;
+                    ? ProblemResponses.requestId(servlet.getServletResponse())
+                    : null;
             if (id != null) {
                 body.setProperty("requestId", id);
             }

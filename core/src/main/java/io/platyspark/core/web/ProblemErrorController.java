@@ -29,16 +29,20 @@ public class ProblemErrorController implements ErrorController {
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         if (status >= 500 && failure != null) {
-            log.error("request failed outside the controllers: {}", failure.getClass().getName());
+            log.error(
+                    "request failed outside the controllers: {}",
+                    failure.getClass().getName());
             log.debug("request failure", failure);
         }
         HttpStatus known = HttpStatus.resolve(status);
         String title = known != null ? known.getReasonPhrase() : "Error";
-        String detail = status >= 500 ? "the server failed unexpectedly; report the requestId to the platform team"
-                : status == 404 ? "there is no such path; see /v3/api-docs for the API"
-                : "the request was refused (" + title + ")";
-        ProblemResponses.write(new InstanceOf(request, uri), response, status, ProblemResponses.typeFor(status), title,
-                detail);
+        String detail = status >= 500
+                ? "the server failed unexpectedly; report the requestId to the platform team"
+                : status == 404
+                        ? "there is no such path; see /v3/api-docs for the API"
+                        : "the request was refused (" + title + ")";
+        ProblemResponses.write(
+                new InstanceOf(request, uri), response, status, ProblemResponses.typeFor(status), title, detail);
     }
 
     /** The failed request's path as the problem's instance, not {@code /error}. */

@@ -29,7 +29,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         }
         HttpStatus known = HttpStatus.resolve(status);
         String title = known != null ? known.getReasonPhrase() : "Error";
-        String detail = status >= 500 ? "the server failed unexpectedly; report the requestId to the platform team"
+        String detail = status >= 500
+                ? "the server failed unexpectedly; report the requestId to the platform team"
                 : "the server could not read this HTTP request (" + title + "): check the request line, the "
                         + "percent-encoding of the path and query, and the headers";
         try {
@@ -38,8 +39,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             Writer writer = response.getReporter();
             if (writer != null) {
                 // The path is left out: Tomcat could not parse it, and echoing it would repeat what it refused.
-                writer.write(ProblemResponses.body(null, status, ProblemResponses.typeFor(status), title, detail,
-                        requestId));
+                writer.write(ProblemResponses.body(
+                        null, status, ProblemResponses.typeFor(status), title, detail, requestId));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

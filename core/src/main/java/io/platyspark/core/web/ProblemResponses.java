@@ -14,11 +14,16 @@ public final class ProblemResponses {
     public static final String TYPE_PREFIX = "urn:platyspark:problem:";
     private static final JsonMapper JSON = new JsonMapper();
 
-    private ProblemResponses() {
-    }
+    private ProblemResponses() {}
 
-    public static void write(HttpServletRequest request, HttpServletResponse response, int status, String type,
-            String title, String detail) throws IOException {
+    public static void write(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            int status,
+            String type,
+            String title,
+            String detail)
+            throws IOException {
         response.resetBuffer();
         response.setStatus(status);
         response.setContentType("application/problem+json");

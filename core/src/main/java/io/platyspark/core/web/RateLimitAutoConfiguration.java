@@ -23,8 +23,8 @@ public class RateLimitAutoConfiguration {
     @Bean
     @ConditionalOnProperty(name = "platy.rate-limit.enabled", havingValue = "true", matchIfMissing = true)
     FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitProperties properties) {
-        FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
-                new RateLimitFilter(properties));
+        FilterRegistrationBean<RateLimitFilter> registration =
+                new FilterRegistrationBean<>(new RateLimitFilter(properties));
         registration.setOrder(AFTER_SECURITY_AND_AUDIT);
         return registration;
     }

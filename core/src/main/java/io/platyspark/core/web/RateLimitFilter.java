@@ -54,7 +54,12 @@ public class RateLimitFilter extends OncePerRequestFilter {
         long millis = Duration.ofNanos(probe.getNanosToWaitForRefill()).toMillis();
         long seconds = Math.max(1, (millis + 999) / 1000);
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        ProblemResponses.write(request, response, 429, "rate-limited", "Too many requests",
+        ProblemResponses.write(
+                request,
+                response,
+                429,
+                "rate-limited",
+                "Too many requests",
                 "this token sent more than " + properties.requestsPerSecond() + " requests per second (bursts of "
                         + properties.burst() + "); wait " + seconds + " s (Retry-After) and send fewer requests at "
                         + "once, or ask an admin to raise platy.rate-limit");

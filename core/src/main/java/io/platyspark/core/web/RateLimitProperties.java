@@ -21,5 +21,4 @@ public record RateLimitProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("2000") @Min(1) int requestsPerSecond,
         @DefaultValue("100") @Min(1) int burst,
-        @DefaultValue("10000") @Min(1) int maxTokens) {
-}
+        @DefaultValue("10000") @Min(1) int maxTokens) {}

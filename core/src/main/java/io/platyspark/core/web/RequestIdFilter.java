@@ -25,7 +25,9 @@ public class RequestIdFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String given = request.getHeader(HEADER);
         // An id that could forge log lines or flood the store is replaced, not trusted.
-        String requestId = given != null && SAFE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String requestId = given != null && SAFE.matcher(given).matches()
+                ? given
+                : UUID.randomUUID().toString();
         response.setHeader(HEADER, requestId);
         MDC.put(MDC_KEY, requestId);
         try {

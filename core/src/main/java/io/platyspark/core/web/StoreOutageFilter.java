@@ -41,15 +41,25 @@ public class StoreOutageFilter extends OncePerRequestFilter {
     private static void answer(HttpServletRequest request, HttpServletResponse response, DataAccessException e)
             throws IOException {
         // The database's message can quote request data: its first line only.
-        String message = String.valueOf(e.getMostSpecificCause().getMessage()).lines().findFirst().orElse("");
-        log.error("state store failed before the request reached its handler: {}: {}",
-                e.getClass().getSimpleName(), message);
+        String message = String.valueOf(e.getMostSpecificCause().getMessage())
+                .lines()
+                .findFirst()
+                .orElse("");
+        log.error(
+                "state store failed before the request reached its handler: {}: {}",
+                e.getClass().getSimpleName(),
+                message);
         if (response.isCommitted()) {
             return;
         }
         response.resetBuffer();
         response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER);
-        ProblemResponses.write(request, response, 503, "store-unavailable", "Store unavailable",
+        ProblemResponses.write(
+                request,
+                response,
+                503,
+                "store-unavailable",
+                "Store unavailable",
                 "the platform's database could not be reached; nothing was changed, try again later");
     }
 

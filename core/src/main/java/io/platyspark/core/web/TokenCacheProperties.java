@@ -18,5 +18,4 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("platy.security.token-cache")
 public record TokenCacheProperties(
         @DefaultValue("5m") @DurationMin(millis = 0) Duration ttl,
-        @DefaultValue("10000") @Min(0) int maxEntries) {
-}
+        @DefaultValue("10000") @Min(0) int maxEntries) {}

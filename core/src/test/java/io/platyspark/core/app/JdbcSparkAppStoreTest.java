@@ -1,8 +1,8 @@
 package io.platyspark.core.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.TestDatabase;
@@ -36,13 +36,24 @@ class JdbcSparkAppStoreTest {
     @BeforeEach
     void setUp() {
         dataSource = TestDatabase.newMigratedDataSource();
-        store = new JdbcSparkAppStore(JdbcClient.create(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), new JsonMapper(), clock);
+        store = new JdbcSparkAppStore(
+                JdbcClient.create(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                new JsonMapper(),
+                clock);
     }
 
     private static NewSparkApp app(String name, String cluster, String key) {
-        return new NewSparkApp(name, "data", cluster, "/apps/job.py", null, List.of("--day", "2026-01-01"),
-                Map.of("spark.executor.memory", "2g"), key, "req-" + name);
+        return new NewSparkApp(
+                name,
+                "data",
+                cluster,
+                "/apps/job.py",
+                null,
+                List.of("--day", "2026-01-01"),
+                Map.of("spark.executor.memory", "2g"),
+                key,
+                "req-" + name);
     }
 
     @Test
@@ -81,7 +92,10 @@ class JdbcSparkAppStoreTest {
         } finally {
             pool.shutdownNow();
         }
-        Integer rows = JdbcClient.create(dataSource).sql("select count(*) from apps").query(Integer.class).single();
+        Integer rows = JdbcClient.create(dataSource)
+                .sql("select count(*) from apps")
+                .query(Integer.class)
+                .single();
         assertThat(rows).isEqualTo(1);
     }
 
@@ -90,17 +104,20 @@ class JdbcSparkAppStoreTest {
         SparkApp app = store.create(app("etl", "local", null), "h").app();
         clock.advance(Duration.ofSeconds(5));
 
-        TransitionResult submitted = store.transition(app.id(), AppState.PENDING,
+        TransitionResult submitted = store.transition(
+                app.id(),
+                AppState.PENDING,
                 AppTransition.to(AppState.SUBMITTED, null).withBackend("local", "123"));
-        TransitionResult stale = store.transition(app.id(), AppState.PENDING,
-                AppTransition.to(AppState.FAILED, "late writer"));
+        TransitionResult stale =
+                store.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.FAILED, "late writer"));
 
         assertThat(submitted.applied()).isTrue();
         assertThat(submitted.current().backendId()).isEqualTo("123");
         assertThat(submitted.current().submittedAt()).isEqualTo(clock.instant());
         assertThat(stale.applied()).isFalse();
         assertThat(stale.current().state()).isEqualTo(AppState.SUBMITTED);
-        assertThat(store.events(app.id())).extracting(AppEvent::toState)
+        assertThat(store.events(app.id()))
+                .extracting(AppEvent::toState)
                 .containsExactly(AppState.PENDING, AppState.SUBMITTED);
     }
 
@@ -109,8 +126,12 @@ class JdbcSparkAppStoreTest {
         SparkApp app = store.create(app("etl", "local", null), "h").app();
         store.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.RUNNING, null));
 
-        TransitionResult linked = store.transition(app.id(), AppState.RUNNING, AppTransition.to(AppState.RUNNING, null)
-                .withBackendAppId("application_1_0001").withLinks(new AppLinks("http://ui", null, null)));
+        TransitionResult linked = store.transition(
+                app.id(),
+                AppState.RUNNING,
+                AppTransition.to(AppState.RUNNING, null)
+                        .withBackendAppId("application_1_0001")
+                        .withLinks(new AppLinks("http://ui", null, null)));
 
         assertThat(linked.current().links().sparkUiUrl()).isEqualTo("http://ui");
         assertThat(linked.current().backendAppId()).isEqualTo("application_1_0001");
@@ -132,11 +153,14 @@ class JdbcSparkAppStoreTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = AppState.class, names = {"SUCCEEDED", "FAILED", "KILLED", "LOST"})
+    @EnumSource(
+            value = AppState.class,
+            names = {"SUCCEEDED", "FAILED", "KILLED", "LOST"})
     void aTerminalStateIsFinal(AppState terminal) {
         SparkApp app = store.create(app("etl", "local", null), "h").app();
         store.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.RUNNING, null));
-        SparkApp ended = store.transition(app.id(), AppState.RUNNING, AppTransition.to(terminal, "ended")).current();
+        SparkApp ended = store.transition(app.id(), AppState.RUNNING, AppTransition.to(terminal, "ended"))
+                .current();
 
         for (AppState next : AppState.values()) {
             if (next == terminal) {
@@ -149,10 +173,13 @@ class JdbcSparkAppStoreTest {
             assertThat(result.current().finishedAt()).isEqualTo(ended.finishedAt());
         }
         assertThat(store.find(app.id()).orElseThrow().state()).isEqualTo(terminal);
-        assertThat(store.events(app.id())).extracting(AppEvent::toState)
+        assertThat(store.events(app.id()))
+                .extracting(AppEvent::toState)
                 .containsExactly(AppState.PENDING, AppState.RUNNING, terminal);
         // Facts may still be added to an ended app (its metrics, read after the end).
-        assertThat(store.transition(app.id(), terminal, AppTransition.to(terminal, null)).applied()).isTrue();
+        assertThat(store.transition(app.id(), terminal, AppTransition.to(terminal, null))
+                        .applied())
+                .isTrue();
     }
 
     @Test
@@ -168,7 +195,9 @@ class JdbcSparkAppStoreTest {
         List<SparkApp> afterExpiry = store.claimForSubmission("w3", Duration.ofMinutes(5), 10);
 
         assertThat(first).hasSize(3);
-        assertThat(second).hasSize(2).extracting(SparkApp::id)
+        assertThat(second)
+                .hasSize(2)
+                .extracting(SparkApp::id)
                 .doesNotContainAnyElementsOf(first.stream().map(SparkApp::id).toList());
         assertThat(nothingLeft).isEmpty();
         assertThat(afterExpiry).hasSize(5);
@@ -183,7 +212,8 @@ class JdbcSparkAppStoreTest {
 
         assertThat(store.claimForSubmission("w2", Duration.ofMinutes(5), 1)).isEmpty();
         clock.advance(Duration.ofSeconds(31));
-        assertThat(store.claimForSubmission("w2", Duration.ofMinutes(5), 1)).singleElement()
+        assertThat(store.claimForSubmission("w2", Duration.ofMinutes(5), 1))
+                .singleElement()
                 .satisfies(a -> {
                     assertThat(a.attempts()).isEqualTo(1);
                     assertThat(a.stateReason()).isEqualTo("backend down");
@@ -198,15 +228,24 @@ class JdbcSparkAppStoreTest {
         store.claimForSubmission("w1", Duration.ofMinutes(5), 1);
         store.release(app.id(), "w1", clock.instant(), "submit attempt 2 failed: Livy answered 500", true);
         store.claimForSubmission("w1", Duration.ofMinutes(5), 1);
-        store.releaseAfterOutage(app.id(), "w1", "waiting out an outage: Livy unreachable", Duration.ofSeconds(1),
+        store.releaseAfterOutage(
+                app.id(),
+                "w1",
+                "waiting out an outage: Livy unreachable",
+                Duration.ofSeconds(1),
                 Duration.ofSeconds(10));
         store.claimForSubmission("w1", Duration.ofMinutes(5), 1);
-        store.releaseAfterOutage(app.id(), "w1", "waiting out an outage: Livy unreachable", Duration.ofSeconds(1),
+        store.releaseAfterOutage(
+                app.id(),
+                "w1",
+                "waiting out an outage: Livy unreachable",
+                Duration.ofSeconds(1),
                 Duration.ofSeconds(10));
         store.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.PENDING, null));
         store.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUBMITTED, "accepted as batch 3"));
 
-        assertThat(store.events(app.id())).extracting(AppEvent::fromState, AppEvent::toState, AppEvent::reason)
+        assertThat(store.events(app.id()))
+                .extracting(AppEvent::fromState, AppEvent::toState, AppEvent::reason)
                 .containsExactly(
                         tuple(null, AppState.PENDING, "accepted"),
                         tuple(AppState.PENDING, AppState.PENDING, "submit attempt 1 failed: Livy answered 500"),
@@ -230,7 +269,9 @@ class JdbcSparkAppStoreTest {
     void listPagesNewestFirstWithoutOverlapAndFilters() {
         List<UUID> created = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            created.add(store.create(app("a" + i, i % 2 == 0 ? "local" : "shared", null), "h").app().id());
+            created.add(store.create(app("a" + i, i % 2 == 0 ? "local" : "shared", null), "h")
+                    .app()
+                    .id());
             clock.advance(Duration.ofSeconds(1));
         }
         List<UUID> seen = new ArrayList<>();
@@ -246,10 +287,15 @@ class JdbcSparkAppStoreTest {
         assertThat(pages).isEqualTo(3);
         java.util.Collections.reverse(created);
         assertThat(seen).containsExactlyElementsOf(created);
-        assertThat(store.list(new AppQuery("local", null, Set.of(), null, 100)).items()).hasSize(4)
+        assertThat(store.list(new AppQuery("local", null, Set.of(), null, 100)).items())
+                .hasSize(4)
                 .allMatch(a -> a.clusterName().equals("local"));
-        assertThat(store.list(new AppQuery(null, "other-team", Set.of(), null, 100)).items()).isEmpty();
-        assertThat(store.list(new AppQuery(null, null, Set.of(AppState.RUNNING), null, 100)).items()).isEmpty();
+        assertThat(store.list(new AppQuery(null, "other-team", Set.of(), null, 100))
+                        .items())
+                .isEmpty();
+        assertThat(store.list(new AppQuery(null, null, Set.of(AppState.RUNNING), null, 100))
+                        .items())
+                .isEmpty();
     }
 
     @Test
@@ -257,10 +303,13 @@ class JdbcSparkAppStoreTest {
         assertThatThrownBy(() -> store.list(new AppQuery(null, null, Set.of(), "not-a-cursor", 10)))
                 .isInstanceOf(InvalidCursorException.class);
         for (long micros : new long[] {Long.MIN_VALUE, -1, Long.MAX_VALUE}) {
-            String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    (micros + ":" + java.util.UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String forged = java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString((micros + ":" + java.util.UUID.randomUUID())
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertThatThrownBy(() -> store.list(new AppQuery(null, null, Set.of(), forged, 10)))
-                    .as("time %d", micros).isInstanceOf(InvalidCursorException.class);
+                    .as("time %d", micros)
+                    .isInstanceOf(InvalidCursorException.class);
         }
     }
 }

@@ -6,11 +6,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.artifact.LocalArtifactStore;
+import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.env.EnvironmentService;
 import io.platyspark.core.env.JdbcEnvBuildStore;
-import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
 import java.nio.file.Files;
@@ -41,9 +41,21 @@ class EnvBuildCleanerTest {
     }
 
     private EnvBuildCleaner cleaner(boolean dryRun, int batchSize) {
-        return new EnvBuildCleaner(store.jdbc, artifacts, new EnvCleanupProperties(true, Duration.ofDays(30)),
-                new CleanupProperties(true, Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(3), batchSize,
-                        100, dryRun, Duration.ofHours(1)), clock, new SimpleMeterRegistry());
+        return new EnvBuildCleaner(
+                store.jdbc,
+                artifacts,
+                new EnvCleanupProperties(true, Duration.ofDays(30)),
+                new CleanupProperties(
+                        true,
+                        Duration.ofMinutes(10),
+                        Duration.ofDays(7),
+                        Duration.ofDays(3),
+                        batchSize,
+                        100,
+                        dryRun,
+                        Duration.ofHours(1)),
+                clock,
+                new SimpleMeterRegistry());
     }
 
     /** A build in {@code state}; a READY one has its archive in the store. */
@@ -52,7 +64,10 @@ class EnvBuildCleanerTest {
         String uri = null;
         if (state == EnvBuild.State.READY) {
             Path file = Files.writeString(tmp.resolve(UUID.randomUUID() + ".tar.gz"), "packed " + requirement);
-            uri = artifacts.put(EnvironmentService.archiveKey(spec.cacheKey()), file).uri().toString();
+            uri = artifacts
+                    .put(EnvironmentService.archiveKey(spec.cacheKey()), file)
+                    .uri()
+                    .toString();
         }
         return builds.getOrCreate(spec, "data", state, uri).build();
     }
@@ -68,8 +83,8 @@ class EnvBuildCleanerTest {
         EnvBuild failed = build("d==1", EnvBuild.State.FAILED);
         EnvBuild unfinished = build("e==1", EnvBuild.State.QUEUED);
         SparkApp app = store.app("daily", "etl");
-        store.apps.transition(app.id(), app.state(), AppTransition.to(app.state(), null)
-                .withEnvBuild(usedByAnApp.id()));
+        store.apps.transition(
+                app.id(), app.state(), AppTransition.to(app.state(), null).withEnvBuild(usedByAnApp.id()));
         clock.advance(Duration.ofDays(30).plusSeconds(1));
         EnvBuild recent = build("c==1", EnvBuild.State.READY);
 
@@ -89,13 +104,18 @@ class EnvBuildCleanerTest {
         assertThat(archived(usedByAnApp)).isTrue();
         assertThat(builds.find(recent.id())).isPresent();
         assertThat(archived(recent)).isTrue();
-        assertThat(builds.find(unfinished.id())).as("unfinished builds are the heartbeat's business").isPresent();
+        assertThat(builds.find(unfinished.id()))
+                .as("unfinished builds are the heartbeat's business")
+                .isPresent();
     }
 
     @Test
     void anArchiveALiveBuildOfTheSameSpecUsesIsKept() throws Exception {
         EnvBuild abandoned = build("a==1", EnvBuild.State.BUILDING);
-        store.jdbc.sql("update env_builds set state = 'FAILED' where id = :id").param("id", abandoned.id()).update();
+        store.jdbc
+                .sql("update env_builds set state = 'FAILED' where id = :id")
+                .param("id", abandoned.id())
+                .update();
         clock.advance(Duration.ofDays(31));
         EnvBuild rebuilt = build("a==1", EnvBuild.State.READY);
 

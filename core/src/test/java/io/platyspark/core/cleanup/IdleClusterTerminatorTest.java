@@ -7,15 +7,15 @@ import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.backend.ClusterBackends;
+import io.platyspark.core.backend.RegisteredClusterBackend;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterConfigs;
 import io.platyspark.core.cluster.ClusterKind;
-import io.platyspark.core.service.ClusterProvisioner;
-import io.platyspark.core.service.ClusterService;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.cluster.NewCluster;
-import io.platyspark.core.backend.RegisteredClusterBackend;
 import io.platyspark.core.security.SourcePolicy;
+import io.platyspark.core.service.ClusterProvisioner;
+import io.platyspark.core.service.ClusterService;
 import io.platyspark.core.testing.FakeClusterBackend;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
@@ -31,25 +31,48 @@ class IdleClusterTerminatorTest {
     private final StoreFixture store = new StoreFixture(clock);
     private final FakeClusterBackend provider = new FakeClusterBackend();
     private final ClusterBackends backends = new ClusterBackends(List.of(provider, new RegisteredClusterBackend()));
-    private final ClusterService service = new ClusterService(store.clusters, backends, ClusterConfigs.NONE,
-            new SourcePolicy(List.of(), Set.of(), List.of("livy.internal")), () -> { });
+    private final ClusterService service = new ClusterService(
+            store.clusters,
+            backends,
+            ClusterConfigs.NONE,
+            new SourcePolicy(List.of(), Set.of(), List.of("livy.internal")),
+            () -> {});
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private IdleClusterTerminator terminator(boolean dryRun) {
-        return new IdleClusterTerminator(store.jdbc, store.clusters, service, new CleanupProperties(true, Duration.ofMinutes(10),
-                Duration.ofDays(7), Duration.ofDays(3), 100, 10, dryRun, Duration.ofHours(1)), clock, meters);
+        return new IdleClusterTerminator(
+                store.jdbc,
+                store.clusters,
+                service,
+                new CleanupProperties(
+                        true,
+                        Duration.ofMinutes(10),
+                        Duration.ofDays(7),
+                        Duration.ofDays(3),
+                        100,
+                        10,
+                        dryRun,
+                        Duration.ofHours(1)),
+                clock,
+                meters);
     }
 
     @BeforeEach
     void clusters() {
         store.managedCluster("dedicated", ClusterKind.DEDICATED, "data", ClusterState.STARTING);
         store.managedCluster("shared", ClusterKind.SHARED, null, ClusterState.STARTING);
-        store.clusters.getOrCreate(new NewCluster("patient", ClusterKind.DEDICATED, "data", "{}", null,
-                ClusterState.STARTING, Duration.ofHours(3)));
-        store.clusters.getOrCreate(new NewCluster("registered", ClusterKind.DEDICATED, "data", null,
-                "http://livy.internal:8998", ClusterState.WAITING));
-        new ClusterProvisioner(store.clusters, backends, Duration.ofMinutes(1), Duration.ofSeconds(5),
-                Duration.ofMinutes(5), meters).runOnce();
+        store.clusters.getOrCreate(new NewCluster(
+                "patient", ClusterKind.DEDICATED, "data", "{}", null, ClusterState.STARTING, Duration.ofHours(3)));
+        store.clusters.getOrCreate(new NewCluster(
+                "registered", ClusterKind.DEDICATED, "data", null, "http://livy.internal:8998", ClusterState.WAITING));
+        new ClusterProvisioner(
+                        store.clusters,
+                        backends,
+                        Duration.ofMinutes(1),
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(5),
+                        meters)
+                .runOnce();
         for (Cluster c : store.clusters.findActive()) {
             if (c.externalId() != null) {
                 store.clusters.transition(c.id(), c.state(), ClusterState.WAITING, null, null, null, null);
@@ -59,7 +82,9 @@ class IdleClusterTerminatorTest {
 
     private SparkApp finishedApp(String cluster) {
         SparkApp app = store.app("job", cluster);
-        return store.apps.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUCCEEDED, null)).current();
+        return store.apps
+                .transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUCCEEDED, null))
+                .current();
     }
 
     @Test
@@ -67,33 +92,54 @@ class IdleClusterTerminatorTest {
         clock.advance(Duration.ofMinutes(10));
         finishedApp("dedicated");
         clock.advance(Duration.ofMinutes(59));
-        assertThat(terminator(false).runOnce()).as("59 minutes after its last app").isEmpty();
+        assertThat(terminator(false).runOnce())
+                .as("59 minutes after its last app")
+                .isEmpty();
 
         clock.advance(Duration.ofMinutes(2));
         List<IdleClusterTerminator.Idle> done = terminator(false).runOnce();
 
         assertThat(done).extracting(IdleClusterTerminator.Idle::name).containsExactly("dedicated");
         assertThat(store.clusters.findActive("dedicated").orElseThrow().state()).isEqualTo(ClusterState.TERMINATING);
-        assertThat(store.clusters.findActive("dedicated").orElseThrow().stateReason()).startsWith("idle for 61 minutes");
+        assertThat(store.clusters.findActive("dedicated").orElseThrow().stateReason())
+                .startsWith("idle for 61 minutes");
         assertThat(provider.terminated()).hasSize(1);
         assertThat(store.clusters.findActive("shared").orElseThrow().state()).isEqualTo(ClusterState.WAITING);
-        assertThat(store.clusters.findActive("patient").orElseThrow().state()).as("its own 3h timeout")
+        assertThat(store.clusters.findActive("patient").orElseThrow().state())
+                .as("its own 3h timeout")
                 .isEqualTo(ClusterState.WAITING);
-        assertThat(store.clusters.findActive("registered")).as("not ours to stop").isPresent();
+        assertThat(store.clusters.findActive("registered"))
+                .as("not ours to stop")
+                .isPresent();
         assertThat(meters.counter("platy.cleanup.clusters.terminated").count()).isEqualTo(1);
     }
 
     @Test
     void aClusterThatEndsWithItsAppIsTerminatedOnceItsAppFinished() {
-        Cluster oneShot = store.clusters.getOrCreate(new NewCluster("one-shot", ClusterKind.DEDICATED, "data",
-                "{\"name\":\"one-shot\",\"terminateAfterApp\":true}", null, ClusterState.STARTING)).cluster();
-        new ClusterProvisioner(store.clusters, backends, Duration.ofMinutes(1), Duration.ofSeconds(5),
-                Duration.ofMinutes(5), meters).runOnce();
+        Cluster oneShot = store.clusters
+                .getOrCreate(new NewCluster(
+                        "one-shot",
+                        ClusterKind.DEDICATED,
+                        "data",
+                        "{\"name\":\"one-shot\",\"terminateAfterApp\":true}",
+                        null,
+                        ClusterState.STARTING))
+                .cluster();
+        new ClusterProvisioner(
+                        store.clusters,
+                        backends,
+                        Duration.ofMinutes(1),
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(5),
+                        meters)
+                .runOnce();
         store.clusters.transition(oneShot.id(), ClusterState.STARTING, ClusterState.WAITING, null, null, null, null);
         assertThat(terminator(false).runOnce()).as("no app has run on it yet").isEmpty();
         SparkApp app = store.app("job", "one-shot");
-        store.apps.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUBMITTED, null)
-                .withBackend("fake", "b-1"));
+        store.apps.transition(
+                app.id(),
+                AppState.PENDING,
+                AppTransition.to(AppState.SUBMITTED, null).withBackend("fake", "b-1"));
         assertThat(terminator(false).runOnce()).as("its app is still active").isEmpty();
 
         store.apps.transition(app.id(), AppState.SUBMITTED, AppTransition.to(AppState.SUCCEEDED, null));
@@ -111,7 +157,8 @@ class IdleClusterTerminatorTest {
         store.app("long-running", "dedicated");
         clock.advance(Duration.ofHours(5));
 
-        assertThat(terminator(false).runOnce()).extracting(IdleClusterTerminator.Idle::name)
+        assertThat(terminator(false).runOnce())
+                .extracting(IdleClusterTerminator.Idle::name)
                 .containsExactly("patient");
     }
 

@@ -20,13 +20,26 @@ class RetentionCleanerTest {
     private final StoreFixture store = new StoreFixture(clock);
 
     private RetentionCleaner cleaner(int batchSize, boolean dryRun) {
-        return new RetentionCleaner(store.jdbc, new CleanupProperties(true, Duration.ofMinutes(10),
-                Duration.ofDays(7), Duration.ofDays(3), batchSize, 100, dryRun, Duration.ofHours(1)), clock, new SimpleMeterRegistry());
+        return new RetentionCleaner(
+                store.jdbc,
+                new CleanupProperties(
+                        true,
+                        Duration.ofMinutes(10),
+                        Duration.ofDays(7),
+                        Duration.ofDays(3),
+                        batchSize,
+                        100,
+                        dryRun,
+                        Duration.ofHours(1)),
+                clock,
+                new SimpleMeterRegistry());
     }
 
     private SparkApp finishedApp(String name) {
         SparkApp app = store.app(name, "etl");
-        return store.apps.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUCCEEDED, null)).current();
+        return store.apps
+                .transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUCCEEDED, null))
+                .current();
     }
 
     private long count(String table) {
@@ -47,8 +60,13 @@ class RetentionCleanerTest {
         assertThat(store.apps.find(old.id())).isEmpty();
         assertThat(store.apps.find(borderline.id())).isPresent();
         assertThat(store.apps.find(active.id())).isPresent();
-        assertThat(store.jdbc.sql("select count(*) from app_events where app_id = :id").param("id", old.id())
-                .query(Long.class).single()).as("events go with their app").isZero();
+        assertThat(store.jdbc
+                        .sql("select count(*) from app_events where app_id = :id")
+                        .param("id", old.id())
+                        .query(Long.class)
+                        .single())
+                .as("events go with their app")
+                .isZero();
     }
 
     @Test
@@ -61,7 +79,9 @@ class RetentionCleanerTest {
         RetentionCleaner.Result result = cleaner(3, false).runOnce();
 
         assertThat(result.apps()).isEqualTo(7);
-        assertThat(result.batches()).as("3 + 3 + 1 for apps, 1 empty for clusters").isEqualTo(4);
+        assertThat(result.batches())
+                .as("3 + 3 + 1 for apps, 1 empty for clusters")
+                .isEqualTo(4);
         assertThat(count("apps")).isZero();
     }
 
@@ -71,8 +91,8 @@ class RetentionCleanerTest {
             finishedApp("app-" + i);
         }
         Cluster cluster = store.cluster("etl", ClusterState.WAITING);
-        store.clusters.transition(cluster.id(), ClusterState.WAITING, ClusterState.TERMINATED, "idle", null, null,
-                null);
+        store.clusters.transition(
+                cluster.id(), ClusterState.WAITING, ClusterState.TERMINATED, "idle", null, null, null);
         clock.advance(Duration.ofDays(8));
 
         RetentionCleaner.Result result = cleaner(2, true).runOnce();
@@ -126,18 +146,25 @@ class RetentionCleanerTest {
         try {
             assertThat(explain(RetentionCleaner.APPS)).contains("Seq Scan on apps");
         } finally {
-            store.jdbc.sql("create index apps_purge on apps (finished_at) where state in "
-                    + "('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')").update();
+            store.jdbc
+                    .sql("create index apps_purge on apps (finished_at) where state in "
+                            + "('SUCCEEDED', 'FAILED', 'KILLED', 'LOST')")
+                    .update();
         }
-        assertThat(RetentionCleaner.CLUSTERS.where()).as("the clusters' index predicate, V8")
+        assertThat(RetentionCleaner.CLUSTERS.where())
+                .as("the clusters' index predicate, V8")
                 .startsWith("state in ('TERMINATED', 'TERMINATED_WITH_ERRORS') and terminated_at < :cutoff");
         assertThat(explain(RetentionCleaner.CLUSTERS)).contains("clusters_purge");
     }
 
     private String explain(RetentionCleaner.Target target) {
-        return String.join("\n", store.jdbc.sql("explain " + target.batchSql())
-                .param("cutoff", java.sql.Timestamp.from(java.time.Instant.parse("2026-01-31T00:00:00Z")))
-                .param("batch", 1000)
-                .query(String.class).list());
+        return String.join(
+                "\n",
+                store.jdbc
+                        .sql("explain " + target.batchSql())
+                        .param("cutoff", java.sql.Timestamp.from(java.time.Instant.parse("2026-01-31T00:00:00Z")))
+                        .param("batch", 1000)
+                        .query(String.class)
+                        .list());
     }
 }

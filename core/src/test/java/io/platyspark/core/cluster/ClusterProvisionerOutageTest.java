@@ -1,12 +1,11 @@
 package io.platyspark.core.cluster;
 
-import io.platyspark.core.service.ClusterProvisioner;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.ClusterBackends;
+import io.platyspark.core.service.ClusterProvisioner;
 import io.platyspark.core.testing.FakeClusterBackend;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
@@ -20,9 +19,15 @@ class ClusterProvisionerOutageTest {
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final StoreFixture store = new StoreFixture(clock);
     private final FakeClusterBackend provider = new FakeClusterBackend();
-    private final ClusterProvisioner provisioner = new ClusterProvisioner(store.clusters,
-            new ClusterBackends(List.of(provider)), Duration.ofMinutes(5), Duration.ofSeconds(5),
-            Duration.ofMinutes(1), new SimpleMeterRegistry(), clock, Duration.ofHours(1));
+    private final ClusterProvisioner provisioner = new ClusterProvisioner(
+            store.clusters,
+            new ClusterBackends(List.of(provider)),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(1),
+            new SimpleMeterRegistry(),
+            clock,
+            Duration.ofHours(1));
 
     @Test
     void anOutageIsWaitedOutUpToThePendingTimeoutThenTheClusterFailsWithItsReason() {
@@ -34,7 +39,8 @@ class ClusterProvisionerOutageTest {
             clock.advance(Duration.ofMinutes(1));
         }
         assertThat(store.clusters.find(cluster.id()).orElseThrow().state())
-                .as("still waited for within the hour").isEqualTo(ClusterState.STARTING);
+                .as("still waited for within the hour")
+                .isEqualTo(ClusterState.STARTING);
         clock.advance(Duration.ofMinutes(1));
         provisioner.runOnce();
 

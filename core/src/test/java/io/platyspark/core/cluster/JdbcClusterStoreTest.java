@@ -19,12 +19,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class JdbcClusterStoreTest {
 
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
-    private final JdbcClusterStore store = new JdbcClusterStore(JdbcClient.create(TestDatabase.newMigratedDataSource()),
-            clock);
+    private final JdbcClusterStore store =
+            new JdbcClusterStore(JdbcClient.create(TestDatabase.newMigratedDataSource()), clock);
 
     private static NewCluster dedicated(String name) {
-        return new NewCluster(name, ClusterKind.DEDICATED, "data", "{\"name\":\"" + name + "\"}", null,
-                ClusterState.STARTING);
+        return new NewCluster(
+                name, ClusterKind.DEDICATED, "data", "{\"name\":\"" + name + "\"}", null, ClusterState.STARTING);
     }
 
     @Test
@@ -58,17 +58,26 @@ class JdbcClusterStoreTest {
         assertThat(second.created()).isTrue();
         assertThat(second.cluster().id()).isNotEqualTo(first.id());
         assertThat(store.find(first.id()).orElseThrow().terminatedAt()).isEqualTo(clock.instant());
-        assertThat(store.findActive()).extracting(Cluster::id).containsExactly(second.cluster().id());
+        assertThat(store.findActive())
+                .extracting(Cluster::id)
+                .containsExactly(second.cluster().id());
     }
 
     @Test
     void staleTransitionIsRefused() {
         Cluster cluster = store.getOrCreate(dedicated("etl")).cluster();
-        store.transition(cluster.id(), ClusterState.STARTING, ClusterState.WAITING, null, "j-1", "m.internal",
+        store.transition(
+                cluster.id(),
+                ClusterState.STARTING,
+                ClusterState.WAITING,
+                null,
+                "j-1",
+                "m.internal",
                 "http://m.internal:8998");
 
-        assertThat(store.transition(cluster.id(), ClusterState.STARTING, ClusterState.TERMINATED, null, null, null,
-                null)).isEmpty();
+        assertThat(store.transition(
+                        cluster.id(), ClusterState.STARTING, ClusterState.TERMINATED, null, null, null, null))
+                .isEmpty();
         Cluster stored = store.findActive("etl").orElseThrow();
         assertThat(stored.state()).isEqualTo(ClusterState.WAITING);
         assertThat(stored.livyUrl()).isEqualTo("http://m.internal:8998");

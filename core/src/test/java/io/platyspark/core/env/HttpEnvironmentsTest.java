@@ -1,12 +1,11 @@
 package io.platyspark.core.env;
 
-import io.platyspark.core.backend.PythonTarget;
-import io.platyspark.core.backend.TargetPlatform;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.backend.PythonTarget;
+import io.platyspark.core.backend.TargetPlatform;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -45,12 +44,18 @@ class HttpEnvironmentsTest {
     }
 
     private static MockResponse problem(int status, String body) {
-        return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/problem+json")
-                .body(body).build();
+        return new MockResponse.Builder()
+                .code(status)
+                .setHeader("Content-Type", "application/problem+json")
+                .body(body)
+                .build();
     }
 
     private static MockResponse json(int status, String body) {
-        return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body)
+        return new MockResponse.Builder()
+                .code(status)
+                .setHeader("Content-Type", "application/json")
+                .body(body)
                 .build();
     }
 
@@ -58,13 +63,14 @@ class HttpEnvironmentsTest {
     void aRequestSendsTheSpecAndReadsTheBuildBack() throws Exception {
         server.enqueue(json(202, READY));
 
-        EnvBuild build = envs.request(envs.spec(List.of("tabulate==0.9.0"),
-                new PythonTarget(TargetPlatform.AARCH64, "3.9", "/usr")), "data");
+        EnvBuild build = envs.request(
+                envs.spec(List.of("tabulate==0.9.0"), new PythonTarget(TargetPlatform.AARCH64, "3.9", "/usr")), "data");
 
         RecordedRequest sent = server.takeRequest();
         assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer platy_builder");
-        assertThat(sent.getBody().utf8()).as("the nodes' target goes to the builder").isEqualTo(
-                "{\"requirements\":[\"tabulate==0.9.0\"],\"pythonVersion\":\"3.9\",\"platform\":\"aarch64\","
+        assertThat(sent.getBody().utf8())
+                .as("the nodes' target goes to the builder")
+                .isEqualTo("{\"requirements\":[\"tabulate==0.9.0\"],\"pythonVersion\":\"3.9\",\"platform\":\"aarch64\","
                         + "\"pythonPrefix\":\"/usr\"}");
         assertThat(build.id()).isEqualTo(ID);
         assertThat(build.team()).isEqualTo("data");
@@ -81,27 +87,40 @@ class HttpEnvironmentsTest {
         server.enqueue(problem(400, "{\"detail\":\"no Python 3.9 here\",\"field\":\"pythonVersion\"}"));
 
         assertThatThrownBy(() -> envs.request(envs.spec(List.of("x==1"), "3.9", null), "data"))
-                .isInstanceOf(EnvBuildException.class).hasMessage("no Python 3.9 here");
+                .isInstanceOf(EnvBuildException.class)
+                .hasMessage("no Python 3.9 here");
     }
 
     @Test
     void anUnknownBuildIsEmptyButAnOutageOrAGarbledAnswerIsUnavailable() throws Exception {
         server.enqueue(problem(404, "{\"detail\":\"no such build\"}"));
-        server.enqueue(new MockResponse.Builder().code(404).setHeader("Content-Type", "text/html")
-                .body("<html>nginx: not found</html>").build());
-        server.enqueue(new MockResponse.Builder().code(502).setHeader("Content-Type", "text/html")
-                .body("<html>Bad Gateway</html>").build());
+        server.enqueue(new MockResponse.Builder()
+                .code(404)
+                .setHeader("Content-Type", "text/html")
+                .body("<html>nginx: not found</html>")
+                .build());
+        server.enqueue(new MockResponse.Builder()
+                .code(502)
+                .setHeader("Content-Type", "text/html")
+                .body("<html>Bad Gateway</html>")
+                .build());
         server.enqueue(json(503, "{\"detail\":\"starting\"}"));
         server.enqueue(json(200, "{\"id\":\"" + ID + "\",\"state\":\"HALF_DONE\"}"));
 
         assertThat(envs.get(ID)).isEmpty();
-        assertThatThrownBy(() -> envs.get(ID)).as("a proxy's 404 page").isInstanceOf(BackendUnavailableException.class)
+        assertThatThrownBy(() -> envs.get(ID))
+                .as("a proxy's 404 page")
+                .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("404");
         assertThatThrownBy(() -> envs.request(envs.spec(List.of("x==1"), null, null), "data"))
-                .as("a proxy's 502 page").isInstanceOf(BackendUnavailableException.class).hasMessageContaining("502");
-        assertThatThrownBy(() -> envs.get(ID)).isInstanceOf(BackendUnavailableException.class)
+                .as("a proxy's 502 page")
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("502");
+        assertThatThrownBy(() -> envs.get(ID))
+                .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("503");
-        assertThatThrownBy(() -> envs.get(ID)).isInstanceOf(BackendUnavailableException.class)
+        assertThatThrownBy(() -> envs.get(ID))
+                .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("cannot read");
 
         server.close();

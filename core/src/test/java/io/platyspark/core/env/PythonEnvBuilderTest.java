@@ -1,10 +1,9 @@
 package io.platyspark.core.env;
 
-import io.platyspark.core.backend.TargetPlatform;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.platyspark.core.backend.TargetPlatform;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +30,24 @@ class PythonEnvBuilderTest {
     Path dir;
 
     private PythonEnvBuilder builder() {
-        return new PythonEnvBuilder(new EnvProperties(true, PYTHON, Map.of(), null, dir.resolve("work"),
-                Duration.ofMinutes(10), 1, DataSize.ofKilobytes(64), null, null));
+        return new PythonEnvBuilder(new EnvProperties(
+                true,
+                PYTHON,
+                Map.of(),
+                null,
+                dir.resolve("work"),
+                Duration.ofMinutes(10),
+                1,
+                DataSize.ofKilobytes(64),
+                null,
+                null));
     }
 
     private Path unpack(Path archive, String name) throws Exception {
         Path out = Files.createDirectories(dir.resolve(name));
         Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", out.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(tar.waitFor()).as(output).isZero();
         return out;
@@ -50,8 +59,7 @@ class PythonEnvBuilderTest {
 
     private static String run(String python, String code) throws Exception {
         // A clean environment: nothing of the builder's venv (PATH, VIRTUAL_ENV, PYTHONPATH) leaks in.
-        ProcessBuilder pb = new ProcessBuilder(python, "-c", code)
-                .redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(python, "-c", code).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> !k.equals("HOME") && !k.equals("LANG"));
         pb.environment().put("PATH", "/usr/bin:/bin");
         Process p = pb.start();
@@ -64,9 +72,12 @@ class PythonEnvBuilderTest {
     void anEnvironmentBuiltWithTheBuildersPythonRunsWithTheNodesInterpreterAtAnotherPath() throws Exception {
         PythonEnvBuilder builder = builder();
         String builderPrefix = run(PYTHON, "import sys; print(sys.base_prefix)");
-        assertThat(builderPrefix).as("the builder's Python is another install than the node's")
+        assertThat(builderPrefix)
+                .as("the builder's Python is another install than the node's")
                 .isNotEqualTo(NODE_PREFIX);
-        assertThat(Files.isExecutable(Path.of("/usr/bin/python3.11"))).as("Debian's python3.11").isTrue();
+        assertThat(Files.isExecutable(Path.of("/usr/bin/python3.11")))
+                .as("Debian's python3.11")
+                .isTrue();
         String version = builder.defaultVersion();
         assertThat(version).isEqualTo("3.11");
         EnvSpec spec = new EnvSpec(List.of("numpy==2.1.3"), version, TargetPlatform.current(), null, NODE_PREFIX);
@@ -75,10 +86,13 @@ class PythonEnvBuilderTest {
         Path env = unpack(built.archive(), "fresh");
 
         assertThat(Files.readSymbolicLink(env.resolve("bin/python")))
-                .as("the packed interpreter link names the target prefix").isEqualTo(Path.of("/usr/bin/python3.11"));
+                .as("the packed interpreter link names the target prefix")
+                .isEqualTo(Path.of("/usr/bin/python3.11"));
         assertThat(Files.readString(env.resolve("pyvenv.cfg"))).contains("home = /usr/bin");
-        String answer = run(env, "import sys, numpy; print(sys.base_prefix); print(numpy.__file__); "
-                + "print(int(numpy.arange(5).sum()))");
+        String answer = run(
+                env,
+                "import sys, numpy; print(sys.base_prefix); print(numpy.__file__); "
+                        + "print(int(numpy.arange(5).sum()))");
         List<String> lines = answer.lines().toList();
         assertThat(lines.get(0)).as("runs on the node's interpreter").isEqualTo(NODE_PREFIX);
         assertThat(lines.get(1)).as("numpy from the environment").startsWith(env.toString() + "/lib/python3.11/");
@@ -93,9 +107,12 @@ class PythonEnvBuilderTest {
         Path env = unpack(builder().build(spec, dir.resolve("arm.tar.gz")).archive(), "arm");
 
         assertThat(Files.readSymbolicLink(env.resolve("bin/python"))).isEqualTo(Path.of("/usr/bin/python3.9"));
-        assertThat(Files.readString(env.resolve("pyvenv.cfg"))).contains("home = /usr/bin").contains("version = 3.9");
+        assertThat(Files.readString(env.resolve("pyvenv.cfg")))
+                .contains("home = /usr/bin")
+                .contains("version = 3.9");
         assertThat(wheelTags(env.resolve("lib/python3.9/site-packages")))
-                .isNotEmpty().allMatch(tag -> tag.startsWith("cp39-cp39-") && tag.endsWith("_aarch64"));
+                .isNotEmpty()
+                .allMatch(tag -> tag.startsWith("cp39-cp39-") && tag.endsWith("_aarch64"));
     }
 
     @Test
@@ -120,7 +137,9 @@ class PythonEnvBuilderTest {
                             throw new java.io.UncheckedIOException(e);
                         }
                     })
-                    .filter(line -> line.startsWith("Tag: ")).map(line -> line.substring(5).strip()).toList();
+                    .filter(line -> line.startsWith("Tag: "))
+                    .map(line -> line.substring(5).strip())
+                    .toList();
         }
     }
 }

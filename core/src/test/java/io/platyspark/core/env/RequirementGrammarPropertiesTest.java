@@ -20,8 +20,19 @@ class RequirementGrammarPropertiesTest {
     @Provide
     Arbitrary<String> hostileLines() {
         Arbitrary<String> pieces = Arbitraries.oneOf(
-                Arbitraries.of("requests", "six", "==", ">=2.1", "[x]", "; python_version >= '3.8'", " # c",
-                        "-r", "--no-index", "passwd", " and ", " or "),
+                Arbitraries.of(
+                        "requests",
+                        "six",
+                        "==",
+                        ">=2.1",
+                        "[x]",
+                        "; python_version >= '3.8'",
+                        " # c",
+                        "-r",
+                        "--no-index",
+                        "passwd",
+                        " and ",
+                        " or "),
                 Arbitraries.strings().withChars(HOSTILE).ofMinLength(1).ofMaxLength(3),
                 Arbitraries.strings().all().ofMaxLength(3));
         return pieces.list().ofMaxSize(8).map(l -> String.join("", l));
@@ -44,18 +55,22 @@ class RequirementGrammarPropertiesTest {
     }
 
     @Property(tries = 500)
-    void everySeparatorInsideAnOtherwiseGoodLineIsRefused(@ForAll("separators") char separator,
-            @ForAll("positions") int at) {
+    void everySeparatorInsideAnOtherwiseGoodLineIsRefused(
+            @ForAll("separators") char separator, @ForAll("positions") int at) {
         String good = "pandas[excel]>=2.2,<3; python_version >= '3.8'  # pinned";
         int i = Math.min(at, good.length());
-        assertThat(RequirementGrammar.problem(good.substring(0, i) + separator + good.substring(i))).isNotNull();
+        assertThat(RequirementGrammar.problem(good.substring(0, i) + separator + good.substring(i)))
+                .isNotNull();
     }
 
     @Provide
     Arbitrary<Character> separators() {
-        return Arbitraries.oneOf(Arbitraries.of('\n', '\r', '\u000b', '\u000c', '\u001c', '\u001d', '\u001e',
-                '\u0085', '\u2028', '\u2029'), Arbitraries.chars().range('\u0000', '\u0008'),
-                Arbitraries.chars().range('\u000e', '\u001f'), Arbitraries.chars().range('\u007f', '\u009f'));
+        return Arbitraries.oneOf(
+                Arbitraries.of(
+                        '\n', '\r', '\u000b', '\u000c', '\u001c', '\u001d', '\u001e', '\u0085', '\u2028', '\u2029'),
+                Arbitraries.chars().range('\u0000', '\u0008'),
+                Arbitraries.chars().range('\u000e', '\u001f'),
+                Arbitraries.chars().range('\u007f', '\u009f'));
     }
 
     @Provide

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.platyspark.core.app.AppState;
+import io.platyspark.core.app.AppStateListener;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.JdbcSparkAppStore;
 import io.platyspark.core.app.NewSparkApp;
 import io.platyspark.core.app.SparkApp;
-import io.platyspark.core.app.AppStateListener;
 import io.platyspark.core.backend.SparkBackends;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
@@ -27,8 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,8 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** Quotas and fair dispatch on the real PostgreSQL, with two stores standing for two server replicas. */
 class FairShareStoreTest {
 
-    private static final QuotaProperties DEFAULTS = new QuotaProperties(1, 10_000, 60_000, Map.of(), 10, 50,
-            Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30));
+    private static final QuotaProperties DEFAULTS = new QuotaProperties(
+            1, 10_000, 60_000, Map.of(), 10, 50, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30));
 
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final DataSource dataSource = TestDatabase.newMigratedDataSource();
@@ -56,15 +54,27 @@ class FairShareStoreTest {
     private final JdbcClusterStore clusters = new JdbcClusterStore(jdbc, clock);
 
     private JdbcSparkAppStore store() {
-        return new JdbcSparkAppStore(JdbcClient.create(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), new JsonMapper(), clock,
-                AppStateListener.NONE, new JdbcTeamQuotas(JdbcClient.create(dataSource), DEFAULTS, new JsonMapper(),
-                        clock));
+        return new JdbcSparkAppStore(
+                JdbcClient.create(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                new JsonMapper(),
+                clock,
+                AppStateListener.NONE,
+                new JdbcTeamQuotas(JdbcClient.create(dataSource), DEFAULTS, new JsonMapper(), clock));
     }
 
     private static NewSparkApp app(String team, String name, Cluster cluster) {
-        return new NewSparkApp(name, team, cluster == null ? "etl" : cluster.name(), "/apps/" + name + ".py", null,
-                List.of(), Map.of(), null, "req-" + name).onCluster(cluster == null ? null : cluster.id());
+        return new NewSparkApp(
+                        name,
+                        team,
+                        cluster == null ? "etl" : cluster.name(),
+                        "/apps/" + name + ".py",
+                        null,
+                        List.of(),
+                        Map.of(),
+                        null,
+                        "req-" + name)
+                .onCluster(cluster == null ? null : cluster.id());
     }
 
     private QuotaUpdate maxActive(int max) {
@@ -90,14 +100,18 @@ class FairShareStoreTest {
             assertThat(aInserted.await(30, TimeUnit.SECONDS)).isTrue();
             // ...while replica B asks for the same slot: B must wait for A, not count around A's uncommitted row.
             Future<?> b = pool.submit(() -> replicaB.create(app("data", "three-b", null), "h3b"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                    "select count(*) from pg_locks where locktype = 'advisory' and not granted")
-                    .query(Long.class).single() == 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jdbc.sql("select count(*) from pg_locks where locktype = 'advisory' and not granted")
+                                    .query(Long.class)
+                                    .single()
+                            == 1);
             assertThat(b).isNotDone();
             commitA.countDown();
             a.get(30, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> b.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(QuotaExceededException.class)
-                    .cause().hasMessageContaining("maxActiveApps is 3");
+            assertThatThrownBy(() -> b.get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(QuotaExceededException.class)
+                    .cause()
+                    .hasMessageContaining("maxActiveApps is 3");
         } finally {
             commitA.countDown();
             pool.shutdownNow();
@@ -139,8 +153,20 @@ class FairShareStoreTest {
 
     @Test
     void aTeamsSubmitsGoToTheDatabaseOneAtATimeAndAnotherTeamIsNotHeldUp() throws Exception {
-        JdbcTeamQuotas gated = new JdbcTeamQuotas(jdbc, new QuotaProperties(1, 10_000, 60_000, Map.of(), 10, 50,
-                Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofSeconds(30)), new JsonMapper(), clock);
+        JdbcTeamQuotas gated = new JdbcTeamQuotas(
+                jdbc,
+                new QuotaProperties(
+                        1,
+                        10_000,
+                        60_000,
+                        Map.of(),
+                        10,
+                        50,
+                        Duration.ofSeconds(10),
+                        Duration.ofMillis(200),
+                        Duration.ofSeconds(30)),
+                new JsonMapper(),
+                clock);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -192,15 +218,19 @@ class FairShareStoreTest {
 
     @Test
     void anotherTeamsFirstAppIsClaimedInTheFirstRoundBehindAThousandDueApps() {
-        Cluster etl = clusters.getOrCreate(new NewCluster("etl", ClusterKind.SHARED, null, null, null,
-                ClusterState.WAITING)).cluster();
+        Cluster etl = clusters.getOrCreate(
+                        new NewCluster("etl", ClusterKind.SHARED, null, null, null, ClusterState.WAITING))
+                .cluster();
         jdbc.sql("""
                 insert into apps (id, name, team, cluster_name, cluster_id, source, state, next_attempt_at,
                                   created_at, updated_at)
                 select gen_random_uuid(), 'a-' || g, 'team-a', 'etl', :cluster, '/apps/a.py', 'PENDING',
                        cast(:t as timestamptz) - make_interval(secs => 2000 - g), :t, :t
                 from generate_series(1, 1000) g
-                """).param("cluster", etl.id()).param("t", Timestamp.from(clock.instant())).update();
+                """)
+                .param("cluster", etl.id())
+                .param("t", Timestamp.from(clock.instant()))
+                .update();
         clock.advance(Duration.ofSeconds(1));
         SparkApp b = replicaA.create(app("team-b", "b-first", etl), "hb").app();
 
@@ -225,19 +255,34 @@ class FairShareStoreTest {
         assertThat(round).filteredOn(a -> a.team().equals("team-a")).hasSize(6);
         assertThat(round).filteredOn(a -> a.team().equals("team-b")).hasSize(2);
         // Within a team, oldest first.
-        assertThat(round).filteredOn(a -> a.team().equals("team-b")).extracting(SparkApp::name)
+        assertThat(round)
+                .filteredOn(a -> a.team().equals("team-b"))
+                .extracting(SparkApp::name)
                 .containsExactly("b0", "b1");
     }
 
     @Test
     void anAppOverTheRunningLimitWaitsQueuedAndStartsWhenASlotFrees() {
         quotas.put("data", new QuotaUpdate(null, null, null, Map.of("DEDICATED", 1), null, null), "admin");
-        Cluster etl = clusters.getOrCreate(new NewCluster("etl", ClusterKind.DEDICATED, "data", null, null,
-                ClusterState.WAITING)).cluster();
+        Cluster etl = clusters.getOrCreate(
+                        new NewCluster("etl", ClusterKind.DEDICATED, "data", null, null, ClusterState.WAITING))
+                .cluster();
         FakeSparkBackend backend = new FakeSparkBackend();
-        SubmissionWorker worker = new SubmissionWorker(replicaA, clusters, new SparkBackends(List.of(backend)),
-                new SubmissionProperties(true, 1, 10, Duration.ofSeconds(1), Duration.ofSeconds(15), 3,
-                        Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(15)), clock,
+        SubmissionWorker worker = new SubmissionWorker(
+                replicaA,
+                clusters,
+                new SparkBackends(List.of(backend)),
+                new SubmissionProperties(
+                        true,
+                        1,
+                        10,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(15),
+                        3,
+                        Duration.ofSeconds(10),
+                        Duration.ofMinutes(1),
+                        Duration.ofSeconds(15)),
+                clock,
                 new SimpleMeterRegistry());
         SparkApp first = replicaA.create(app("data", "first", etl), "h1").app();
         clock.advance(Duration.ofMillis(10));
@@ -253,14 +298,18 @@ class FairShareStoreTest {
         assertThat(state(other)).isEqualTo(AppState.SUBMITTED);
         SparkApp waiting = replicaA.find(second.id()).orElseThrow();
         assertThat(waiting.state()).isEqualTo(AppState.QUEUED);
-        assertThat(waiting.stateReason()).contains("runs 1 apps on DEDICATED clusters, its quota is 1")
+        assertThat(waiting.stateReason())
+                .contains("runs 1 apps on DEDICATED clusters, its quota is 1")
                 .contains("position 1");
         assertThat(replicaA.find(third.id()).orElseThrow().stateReason()).contains("position 2");
         assertThat(quotas.usage("data").queued()).isEqualTo(2);
         assertThat(quotas.usage("data").running()).containsEntry("DEDICATED", 1L);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         new TeamUsageGauges(jdbc, meters).refresh();
-        assertThat(meters.get("platy.team.apps").tags("team", "data", "state", "QUEUED").gauge().value())
+        assertThat(meters.get("platy.team.apps")
+                        .tags("team", "data", "state", "QUEUED")
+                        .gauge()
+                        .value())
                 .isEqualTo(2.0);
 
         worker.runOnce();
@@ -271,7 +320,8 @@ class FairShareStoreTest {
 
         assertThat(state(second)).isEqualTo(AppState.SUBMITTED);
         assertThat(state(third)).as("one slot, one app").isEqualTo(AppState.QUEUED);
-        assertThat(replicaA.events(second.id())).extracting(e -> e.toState())
+        assertThat(replicaA.events(second.id()))
+                .extracting(e -> e.toState())
                 .containsSubsequence(AppState.PENDING, AppState.QUEUED, AppState.SUBMITTED);
     }
 
@@ -290,27 +340,32 @@ class FairShareStoreTest {
                 return java.util.Optional.of(new ValidConfig("{\"name\":\"" + name + "\"}", Duration.ofMinutes(30)));
             }
         };
-        var service = new io.platyspark.core.service.ClusterService(clusters,
-                new io.platyspark.core.backend.ClusterBackends(List.of()), configs,
-                new io.platyspark.core.security.SourcePolicy(List.of(), java.util.Set.of(), List.of()), () -> { },
+        var service = new io.platyspark.core.service.ClusterService(
+                clusters,
+                new io.platyspark.core.backend.ClusterBackends(List.of()),
+                configs,
+                new io.platyspark.core.security.SourcePolicy(List.of(), java.util.Set.of(), List.of()),
+                () -> {},
                 quotas::checkClusters);
         var caller = new io.platyspark.core.security.Caller("data-token", "data", false);
 
-        service.getOrCreate(caller, new io.platyspark.core.cluster.ClusterRequest("dev-one", ClusterKind.DEV, "data",
-                null, null));
+        service.getOrCreate(
+                caller, new io.platyspark.core.cluster.ClusterRequest("dev-one", ClusterKind.DEV, "data", null, null));
         // An existing Livy registered by URL is the team's own: it does not count and is not refused.
-        clusters.getOrCreate(new NewCluster("registered", ClusterKind.DEDICATED, "data", null, "http://livy:8998",
-                ClusterState.WAITING));
+        clusters.getOrCreate(new NewCluster(
+                "registered", ClusterKind.DEDICATED, "data", null, "http://livy:8998", ClusterState.WAITING));
 
-        assertThatThrownBy(() -> service.getOrCreate(caller, new io.platyspark.core.cluster.ClusterRequest(
-                "dev-two", ClusterKind.DEV, "data", null, null)))
+        assertThatThrownBy(() -> service.getOrCreate(
+                        caller,
+                        new io.platyspark.core.cluster.ClusterRequest("dev-two", ClusterKind.DEV, "data", null, null)))
                 .isInstanceOfSatisfying(io.platyspark.core.security.ForbiddenException.class, e -> {
                     assertThat(e.field()).isEqualTo("maxClusters");
                     assertThat(e.getMessage()).contains("maxClusters is 1");
                 });
         assertThat(quotas.usage("data").clusters()).isEqualTo(1);
         // Another team is not held back.
-        service.getOrCreate(new io.platyspark.core.security.Caller("web-token", "web", false),
+        service.getOrCreate(
+                new io.platyspark.core.security.Caller("web-token", "web", false),
                 new io.platyspark.core.cluster.ClusterRequest("web-dev", ClusterKind.DEV, "web", null, null));
     }
 
@@ -319,7 +374,9 @@ class FairShareStoreTest {
     }
 
     private long activeApps(String team) {
-        return jdbc.sql("select count(*) from apps where team = :team").param("team", team).query(Long.class)
+        return jdbc.sql("select count(*) from apps where team = :team")
+                .param("team", team)
+                .query(Long.class)
                 .single();
     }
 

@@ -3,7 +3,6 @@ package io.platyspark.core.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.backend.BackendAppStatus;
@@ -51,29 +50,47 @@ class AppReconcilerPagingTest {
         seed(adhoc, "SUBMITTED", 230, clock.instant());
         // Stuck in the queue for a week: the cycle fails them, reading them a page at a time too.
         seed(etl, "PENDING", 250, clock.instant().minus(Duration.ofDays(7)));
-        List<UUID> someRunning = store.jdbc.sql("select id from apps where state = 'RUNNING' order by id limit 7")
-                .query(UUID.class).list();
+        List<UUID> someRunning = store.jdbc
+                .sql("select id from apps where state = 'RUNNING' order by id limit 7")
+                .query(UUID.class)
+                .list();
         forgotten.addAll(someRunning);
 
-        AppReconciler reconciler = new AppReconciler(recordingStore(store.apps), store.clusters,
-                new SparkBackends(List.of(recordingBackend()), meters), ReconcileProperties.defaults(), clock,
-                meters, PAGE);
+        AppReconciler reconciler = new AppReconciler(
+                recordingStore(store.apps),
+                store.clusters,
+                new SparkBackends(List.of(recordingBackend()), meters),
+                ReconcileProperties.defaults(),
+                clock,
+                meters,
+                PAGE);
         AppReconciler.Result result = reconciler.reconcileOnce();
 
-        assertThat(largestStoreAnswer.get()).as("apps in the largest store answer").isLessThanOrEqualTo(PAGE);
-        assertThat(largestStatusCall.get()).as("apps in the largest status call").isEqualTo(PAGE);
+        assertThat(largestStoreAnswer.get())
+                .as("apps in the largest store answer")
+                .isLessThanOrEqualTo(PAGE);
+        assertThat(largestStatusCall.get())
+                .as("apps in the largest status call")
+                .isEqualTo(PAGE);
         assertThat(result.tracked()).isEqualTo(1_280);
         assertThat(asked).as("every active app was asked about once").hasSize(1_280);
         assertThat(result.unknown()).isEqualTo(7);
         assertThat(result.stuckFailed()).isEqualTo(250);
-        assertThat(store.jdbc.sql("select count(*) from apps where unknown_since is not null").query(Integer.class)
-                .single()).isEqualTo(7);
-        assertThat(store.jdbc.sql("select count(*) from apps where state = 'PENDING'").query(Integer.class)
-                .single()).isZero();
+        assertThat(store.jdbc
+                        .sql("select count(*) from apps where unknown_since is not null")
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(7);
+        assertThat(store.jdbc
+                        .sql("select count(*) from apps where state = 'PENDING'")
+                        .query(Integer.class)
+                        .single())
+                .isZero();
     }
 
     private void seed(Cluster cluster, String state, int count, java.time.Instant at) {
-        store.jdbc.sql("""
+        store.jdbc
+                .sql("""
                 insert into apps (id, name, team, cluster_name, cluster_id, source, state, backend, backend_id,
                                   next_attempt_at, created_at, updated_at, submitted_at, started_at)
                 select gen_random_uuid(), 'paged-' || g, 'data', :cluster, :clusterId, '/apps/job.py', :state,
@@ -83,21 +100,27 @@ class AppReconcilerPagingTest {
                        case when :state = 'PENDING' then null else cast(:at as timestamptz) end,
                        case when :state = 'RUNNING' then cast(:at as timestamptz) end
                 from generate_series(1, :n) g
-                """).param("cluster", cluster.name()).param("clusterId", cluster.id()).param("state", state)
-                .param("at", Timestamp.from(at)).param("n", count).update();
+                """)
+                .param("cluster", cluster.name())
+                .param("clusterId", cluster.id())
+                .param("state", state)
+                .param("at", Timestamp.from(at))
+                .param("n", count)
+                .update();
     }
 
     /** The real store, noting the largest list of apps any of its answers carries. */
     private SparkAppStore recordingStore(SparkAppStore real) {
-        return (SparkAppStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {SparkAppStore.class},
-                (proxy, method, args) -> {
+        return (SparkAppStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {SparkAppStore.class}, (proxy, method, args) -> {
                     Object answer;
                     try {
                         answer = method.invoke(real, args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
-                    if (answer instanceof Collection<?> list && !list.isEmpty()
+                    if (answer instanceof Collection<?> list
+                            && !list.isEmpty()
                             && list.iterator().next() instanceof SparkApp) {
                         largestStoreAnswer.accumulateAndGet(list.size(), Math::max);
                     }
@@ -107,7 +130,9 @@ class AppReconcilerPagingTest {
 
     /** A backend that knows every app but the forgotten ones, noting how many apps each call carries. */
     private SparkBackend recordingBackend() {
-        return (SparkBackend) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {SparkBackend.class},
+        return (SparkBackend) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {SparkBackend.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "name" -> "recording";
                     case "supports" -> true;
@@ -117,7 +142,9 @@ class AppReconcilerPagingTest {
                         largestStatusCall.accumulateAndGet(apps.size(), Math::max);
                         Map<UUID, BackendAppStatus> statuses = new HashMap<>();
                         for (SparkApp app : apps) {
-                            assertThat(asked.add(app.id())).as("asked about %s twice", app.id()).isTrue();
+                            assertThat(asked.add(app.id()))
+                                    .as("asked about %s twice", app.id())
+                                    .isTrue();
                             if (!forgotten.contains(app.id())) {
                                 statuses.put(app.id(), new BackendAppStatus(app.state(), null, null, null));
                             }

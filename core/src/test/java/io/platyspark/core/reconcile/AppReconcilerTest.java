@@ -14,13 +14,13 @@ import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.testing.FakeSparkBackend;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 class AppReconcilerTest {
 
@@ -28,10 +28,16 @@ class AppReconcilerTest {
     private final StoreFixture store = new StoreFixture(clock);
     private final FakeSparkBackend backend = new FakeSparkBackend();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final ReconcileProperties properties = new ReconcileProperties(true, Duration.ofSeconds(5),
-            Duration.ofMinutes(10), Duration.ofHours(6), Duration.ofHours(1), true, Duration.ofSeconds(30));
-    private final AppReconciler reconciler = new AppReconciler(store.apps, store.clusters,
-            new SparkBackends(List.of(backend), meters), properties, clock, meters);
+    private final ReconcileProperties properties = new ReconcileProperties(
+            true,
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(10),
+            Duration.ofHours(6),
+            Duration.ofHours(1),
+            true,
+            Duration.ofSeconds(30));
+    private final AppReconciler reconciler = new AppReconciler(
+            store.apps, store.clusters, new SparkBackends(List.of(backend), meters), properties, clock, meters);
 
     @BeforeEach
     void clusters() {
@@ -41,8 +47,12 @@ class AppReconcilerTest {
 
     private SparkApp submittedApp(String name, String cluster) {
         SparkApp app = store.app(name, cluster);
-        return store.apps.transition(app.id(), AppState.PENDING,
-                AppTransition.to(AppState.SUBMITTED, null).withBackend("fake", name)).current();
+        return store.apps
+                .transition(
+                        app.id(),
+                        AppState.PENDING,
+                        AppTransition.to(AppState.SUBMITTED, null).withBackend("fake", name))
+                .current();
     }
 
     private SparkApp stored(SparkApp app) {
@@ -52,8 +62,13 @@ class AppReconcilerTest {
     @Test
     void statesAndLinksPropagateAndOnlyChangesAreWritten() {
         SparkApp app = submittedApp("daily", "etl");
-        backend.setStatus(app.id(), new BackendAppStatus(AppState.RUNNING, null, "application_1_0001",
-                new AppLinks("http://ui", "http://driver-log", null)));
+        backend.setStatus(
+                app.id(),
+                new BackendAppStatus(
+                        AppState.RUNNING,
+                        null,
+                        "application_1_0001",
+                        new AppLinks("http://ui", "http://driver-log", null)));
 
         AppReconciler.Result first = reconciler.reconcileOnce();
         AppReconciler.Result second = reconciler.reconcileOnce();
@@ -65,8 +80,11 @@ class AppReconcilerTest {
         SparkApp done = stored(app);
         assertThat(done.state()).isEqualTo(AppState.SUCCEEDED);
         assertThat(done.backendAppId()).isEqualTo("application_1_0001");
-        assertThat(done.links().sparkUiUrl()).as("links survive a status without them").isEqualTo("http://ui");
-        assertThat(store.apps.events(app.id())).filteredOn(e -> e.fromState() != e.toState())
+        assertThat(done.links().sparkUiUrl())
+                .as("links survive a status without them")
+                .isEqualTo("http://ui");
+        assertThat(store.apps.events(app.id()))
+                .filteredOn(e -> e.fromState() != e.toState())
                 .extracting(e -> e.toState())
                 .containsExactly(AppState.PENDING, AppState.SUBMITTED, AppState.RUNNING, AppState.SUCCEEDED);
     }
@@ -82,7 +100,8 @@ class AppReconcilerTest {
         assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
         assertThat(stored(app).updatedAt()).isEqualTo(app.updatedAt());
         assertThat(meters.counter("platy.backend.calls", "backend", "fake", "operation", "status", "outcome", "error")
-                .count()).isEqualTo(1);
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -102,7 +121,9 @@ class AppReconcilerTest {
 
         assertThat(last.lost()).isEqualTo(1);
         assertThat(stored(app).state()).isEqualTo(AppState.LOST);
-        assertThat(stored(app).stateReason()).contains("has not known the app for 10m").contains("SUBMITTED");
+        assertThat(stored(app).stateReason())
+                .contains("has not known the app for 10m")
+                .contains("SUBMITTED");
     }
 
     @Test
@@ -133,14 +154,17 @@ class AppReconcilerTest {
 
         assertThat(afterOutage.lost()).isZero();
         assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
-        assertThat(stored(app).unknownSince()).as("counted from the first answer without the app")
+        assertThat(stored(app).unknownSince())
+                .as("counted from the first answer without the app")
                 .isEqualTo(clock.instant().truncatedTo(ChronoUnit.MICROS));
     }
 
     @Test
     void appsStuckBeforeSubmissionFailWithTheirLastReason() {
         SparkApp waiting = store.app("waits", "etl");
-        store.apps.transition(waiting.id(), AppState.PENDING,
+        store.apps.transition(
+                waiting.id(),
+                AppState.PENDING,
                 AppTransition.to(AppState.WAITING_FOR_CLUSTER, "waiting for cluster 'etl' (STARTING)"));
         clock.advance(Duration.ofHours(5));
         SparkApp young = store.app("young", "etl");
@@ -153,8 +177,8 @@ class AppReconcilerTest {
 
         assertThat(result.stuckFailed()).isEqualTo(1);
         assertThat(stored(waiting).state()).isEqualTo(AppState.FAILED);
-        assertThat(stored(waiting).stateReason()).isEqualTo(
-                "not submitted within 6h; last: waiting for cluster 'etl' (STARTING)");
+        assertThat(stored(waiting).stateReason())
+                .isEqualTo("not submitted within 6h; last: waiting for cluster 'etl' (STARTING)");
         assertThat(stored(young).state()).isEqualTo(AppState.PENDING);
     }
 

@@ -8,16 +8,16 @@ import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.ClusterBackends;
+import io.platyspark.core.backend.RegisteredClusterBackend;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterConfigs;
 import io.platyspark.core.cluster.ClusterKind;
-import io.platyspark.core.service.ClusterProvisioner;
 import io.platyspark.core.cluster.ClusterRequest;
-import io.platyspark.core.service.ClusterService;
 import io.platyspark.core.cluster.ClusterState;
-import io.platyspark.core.backend.RegisteredClusterBackend;
 import io.platyspark.core.security.Caller;
 import io.platyspark.core.security.SourcePolicy;
+import io.platyspark.core.service.ClusterProvisioner;
+import io.platyspark.core.service.ClusterService;
 import io.platyspark.core.testing.FakeClusterBackend;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
@@ -55,12 +55,16 @@ class ClusterLifecycleTest {
             return Optional.of(new ValidConfig("{\"preset\":\"" + kind + "\"}", null));
         }
     };
-    private final ClusterService service = new ClusterService(store.clusters, backends, configs,
-            new SourcePolicy(List.of(), Set.of(), List.of("livy.internal")), () -> { });
-    private final ClusterProvisioner provisioner = new ClusterProvisioner(store.clusters, backends,
-            Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(30), meters);
-    private final ClusterReconciler reconciler = new ClusterReconciler(store.clusters, store.apps, backends,
-            ReconcileProperties.defaults(), clock, meters, () -> { });
+    private final ClusterService service = new ClusterService(
+            store.clusters,
+            backends,
+            configs,
+            new SourcePolicy(List.of(), Set.of(), List.of("livy.internal")),
+            () -> {});
+    private final ClusterProvisioner provisioner = new ClusterProvisioner(
+            store.clusters, backends, Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(30), meters);
+    private final ClusterReconciler reconciler = new ClusterReconciler(
+            store.clusters, store.apps, backends, ReconcileProperties.defaults(), clock, meters, () -> {});
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
 
     @AfterEach
@@ -74,9 +78,12 @@ class ClusterLifecycleTest {
 
     private SparkApp running(String name, String cluster) {
         SparkApp app = store.app(name, cluster);
-        store.apps.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUBMITTED, null)
-                .withBackend("fake", name));
-        return store.apps.transition(app.id(), AppState.SUBMITTED, AppTransition.to(AppState.RUNNING, null))
+        store.apps.transition(
+                app.id(),
+                AppState.PENDING,
+                AppTransition.to(AppState.SUBMITTED, null).withBackend("fake", name));
+        return store.apps
+                .transition(app.id(), AppState.SUBMITTED, AppTransition.to(AppState.RUNNING, null))
                 .current();
     }
 
@@ -99,7 +106,9 @@ class ClusterLifecycleTest {
         assertThat(ready.state()).isEqualTo(ClusterState.WAITING);
         assertThat(ready.masterDns()).isEqualTo("ip-10-0-0-1.ec2.internal");
         assertThat(ready.livyUrl()).isEqualTo("http://ip-10-0-0-1.ec2.internal:8998");
-        assertThat(reconciler.reconcileOnce().changed()).as("nothing new, nothing written").isZero();
+        assertThat(reconciler.reconcileOnce().changed())
+                .as("nothing new, nothing written")
+                .isZero();
     }
 
     @Test
@@ -111,22 +120,30 @@ class ClusterLifecycleTest {
         provider.report("j-FAKE1", ClusterState.WAITING, null, "ip-1");
         assertThat(reconciler.reconcileOnce().changed()).isEqualTo(1);
         Cluster waiting = stored("etl");
-        assertThat(waiting.stateReason()).as("STARTING's reason does not outlive it").isNull();
-        assertThat(reconciler.reconcileOnce().changed()).as("WAITING -> WAITING is not a change").isZero();
+        assertThat(waiting.stateReason())
+                .as("STARTING's reason does not outlive it")
+                .isNull();
+        assertThat(reconciler.reconcileOnce().changed())
+                .as("WAITING -> WAITING is not a change")
+                .isZero();
         assertThat(reconciler.reconcileOnce().changed()).isZero();
         assertThat(stored("etl").updatedAt()).isEqualTo(waiting.updatedAt());
 
         provider.report("j-FAKE1", ClusterState.WAITING, "Cluster ready after last step completed.", "ip-1");
-        assertThat(reconciler.reconcileOnce().changed()).as("a new reason is a change").isEqualTo(1);
+        assertThat(reconciler.reconcileOnce().changed())
+                .as("a new reason is a change")
+                .isEqualTo(1);
         provider.report("j-FAKE1", ClusterState.WAITING, null, "ip-1");
         assertThat(reconciler.reconcileOnce().changed()).isZero();
-        assertThat(stored("etl").stateReason()).as("kept while the state lasts")
+        assertThat(stored("etl").stateReason())
+                .as("kept while the state lasts")
                 .isEqualTo("Cluster ready after last step completed.");
 
         SparkApp app = running("daily", "etl");
         provider.report("j-FAKE1", ClusterState.TERMINATED, null, "ip-1");
         reconciler.reconcileOnce();
-        assertThat(store.clusters.find(waiting.id()).orElseThrow().stateReason()).isNull();
+        assertThat(store.clusters.find(waiting.id()).orElseThrow().stateReason())
+                .isNull();
         assertThat(store.apps.find(app.id()).orElseThrow().stateReason()).isEqualTo("cluster 'etl' TERMINATED");
     }
 
@@ -137,8 +154,8 @@ class ClusterLifecycleTest {
         reconciler.reconcileIfDue();
         clock.advance(Duration.ofSeconds(29));
         SparkApp app = running("daily", "etl");
-        store.clusters.transition(stored("etl").id(), ClusterState.STARTING, ClusterState.TERMINATED, "by hand",
-                null, null, null);
+        store.clusters.transition(
+                stored("etl").id(), ClusterState.STARTING, ClusterState.TERMINATED, "by hand", null, null, null);
 
         ClusterReconciler.Result notDue = reconciler.reconcileIfDue();
 
@@ -180,19 +197,22 @@ class ClusterLifecycleTest {
         SparkApp app = running("daily", "etl");
         SparkApp waiting = store.app("later", "etl");
 
-        provider.report("j-FAKE1", ClusterState.TERMINATED_WITH_ERRORS, "The master node was lost (INSTANCE_FAILURE)",
-                "ip-1");
+        provider.report(
+                "j-FAKE1", ClusterState.TERMINATED_WITH_ERRORS, "The master node was lost (INSTANCE_FAILURE)", "ip-1");
         ClusterReconciler.Result result = reconciler.reconcileOnce();
 
         assertThat(result.died()).isEqualTo(1);
         assertThat(result.appsFailed()).isEqualTo(2);
         SparkApp failed = store.apps.find(app.id()).orElseThrow();
         assertThat(failed.state()).isEqualTo(AppState.FAILED);
-        assertThat(failed.stateReason()).isEqualTo(
-                "cluster 'etl' TERMINATED_WITH_ERRORS: The master node was lost (INSTANCE_FAILURE)");
+        assertThat(failed.stateReason())
+                .isEqualTo("cluster 'etl' TERMINATED_WITH_ERRORS: The master node was lost (INSTANCE_FAILURE)");
         assertThat(store.apps.find(waiting.id()).orElseThrow().state()).isEqualTo(AppState.FAILED);
-        assertThat(store.clusters.find(cluster.id()).orElseThrow().terminatedAt()).isNotNull();
-        assertThat(store.clusters.findActive("etl")).as("a dedicated cluster is not re-created").isEmpty();
+        assertThat(store.clusters.find(cluster.id()).orElseThrow().terminatedAt())
+                .isNotNull();
+        assertThat(store.clusters.findActive("etl"))
+                .as("a dedicated cluster is not re-created")
+                .isEmpty();
     }
 
     @Test
@@ -262,7 +282,9 @@ class ClusterLifecycleTest {
         assertThat(provisioner.runOnce()).isEqualTo(1);
         for (int i = 0; i < 10; i++) {
             clock.advance(Duration.ofSeconds(30));
-            assertThat(provisioner.runOnce()).as("the backoff stops growing at 30 s").isEqualTo(1);
+            assertThat(provisioner.runOnce())
+                    .as("the backoff stops growing at 30 s")
+                    .isEqualTo(1);
         }
         assertThat(stored("etl").stateReason()).contains("Rate exceeded");
 
@@ -290,8 +312,8 @@ class ClusterLifecycleTest {
 
     @Test
     void aRegisteredClusterIsForgottenNotStoppedAndItsAppsFail() {
-        service.getOrCreate(TEAM_A, new ClusterRequest("onprem", ClusterKind.DEDICATED, null, null,
-                "http://livy.internal:8998"));
+        service.getOrCreate(
+                TEAM_A, new ClusterRequest("onprem", ClusterKind.DEDICATED, null, null, "http://livy.internal:8998"));
         SparkApp app = running("job", "onprem");
 
         service.terminate(TEAM_A, "onprem");
@@ -313,16 +335,22 @@ class ClusterLifecycleTest {
         try {
             service.getOrCreate(TEAM_A, new ClusterRequest("masked", ClusterKind.DEDICATED, null, "{}", null));
             provisioner.runOnce();
-            provider.report("j-FAKE1", ClusterState.TERMINATED_WITH_ERRORS,
-                    "bootstrap failed: cannot read s3://AKIA1:s3cr3t-Val@bucket/boot.sh", null);
+            provider.report(
+                    "j-FAKE1",
+                    ClusterState.TERMINATED_WITH_ERRORS,
+                    "bootstrap failed: cannot read s3://AKIA1:s3cr3t-Val@bucket/boot.sh",
+                    null);
             reconciler.reconcileOnce();
         } finally {
             logger.detachAppender(logs);
         }
 
-        assertThat(logs.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage()
-                + e.getKeyValuePairs()).doesNotContain("s3cr3t-Val"));
-        assertThat(logs.list).anySatisfy(e -> assertThat(String.valueOf(e.getKeyValuePairs()))
-                .contains("AKIA1:******@bucket"));
+        assertThat(logs.list)
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getFormattedMessage() + e.getKeyValuePairs())
+                        .doesNotContain("s3cr3t-Val"));
+        assertThat(logs.list)
+                .anySatisfy(
+                        e -> assertThat(String.valueOf(e.getKeyValuePairs())).contains("AKIA1:******@bucket"));
     }
 }

@@ -75,22 +75,28 @@ class FixedDelayRunnerTest {
     void aFailingRunIsCountedAndTheLoopGoesOn() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         AtomicInteger runs = new AtomicInteger();
-        FixedDelayRunner runner = new FixedDelayRunner("flaky", Duration.ofMillis(20), 1, () -> {
-            int run = runs.incrementAndGet();
-            if (run == 1) {
-                throw new IllegalStateException("the store went away");
-            }
-            if (run == 2) {
-                throw new AssertionError("not even an exception"); // an Error must not end the schedule either
-            }
-        }, meters);
+        FixedDelayRunner runner = new FixedDelayRunner(
+                "flaky",
+                Duration.ofMillis(20),
+                1,
+                () -> {
+                    int run = runs.incrementAndGet();
+                    if (run == 1) {
+                        throw new IllegalStateException("the store went away");
+                    }
+                    if (run == 2) {
+                        throw new AssertionError("not even an exception"); // an Error must not end the schedule either
+                    }
+                },
+                meters);
         runner.start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 4);
         } finally {
             runner.stop();
         }
-        assertThat(meters.counter("platy.runner.failures", "runner", "flaky").count()).isEqualTo(2.0);
+        assertThat(meters.counter("platy.runner.failures", "runner", "flaky").count())
+                .isEqualTo(2.0);
     }
 
     @Test
@@ -98,16 +104,21 @@ class FixedDelayRunnerTest {
         CountDownLatch bothIn = new CountDownLatch(2);
         AtomicInteger mostAtOnce = new AtomicInteger();
         AtomicInteger running = new AtomicInteger();
-        FixedDelayRunner runner = new FixedDelayRunner("pair", Duration.ofHours(1), 2, () -> {
-            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-            bothIn.countDown();
-            try {
-                bothIn.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            running.decrementAndGet();
-        }, new SimpleMeterRegistry());
+        FixedDelayRunner runner = new FixedDelayRunner(
+                "pair",
+                Duration.ofHours(1),
+                2,
+                () -> {
+                    mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    bothIn.countDown();
+                    try {
+                        bothIn.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    running.decrementAndGet();
+                },
+                new SimpleMeterRegistry());
         runner.start();
         try {
             runner.nudge();

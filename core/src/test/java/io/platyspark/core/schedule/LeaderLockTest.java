@@ -33,8 +33,11 @@ class LeaderLockTest {
 
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final DataSource dataSource = new FencingDataSource(TestDatabase.newMigratedDataSource());
-    private final JdbcSparkAppStore apps = new JdbcSparkAppStore(JdbcClient.create(dataSource),
-            new TransactionTemplate(new DataSourceTransactionManager(dataSource)), new JsonMapper(), clock);
+    private final JdbcSparkAppStore apps = new JdbcSparkAppStore(
+            JdbcClient.create(dataSource),
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new JsonMapper(),
+            clock);
 
     @Test
     void twoProcessesAtOnceRunTheTaskOnce() throws Exception {
@@ -62,13 +65,18 @@ class LeaderLockTest {
         assertThat(whileHeld).as("skipped while the other holds the role").isNull();
         assertThat(otherTask).isEqualTo("cleaner ran");
         assertThat(runs).hasValue(1);
-        assertThat(second.runIfLeader("watchdog", () -> "second")).as("free again after the run").isEqualTo("second");
+        assertThat(second.runIfLeader("watchdog", () -> "second"))
+                .as("free again after the run")
+                .isEqualTo("second");
     }
 
     @Test
     void aFrozenLeaderIsReplacedWithinOneLeaseAndItsLateWriteIsRefused() throws Exception {
-        SparkApp app = apps.create(new NewSparkApp("daily", "data", "etl", "/apps/daily.py", null, List.of(),
-                Map.of(), null, "req-1"), "hash").app();
+        SparkApp app = apps.create(
+                        new NewSparkApp(
+                                "daily", "data", "etl", "/apps/daily.py", null, List.of(), Map.of(), null, "req-1"),
+                        "hash")
+                .app();
         LeaderLock frozen = new LeaderLock(dataSource, clock, LEASE, FROZEN);
         LeaderLock standby = new LeaderLock(dataSource, clock, LEASE, Duration.ofSeconds(5));
         CountDownLatch inside = new CountDownLatch(1);
@@ -88,7 +96,9 @@ class LeaderLockTest {
         }));
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(standby.runIfLeader("watchdog", () -> "standby")).as("held within the lease").isNull();
+        assertThat(standby.runIfLeader("watchdog", () -> "standby"))
+                .as("held within the lease")
+                .isNull();
         clock.advance(LEASE);
         String took = standby.runIfLeader("watchdog", () -> {
             apps.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.FAILED, "the new leader's call"));
@@ -98,8 +108,7 @@ class LeaderLockTest {
         wakeUp.countDown();
         assertThat(stalled.get(10, TimeUnit.SECONDS)).isEqualTo("woke");
 
-        assertThat(lateWrite.get()).isInstanceOf(DataAccessException.class)
-                .hasMessageContaining("leadership lost");
+        assertThat(lateWrite.get()).isInstanceOf(DataAccessException.class).hasMessageContaining("leadership lost");
         SparkApp stored = apps.find(app.id()).orElseThrow();
         assertThat(stored.state()).isEqualTo(AppState.FAILED);
         assertThat(stored.stateReason()).isEqualTo("the new leader's call");
@@ -128,9 +137,12 @@ class LeaderLockTest {
     }
 
     private boolean expiresAfter(String name) {
-        return JdbcClient.create(dataSource).sql("select expires_at > :now from leader_leases where name = :name")
+        return JdbcClient.create(dataSource)
+                .sql("select expires_at > :now from leader_leases where name = :name")
                 .param("now", java.sql.Timestamp.from(clock.instant().plus(LEASE.minusSeconds(2))))
-                .param("name", name).query(Boolean.class).single();
+                .param("name", name)
+                .query(Boolean.class)
+                .single();
     }
 
     private static void await(CountDownLatch latch) {

@@ -22,7 +22,9 @@ class ApiTokenServiceTest {
     void theLastUsableAdminTokenCannotBeRevoked() {
         tokens.ensureBootstrapAdmin("platy_boot", "configuration");
         UUID bootstrap = idOf("platy_boot");
-        UUID team = tokens.issue("team-a", "team-a", false, Duration.ofDays(1), "t").token().id();
+        UUID team = tokens.issue("team-a", "team-a", false, Duration.ofDays(1), "t")
+                .token()
+                .id();
 
         assertThat(tokens.revoke(bootstrap)).isEqualTo(ApiTokenService.Revocation.LAST_ADMIN);
         assertThat(tokens.authenticate("platy_boot")).isPresent();
@@ -31,7 +33,8 @@ class ApiTokenServiceTest {
         ApiTokenService.IssuedToken second = tokens.issue("ops", null, true, Duration.ofDays(1), "t");
         assertThat(tokens.revoke(bootstrap)).isEqualTo(ApiTokenService.Revocation.REVOKED);
         assertThat(tokens.revoke(bootstrap)).isEqualTo(ApiTokenService.Revocation.NOT_FOUND);
-        assertThat(tokens.revoke(second.token().id())).as("now the last one, even for itself")
+        assertThat(tokens.revoke(second.token().id()))
+                .as("now the last one, even for itself")
                 .isEqualTo(ApiTokenService.Revocation.LAST_ADMIN);
     }
 
@@ -50,13 +53,17 @@ class ApiTokenServiceTest {
             UUID a = tokens.issue("a-" + round, null, true, null, "t").token().id();
             UUID b = tokens.issue("b-" + round, null, true, null, "t").token().id();
             jdbc.sql("update api_tokens set revoked_at = now() where admin and id not in (:a, :b)")
-                    .param("a", a).param("b", b).update();
+                    .param("a", a)
+                    .param("b", b)
+                    .update();
 
             CompletableFuture<ApiTokenService.Revocation> first = CompletableFuture.supplyAsync(() -> tokens.revoke(a));
-            CompletableFuture<ApiTokenService.Revocation> second = CompletableFuture.supplyAsync(() -> tokens.revoke(b));
+            CompletableFuture<ApiTokenService.Revocation> second =
+                    CompletableFuture.supplyAsync(() -> tokens.revoke(b));
 
-            assertThat(List.of(first.join(), second.join())).containsExactlyInAnyOrder(
-                    ApiTokenService.Revocation.REVOKED, ApiTokenService.Revocation.LAST_ADMIN);
+            assertThat(List.of(first.join(), second.join()))
+                    .containsExactlyInAnyOrder(
+                            ApiTokenService.Revocation.REVOKED, ApiTokenService.Revocation.LAST_ADMIN);
         }
     }
 
@@ -92,13 +99,16 @@ class ApiTokenServiceTest {
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> tokens.ensureBootstrapAdmin("platy_same", "c")))
                 .toList();
 
-        assertThat(starts.stream().map(CompletableFuture::join)).containsOnly(ApiTokenService.Bootstrap.CREATED,
-                ApiTokenService.Bootstrap.ACTIVE);
-        assertThat(jdbc.sql("select count(*) from api_tokens").query(Long.class).single()).isEqualTo(1);
+        assertThat(starts.stream().map(CompletableFuture::join))
+                .containsOnly(ApiTokenService.Bootstrap.CREATED, ApiTokenService.Bootstrap.ACTIVE);
+        assertThat(jdbc.sql("select count(*) from api_tokens").query(Long.class).single())
+                .isEqualTo(1);
     }
 
     private UUID idOf(String secret) {
-        return jdbc.sql("select id from api_tokens where token_hash = :h").param("h", ApiTokenService.hash(secret))
-                .query(UUID.class).single();
+        return jdbc.sql("select id from api_tokens where token_hash = :h")
+                .param("h", ApiTokenService.hash(secret))
+                .query(UUID.class)
+                .single();
     }
 }

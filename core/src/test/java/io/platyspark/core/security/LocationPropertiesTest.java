@@ -14,22 +14,41 @@ import net.jqwik.api.Provide;
 class LocationPropertiesTest {
 
     static final String SHA = "ab".repeat(32);
-    static final String HOSTILE = "\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029\u0000\u001b\u007f\u200e"
-            + " :/@?#%,.\\";
+    static final String HOSTILE =
+            "\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029\u0000\u001b\u007f\u200e" + " :/@?#%,.\\";
 
     @Provide
     Arbitrary<String> hostileLocations() {
         Arbitrary<String> pieces = Arbitraries.oneOf(
-                Arbitraries.of("/", "//", "./", "../", "%2f", "%2e", "%2E%2E", "%25", "%73", "%0a", "%e2%80%a8",
-                        "file:", "file://", "s3://b/", "hdfs://", "local:", "uploads", "team-a", "a.py", "#x"),
+                Arbitraries.of(
+                        "/",
+                        "//",
+                        "./",
+                        "../",
+                        "%2f",
+                        "%2e",
+                        "%2E%2E",
+                        "%25",
+                        "%73",
+                        "%0a",
+                        "%e2%80%a8",
+                        "file:",
+                        "file://",
+                        "s3://b/",
+                        "hdfs://",
+                        "local:",
+                        "uploads",
+                        "team-a",
+                        "a.py",
+                        "#x"),
                 Arbitraries.strings().withChars(HOSTILE).ofMinLength(1).ofMaxLength(3),
                 Arbitraries.strings().all().ofMaxLength(3));
         return pieces.list().ofMaxSize(10).map(l -> String.join("", l));
     }
 
     @Property(tries = 3000)
-    void aLocationIsRefusedAsBadInputOrReadAsOneStableCleanSpelling(@ForAll("hostileLocations") String raw,
-            @ForAll boolean alias) {
+    void aLocationIsRefusedAsBadInputOrReadAsOneStableCleanSpelling(
+            @ForAll("hostileLocations") String raw, @ForAll boolean alias) {
         CanonicalLocation location;
         try {
             location = LocationCanonicalizer.canonical("pyFiles[0]", raw, alias);
@@ -38,11 +57,15 @@ class LocationPropertiesTest {
             return; // anything else thrown fails the property: never a 500
         }
         String path = location.path();
-        assertThat(path).startsWith("/").doesNotContain("//", "/./", "/../", "%", ",", "?", "#")
-                .doesNotEndWith("/.").doesNotEndWith("/..");
-        assertThat(path.chars()).noneMatch(c -> Character.isISOControl(c)
-                || Character.getType(c) == Character.LINE_SEPARATOR
-                || Character.getType(c) == Character.PARAGRAPH_SEPARATOR);
+        assertThat(path)
+                .startsWith("/")
+                .doesNotContain("//", "/./", "/../", "%", ",", "?", "#")
+                .doesNotEndWith("/.")
+                .doesNotEndWith("/..");
+        assertThat(path.chars())
+                .noneMatch(c -> Character.isISOControl(c)
+                        || Character.getType(c) == Character.LINE_SEPARATOR
+                        || Character.getType(c) == Character.PARAGRAPH_SEPARATOR);
         assertThat(location.scheme()).isIn("file", "s3", "s3a", "s3n", "hdfs");
         CanonicalLocation again = LocationCanonicalizer.canonical("pyFiles[0]", location.value(), alias);
         assertThat(again.value()).isEqualTo(location.value());
@@ -73,7 +96,7 @@ class LocationPropertiesTest {
     @Property(tries = 1000)
     void everySpellingOfAnUploadIsTheUpload(@ForAll("uploadSpellings") String spelling) {
         assertThat(LocationCanonicalizer.canonical("source", spelling, false).path())
-                .isEqualTo(LocationCanonicalizer.realPath(java.nio.file.Path.of("/srv/uploads/team-a/" + SHA
-                        + "/a.py")).toString());
+                .isEqualTo(LocationCanonicalizer.realPath(java.nio.file.Path.of("/srv/uploads/team-a/" + SHA + "/a.py"))
+                        .toString());
     }
 }

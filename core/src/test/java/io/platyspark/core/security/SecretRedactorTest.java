@@ -11,23 +11,55 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SecretRedactorTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"spark.hadoop.fs.s3a.secret.key", "spark.hadoop.fs.s3a.access.key",
-            "spark.hadoop.fs.s3a.bucket.logs.secret.key", "spark.hadoop.fs.s3a.session.token",
-            "spark.ssl.keyPassword", "spark.authenticate.secret", "spark.executorEnv.AWS_SECRET_ACCESS_KEY",
-            "spark.executorEnv.AWS_ACCESS_KEY_ID", "spark.datasource.credentials", "spark.my.api-key",
-            "spark.es.net.http.auth.pass", "spark.redis.auth", "spark.mongodb.passphrase", "spark.snowflake.sfPassword",
-            "spark.hadoop.fs.azure.sas.token", "spark.cassandra.auth.password", "spark.kafka.sasl.jaas.config",
-            "spark.ssl.keyStorePassword", "spark.app.secretKey", "spark.x.authToken", "spark.x.apiKey"})
+    @ValueSource(
+            strings = {
+                "spark.hadoop.fs.s3a.secret.key",
+                "spark.hadoop.fs.s3a.access.key",
+                "spark.hadoop.fs.s3a.bucket.logs.secret.key",
+                "spark.hadoop.fs.s3a.session.token",
+                "spark.ssl.keyPassword",
+                "spark.authenticate.secret",
+                "spark.executorEnv.AWS_SECRET_ACCESS_KEY",
+                "spark.executorEnv.AWS_ACCESS_KEY_ID",
+                "spark.datasource.credentials",
+                "spark.my.api-key",
+                "spark.es.net.http.auth.pass",
+                "spark.redis.auth",
+                "spark.mongodb.passphrase",
+                "spark.snowflake.sfPassword",
+                "spark.hadoop.fs.azure.sas.token",
+                "spark.cassandra.auth.password",
+                "spark.kafka.sasl.jaas.config",
+                "spark.ssl.keyStorePassword",
+                "spark.app.secretKey",
+                "spark.x.authToken",
+                "spark.x.apiKey"
+            })
     void secretKeysAreMasked(String key) {
         assertThat(SecretRedactor.redact(Map.of(key, "v4lue")).get(key)).isEqualTo(SecretRedactor.MASK);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spark.executor.memory", "spark.sql.shuffle.partitions", "spark.yarn.queue",
-            "spark.hadoop.fs.s3a.endpoint", "spark.executor.cores", "spark.driver.memory", "spark.executor.instances",
-            "spark.dynamicAllocation.enabled", "spark.dynamicAllocation.maxExecutors", "spark.sql.adaptive.enabled",
-            "spark.sql.keyspace", "spark.cassandra.connection.host", "spark.default.parallelism",
-            "spark.serializer", "spark.kryo.registrator", "spark.sql.session.timeZone", "spark.speculation"})
+    @ValueSource(
+            strings = {
+                "spark.executor.memory",
+                "spark.sql.shuffle.partitions",
+                "spark.yarn.queue",
+                "spark.hadoop.fs.s3a.endpoint",
+                "spark.executor.cores",
+                "spark.driver.memory",
+                "spark.executor.instances",
+                "spark.dynamicAllocation.enabled",
+                "spark.dynamicAllocation.maxExecutors",
+                "spark.sql.adaptive.enabled",
+                "spark.sql.keyspace",
+                "spark.cassandra.connection.host",
+                "spark.default.parallelism",
+                "spark.serializer",
+                "spark.kryo.registrator",
+                "spark.sql.session.timeZone",
+                "spark.speculation"
+            })
     void ordinaryKeysAreKept(String key) {
         assertThat(SecretRedactor.redact(Map.of(key, "v")).get(key)).isEqualTo("v");
     }
@@ -50,21 +82,35 @@ class SecretRedactorTest {
 
     @Test
     void secretKeyValueArgumentsOracleUrlsAndAzureAccountKeysAreMasked() {
-        assertThat(SecretRedactor.redactArgs(List.of("--conf", "spark.hadoop.fs.s3a.secret.key=S1",
-                "AWS_SECRET_ACCESS_KEY=S2", "--api-key", "S3", "jdbc:oracle:thin:scott/S4@db:1521/x",
-                "--conf", "spark.executor.memory=4g", "date=2026-01-01")))
-                .containsExactly("--conf", "spark.hadoop.fs.s3a.secret.key=******", "AWS_SECRET_ACCESS_KEY=******",
-                        "--api-key", "******", "jdbc:oracle:thin:scott/******@db:1521/x",
-                        "--conf", "spark.executor.memory=4g", "date=2026-01-01");
-        assertThat(SecretRedactor.redact(Map.of(
-                "spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net", "S5")))
+        assertThat(SecretRedactor.redactArgs(List.of(
+                        "--conf",
+                        "spark.hadoop.fs.s3a.secret.key=S1",
+                        "AWS_SECRET_ACCESS_KEY=S2",
+                        "--api-key",
+                        "S3",
+                        "jdbc:oracle:thin:scott/S4@db:1521/x",
+                        "--conf",
+                        "spark.executor.memory=4g",
+                        "date=2026-01-01")))
+                .containsExactly(
+                        "--conf",
+                        "spark.hadoop.fs.s3a.secret.key=******",
+                        "AWS_SECRET_ACCESS_KEY=******",
+                        "--api-key",
+                        "******",
+                        "jdbc:oracle:thin:scott/******@db:1521/x",
+                        "--conf",
+                        "spark.executor.memory=4g",
+                        "date=2026-01-01");
+        assertThat(SecretRedactor.redact(Map.of("spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net", "S5")))
                 .containsValue("******");
     }
 
     @Test
     void knownSecretValuesAreMaskedInFreeText() {
-        assertThat(SecretRedactor.redactText("failed: bad key hunter22 for bucket",
-                Map.of("spark.hadoop.fs.s3a.secret.key", "hunter22", "spark.app.name", "bucket")))
+        assertThat(SecretRedactor.redactText(
+                        "failed: bad key hunter22 for bucket",
+                        Map.of("spark.hadoop.fs.s3a.secret.key", "hunter22", "spark.app.name", "bucket")))
                 .isEqualTo("failed: bad key ****** for bucket");
     }
 
@@ -89,7 +135,9 @@ class SecretRedactorTest {
         String letters = "a".repeat(1_000_000);
         StringBuilder mixed = new StringBuilder();
         while (mixed.length() < 1_000_000) {
-            mixed.append("hdfs://alice:pw@nn/a.py x://y:z password=p ").append("b".repeat(200)).append(' ');
+            mixed.append("hdfs://alice:pw@nn/a.py x://y:z password=p ")
+                    .append("b".repeat(200))
+                    .append(' ');
         }
         String urls = mixed.toString();
         String slashes = "x://y:z/".repeat(125_000); // a password-looking authority every 8 characters, no '@'
@@ -118,7 +166,9 @@ class SecretRedactorTest {
     void textBeyondTheScanBoundIsNotShown() {
         String huge = "x".repeat(SecretRedactor.MAX_SCANNED) + "password=tail-secret";
 
-        assertThat(SecretRedactor.redactValue(huge)).doesNotContain("tail-secret").endsWith("not shown]");
+        assertThat(SecretRedactor.redactValue(huge))
+                .doesNotContain("tail-secret")
+                .endsWith("not shown]");
         assertThat(SecretRedactor.redactText(huge, Map.of())).doesNotContain("tail-secret");
     }
 }

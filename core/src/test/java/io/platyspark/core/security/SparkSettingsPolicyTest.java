@@ -40,28 +40,45 @@ class SparkSettingsPolicyTest {
         refused.add(Map.entry("spark.eventLog.dir", "file:/etc"));
         refused.add(Map.entry("spark.master", "local[*]"));
         refused.forEach(e -> assertThatThrownBy(() -> SparkSettingsPolicy.check(Map.of(e.getKey(), e.getValue())))
-                .as(e.toString()).isInstanceOf(InvalidFieldException.class)
-                .satisfies(x -> assertThat(((InvalidFieldException) x).field())
-                        .isEqualTo("sparkConf[" + e.getKey() + "]")));
-        for (String options : new String[] {"-javaagent:/etc/passwd", "-agentpath:/x", "-agentlib:jdwp=x",
-                "-XX:OnError=id", "-XX:OnOutOfMemoryError=id", "-Dx=/etc/passwd", "-Dx='a b'", "-cp /etc"}) {
-            assertThat(SparkSettingsPolicy.problem("spark.driver.extraJavaOptions", options)).as(options).isNotNull();
+                .as(e.toString())
+                .isInstanceOf(InvalidFieldException.class)
+                .satisfies(x ->
+                        assertThat(((InvalidFieldException) x).field()).isEqualTo("sparkConf[" + e.getKey() + "]")));
+        for (String options : new String[] {
+            "-javaagent:/etc/passwd",
+            "-agentpath:/x",
+            "-agentlib:jdwp=x",
+            "-XX:OnError=id",
+            "-XX:OnOutOfMemoryError=id",
+            "-Dx=/etc/passwd",
+            "-Dx='a b'",
+            "-cp /etc"
+        }) {
+            assertThat(SparkSettingsPolicy.problem("spark.driver.extraJavaOptions", options))
+                    .as(options)
+                    .isNotNull();
         }
     }
 
     @Test
     void ordinaryTuningStaysTheUsers() {
-        Map<String, String> ordinary = Map.ofEntries(Map.entry("spark.executor.memory", "4g"),
-                Map.entry("spark.driver.memory", "2g"), Map.entry("spark.executor.cores", "4"),
-                Map.entry("spark.executor.instances", "3"), Map.entry("spark.sql.shuffle.partitions", "64"),
+        Map<String, String> ordinary = Map.ofEntries(
+                Map.entry("spark.executor.memory", "4g"),
+                Map.entry("spark.driver.memory", "2g"),
+                Map.entry("spark.executor.cores", "4"),
+                Map.entry("spark.executor.instances", "3"),
+                Map.entry("spark.sql.shuffle.partitions", "64"),
                 Map.entry("spark.dynamicAllocation.enabled", "true"),
                 Map.entry("spark.dynamicAllocation.maxExecutors", "20"),
                 Map.entry("spark.sql.adaptive.enabled", "true"),
-                Map.entry("spark.sql.session.timeZone", "UTC"), Map.entry("spark.executor.memoryOverhead", "1g"),
-                Map.entry("spark.yarn.queue", "etl"), Map.entry("spark.executorEnv.TZ", "UTC"),
+                Map.entry("spark.sql.session.timeZone", "UTC"),
+                Map.entry("spark.executor.memoryOverhead", "1g"),
+                Map.entry("spark.yarn.queue", "etl"),
+                Map.entry("spark.executorEnv.TZ", "UTC"),
                 Map.entry("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension"),
-                Map.entry("spark.driver.extraJavaOptions", "-XX:+UseG1GC -Xss4m -Duser.timezone=UTC "
-                        + "-XX:MaxGCPauseMillis=200 -Dconfig.env=prod"));
+                Map.entry(
+                        "spark.driver.extraJavaOptions",
+                        "-XX:+UseG1GC -Xss4m -Duser.timezone=UTC " + "-XX:MaxGCPauseMillis=200 -Dconfig.env=prod"));
 
         SparkSettingsPolicy.check(ordinary);
     }

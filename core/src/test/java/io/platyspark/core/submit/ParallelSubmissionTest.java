@@ -31,10 +31,24 @@ class ParallelSubmissionTest {
     private final FakeSparkBackend backend = new FakeSparkBackend();
 
     private SubmissionWorker worker(int concurrency, int perCluster) {
-        return new SubmissionWorker(store.apps, store.clusters, new SparkBackends(List.of(backend)),
-                new SubmissionProperties(true, 1, 64, concurrency, perCluster, Duration.ofSeconds(1),
-                        Duration.ofSeconds(15), 3, Duration.ofSeconds(10), Duration.ofMinutes(1),
-                        Duration.ofSeconds(15)), clock, new SimpleMeterRegistry());
+        return new SubmissionWorker(
+                store.apps,
+                store.clusters,
+                new SparkBackends(List.of(backend)),
+                new SubmissionProperties(
+                        true,
+                        1,
+                        64,
+                        concurrency,
+                        perCluster,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(15),
+                        3,
+                        Duration.ofSeconds(10),
+                        Duration.ofMinutes(1),
+                        Duration.ofSeconds(15)),
+                clock,
+                new SimpleMeterRegistry());
     }
 
     @Test
@@ -69,14 +83,17 @@ class ParallelSubmissionTest {
 
         CompletableFuture<Integer> round = CompletableFuture.supplyAsync(worker::runOnce);
         // Both clusters get their full bound at once: the batch is not handled one app after another.
-        await().atMost(Duration.ofSeconds(30)).until(() -> inFlight.getOrDefault("etl", new AtomicInteger()).get() == 3
-                && inFlight.getOrDefault("ml", new AtomicInteger()).get() == 3);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> inFlight.getOrDefault("etl", new AtomicInteger()).get() == 3
+                        && inFlight.getOrDefault("ml", new AtomicInteger()).get() == 3);
         go.countDown();
 
         assertThat(round.get(60, TimeUnit.SECONDS)).isEqualTo(20);
         assertThat(most.get("etl").get()).isEqualTo(3);
         assertThat(most.get("ml").get()).isEqualTo(3);
-        assertThat(apps).allSatisfy(app -> assertThat(store.apps.find(app.id()).orElseThrow().state())
-                .isEqualTo(AppState.SUBMITTED));
+        assertThat(apps)
+                .allSatisfy(app -> assertThat(
+                                store.apps.find(app.id()).orElseThrow().state())
+                        .isEqualTo(AppState.SUBMITTED));
     }
 }

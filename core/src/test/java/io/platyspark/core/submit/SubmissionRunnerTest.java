@@ -13,20 +13,32 @@ class SubmissionRunnerTest {
 
     @Test
     void leasesAreRenewedWhileEveryWorkerThreadIsBusyWithASlowSubmission() {
-        SubmissionProperties properties = new SubmissionProperties(true, 2, 10, Duration.ofMillis(10),
-                Duration.ofSeconds(3), 5, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(15));
+        SubmissionProperties properties = new SubmissionProperties(
+                true,
+                2,
+                10,
+                Duration.ofMillis(10),
+                Duration.ofSeconds(3),
+                5,
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(15));
         CountDownLatch slow = new CountDownLatch(1);
         AtomicInteger busy = new AtomicInteger();
         AtomicInteger renewals = new AtomicInteger();
-        SubmissionRunner runner = new SubmissionRunner(() -> {
-            busy.incrementAndGet();
-            try {
-                slow.await(30, TimeUnit.SECONDS); // a submission that takes its time
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 0;
-        }, renewals::incrementAndGet, properties, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        SubmissionRunner runner = new SubmissionRunner(
+                () -> {
+                    busy.incrementAndGet();
+                    try {
+                        slow.await(30, TimeUnit.SECONDS); // a submission that takes its time
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return 0;
+                },
+                renewals::incrementAndGet,
+                properties,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         runner.start();
         try {
             runner.nudge();

@@ -12,12 +12,12 @@ import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.SparkBackends;
+import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.env.Environments;
-import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.testing.FakeSparkBackend;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
@@ -38,12 +38,25 @@ class SubmissionWorkerTest {
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final StoreFixture store = new StoreFixture(clock);
     private final FakeSparkBackend backend = new FakeSparkBackend();
-    private final SubmissionProperties properties = new SubmissionProperties(true, 1, 10, Duration.ofSeconds(1),
-            Duration.ofSeconds(15), 3, Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(15));
+    private final SubmissionProperties properties = new SubmissionProperties(
+            true,
+            1,
+            10,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(15),
+            3,
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(15));
     private final SubmissionWorker worker = newWorker();
 
     private SubmissionWorker newWorker() {
-        return new SubmissionWorker(store.apps, store.clusters, new SparkBackends(List.of(backend)), properties, clock,
+        return new SubmissionWorker(
+                store.apps,
+                store.clusters,
+                new SparkBackends(List.of(backend)),
+                properties,
+                clock,
                 new SimpleMeterRegistry());
     }
 
@@ -145,7 +158,9 @@ class SubmissionWorkerTest {
 
         SparkApp failed = stored(app);
         assertThat(failed.state()).isEqualTo(AppState.FAILED);
-        assertThat(failed.stateReason()).contains("gave up after 3 submission attempts").contains("a bug");
+        assertThat(failed.stateReason())
+                .contains("gave up after 3 submission attempts")
+                .contains("a bug");
         assertThat(failed.attempts()).as("the count says what the reason says").isEqualTo(3);
     }
 
@@ -223,7 +238,9 @@ class SubmissionWorkerTest {
                 .isInstanceOf(org.springframework.dao.DataAccessException.class);
 
         backend.onSubmit(a -> new BackendSubmission("run-" + a.name(), null, null, false));
-        assertThat(newWorker().runOnce()).as("both free at once, no lease to wait for").isEqualTo(2);
+        assertThat(newWorker().runOnce())
+                .as("both free at once, no lease to wait for")
+                .isEqualTo(2);
         assertThat(stored(first).state()).isEqualTo(AppState.SUBMITTED);
         assertThat(stored(second).state()).isEqualTo(AppState.SUBMITTED);
         assertThat(stored(first).attempts()).as("a store outage is no attempt").isZero();
@@ -276,10 +293,14 @@ class SubmissionWorkerTest {
         worker.runOnce();
         assertThat(stored(app).state()).isEqualTo(AppState.WAITING_FOR_CLUSTER);
         assertThat(stored(app).stateReason()).contains("STARTING");
-        assertThat(worker.runOnce()).as("not claimed again before the cluster poll interval").isZero();
+        assertThat(worker.runOnce())
+                .as("not claimed again before the cluster poll interval")
+                .isZero();
         clock.advance(Duration.ofSeconds(15));
         assertThat(worker.runOnce()).isEqualTo(1);
-        assertThat(worker.runOnce()).as("still waiting: not claimed again at once").isZero();
+        assertThat(worker.runOnce())
+                .as("still waiting: not claimed again at once")
+                .isZero();
         store.clusters.transition(cluster.id(), ClusterState.STARTING, ClusterState.WAITING, null, null, null, null);
         clock.advance(Duration.ofSeconds(15));
         worker.runOnce();
@@ -292,8 +313,8 @@ class SubmissionWorkerTest {
     void appWhoseClusterIsGoneFails() {
         Cluster cluster = store.cluster("etl", ClusterState.WAITING);
         SparkApp app = store.app("daily", "etl");
-        store.clusters.transition(cluster.id(), ClusterState.WAITING, ClusterState.TERMINATED, "idle", null, null,
-                null);
+        store.clusters.transition(
+                cluster.id(), ClusterState.WAITING, ClusterState.TERMINATED, "idle", null, null, null);
 
         worker.runOnce();
 
@@ -385,13 +406,26 @@ class SubmissionWorkerTest {
             @Override
             public EnvBuild request(EnvSpec spec, String team) {
                 // The live build for the spec, or a new one when the last was abandoned.
-                EnvBuild live = builds.values().stream().filter(b -> b.state() != EnvBuild.State.FAILED)
-                        .findFirst().orElse(null);
+                EnvBuild live = builds.values().stream()
+                        .filter(b -> b.state() != EnvBuild.State.FAILED)
+                        .findFirst()
+                        .orElse(null);
                 if (live != null) {
                     return live;
                 }
-                EnvBuild created = new EnvBuild(UUID.randomUUID(), spec.cacheKey(), team, spec,
-                        EnvBuild.State.QUEUED, null, null, null, null, null, clock.instant(), clock.instant());
+                EnvBuild created = new EnvBuild(
+                        UUID.randomUUID(),
+                        spec.cacheKey(),
+                        team,
+                        spec,
+                        EnvBuild.State.QUEUED,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        clock.instant(),
+                        clock.instant());
                 builds.put(created.id(), created);
                 requested.add(created.id());
                 return created;
@@ -402,20 +436,59 @@ class SubmissionWorkerTest {
                 return Optional.ofNullable(builds.get(id));
             }
         };
-        SubmissionWorker withEnvs = new SubmissionWorker(store.apps, store.clusters,
-                new SparkBackends(List.of(backend)), properties, clock, new SimpleMeterRegistry(), null, envs, null);
-        SparkApp app = store.apps.create(new NewSparkApp("with-deps", "data", "etl", null, "/apps/x.py", null,
-                List.of(), Map.of(), null, "req-deps", List.of(), List.of("tabulate==0.9.0"), null)
-                .onCluster(store.clusters.findActive("etl").orElseThrow().id()), "hash-deps").app();
+        SubmissionWorker withEnvs = new SubmissionWorker(
+                store.apps,
+                store.clusters,
+                new SparkBackends(List.of(backend)),
+                properties,
+                clock,
+                new SimpleMeterRegistry(),
+                null,
+                envs,
+                null);
+        SparkApp app = store.apps
+                .create(
+                        new NewSparkApp(
+                                        "with-deps",
+                                        "data",
+                                        "etl",
+                                        null,
+                                        "/apps/x.py",
+                                        null,
+                                        List.of(),
+                                        Map.of(),
+                                        null,
+                                        "req-deps",
+                                        List.of(),
+                                        List.of("tabulate==0.9.0"),
+                                        null)
+                                .onCluster(store.clusters
+                                        .findActive("etl")
+                                        .orElseThrow()
+                                        .id()),
+                        "hash-deps")
+                .app();
 
         withEnvs.runOnce();
         UUID first = requested.get(0);
         assertThat(stored(app).state()).isEqualTo(AppState.BUILDING_ENV);
         assertThat(stored(app).envBuildId()).isEqualTo(first);
         EnvBuild queued = builds.get(first);
-        builds.put(first, new EnvBuild(first, queued.cacheKey(), "data", queued.spec(), EnvBuild.State.FAILED, null,
-                null, null, null, EnvBuild.ABANDONED + " the process building it stopped", queued.createdAt(),
-                clock.instant()));
+        builds.put(
+                first,
+                new EnvBuild(
+                        first,
+                        queued.cacheKey(),
+                        "data",
+                        queued.spec(),
+                        EnvBuild.State.FAILED,
+                        null,
+                        null,
+                        null,
+                        null,
+                        EnvBuild.ABANDONED + " the process building it stopped",
+                        queued.createdAt(),
+                        clock.instant()));
         clock.advance(Duration.ofSeconds(5));
         withEnvs.runOnce();
 

@@ -25,7 +25,7 @@ public final class FakeClusterBackend implements ClusterBackend {
     private final AtomicInteger describeAllCalls = new AtomicInteger();
     private final AtomicInteger nextId = new AtomicInteger();
     private volatile RuntimeException failure;
-    private volatile java.util.function.Consumer<Cluster> onTerminate = c -> { };
+    private volatile java.util.function.Consumer<Cluster> onTerminate = c -> {};
 
     @Override
     public String name() {
@@ -72,14 +72,21 @@ public final class FakeClusterBackend implements ClusterBackend {
         failIfAsked();
         onTerminate.accept(cluster);
         terminated.add(cluster.externalId());
-        byExternalId.computeIfPresent(cluster.externalId(), (id, s) -> new ClusterStatus(id,
-                ClusterState.TERMINATING, "User request", s.masterDns(), s.livyUrl()));
+        byExternalId.computeIfPresent(
+                cluster.externalId(),
+                (id, s) -> new ClusterStatus(id, ClusterState.TERMINATING, "User request", s.masterDns(), s.livyUrl()));
     }
 
     /** Sets what the provider reports for a cluster. */
     public void report(String externalId, ClusterState state, String reason, String masterDns) {
-        byExternalId.put(externalId, new ClusterStatus(externalId, state, reason, masterDns,
-                masterDns == null ? null : "http://" + masterDns + ":8998"));
+        byExternalId.put(
+                externalId,
+                new ClusterStatus(
+                        externalId,
+                        state,
+                        reason,
+                        masterDns,
+                        masterDns == null ? null : "http://" + masterDns + ":8998"));
     }
 
     /** Runs {@code action} inside every terminate call (to let something happen meanwhile). */

@@ -59,8 +59,11 @@ public final class StoppablePostgres implements AutoCloseable {
             return;
         }
         try {
-            server = EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir.toFile())
-                    .setCleanDataDirectory(false).start();
+            server = EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setDataDirectory(dataDir.toFile())
+                    .setCleanDataDirectory(false)
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the PostgreSQL again on port " + port, e);
         }

@@ -26,13 +26,14 @@ public final class StoreFixture {
     public final JdbcClusterStore clusters;
 
     public StoreFixture(Clock clock) {
-        apps = new JdbcSparkAppStore(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-                new JsonMapper(), clock);
+        apps = new JdbcSparkAppStore(
+                jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), new JsonMapper(), clock);
         clusters = new JdbcClusterStore(jdbc, clock);
     }
 
     public Cluster cluster(String name, ClusterState state) {
-        return clusters.getOrCreate(new NewCluster(name, ClusterKind.DEDICATED, "data", null, null, state)).cluster();
+        return clusters.getOrCreate(new NewCluster(name, ClusterKind.DEDICATED, "data", null, null, state))
+                .cluster();
     }
 
     /** A managed cluster (it has a config), as the platform records one it creates. */
@@ -44,7 +45,19 @@ public final class StoreFixture {
     /** A new PENDING app on the active cluster of that name (or on no recorded cluster). */
     public SparkApp app(String name, String cluster) {
         java.util.UUID clusterId = clusters.findActive(cluster).map(Cluster::id).orElse(null);
-        return apps.create(new NewSparkApp(name, "data", cluster, "/apps/" + name + ".py", null, List.of(),
-                Map.of(), null, "req-" + name).onCluster(clusterId), "hash-" + name).app();
+        return apps.create(
+                        new NewSparkApp(
+                                        name,
+                                        "data",
+                                        cluster,
+                                        "/apps/" + name + ".py",
+                                        null,
+                                        List.of(),
+                                        Map.of(),
+                                        null,
+                                        "req-" + name)
+                                .onCluster(clusterId),
+                        "hash-" + name)
+                .app();
     }
 }

@@ -23,8 +23,7 @@ public final class TestDatabase {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static volatile Server server;
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
     /** A new, empty, migrated database. */
     public static DataSource newMigratedDataSource() {
@@ -37,7 +36,11 @@ public final class TestDatabase {
         // Each test gets its own database and pool: hold no idle connections, or a suite exhausts the server.
         dataSource.setMinimumIdle(0);
         dataSource.setIdleTimeout(10_000);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
         return dataSource;
     }
 
@@ -54,10 +57,11 @@ public final class TestDatabase {
         Server s = server();
         String name = "platy_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         try (Connection c = DriverManager.getConnection(s.adminUrl(), s.user(), s.password());
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("create database " + name);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create test database on " + s.adminUrl() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create test database on " + s.adminUrl() + ": " + e.getMessage(), e);
         }
         return new Database(s.urlFor(name), s.user(), s.password());
     }
@@ -87,13 +91,16 @@ public final class TestDatabase {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "500")
                     .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    postgres.close();
-                } catch (IOException ignored) {
-                    // the JVM is going away
-                }
-            }, "embedded-postgres-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    postgres.close();
+                                } catch (IOException ignored) {
+                                    // the JVM is going away
+                                }
+                            },
+                            "embedded-postgres-stop"));
             return new Server(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL for tests", e);
@@ -106,8 +113,7 @@ public final class TestDatabase {
     }
 
     /** Where a test's database is. */
-    public record Database(String url, String user, String password) {
-    }
+    public record Database(String url, String user, String password) {}
 
     private record Server(String adminUrl, String user, String password) {
 

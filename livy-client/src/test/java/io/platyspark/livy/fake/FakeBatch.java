@@ -33,12 +33,19 @@ final class FakeBatch {
      * shows {@code starting} forever, with an empty log).
      */
     boolean started;
+
     String appId;
     String sparkUiUrl;
     String driverLogUrl;
     Instant finishedAt;
 
-    FakeBatch(long id, String name, String owner, String proxyUser, Map<String, Object> request, Instant createdAt,
+    FakeBatch(
+            long id,
+            String name,
+            String owner,
+            String proxyUser,
+            Map<String, Object> request,
+            Instant createdAt,
             int logBufferSize) {
         this.id = id;
         this.name = name;
@@ -96,11 +103,23 @@ final class FakeBatch {
     FakeLivy.View view(boolean yarn) {
         Object args = request.get("args");
         Object conf = request.get("conf");
-        return new FakeLivy.View(id, name, state, appId, file(),
+        return new FakeLivy.View(
+                id,
+                name,
+                state,
+                appId,
+                file(),
                 args instanceof List<?> list ? List.copyOf((List<String>) list) : List.of(),
-                conf instanceof Map<?, ?> map ? Collections.unmodifiableMap(
-                        new LinkedHashMap<>((Map<String, String>) map)) : Map.of(),
-                request, owner, proxyUser, sparkUiUrl, driverLogUrl, List.copyOf(log(yarn)), started);
+                conf instanceof Map<?, ?> map
+                        ? Collections.unmodifiableMap(new LinkedHashMap<>((Map<String, String>) map))
+                        : Map.of(),
+                request,
+                owner,
+                proxyUser,
+                sparkUiUrl,
+                driverLogUrl,
+                List.copyOf(log(yarn)),
+                started);
     }
 
     /** Livy's {@code CircularQueue}: once full, each new line pushes out the oldest. */

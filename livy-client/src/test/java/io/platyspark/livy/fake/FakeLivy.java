@@ -66,18 +66,39 @@ public final class FakeLivy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("fake-livy");
     private static final String CREATE_REQUEST_CLASS = "org.apache.livy.server.batch.CreateBatchRequest";
     /** CreateBatchRequest's fields, in its declaration order (Jackson names them so in its refusal). */
-    private static final List<String> FIELDS = List.of("file", "proxyUser", "args", "className", "jars", "pyFiles",
-            "files", "driverMemory", "driverCores", "executorMemory", "executorCores", "numExecutors", "archives",
-            "queue", "name", "conf");
-    private static final Set<String> STRING_FIELDS = Set.of("file", "proxyUser", "className", "driverMemory",
-            "executorMemory", "queue", "name");
+    private static final List<String> FIELDS = List.of(
+            "file",
+            "proxyUser",
+            "args",
+            "className",
+            "jars",
+            "pyFiles",
+            "files",
+            "driverMemory",
+            "driverCores",
+            "executorMemory",
+            "executorCores",
+            "numExecutors",
+            "archives",
+            "queue",
+            "name",
+            "conf");
+
+    private static final Set<String> STRING_FIELDS =
+            Set.of("file", "proxyUser", "className", "driverMemory", "executorMemory", "queue", "name");
     private static final Set<String> LIST_FIELDS = Set.of("args", "jars", "pyFiles", "files", "archives");
     /** Option[Int] in Scala: erased, so Jackson takes any value and the cast fails only inside start-up. */
     private static final Set<String> INT_FIELDS = Set.of("driverCores", "executorCores", "numExecutors");
     /** The request's file lists and the Spark conf keys with file lists, each entry resolved like the main file. */
     private static final List<String> FILE_LISTS = List.of("jars", "files", "archives", "pyFiles");
-    private static final List<String> CONF_FILE_LISTS = List.of("spark.jars", "spark.files",
-            "spark.yarn.dist.archives", "spark.submit.pyFiles", "spark.archives", "spark.yarn.archive");
+
+    private static final List<String> CONF_FILE_LISTS = List.of(
+            "spark.jars",
+            "spark.files",
+            "spark.yarn.dist.archives",
+            "spark.submit.pyFiles",
+            "spark.archives",
+            "spark.yarn.archive");
     private static final Set<String> CSRF_FREE_METHODS = Set.of("GET", "OPTIONS", "HEAD");
     private static final String JSON_TYPE = "application/json;charset=utf-8";
 
@@ -88,6 +109,7 @@ public final class FakeLivy implements AutoCloseable {
     // --- guarded by lock: what Livy holds ---
     /** In id order, as Livy's LinkedHashMap lists them; an array list so a page is found by index. */
     private final List<FakeBatch> ordered = new ArrayList<>();
+
     private final Map<Long, FakeBatch> byId = new HashMap<>();
     private final Map<String, FakeBatch> byName = new HashMap<>();
     private final PriorityQueue<Due> finished = new PriorityQueue<>(Due.ORDER);
@@ -95,6 +117,7 @@ public final class FakeLivy implements AutoCloseable {
     private long nextId;
     /** YARN's application counter; YARN is not restarted with Livy, so it keeps counting. */
     private long yarnApps;
+
     private long dueSequence;
     private String rejectNext;
     // --- guarded by recordedLock ---
@@ -114,6 +137,7 @@ public final class FakeLivy implements AutoCloseable {
     private volatile int logBufferSize = 200;
     /** Off, as Livy ships ({@code livy.server.csrf-protection.enabled=false}). */
     private volatile boolean csrf;
+
     private volatile String basicAuth;
     private volatile String basicAuthUser;
     private volatile boolean impersonation;
@@ -126,10 +150,11 @@ public final class FakeLivy implements AutoCloseable {
     private volatile List<Path> localDirWhitelist = List.of();
     /** Empty: without a {@code spark-blacklist.conf}, Livy refuses no setting. */
     private volatile Set<String> blacklistedConf = Set.of();
+
     private volatile String requestIdHeader = "X-Request-Id";
     private volatile int recordLimit = 10_000;
     private volatile AutoAdvance autoAdvance;
-    private volatile Consumer<View> createListener = v -> { };
+    private volatile Consumer<View> createListener = v -> {};
 
     public FakeLivy() {
         server.setServerSocketFactory(new NoDelayServerSocketFactory());
@@ -260,7 +285,8 @@ public final class FakeLivy implements AutoCloseable {
 
     /** {@code livy.file.local-dir-whitelist}: the only directories {@code file:} paths may come from (none). */
     public FakeLivy localDirWhitelist(String... dirs) {
-        this.localDirWhitelist = Arrays.stream(dirs).map(d -> Path.of(d).normalize()).toList();
+        this.localDirWhitelist =
+                Arrays.stream(dirs).map(d -> Path.of(d).normalize()).toList();
         return this;
     }
 
@@ -354,7 +380,7 @@ public final class FakeLivy implements AutoCloseable {
 
     /** Called with each batch a create made, as soon as it exists (benchmarks time submissions by it). */
     public void onCreate(Consumer<View> listener) {
-        this.createListener = listener == null ? v -> { } : listener;
+        this.createListener = listener == null ? v -> {} : listener;
     }
 
     /**
@@ -364,8 +390,10 @@ public final class FakeLivy implements AutoCloseable {
      */
     public void autoAdvance(Duration startingFor, Duration runningFor, Function<View, BatchState> endState) {
         Objects.requireNonNull(endState, "endState == null");
-        this.autoAdvance = new AutoAdvance(Objects.requireNonNull(startingFor, "startingFor == null"),
-                Objects.requireNonNull(runningFor, "runningFor == null"), endState);
+        this.autoAdvance = new AutoAdvance(
+                Objects.requireNonNull(startingFor, "startingFor == null"),
+                Objects.requireNonNull(runningFor, "runningFor == null"),
+                endState);
     }
 
     /** {@link #autoAdvance(Duration, Duration, Function)} with the same end for every batch. */
@@ -539,10 +567,21 @@ public final class FakeLivy implements AutoCloseable {
     }
 
     /** A batch as the test sees it. {@code started} is false for a batch Livy rejected inside start-up. */
-    public record View(long id, String name, BatchState state, String appId, String file, List<String> args,
-            Map<String, String> conf, Map<String, Object> request, String owner, String proxyUser,
-            String sparkUiUrl, String driverLogUrl, List<String> log, boolean started) {
-    }
+    public record View(
+            long id,
+            String name,
+            BatchState state,
+            String appId,
+            String file,
+            List<String> args,
+            Map<String, String> conf,
+            Map<String, Object> request,
+            String owner,
+            String proxyUser,
+            String sparkUiUrl,
+            String driverLogUrl,
+            List<String> log,
+            boolean started) {}
 
     /**
      * A request as received.
@@ -550,7 +589,12 @@ public final class FakeLivy implements AutoCloseable {
      * @param path    the path with its query string
      * @param headers every header, names in lower case
      */
-    public record Recorded(String method, String path, String requestId, String requestedBy, String body,
+    public record Recorded(
+            String method,
+            String path,
+            String requestId,
+            String requestedBy,
+            String body,
             Map<String, List<String>> headers) {
 
         /** The first value of a header, or null. */
@@ -578,7 +622,9 @@ public final class FakeLivy implements AutoCloseable {
         try {
             if (dropConnections) {
                 log.info("{} {} -> connection cut [X-Request-Id={}]", method, target, requestId);
-                return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
+                return new MockResponse.Builder()
+                        .onResponseStart(new SocketEffect.CloseSocket())
+                        .build();
             }
             Answer answer;
             try {
@@ -588,7 +634,12 @@ public final class FakeLivy implements AutoCloseable {
                 log.error("{} {} failed inside the fake", method, target, e);
                 answer = new Answer(bareString(500, e.toString()), null);
             }
-            log.info("{} {} -> {} [X-Request-Id={}]", method, target, answer.response().getCode(), requestId);
+            log.info(
+                    "{} {} -> {} [X-Request-Id={}]",
+                    method,
+                    target,
+                    answer.response().getCode(),
+                    requestId);
             if (answer.created() != null) {
                 createListener.accept(answer.created());
             }
@@ -600,8 +651,13 @@ public final class FakeLivy implements AutoCloseable {
 
     private void record(RecordedRequest request, String method, String target, String requestId) {
         Map<String, List<String>> headers = request.getHeaders().toMultimap();
-        Recorded entry = new Recorded(method, target, requestId, request.getHeaders().get("X-Requested-By"),
-                request.getBody() == null ? "" : request.getBody().utf8(), headers);
+        Recorded entry = new Recorded(
+                method,
+                target,
+                requestId,
+                request.getHeaders().get("X-Requested-By"),
+                request.getBody() == null ? "" : request.getBody().utf8(),
+                headers);
         synchronized (recordedLock) {
             recorded.addLast(entry);
             while (recorded.size() > Math.max(0, recordLimit)) {
@@ -613,23 +669,35 @@ public final class FakeLivy implements AutoCloseable {
     private Answer answer(RecordedRequest request, Route route, String path) {
         if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             int status = failureStatus;
-            return new Answer(status == 500 ? bareString(500, "java.lang.IllegalStateException: injected by "
-                    + "FakeLivy.failNext") : html(status, "injected by FakeLivy.failNext", path), null);
+            return new Answer(
+                    status == 500
+                            ? bareString(500, "java.lang.IllegalStateException: injected by " + "FakeLivy.failNext")
+                            : html(status, "injected by FakeLivy.failNext", path),
+                    null);
         }
         String authorization = request.getHeaders().get("Authorization");
         if (basicAuth != null && !basicAuth.equals(authorization)) {
-            MockResponse unauthorized = html(401, "Authentication required", path).newBuilder()
-                    .setHeader("WWW-Authenticate", "Basic realm=\"livy\"").build();
+            MockResponse unauthorized = html(401, "Authentication required", path)
+                    .newBuilder()
+                    .setHeader("WWW-Authenticate", "Basic realm=\"livy\"")
+                    .build();
             return new Answer(unauthorized, null);
         }
-        if (csrf && !CSRF_FREE_METHODS.contains(request.getMethod())
+        if (csrf
+                && !CSRF_FREE_METHODS.contains(request.getMethod())
                 && request.getHeaders().get("X-Requested-By") == null) {
             return new Answer(html(400, "Missing Required Header for CSRF protection.", path), null);
         }
         if (route.endpoint() == null) {
             // Outside Livy's servlet (a wrong base path) Jetty answers a bare 404 with an empty body.
-            return new Answer(route.known() ? html(405, "HTTP method " + request.getMethod() + " is not supported "
-                    + "by this URL", path) : text(404, "", "text/plain"), null);
+            return new Answer(
+                    route.known()
+                            ? html(
+                                    405,
+                                    "HTTP method " + request.getMethod() + " is not supported " + "by this URL",
+                                    path)
+                            : text(404, "", "text/plain"),
+                    null);
         }
         try {
             return switch (route.endpoint()) {
@@ -647,7 +715,8 @@ public final class FakeLivy implements AutoCloseable {
         if (tooManySessionsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return new Answer(msg(400, "Rejected, too many sessions are being created!"), null);
         }
-        Object parsed = parseCreate(request.getBody() == null ? "" : request.getBody().utf8());
+        Object parsed =
+                parseCreate(request.getBody() == null ? "" : request.getBody().utf8());
         if (parsed instanceof MockResponse refusal) {
             return new Answer(refusal, null);
         }
@@ -665,8 +734,7 @@ public final class FakeLivy implements AutoCloseable {
                 return new Answer(msg(400, "Invalid session name: " + name), null);
             }
             if (name != null && byName.containsKey(name)) {
-                return new Answer(msg(400, "Duplicate session name: Some(" + name
-                        + ") for session " + id), null);
+                return new Answer(msg(400, "Duplicate session name: Some(" + name + ") for session " + id), null);
             }
             FakeBatch batch = new FakeBatch(id, name, owner, proxyUser, fields, now, logBufferSize);
             // Registered before start-up, so a batch start-up refuses stays listed, starting, for good.
@@ -689,7 +757,8 @@ public final class FakeLivy implements AutoCloseable {
                 schedule(batch, BatchState.RUNNING, running);
                 schedule(batch, advance.endState().apply(batch.view(yarn)), running.plus(advance.runningFor()));
             }
-            MockResponse created = new MockResponse.Builder().code(201)
+            MockResponse created = new MockResponse.Builder()
+                    .code(201)
                     .setHeader("Content-Type", JSON_TYPE)
                     .setHeader("Location", "/batches/" + id)
                     .body(json.writeValueAsString(batch.toJson(yarn)))
@@ -720,9 +789,11 @@ public final class FakeLivy implements AutoCloseable {
             String field = property.getKey();
             JsonNode value = property.getValue();
             if (!FIELDS.contains(field)) {
-                return bareString(400, "Unrecognized field \"" + field + "\" (class " + CREATE_REQUEST_CLASS
-                        + "), not marked as ignorable (" + FIELDS.size() + " known properties: \""
-                        + String.join("\", \"", FIELDS) + "\"])");
+                return bareString(
+                        400,
+                        "Unrecognized field \"" + field + "\" (class " + CREATE_REQUEST_CLASS
+                                + "), not marked as ignorable (" + FIELDS.size() + " known properties: \""
+                                + String.join("\", \"", FIELDS) + "\"])");
             }
             if (STRING_FIELDS.contains(field)) {
                 if (value.isContainer()) {
@@ -758,7 +829,9 @@ public final class FakeLivy implements AutoCloseable {
                     if (entry.getValue().isContainer()) {
                         return bareString(400, cannotDeserialize("java.lang.String", entry.getValue()));
                     }
-                    conf.put(entry.getKey(), entry.getValue().isNull() ? null : entry.getValue().asString());
+                    conf.put(
+                            entry.getKey(),
+                            entry.getValue().isNull() ? null : entry.getValue().asString());
                 }
                 fields.put(field, Collections.unmodifiableMap(conf));
             } else if (!value.isNull()) {
@@ -787,8 +860,10 @@ public final class FakeLivy implements AutoCloseable {
                 Object value = fields.get(field);
                 if (value != null && !(value instanceof Integer)) {
                     // The erased Option[Int] holds whatever Jackson made of the value; unboxing it fails.
-                    return bareString(500, "java.lang.ClassCastException: " + javaType((JsonNode) value)
-                            + " cannot be cast to java.lang.Integer");
+                    return bareString(
+                            500,
+                            "java.lang.ClassCastException: " + javaType((JsonNode) value)
+                                    + " cannot be cast to java.lang.Integer");
                 }
             }
             resolve(batch.file());
@@ -809,10 +884,13 @@ public final class FakeLivy implements AutoCloseable {
             return; // Livy returns early for a null conf, checking nothing
         }
         Map<String, String> conf = (Map<String, String>) fields.getOrDefault("conf", Map.of());
-        List<String> blacklisted = conf.keySet().stream().filter(blacklistedConf::contains).sorted().toList();
+        List<String> blacklisted = conf.keySet().stream()
+                .filter(blacklistedConf::contains)
+                .sorted()
+                .toList();
         if (!blacklisted.isEmpty()) {
-            throw new IllegalArgumentException("Blacklisted configuration values in session config: "
-                    + String.join(", ", blacklisted));
+            throw new IllegalArgumentException(
+                    "Blacklisted configuration values in session config: " + String.join(", ", blacklisted));
         }
         for (String field : FILE_LISTS) {
             if (fields.containsKey(field) && fields.get(field) == null) {
@@ -849,16 +927,16 @@ public final class FakeLivy implements AutoCloseable {
             String path = uri.getPath() == null ? "" : uri.getPath();
             String withFragment = uri.getFragment() != null ? path + "#" + uri.getFragment() : path;
             if (!withFragment.startsWith("/")) {
-                throw new IllegalArgumentException("requirement failed: Path '" + uri.getPath() + "' is not "
-                        + "absolute.");
+                throw new IllegalArgumentException(
+                        "requirement failed: Path '" + uri.getPath() + "' is not " + "absolute.");
             }
             resolved = URI.create(defaultFs + withFragment);
         }
         if ("file".equals(resolved.getScheme())) {
             Path path = Path.of(resolved.getPath()).normalize();
             if (localDirWhitelist.stream().noneMatch(path::startsWith)) {
-                throw new IllegalArgumentException("requirement failed: Local path " + uri.getPath()
-                        + " cannot be added to user sessions.");
+                throw new IllegalArgumentException(
+                        "requirement failed: Local path " + uri.getPath() + " cannot be added to user sessions.");
             }
         }
     }
@@ -971,14 +1049,15 @@ public final class FakeLivy implements AutoCloseable {
 
     private void transition(FakeBatch batch, BatchState state, Instant at) {
         batch.state = state;
-        if (yarn && batch.appId == null
+        if (yarn
+                && batch.appId == null
                 && (state == BatchState.RUNNING || state == BatchState.SUCCESS || state == BatchState.KILLED)) {
             long number = ++yarnApps;
             batch.appId = String.format("application_%d_%04d", yarnClusterTimestamp, number);
             String containerId = String.format("container_%d_%04d_01_000001", yarnClusterTimestamp, number);
             batch.sparkUiUrl = sparkUiUrlTemplate.replace("{appId}", batch.appId);
-            batch.driverLogUrl = driverLogUrlTemplate.replace("{appId}", batch.appId)
-                    .replace("{containerId}", containerId);
+            batch.driverLogUrl =
+                    driverLogUrlTemplate.replace("{appId}", batch.appId).replace("{containerId}", containerId);
         }
         if (state == BatchState.SUCCESS) {
             batch.driverLogUrl = null;
@@ -1102,7 +1181,11 @@ public final class FakeLivy implements AutoCloseable {
     }
 
     private static MockResponse text(int status, String body, String contentType) {
-        return new MockResponse.Builder().code(status).setHeader("Content-Type", contentType).body(body).build();
+        return new MockResponse.Builder()
+                .code(status)
+                .setHeader("Content-Type", contentType)
+                .body(body)
+                .build();
     }
 
     /** What a request asks for: an endpoint and the id or name in its path, or an unknown route. */
@@ -1119,25 +1202,27 @@ public final class FakeLivy implements AutoCloseable {
             String endpoint = switch (parts.size()) {
                 case 1 -> method.equals("GET") ? "list" : method.equals("POST") ? "create" : null;
                 case 2 -> method.equals("GET") ? "get" : method.equals("DELETE") ? "delete" : null;
-                default -> parts.get(2).equals("state") && method.equals("GET") ? "state"
-                        : parts.get(2).equals("log") && method.equals("GET") ? "log" : null;
+                default ->
+                    parts.get(2).equals("state") && method.equals("GET")
+                            ? "state"
+                            : parts.get(2).equals("log") && method.equals("GET") ? "log" : null;
             };
-            boolean known = parts.size() < 3 || parts.get(2).equals("state") || parts.get(2).equals("log");
+            boolean known = parts.size() < 3
+                    || parts.get(2).equals("state")
+                    || parts.get(2).equals("log");
             return new Route(endpoint, parts.size() > 1 ? parts.get(1) : null, known);
         }
     }
 
     /** A response, and the batch a create made (reported to the create listener once answered). */
-    private record Answer(MockResponse response, View created) {
-    }
+    private record Answer(MockResponse response, View created) {}
 
     /** A batch's next auto-advance step, or the moment it finished; ordered by time, then by when queued. */
     private record Due(Instant at, long sequence, FakeBatch batch, BatchState state) {
         static final Comparator<Due> ORDER = Comparator.comparing(Due::at).thenComparingLong(Due::sequence);
     }
 
-    private record AutoAdvance(Duration startingFor, Duration runningFor, Function<View, BatchState> endState) {
-    }
+    private record AutoAdvance(Duration startingFor, Duration runningFor, Function<View, BatchState> endState) {}
 
     /**
      * Answers without Nagle's delay: MockWebServer writes a response in pieces, and with Nagle on each answer

@@ -27,7 +27,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -49,7 +48,10 @@ class FakeLivyTest {
 
     private final FakeLivy fake = new FakeLivy();
     private final OkHttpClient shared = new OkHttpClient();
-    private final LivyClient livy = LivyClient.builder().baseUrl(fake.url()).okHttpClient(shared).maxRetries(0)
+    private final LivyClient livy = LivyClient.builder()
+            .baseUrl(fake.url())
+            .okHttpClient(shared)
+            .maxRetries(0)
             .build();
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = new JsonMapper();
@@ -60,7 +62,8 @@ class FakeLivyTest {
     }
 
     private Batch create(String name) {
-        return livy.createBatch(CreateBatchRequest.builder().file("s3://b/app.py").name(name).build());
+        return livy.createBatch(
+                CreateBatchRequest.builder().file("s3://b/app.py").name(name).build());
     }
 
     private void at(Instant now) {
@@ -69,8 +72,9 @@ class FakeLivyTest {
 
     private HttpResponse<String> raw(String method, String path, String body, boolean csrfHeader) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fake.url() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (csrfHeader) {
             request.header("X-Requested-By", "test");
@@ -97,10 +101,11 @@ class FakeLivyTest {
 
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(created.headers().firstValue("Location")).hasValue("/batches/0");
-        assertThat(created.body()).isEqualTo("{\"id\":0,\"name\":\"platy-a\",\"owner\":null,\"proxyUser\":null,"
-                + "\"state\":\"starting\",\"appId\":null,\"appInfo\":{\"driverLogUrl\":null,\"sparkUiUrl\":null},"
-                + "\"log\":[\"stdout: \",\"Warning: Skip remote jar s3://b/app.py.\",\"\\nstderr: \","
-                + "\"\\nYARN Diagnostics: \"]}");
+        assertThat(created.body())
+                .isEqualTo("{\"id\":0,\"name\":\"platy-a\",\"owner\":null,\"proxyUser\":null,"
+                        + "\"state\":\"starting\",\"appId\":null,\"appInfo\":{\"driverLogUrl\":null,\"sparkUiUrl\":null},"
+                        + "\"log\":[\"stdout: \",\"Warning: Skip remote jar s3://b/app.py.\",\"\\nstderr: \","
+                        + "\"\\nYARN Diagnostics: \"]}");
         assertThat(second.id()).isEqualTo(1);
         assertThat(second.state()).isEqualTo(BatchState.STARTING);
         assertThat(livy.findBatchByName("platy-b").orElseThrow().id()).isEqualTo(1);
@@ -123,17 +128,21 @@ class FakeLivyTest {
         assertThat(running.appId()).isEqualTo("application_1700000000000_0001");
         assertThat(running.appInfo().sparkUiUrl())
                 .isEqualTo("http://ip-10-0-0-1.ec2.internal:20888/proxy/application_1700000000000_0001/");
-        assertThat(running.appInfo().driverLogUrl()).isEqualTo("http://ip-10-0-0-2.ec2.internal:8042/node/"
-                + "containerlogs/container_1700000000000_0001_01_000001/livy");
+        assertThat(running.appInfo().driverLogUrl())
+                .isEqualTo("http://ip-10-0-0-2.ec2.internal:8042/node/"
+                        + "containerlogs/container_1700000000000_0001_01_000001/livy");
         assertThat(done.state()).isEqualTo(BatchState.SUCCESS);
         assertThat(done.appId()).isEqualTo(running.appId());
         assertThat(done.appInfo().sparkUiUrl()).isEqualTo(running.appInfo().sparkUiUrl());
-        assertThat(done.appInfo().driverLogUrl()).as("Livy drops it once YARN reports FINISHED").isNull();
+        assertThat(done.appInfo().driverLogUrl())
+                .as("Livy drops it once YARN reports FINISHED")
+                .isNull();
     }
 
     @Test
     void linkTemplatesAreConfigurableAndLocalModeHasNoAppIdNoLinksNoDiagnostics() {
-        fake.yarnClusterTimestamp(42).sparkUiUrlTemplate("https://proxy/{appId}")
+        fake.yarnClusterTimestamp(42)
+                .sparkUiUrlTemplate("https://proxy/{appId}")
                 .driverLogUrlTemplate("https://logs/{appId}/{containerId}");
         Batch onYarn = create("platy-yarn");
         fake.setState(onYarn.id(), BatchState.RUNNING);
@@ -148,8 +157,8 @@ class FakeLivyTest {
 
         assertThat(read.appId()).isNull();
         assertThat(read.appInfo().sparkUiUrl()).isNull();
-        assertThat(livy.getBatchLog(local.id(), 0, 100).log()).containsExactly("stdout: ",
-                "Warning: Skip remote jar s3://b/app.py.", "\nstderr: ");
+        assertThat(livy.getBatchLog(local.id(), 0, 100).log())
+                .containsExactly("stdout: ", "Warning: Skip remote jar s3://b/app.py.", "\nstderr: ");
     }
 
     @Test
@@ -161,8 +170,8 @@ class FakeLivyTest {
 
         Batch dead = livy.getBatch(batch.id());
         assertThat(dead.appId()).isNull();
-        assertThat(dead.log()).endsWith("\nYARN Diagnostics: ", "Application application_1_0001 failed 2 times",
-                "exit code 1");
+        assertThat(dead.log())
+                .endsWith("\nYARN Diagnostics: ", "Application application_1_0001 failed 2 times", "exit code 1");
     }
 
     // ---- paging ---------------------------------------------------------------------------------------------------
@@ -178,12 +187,15 @@ class FakeLivyTest {
         assertThat(page.total()).isEqualTo(7);
         assertThat(page.from()).isEqualTo(5);
         assertThat(page.sessions()).extracting(Batch::id).containsExactly(5L, 6L);
-        assertThat(page.sessions().get(0).log()).as("each batch in a list carries its last lines, as in Livy")
+        assertThat(page.sessions().get(0).log())
+                .as("each batch in a list carries its last lines, as in Livy")
                 .contains("\nstderr: ");
         assertThat(livy.listBatches(7, 3).sessions()).isEmpty();
         JsonNode negative = get("/batches?from=-2&size=3");
         assertThat(negative.get("from").asInt()).as("echoed as given").isEqualTo(-2);
-        assertThat(negative.get("sessions")).as("view(-2, 1) is the first batch").hasSize(1);
+        assertThat(negative.get("sessions"))
+                .as("view(-2, 1) is the first batch")
+                .hasSize(1);
         assertThat(fake.listCalls()).isEqualTo(3);
     }
 
@@ -234,11 +246,12 @@ class FakeLivyTest {
         // marker stays, and the stderr section is empty: 1 + 200 + 1 + 1 + 1 lines.
         assertThat(all.total()).isEqualTo(204);
         assertThat(all.log()).hasSize(204);
-        assertThat(head.log()).as("the marker stays, the oldest lines went").containsExactly("stdout: ", "out 52",
-                "out 53");
+        assertThat(head.log())
+                .as("the marker stays, the oldest lines went")
+                .containsExactly("stdout: ", "out 52", "out 53");
         assertThat(tail.from()).isEqualTo(200);
-        assertThat(tail.log()).containsExactly("err 1", "\nstderr: ", "\nYARN Diagnostics: ",
-                "Application failed 2 times");
+        assertThat(tail.log())
+                .containsExactly("err 1", "\nstderr: ", "\nYARN Diagnostics: ", "Application failed 2 times");
         assertThat(all.log().get(199)).isEqualTo("err 0");
     }
 
@@ -246,7 +259,8 @@ class FakeLivyTest {
     void logPagingFollowsLivysServletDefaults() throws Exception {
         fake.logBufferSize(500);
         Batch batch = create("platy-paging");
-        fake.appendStdout(batch.id(), IntStream.range(0, 150).mapToObj(i -> "line " + i).toArray(String[]::new));
+        fake.appendStdout(
+                batch.id(), IntStream.range(0, 150).mapToObj(i -> "line " + i).toArray(String[]::new));
 
         JsonNode byDefault = get("/batches/" + batch.id() + "/log");
         JsonNode sizeOnly = get("/batches/" + batch.id() + "/log?size=2");
@@ -255,7 +269,9 @@ class FakeLivyTest {
 
         int total = 1 + 1 + 150 + 1 + 1;
         assertThat(byDefault.get("total").asInt()).isEqualTo(total);
-        assertThat(byDefault.get("from").asInt()).as("no from: the last 100 lines").isEqualTo(total - 100);
+        assertThat(byDefault.get("from").asInt())
+                .as("no from: the last 100 lines")
+                .isEqualTo(total - 100);
         assertThat(byDefault.get("log")).hasSize(100);
         assertThat(sizeOnly.get("log").get(1).asString()).isEqualTo("\nYARN Diagnostics: ");
         assertThat(pastTheEnd.get("from").asInt()).isEqualTo(500);
@@ -275,15 +291,21 @@ class FakeLivyTest {
         HttpResponse<String> objectForString = post("{\"file\":{\"path\":\"/a.py\"}}");
         HttpResponse<String> stringForList = post("{\"file\":\"/a.py\",\"args\":\"--day\"}");
 
-        for (HttpResponse<String> response : List.of(malformed, empty, array, unknownField, objectForString,
-                stringForList)) {
+        for (HttpResponse<String> response :
+                List.of(malformed, empty, array, unknownField, objectForString, stringForList)) {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-            assertThat(json.readTree(response.body()).isString()).as(response.body()).isTrue();
+            assertThat(json.readTree(response.body()).isString())
+                    .as(response.body())
+                    .isTrue();
         }
-        assertThat(unknownField.body()).startsWith("\"Unrecognized field \\\"fil\\\" (class "
-                + "org.apache.livy.server.batch.CreateBatchRequest), not marked as ignorable (16 known properties:");
+        assertThat(unknownField.body())
+                .startsWith(
+                        "\"Unrecognized field \\\"fil\\\" (class "
+                                + "org.apache.livy.server.batch.CreateBatchRequest), not marked as ignorable (16 known properties:");
         assertThat(empty.body()).contains("No content");
-        assertThat(stringForList.body()).contains("scala.collection.immutable.List").contains("VALUE_STRING");
+        assertThat(stringForList.body())
+                .contains("scala.collection.immutable.List")
+                .contains("VALUE_STRING");
         assertThat(create("platy-after").id()).as("none of them took an id").isZero();
     }
 
@@ -291,13 +313,18 @@ class FakeLivyTest {
     void refusedNamesAre400MsgAndStillTakeAnId() throws Exception {
         create("platy-dup");
 
-        assertThatThrownBy(() -> create("platy-dup")).isInstanceOfSatisfying(LivyClientException.class,
-                e -> assertThat(e.livyMessage()).isEqualTo("Duplicate session name: Some(platy-dup) for session 1"));
+        assertThatThrownBy(() -> create("platy-dup"))
+                .isInstanceOfSatisfying(
+                        LivyClientException.class,
+                        e -> assertThat(e.livyMessage())
+                                .isEqualTo("Duplicate session name: Some(platy-dup) for session 1"));
         HttpResponse<String> digits = post("{\"file\":\"/a.py\",\"name\":\"12345\"}");
         assertThat(digits.statusCode()).isEqualTo(400);
         assertThat(digits.body()).isEqualTo("{\"msg\":\"Invalid session name: 12345\"}");
 
-        assertThat(create("platy-next").id()).as("ids 1 and 2 went to the refused creates").isEqualTo(3);
+        assertThat(create("platy-next").id())
+                .as("ids 1 and 2 went to the refused creates")
+                .isEqualTo(3);
         assertThat(fake.batches()).extracting(FakeLivy.View::name).containsExactly("platy-dup", "platy-next");
     }
 
@@ -319,7 +346,8 @@ class FakeLivyTest {
         for (int i = 0; i < 8; i++) {
             answers.add(pool.submit(() -> {
                 go.await();
-                return post("{\"file\":\"s3://b/app.py\",\"name\":\"platy-race\"}").statusCode();
+                return post("{\"file\":\"s3://b/app.py\",\"name\":\"platy-race\"}")
+                        .statusCode();
             }));
         }
         go.countDown();
@@ -366,8 +394,8 @@ class FakeLivyTest {
         HttpResponse<String> localJar = post("{\"file\":\"s3://b/app.py\",\"jars\":[\"file:/etc/x.jar\"]}");
         HttpResponse<String> confList = post("{\"file\":\"s3://b/app.py\",\"conf\":{\"spark.submit.pyFiles\":"
                 + "\"s3://b/a.zip, file:/etc/b.zip\"}}");
-        HttpResponse<String> blacklisted = post("{\"file\":\"s3://b/app.py\",\"conf\":{\"spark.submit.deployMode\":"
-                + "\"client\"}}");
+        HttpResponse<String> blacklisted =
+                post("{\"file\":\"s3://b/app.py\",\"conf\":{\"spark.submit.deployMode\":" + "\"client\"}}");
         HttpResponse<String> wrongType = post("{\"file\":\"s3://b/app.py\",\"driverCores\":\"2\"}");
         HttpResponse<String> whitelisted = post("{\"file\":\"file:/srv/livy/jobs/app.py\"}");
         HttpResponse<String> noScheme = post("{\"file\":\"/user/hadoop/app.py\"}");
@@ -377,16 +405,23 @@ class FakeLivyTest {
         assertThat(local.body()).contains("Local path /home/me/app.py cannot be added to user sessions.");
         assertThat(localJar.body()).contains("Local path /etc/x.jar cannot be added");
         assertThat(confList.body()).contains("Local path /etc/b.zip cannot be added");
-        assertThat(blacklisted.body()).contains("Blacklisted configuration values in session config: "
-                + "spark.submit.deployMode");
+        assertThat(blacklisted.body())
+                .contains("Blacklisted configuration values in session config: " + "spark.submit.deployMode");
         assertThat(List.of(noFile, relative, local, localJar, confList, blacklisted))
-                .extracting(HttpResponse::statusCode).containsOnly(400);
-        assertThat(wrongType.statusCode()).as("a ClassCastException inside start-up").isEqualTo(500);
+                .extracting(HttpResponse::statusCode)
+                .containsOnly(400);
+        assertThat(wrongType.statusCode())
+                .as("a ClassCastException inside start-up")
+                .isEqualTo(500);
         assertThat(json.readTree(wrongType.body()).asString()).startsWith("java.lang.ClassCastException");
         assertThat(whitelisted.statusCode()).isEqualTo(201);
         assertThat(noScheme.statusCode()).as("resolved against fs.defaultFS").isEqualTo(201);
-        assertThat(fake.batches()).as("every refused one stays, starting").hasSize(9)
-                .filteredOn(v -> !v.started()).hasSize(7).allMatch(v -> v.state() == BatchState.STARTING);
+        assertThat(fake.batches())
+                .as("every refused one stays, starting")
+                .hasSize(9)
+                .filteredOn(v -> !v.started())
+                .hasSize(7)
+                .allMatch(v -> v.state() == BatchState.STARTING);
         assertThat(fake.batchByName("platy-nofile")).isNotNull();
     }
 
@@ -405,8 +440,11 @@ class FakeLivyTest {
 
     @Test
     void asLivyShipsNoHeaderIsRequiredNoSettingIsRefusedAndAWrongPathIsABare404() throws Exception {
-        HttpResponse<String> created = raw("POST", "/batches", "{\"file\":\"s3://b/a.py\",\"conf\":"
-                + "{\"spark.submit.deployMode\":\"cluster\"}}", false);
+        HttpResponse<String> created = raw(
+                "POST",
+                "/batches",
+                "{\"file\":\"s3://b/a.py\",\"conf\":" + "{\"spark.submit.deployMode\":\"cluster\"}}",
+                false);
         HttpResponse<String> wrongBase = raw("GET", "/livy/batches", null, false);
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -434,51 +472,66 @@ class FakeLivyTest {
         HttpResponse<String> getWithout = raw("GET", "/batches/0", null, false);
 
         assertThat(postWithout.statusCode()).isEqualTo(400);
-        assertThat(postWithout.headers().firstValue("Content-Type")).hasValueSatisfying(
-                t -> assertThat(t).startsWith("text/html"));
-        assertThat(postWithout.body()).contains("<title>Error 400 Missing Required Header for CSRF protection."
-                + "</title>");
+        assertThat(postWithout.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(postWithout.body())
+                .contains("<title>Error 400 Missing Required Header for CSRF protection." + "</title>");
         assertThat(deleteWithout.statusCode()).isEqualTo(400);
         assertThat(getWithout.statusCode()).isEqualTo(200);
         assertThat(fake.batches()).hasSize(1);
 
         fake.csrfProtection(false);
-        assertThat(raw("POST", "/batches", "{\"file\":\"/a.py\"}", false).statusCode()).isEqualTo(201);
+        assertThat(raw("POST", "/batches", "{\"file\":\"/a.py\"}", false).statusCode())
+                .isEqualTo(201);
     }
 
     @Test
     void basicAuthCanBeRequiredAndTheUserOwnsItsBatches() throws Exception {
         fake.requireBasicAuth("svc", "pw");
-        LivyClient authed = LivyClient.builder().baseUrl(fake.url()).basicAuth("svc", "pw").build();
-        LivyClient wrong = LivyClient.builder().baseUrl(fake.url()).basicAuth("svc", "nope").build();
+        LivyClient authed =
+                LivyClient.builder().baseUrl(fake.url()).basicAuth("svc", "pw").build();
+        LivyClient wrong = LivyClient.builder()
+                .baseUrl(fake.url())
+                .basicAuth("svc", "nope")
+                .build();
 
-        assertThatThrownBy(() -> livy.listBatches(0, 1)).isInstanceOfSatisfying(LivyClientException.class,
-                e -> assertThat(e.status()).isEqualTo(401));
+        assertThatThrownBy(() -> livy.listBatches(0, 1))
+                .isInstanceOfSatisfying(
+                        LivyClientException.class, e -> assertThat(e.status()).isEqualTo(401));
         assertThatThrownBy(() -> wrong.listBatches(0, 1)).isInstanceOf(LivyClientException.class);
         assertThat(raw("GET", "/batches", null, false).headers().firstValue("WWW-Authenticate"))
                 .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
-        Batch batch = authed.createBatch(CreateBatchRequest.builder().file("s3://b/app.py").proxyUser("alice")
+        Batch batch = authed.createBatch(CreateBatchRequest.builder()
+                .file("s3://b/app.py")
+                .proxyUser("alice")
                 .build());
         assertThat(batch.owner()).isEqualTo("svc");
         assertThat(batch.proxyUser()).as("dropped without impersonation").isNull();
 
         fake.impersonation(true);
-        Batch impersonated = authed.createBatch(CreateBatchRequest.builder().file("s3://b/app.py")
-                .proxyUser("alice").build());
-        Batch asOwner = authed.createBatch(CreateBatchRequest.builder().file("s3://b/app.py").build());
+        Batch impersonated = authed.createBatch(CreateBatchRequest.builder()
+                .file("s3://b/app.py")
+                .proxyUser("alice")
+                .build());
+        Batch asOwner = authed.createBatch(
+                CreateBatchRequest.builder().file("s3://b/app.py").build());
         assertThat(impersonated.proxyUser()).isEqualTo("alice");
         assertThat(asOwner.proxyUser()).isEqualTo("svc");
     }
 
     @Test
     void requestsAreRecordedWithTheirHeadersAndLoggedWithTheirRequestId() throws Exception {
-        LivyClient traced = LivyClient.builder().baseUrl(fake.url()).requestedBy("platyspark")
-                .requestIdSupplier(() -> "trace-me").build();
+        LivyClient traced = LivyClient.builder()
+                .baseUrl(fake.url())
+                .requestedBy("platyspark")
+                .requestIdSupplier(() -> "trace-me")
+                .build();
         PrintStream stderr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            traced.createBatch(CreateBatchRequest.builder().file("/a.py").name("platy-t").build());
+            traced.createBatch(
+                    CreateBatchRequest.builder().file("/a.py").name("platy-t").build());
             traced.getBatchLog(0, 0, 10);
         } finally {
             System.setErr(stderr);
@@ -492,7 +545,8 @@ class FakeLivyTest {
         assertThat(requests.get(0).body()).isEqualTo("{\"file\":\"/a.py\",\"name\":\"platy-t\"}");
         assertThat(requests.get(1).path()).isEqualTo("/batches/0/log?from=0&size=10");
         String logged = captured.toString(StandardCharsets.UTF_8);
-        assertThat(logged).contains("fake-livy - POST /batches -> 201 [X-Request-Id=trace-me]")
+        assertThat(logged)
+                .contains("fake-livy - POST /batches -> 201 [X-Request-Id=trace-me]")
                 .contains("fake-livy - GET /batches/0/log?from=0&size=10 -> 200 [X-Request-Id=trace-me]");
     }
 
@@ -506,9 +560,16 @@ class FakeLivyTest {
         livy.getBatchLog(0, 0, 10);
         livy.deleteBatch(0);
 
-        assertThat(List.of(fake.createCalls(), fake.listCalls(), fake.getCalls(), fake.stateCalls(),
-                fake.logCalls(), fake.deleteCalls())).containsOnly(1);
-        assertThat(fake.requests()).extracting(FakeLivy.Recorded::path)
+        assertThat(List.of(
+                        fake.createCalls(),
+                        fake.listCalls(),
+                        fake.getCalls(),
+                        fake.stateCalls(),
+                        fake.logCalls(),
+                        fake.deleteCalls()))
+                .containsOnly(1);
+        assertThat(fake.requests())
+                .extracting(FakeLivy.Recorded::path)
                 .containsExactly("/batches/0/state", "/batches/0/log?from=0&size=10", "/batches/0");
         fake.resetCounters();
         assertThat(fake.createCalls()).isZero();
@@ -529,9 +590,13 @@ class FakeLivyTest {
         assertThat(deleted.statusCode()).isEqualTo(200);
         assertThat(deleted.body()).isEqualTo("{\"msg\":\"deleted\"}");
         assertThat(byName.statusCode()).isEqualTo(200);
-        assertThatThrownBy(() -> livy.getBatch(first.id())).isInstanceOfSatisfying(LivyNotFoundException.class,
-                e -> assertThat(e.isNoSuchBatch()).isTrue());
-        assertThat(livy.findBatchByName("platy-del")).as("never seen killed: gone").isEmpty();
+        assertThatThrownBy(() -> livy.getBatch(first.id()))
+                .isInstanceOfSatisfying(
+                        LivyNotFoundException.class,
+                        e -> assertThat(e.isNoSuchBatch()).isTrue());
+        assertThat(livy.findBatchByName("platy-del"))
+                .as("never seen killed: gone")
+                .isEmpty();
         assertThat(livy.listBatches(0, 10).total()).isZero();
         HttpResponse<String> again = raw("DELETE", "/batches/" + first.id(), null, true);
         assertThat(again.statusCode()).isEqualTo(404);
@@ -557,13 +622,17 @@ class FakeLivyTest {
         assertThat(livy.getBatch(dead.id()).state()).isEqualTo(BatchState.DEAD);
         at(T0.plusSeconds(700));
         fake.purgeFinished();
-        assertThat(fake.batches()).as("retention ran out at +700 s; the next check is at +720 s")
-                .extracting(FakeLivy.View::name).containsExactly("platy-failed", "platy-running");
+        assertThat(fake.batches())
+                .as("retention ran out at +700 s; the next check is at +720 s")
+                .extracting(FakeLivy.View::name)
+                .containsExactly("platy-failed", "platy-running");
         at(T0.plusSeconds(720));
         fake.purgeFinished();
         assertThat(fake.batches()).extracting(FakeLivy.View::name).containsExactly("platy-running");
         at(T0.plus(Duration.ofDays(30)));
-        assertThat(livy.listBatches(0, 10).total()).as("an unfinished batch stays").isEqualTo(1);
+        assertThat(livy.listBatches(0, 10).total())
+                .as("an unfinished batch stays")
+                .isEqualTo(1);
     }
 
     @Test
@@ -579,7 +648,9 @@ class FakeLivyTest {
         Batch after = create("platy-after");
         assertThat(after.id()).as("ids start again").isZero();
         fake.setState(after.id(), BatchState.RUNNING);
-        assertThat(livy.getBatch(0).appId()).as("a new YARN app, not the old one's id").isNotEqualTo(oldAppId)
+        assertThat(livy.getBatch(0).appId())
+                .as("a new YARN app, not the old one's id")
+                .isNotEqualTo(oldAppId)
                 .endsWith("_0002");
     }
 
@@ -599,8 +670,9 @@ class FakeLivyTest {
         Batch recovered = livy.getBatch(running.id());
         assertThat(recovered.state()).isEqualTo(BatchState.RECOVERING);
         assertThat(recovered.appId()).isNotNull();
-        assertThat(recovered.log()).as("only YARN's words survive").containsExactly("stdout: ", "\nstderr: ",
-                "\nYARN Diagnostics: ", "running on node 3");
+        assertThat(recovered.log())
+                .as("only YARN's words survive")
+                .containsExactly("stdout: ", "\nstderr: ", "\nYARN Diagnostics: ", "running on node 3");
         assertThatThrownBy(() -> livy.getBatch(dead.id())).isInstanceOf(LivyNotFoundException.class);
         assertThat(livy.getBatch(done.id()).state()).isEqualTo(BatchState.RECOVERING);
         assertThat(create("platy-new").id()).as("ids go on").isEqualTo(3);
@@ -610,15 +682,21 @@ class FakeLivyTest {
 
     @Test
     void injectedFailuresAreCountedAndRetriedForReadsButNotForCreates() throws Exception {
-        LivyClient retrying = LivyClient.builder().baseUrl(fake.url()).okHttpClient(shared).maxRetries(2)
-                .retryBackoff(Duration.ofMillis(1)).build();
+        LivyClient retrying = LivyClient.builder()
+                .baseUrl(fake.url())
+                .okHttpClient(shared)
+                .maxRetries(2)
+                .retryBackoff(Duration.ofMillis(1))
+                .build();
         fake.failNext(2, 500);
         assertThat(retrying.listBatches(0, 10).total()).isZero();
         assertThat(fake.listCalls()).as("two failures, then an answer").isEqualTo(3);
 
         fake.failNext(1, 500);
-        assertThatThrownBy(() -> retrying.createBatch(CreateBatchRequest.builder().file("s3://b/a.py").build()))
-                .isInstanceOfSatisfying(LivyServerException.class,
+        assertThatThrownBy(() -> retrying.createBatch(
+                        CreateBatchRequest.builder().file("s3://b/a.py").build()))
+                .isInstanceOfSatisfying(
+                        LivyServerException.class,
                         e -> assertThat(e.livyMessage()).contains("injected by FakeLivy.failNext"));
         assertThat(fake.createCalls()).isEqualTo(1);
         assertThat(fake.batches()).isEmpty();
@@ -631,19 +709,30 @@ class FakeLivyTest {
 
     @Test
     void cutConnectionsMakeLivyUnreachableAndACreateIsNeverSentTwice() {
-        LivyClient retrying = LivyClient.builder().baseUrl(fake.url()).okHttpClient(shared).maxRetries(2)
-                .retryBackoff(Duration.ofMillis(1)).build();
+        LivyClient retrying = LivyClient.builder()
+                .baseUrl(fake.url())
+                .okHttpClient(shared)
+                .maxRetries(2)
+                .retryBackoff(Duration.ofMillis(1))
+                .build();
         retrying.listBatches(0, 1); // a pooled connection for the create to reuse
 
         fake.dropConnections(true);
-        assertThatThrownBy(() -> retrying.createBatch(CreateBatchRequest.builder().file("s3://b/a.py")
-                .name("platy-cut").build())).isInstanceOf(LivyTransportException.class);
-        assertThat(fake.createCalls()).as("the create reached Livy once, never again").isEqualTo(1);
+        assertThatThrownBy(() -> retrying.createBatch(CreateBatchRequest.builder()
+                        .file("s3://b/a.py")
+                        .name("platy-cut")
+                        .build()))
+                .isInstanceOf(LivyTransportException.class);
+        assertThat(fake.createCalls())
+                .as("the create reached Livy once, never again")
+                .isEqualTo(1);
         assertThatThrownBy(() -> retrying.getBatchState(0)).isInstanceOf(LivyTransportException.class);
         assertThat(fake.stateCalls()).as("1 + 2 retries").isGreaterThanOrEqualTo(3);
         fake.dropConnections(false);
 
-        assertThat(retrying.listBatches(0, 10).total()).as("the cut create was not carried out").isZero();
+        assertThat(retrying.listBatches(0, 10).total())
+                .as("the cut create was not carried out")
+                .isZero();
     }
 
     // ---- driving ---------------------------------------------------------------------------------------------------
@@ -652,7 +741,9 @@ class FakeLivyTest {
     void autoAdvanceMovesBatchesAlongOnTheClock() {
         at(T0);
         fake.retention(Duration.ofMinutes(10));
-        fake.autoAdvance(Duration.ofSeconds(5), Duration.ofMinutes(1),
+        fake.autoAdvance(
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(1),
                 view -> view.name().contains("fail") ? BatchState.DEAD : BatchState.SUCCESS);
         Batch ok = create("platy-ok");
         Batch failing = create("platy-fail");
@@ -666,9 +757,13 @@ class FakeLivyTest {
         assertThat(livy.getBatchState(ok.id()).state()).isEqualTo(BatchState.SUCCESS);
         assertThat(livy.getBatchState(failing.id()).state()).isEqualTo(BatchState.DEAD);
         at(T0.plusSeconds(665));
-        assertThat(livy.listBatches(0, 10).total()).as("kept until the next minute's check").isEqualTo(2);
+        assertThat(livy.listBatches(0, 10).total())
+                .as("kept until the next minute's check")
+                .isEqualTo(2);
         at(T0.plusSeconds(720));
-        assertThat(livy.listBatches(0, 10).total()).as("purged at the first check 10 min after +65 s").isZero();
+        assertThat(livy.listBatches(0, 10).total())
+                .as("purged at the first check 10 min after +65 s")
+                .isZero();
 
         fake.stopAutoAdvance();
         Batch manual = create("platy-manual");
@@ -688,7 +783,8 @@ class FakeLivyTest {
         assertThat(seen).containsExactly("platy-made@1");
         assertThatThrownBy(() -> fake.addBatch("platy-seeded", BatchState.RUNNING))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> fake.setState(99, BatchState.RUNNING)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> fake.setState(99, BatchState.RUNNING))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no batch 99");
     }
 
@@ -732,6 +828,8 @@ class FakeLivyTest {
         assertThat(fake.createCalls()).isEqualTo(count);
         // Generous: the build machine is shared. Linear-time paging and purging keep this near 10 s; the fake's
         // first version scanned every batch on every request and copied its whole request record per request.
-        assertThat(seconds).as("10,000 creates, 100 pages, 10,000 state changes and a purge").isLessThan(120);
+        assertThat(seconds)
+                .as("10,000 creates, 100 pages, 10,000 state changes and a purge")
+                .isLessThan(120);
     }
 }

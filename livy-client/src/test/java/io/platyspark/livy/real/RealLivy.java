@@ -36,6 +36,7 @@ public final class RealLivy {
     public static final Duration RETENTION = Duration.ofSeconds(20);
     /** How often Livy looks for batches past their retention. */
     public static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private static RealLivy shared;
@@ -100,25 +101,36 @@ public final class RealLivy {
             Path logs = Files.createDirectories(home.resolve("logs"));
             Path localDir = Files.createDirectories(home.resolve("artifacts"));
             int port = freePort();
-            Files.writeString(conf.resolve("livy.conf"), String.join("\n",
-                    "livy.server.host = 127.0.0.1",
-                    "livy.server.port = " + port,
-                    "livy.spark.master = local[2]",
-                    "livy.file.local-dir-whitelist = " + localDir,
-                    "livy.server.session.state-retain.sec = " + RETENTION.toSeconds() + "s",
-                    "livy.server.session.timeout-check.interval = " + CHECK_INTERVAL.toSeconds() + "s",
-                    ""));
-            Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
-                    "log4j.rootCategory=INFO, console",
-                    "log4j.appender.console=org.apache.log4j.ConsoleAppender",
-                    "log4j.appender.console.target=System.err",
-                    "log4j.appender.console.layout=org.apache.log4j.PatternLayout",
-                    "log4j.appender.console.layout.ConversionPattern=%d{HH:mm:ss} %p %c{1}: %m%n",
-                    ""));
+            Files.writeString(
+                    conf.resolve("livy.conf"),
+                    String.join(
+                            "\n",
+                            "livy.server.host = 127.0.0.1",
+                            "livy.server.port = " + port,
+                            "livy.spark.master = local[2]",
+                            "livy.file.local-dir-whitelist = " + localDir,
+                            "livy.server.session.state-retain.sec = " + RETENTION.toSeconds() + "s",
+                            "livy.server.session.timeout-check.interval = " + CHECK_INTERVAL.toSeconds() + "s",
+                            ""));
+            Files.writeString(
+                    conf.resolve("log4j.properties"),
+                    String.join(
+                            "\n",
+                            "log4j.rootCategory=INFO, console",
+                            "log4j.appender.console=org.apache.log4j.ConsoleAppender",
+                            "log4j.appender.console.target=System.err",
+                            "log4j.appender.console.layout=org.apache.log4j.PatternLayout",
+                            "log4j.appender.console.layout.ConversionPattern=%d{HH:mm:ss} %p %c{1}: %m%n",
+                            ""));
             Path logFile = logs.resolve("livy-server.out");
-            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(javaBin, "-Xmx512m", "-cp", conf + File.pathSeparator
-                    + jars.resolve("*"), "org.apache.livy.server.LivyServer")
+            String javaBin =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(
+                            javaBin,
+                            "-Xmx512m",
+                            "-cp",
+                            conf + File.pathSeparator + jars.resolve("*"),
+                            "org.apache.livy.server.LivyServer")
                     .directory(home.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile());
@@ -135,8 +147,12 @@ public final class RealLivy {
             Process process = builder.start();
             RealLivy livy = new RealLivy(process, "http://127.0.0.1:" + port, home, localDir, logFile);
             livy.awaitUp();
-            log.info("real Livy 0.7.1 up at {} (SPARK_HOME {}, whitelist {}, log {})", livy.url, sparkHome,
-                    localDir, logFile);
+            log.info(
+                    "real Livy 0.7.1 up at {} (SPARK_HOME {}, whitelist {}, log {})",
+                    livy.url,
+                    sparkHome,
+                    localDir,
+                    logFile);
             return livy;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the real Livy server: " + e, e);
@@ -145,7 +161,8 @@ public final class RealLivy {
 
     private static Path jarsDir() {
         String configured = System.getProperty("platy.test.livy.jars");
-        Path dir = configured != null ? Path.of(configured)
+        Path dir = configured != null
+                ? Path.of(configured)
                 : Path.of(System.getProperty("platy.repo.root", ".."), "livy-test-server", "target", "livy-server");
         try (var files = Files.list(dir)) {
             if (files.anyMatch(f -> f.getFileName().toString().startsWith("livy-server-"))) {
@@ -161,18 +178,23 @@ public final class RealLivy {
 
     private static String sparkHome(String python) {
         try {
-            Process probe = new ProcessBuilder(python, "-c",
-                    "import os, pyspark; print(os.path.dirname(pyspark.__file__))").redirectErrorStream(true).start();
+            Process probe = new ProcessBuilder(
+                            python, "-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!probe.waitFor(60, TimeUnit.SECONDS) || probe.exitValue() != 0
+            if (!probe.waitFor(60, TimeUnit.SECONDS)
+                    || probe.exitValue() != 0
                     || !Files.isRegularFile(Path.of(out, "bin", "spark-submit"))) {
                 throw new IllegalStateException("the real Livy server needs SPARK_HOME from pyspark, but " + python
                         + " (-Dplaty.test.python) gave: " + out);
             }
             return out;
         } catch (IOException e) {
-            throw new IllegalStateException("the real Livy server needs pyspark's Spark, but " + python
-                    + " (-Dplaty.test.python) cannot run: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the real Livy server needs pyspark's Spark, but " + python + " (-Dplaty.test.python) cannot run: "
+                            + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while finding pyspark", e);
@@ -188,14 +210,17 @@ public final class RealLivy {
 
     private void awaitUp() {
         try {
-            Awaitility.await("the real Livy server at " + url).atMost(START_TIMEOUT)
+            Awaitility.await("the real Livy server at " + url)
+                    .atMost(START_TIMEOUT)
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> !process.isAlive() || answers());
         } catch (ConditionTimeoutException e) {
             String output = tail();
             stop();
-            throw new IllegalStateException("the real Livy server did not answer at " + url + " within "
-                    + START_TIMEOUT + "; its output:\n" + output, e);
+            throw new IllegalStateException(
+                    "the real Livy server did not answer at " + url + " within " + START_TIMEOUT + "; its output:\n"
+                            + output,
+                    e);
         }
         if (!process.isAlive()) {
             throw new IllegalStateException("the real Livy server exited with " + process.exitValue()
@@ -205,7 +230,8 @@ public final class RealLivy {
 
     private boolean answers() {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url + "/batches").toURL().openConnection();
+            HttpURLConnection connection =
+                    (HttpURLConnection) URI.create(url + "/batches").toURL().openConnection();
             connection.setConnectTimeout(1000);
             connection.setReadTimeout(2000);
             return connection.getResponseCode() == 200;
@@ -240,7 +266,8 @@ public final class RealLivy {
         }
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         try (var paths = Files.walk(home)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             log.warn("could not remove {}: {}", home, e.toString());
         }

@@ -53,25 +53,46 @@ class AdminController {
             @Size(max = 64, message = "must be at most 64 characters")
             @Pattern(regexp = "[a-z0-9][a-z0-9._-]*", message = "must be lower-case letters, digits, '.', '_' or '-'")
             String name,
+
             @Size(max = 63, message = "must be at most 63 characters")
             @Pattern(regexp = "[a-z0-9][a-z0-9_-]*", message = "must be lower-case letters, digits, '-' or '_'")
             String team,
-            Boolean admin,
-            @Min(value = 1, message = "must be at least 1 day") Integer ttlDays) {
-    }
 
-    record TokenResponse(UUID id, String name, String team, boolean admin, Instant createdAt, String createdBy,
-            Instant expiresAt, Instant revokedAt, String token) {
+            Boolean admin,
+
+            @Min(value = 1, message = "must be at least 1 day")
+            Integer ttlDays) {}
+
+    record TokenResponse(
+            UUID id,
+            String name,
+            String team,
+            boolean admin,
+            Instant createdAt,
+            String createdBy,
+            Instant expiresAt,
+            Instant revokedAt,
+            String token) {
 
         static TokenResponse of(ApiToken t, String secret) {
-            return new TokenResponse(t.id(), t.name(), t.team(), t.admin(), t.createdAt(), t.createdBy(),
-                    t.expiresAt(), t.revokedAt(), secret);
+            return new TokenResponse(
+                    t.id(),
+                    t.name(),
+                    t.team(),
+                    t.admin(),
+                    t.createdAt(),
+                    t.createdBy(),
+                    t.expiresAt(),
+                    t.revokedAt(),
+                    secret);
         }
     }
 
     @PostMapping("/tokens")
-    @Operation(summary = "Issue a token", description = "For a team (or an admin token without one). The token is "
-            + "in this response only; the platform keeps just its hash.")
+    @Operation(
+            summary = "Issue a token",
+            description = "For a team (or an admin token without one). The token is "
+                    + "in this response only; the platform keeps just its hash.")
     ResponseEntity<TokenResponse> issue(@Valid @RequestBody NewTokenRequest request, Caller caller) {
         boolean admin = Boolean.TRUE.equals(request.admin());
         if (!admin && request.team() == null) {
@@ -79,11 +100,11 @@ class AdminController {
         }
         Duration ttl = request.ttlDays() == null ? properties.defaultTokenTtl() : Duration.ofDays(request.ttlDays());
         if (ttl.compareTo(properties.maxTokenTtl()) > 0) {
-            throw new InvalidFieldException("ttlDays", "must be at most " + properties.maxTokenTtl().toDays()
-                    + " days (platy.security.max-token-ttl)");
+            throw new InvalidFieldException(
+                    "ttlDays",
+                    "must be at most " + properties.maxTokenTtl().toDays() + " days (platy.security.max-token-ttl)");
         }
-        ApiTokenService.IssuedToken issued = tokens.issue(request.name(), request.team(), admin, ttl,
-                caller.subject());
+        ApiTokenService.IssuedToken issued = tokens.issue(request.name(), request.team(), admin, ttl, caller.subject());
         return ResponseEntity.status(HttpStatus.CREATED).body(TokenResponse.of(issued.token(), issued.secret()));
     }
 
@@ -94,24 +115,30 @@ class AdminController {
     }
 
     @DeleteMapping("/tokens/{id}")
-    @Operation(summary = "Revoke a token", description = "It stops working at once. The last usable admin token "
-            + "cannot be revoked (409): issue another admin token first.")
+    @Operation(
+            summary = "Revoke a token",
+            description = "It stops working at once. The last usable admin token "
+                    + "cannot be revoked (409): issue another admin token first.")
     ResponseEntity<Void> revoke(@PathVariable UUID id) {
         switch (tokens.revoke(id)) {
-            case NOT_FOUND -> throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no unrevoked token with id " + id);
+            case NOT_FOUND ->
+                throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no unrevoked token with id " + id);
             case LAST_ADMIN -> throw new LastAdminTokenException(id);
-            case REVOKED -> {
-            }
+            case REVOKED -> {}
         }
         return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/audit")
-    @Operation(summary = "The audit log, newest first", description = "Page backwards with before=<id of the "
-            + "last entry seen>.")
-    List<AuditLog.Entry> audit(@RequestParam(required = false) Long before,
-            @RequestParam(defaultValue = "100") @Min(value = 1, message = "must be at least 1")
-            @Max(value = 1000, message = "must be at most 1000") int limit) {
+    @Operation(
+            summary = "The audit log, newest first",
+            description = "Page backwards with before=<id of the " + "last entry seen>.")
+    List<AuditLog.Entry> audit(
+            @RequestParam(required = false) Long before,
+            @RequestParam(defaultValue = "100")
+                    @Min(value = 1, message = "must be at least 1")
+                    @Max(value = 1000, message = "must be at most 1000")
+                    int limit) {
         return audit.list(before, limit);
     }
 }

@@ -2,14 +2,17 @@ package io.platyspark.server.api;
 
 import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.app.AppAlreadyFinishedException;
-import io.platyspark.core.app.LogsGoneException;
 import io.platyspark.core.app.AppNotFoundException;
 import io.platyspark.core.app.IdempotencyKeyReusedException;
 import io.platyspark.core.app.InvalidCursorException;
+import io.platyspark.core.app.LogsGoneException;
 import io.platyspark.core.app.UnknownClusterException;
+import io.platyspark.core.artifact.ArtifactStoreException;
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.cluster.ClusterNameTakenException;
 import io.platyspark.core.cluster.ClusterNotFoundException;
+import io.platyspark.core.cluster.ClusterNotTerminableException;
 import io.platyspark.core.quota.QuotaExceededException;
 import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.LastAdminTokenException;
@@ -42,9 +45,6 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
-import io.platyspark.core.artifact.ArtifactStoreException;
-import io.platyspark.core.cluster.ClusterNameTakenException;
-import io.platyspark.core.cluster.ClusterNotTerminableException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -70,8 +70,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     static ProblemDetail invalidField(String field, String detail) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
-                field + ": " + detail);
+        ProblemDetail problem =
+                problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", field + ": " + detail);
         problem.setProperty("field", field);
         problem.setProperty("errors", List.of(Map.of("field", field, "message", detail)));
         return problem;
@@ -80,8 +80,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail onInvalidField(InvalidFieldException e) {
         ProblemDetail problem = invalidField(e.field(), e.getMessage());
-        problem.setProperty("errors", e.errors().stream()
-                .map(error -> Map.of("field", error.field(), "message", error.message())).toList());
+        problem.setProperty(
+                "errors",
+                e.errors().stream()
+                        .map(error -> Map.of("field", error.field(), "message", error.message()))
+                        .toList());
         return problem;
     }
 
@@ -97,12 +100,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     /** Over an admission quota: nothing was stored; the header says when the quota has room again. */
     @ExceptionHandler
     ResponseEntity<ProblemDetail> onQuotaExceeded(QuotaExceededException e) {
-        ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "quota-exceeded", "Quota exceeded",
-                e.getMessage());
+        ProblemDetail problem =
+                problem(HttpStatus.TOO_MANY_REQUESTS, "quota-exceeded", "Quota exceeded", e.getMessage());
         problem.setProperty("quota", e.quota());
         long seconds = Math.max(1, e.retryAfter().toSeconds());
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)).body(problem);
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .body(problem);
     }
 
     @ExceptionHandler
@@ -134,14 +138,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ProblemDetail onClusterNotFound(ClusterNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "cluster-not-found", "Cluster not found",
+        return problem(
+                HttpStatus.NOT_FOUND,
+                "cluster-not-found",
+                "Cluster not found",
                 e.getMessage() + "; list clusters with GET /api/v1/clusters");
     }
 
     @ExceptionHandler
     ProblemDetail onClusterNameTaken(ClusterNameTakenException e) {
-        ProblemDetail problem = problem(HttpStatus.CONFLICT, "cluster-name-taken", "Cluster name taken",
-                e.getMessage());
+        ProblemDetail problem =
+                problem(HttpStatus.CONFLICT, "cluster-name-taken", "Cluster name taken", e.getMessage());
         problem.setProperty("field", "name");
         return problem;
     }
@@ -154,15 +161,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ResponseEntity<ProblemDetail> onArtifactStore(ArtifactStoreException e) {
         log.warn("artifact store unavailable: {}", e.getMessage());
-        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "artifact-store-unavailable",
-                "Artifact store unavailable", e.getMessage() + "; nothing was stored, try again later");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "30").body(problem);
+        ProblemDetail problem = problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "artifact-store-unavailable",
+                "Artifact store unavailable",
+                e.getMessage() + "; nothing was stored, try again later");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "30")
+                .body(problem);
     }
 
     @ExceptionHandler
     ProblemDetail onIdempotencyKeyReused(IdempotencyKeyReusedException e) {
-        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
-                "Idempotency key reused", e.getMessage());
+        ProblemDetail problem = problem(
+                HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused", "Idempotency key reused", e.getMessage());
         problem.setProperty("field", "Idempotency-Key");
         problem.setProperty("existingAppId", e.existingAppId().toString());
         return problem;
@@ -170,8 +182,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ProblemDetail onLogsGone(LogsGoneException e) {
-        ProblemDetail problem = problem(HttpStatus.GONE, "logs-gone", "Logs gone",
-                e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.GONE, "logs-gone", "Logs gone", e.getMessage());
         problem.setProperty("logUri", e.app().links().logUri());
         problem.setProperty("driverLog", e.app().links().driverLogUrl());
         return problem;
@@ -179,7 +190,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ProblemDetail onAlreadyFinished(AppAlreadyFinishedException e) {
-        ProblemDetail problem = problem(HttpStatus.CONFLICT, "app-already-finished", "App already finished",
+        ProblemDetail problem = problem(
+                HttpStatus.CONFLICT,
+                "app-already-finished",
+                "App already finished",
                 e.getMessage() + "; there is nothing to kill");
         problem.setProperty("state", e.app().state().name());
         return problem;
@@ -193,36 +207,56 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ResponseEntity<ProblemDetail> onBackendUnavailable(BackendUnavailableException e) {
         log.warn("backend {} unavailable: {}", e.backend(), e.getMessage());
-        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "backend-unavailable",
-                "Backend unavailable", e.getMessage() + "; nothing was changed, try again later");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "10").body(problem);
+        ProblemDetail problem = problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "backend-unavailable",
+                "Backend unavailable",
+                e.getMessage() + "; nothing was changed, try again later");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "10")
+                .body(problem);
     }
 
     @ExceptionHandler
     ProblemDetail onValueTheStoreRefuses(DataIntegrityViolationException e) {
         // Only the first line of the database's message: the lines after it quote the offending data.
-        log.warn("the store refused a value: {}", firstLine(e.getMostSpecificCause().getMessage()));
-        return problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", "a value in the request "
-                + "cannot be stored (a NUL character, or a number or time out of range); nothing was stored");
+        log.warn(
+                "the store refused a value: {}",
+                firstLine(e.getMostSpecificCause().getMessage()));
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "invalid-request",
+                "Invalid request",
+                "a value in the request "
+                        + "cannot be stored (a NUL character, or a number or time out of range); nothing was stored");
     }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> onStoreUnavailable(DataAccessException e) {
         // The database's full message can quote request data (secrets included): the first line and state only.
-        log.error("state store failed: {}: {}", e.getClass().getSimpleName(),
+        log.error(
+                "state store failed: {}: {}",
+                e.getClass().getSimpleName(),
                 firstLine(e.getMostSpecificCause().getMessage()));
         log.debug("state store failure", e);
-        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Store unavailable",
+        ProblemDetail problem = problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "store-unavailable",
+                "Store unavailable",
                 "the platform's database could not be reached; nothing was changed, try again later");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "10").body(problem);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "10")
+                .body(problem);
     }
 
     @ExceptionHandler
     ProblemDetail onTypeMismatch(MethodArgumentTypeMismatchException e) {
         Class<?> type = e.getRequiredType();
         String expected = type != null && type.isEnum()
-                ? "one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString)
-                        .collect(Collectors.joining(", "))
+                ? "one of "
+                        + Arrays.stream(type.getEnumConstants())
+                                .map(Object::toString)
+                                .collect(Collectors.joining(", "))
                 : "a valid " + (type == null ? "value" : type.getSimpleName());
         return invalidField(e.getName(), "'" + e.getValue() + "' is not " + expected);
     }
@@ -233,8 +267,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
                 .map(f -> Map.of("field", f.getField(), "message", message(f)))
                 .toList();
@@ -249,8 +283,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         var result = e.getParameterValidationResults().get(0);
         String field = result.getMethodParameter().getParameterName();
         String detail = result.getResolvableErrors().get(0).getDefaultMessage();
@@ -258,18 +292,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(
+            MissingServletRequestParameterException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return ResponseEntity.badRequest().body(invalidField(e.getParameterName(), "this parameter is required"));
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (e.getCause() instanceof JacksonException json && !json.getPath().isEmpty()) {
             String field = json.getPath().stream()
                     .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
             String detail;
             if (json instanceof UnrecognizedPropertyException) {
                 detail = "is not a known field; check its spelling against the API reference";
@@ -280,9 +315,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             }
             return ResponseEntity.badRequest().body(invalidField(field, detail));
         }
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "malformed-body", "Malformed request body",
+        ProblemDetail problem = problem(
+                HttpStatus.BAD_REQUEST,
+                "malformed-body",
+                "Malformed request body",
                 "the body is not valid JSON for this endpoint: "
-                        + (e.getCause() instanceof JacksonException json ? json.getOriginalMessage() : "empty or unreadable"));
+                        + (e.getCause() instanceof JacksonException json
+                                ? json.getOriginalMessage()
+                                : "empty or unreadable"));
         return ResponseEntity.badRequest().body(problem);
     }
 
@@ -308,7 +348,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail onUnexpected(RuntimeException e) {
         log.error("unexpected failure", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal-error",
+                "Internal error",
                 "the server failed unexpectedly; report the requestId to the platform team");
     }
 

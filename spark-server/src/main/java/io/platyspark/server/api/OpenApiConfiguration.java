@@ -5,7 +5,6 @@ import io.platyspark.core.web.ProblemErrorController;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -42,7 +41,8 @@ class OpenApiConfiguration {
     static final String PROBLEM = "Problem";
 
     static {
-        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class)
+        SpringDocUtils.getConfig()
+                .addRequestWrapperToIgnore(Caller.class)
                 .addHiddenRestControllers(ProblemErrorController.class);
     }
 
@@ -76,16 +76,22 @@ class OpenApiConfiguration {
     @Bean
     OpenAPI platyOpenApi() {
         return new OpenAPI()
-                .info(new Info().title("PlatySpark API").version("v1")
+                .info(new Info()
+                        .title("PlatySpark API")
+                        .version("v1")
                         .description("Spark-as-a-Service control plane: submit Spark apps, get or create clusters, "
                                 + "upload sources, build Python environments, follow apps to the end. Every call "
                                 + "needs 'Authorization: Bearer <token>' (a platform API token, or a JWT in oidc "
                                 + "mode). Every error is RFC 9457 problem+json with a stable 'type', a 'detail' "
                                 + "saying what to fix, the offending 'field' for bad input, and the 'requestId'."))
                 .components(new Components()
-                        .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                                .scheme("bearer").description("A platform API token (platy_...) or, in oidc "
-                                        + "mode, a JWT from the identity provider"))
+                        .addSecuritySchemes(
+                                BEARER,
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .description("A platform API token (platy_...) or, in oidc "
+                                                + "mode, a JWT from the identity provider"))
                         .addSchemas(PROBLEM, problemSchema()))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
@@ -104,8 +110,9 @@ class OpenApiConfiguration {
                     }
                 });
             }
-            openApi.getPaths().forEach((path, item) -> item.readOperationsMap()
-                    .forEach((method, operation) -> describe(method + " " + path, operation)));
+            openApi.getPaths()
+                    .forEach((path, item) -> item.readOperationsMap()
+                            .forEach((method, operation) -> describe(method + " " + path, operation)));
         };
     }
 
@@ -118,7 +125,8 @@ class OpenApiConfiguration {
         Content content = ok == null ? null : json(ok.getContent());
         ApiResponses responses = new ApiResponses();
         for (int code : SUCCESS.getOrDefault(key, List.of(200))) {
-            ApiResponse success = new ApiResponse().description(HttpStatus.valueOf(code).getReasonPhrase());
+            ApiResponse success =
+                    new ApiResponse().description(HttpStatus.valueOf(code).getReasonPhrase());
             if (code != 204 && content != null) {
                 success.setContent(content);
             }
@@ -130,7 +138,8 @@ class OpenApiConfiguration {
             errors.addAll(List.of(413, 415));
         }
         for (int code : errors) {
-            responses.addApiResponse(String.valueOf(code), problem(HttpStatus.valueOf(code).getReasonPhrase()));
+            responses.addApiResponse(
+                    String.valueOf(code), problem(HttpStatus.valueOf(code).getReasonPhrase()));
         }
         responses.addApiResponse("default", problem("Any other refusal or failure, as problem+json"));
         operation.setResponses(responses);
@@ -156,24 +165,33 @@ class OpenApiConfiguration {
     }
 
     private static ApiResponse problem(String description) {
-        return new ApiResponse().description(description).content(new Content().addMediaType(
-                "application/problem+json", new MediaType().schema(new Schema<>().$ref("#/components/schemas/"
-                        + PROBLEM))));
+        return new ApiResponse()
+                .description(description)
+                .content(new Content()
+                        .addMediaType(
+                                "application/problem+json",
+                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static Schema<?> problemSchema() {
         Map<String, Schema> properties = new LinkedHashMap<>();
-        properties.put("type", new Schema<>().types(Set.of("string")).format("uri-reference")
-                .description("stable identifier, urn:platyspark:problem:<kind>"));
+        properties.put(
+                "type",
+                new Schema<>()
+                        .types(Set.of("string"))
+                        .format("uri-reference")
+                        .description("stable identifier, urn:platyspark:problem:<kind>"));
         properties.put("title", new Schema<>().types(Set.of("string")));
         properties.put("status", new Schema<>().types(Set.of("integer")));
         properties.put("detail", new Schema<>().types(nullable("string")).description("what to fix"));
         properties.put("instance", new Schema<>().types(nullable("string")));
         properties.put("requestId", new Schema<>().types(Set.of("string")));
-        properties.put("field", new Schema<>().types(nullable("string"))
-                .description("the offending field, for bad input"));
-        Schema schema = new Schema<>().types(Set.of("object")).properties(properties)
+        properties.put(
+                "field", new Schema<>().types(nullable("string")).description("the offending field, for bad input"));
+        Schema schema = new Schema<>()
+                .types(Set.of("object"))
+                .properties(properties)
                 .required(new ArrayList<>(List.of("type", "title", "status")));
         return schema;
     }
@@ -191,7 +209,8 @@ class OpenApiConfiguration {
             if (property.get$ref() != null) {
                 Schema<?> ref = new Schema<>().$ref(property.get$ref());
                 property.set$ref(null);
-                property.setAnyOf(new ArrayList<>(List.of(ref, new Schema<>().types(new LinkedHashSet<>(List.of("null"))))));
+                property.setAnyOf(
+                        new ArrayList<>(List.of(ref, new Schema<>().types(new LinkedHashSet<>(List.of("null"))))));
             } else if (property.getTypes() != null && !property.getTypes().contains("null")) {
                 property.addType("null");
             } else if (property.getTypes() == null && property.getType() != null) {
@@ -205,7 +224,8 @@ class OpenApiConfiguration {
         if (type instanceof Class<?> c) {
             return c.isPrimitive();
         }
-        return type instanceof tools.jackson.databind.JavaType j ? j.isPrimitive()
+        return type instanceof tools.jackson.databind.JavaType j
+                ? j.isPrimitive()
                 : type instanceof com.fasterxml.jackson.databind.JavaType old && old.isPrimitive();
     }
 

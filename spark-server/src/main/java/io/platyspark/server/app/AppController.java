@@ -1,15 +1,15 @@
 package io.platyspark.server.app;
 
+import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.app.AppPage;
 import io.platyspark.core.app.AppQuery;
-import io.platyspark.core.service.AppService;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.NewSparkApp;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.security.AuditLog;
 import io.platyspark.core.security.Caller;
-import io.platyspark.core.InvalidFieldException;
+import io.platyspark.core.service.AppService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -18,7 +18,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
-import tools.jackson.databind.json.JsonMapper;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -38,6 +37,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/v1/apps")
@@ -61,32 +61,48 @@ class AppController {
     }
 
     @PostMapping
-    @Operation(summary = "Submit an app", description = "Validates and stores the app as PENDING and returns at "
-            + "once (202); the submission worker takes it to its cluster. With an Idempotency-Key, repeating the "
-            + "same request returns the first app (200) instead of creating a second one. Without `team`, the "
-            + "token's team is used.")
-    ResponseEntity<AppResponse> submit(@Valid @RequestBody SubmitAppRequest request, Caller caller,
+    @Operation(
+            summary = "Submit an app",
+            description = "Validates and stores the app as PENDING and returns at "
+                    + "once (202); the submission worker takes it to its cluster. With an Idempotency-Key, repeating the "
+                    + "same request returns the first app (200) instead of creating a second one. Without `team`, the "
+                    + "token's team is used.")
+    ResponseEntity<AppResponse> submit(
+            @Valid @RequestBody SubmitAppRequest request,
+            Caller caller,
             @Parameter(description = "Makes retries safe: one app per key and team")
-            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                    @RequestHeader(name = "Idempotency-Key", required = false)
+                    String idempotencyKey,
             HttpServletRequest http) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            throw new InvalidFieldException("Idempotency-Key",
-                    "must be 1 to 255 visible ASCII characters, e.g. a UUID");
+            throw new InvalidFieldException(
+                    "Idempotency-Key", "must be 1 to 255 visible ASCII characters, e.g. a UUID");
         }
         checkSource(request);
         String team = request.team() != null ? request.team() : caller.team();
         if (team == null) {
             throw new InvalidFieldException("team", "is required: an admin token acts for no team of its own");
         }
-        NewSparkApp app = new NewSparkApp(request.name(), team, request.cluster(), null, request.source(),
-                request.mainClass(), request.args(), request.sparkConf(), idempotencyKey, MDC.get("requestId"),
-                request.pyFiles(), request.requirements(), request.pythonVersion());
+        NewSparkApp app = new NewSparkApp(
+                request.name(),
+                team,
+                request.cluster(),
+                null,
+                request.source(),
+                request.mainClass(),
+                request.args(),
+                request.sparkConf(),
+                idempotencyKey,
+                MDC.get("requestId"),
+                request.pyFiles(),
+                request.requirements(),
+                request.pythonVersion());
         // The audit row of a new app is written in the app's own transaction: one commit per submit, and never an
         // app without its record. Replays and refusals are recorded by the audit filter, as every other call.
         boolean[] audited = {false};
         SparkAppStore.CreateResult result = apps.submit(caller, app, clusterConfigJson(request), created -> {
-            audit.record(caller, http.getMethod(), http.getRequestURI(), HttpStatus.ACCEPTED.value(),
-                    MDC.get("requestId"));
+            audit.record(
+                    caller, http.getMethod(), http.getRequestURI(), HttpStatus.ACCEPTED.value(), MDC.get("requestId"));
             audited[0] = true;
         });
         if (audited[0]) {
@@ -105,8 +121,10 @@ class AppController {
     private static void checkSource(SubmitAppRequest request) {
         String source = request.source();
         if (!source.startsWith("/") && !URI_WITH_SCHEME.matcher(source).matches()) {
-            throw new InvalidFieldException("source", "'" + source + "' must be an absolute path or a URI such as "
-                    + "s3://bucket/app.py or file:/opt/app.py; a relative path means nothing on the server");
+            throw new InvalidFieldException(
+                    "source",
+                    "'" + source + "' must be an absolute path or a URI such as "
+                            + "s3://bucket/app.py or file:/opt/app.py; a relative path means nothing on the server");
         }
         if (source.contains("/../") || source.endsWith("/..")) {
             throw new InvalidFieldException("source", "must not contain '..' segments; give the resolved path");
@@ -118,15 +136,22 @@ class AppController {
     }
 
     @GetMapping
-    @Operation(summary = "List apps", description = "Newest first, filtered by cluster, team and states, paged "
-            + "with the cursor of the previous page.")
-    AppListResponse list(Caller caller, @RequestParam(required = false) String cluster,
+    @Operation(
+            summary = "List apps",
+            description = "Newest first, filtered by cluster, team and states, paged "
+                    + "with the cursor of the previous page.")
+    AppListResponse list(
+            Caller caller,
+            @RequestParam(required = false) String cluster,
             @RequestParam(required = false) String team,
             @Parameter(description = "One or more states; repeat the parameter or separate with commas")
-            @RequestParam(required = false) List<String> state,
+                    @RequestParam(required = false)
+                    List<String> state,
             @RequestParam(required = false) String cursor,
-            @RequestParam(defaultValue = "50") @Min(value = 1, message = "must be at least 1")
-            @Max(value = AppQuery.MAX_LIMIT, message = "must be at most " + AppQuery.MAX_LIMIT) int limit) {
+            @RequestParam(defaultValue = "50")
+                    @Min(value = 1, message = "must be at least 1")
+                    @Max(value = AppQuery.MAX_LIMIT, message = "must be at most " + AppQuery.MAX_LIMIT)
+                    int limit) {
         AppPage page = apps.list(caller, new AppQuery(cluster, team, parseStates(state), cursor, limit));
         return new AppListResponse(page.items().stream().map(views::of).toList(), page.nextCursor());
     }
@@ -140,8 +165,8 @@ class AppController {
             try {
                 states.add(AppState.valueOf(value.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new InvalidFieldException("state", "'" + value + "' is not a state; use one of "
-                        + Arrays.toString(AppState.values()));
+                throw new InvalidFieldException(
+                        "state", "'" + value + "' is not a state; use one of " + Arrays.toString(AppState.values()));
             }
         }
         return states;
@@ -157,22 +182,32 @@ class AppController {
     @Operation(summary = "An app's state changes, oldest first")
     List<EventResponse> events(@PathVariable UUID id, Caller caller) {
         SparkApp app = apps.get(caller, id);
-        return apps.events(caller, id).stream().map(e -> EventResponse.of(e, app.sparkConf())).toList();
+        return apps.events(caller, id).stream()
+                .map(e -> EventResponse.of(e, app.sparkConf()))
+                .toList();
     }
 
     @GetMapping("/{id}/logs")
-    @Operation(summary = "Page an app's output", description = "Lines are marked stdout, stderr or diagnostics. "
-            + "Start at from=0 and continue at nextFrom; a negative from returns the last `size` lines.")
-    LogsResponse logs(@PathVariable UUID id, Caller caller,
+    @Operation(
+            summary = "Page an app's output",
+            description = "Lines are marked stdout, stderr or diagnostics. "
+                    + "Start at from=0 and continue at nextFrom; a negative from returns the last `size` lines.")
+    LogsResponse logs(
+            @PathVariable UUID id,
+            Caller caller,
             @RequestParam(defaultValue = "0") int from,
-            @RequestParam(defaultValue = "100") @Min(value = 1, message = "must be at least 1")
-            @Max(value = 1000, message = "must be at most 1000") int size) {
+            @RequestParam(defaultValue = "100")
+                    @Min(value = 1, message = "must be at least 1")
+                    @Max(value = 1000, message = "must be at most 1000")
+                    int size) {
         return LogsResponse.of(id, apps.logs(caller, id, from, size));
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Kill an app", description = "Stops the app on its backend and records it as KILLED. "
-            + "409 when the app had already ended.")
+    @Operation(
+            summary = "Kill an app",
+            description =
+                    "Stops the app on its backend and records it as KILLED. " + "409 when the app had already ended.")
     AppResponse kill(@PathVariable UUID id, Caller caller) {
         return views.of(apps.kill(caller, id));
     }

@@ -41,29 +41,46 @@ record AppResponse(
         List<String> resolvedPyFiles) {
 
     /** The Python environment built for the app's requirements, once requested. */
-    record Env(UUID id) {
-    }
+    record Env(UUID id) {}
 
     /** Where the app runs: the adapter, its handle, and the cluster manager's id (YARN) when known. */
-    record Backend(String name, String id, String applicationId) {
-    }
+    record Backend(String name, String id, String applicationId) {}
 
     /** Where to look: the Spark UI, the driver log, archived logs and this API's own log pages. */
-    record Links(String sparkUi, String driverLog, String logArchive, String logs, String dashboard) {
-    }
+    record Links(String sparkUi, String driverLog, String logArchive, String logs, String dashboard) {}
 
     static AppResponse of(SparkApp app, String dashboard) {
         // Secrets stay in the store and reach the backend; they never leave through the API.
-        return new AppResponse(app.id(), app.name(), app.team(), app.clusterName(),
-                SecretRedactor.redactLocation(app.source()), app.mainClass(),
-                SecretRedactor.redactArgs(app.args()), SecretRedactor.redact(app.sparkConf()), app.state().name(),
-                SecretRedactor.redactText(app.stateReason(), app.sparkConf()), app.attempts(), app.requestId(),
+        return new AppResponse(
+                app.id(),
+                app.name(),
+                app.team(),
+                app.clusterName(),
+                SecretRedactor.redactLocation(app.source()),
+                app.mainClass(),
+                SecretRedactor.redactArgs(app.args()),
+                SecretRedactor.redact(app.sparkConf()),
+                app.state().name(),
+                SecretRedactor.redactText(app.stateReason(), app.sparkConf()),
+                app.attempts(),
+                app.requestId(),
                 app.backend() == null ? null : new Backend(app.backend(), app.backendId(), app.backendAppId()),
-                new Links(app.links().sparkUiUrl(), app.links().driverLogUrl(), app.links().logUri(),
-                        "/api/v1/apps/" + app.id() + "/logs", dashboard),
-                app.createdAt(), app.updatedAt(), app.submittedAt(), app.startedAt(), app.finishedAt(),
-                SecretRedactor.redactValues(app.pyFiles()), app.requirements(), app.pythonVersion(),
-                app.envBuildId() == null ? null : new Env(app.envBuildId()), app.metrics(),
+                new Links(
+                        app.links().sparkUiUrl(),
+                        app.links().driverLogUrl(),
+                        app.links().logUri(),
+                        "/api/v1/apps/" + app.id() + "/logs",
+                        dashboard),
+                app.createdAt(),
+                app.updatedAt(),
+                app.submittedAt(),
+                app.startedAt(),
+                app.finishedAt(),
+                SecretRedactor.redactValues(app.pyFiles()),
+                app.requirements(),
+                app.pythonVersion(),
+                app.envBuildId() == null ? null : new Env(app.envBuildId()),
+                app.metrics(),
                 SecretRedactor.redactLocation(app.resolvedSource()),
                 SecretRedactor.redactValues(app.resolvedPyFiles()));
     }

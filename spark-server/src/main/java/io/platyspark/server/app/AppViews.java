@@ -28,7 +28,8 @@ class AppViews {
         if (dashboardTemplate == null || dashboardTemplate.isBlank()) {
             return null;
         }
-        return dashboardTemplate.replace("{appId}", app.id().toString())
+        return dashboardTemplate
+                .replace("{appId}", app.id().toString())
                 .replace("{team}", encode(app.team()))
                 .replace("{cluster}", encode(app.clusterName()));
     }

@@ -9,7 +9,11 @@ import java.util.Map;
 record EventResponse(Instant at, String from, String to, String reason, String requestId) {
 
     static EventResponse of(AppEvent e, Map<String, String> appConf) {
-        return new EventResponse(e.at(), e.fromState() == null ? null : e.fromState().name(), e.toState().name(),
-                SecretRedactor.redactText(e.reason(), appConf), e.requestId());
+        return new EventResponse(
+                e.at(),
+                e.fromState() == null ? null : e.fromState().name(),
+                e.toState().name(),
+                SecretRedactor.redactText(e.reason(), appConf),
+                e.requestId());
     }
 }

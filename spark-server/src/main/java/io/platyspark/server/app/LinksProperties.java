@@ -11,5 +11,4 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("platy.links")
-public record LinksProperties(String appDashboard) {
-}
+public record LinksProperties(String appDashboard) {}

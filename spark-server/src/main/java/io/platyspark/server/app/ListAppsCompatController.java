@@ -1,8 +1,8 @@
 package io.platyspark.server.app;
 
 import io.platyspark.core.app.AppQuery;
-import io.platyspark.core.service.AppService;
 import io.platyspark.core.security.Caller;
+import io.platyspark.core.service.AppService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Set;
@@ -26,7 +26,9 @@ class ListAppsCompatController {
 
     @GetMapping("/list_apps")
     @Operation(summary = "List a cluster's apps (PlatySpark alias of GET /api/v1/apps?cluster=)")
-    AppListResponse listApps(Caller caller, @RequestParam("cluster_name") String clusterName,
+    AppListResponse listApps(
+            Caller caller,
+            @RequestParam("cluster_name") String clusterName,
             @RequestParam(required = false) String cursor) {
         var page = apps.list(caller, new AppQuery(clusterName, null, Set.of(), cursor, AppQuery.MAX_LIMIT));
         return new AppListResponse(page.items().stream().map(views::of).toList(), page.nextCursor());

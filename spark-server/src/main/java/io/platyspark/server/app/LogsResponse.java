@@ -13,8 +13,7 @@ import java.util.UUID;
 record LogsResponse(UUID appId, String source, int from, int total, int nextFrom, List<Line> lines) {
 
     /** One output line and its stream: {@code stdout}, {@code stderr} or {@code diagnostics}. */
-    record Line(String stream, String text) {
-    }
+    record Line(String stream, String text) {}
 
     static LogsResponse of(UUID appId, LogPage page) {
         List<Line> lines = page.lines().stream()

@@ -41,19 +41,23 @@ class ArtifactController {
     }
 
     /** What was stored. */
-    record ArtifactResponse(String uri, String key, long size, String sha256, boolean alreadyPresent) {
-    }
+    record ArtifactResponse(String uri, String key, long size, String sha256, boolean alreadyPresent) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    @Operation(summary = "Upload an app source", description = "Stores the raw body under a key derived from its "
-            + "content (uploads/<team>/<sha256>/<name>), so the same bytes are stored once; answers 201 with the "
-            + "URI to use as an app's source or py-file.")
-    ResponseEntity<ArtifactResponse> upload(Caller caller,
-            @Parameter(description = "The file name the cluster sees, e.g. etl.py or deps.zip")
-            @RequestParam String name, HttpServletRequest request) throws IOException {
+    @Operation(
+            summary = "Upload an app source",
+            description = "Stores the raw body under a key derived from its "
+                    + "content (uploads/<team>/<sha256>/<name>), so the same bytes are stored once; answers 201 with the "
+                    + "URI to use as an app's source or py-file.")
+    ResponseEntity<ArtifactResponse> upload(
+            Caller caller,
+            @Parameter(description = "The file name the cluster sees, e.g. etl.py or deps.zip") @RequestParam
+                    String name,
+            HttpServletRequest request)
+            throws IOException {
         if (!FILE_NAME.matcher(name).matches() || name.contains("..")) {
-            throw new InvalidFieldException("name", "must be a plain file name (letters, digits, '.', '_', '-'), "
-                    + "e.g. etl.py");
+            throw new InvalidFieldException(
+                    "name", "must be a plain file name (letters, digits, '.', '_', '-'), " + "e.g. etl.py");
         }
         String team = caller.team() != null ? caller.team() : "admin";
         Path temp = Files.createTempFile("platy-upload-", ".part");
@@ -67,7 +71,11 @@ class ArtifactController {
             }
             StoredArtifact stored = store.putContentAddressed("uploads/" + team, temp, name);
             return ResponseEntity.status(HttpStatus.CREATED)
-                    .body(new ArtifactResponse(stored.uri().toString(), stored.key(), stored.size(), stored.sha256(),
+                    .body(new ArtifactResponse(
+                            stored.uri().toString(),
+                            stored.key(),
+                            stored.size(),
+                            stored.sha256(),
                             stored.alreadyPresent()));
         } catch (UncheckedIOException e) {
             throw e.getCause();

@@ -66,7 +66,8 @@ public class EmbeddedPostgresAutoConfiguration {
             }
             Path passwordFile = dataDir.resolve(PASSWORD_FILE);
             String password = Files.isRegularFile(passwordFile)
-                    ? Files.readString(passwordFile, StandardCharsets.UTF_8).trim() : null;
+                    ? Files.readString(passwordFile, StandardCharsets.UTF_8).trim()
+                    : null;
             if (password != null) {
                 builder.setConnectConfig("password", password); // start-up's own readiness check logs in too
             }
@@ -105,7 +106,7 @@ public class EmbeddedPostgresAutoConfiguration {
     private static void requirePassword(EmbeddedPostgres postgres, Path dataDir, String password)
             throws IOException, SQLException {
         try (Connection c = postgres.getDatabase("postgres", "postgres").getConnection();
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("alter role postgres password '" + password + "'"); // hex only: nothing to escape
             Path hba = dataDir.resolve("pg_hba.conf");
             String conf = Files.readString(hba, StandardCharsets.UTF_8);

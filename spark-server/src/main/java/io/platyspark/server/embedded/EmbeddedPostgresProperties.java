@@ -20,5 +20,4 @@ import org.springframework.validation.annotation.Validated;
 public record EmbeddedPostgresProperties(
         @DefaultValue("false") boolean enabled,
         @DefaultValue("0") @Min(0) @Max(65535) int port,
-        Path dataDir) {
-}
+        Path dataDir) {}

@@ -14,7 +14,6 @@ import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -36,9 +35,12 @@ class EnvController {
     }
 
     @PostMapping
-    @Operation(summary = "Build (or find) an environment", description = "202 with the build, which goes QUEUED → "
-            + "BUILDING → READY (with its archive's URI) or FAILED (with pip's reason). The same requirements give "
-            + "the same build, also while it is in progress; an archive already built is served from the cache.")
+    @Operation(
+            summary = "Build (or find) an environment",
+            description =
+                    "202 with the build, which goes QUEUED → "
+                            + "BUILDING → READY (with its archive's URI) or FAILED (with pip's reason). The same requirements give "
+                            + "the same build, also while it is in progress; an archive already built is served from the cache.")
     ResponseEntity<EnvApi.EnvResponse> request(@Valid @RequestBody EnvApi.EnvRequest request, Caller caller) {
         EnvSpec spec = request.spec(envs);
         EnvBuild build;
@@ -47,7 +49,8 @@ class EnvController {
         } catch (EnvBuildException e) {
             throw new InvalidFieldException("pythonVersion", e.getMessage());
         }
-        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/v1/envs/" + build.id()))
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .location(URI.create("/api/v1/envs/" + build.id()))
                 .body(EnvApi.EnvResponse.of(build));
     }
 
@@ -56,7 +59,8 @@ class EnvController {
     EnvApi.EnvResponse get(@PathVariable UUID id) {
         // Builds are shared by every team that asks for the same requirements (one build, one cache entry), so a
         // caller reads any build: its id is only ever handed to those who asked for its requirements.
-        return envs.get(id).map(EnvApi.EnvResponse::of)
+        return envs.get(id)
+                .map(EnvApi.EnvResponse::of)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no environment build " + id));
     }
 

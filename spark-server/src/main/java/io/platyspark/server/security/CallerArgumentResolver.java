@@ -32,7 +32,10 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver, WebMvcCon
     }
 
     @Override
-    public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
+    public Object resolveArgument(
+            MethodParameter parameter,
+            ModelAndViewContainer mav,
+            NativeWebRequest request,
             WebDataBinderFactory binders) {
         Caller caller = callers.current();
         if (caller == null) {

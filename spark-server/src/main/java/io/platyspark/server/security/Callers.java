@@ -36,21 +36,26 @@ public class Callers {
             boolean admin = isAdmin(jwt);
             String team = jwt.getClaimAsString(properties.teamClaim());
             if (!admin && (team == null || team.isBlank())) {
-                throw new ForbiddenException(properties.teamClaim(), "the token carries no '"
-                        + properties.teamClaim() + "' claim, so it acts for no team; have the identity provider "
-                        + "add it (platy.security.team-claim names the claim)");
+                throw new ForbiddenException(
+                        properties.teamClaim(),
+                        "the token carries no '"
+                                + properties.teamClaim()
+                                + "' claim, so it acts for no team; have the identity provider "
+                                + "add it (platy.security.team-claim names the claim)");
             }
             return new Caller(jwt.getSubject() != null ? jwt.getSubject() : "unnamed", team, admin);
         }
         if (principal instanceof OAuth2AuthenticatedPrincipal token) {
-            return new Caller(token.getName(), token.getAttribute(TEAM), Boolean.TRUE.equals(token.getAttribute(ADMIN)));
+            return new Caller(
+                    token.getName(), token.getAttribute(TEAM), Boolean.TRUE.equals(token.getAttribute(ADMIN)));
         }
         return null;
     }
 
     boolean isAdmin(Jwt jwt) {
         Object roles = jwt.getClaim(properties.rolesClaim());
-        Collection<?> values = roles instanceof Collection<?> c ? c
+        Collection<?> values = roles instanceof Collection<?> c
+                ? c
                 : roles instanceof String s ? List.of(s.split("[ ,]+")) : List.of();
         return values.contains(properties.adminRole());
     }

@@ -28,22 +28,29 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties, AuditLog audit,
-            Callers callers) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties, AuditLog audit, Callers callers)
+            throws Exception {
         AuthenticationEntryPoint unauthorized = (request, response, e) -> {
             new BearerTokenAuthenticationEntryPoint().commence(request, response, e);
             AuditFilter.recordRefusal(audit, request, 401);
-            ProblemResponses.write(request, response, 401, "unauthenticated", "Unauthenticated",
+            ProblemResponses.write(
+                    request,
+                    response,
+                    401,
+                    "unauthenticated",
+                    "Unauthenticated",
                     "send a valid API token as 'Authorization: Bearer <token>'; it may be missing, expired or "
                             + "revoked");
         };
         AccessDeniedHandler forbidden = (request, response, e) -> {
             AuditFilter.recordRefusal(audit, request, 403);
-            ProblemResponses.write(request, response, 403, "forbidden", "Forbidden",
-                    "this needs an admin token");
+            ProblemResponses.write(request, response, 403, "forbidden", "Forbidden", "this needs an admin token");
         };
         // The setup app-builder shares (core's ApiSecurity), plus the admin-only paths.
-        ApiSecurity.base(http, auth -> auth.requestMatchers("/actuator/**", "/api/v1/admin/**").hasRole("ADMIN"))
+        ApiSecurity.base(
+                        http,
+                        auth -> auth.requestMatchers("/actuator/**", "/api/v1/admin/**")
+                                .hasRole("ADMIN"))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
                 .oauth2ResourceServer(oauth -> {
                     oauth.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden);
@@ -60,7 +67,8 @@ class SecurityConfiguration {
     private static JwtAuthenticationConverter jwtRoles(Callers callers) {
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(jwt -> {
-            Collection<GrantedAuthority> authorities = new ArrayList<>(List.of(new SimpleGrantedAuthority("ROLE_USER")));
+            Collection<GrantedAuthority> authorities =
+                    new ArrayList<>(List.of(new SimpleGrantedAuthority("ROLE_USER")));
             if (callers.isAdmin(jwt)) {
                 authorities.add(new SimpleGrantedAuthority("ROLE_ADMIN"));
             }

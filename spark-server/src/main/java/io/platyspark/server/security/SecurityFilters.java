@@ -20,7 +20,8 @@ class SecurityFilters {
 
     @Bean
     FilterRegistrationBean<AuditFilter> auditFilter(AuditLog audit, Callers callers) {
-        FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter(audit, callers));
+        FilterRegistrationBean<AuditFilter> registration =
+                new FilterRegistrationBean<>(new AuditFilter(audit, callers));
         registration.setOrder(INSIDE_SECURITY);
         return registration;
     }
@@ -33,9 +34,10 @@ class SecurityFilters {
             }
             // A problem with the bootstrap token is logged, never fatal: admins with other tokens still get in.
             try {
-                if (properties.bootstrapAdminToken() != null && !properties.bootstrapAdminToken().isBlank()) {
-                    ApiTokenService.Bootstrap outcome = tokens.ensureBootstrapAdmin(properties.bootstrapAdminToken(),
-                            "configuration");
+                if (properties.bootstrapAdminToken() != null
+                        && !properties.bootstrapAdminToken().isBlank()) {
+                    ApiTokenService.Bootstrap outcome =
+                            tokens.ensureBootstrapAdmin(properties.bootstrapAdminToken(), "configuration");
                     if (outcome == ApiTokenService.Bootstrap.REACTIVATED) {
                         log.warn("the bootstrap admin token from configuration had been revoked and is active "
                                 + "again; remove platy.security.bootstrap-admin-token to retire it for good");

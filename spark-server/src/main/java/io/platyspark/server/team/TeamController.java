@@ -6,9 +6,9 @@ import io.platyspark.core.quota.QuotaUpdate;
 import io.platyspark.core.quota.TeamQuota;
 import io.platyspark.core.quota.TeamUsage;
 import io.platyspark.core.quota.YarnAllocations;
-import io.platyspark.core.security.SecurityProperties;
 import io.platyspark.core.security.Caller;
 import io.platyspark.core.security.ForbiddenException;
+import io.platyspark.core.security.SecurityProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,16 +31,18 @@ class TeamController {
     }
 
     @GetMapping(path = "/api/v1/admin/teams/yarn-allocations", produces = "application/xml")
-    @Operation(summary = "The fair-scheduler allocations file the quotas make: what a new shared cluster gets, and "
-            + "what to copy to a running one's master to apply a change (docs/operations.md)")
+    @Operation(
+            summary = "The fair-scheduler allocations file the quotas make: what a new shared cluster gets, and "
+                    + "what to copy to a running one's master to apply a change (docs/operations.md)")
     String yarnAllocations() {
-        return YarnAllocations.xml(quotas.customized(), quotas.defaults().maxQueuePercent(),
-                security.yarnQueuePrefix());
+        return YarnAllocations.xml(
+                quotas.customized(), quotas.defaults().maxQueuePercent(), security.yarnQueuePrefix());
     }
 
     @GetMapping("/api/v1/teams/{team}/usage")
-    @Operation(summary = "What the team uses now against its quotas: active, running per cluster kind, queued, "
-            + "submits in the last minute, clusters")
+    @Operation(
+            summary = "What the team uses now against its quotas: active, running per cluster kind, queued, "
+                    + "submits in the last minute, clusters")
     TeamUsage usage(@PathVariable String team, Caller caller) {
         check(caller, team);
         return quotas.usage(team);
@@ -54,8 +56,9 @@ class TeamController {
     }
 
     @PutMapping("/api/v1/admin/teams/{team}/quota")
-    @Operation(summary = "Sets the team's own quotas; a null field falls back to the configured default. A new "
-            + "share or maxQueuePercent reaches shared clusters created after the change (docs/operations.md)")
+    @Operation(
+            summary = "Sets the team's own quotas; a null field falls back to the configured default. A new "
+                    + "share or maxQueuePercent reaches shared clusters created after the change (docs/operations.md)")
     TeamQuota put(@PathVariable String team, @RequestBody QuotaUpdate update, Caller caller) {
         checkName(team);
         return quotas.put(team, update, caller.subject());
@@ -66,16 +69,17 @@ class TeamController {
     /** Team names as tokens spell them (AdminController): anything else names no team. */
     private static void checkName(String team) {
         if (!TEAM.matcher(team).matches()) {
-            throw new InvalidFieldException("team", "must be 1-63 lower-case letters, digits, '-' or '_', starting "
-                    + "with a letter or digit");
+            throw new InvalidFieldException(
+                    "team",
+                    "must be 1-63 lower-case letters, digits, '-' or '_', starting " + "with a letter or digit");
         }
     }
 
     private static void check(Caller caller, String team) {
         checkName(team);
         if (!caller.mayAccess(team)) {
-            throw new ForbiddenException("team", "you act for team '" + caller.team() + "' and cannot see team '"
-                    + team + "'");
+            throw new ForbiddenException(
+                    "team", "you act for team '" + caller.team() + "' and cannot see team '" + team + "'");
         }
     }
 }

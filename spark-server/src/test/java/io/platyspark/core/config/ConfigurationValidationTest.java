@@ -1,10 +1,11 @@
 package io.platyspark.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.platyspark.core.artifact.ArtifactProperties;
+
 import io.platyspark.backend.aws.emr.AwsProperties;
 import io.platyspark.backend.livy.LivyProperties;
 import io.platyspark.backend.local.LocalSparkProperties;
+import io.platyspark.core.artifact.ArtifactProperties;
 import io.platyspark.core.cleanup.CleanupProperties;
 import io.platyspark.core.env.EnvProperties;
 import io.platyspark.core.reconcile.ReconcileProperties;
@@ -28,12 +29,20 @@ import org.springframework.context.annotation.Configuration;
 class ConfigurationValidationTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({SubmissionProperties.class, ReconcileProperties.class, CleanupProperties.class,
-            LeaderProperties.class, LivyProperties.class, LocalSparkProperties.class, EnvProperties.class,
-            TokenCacheProperties.class, AwsProperties.class,
-            SecurityProperties.class, ArtifactProperties.class})
-    static class AllProperties {
-    }
+    @EnableConfigurationProperties({
+        SubmissionProperties.class,
+        ReconcileProperties.class,
+        CleanupProperties.class,
+        LeaderProperties.class,
+        LivyProperties.class,
+        LocalSparkProperties.class,
+        EnvProperties.class,
+        TokenCacheProperties.class,
+        AwsProperties.class,
+        SecurityProperties.class,
+        ArtifactProperties.class
+    })
+    static class AllProperties {}
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
@@ -45,31 +54,34 @@ class ConfigurationValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "platy.submission.threads=0",
-            "platy.submission.batch-size=0",
-            "platy.submission.max-attempts=0",
-            "platy.submission.poll-interval=0s",
-            "platy.submission.lease=0s",
-            "platy.submission.max-backoff=-1s",
-            "platy.reconcile.interval=0s",
-            "platy.reconcile.lost-after=0s",
-            "platy.cleanup.batch-size=0",
-            "platy.cleanup.interval=0s",
-            "platy.leader.lease=100ms",
-            "platy.livy.page-size=0",
-            "platy.livy.max-retries=-1",
-            "platy.local.max-concurrent-apps=0",
-            "platy.env.max-concurrent-builds=0",
-            "platy.security.token-cache.max-entries=-1",
-            "platy.security.mode=ldap",
-            "platy.aws.max-core-capacity=0"})
+    @ValueSource(
+            strings = {
+                "platy.submission.threads=0",
+                "platy.submission.batch-size=0",
+                "platy.submission.max-attempts=0",
+                "platy.submission.poll-interval=0s",
+                "platy.submission.lease=0s",
+                "platy.submission.max-backoff=-1s",
+                "platy.reconcile.interval=0s",
+                "platy.reconcile.lost-after=0s",
+                "platy.cleanup.batch-size=0",
+                "platy.cleanup.interval=0s",
+                "platy.leader.lease=100ms",
+                "platy.livy.page-size=0",
+                "platy.livy.max-retries=-1",
+                "platy.local.max-concurrent-apps=0",
+                "platy.env.max-concurrent-builds=0",
+                "platy.security.token-cache.max-entries=-1",
+                "platy.security.mode=ldap",
+                "platy.aws.max-core-capacity=0"
+            })
     void aSettingThatCannotWorkStopsTheStartNamingIt(String setting) {
         String name = setting.substring(0, setting.indexOf('='));
         runner.withPropertyValues(setting).run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(
-                    name.substring(name.lastIndexOf('.') + 1));
+            assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .hasMessageContaining(name.substring(name.lastIndexOf('.') + 1));
         });
     }
 }

@@ -1,16 +1,15 @@
 package io.platyspark.core.env;
 
-import io.platyspark.core.backend.TargetPlatform;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.platyspark.aws.moto.MotoServer;
 import io.platyspark.aws.s3.S3ArtifactStore;
+import io.platyspark.backend.aws.emr.S3Artifacts;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.LocalArtifactStore;
-import io.platyspark.backend.aws.emr.S3Artifacts;
+import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.TestDatabase;
 import java.io.IOException;
@@ -46,10 +45,23 @@ class EnvironmentServiceTest {
     }
 
     private EnvironmentService service(ArtifactStore artifacts, DataSource db) {
-        EnvProperties properties = new EnvProperties(true, PYTHON, Map.of(), null, dir.resolve("work"),
-                Duration.ofMinutes(10), 2, org.springframework.util.unit.DataSize.ofKilobytes(64), null, null);
-        service = new EnvironmentService(new JdbcEnvBuildStore(JdbcClient.create(db), new JsonMapper(),
-                Clock.systemUTC()), new PythonEnvBuilder(properties), artifacts, properties, meters);
+        EnvProperties properties = new EnvProperties(
+                true,
+                PYTHON,
+                Map.of(),
+                null,
+                dir.resolve("work"),
+                Duration.ofMinutes(10),
+                2,
+                org.springframework.util.unit.DataSize.ofKilobytes(64),
+                null,
+                null);
+        service = new EnvironmentService(
+                new JdbcEnvBuildStore(JdbcClient.create(db), new JsonMapper(), Clock.systemUTC()),
+                new PythonEnvBuilder(properties),
+                artifacts,
+                properties,
+                meters);
         return service;
     }
 
@@ -61,7 +73,8 @@ class EnvironmentServiceTest {
     }
 
     private EnvBuild awaitFinished(EnvironmentService envs, UUID id) {
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> envs.get(id).orElseThrow().state().finished());
         return envs.get(id).orElseThrow();
     }
@@ -70,7 +83,8 @@ class EnvironmentServiceTest {
         Path file = Files.createTempFile(scratch, "env", ".tar.gz");
         Files.copy(archive, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Process tar = new ProcessBuilder("tar", "-tzf", file.toString()).start();
-        List<String> names = new String(tar.getInputStream().readAllBytes()).lines().toList();
+        List<String> names =
+                new String(tar.getInputStream().readAllBytes()).lines().toList();
         assertThat(tar.waitFor()).isZero();
         return names;
     }
@@ -82,8 +96,8 @@ class EnvironmentServiceTest {
         EnvSpec spec = envs.spec(List.of("tabulate==0.9.0"), null, null);
 
         EnvBuild first = envs.request(spec, "data");
-        EnvBuild whileBuilding = envs.request(new EnvSpec(List.of("Tabulate == 0.9.0"), spec.pythonVersion(),
-                spec.platform(), null), "data");
+        EnvBuild whileBuilding = envs.request(
+                new EnvSpec(List.of("Tabulate == 0.9.0"), spec.pythonVersion(), spec.platform(), null), "data");
         EnvBuild ready = awaitFinished(envs, first.id());
 
         assertThat(whileBuilding.id()).as("deduplicated while in progress").isEqualTo(first.id());
@@ -92,7 +106,8 @@ class EnvironmentServiceTest {
         assertThat(ready.durationMs()).isPositive();
         assertThat(ready.log()).contains("Successfully installed tabulate-0.9.0");
         try (InputStream archive = store.open(URI.create(ready.uri()))) {
-            assertThat(entries(archive, dir)).anyMatch(e -> e.endsWith("site-packages/tabulate/__init__.py"))
+            assertThat(entries(archive, dir))
+                    .anyMatch(e -> e.endsWith("site-packages/tabulate/__init__.py"))
                     .anyMatch(e -> e.endsWith("bin/python"));
         }
         assertThat(envs.request(spec, "data").id()).isEqualTo(first.id());
@@ -103,7 +118,8 @@ class EnvironmentServiceTest {
         assertThat(fromCache.state()).isEqualTo(EnvBuild.State.READY);
         assertThat(fromCache.uri()).isEqualTo(ready.uri());
         assertThat(meters.counter("platy.envs.cache.hits").count()).isEqualTo(1);
-        assertThat(meters.counter("platy.envs.builds", "outcome", "ready").count()).isEqualTo(1);
+        assertThat(meters.counter("platy.envs.builds", "outcome", "ready").count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -112,7 +128,8 @@ class EnvironmentServiceTest {
         String bucket = "envs-" + UUID.randomUUID().toString().substring(0, 8);
         var s3 = moto.clients().s3();
         s3.createBucket(r -> r.bucket(bucket));
-        S3Artifacts store = new S3Artifacts(new S3ArtifactStore(s3, moto.clients().s3Uploads(), bucket, "platy"));
+        S3Artifacts store =
+                new S3Artifacts(new S3ArtifactStore(s3, moto.clients().s3Uploads(), bucket, "platy"));
         EnvironmentService envs = service(store);
         EnvSpec here = envs.spec(List.of("numpy==2.1.3"), null, TargetPlatform.X86_64);
         EnvSpec graviton = envs.spec(List.of("numpy==2.1.3"), null, TargetPlatform.AARCH64);
@@ -123,22 +140,30 @@ class EnvironmentServiceTest {
         assertThat(x86.state()).as(x86.error() + "\n" + x86.log()).isEqualTo(EnvBuild.State.READY);
         assertThat(arm.state()).as(arm.error() + "\n" + arm.log()).isEqualTo(EnvBuild.State.READY);
         assertThat(x86.uri()).startsWith("s3://" + bucket + "/platy/envs/");
-        assertThat(elfMachine(store, arm, "_multiarray_umath")).as("aarch64 wheels").isEqualTo(183);
-        assertThat(elfMachine(store, x86, "_multiarray_umath")).as("x86_64 wheels").isEqualTo(62);
+        assertThat(elfMachine(store, arm, "_multiarray_umath"))
+                .as("aarch64 wheels")
+                .isEqualTo(183);
+        assertThat(elfMachine(store, x86, "_multiarray_umath"))
+                .as("x86_64 wheels")
+                .isEqualTo(62);
     }
 
     @Test
     void anUnresolvableRequirementFailsWithPipsReason() {
         EnvironmentService envs = service(new LocalArtifactStore(dir.resolve("store")));
 
-        EnvBuild failed = awaitFinished(envs, envs.request(envs.spec(List.of("platy-no-such-package-xyz==1.0"),
-                null, null), "data").id());
+        EnvBuild failed = awaitFinished(
+                envs,
+                envs.request(envs.spec(List.of("platy-no-such-package-xyz==1.0"), null, null), "data")
+                        .id());
 
         assertThat(failed.state()).isEqualTo(EnvBuild.State.FAILED);
         assertThat(failed.error()).contains("pip could not find platy-no-such-package-xyz==1.0");
         assertThat(failed.log()).contains("No matching distribution found for platy-no-such-package-xyz==1.0");
-        assertThat(envs.request(envs.spec(List.of("platy-no-such-package-xyz==1.0"), null, null), "data").id())
-                .as("a failed build does not block a retry").isNotEqualTo(failed.id());
+        assertThat(envs.request(envs.spec(List.of("platy-no-such-package-xyz==1.0"), null, null), "data")
+                        .id())
+                .as("a failed build does not block a retry")
+                .isNotEqualTo(failed.id());
     }
 
     /** The ELF e_machine of the first shared object whose name contains {@code part} in the archive. */
@@ -152,7 +177,9 @@ class EnvironmentServiceTest {
         assertThat(tar.waitFor()).isZero();
         try (var files = Files.walk(out)) {
             Path so = files.filter(p -> p.getFileName().toString().contains(part)
-                    && p.getFileName().toString().endsWith(".so")).findFirst().orElseThrow();
+                            && p.getFileName().toString().endsWith(".so"))
+                    .findFirst()
+                    .orElseThrow();
             byte[] header = Files.readAllBytes(so);
             return (header[18] & 0xff) | ((header[19] & 0xff) << 8);
         } catch (IOException e) {
@@ -165,16 +192,33 @@ class EnvironmentServiceTest {
         DataSource db = TestDatabase.newMigratedDataSource();
         MutableClock clock = new MutableClock(java.time.Instant.now());
         JdbcEnvBuildStore store = new JdbcEnvBuildStore(JdbcClient.create(db), new JsonMapper(), clock);
-        EnvProperties properties = new EnvProperties(true, PYTHON, Map.of(), null, dir.resolve("work"),
-                Duration.ofMinutes(10), 2, org.springframework.util.unit.DataSize.ofKilobytes(64), null, null);
-        service = new EnvironmentService(store, new PythonEnvBuilder(properties),
-                new LocalArtifactStore(dir.resolve("store")), properties, meters, Duration.ofMinutes(1));
+        EnvProperties properties = new EnvProperties(
+                true,
+                PYTHON,
+                Map.of(),
+                null,
+                dir.resolve("work"),
+                Duration.ofMinutes(10),
+                2,
+                org.springframework.util.unit.DataSize.ofKilobytes(64),
+                null,
+                null);
+        service = new EnvironmentService(
+                store,
+                new PythonEnvBuilder(properties),
+                new LocalArtifactStore(dir.resolve("store")),
+                properties,
+                meters,
+                Duration.ofMinutes(1));
         EnvSpec spec = service.spec(List.of("tabulate==0.9.0"), null, null);
         // What a process that died mid-build leaves behind.
-        EnvBuild orphan = store.getOrCreate(spec, "data", EnvBuild.State.BUILDING, null).build();
+        EnvBuild orphan =
+                store.getOrCreate(spec, "data", EnvBuild.State.BUILDING, null).build();
 
         clock.advance(Duration.ofMinutes(3));
-        assertThat(service.request(spec, "data").id()).as("not yet taken for abandoned").isEqualTo(orphan.id());
+        assertThat(service.request(spec, "data").id())
+                .as("not yet taken for abandoned")
+                .isEqualTo(orphan.id());
         clock.advance(Duration.ofMinutes(2));
         EnvBuild again = service.request(spec, "data");
 
@@ -188,14 +232,26 @@ class EnvironmentServiceTest {
     @Test
     void theHeartbeatKeepsLiveBuildsAndFailsOnlyStaleOnes() {
         MutableClock clock = new MutableClock(java.time.Instant.now());
-        JdbcEnvBuildStore store = new JdbcEnvBuildStore(JdbcClient.create(TestDatabase.newMigratedDataSource()),
-                new JsonMapper(), clock);
-        EnvBuild live = store.getOrCreate(new EnvSpec(List.of("a==1"), "3.12", TargetPlatform.X86_64, null), "data",
-                EnvBuild.State.BUILDING, null).build();
-        EnvBuild dead = store.getOrCreate(new EnvSpec(List.of("b==1"), "3.12", TargetPlatform.X86_64, null), "data",
-                EnvBuild.State.QUEUED, null).build();
-        EnvBuild done = store.getOrCreate(new EnvSpec(List.of("c==1"), "3.12", TargetPlatform.X86_64, null), "data",
-                EnvBuild.State.READY, "file:/c.tar.gz").build();
+        JdbcEnvBuildStore store =
+                new JdbcEnvBuildStore(JdbcClient.create(TestDatabase.newMigratedDataSource()), new JsonMapper(), clock);
+        EnvBuild live = store.getOrCreate(
+                        new EnvSpec(List.of("a==1"), "3.12", TargetPlatform.X86_64, null),
+                        "data",
+                        EnvBuild.State.BUILDING,
+                        null)
+                .build();
+        EnvBuild dead = store.getOrCreate(
+                        new EnvSpec(List.of("b==1"), "3.12", TargetPlatform.X86_64, null),
+                        "data",
+                        EnvBuild.State.QUEUED,
+                        null)
+                .build();
+        EnvBuild done = store.getOrCreate(
+                        new EnvSpec(List.of("c==1"), "3.12", TargetPlatform.X86_64, null),
+                        "data",
+                        EnvBuild.State.READY,
+                        "file:/c.tar.gz")
+                .build();
 
         clock.advance(Duration.ofMinutes(3));
         store.touch(List.of(live.id(), done.id()));

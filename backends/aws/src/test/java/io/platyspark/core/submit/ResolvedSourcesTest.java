@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.platyspark.aws.moto.MotoServer;
 import io.platyspark.aws.s3.S3ArtifactStore;
+import io.platyspark.backend.aws.emr.S3Artifacts;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.NewSparkApp;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.artifact.LocalArtifactStore;
 import io.platyspark.core.backend.SparkBackends;
-import io.platyspark.backend.aws.emr.S3Artifacts;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.testing.FakeSparkBackend;
@@ -37,8 +37,16 @@ class ResolvedSourcesTest {
     private final StoreFixture store = new StoreFixture(clock);
     private final FakeSparkBackend backend = new FakeSparkBackend();
     private final AtomicReference<SparkApp> given = new AtomicReference<>();
-    private final SubmissionProperties properties = new SubmissionProperties(true, 1, 10, Duration.ofSeconds(1),
-            Duration.ofSeconds(15), 3, Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(15));
+    private final SubmissionProperties properties = new SubmissionProperties(
+            true,
+            1,
+            10,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(15),
+            3,
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(15));
 
     @TempDir
     Path dir;
@@ -48,14 +56,36 @@ class ResolvedSourcesTest {
             given.set(app);
             return new io.platyspark.core.backend.BackendSubmission("run-1", null, null, false);
         });
-        return new SubmissionWorker(store.apps, store.clusters, new SparkBackends(List.of(backend)), properties,
-                clock, new SimpleMeterRegistry(), new SourceStager(artifacts));
+        return new SubmissionWorker(
+                store.apps,
+                store.clusters,
+                new SparkBackends(List.of(backend)),
+                properties,
+                clock,
+                new SimpleMeterRegistry(),
+                new SourceStager(artifacts));
     }
 
     private SparkApp app(String source, List<String> pyFiles) {
         Cluster cluster = store.cluster("etl", ClusterState.WAITING);
-        return store.apps.create(new NewSparkApp("daily", "data", "etl", cluster.id(), source, null, List.of(),
-                Map.of(), null, "req-daily", pyFiles, List.of(), null), "hash").app();
+        return store.apps
+                .create(
+                        new NewSparkApp(
+                                "daily",
+                                "data",
+                                "etl",
+                                cluster.id(),
+                                source,
+                                null,
+                                List.of(),
+                                Map.of(),
+                                null,
+                                "req-daily",
+                                pyFiles,
+                                List.of(),
+                                null),
+                        "hash")
+                .app();
     }
 
     @Test
@@ -70,8 +100,11 @@ class ResolvedSourcesTest {
 
         SparkApp after = store.apps.find(app.id()).orElseThrow();
         assertThat(after.state()).isEqualTo(AppState.SUBMITTED);
-        assertThat(after.resolvedSource()).isEqualTo(job.toString()).isEqualTo(given.get().source());
-        assertThat(after.resolvedPyFiles()).containsExactly(helper.toString(), "s3://bucket/lib.zip")
+        assertThat(after.resolvedSource())
+                .isEqualTo(job.toString())
+                .isEqualTo(given.get().source());
+        assertThat(after.resolvedPyFiles())
+                .containsExactly(helper.toString(), "s3://bucket/lib.zip")
                 .isEqualTo(given.get().pyFiles());
         assertThat(after.source()).as("what was asked for is kept").isEqualTo(job.toString());
     }
@@ -81,8 +114,8 @@ class ResolvedSourcesTest {
         MotoServer moto = MotoServer.get();
         String bucket = "platy-resolved-" + UUID.randomUUID().toString().substring(0, 8);
         moto.clients().s3().createBucket(r -> r.bucket(bucket));
-        S3Artifacts s3 = new S3Artifacts(new S3ArtifactStore(moto.clients().s3(), moto.clients().s3Uploads(), bucket,
-                "platy"));
+        S3Artifacts s3 = new S3Artifacts(
+                new S3ArtifactStore(moto.clients().s3(), moto.clients().s3Uploads(), bucket, "platy"));
         Path job = Files.writeString(dir.resolve("etl.py"), "print('etl')\n");
         Path helper = Files.writeString(dir.resolve("helper.py"), "X = 1\n");
         SparkApp app = app(job.toString(), List.of("file:" + helper, "s3://" + bucket + "/libs/lib.zip"));
@@ -91,15 +124,23 @@ class ResolvedSourcesTest {
 
         SparkApp after = store.apps.find(app.id()).orElseThrow();
         assertThat(after.state()).isEqualTo(AppState.SUBMITTED);
-        assertThat(after.resolvedSource()).as("what the backend was given").isEqualTo(given.get().source())
-                .startsWith("s3://" + bucket + "/platy/uploads/data/").endsWith("/etl.py");
+        assertThat(after.resolvedSource())
+                .as("what the backend was given")
+                .isEqualTo(given.get().source())
+                .startsWith("s3://" + bucket + "/platy/uploads/data/")
+                .endsWith("/etl.py");
         assertThat(after.resolvedPyFiles()).isEqualTo(given.get().pyFiles());
-        assertThat(after.resolvedPyFiles().get(0)).startsWith("s3://" + bucket + "/platy/uploads/data/")
+        assertThat(after.resolvedPyFiles().get(0))
+                .startsWith("s3://" + bucket + "/platy/uploads/data/")
                 .endsWith("/helper.py");
-        assertThat(after.resolvedPyFiles().get(1)).as("already remote: as given")
+        assertThat(after.resolvedPyFiles().get(1))
+                .as("already remote: as given")
                 .isEqualTo("s3://" + bucket + "/libs/lib.zip");
         String key = after.resolvedSource().substring(("s3://" + bucket + "/").length());
-        assertThat(moto.clients().s3().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asUtf8String())
+        assertThat(moto.clients()
+                        .s3()
+                        .getObjectAsBytes(r -> r.bucket(bucket).key(key))
+                        .asUtf8String())
                 .isEqualTo("print('etl')\n");
         assertThat(after.source()).isEqualTo(job.toString());
     }

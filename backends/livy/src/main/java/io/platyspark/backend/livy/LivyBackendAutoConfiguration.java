@@ -23,13 +23,15 @@ public class LivyBackendAutoConfiguration {
     }
 
     @Bean
-    LivySparkBackend livySparkBackend(LivyProperties properties, OkHttpClient livyHttpClient,
-            SubmissionProperties submission) {
+    LivySparkBackend livySparkBackend(
+            LivyProperties properties, OkHttpClient livyHttpClient, SubmissionProperties submission) {
         if (submission.enabled()) {
             // Refused rather than warned: the failure is a Spark job run twice, silently, long after start-up.
-            LivyRetention.problem("platy.livy.state-retain", properties.stateRetain(), submission).ifPresent(p -> {
-                throw new IllegalStateException("Livy's retention is too short for exactly-once submission: " + p);
-            });
+            LivyRetention.problem("platy.livy.state-retain", properties.stateRetain(), submission)
+                    .ifPresent(p -> {
+                        throw new IllegalStateException(
+                                "Livy's retention is too short for exactly-once submission: " + p);
+                    });
         }
         return new LivySparkBackend(properties, livyHttpClient);
     }

@@ -11,8 +11,7 @@ import java.util.List;
  */
 final class LivyLogs {
 
-    private LivyLogs() {
-    }
+    private LivyLogs() {}
 
     static List<LogLine> classify(List<String> raw) {
         List<LogLine> lines = new ArrayList<>(raw.size());
@@ -46,8 +45,11 @@ final class LivyLogs {
      */
     static String failureSummary(List<String> raw) {
         List<LogLine> lines = classify(raw);
-        List<String> diagnostics = lines.stream().filter(l -> l.stream() == LogStream.DIAGNOSTICS)
-                .map(LogLine::text).filter(t -> !t.isBlank()).toList();
+        List<String> diagnostics = lines.stream()
+                .filter(l -> l.stream() == LogStream.DIAGNOSTICS)
+                .map(LogLine::text)
+                .filter(t -> !t.isBlank())
+                .toList();
         if (!diagnostics.isEmpty()) {
             return String.join(" ", diagnostics).strip();
         }

@@ -39,5 +39,4 @@ public record LivyProperties(
         String username,
         String password,
         @DefaultValue("8088") @Min(0) @Max(65535) int yarnRmPort,
-        @DefaultValue("10m") @DurationMin(millis = 1) Duration stateRetain) {
-}
+        @DefaultValue("10m") @DurationMin(millis = 1) Duration stateRetain) {}

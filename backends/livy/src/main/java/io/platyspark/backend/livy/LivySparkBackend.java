@@ -81,20 +81,26 @@ public class LivySparkBackend implements SparkBackend {
         try {
             Optional<Batch> earlier = livy.findBatchByName(name);
             if (earlier.isPresent()) {
-                log.info("adopting Livy batch {} ({}) that an earlier attempt for app {} created",
-                        earlier.get().id(), name, app.id());
+                log.info(
+                        "adopting Livy batch {} ({}) that an earlier attempt for app {} created",
+                        earlier.get().id(),
+                        name,
+                        app.id());
                 return submission(earlier.get(), true);
             }
             return submission(livy.createBatch(request(app)), false);
         } catch (LivyClientException e) {
             if (e.isRetryable()) {
-                throw new BackendBusyException(NAME, "Livy on cluster '" + cluster.name() + "' is busy: "
-                        + e.getMessage());
+                throw new BackendBusyException(
+                        NAME, "Livy on cluster '" + cluster.name() + "' is busy: " + e.getMessage());
             }
             if (e.status() == 401 || e.status() == 403 || e.status() == 407) {
                 // Authentication (a directory outage, a proxy): about the platform's access, not the app.
-                throw new BackendUnavailableException(NAME, "Livy on cluster '" + cluster.name()
-                        + "' refused the platform's credentials (" + e.status() + "); will retry", e);
+                throw new BackendUnavailableException(
+                        NAME,
+                        "Livy on cluster '" + cluster.name() + "' refused the platform's credentials (" + e.status()
+                                + "); will retry",
+                        e);
             }
             String message = e.livyMessage() != null ? e.livyMessage() : e.bodySnippet();
             if (message.contains("Duplicate session name")) {
@@ -115,8 +121,11 @@ public class LivySparkBackend implements SparkBackend {
             }
             // Livy answered with an error of its own: an attempt. Unknown whether it took the batch, so the next
             // attempt looks the name up first.
-            throw new BackendFailedException(NAME, "cannot submit on Livy of cluster '" + cluster.name() + "' ("
-                    + cluster.livyUrl() + "): " + e.getMessage(), e);
+            throw new BackendFailedException(
+                    NAME,
+                    "cannot submit on Livy of cluster '" + cluster.name() + "' (" + cluster.livyUrl() + "): "
+                            + e.getMessage(),
+                    e);
         } catch (LivyException e) {
             // Transport failures: unknown whether Livy took it; the next attempt looks the name up first.
             throw unavailable(cluster, "submit", e);
@@ -172,8 +181,8 @@ public class LivySparkBackend implements SparkBackend {
      * saw the end, so a steady cycle is one call. Walking downwards also survives Livy's purge between two calls:
      * a purge shifts only newer batches down, onto positions already read, never past an unread one.
      */
-    private void walkFromNewest(Cluster cluster, LivyClient livy, Map<String, SparkApp> byName,
-            Map<UUID, BackendAppStatus> statuses) {
+    private void walkFromNewest(
+            Cluster cluster, LivyClient livy, Map<String, SparkApp> byName, Map<UUID, BackendAppStatus> statuses) {
         int size = Math.max(properties.pageSize(), Math.min(MAX_TRACKING_PAGE, byName.size() + byName.size() / 4));
         int knownTotal = lastTotals.getOrDefault(cluster.livyUrl(), 0);
         int from = Math.max(0, knownTotal - size);
@@ -197,8 +206,8 @@ public class LivySparkBackend implements SparkBackend {
         lastTotals.put(cluster.livyUrl(), total);
     }
 
-    private static void collect(LivyClient livy, BatchPage page, Map<String, SparkApp> byName,
-            Map<UUID, BackendAppStatus> statuses) {
+    private static void collect(
+            LivyClient livy, BatchPage page, Map<String, SparkApp> byName, Map<UUID, BackendAppStatus> statuses) {
         for (Batch batch : page.sessions()) {
             SparkApp app = batch.name() == null ? null : byName.remove(batch.name());
             if (app != null) {
@@ -218,9 +227,10 @@ public class LivySparkBackend implements SparkBackend {
             default -> app.state();
         };
         String reason = switch (batch.state()) {
-            case DEAD -> Optional.ofNullable(deathCause(livy, batch))
-                    .map(s -> "Livy batch " + batch.id() + " is dead: " + s)
-                    .orElse("Livy batch " + batch.id() + " is dead");
+            case DEAD ->
+                Optional.ofNullable(deathCause(livy, batch))
+                        .map(s -> "Livy batch " + batch.id() + " is dead: " + s)
+                        .orElse("Livy batch " + batch.id() + " is dead");
             case KILLED -> "killed on the cluster";
             default -> null;
         };
@@ -238,12 +248,16 @@ public class LivySparkBackend implements SparkBackend {
                 .anyMatch(l -> l.stream() == LogStream.DIAGNOSTICS && !l.text().isBlank());
         if (!diagnostics) {
             try {
-                String whole = LivyLogs.failureSummary(livy.getBatchLog(batch.id(), 0, WHOLE_LOG).log());
+                String whole = LivyLogs.failureSummary(
+                        livy.getBatchLog(batch.id(), 0, WHOLE_LOG).log());
                 if (whole != null) {
                     return whole;
                 }
             } catch (LivyException e) {
-                log.warn("could not read the log of dead Livy batch {} ({}): {}", batch.id(), batch.name(),
+                log.warn(
+                        "could not read the log of dead Livy batch {} ({}): {}",
+                        batch.id(),
+                        batch.name(),
                         e.getMessage());
             }
         }
@@ -289,9 +303,11 @@ public class LivySparkBackend implements SparkBackend {
      */
     private static LogPage noBatch(Cluster cluster, SparkApp app, int from) {
         if (app.state().isTerminal()) {
-            throw LogsGoneException.removedByBackend(app, "Livy on cluster '" + cluster.name()
-                    + "' no longer holds batch " + app.backendName() + " (Livy removes a finished batch "
-                    + "livy.server.session.state-retain.sec after it ends)");
+            throw LogsGoneException.removedByBackend(
+                    app,
+                    "Livy on cluster '" + cluster.name()
+                            + "' no longer holds batch " + app.backendName() + " (Livy removes a finished batch "
+                            + "livy.server.session.state-retain.sec after it ends)");
         }
         return LogPage.empty(Math.max(from, 0));
     }
@@ -356,8 +372,11 @@ public class LivySparkBackend implements SparkBackend {
     }
 
     private BackendUnavailableException unavailable(Cluster cluster, String what, LivyException e) {
-        return new BackendUnavailableException(NAME, "cannot " + what + " on Livy of cluster '" + cluster.name()
-                + "' (" + cluster.livyUrl() + "): " + e.getMessage(), e);
+        return new BackendUnavailableException(
+                NAME,
+                "cannot " + what + " on Livy of cluster '" + cluster.name() + "' (" + cluster.livyUrl() + "): "
+                        + e.getMessage(),
+                e);
     }
 
     private LivyClient client(Cluster cluster) {

@@ -37,7 +37,8 @@ final class YarnApps {
             return Optional.empty();
         }
         String url = "http://" + cluster.masterDns() + ":" + port + "/ws/v1/cluster/apps/" + app.backendAppId();
-        try (Response response = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
+        try (Response response =
+                http.newCall(new Request.Builder().url(url).get().build()).execute()) {
             if (!response.isSuccessful()) {
                 return Optional.empty();
             }
@@ -46,8 +47,10 @@ final class YarnApps {
             String finalStatus = yarnApp.path("finalStatus").asString("");
             String diagnostics = yarnApp.path("diagnostics").asString("");
             AppState mapped = switch (state) {
-                case "FINISHED" -> "SUCCEEDED".equals(finalStatus) ? AppState.SUCCEEDED
-                        : "KILLED".equals(finalStatus) ? AppState.KILLED : AppState.FAILED;
+                case "FINISHED" ->
+                    "SUCCEEDED".equals(finalStatus)
+                            ? AppState.SUCCEEDED
+                            : "KILLED".equals(finalStatus) ? AppState.KILLED : AppState.FAILED;
                 case "FAILED" -> AppState.FAILED;
                 case "KILLED" -> AppState.KILLED;
                 default -> null;

@@ -26,8 +26,17 @@ import org.junit.jupiter.api.Test;
  */
 class LivyTrackingCostTest {
 
-    static final LivyProperties PROPERTIES = new LivyProperties(true, Duration.ofSeconds(5), Duration.ofSeconds(30),
-            0, Duration.ofMillis(1), 100, null, null, 0, Duration.ofMinutes(10));
+    static final LivyProperties PROPERTIES = new LivyProperties(
+            true,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            0,
+            Duration.ofMillis(1),
+            100,
+            null,
+            null,
+            0,
+            Duration.ofMinutes(10));
 
     final List<FakeLivy> livys = new ArrayList<>();
 
@@ -66,11 +75,16 @@ class LivyTrackingCostTest {
             livys.forEach(FakeLivy::resetCounters);
             for (Map.Entry<Cluster, List<SparkApp>> entry : tracked.entrySet()) {
                 Map<UUID, BackendAppStatus> statuses = backend.status(entry.getKey(), entry.getValue());
-                assertThat(statuses).as("cycle %d finds every tracked app", cycle).hasSize(1_000);
-                assertThat(statuses.values()).allSatisfy(s -> assertThat(s.state()).isEqualTo(AppState.RUNNING));
+                assertThat(statuses)
+                        .as("cycle %d finds every tracked app", cycle)
+                        .hasSize(1_000);
+                assertThat(statuses.values())
+                        .allSatisfy(s -> assertThat(s.state()).isEqualTo(AppState.RUNNING));
             }
             for (FakeLivy livy : livys) {
-                assertThat(livy.listCalls()).as("list calls on one cluster in cycle %d", cycle).isBetween(1, 2);
+                assertThat(livy.listCalls())
+                        .as("list calls on one cluster in cycle %d", cycle)
+                        .isBetween(1, 2);
                 assertThat(livy.getCalls() + livy.stateCalls()).isZero();
             }
         }
@@ -104,14 +118,56 @@ class LivyTrackingCostTest {
 
     static Cluster cluster(String name, String livyUrl) {
         Instant now = Instant.parse("2026-03-01T08:00:00Z");
-        return new Cluster(UUID.randomUUID(), name, ClusterKind.DEDICATED, "data", null, null, null, livyUrl,
-                ClusterState.WAITING, null, now, now, null, null);
+        return new Cluster(
+                UUID.randomUUID(),
+                name,
+                ClusterKind.DEDICATED,
+                "data",
+                null,
+                null,
+                null,
+                livyUrl,
+                ClusterState.WAITING,
+                null,
+                now,
+                now,
+                null,
+                null);
     }
 
     static SparkApp app(Cluster cluster) {
         Instant now = Instant.parse("2026-03-01T08:00:00Z");
-        return new SparkApp(UUID.randomUUID(), "tracked", "data", cluster.name(), cluster.id(), "s3://b/app.py", null,
-                List.of(), Map.of(), null, null, AppState.RUNNING, null, LivySparkBackend.NAME, "0", null, null, 1,
-                now, now, now, now, null, List.of(), List.of(), null, null, null, null, null, null);
+        return new SparkApp(
+                UUID.randomUUID(),
+                "tracked",
+                "data",
+                cluster.name(),
+                cluster.id(),
+                "s3://b/app.py",
+                null,
+                List.of(),
+                Map.of(),
+                null,
+                null,
+                AppState.RUNNING,
+                null,
+                LivySparkBackend.NAME,
+                "0",
+                null,
+                null,
+                1,
+                now,
+                now,
+                now,
+                now,
+                null,
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 }

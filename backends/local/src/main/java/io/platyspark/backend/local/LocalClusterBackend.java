@@ -2,13 +2,13 @@ package io.platyspark.backend.local;
 
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.ClusterBackend;
+import io.platyspark.core.backend.PythonTarget;
+import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.cluster.NewCluster;
-import io.platyspark.core.backend.PythonTarget;
-import io.platyspark.core.backend.TargetPlatform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -54,9 +54,10 @@ public class LocalClusterBackend implements ClusterBackend {
 
     private Optional<PythonTarget> askPython() {
         try {
-            Process p = new ProcessBuilder(List.of(python, "-c",
-                    "import sys; print(sys.base_prefix); print('%d.%d' % sys.version_info[:2])"))
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(List.of(
+                            python, "-c", "import sys; print(sys.base_prefix); print('%d.%d' % sys.version_info[:2])"))
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 log.warn("cannot ask {} for its version and prefix: {}", python, out.strip());
@@ -75,8 +76,9 @@ public class LocalClusterBackend implements ClusterBackend {
 
     /** Records the local cluster when it is not recorded yet. */
     public Cluster ensureLocalCluster() {
-        return clusters.getOrCreate(new NewCluster(CLUSTER_NAME, ClusterKind.LOCAL, null, null, null,
-                ClusterState.WAITING)).cluster();
+        return clusters.getOrCreate(
+                        new NewCluster(CLUSTER_NAME, ClusterKind.LOCAL, null, null, null, ClusterState.WAITING))
+                .cluster();
     }
 
     @Override
@@ -96,8 +98,7 @@ public class LocalClusterBackend implements ClusterBackend {
 
     @Override
     public ClusterStatus describe(Cluster cluster) {
-        return new ClusterStatus(null, ClusterState.WAITING, "Spark in local mode on the server's machine", null,
-                null);
+        return new ClusterStatus(null, ClusterState.WAITING, "Spark in local mode on the server's machine", null, null);
     }
 
     @Override

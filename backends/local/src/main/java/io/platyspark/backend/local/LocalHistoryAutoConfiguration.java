@@ -18,13 +18,18 @@ public class LocalHistoryAutoConfiguration {
     private static final Logger log = LoggerFactory.getLogger(LocalHistoryAutoConfiguration.class);
 
     @Bean(destroyMethod = "stop")
-    LocalHistory localHistory(LocalSparkBackend local, LocalSparkProperties localProperties,
-            HistoryProperties history) {
+    LocalHistory localHistory(
+            LocalSparkBackend local, LocalSparkProperties localProperties, HistoryProperties history) {
         LocalHistoryServer server = null;
         if (history.embeddedServer()) {
-            server = local.sparkHome().map(home -> LocalHistoryServer.start(home, local.eventLogDir(),
-                    localProperties.uiHost(), history.embeddedPort(),
-                    localProperties.workDir().resolve("history-server"))).orElse(null);
+            server = local.sparkHome()
+                    .map(home -> LocalHistoryServer.start(
+                            home,
+                            local.eventLogDir(),
+                            localProperties.uiHost(),
+                            history.embeddedPort(),
+                            localProperties.workDir().resolve("history-server")))
+                    .orElse(null);
             if (server == null) {
                 log.warn("no local Spark found: the History Server is not started");
             }

@@ -26,8 +26,7 @@ public final class LocalHistoryServer {
     private final String url;
     private boolean stopped;
 
-    private record Running(Process process, String url, int users) {
-    }
+    private record Running(Process process, String url, int users) {}
 
     private LocalHistoryServer(Path logDir, String url) {
         this.logDir = logDir;
@@ -40,8 +39,8 @@ public final class LocalHistoryServer {
      * @param port its UI port; 0 picks a free one
      * @param host the host name put in its URL (as users reach this machine)
      */
-    public static synchronized LocalHistoryServer start(Path sparkHome, Path logDir, String host, int port,
-            Path workDir) {
+    public static synchronized LocalHistoryServer start(
+            Path sparkHome, Path logDir, String host, int port, Path workDir) {
         Path dir = logDir.toAbsolutePath().normalize();
         Running running = RUNNING.get(dir);
         if (running != null && running.process.isAlive()) {
@@ -52,25 +51,33 @@ public final class LocalHistoryServer {
             Files.createDirectories(dir);
             Files.createDirectories(workDir);
             int chosen = port == 0 ? freePort() : port;
-            ProcessBuilder builder = new ProcessBuilder(sparkHome.resolve("bin").resolve("spark-class").toString(),
-                    "org.apache.spark.deploy.history.HistoryServer")
+            ProcessBuilder builder = new ProcessBuilder(
+                            sparkHome.resolve("bin").resolve("spark-class").toString(),
+                            "org.apache.spark.deploy.history.HistoryServer")
                     .redirectErrorStream(true)
                     .redirectOutput(workDir.resolve("history-server.log").toFile());
             Map<String, String> env = builder.environment();
             env.put("SPARK_HOME", sparkHome.toString());
             env.putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
             env.put("SPARK_DAEMON_MEMORY", "512m");
-            env.put("SPARK_HISTORY_OPTS", String.join(" ",
-                    "-Dspark.history.fs.logDirectory=" + dir.toUri(),
-                    "-Dspark.history.ui.port=" + chosen,
-                    // a newcomer's app shows up seconds after it ends, not at the default 10 s scan
-                    "-Dspark.history.fs.update.interval=2s",
-                    "-Dspark.history.fs.cleaner.enabled=false"));
+            env.put(
+                    "SPARK_HISTORY_OPTS",
+                    String.join(
+                            " ",
+                            "-Dspark.history.fs.logDirectory=" + dir.toUri(),
+                            "-Dspark.history.ui.port=" + chosen,
+                            // a newcomer's app shows up seconds after it ends, not at the default 10 s scan
+                            "-Dspark.history.fs.update.interval=2s",
+                            "-Dspark.history.fs.cleaner.enabled=false"));
             Process process = builder.start();
             String url = "http://" + host + ":" + chosen;
             RUNNING.put(dir, new Running(process, url, 1));
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "history-server-stop"));
-            log.info("started Spark's History Server at {} on {} (pid {}, log {})", url, dir, process.pid(),
+            log.info(
+                    "started Spark's History Server at {} on {} (pid {}, log {})",
+                    url,
+                    dir,
+                    process.pid(),
                     workDir.resolve("history-server.log"));
             return new LocalHistoryServer(dir, url);
         } catch (IOException e) {

@@ -16,11 +16,9 @@ import java.util.regex.Pattern;
 /** The local backend's log file: one line per output line, prefixed with its stream's letter and a tab. */
 final class LocalLogFile {
 
-    private static final Pattern EXCEPTION_LINE =
-            Pattern.compile("^[A-Za-z_][\\w.$]*(Error|Exception|Exit)\\b.*");
+    private static final Pattern EXCEPTION_LINE = Pattern.compile("^[A-Za-z_][\\w.$]*(Error|Exception|Exit)\\b.*");
 
-    private LocalLogFile() {
-    }
+    private LocalLogFile() {}
 
     static String encode(LogStream stream, String line) {
         return (stream == LogStream.STDOUT ? "o\t" : "e\t") + line;
@@ -81,5 +79,4 @@ final class LocalLogFile {
         }
         return lastException != null ? lastException : lastError;
     }
-
 }

@@ -50,8 +50,8 @@ final class LocalRun {
         this.uiHost = uiHost;
         this.process = process;
         this.onChange = onChange;
-        this.writer = Files.newBufferedWriter(dir.resolve(LOG_FILE), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.writer = Files.newBufferedWriter(
+                dir.resolve(LOG_FILE), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /**
@@ -64,8 +64,15 @@ final class LocalRun {
         Process process = builder.start();
         LocalRun run;
         try {
-            Files.writeString(dir.resolve(PID_FILE), process.pid() + " " + process.toHandle().info().startInstant()
-                    .map(java.time.Instant::toEpochMilli).orElse(-1L) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    dir.resolve(PID_FILE),
+                    process.pid() + " "
+                            + process.toHandle()
+                                    .info()
+                                    .startInstant()
+                                    .map(java.time.Instant::toEpochMilli)
+                                    .orElse(-1L) + "\n",
+                    StandardCharsets.UTF_8);
             run = new LocalRun(dir, uiHost, process, onChange);
         } catch (IOException | RuntimeException e) {
             // Untracked, it would run on unseen and a retry would start it a second time.
@@ -80,16 +87,19 @@ final class LocalRun {
     }
 
     private static Thread pump(LocalRun run, InputStream stream, LogStream kind, String name) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    run.append(kind, line);
-                }
-            } catch (IOException e) {
-                log.debug("{} closed: {}", name, e.getMessage());
-            }
-        }, name);
+        Thread thread = new Thread(
+                () -> {
+                    try (BufferedReader reader =
+                            new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            run.append(kind, line);
+                        }
+                    } catch (IOException e) {
+                        log.debug("{} closed: {}", name, e.getMessage());
+                    }
+                },
+                name);
         thread.setDaemon(true);
         thread.start();
         return thread;

@@ -8,12 +8,12 @@ import io.platyspark.core.backend.BackendBusyException;
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.BackendUnavailableException;
+import io.platyspark.core.backend.EventLogDirectory;
+import io.platyspark.core.backend.HistoryLinks;
 import io.platyspark.core.backend.LogPage;
 import io.platyspark.core.backend.SparkBackend;
-import io.platyspark.core.backend.EventLogDirectory;
 import io.platyspark.core.backend.SparkEventLogConf;
 import io.platyspark.core.backend.SparkEventLogMetrics;
-import io.platyspark.core.backend.HistoryLinks;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import java.io.IOException;
@@ -64,7 +64,7 @@ public class LocalSparkBackend implements SparkBackend {
     private volatile SparkEventLogConf eventLogConf = SparkEventLogConf.DEFAULT;
     private volatile String historyServerUrl;
     private volatile Optional<Path> sparkHome;
-    private volatile Runnable onChange = () -> { };
+    private volatile Runnable onChange = () -> {};
 
     public LocalSparkBackend(LocalSparkProperties properties) {
         this.properties = properties;
@@ -111,11 +111,14 @@ public class LocalSparkBackend implements SparkBackend {
     public Optional<Path> sparkHome() {
         Optional<Path> home = sparkHome;
         if (home == null) {
-            home = SparkSubmitLocator.locateSparkHome(properties.sparkHome(), System.getenv("SPARK_HOME"),
-                    properties.python());
-            home.ifPresentOrElse(h -> log.info("local Spark found at {}", h),
-                    () -> log.warn("no local Spark found: set platy.local.spark-home or SPARK_HOME, or install "
-                            + "pyspark into {}", properties.python()));
+            home = SparkSubmitLocator.locateSparkHome(
+                    properties.sparkHome(), System.getenv("SPARK_HOME"), properties.python());
+            home.ifPresentOrElse(
+                    h -> log.info("local Spark found at {}", h),
+                    () -> log.warn(
+                            "no local Spark found: set platy.local.spark-home or SPARK_HOME, or install "
+                                    + "pyspark into {}",
+                            properties.python()));
             sparkHome = home;
         }
         return home;
@@ -130,23 +133,32 @@ public class LocalSparkBackend implements SparkBackend {
         Path dir = appDir(app.id());
         if (Files.exists(dir.resolve(LocalRun.LOG_FILE))) {
             // Started before a restart of this server: adopt (with the pid it ran as), never run it twice.
-            String pid = readPidFile(dir).map(p -> String.valueOf(p.pid())).orElse(dir.getFileName().toString());
+            String pid = readPidFile(dir)
+                    .map(p -> String.valueOf(p.pid()))
+                    .orElse(dir.getFileName().toString());
             return new BackendSubmission(pid, null, AppLinks.NONE, true);
         }
         long running = runs.values().stream().filter(r -> !r.isFinished()).count();
         if (running >= properties.maxConcurrentApps()) {
-            throw new BackendBusyException(NAME, "the local backend already runs " + running
-                    + " apps (platy.local.max-concurrent-apps); the app waits for a free slot");
+            throw new BackendBusyException(
+                    NAME,
+                    "the local backend already runs " + running
+                            + " apps (platy.local.max-concurrent-apps); the app waits for a free slot");
         }
         Path source = localSource(app.source());
-        Path home = sparkHome().orElseThrow(() -> new BackendRejectedException("no local Spark found: set "
-                + "platy.local.spark-home or SPARK_HOME, or install pyspark into " + properties.python()));
+        Path home = sparkHome()
+                .orElseThrow(() -> new BackendRejectedException("no local Spark found: set "
+                        + "platy.local.spark-home or SPARK_HOME, or install pyspark into " + properties.python()));
         ProcessBuilder builder;
         List<Path> localized;
         try {
             localized = localizeArchives(dir.resolve(WORK_DIR), app.sparkConf().get("spark.archives"));
-            builder = new ProcessBuilder(command(home, cluster, app, source,
-                    writeConf(home, dir, app, defaultConf(cluster), eventLogConf, eventLogDir())))
+            builder = new ProcessBuilder(command(
+                            home,
+                            cluster,
+                            app,
+                            source,
+                            writeConf(home, dir, app, defaultConf(cluster), eventLogConf, eventLogDir())))
                     .directory((localized.isEmpty() ? source.getParent() : dir.resolve(WORK_DIR)).toFile());
         } catch (IOException e) {
             throw new BackendUnavailableException(NAME, "could not prepare the app's run: " + e.getMessage(), e);
@@ -177,8 +189,13 @@ public class LocalSparkBackend implements SparkBackend {
      * machine could read secrets in the process table. The distribution's spark-defaults come first, since a
      * properties file replaces them.
      */
-    private static Path writeConf(Path home, Path dir, SparkApp app, Map<String, String> clusterConf,
-            SparkEventLogConf eventLogs, Path eventLogDir)
+    private static Path writeConf(
+            Path home,
+            Path dir,
+            SparkApp app,
+            Map<String, String> clusterConf,
+            SparkEventLogConf eventLogs,
+            Path eventLogDir)
             throws IOException {
         Properties conf = new Properties();
         Path defaults = home.resolve("conf").resolve("spark-defaults.conf");
@@ -240,7 +257,8 @@ public class LocalSparkBackend implements SparkBackend {
             deleteTree(target);
             Files.createDirectories(target);
             Process tar = new ProcessBuilder("tar", "-xf", archive.toString(), "-C", target.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             try {
                 if (!tar.waitFor(10, TimeUnit.MINUTES) || tar.exitValue() != 0) {
@@ -261,7 +279,8 @@ public class LocalSparkBackend implements SparkBackend {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             log.warn("could not delete {}: {}", dir, e.toString());
         }
@@ -303,8 +322,7 @@ public class LocalSparkBackend implements SparkBackend {
     }
 
     /** Last changes to the spark-submit process before it starts (its directory, its environment). */
-    protected void customize(Cluster cluster, SparkApp app, Path appDir, ProcessBuilder builder) throws IOException {
-    }
+    protected void customize(Cluster cluster, SparkApp app, Path appDir, ProcessBuilder builder) throws IOException {}
 
     private static Path localSource(String source) {
         Path path;
@@ -313,8 +331,8 @@ public class LocalSparkBackend implements SparkBackend {
         } else if (source.startsWith("/")) {
             path = Path.of(source);
         } else {
-            throw new BackendRejectedException("the local backend runs sources from the server's filesystem; '"
-                    + source + "' is not a local path or file: URI");
+            throw new BackendRejectedException("the local backend runs sources from the server's filesystem; '" + source
+                    + "' is not a local path or file: URI");
         }
         if (!Files.isRegularFile(path)) {
             throw new BackendRejectedException("source " + path + " does not exist on the server's machine");
@@ -349,8 +367,10 @@ public class LocalSparkBackend implements SparkBackend {
         if (handle.isPresent() && handle.get().isAlive()) {
             return Optional.of(new BackendAppStatus(AppState.RUNNING, null, null, AppLinks.NONE));
         }
-        return Optional.of(new BackendAppStatus(AppState.LOST,
-                "the local Spark process ended while the server was down; its exit status is unknown", null,
+        return Optional.of(new BackendAppStatus(
+                AppState.LOST,
+                "the local Spark process ended while the server was down; its exit status is unknown",
+                null,
                 AppLinks.NONE));
     }
 
@@ -360,19 +380,23 @@ public class LocalSparkBackend implements SparkBackend {
         AppLinks links = AppLinks.NONE;
         if (sparkAppId != null) {
             try {
-                Optional<SparkEventLogMetrics.Summary> summary = SparkEventLogMetrics.summarize(
-                        EventLogDirectory.local(eventLogDir()), sparkAppId);
+                Optional<SparkEventLogMetrics.Summary> summary =
+                        SparkEventLogMetrics.summarize(EventLogDirectory.local(eventLogDir()), sparkAppId);
                 metrics = summary.map(SparkEventLogMetrics.Summary::metrics).orElse(null);
                 if (summary.isPresent()) {
-                    links = new AppLinks(HistoryLinks.appUrl(historyServerUrl, sparkAppId,
-                            summary.get().attemptId()), null, null);
+                    links = new AppLinks(
+                            HistoryLinks.appUrl(
+                                    historyServerUrl, sparkAppId, summary.get().attemptId()),
+                            null,
+                            null);
                 }
             } catch (IOException e) {
                 log.warn("cannot read the event log of app {}: {}", app.id(), e.toString());
             }
         } else {
             // Ran before event logs were shared (each app had its own directory).
-            metrics = SparkEventLogMetrics.fromDirectory(dir.resolve(EVENTS_DIR)).orElse(null);
+            metrics =
+                    SparkEventLogMetrics.fromDirectory(dir.resolve(EVENTS_DIR)).orElse(null);
         }
         if (exit.killed()) {
             return new BackendAppStatus(AppState.KILLED, "killed on request", sparkAppId, links, metrics);
@@ -393,7 +417,10 @@ public class LocalSparkBackend implements SparkBackend {
     /** The app's Spark id, from the line where Spark names its event log (early in the output); null if none. */
     private static String sparkAppId(Path logFile) {
         try (var lines = Files.lines(logFile, StandardCharsets.UTF_8)) {
-            return lines.map(EVENT_LOG_LINE::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst()
+            return lines.map(EVENT_LOG_LINE::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> m.group(1))
+                    .findFirst()
                     .orElse(null);
         } catch (IOException | UncheckedIOException e) {
             return null;
@@ -477,20 +504,25 @@ public class LocalSparkBackend implements SparkBackend {
         if (!Files.exists(dir.resolve(LocalRun.PID_FILE))) {
             return parsePid(backendId).flatMap(ProcessHandle::of);
         }
-        return readPidFile(dir).flatMap(recorded -> ProcessHandle.of(recorded.pid()).filter(h ->
-                recorded.startedMillis() < 0 || h.info().startInstant()
-                        // The JDK derives start times from the boot time in whole seconds, which a clock step moves.
-                        .map(at -> Math.abs(at.toEpochMilli() - recorded.startedMillis()) <= 2000).orElse(false)));
+        return readPidFile(dir)
+                .flatMap(recorded -> ProcessHandle.of(recorded.pid())
+                        .filter(h -> recorded.startedMillis() < 0
+                                || h.info()
+                                        .startInstant()
+                                        // The JDK derives start times from the boot time in whole seconds, which a
+                                        // clock step moves.
+                                        .map(at -> Math.abs(at.toEpochMilli() - recorded.startedMillis()) <= 2000)
+                                        .orElse(false)));
     }
 
     /** What {@link LocalRun} recorded of its process: pid and start time (-1 when the OS did not say). */
-    private record PidFile(long pid, long startedMillis) {
-    }
+    private record PidFile(long pid, long startedMillis) {}
 
     private static Optional<PidFile> readPidFile(Path dir) {
         Path file = dir.resolve(LocalRun.PID_FILE);
         try {
-            String[] fields = Files.readString(file, StandardCharsets.UTF_8).strip().split(" ");
+            String[] fields =
+                    Files.readString(file, StandardCharsets.UTF_8).strip().split(" ");
             return Optional.of(new PidFile(Long.parseLong(fields[0]), Long.parseLong(fields[1])));
         } catch (IOException | RuntimeException e) {
             if (Files.exists(file)) {

@@ -17,8 +17,7 @@ public final class SparkSubmitLocator {
 
     private static final Logger log = LoggerFactory.getLogger(SparkSubmitLocator.class);
 
-    private SparkSubmitLocator() {
-    }
+    private SparkSubmitLocator() {}
 
     public static Optional<Path> locateSparkHome(Path configured, String sparkHomeEnv, String python) {
         if (configured != null) {
@@ -39,14 +38,17 @@ public final class SparkSubmitLocator {
     }
 
     private static Optional<Path> pysparkHome(String python) {
-        ProcessBuilder pb = new ProcessBuilder(python, "-c",
-                "import os, pyspark; print(os.path.dirname(os.path.realpath(pyspark.__file__)))")
+        ProcessBuilder pb = new ProcessBuilder(
+                        python, "-c", "import os, pyspark; print(os.path.dirname(os.path.realpath(pyspark.__file__)))")
                 .redirectErrorStream(true);
         try {
             Process process = pb.start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                log.info("no pyspark in {}: {}", python, out.lines().reduce((a, b) -> b).orElse(""));
+                log.info(
+                        "no pyspark in {}: {}",
+                        python,
+                        out.lines().reduce((a, b) -> b).orElse(""));
                 return Optional.empty();
             }
             return Optional.of(Path.of(out.lines().reduce((a, b) -> b).orElseThrow()));

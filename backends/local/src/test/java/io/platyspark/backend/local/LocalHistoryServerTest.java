@@ -31,9 +31,14 @@ class LocalHistoryServerTest {
 
         assertThat(second.url()).as("the second user joins the running server").isEqualTo(first.url());
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(URI.create(first.url()
-                        + "/api/v1/applications")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(http.send(
+                                        HttpRequest.newBuilder(URI.create(first.url() + "/api/v1/applications"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
                         .isEqualTo(200));
 
         first.stop();
@@ -41,8 +46,13 @@ class LocalHistoryServerTest {
         assertThat(LocalHistoryServer.running(events)).isTrue();
         second.stop();
         assertThat(LocalHistoryServer.running(events)).isFalse();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().orElse("").contains(events.toUri().toString())))
-                .as("no History Server left on %s", events).isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(ProcessHandle.allProcesses()
+                                .filter(p -> p.info()
+                                        .commandLine()
+                                        .orElse("")
+                                        .contains(events.toUri().toString())))
+                        .as("no History Server left on %s", events)
+                        .isEmpty());
     }
 }

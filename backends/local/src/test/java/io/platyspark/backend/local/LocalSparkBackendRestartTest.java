@@ -2,6 +2,7 @@ package io.platyspark.backend.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.backend.BackendSubmission;
@@ -36,14 +37,16 @@ class LocalSparkBackendRestartTest {
         Files.writeString(submit, "#!/bin/sh\nexec sleep 60\n");
         Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwx------"));
         Path source = Files.writeString(tmp.resolve("job.py"), "print(1)\n");
-        LocalSparkProperties properties = new LocalSparkProperties(true, home, "python3", tmp.resolve("work"),
-                "local[1]", 4, Duration.ofSeconds(2), "localhost");
+        LocalSparkProperties properties = new LocalSparkProperties(
+                true, home, "python3", tmp.resolve("work"), "local[1]", 4, Duration.ofSeconds(2), "localhost");
         StoreFixture store = new StoreFixture(MutableClock.at("2026-01-01T10:00:00Z"));
-        Cluster local = store.clusters.getOrCreate(new NewCluster("local", ClusterKind.LOCAL, null, null, null,
-                ClusterState.WAITING)).cluster();
+        Cluster local = store.clusters
+                .getOrCreate(new NewCluster("local", ClusterKind.LOCAL, null, null, null, ClusterState.WAITING))
+                .cluster();
         SparkApp app = store.app("daily", "local").withSources(source.toString(), List.of());
 
-        long pid = Long.parseLong(new LocalSparkBackend(properties).submit(local, app).backendId());
+        long pid = Long.parseLong(
+                new LocalSparkBackend(properties).submit(local, app).backendId());
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
         try {
             LocalSparkBackend restarted = new LocalSparkBackend(properties);
@@ -52,7 +55,8 @@ class LocalSparkBackendRestartTest {
 
             assertThat(adopted.adopted()).isTrue();
             assertThat(adopted.backendId()).isEqualTo(String.valueOf(pid));
-            assertThat(restarted.status(local, List.of(recorded)).get(app.id()).state()).isEqualTo(AppState.RUNNING);
+            assertThat(restarted.status(local, List.of(recorded)).get(app.id()).state())
+                    .isEqualTo(AppState.RUNNING);
 
             restarted.kill(local, recorded);
             await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive());

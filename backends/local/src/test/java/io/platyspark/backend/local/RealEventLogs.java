@@ -7,11 +7,11 @@ import io.platyspark.core.backend.EventLogDirectory;
 import io.platyspark.core.backend.SparkEventLogConf;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +31,7 @@ public final class RealEventLogs {
 
     private static Path dir;
 
-    private RealEventLogs() {
-    }
+    private RealEventLogs() {}
 
     /** The directory holding both logs: {@code zstd/} (rolling) and {@code lz4/} (one file). */
     public static synchronized Path dir() throws Exception {
@@ -46,8 +45,8 @@ public final class RealEventLogs {
         return dir;
     }
 
-    private static void run(Path root, String name, SparkEventLogConf conf) throws IOException, InterruptedException,
-            URISyntaxException {
+    private static void run(Path root, String name, SparkEventLogConf conf)
+            throws IOException, InterruptedException, URISyntaxException {
         Path events = Files.createDirectories(root.resolve(name));
         Path home = SparkSubmitLocator.locateSparkHome(null, null, PYTHON)
                 .orElseThrow(() -> new AssertionError("no pyspark found for " + PYTHON + " (-Dplaty.test.python)"));
@@ -55,33 +54,44 @@ public final class RealEventLogs {
         try (InputStream in = RealEventLogs.class.getResourceAsStream("/eventlog/write_records.py")) {
             Files.write(script, in.readAllBytes()); // from a jar too (bin/bench reads core's test-jar)
         }
-        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/spark-submit").toString(),
-                "--master", "local[2]", "--conf", "spark.ui.enabled=false",
+        List<String> cmd = new ArrayList<>(List.of(
+                home.resolve("bin/spark-submit").toString(),
+                "--master",
+                "local[2]",
+                "--conf",
+                "spark.ui.enabled=false",
                 // Peak memory reaches the log from the executor's metrics poller; with Spark's default (poll at each
                 // 10 s heartbeat) a job that ends sooner, as a fast one does on a quiet machine, records none.
-                "--conf", "spark.executor.metrics.pollingInterval=10ms"));
-        for (Map.Entry<String, String> e : conf.sparkConf(events.toUri().toString()).entrySet()) {
+                "--conf",
+                "spark.executor.metrics.pollingInterval=10ms"));
+        for (Map.Entry<String, String> e :
+                conf.sparkConf(events.toUri().toString()).entrySet()) {
             cmd.add("--conf");
             cmd.add(e.getKey() + "=" + e.getValue());
         }
         cmd.add(script.toString());
         cmd.add(root.resolve(name + "-out").toString());
         cmd.add(String.valueOf(RECORDS));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(root.resolve(name + ".log").toFile());
         pb.environment().put("PYSPARK_PYTHON", PYTHON);
         pb.environment().put("PYSPARK_DRIVER_PYTHON", PYTHON);
         pb.environment().put("SPARK_HOME", home.toString());
         Process p = pb.start();
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("spark-submit finished").isTrue();
-        assertThat(p.exitValue()).as("spark-submit exit; output in " + root.resolve(name + ".log")).isZero();
+        assertThat(p.exitValue())
+                .as("spark-submit exit; output in " + root.resolve(name + ".log"))
+                .isZero();
     }
 
     /** The Spark app id of the one log in {@code events}. */
     public static String appId(Path events) throws IOException {
         return EventLogDirectory.local(events).list("").stream()
                 .map(n -> n.replaceFirst("^eventlog_v2_", "").replaceFirst("[./].*$", ""))
-                .filter(id -> id.startsWith("local-")).findFirst().orElseThrow();
+                .filter(id -> id.startsWith("local-"))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** What {@link #replicate} wrote. */
@@ -101,9 +111,10 @@ public final class RealEventLogs {
     public static Large replicate(Path events, Path target, long minBytes) throws IOException {
         String appId = appId(events);
         EventLogDirectory source = EventLogDirectory.local(events);
-        List<String> files = source.list("").stream().filter(n -> n.contains("/events_") || !n.contains("/"))
-                .sorted(java.util.Comparator.comparingLong(n -> n.contains("/events_")
-                        ? Long.parseLong(n.replaceFirst(".*/events_(\\d+)_.*", "$1")) : 0))
+        List<String> files = source.list("").stream()
+                .filter(n -> n.contains("/events_") || !n.contains("/"))
+                .sorted(java.util.Comparator.comparingLong(
+                        n -> n.contains("/events_") ? Long.parseLong(n.replaceFirst(".*/events_(\\d+)_.*", "$1")) : 0))
                 .toList();
         List<String> lines = new ArrayList<>();
         for (String f : files) {
@@ -112,7 +123,8 @@ public final class RealEventLogs {
                 r.lines().forEach(lines::add);
             }
         }
-        List<String> taskEnds = lines.stream().filter(l -> l.startsWith("{\"Event\":\"SparkListenerTaskEnd\""))
+        List<String> taskEnds = lines.stream()
+                .filter(l -> l.startsWith("{\"Event\":\"SparkListenerTaskEnd\""))
                 .toList();
         int last = -1;
         for (int i = 0; i < lines.size(); i++) {
@@ -148,7 +160,8 @@ public final class RealEventLogs {
 
     private static void delete(Path dir) {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException | RuntimeException e) {
             // a temp dir left behind is harmless
         }

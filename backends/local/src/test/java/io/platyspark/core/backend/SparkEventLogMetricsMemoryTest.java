@@ -3,7 +3,6 @@ package io.platyspark.core.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.platyspark.backend.local.RealEventLogs;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,15 +26,24 @@ class SparkEventLogMetricsMemoryTest {
     @Test
     void aLogLargerThanTheHeapIsSummarisedInFixedMemory() throws Exception {
         Path real = RealEventLogs.dir().resolve("zstd");
-        Map<String, Long> small = SparkEventLogMetrics.summarize(EventLogDirectory.local(real),
-                RealEventLogs.appId(real)).orElseThrow().metrics();
+        Map<String, Long> small = SparkEventLogMetrics.summarize(
+                        EventLogDirectory.local(real), RealEventLogs.appId(real))
+                .orElseThrow()
+                .metrics();
         RealEventLogs.Large large = RealEventLogs.replicate(real, tmp, SIZE);
         assertThat(large.bytes()).isGreaterThanOrEqualTo(SIZE);
 
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                SummarizeEventLog.class.getName(), large.dir().toString(), large.appId())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SummarizeEventLog.class.getName(),
+                        large.dir().toString(),
+                        large.appId())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
@@ -47,14 +55,18 @@ class SparkEventLogMetricsMemoryTest {
                 got.put(kv[0], Long.parseLong(kv[1]));
             }
         }
-        for (String additive : List.of("tasks", "outputRecords", "inputRecords", "shuffleWriteRecords",
-                "outputBytes", "executorRunTimeMs")) {
+        for (String additive : List.of(
+                "tasks", "outputRecords", "inputRecords", "shuffleWriteRecords", "outputBytes", "executorRunTimeMs")) {
             assertThat(got.get(additive)).as(additive).isEqualTo(small.get(additive) * large.factor());
         }
         assertThat(got.get("jobs")).isEqualTo(small.get("jobs"));
         assertThat(got.get("maxHeapBytes")).isLessThanOrEqualTo(256L * 1024 * 1024);
         assertThat(got.get("peakHeapBytes")).as("peak heap").isLessThan(large.bytes());
-        System.out.printf("summarised %d MB in %d ms, peak heap %d MB of %d MB%n", large.bytes() >> 20,
-                got.get("elapsedMs"), got.get("peakHeapBytes") >> 20, got.get("maxHeapBytes") >> 20);
+        System.out.printf(
+                "summarised %d MB in %d ms, peak heap %d MB of %d MB%n",
+                large.bytes() >> 20,
+                got.get("elapsedMs"),
+                got.get("peakHeapBytes") >> 20,
+                got.get("maxHeapBytes") >> 20);
     }
 }

@@ -13,15 +13,13 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class AwsJobCalls {
 
-    private AwsJobCalls() {
-    }
+    private AwsJobCalls() {}
 
     public static <T> T call(String backend, String what, Supplier<T> call) {
         try {
             return call.get();
         } catch (AwsServiceException e) {
-            if (e.statusCode() >= 400 && e.statusCode() < 500 && !e.isThrottlingException()
-                    && e.statusCode() != 403) {
+            if (e.statusCode() >= 400 && e.statusCode() < 500 && !e.isThrottlingException() && e.statusCode() != 403) {
                 throw new BackendRejectedException(backend + " refused to " + what + ": " + message(e), e);
             }
             throw new BackendUnavailableException(backend, backend + " " + what + " failed: " + message(e), e);
@@ -44,6 +42,7 @@ public final class AwsJobCalls {
 
     private static String message(AwsServiceException e) {
         return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-                ? e.awsErrorDetails().errorMessage() : e.getMessage();
+                ? e.awsErrorDetails().errorMessage()
+                : e.getMessage();
     }
 }

@@ -57,8 +57,9 @@ public record JobClusterConfig(
         try {
             return JSON.readValue(json, JobClusterConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new InvalidFieldException(field + "." + e.getPropertyName(), "is not a setting of this kind of "
-                    + "cluster; known: " + e.getKnownPropertyIds());
+            throw new InvalidFieldException(
+                    field + "." + e.getPropertyName(),
+                    "is not a setting of this kind of " + "cluster; known: " + e.getKnownPropertyIds());
         } catch (JacksonException e) {
             String path = e.getPath().isEmpty() ? "" : "." + e.getPath().get(0).getPropertyName();
             throw new InvalidFieldException(field + path, "cannot be read: " + e.getOriginalMessage());
@@ -78,7 +79,17 @@ public record JobClusterConfig(
     public JobClusterConfig withTags(Map<String, String> extra) {
         Map<String, String> merged = new TreeMap<>(tags);
         merged.putAll(extra);
-        return new JobClusterConfig(virtualClusterId, eksCluster, namespace, applicationId, releaseLabel,
-                executionRoleArn, logUri, architecture, maximumCapacity, idleTimeoutMinutes, merged);
+        return new JobClusterConfig(
+                virtualClusterId,
+                eksCluster,
+                namespace,
+                applicationId,
+                releaseLabel,
+                executionRoleArn,
+                logUri,
+                architecture,
+                maximumCapacity,
+                idleTimeoutMinutes,
+                merged);
     }
 }

@@ -17,8 +17,12 @@ import java.util.Set;
  *                              prefix in one of {@code logBuckets}
  * @param logBuckets            the buckets a config's own {@code logUri} may be in (the platform's is always allowed)
  */
-public record JobRunPolicy(String releaseLabel, List<String> allowedReleaseLabels,
-        Map<String, List<String>> executionRoles, String defaultExecutionRole, String logUri,
+public record JobRunPolicy(
+        String releaseLabel,
+        List<String> allowedReleaseLabels,
+        Map<String, List<String>> executionRoles,
+        String defaultExecutionRole,
+        String logUri,
         Set<String> logBuckets) {
 
     public JobRunPolicy {
@@ -33,8 +37,8 @@ public record JobRunPolicy(String releaseLabel, List<String> allowedReleaseLabel
         }
         List<String> allowed = allowedReleaseLabels.isEmpty() ? List.of(releaseLabel) : allowedReleaseLabels;
         if (!allowed.contains(requested)) {
-            throw new InvalidFieldException(field, "'" + requested + "' is not an allowed release; use one of "
-                    + allowed);
+            throw new InvalidFieldException(
+                    field, "'" + requested + "' is not an allowed release; use one of " + allowed);
         }
         return requested;
     }
@@ -45,15 +49,17 @@ public record JobRunPolicy(String releaseLabel, List<String> allowedReleaseLabel
             roles = defaultExecutionRole == null ? List.of() : List.of(defaultExecutionRole);
         }
         if (roles.isEmpty()) {
-            throw new InvalidFieldException(field, "team '" + team + "' has no execution role; an admin sets one "
-                    + "in the platform's execution-roles policy");
+            throw new InvalidFieldException(
+                    field,
+                    "team '" + team + "' has no execution role; an admin sets one "
+                            + "in the platform's execution-roles policy");
         }
         if (requested == null) {
             return roles.get(0);
         }
         if (!roles.contains(requested)) {
-            throw new InvalidFieldException(field, "team '" + team + "' may not run as '" + requested
-                    + "'; its roles are " + roles);
+            throw new InvalidFieldException(
+                    field, "team '" + team + "' may not run as '" + requested + "'; its roles are " + roles);
         }
         return requested;
     }
@@ -67,8 +73,10 @@ public record JobRunPolicy(String releaseLabel, List<String> allowedReleaseLabel
             throw new InvalidFieldException(field, "must be an s3://bucket/prefix location");
         }
         if (!bucket.equals(bucket(logUri)) && !logBuckets.contains(bucket)) {
-            throw new InvalidFieldException(field, "bucket '" + bucket + "' is not allowed for logs; use the "
-                    + "platform's " + logUri + " or one of " + logBuckets);
+            throw new InvalidFieldException(
+                    field,
+                    "bucket '" + bucket + "' is not allowed for logs; use the " + "platform's " + logUri + " or one of "
+                            + logBuckets);
         }
         return requested;
     }

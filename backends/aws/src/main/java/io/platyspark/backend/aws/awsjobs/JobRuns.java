@@ -15,8 +15,7 @@ public final class JobRuns {
     /** The tag that carries the app's id on its job run. */
     public static final String APP_ID_TAG = "platy:app-id";
 
-    private JobRuns() {
-    }
+    private JobRuns() {}
 
     /** The client token of the app's run: the same on every attempt, so AWS starts it once. */
     public static String clientToken(SparkApp app) {
@@ -52,8 +51,10 @@ public final class JobRuns {
      * creation times to the day (moto); it costs at most a day's runs more in the walk.
      */
     public static Instant createdAfter(Collection<SparkApp> apps) {
-        Instant oldest = apps.stream().map(a -> a.createdAt() == null ? Instant.EPOCH : a.createdAt())
-                .min(Instant::compareTo).orElse(Instant.EPOCH);
+        Instant oldest = apps.stream()
+                .map(a -> a.createdAt() == null ? Instant.EPOCH : a.createdAt())
+                .min(Instant::compareTo)
+                .orElse(Instant.EPOCH);
         return oldest.truncatedTo(ChronoUnit.DAYS).minus(1, ChronoUnit.DAYS);
     }
 }

@@ -47,10 +47,12 @@ public final class S3JobLogs {
         List<String> keys;
         try {
             keys = s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(keyPrefix)).contents().stream()
-                    .map(S3Object::key).filter(isDriver).toList();
+                    .map(S3Object::key)
+                    .filter(isDriver)
+                    .toList();
         } catch (SdkException e) {
-            throw new BackendUnavailableException(backend, "cannot list the logs under " + prefix + ": "
-                    + e.getMessage(), e);
+            throw new BackendUnavailableException(
+                    backend, "cannot list the logs under " + prefix + ": " + e.getMessage(), e);
         }
         List<LogLine> lines = new ArrayList<>();
         find(keys, "stdout.gz").ifPresent(k -> read(bucket, k, LogStream.STDOUT, lines));
@@ -66,15 +68,15 @@ public final class S3JobLogs {
 
     private void read(String bucket, String key, LogStream stream, List<LogLine> into) {
         try (var in = s3.getObject(r -> r.bucket(bucket).key(key));
-                var reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(in),
-                        StandardCharsets.UTF_8))) {
+                var reader =
+                        new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 into.add(new LogLine(stream, line));
             }
         } catch (IOException | SdkException e) {
-            throw new BackendUnavailableException(backend, "cannot read log s3://" + bucket + "/" + key + ": "
-                    + e.getMessage(), e);
+            throw new BackendUnavailableException(
+                    backend, "cannot read log s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
         }
     }
 }

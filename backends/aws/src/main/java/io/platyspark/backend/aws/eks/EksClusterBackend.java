@@ -1,10 +1,10 @@
 package io.platyspark.backend.aws.eks;
 
-import io.platyspark.aws.emr.ClusterConfig;
 import io.platyspark.aws.eks.EmrOnEksJobs;
-import io.platyspark.core.backend.ClusterBackend;
+import io.platyspark.aws.emr.ClusterConfig;
 import io.platyspark.backend.aws.awsjobs.AwsJobCalls;
 import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
+import io.platyspark.core.backend.ClusterBackend;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
@@ -44,29 +44,45 @@ public class EksClusterBackend implements ClusterBackend {
     public ClusterStatus create(Cluster cluster) {
         JobClusterConfig config = JobClusterConfig.stored(cluster.config());
         if (config.virtualClusterId() != null) {
-            return status(cluster, AwsJobCalls.call(NAME, "describe virtual cluster " + config.virtualClusterId(),
-                    () -> eks.describeVirtualCluster(config.virtualClusterId())));
+            return status(
+                    cluster,
+                    AwsJobCalls.call(
+                            NAME,
+                            "describe virtual cluster " + config.virtualClusterId(),
+                            () -> eks.describeVirtualCluster(config.virtualClusterId())));
         }
         String platformId = cluster.id().toString();
         var adopted = AwsJobCalls.call(NAME, "list virtual clusters", eks::listVirtualClusters).stream()
                 .filter(v -> platformId.equals(v.tags().get(ClusterConfig.PLATFORM_ID_TAG)))
-                .filter(v -> !"TERMINATED".equals(v.state())).findFirst();
+                .filter(v -> !"TERMINATED".equals(v.state()))
+                .findFirst();
         if (adopted.isPresent()) {
-            return new ClusterStatus(adopted.get().id(), ClusterState.STARTING,
-                    "adopted the virtual cluster an earlier attempt created", null, null);
+            return new ClusterStatus(
+                    adopted.get().id(),
+                    ClusterState.STARTING,
+                    "adopted the virtual cluster an earlier attempt created",
+                    null,
+                    null);
         }
         Map<String, String> tags = new TreeMap<>(config.tags());
         tags.put(ClusterConfig.PLATFORM_ID_TAG, platformId);
         tags.put("platform", "platyspark");
-        String id = AwsJobCalls.call(NAME, "create virtual cluster", () -> eks.createVirtualCluster(cluster.name(),
-                config.eksCluster(), config.namespace(), tags, platformId));
+        String id = AwsJobCalls.call(
+                NAME,
+                "create virtual cluster",
+                () -> eks.createVirtualCluster(
+                        cluster.name(), config.eksCluster(), config.namespace(), tags, platformId));
         return new ClusterStatus(id, ClusterState.STARTING, "creating", null, null);
     }
 
     @Override
     public ClusterStatus describe(Cluster cluster) {
-        return status(cluster, AwsJobCalls.call(NAME, "describe virtual cluster " + cluster.externalId(),
-                () -> eks.describeVirtualCluster(cluster.externalId())));
+        return status(
+                cluster,
+                AwsJobCalls.call(
+                        NAME,
+                        "describe virtual cluster " + cluster.externalId(),
+                        () -> eks.describeVirtualCluster(cluster.externalId())));
     }
 
     @Override
@@ -75,13 +91,21 @@ public class EksClusterBackend implements ClusterBackend {
             return Map.of();
         }
         Map<String, EmrOnEksJobs.VirtualClusterInfo> listed = new HashMap<>();
-        AwsJobCalls.call(NAME, "list virtual clusters", eks::listVirtualClusters).forEach(v -> listed.put(v.id(), v));
+        AwsJobCalls.call(NAME, "list virtual clusters", eks::listVirtualClusters)
+                .forEach(v -> listed.put(v.id(), v));
         Map<UUID, ClusterStatus> statuses = new HashMap<>();
         for (Cluster cluster : clusters) {
             EmrOnEksJobs.VirtualClusterInfo info = listed.get(cluster.externalId());
-            statuses.put(cluster.id(), info != null ? status(cluster, info)
-                    : new ClusterStatus(cluster.externalId(), ClusterState.TERMINATED, "EMR on EKS no longer lists "
-                            + "virtual cluster " + cluster.externalId(), null, null));
+            statuses.put(
+                    cluster.id(),
+                    info != null
+                            ? status(cluster, info)
+                            : new ClusterStatus(
+                                    cluster.externalId(),
+                                    ClusterState.TERMINATED,
+                                    "EMR on EKS no longer lists " + "virtual cluster " + cluster.externalId(),
+                                    null,
+                                    null));
         }
         return statuses;
     }
@@ -91,7 +115,9 @@ public class EksClusterBackend implements ClusterBackend {
         if (registered(cluster) || cluster.externalId() == null) {
             return; // not the platform's to delete: forgetting it is all
         }
-        AwsJobCalls.run(NAME, "delete virtual cluster " + cluster.externalId(),
+        AwsJobCalls.run(
+                NAME,
+                "delete virtual cluster " + cluster.externalId(),
                 () -> eks.deleteVirtualCluster(cluster.externalId()));
     }
 
@@ -101,8 +127,12 @@ public class EksClusterBackend implements ClusterBackend {
 
     private static ClusterStatus status(Cluster cluster, EmrOnEksJobs.VirtualClusterInfo v) {
         if (registered(cluster) && cluster.state().isEnding()) {
-            return new ClusterStatus(v.id(), ClusterState.TERMINATED, "deregistered; virtual cluster " + v.id()
-                    + " itself is left as it is", null, null);
+            return new ClusterStatus(
+                    v.id(),
+                    ClusterState.TERMINATED,
+                    "deregistered; virtual cluster " + v.id() + " itself is left as it is",
+                    null,
+                    null);
         }
         ClusterState state = switch (v.state() == null ? "" : v.state()) {
             case "RUNNING" -> ClusterState.WAITING;
@@ -113,8 +143,8 @@ public class EksClusterBackend implements ClusterBackend {
         };
         String reason = switch (state) {
             case WAITING -> "virtual cluster " + v.id() + " in namespace " + v.namespace();
-            case TERMINATED_WITH_ERRORS -> "virtual cluster " + v.id() + " is ARRESTED (EMR lost access to its "
-                    + "namespace)";
+            case TERMINATED_WITH_ERRORS ->
+                "virtual cluster " + v.id() + " is ARRESTED (EMR lost access to its " + "namespace)";
             default -> "virtual cluster " + v.id() + " is " + v.state();
         };
         return new ClusterStatus(v.id(), state, reason, null, null);

@@ -36,7 +36,12 @@ public record EksProperties(
         @DefaultValue({}) List<String> logBuckets) {
 
     public JobRunPolicy policy() {
-        return new JobRunPolicy(releaseLabel, allowedReleaseLabels, executionRoles, defaultExecutionRole, logUri,
+        return new JobRunPolicy(
+                releaseLabel,
+                allowedReleaseLabels,
+                executionRoles,
+                defaultExecutionRole,
+                logUri,
                 java.util.Set.copyOf(logBuckets));
     }
 }

@@ -1,6 +1,10 @@
 package io.platyspark.backend.aws.eks;
 
 import io.platyspark.aws.eks.EmrOnEksJobs;
+import io.platyspark.backend.aws.awsjobs.AwsJobCalls;
+import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
+import io.platyspark.backend.aws.awsjobs.JobRuns;
+import io.platyspark.backend.aws.awsjobs.S3JobLogs;
 import io.platyspark.core.app.AppLinks;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.SparkApp;
@@ -9,10 +13,6 @@ import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.LogPage;
 import io.platyspark.core.backend.SparkBackend;
-import io.platyspark.backend.aws.awsjobs.AwsJobCalls;
-import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
-import io.platyspark.backend.aws.awsjobs.JobRuns;
-import io.platyspark.backend.aws.awsjobs.S3JobLogs;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import java.util.Collection;
@@ -52,16 +52,31 @@ public class EksSparkBackend implements SparkBackend {
     public BackendSubmission submit(Cluster cluster, SparkApp app) {
         JobClusterConfig config = JobClusterConfig.stored(cluster.config());
         String vc = cluster.externalId();
-        List<EmrOnEksJobs.JobRunInfo> earlier = AwsJobCalls.call(name(), "list job runs", () -> eks.listJobRuns(vc,
-                JobRuns.createdAfter(List.of(app)), app.backendName()));
-        var mine = earlier.stream().filter(r -> app.backendName().equals(r.name())).findFirst();
+        List<EmrOnEksJobs.JobRunInfo> earlier = AwsJobCalls.call(
+                name(),
+                "list job runs",
+                () -> eks.listJobRuns(vc, JobRuns.createdAfter(List.of(app)), app.backendName()));
+        var mine =
+                earlier.stream().filter(r -> app.backendName().equals(r.name())).findFirst();
         if (mine.isPresent()) {
-            return new BackendSubmission(mine.get().id(), null, links(config, vc, mine.get().id()), true);
+            return new BackendSubmission(
+                    mine.get().id(), null, links(config, vc, mine.get().id()), true);
         }
-        String id = AwsJobCalls.call(name(), "start job run", () -> eks.startJobRun(new EmrOnEksJobs.JobRunSpec(
-                app.backendName(), vc, config.executionRoleArn(), config.releaseLabel(), app.source(), app.args(),
-                JobRuns.sparkSubmitParameters(app), app.sparkConf(), JobRuns.clientToken(app),
-                JobRuns.tags(config, app), config.logUri())));
+        String id = AwsJobCalls.call(
+                name(),
+                "start job run",
+                () -> eks.startJobRun(new EmrOnEksJobs.JobRunSpec(
+                        app.backendName(),
+                        vc,
+                        config.executionRoleArn(),
+                        config.releaseLabel(),
+                        app.source(),
+                        app.args(),
+                        JobRuns.sparkSubmitParameters(app),
+                        app.sparkConf(),
+                        JobRuns.clientToken(app),
+                        JobRuns.tags(config, app),
+                        config.logUri())));
         return new BackendSubmission(id, null, links(config, vc, id), false);
     }
 
@@ -72,14 +87,19 @@ public class EksSparkBackend implements SparkBackend {
         }
         JobClusterConfig config = JobClusterConfig.stored(cluster.config());
         Map<String, EmrOnEksJobs.JobRunInfo> byName = new HashMap<>();
-        AwsJobCalls.call(name(), "list job runs", () -> eks.listJobRuns(cluster.externalId(),
-                JobRuns.createdAfter(apps), null)).forEach(r -> byName.put(r.name(), r));
+        AwsJobCalls.call(
+                        name(),
+                        "list job runs",
+                        () -> eks.listJobRuns(cluster.externalId(), JobRuns.createdAfter(apps), null))
+                .forEach(r -> byName.put(r.name(), r));
         Map<UUID, BackendAppStatus> statuses = new HashMap<>();
         for (SparkApp app : apps) {
             EmrOnEksJobs.JobRunInfo run = byName.get(app.backendName());
             if (run != null) {
-                statuses.put(app.id(), new BackendAppStatus(state(run.state()), reason(run), null,
-                        links(config, cluster.externalId(), run.id())));
+                statuses.put(
+                        app.id(),
+                        new BackendAppStatus(
+                                state(run.state()), reason(run), null, links(config, cluster.externalId(), run.id())));
             }
         }
         return statuses;
@@ -92,8 +112,8 @@ public class EksSparkBackend implements SparkBackend {
             return LogPage.empty(Math.max(0, from));
         }
         // EMR on EKS: <logUri>/<virtual cluster>/jobs/<run>/containers/<spark app>/<driver pod>/stdout.gz
-        return logs.page(prefix(config, cluster.externalId(), app.backendId()), key -> key.contains("-driver/"),
-                from, size);
+        return logs.page(
+                prefix(config, cluster.externalId(), app.backendId()), key -> key.contains("-driver/"), from, size);
     }
 
     @Override
@@ -121,8 +141,9 @@ public class EksSparkBackend implements SparkBackend {
 
     private static String reason(EmrOnEksJobs.JobRunInfo run) {
         return switch (state(run.state())) {
-            case FAILED -> (run.failureReason() == null ? "" : run.failureReason() + ": ")
-                    + (run.stateDetails() == null ? "the job run failed" : run.stateDetails());
+            case FAILED ->
+                (run.failureReason() == null ? "" : run.failureReason() + ": ")
+                        + (run.stateDetails() == null ? "the job run failed" : run.stateDetails());
             case KILLED -> "cancelled on EMR on EKS" + (run.stateDetails() == null ? "" : ": " + run.stateDetails());
             default -> null;
         };

@@ -1,6 +1,5 @@
 package io.platyspark.backend.aws.emr;
 
-
 import io.platyspark.aws.AwsClients;
 import io.platyspark.aws.emr.EmrClusters;
 import io.platyspark.aws.emr.InstancePolicy;
@@ -48,43 +47,66 @@ public class AwsBackendAutoConfiguration {
         if (p.artifactBucket() != null) {
             bootstrapBuckets.add(p.artifactBucket());
         }
-        PlatformDefaults defaults = new PlatformDefaults(p.releaseLabel(), p.applications(), p.subnetIds(),
-                p.masterSecurityGroup(), p.slaveSecurityGroup(), p.serviceAccessSecurityGroup(), p.serviceRole(),
-                p.jobFlowRole(), p.logUri(), null, base.configurations(), base.tags(), base.gravitonInstanceTypes(),
-                base.x86InstanceTypes(), new InstancePolicy(p.allowedInstanceTypes(), p.maxCoreCapacity(),
-                        p.maxTaskCapacity(), p.maxVolumeSizeGb(), 8), bootstrapBuckets);
+        PlatformDefaults defaults = new PlatformDefaults(
+                p.releaseLabel(),
+                p.applications(),
+                p.subnetIds(),
+                p.masterSecurityGroup(),
+                p.slaveSecurityGroup(),
+                p.serviceAccessSecurityGroup(),
+                p.serviceRole(),
+                p.jobFlowRole(),
+                p.logUri(),
+                null,
+                base.configurations(),
+                base.tags(),
+                base.gravitonInstanceTypes(),
+                base.x86InstanceTypes(),
+                new InstancePolicy(
+                        p.allowedInstanceTypes(), p.maxCoreCapacity(), p.maxTaskCapacity(), p.maxVolumeSizeGb(), 8),
+                bootstrapBuckets);
         if (submission.enabled()) {
             // Every cluster the platform creates runs Livy with these settings: refused rather than warned, since
             // the failure is a Spark job run twice, silently, long after start-up.
             LivyRetention.emrProblem(defaults.configurations(), submission).ifPresent(problem -> {
-                throw new IllegalStateException("Livy's retention is too short for exactly-once submission: "
-                        + problem);
+                throw new IllegalStateException(
+                        "Livy's retention is too short for exactly-once submission: " + problem);
             });
         }
         return defaults;
     }
 
     @Bean
-    EmrClusterBackend emrClusterBackend(EmrClusters emr, PlatformDefaults defaults, EmrPythonProperties python,
-            ArtifactStore artifacts) {
+    EmrClusterBackend emrClusterBackend(
+            EmrClusters emr, PlatformDefaults defaults, EmrPythonProperties python, ArtifactStore artifacts) {
         return new EmrClusterBackend(emr, defaults, python, artifacts);
     }
 
     @Bean
-    EmrClusterConfigs emrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission,
-            ObjectProvider<JdbcTeamQuotas> quotas, SecurityProperties security) {
+    EmrClusterConfigs emrClusterConfigs(
+            PlatformDefaults defaults,
+            SubmissionProperties submission,
+            ObjectProvider<JdbcTeamQuotas> quotas,
+            SecurityProperties security) {
         // The shared cluster's YARN queues get each team's weight and maximum share from the quota table.
         JdbcTeamQuotas teams = quotas.getIfAvailable();
-        return teams == null ? new EmrClusterConfigs(defaults, submission)
-                : new EmrClusterConfigs(defaults, submission, config -> YarnQueueLimits.apply(config,
-                        teams.customized(), teams.defaults().maxQueuePercent(), security.yarnQueuePrefix()));
+        return teams == null
+                ? new EmrClusterConfigs(defaults, submission)
+                : new EmrClusterConfigs(
+                        defaults,
+                        submission,
+                        config -> YarnQueueLimits.apply(
+                                config,
+                                teams.customized(),
+                                teams.defaults().maxQueuePercent(),
+                                security.yarnQueuePrefix()));
     }
 
     @Bean
     @ConditionalOnProperty(name = "platy.aws.artifact-bucket")
     S3ArtifactStore s3ArtifactStore(AwsClients clients, AwsProperties properties) {
-        return new S3ArtifactStore(clients.s3(), clients.s3Uploads(), properties.artifactBucket(),
-                properties.artifactPrefix());
+        return new S3ArtifactStore(
+                clients.s3(), clients.s3Uploads(), properties.artifactBucket(), properties.artifactPrefix());
     }
 
     @Bean

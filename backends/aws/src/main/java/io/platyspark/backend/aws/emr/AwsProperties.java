@@ -51,10 +51,11 @@ public record AwsProperties(
         @DefaultValue("EMR_DefaultRole") String serviceRole,
         @DefaultValue("EMR_EC2_DefaultRole") String jobFlowRole,
         String logUri,
+
         @DefaultValue({"m5*.*", "m6*.*", "m7*.*", "r5*.*", "r6*.*", "r7*.*", "c5*.*", "c6*.*", "c7*.*"})
         List<String> allowedInstanceTypes,
+
         @DefaultValue("200") @Min(1) int maxCoreCapacity,
         @DefaultValue("400") @Min(0) int maxTaskCapacity,
         @DefaultValue("2048") @Min(1) int maxVolumeSizeGb,
-        @DefaultValue("60s") @DurationMin(millis = 1) Duration apiCallTimeout) {
-}
+        @DefaultValue("60s") @DurationMin(millis = 1) Duration apiCallTimeout) {}

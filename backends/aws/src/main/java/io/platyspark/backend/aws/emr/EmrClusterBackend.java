@@ -6,12 +6,17 @@ import io.platyspark.aws.emr.ClusterConfigJson;
 import io.platyspark.aws.emr.EmrCluster;
 import io.platyspark.aws.emr.EmrClusters;
 import io.platyspark.aws.emr.PlatformDefaults;
+import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.ClusterBackend;
+import io.platyspark.core.backend.PythonTarget;
+import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
+import io.platyspark.core.env.BootstrapScripts;
+import io.platyspark.core.env.EnvSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,11 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import io.platyspark.core.artifact.ArtifactStore;
-import io.platyspark.core.env.BootstrapScripts;
-import io.platyspark.core.env.EnvSpec;
-import io.platyspark.core.backend.PythonTarget;
-import io.platyspark.core.backend.TargetPlatform;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,8 +45,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class EmrClusterBackend implements ClusterBackend {
 
     static final int DEFAULT_NEW_CLUSTERS_DESCRIBED_PER_CYCLE = 20;
-    private static final Set<ClusterKind> EMR_KINDS = java.util.EnumSet.of(ClusterKind.SHARED, ClusterKind.DEDICATED,
-            ClusterKind.DEV);
+    private static final Set<ClusterKind> EMR_KINDS =
+            java.util.EnumSet.of(ClusterKind.SHARED, ClusterKind.DEDICATED, ClusterKind.DEV);
 
     private final EmrClusters emr;
     private final PlatformDefaults defaults;
@@ -65,8 +65,8 @@ public class EmrClusterBackend implements ClusterBackend {
      * @param artifacts where the bootstrap scripts of configs with {@code pythonRequirements} are written (null:
      *                  such configs are refused)
      */
-    public EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults, EmrPythonProperties python,
-            ArtifactStore artifacts) {
+    public EmrClusterBackend(
+            EmrClusters emr, PlatformDefaults defaults, EmrPythonProperties python, ArtifactStore artifacts) {
         this(emr, defaults, DEFAULT_NEW_CLUSTERS_DESCRIBED_PER_CYCLE, python, artifacts);
     }
 
@@ -79,8 +79,12 @@ public class EmrClusterBackend implements ClusterBackend {
         this(emr, defaults, newClustersDescribedPerCycle, EmrPythonProperties.defaults(), null);
     }
 
-    private EmrClusterBackend(EmrClusters emr, PlatformDefaults defaults, int newClustersDescribedPerCycle,
-            EmrPythonProperties python, ArtifactStore artifacts) {
+    private EmrClusterBackend(
+            EmrClusters emr,
+            PlatformDefaults defaults,
+            int newClustersDescribedPerCycle,
+            EmrPythonProperties python,
+            ArtifactStore artifacts) {
         this.python = python;
         this.artifacts = artifacts;
         this.emr = emr;
@@ -114,7 +118,9 @@ public class EmrClusterBackend implements ClusterBackend {
             throw new BackendRejectedException("the cluster's config is invalid: " + e.getMessage(), e);
         }
         if (!config.pythonRequirements().isEmpty()) {
-            config.withBootstrapAction(PYTHON_REQUIREMENTS_ACTION, requirementsScript(cluster, config).toString());
+            config.withBootstrapAction(
+                    PYTHON_REQUIREMENTS_ACTION,
+                    requirementsScript(cluster, config).toString());
         }
         EmrEventLogs events = eventLogs;
         if (events != null) {
@@ -122,9 +128,14 @@ public class EmrClusterBackend implements ClusterBackend {
             config.withClusterConfigurations("spark-defaults", events.sparkDefaults(cluster));
         }
         ClusterConfig toCreate = config;
-        EmrClusters.Created created = call("create", () -> emr.create(toCreate, defaults, cluster.id().toString()));
-        return new ClusterStatus(created.clusterId(), ClusterState.STARTING,
-                created.adopted() ? "adopted the cluster an earlier attempt created" : "creating", null, null);
+        EmrClusters.Created created =
+                call("create", () -> emr.create(toCreate, defaults, cluster.id().toString()));
+        return new ClusterStatus(
+                created.clusterId(),
+                ClusterState.STARTING,
+                created.adopted() ? "adopted the cluster an earlier attempt created" : "creating",
+                null,
+                null);
     }
 
     /** The name of the bootstrap action that installs a config's {@code pythonRequirements}. */
@@ -145,7 +156,11 @@ public class EmrClusterBackend implements ClusterBackend {
         EnvSpec spec;
         try {
             EnvSpec.checkRequirements(config.pythonRequirements(), "config.pythonRequirements");
-            spec = new EnvSpec(config.pythonRequirements(), target.pythonVersion(), target.platform(), null,
+            spec = new EnvSpec(
+                    config.pythonRequirements(),
+                    target.pythonVersion(),
+                    target.platform(),
+                    null,
                     target.pythonPrefix());
         } catch (io.platyspark.core.InvalidFieldException e) {
             throw new BackendRejectedException(e.getMessage(), e);
@@ -154,13 +169,14 @@ public class EmrClusterBackend implements ClusterBackend {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("platy-bootstrap-", ".sh");
             try {
                 java.nio.file.Files.writeString(file, BootstrapScripts.forSpec(spec));
-                return artifacts.putContentAddressed("bootstrap", file, "python-requirements.sh").uri();
+                return artifacts
+                        .putContentAddressed("bootstrap", file, "python-requirements.sh")
+                        .uri();
             } finally {
                 java.nio.file.Files.deleteIfExists(file);
             }
         } catch (java.io.IOException e) {
-            throw new BackendUnavailableException(name(), "could not write the bootstrap script: " + e.getMessage(),
-                    e);
+            throw new BackendUnavailableException(name(), "could not write the bootstrap script: " + e.getMessage(), e);
         }
     }
 
@@ -181,12 +197,13 @@ public class EmrClusterBackend implements ClusterBackend {
             throw new BackendRejectedException("the cluster's config is invalid: " + e.getMessage(), e);
         }
         String release = String.valueOf(config.toRequestMap(defaults, null).get("ReleaseLabel"));
-        EmrPythonProperties.NodePython node = python.forRelease(release).orElseThrow(() ->
-                new BackendRejectedException("the Python of EMR release " + release + " is not known to the "
-                        + "platform: add it to platy.aws.emr-python.releases (e.g. releases[" + release
-                        + "].version=3.9 and .prefix=/usr)"));
-        return Optional.of(new PythonTarget(config.graviton() ? TargetPlatform.AARCH64 : TargetPlatform.X86_64,
-                node.version(), node.prefix()));
+        EmrPythonProperties.NodePython node = python.forRelease(release)
+                .orElseThrow(() ->
+                        new BackendRejectedException("the Python of EMR release " + release + " is not known to the "
+                                + "platform: add it to platy.aws.emr-python.releases (e.g. releases[" + release
+                                + "].version=3.9 and .prefix=/usr)"));
+        return Optional.of(new PythonTarget(
+                config.graviton() ? TargetPlatform.AARCH64 : TargetPlatform.X86_64, node.version(), node.prefix()));
     }
 
     @Override
@@ -210,10 +227,16 @@ public class EmrClusterBackend implements ClusterBackend {
             EmrCluster listed = live.get(cluster.externalId());
             if (listed == null) {
                 // Ended since the last cycle, or EMR no longer knows it (it forgets, moto restarts): ask.
-                statuses.put(cluster.id(), call("describe", () -> emr.find(cluster.externalId()))
-                        .map(EmrClusterBackend::status)
-                        .orElseGet(() -> new ClusterStatus(cluster.externalId(), ClusterState.TERMINATED,
-                                "EMR no longer knows cluster " + cluster.externalId(), null, null)));
+                statuses.put(
+                        cluster.id(),
+                        call("describe", () -> emr.find(cluster.externalId()))
+                                .map(EmrClusterBackend::status)
+                                .orElseGet(() -> new ClusterStatus(
+                                        cluster.externalId(),
+                                        ClusterState.TERMINATED,
+                                        "EMR no longer knows cluster " + cluster.externalId(),
+                                        null,
+                                        null)));
                 continue;
             }
             if (listed.ready() && cluster.masterDns() == null) {
@@ -232,7 +255,8 @@ public class EmrClusterBackend implements ClusterBackend {
             if (budget-- <= 0) {
                 break;
             }
-            EmrCluster described = call("describe", () -> emr.find(candidate.id())).orElse(null);
+            EmrCluster described =
+                    call("describe", () -> emr.find(candidate.id())).orElse(null);
             if (described == null) {
                 continue; // gone since the list
             }
@@ -269,8 +293,8 @@ public class EmrClusterBackend implements ClusterBackend {
             return call.get();
         } catch (AwsServiceException e) {
             if (e.statusCode() == 400 && !e.isThrottlingException()) {
-                throw new BackendRejectedException("EMR refused to " + what + ": " + e.awsErrorDetails().errorMessage(),
-                        e);
+                throw new BackendRejectedException(
+                        "EMR refused to " + what + ": " + e.awsErrorDetails().errorMessage(), e);
             }
             throw new BackendUnavailableException("emr", "EMR " + what + " failed: " + e.getMessage(), e);
         } catch (SdkException e) {

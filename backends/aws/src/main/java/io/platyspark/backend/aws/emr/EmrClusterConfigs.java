@@ -8,12 +8,12 @@ import io.platyspark.aws.emr.PlatformDefaults;
 import io.platyspark.aws.emr.SharedClusterConfig;
 import io.platyspark.aws.emr.Violation;
 import io.platyspark.core.InvalidFieldException;
-import io.platyspark.core.submit.LivyRetention;
 import io.platyspark.core.cluster.ClusterConfigs;
 import io.platyspark.core.cluster.ClusterKind;
+import io.platyspark.core.submit.LivyRetention;
 import io.platyspark.core.submit.SubmissionProperties;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -35,7 +35,9 @@ public class EmrClusterConfigs implements ClusterConfigs {
     }
 
     /** @param sharedLimits adds the teams' YARN queue limits to a new shared cluster's config */
-    public EmrClusterConfigs(PlatformDefaults defaults, SubmissionProperties submission,
+    public EmrClusterConfigs(
+            PlatformDefaults defaults,
+            SubmissionProperties submission,
             java.util.function.UnaryOperator<ClusterConfig> sharedLimits) {
         this.defaults = defaults;
         this.submission = submission;
@@ -51,36 +53,46 @@ public class EmrClusterConfigs implements ClusterConfigs {
             throw invalid(field, e.violations());
         }
         if (!name.equals(config.name())) {
-            throw new InvalidFieldException(field + ".name", "is '" + config.name() + "' but the cluster is named '"
-                    + name + "'; leave it out or make them equal");
+            throw new InvalidFieldException(
+                    field + ".name",
+                    "is '" + config.name() + "' but the cluster is named '" + name
+                            + "'; leave it out or make them equal");
         }
         List<Violation> violations = new java.util.ArrayList<>(config.validate(defaults));
         // Installed by pip on every node from a script the platform writes: held to the same grammar as an app's.
         for (int i = 0; i < config.pythonRequirements().size(); i++) {
-            String problem = io.platyspark.core.env.EnvSpec.requirementProblem(config.pythonRequirements().get(i));
+            String problem = io.platyspark.core.env.EnvSpec.requirementProblem(
+                    config.pythonRequirements().get(i));
             if (problem != null) {
                 violations.add(new Violation("pythonRequirements[" + i + "]", problem));
             }
         }
         for (int i = 0; i < config.bootstrapActions().size(); i++) {
-            if (ClusterConfig.PLATFORM_BOOTSTRAP.equals(config.bootstrapActions().get(i).name())) {
-                violations.add(new Violation("bootstrapActions[" + i + "].name", "'" + ClusterConfig.PLATFORM_BOOTSTRAP
-                        + "' is the platform's own bootstrap action; name yours differently"));
+            if (ClusterConfig.PLATFORM_BOOTSTRAP.equals(
+                    config.bootstrapActions().get(i).name())) {
+                violations.add(new Violation(
+                        "bootstrapActions[" + i + "].name",
+                        "'" + ClusterConfig.PLATFORM_BOOTSTRAP
+                                + "' is the platform's own bootstrap action; name yours differently"));
             }
         }
         String tagged = config.tags().get("team");
         if (team != null && tagged != null && !tagged.isBlank() && !team.equals(tagged)) {
             // Cost attribution follows the owner: a team cannot bill another, an admin acts for the named team.
-            violations.add(new Violation("tags.team", "is '" + tagged + "' but the cluster belongs to team '" + team
-                    + "'; tag it with its owning team (an admin names the team with the request's team field)"));
+            violations.add(
+                    new Violation(
+                            "tags.team",
+                            "is '" + tagged + "' but the cluster belongs to team '" + team
+                                    + "'; tag it with its owning team (an admin names the team with the request's team field)"));
         }
         // The platform's default retention is checked when the server starts; a config may set its own, and a
         // short one would let a crashed worker's retry run a finished job again on that cluster.
         Map<String, String> livyConf = config.configurations().get("livy-conf");
         String retention = livyConf == null ? null : livyConf.get(LivyRetention.SETTING);
         if (retention != null) {
-            LivyRetention.clusterConfigProblem(retention, LivyRetention.fromConfigurations(defaults.configurations()),
-                    submission).ifPresent(problem -> violations.add(new Violation(RETENTION_FIELD, problem)));
+            LivyRetention.clusterConfigProblem(
+                            retention, LivyRetention.fromConfigurations(defaults.configurations()), submission)
+                    .ifPresent(problem -> violations.add(new Violation(RETENTION_FIELD, problem)));
         }
         if (!violations.isEmpty()) {
             throw invalid(field, violations);
@@ -100,9 +112,18 @@ public class EmrClusterConfigs implements ClusterConfigs {
 
     private static InvalidFieldException invalid(String field, List<Violation> violations) {
         Violation first = violations.get(0);
-        String more = violations.size() == 1 ? "" : " (also: " + violations.subList(1, violations.size()).stream()
-                .map(Violation::toString).collect(Collectors.joining("; ")) + ")";
-        return new InvalidFieldException(field + "." + first.field(), first.message() + more, violations.stream()
-                .map(v -> new InvalidFieldException.FieldError(field + "." + v.field(), v.message())).toList());
+        String more = violations.size() == 1
+                ? ""
+                : " (also: "
+                        + violations.subList(1, violations.size()).stream()
+                                .map(Violation::toString)
+                                .collect(Collectors.joining("; "))
+                        + ")";
+        return new InvalidFieldException(
+                field + "." + first.field(),
+                first.message() + more,
+                violations.stream()
+                        .map(v -> new InvalidFieldException.FieldError(field + "." + v.field(), v.message()))
+                        .toList());
     }
 }

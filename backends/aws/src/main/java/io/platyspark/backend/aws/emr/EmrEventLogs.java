@@ -2,9 +2,9 @@ package io.platyspark.backend.aws.emr;
 
 import io.platyspark.aws.s3.S3Logs;
 import io.platyspark.core.backend.EventLogDirectory;
+import io.platyspark.core.backend.EventLogLocator;
 import io.platyspark.core.backend.SparkEventLogConf;
 import io.platyspark.core.cluster.Cluster;
-import io.platyspark.core.backend.EventLogLocator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -47,7 +47,9 @@ public class EmrEventLogs implements EventLogLocator {
 
     @Override
     public Optional<EventLogDirectory> directory(Cluster cluster) {
-        if (!cluster.managed() || cluster.externalId() == null || !cluster.externalId().startsWith("j-")) {
+        if (!cluster.managed()
+                || cluster.externalId() == null
+                || !cluster.externalId().startsWith("j-")) {
             return Optional.empty();
         }
         S3Logs.Location dir = prefixOf(cluster);
@@ -56,7 +58,8 @@ public class EmrEventLogs implements EventLogLocator {
             public List<String> list(String prefix) throws IOException {
                 try {
                     return s3.list(dir.resolve(prefix)).stream()
-                            .map(e -> e.key().substring(dir.key().length())).toList();
+                            .map(e -> e.key().substring(dir.key().length()))
+                            .toList();
                 } catch (SdkException e) {
                     throw new IOException("cannot list " + dir + ": " + e.getMessage(), e);
                 }

@@ -23,10 +23,10 @@ public class EmrHistoryAutoConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "platy.aws.artifact-bucket")
-    EmrEventLogs emrEventLogs(S3Logs s3, AwsProperties aws, HistoryProperties history,
-            ObjectProvider<EmrClusterBackend> clusters) {
-        EmrEventLogs events = new EmrEventLogs(s3, EmrEventLogs.root(aws.artifactBucket(), aws.artifactPrefix()),
-                history.eventLogConf());
+    EmrEventLogs emrEventLogs(
+            S3Logs s3, AwsProperties aws, HistoryProperties history, ObjectProvider<EmrClusterBackend> clusters) {
+        EmrEventLogs events = new EmrEventLogs(
+                s3, EmrEventLogs.root(aws.artifactBucket(), aws.artifactPrefix()), history.eventLogConf());
         clusters.ifAvailable(backend -> backend.withEventLogs(events));
         return events;
     }

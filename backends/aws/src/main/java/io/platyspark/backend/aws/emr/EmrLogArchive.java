@@ -43,13 +43,16 @@ public class EmrLogArchive implements LogArchive {
     }
 
     private Optional<S3Logs.Location> prefix(Cluster cluster, SparkApp app) {
-        if (logUri == null || !cluster.managed() || cluster.externalId() == null
-                || !cluster.externalId().startsWith("j-") || app.backendAppId() == null
+        if (logUri == null
+                || !cluster.managed()
+                || cluster.externalId() == null
+                || !cluster.externalId().startsWith("j-")
+                || app.backendAppId() == null
                 || !app.backendAppId().startsWith("application_")) {
             return Optional.empty();
         }
-        return Optional.of(S3Logs.Location.of(logUri).resolve(cluster.externalId() + "/containers/"
-                + app.backendAppId() + "/"));
+        return Optional.of(
+                S3Logs.Location.of(logUri).resolve(cluster.externalId() + "/containers/" + app.backendAppId() + "/"));
     }
 
     @Override
@@ -89,8 +92,8 @@ public class EmrLogArchive implements LogArchive {
     }
 
     private void read(LinePager pager, LogStream stream, S3Logs.Location container, String name) throws IOException {
-        Optional<BufferedReader> lines = s3.lines(container.resolve(name + ".gz"))
-                .or(() -> s3.lines(container.resolve(name)));
+        Optional<BufferedReader> lines =
+                s3.lines(container.resolve(name + ".gz")).or(() -> s3.lines(container.resolve(name)));
         if (lines.isPresent()) {
             pager.add(stream, lines.get());
         }

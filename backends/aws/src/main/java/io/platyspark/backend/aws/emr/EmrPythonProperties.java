@@ -50,8 +50,9 @@ public record EmrPythonProperties(Map<String, @Valid @NotNull NodePython> releas
      * @param prefix  where it is installed: the interpreter is {@code <prefix>/bin/python<version>}
      */
     public record NodePython(
-            @NotNull @Pattern(regexp = "3\\.[0-9]{1,2}", message = "must look like 3.9") String version,
+            @NotNull @Pattern(regexp = "3\\.[0-9]{1,2}", message = "must look like 3.9")
+            String version,
+
             @NotNull @Pattern(regexp = "/[A-Za-z0-9._+/-]*", message = "must be an absolute path such as /usr")
-            String prefix) {
-    }
+            String prefix) {}
 }

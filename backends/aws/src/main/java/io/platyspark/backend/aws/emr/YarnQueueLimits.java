@@ -3,10 +3,10 @@ package io.platyspark.backend.aws.emr;
 import io.platyspark.aws.emr.ClusterConfig;
 import io.platyspark.core.quota.TeamQuota;
 import io.platyspark.core.quota.YarnAllocations;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The shared cluster's fair-scheduler allocations from the quota table: each team with quotas of its own gets its
@@ -19,19 +19,22 @@ public final class YarnQueueLimits {
 
     /** Where the allocations live on the cluster's nodes. */
     public static final String ALLOCATION_FILE = "/etc/platy/fair-scheduler.xml";
+
     public static final String BOOTSTRAP_NAME = ClusterConfig.PLATFORM_BOOTSTRAP;
 
-    private YarnQueueLimits() {
-    }
+    private YarnQueueLimits() {}
 
     /** Adds the allocations for these teams to a shared cluster's config. */
-    public static ClusterConfig apply(ClusterConfig config, List<TeamQuota> teams, int defaultMaxPercent,
-            String queuePrefix) {
+    public static ClusterConfig apply(
+            ClusterConfig config, List<TeamQuota> teams, int defaultMaxPercent, String queuePrefix) {
         String xml = allocations(teams, defaultMaxPercent, queuePrefix);
         String encoded = Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8));
         config.withClusterConfigurations("yarn-site", Map.of("yarn.scheduler.fair.allocation.file", ALLOCATION_FILE));
         // Base64, so no quoting of the XML can break out of the shell command.
-        config.withBootstrapAction(BOOTSTRAP_NAME, "file:/bin/bash", "-c",
+        config.withBootstrapAction(
+                BOOTSTRAP_NAME,
+                "file:/bin/bash",
+                "-c",
                 "sudo mkdir -p /etc/platy && echo " + encoded + " | base64 -d | sudo tee " + ALLOCATION_FILE
                         + " > /dev/null");
         return config;

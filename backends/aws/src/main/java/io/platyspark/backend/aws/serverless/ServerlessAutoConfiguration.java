@@ -28,10 +28,10 @@ public class ServerlessAutoConfiguration {
     }
 
     @Bean
-    ServerlessSparkBackend serverlessSparkBackend(EmrServerlessJobs serverless, ObjectProvider<AwsClients> clients,
-            AwsProperties aws) {
-        return new ServerlessSparkBackend(serverless, new S3JobLogs(clients(clients, aws).s3(),
-                ServerlessClusterBackend.NAME));
+    ServerlessSparkBackend serverlessSparkBackend(
+            EmrServerlessJobs serverless, ObjectProvider<AwsClients> clients, AwsProperties aws) {
+        return new ServerlessSparkBackend(
+                serverless, new S3JobLogs(clients(clients, aws).s3(), ServerlessClusterBackend.NAME));
     }
 
     @Bean

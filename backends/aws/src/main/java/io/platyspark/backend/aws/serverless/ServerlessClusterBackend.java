@@ -2,11 +2,11 @@ package io.platyspark.backend.aws.serverless;
 
 import io.platyspark.aws.emr.ClusterConfig;
 import io.platyspark.aws.serverless.EmrServerlessJobs;
+import io.platyspark.backend.aws.awsjobs.AwsJobCalls;
+import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.ClusterBackend;
-import io.platyspark.backend.aws.awsjobs.AwsJobCalls;
-import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
@@ -47,34 +47,53 @@ public class ServerlessClusterBackend implements ClusterBackend {
     public ClusterStatus create(Cluster cluster) {
         JobClusterConfig config = JobClusterConfig.stored(cluster.config());
         if (config.applicationId() != null) {
-            return status(cluster, AwsJobCalls.call(NAME, "get application " + config.applicationId(),
-                    () -> serverless.getApplication(config.applicationId())));
+            return status(
+                    cluster,
+                    AwsJobCalls.call(
+                            NAME,
+                            "get application " + config.applicationId(),
+                            () -> serverless.getApplication(config.applicationId())));
         }
         String platformId = cluster.id().toString();
         for (var candidate : AwsJobCalls.call(NAME, "list applications", serverless::listApplications)) {
             if (cluster.name().equals(candidate.name()) && !"TERMINATED".equals(candidate.state())) {
-                var described = AwsJobCalls.call(NAME, "get application", () -> serverless.getApplication(
-                        candidate.id()));
+                var described =
+                        AwsJobCalls.call(NAME, "get application", () -> serverless.getApplication(candidate.id()));
                 if (platformId.equals(described.tags().get(ClusterConfig.PLATFORM_ID_TAG))) {
-                    return new ClusterStatus(described.id(), ClusterState.STARTING,
-                            "adopted the application an earlier attempt created", null, null);
+                    return new ClusterStatus(
+                            described.id(),
+                            ClusterState.STARTING,
+                            "adopted the application an earlier attempt created",
+                            null,
+                            null);
                 }
             }
         }
         Map<String, String> tags = new TreeMap<>(config.tags());
         tags.put(ClusterConfig.PLATFORM_ID_TAG, platformId);
         tags.put("platform", "platyspark");
-        String id = AwsJobCalls.call(NAME, "create application", () -> serverless.createApplication(
-                new EmrServerlessJobs.ApplicationSpec(cluster.name(), config.releaseLabel(), config.architecture(),
+        String id = AwsJobCalls.call(
+                NAME,
+                "create application",
+                () -> serverless.createApplication(new EmrServerlessJobs.ApplicationSpec(
+                        cluster.name(),
+                        config.releaseLabel(),
+                        config.architecture(),
                         config.maximumCapacity() == null ? Map.of() : config.maximumCapacity(),
-                        config.idleTimeoutMinutes() == null ? 15 : config.idleTimeoutMinutes(), tags, platformId)));
+                        config.idleTimeoutMinutes() == null ? 15 : config.idleTimeoutMinutes(),
+                        tags,
+                        platformId)));
         return new ClusterStatus(id, ClusterState.STARTING, "creating", null, null);
     }
 
     @Override
     public ClusterStatus describe(Cluster cluster) {
-        return status(cluster, AwsJobCalls.call(NAME, "get application " + cluster.externalId(),
-                () -> serverless.getApplication(cluster.externalId())));
+        return status(
+                cluster,
+                AwsJobCalls.call(
+                        NAME,
+                        "get application " + cluster.externalId(),
+                        () -> serverless.getApplication(cluster.externalId())));
     }
 
     @Override
@@ -83,13 +102,21 @@ public class ServerlessClusterBackend implements ClusterBackend {
             return Map.of();
         }
         Map<String, EmrServerlessJobs.ApplicationInfo> listed = new HashMap<>();
-        AwsJobCalls.call(NAME, "list applications", serverless::listApplications).forEach(a -> listed.put(a.id(), a));
+        AwsJobCalls.call(NAME, "list applications", serverless::listApplications)
+                .forEach(a -> listed.put(a.id(), a));
         Map<UUID, ClusterStatus> statuses = new HashMap<>();
         for (Cluster cluster : clusters) {
             var info = listed.get(cluster.externalId());
-            statuses.put(cluster.id(), info != null ? status(cluster, info)
-                    : new ClusterStatus(cluster.externalId(), ClusterState.TERMINATED, "EMR Serverless no longer "
-                            + "lists application " + cluster.externalId(), null, null));
+            statuses.put(
+                    cluster.id(),
+                    info != null
+                            ? status(cluster, info)
+                            : new ClusterStatus(
+                                    cluster.externalId(),
+                                    ClusterState.TERMINATED,
+                                    "EMR Serverless no longer " + "lists application " + cluster.externalId(),
+                                    null,
+                                    null));
         }
         return statuses;
     }
@@ -105,8 +132,8 @@ public class ServerlessClusterBackend implements ClusterBackend {
         } catch (BackendRejectedException e) {
             // Only a stopped application can be deleted: stop it; the watchdog repeats the terminate until it is.
             AwsJobCalls.run(NAME, "stop application " + id, () -> serverless.stopApplication(id));
-            throw new BackendUnavailableException(NAME, "application " + id + " is stopping; it is deleted once "
-                    + "stopped", e);
+            throw new BackendUnavailableException(
+                    NAME, "application " + id + " is stopping; it is deleted once " + "stopped", e);
         }
     }
 
@@ -116,8 +143,12 @@ public class ServerlessClusterBackend implements ClusterBackend {
 
     private static ClusterStatus status(Cluster cluster, EmrServerlessJobs.ApplicationInfo a) {
         if (registered(cluster) && cluster.state().isEnding()) {
-            return new ClusterStatus(a.id(), ClusterState.TERMINATED, "deregistered; application " + a.id()
-                    + " itself is left as it is", null, null);
+            return new ClusterStatus(
+                    a.id(),
+                    ClusterState.TERMINATED,
+                    "deregistered; application " + a.id() + " itself is left as it is",
+                    null,
+                    null);
         }
         ClusterState state = switch (a.state() == null ? "" : a.state()) {
             case "CREATING" -> ClusterState.STARTING;

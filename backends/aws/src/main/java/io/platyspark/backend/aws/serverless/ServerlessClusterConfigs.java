@@ -1,8 +1,8 @@
 package io.platyspark.backend.aws.serverless;
 
-import io.platyspark.core.InvalidFieldException;
 import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
 import io.platyspark.backend.aws.awsjobs.JobRunPolicy;
+import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.cluster.ClusterConfigs;
 import io.platyspark.core.cluster.ClusterKind;
 import java.util.LinkedHashMap;
@@ -37,18 +37,28 @@ public class ServerlessClusterConfigs implements ClusterConfigs {
     @Override
     public ValidConfig validate(String field, String json, String name, String team) {
         JobClusterConfig c = JobClusterConfig.parse(field, json);
-        for (var eksOnly : Map.of("virtualClusterId", c.virtualClusterId() != null, "eksCluster",
-                c.eksCluster() != null, "namespace", c.namespace() != null).entrySet()) {
+        for (var eksOnly : Map.of(
+                        "virtualClusterId",
+                        c.virtualClusterId() != null,
+                        "eksCluster",
+                        c.eksCluster() != null,
+                        "namespace",
+                        c.namespace() != null)
+                .entrySet()) {
             if (eksOnly.getValue()) {
-                throw new InvalidFieldException(field + "." + eksOnly.getKey(), "is a setting of EKS clusters; a "
-                        + "SERVERLESS cluster takes applicationId, or releaseLabel, architecture, maximumCapacity "
-                        + "and idleTimeoutMinutes");
+                throw new InvalidFieldException(
+                        field + "." + eksOnly.getKey(),
+                        "is a setting of EKS clusters; a "
+                                + "SERVERLESS cluster takes applicationId, or releaseLabel, architecture, maximumCapacity "
+                                + "and idleTimeoutMinutes");
             }
         }
         String tagged = c.tags().get("team");
         if (team != null && tagged != null && !tagged.equals(team)) {
-            throw new InvalidFieldException(field + ".tags.team", "is '" + tagged + "' but the cluster belongs to "
-                    + "team '" + team + "'; leave it out or name the owning team");
+            throw new InvalidFieldException(
+                    field + ".tags.team",
+                    "is '" + tagged + "' but the cluster belongs to " + "team '" + team
+                            + "'; leave it out or name the owning team");
         }
         String architecture = null;
         Map<String, String> capacity = null;
@@ -56,23 +66,34 @@ public class ServerlessClusterConfigs implements ClusterConfigs {
         if (c.applicationId() == null) {
             architecture = c.architecture() != null ? c.architecture() : properties.architecture();
             if (!architecture.equals("ARM64") && !architecture.equals("X86_64")) {
-                throw new InvalidFieldException(field + ".architecture", "'" + architecture + "' is not ARM64 or "
-                        + "X86_64");
+                throw new InvalidFieldException(
+                        field + ".architecture", "'" + architecture + "' is not ARM64 or " + "X86_64");
             }
             capacity = capacity(field + ".maximumCapacity", c.maximumCapacity());
-            idle = c.idleTimeoutMinutes() != null ? c.idleTimeoutMinutes()
+            idle = c.idleTimeoutMinutes() != null
+                    ? c.idleTimeoutMinutes()
                     : (int) Math.max(1, properties.idleTimeout().toMinutes());
             if (idle < 1 || idle > 10080) {
                 throw new InvalidFieldException(field + ".idleTimeoutMinutes", "must be 1 to 10080 (AWS's range)");
             }
         } else if (c.architecture() != null || c.maximumCapacity() != null || c.idleTimeoutMinutes() != null) {
-            throw new InvalidFieldException(field + ".applicationId", "give either an applicationId (register an "
-                    + "existing application, with its own settings) or the settings to make one, not both");
+            throw new InvalidFieldException(
+                    field + ".applicationId",
+                    "give either an applicationId (register an "
+                            + "existing application, with its own settings) or the settings to make one, not both");
         }
-        JobClusterConfig complete = new JobClusterConfig(null, null, null, c.applicationId(),
-                policy.releaseLabel(field + ".releaseLabel", c.releaseLabel()),
-                policy.executionRole(field + ".executionRoleArn", team, c.executionRoleArn()),
-                policy.logUri(field + ".logUri", c.logUri()), architecture, capacity, idle, c.tags())
+        JobClusterConfig complete = new JobClusterConfig(
+                        null,
+                        null,
+                        null,
+                        c.applicationId(),
+                        policy.releaseLabel(field + ".releaseLabel", c.releaseLabel()),
+                        policy.executionRole(field + ".executionRoleArn", team, c.executionRoleArn()),
+                        policy.logUri(field + ".logUri", c.logUri()),
+                        architecture,
+                        capacity,
+                        idle,
+                        c.tags())
                 .withTags(team == null ? Map.of() : Map.of("team", team));
         return new ValidConfig(complete.json(), null);
     }
@@ -91,13 +112,16 @@ public class ServerlessClusterConfigs implements ClusterConfigs {
         }
         for (var entry : requested.entrySet()) {
             switch (entry.getKey()) {
-                case "cpu" -> capacity.put("cpu", within(field + ".cpu", entry.getValue(), CPU, properties.maxCpu(),
-                        "vCPU"));
-                case "memory" -> capacity.put("memory", within(field + ".memory", entry.getValue(), MEMORY,
-                        properties.maxMemoryGb(), "GB"));
+                case "cpu" ->
+                    capacity.put("cpu", within(field + ".cpu", entry.getValue(), CPU, properties.maxCpu(), "vCPU"));
+                case "memory" ->
+                    capacity.put(
+                            "memory",
+                            within(field + ".memory", entry.getValue(), MEMORY, properties.maxMemoryGb(), "GB"));
                 case "disk" -> capacity.put("disk", entry.getValue());
-                default -> throw new InvalidFieldException(field + "." + entry.getKey(), "is not a capacity; use "
-                        + "cpu, memory or disk");
+                default ->
+                    throw new InvalidFieldException(
+                            field + "." + entry.getKey(), "is not a capacity; use " + "cpu, memory or disk");
             }
         }
         return capacity;

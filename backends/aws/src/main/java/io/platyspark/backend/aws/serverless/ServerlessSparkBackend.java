@@ -1,6 +1,10 @@
 package io.platyspark.backend.aws.serverless;
 
 import io.platyspark.aws.serverless.EmrServerlessJobs;
+import io.platyspark.backend.aws.awsjobs.AwsJobCalls;
+import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
+import io.platyspark.backend.aws.awsjobs.JobRuns;
+import io.platyspark.backend.aws.awsjobs.S3JobLogs;
 import io.platyspark.core.app.AppLinks;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.SparkApp;
@@ -9,10 +13,6 @@ import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.LogPage;
 import io.platyspark.core.backend.SparkBackend;
-import io.platyspark.backend.aws.awsjobs.AwsJobCalls;
-import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
-import io.platyspark.backend.aws.awsjobs.JobRuns;
-import io.platyspark.backend.aws.awsjobs.S3JobLogs;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import java.util.Collection;
@@ -51,16 +51,31 @@ public class ServerlessSparkBackend implements SparkBackend {
         JobClusterConfig config = JobClusterConfig.stored(cluster.config());
         String application = cluster.externalId();
         // ListJobRuns has no name filter here: the walk since the app's day finds an earlier attempt's run.
-        var mine = AwsJobCalls.call(name(), "list job runs", () -> serverless.listJobRuns(application,
-                JobRuns.createdAfter(List.of(app)))).stream()
-                .filter(r -> app.backendName().equals(r.name())).findFirst();
+        var mine = AwsJobCalls.call(
+                        name(),
+                        "list job runs",
+                        () -> serverless.listJobRuns(application, JobRuns.createdAfter(List.of(app))))
+                .stream()
+                .filter(r -> app.backendName().equals(r.name()))
+                .findFirst();
         if (mine.isPresent()) {
-            return new BackendSubmission(mine.get().id(), null, links(config, application, mine.get().id()), true);
+            return new BackendSubmission(
+                    mine.get().id(), null, links(config, application, mine.get().id()), true);
         }
-        String id = AwsJobCalls.call(name(), "start job run", () -> serverless.startJobRun(
-                new EmrServerlessJobs.JobRunSpec(app.backendName(), application, config.executionRoleArn(),
-                        app.source(), app.args(), JobRuns.sparkSubmitParameters(app), app.sparkConf(),
-                        JobRuns.clientToken(app), JobRuns.tags(config, app), config.logUri())));
+        String id = AwsJobCalls.call(
+                name(),
+                "start job run",
+                () -> serverless.startJobRun(new EmrServerlessJobs.JobRunSpec(
+                        app.backendName(),
+                        application,
+                        config.executionRoleArn(),
+                        app.source(),
+                        app.args(),
+                        JobRuns.sparkSubmitParameters(app),
+                        app.sparkConf(),
+                        JobRuns.clientToken(app),
+                        JobRuns.tags(config, app),
+                        config.logUri())));
         return new BackendSubmission(id, null, links(config, application, id), false);
     }
 
@@ -71,14 +86,19 @@ public class ServerlessSparkBackend implements SparkBackend {
         }
         JobClusterConfig config = JobClusterConfig.stored(cluster.config());
         Map<String, EmrServerlessJobs.JobRunInfo> byName = new HashMap<>();
-        AwsJobCalls.call(name(), "list job runs", () -> serverless.listJobRuns(cluster.externalId(),
-                JobRuns.createdAfter(apps))).forEach(r -> byName.put(r.name(), r));
+        AwsJobCalls.call(
+                        name(),
+                        "list job runs",
+                        () -> serverless.listJobRuns(cluster.externalId(), JobRuns.createdAfter(apps)))
+                .forEach(r -> byName.put(r.name(), r));
         Map<UUID, BackendAppStatus> statuses = new HashMap<>();
         for (SparkApp app : apps) {
             var run = byName.get(app.backendName());
             if (run != null) {
-                statuses.put(app.id(), new BackendAppStatus(state(run.state()), reason(run), null,
-                        links(config, cluster.externalId(), run.id())));
+                statuses.put(
+                        app.id(),
+                        new BackendAppStatus(
+                                state(run.state()), reason(run), null, links(config, cluster.externalId(), run.id())));
             }
         }
         return statuses;
@@ -91,8 +111,11 @@ public class ServerlessSparkBackend implements SparkBackend {
             return LogPage.empty(Math.max(0, from));
         }
         // EMR Serverless: <logUri>/applications/<application>/jobs/<run>/SPARK_DRIVER/stdout.gz
-        return logs.page(prefix(config, cluster.externalId(), app.backendId()),
-                key -> key.contains("/SPARK_DRIVER/"), from, size);
+        return logs.page(
+                prefix(config, cluster.externalId(), app.backendId()),
+                key -> key.contains("/SPARK_DRIVER/"),
+                from,
+                size);
     }
 
     @Override
@@ -102,8 +125,8 @@ public class ServerlessSparkBackend implements SparkBackend {
             return;
         }
         try {
-            AwsJobCalls.run(name(), "cancel job run " + runId, () -> serverless.cancelJobRun(cluster.externalId(),
-                    runId));
+            AwsJobCalls.run(
+                    name(), "cancel job run " + runId, () -> serverless.cancelJobRun(cluster.externalId(), runId));
         } catch (BackendRejectedException e) {
             // A run that already ended cannot be cancelled: it is stopped either way.
         }
@@ -121,8 +144,8 @@ public class ServerlessSparkBackend implements SparkBackend {
 
     private static String reason(EmrServerlessJobs.JobRunInfo run) {
         return switch (state(run.state())) {
-            case FAILED -> run.stateDetails() == null || run.stateDetails().isBlank() ? "the job run failed"
-                    : run.stateDetails();
+            case FAILED ->
+                run.stateDetails() == null || run.stateDetails().isBlank() ? "the job run failed" : run.stateDetails();
             case KILLED -> "cancelled on EMR Serverless";
             default -> null;
         };

@@ -21,15 +21,43 @@ public final class JobRunFixtures {
 
     public static final String ROLE = "arn:aws:iam::123456789012:role/data-spark";
 
-    private JobRunFixtures() {
-    }
+    private JobRunFixtures() {}
 
-    public static SparkApp app(String team, String source, List<String> args, Map<String, String> conf,
-            List<String> pyFiles) {
+    public static SparkApp app(
+            String team, String source, List<String> args, Map<String, String> conf, List<String> pyFiles) {
         Instant now = Instant.now();
-        return new SparkApp(UUID.randomUUID(), "etl", team, "c", null, source, null, args, conf, null, "req",
-                AppState.PENDING, null, null, null, null, AppLinks.NONE, 0, now, now, null, null, null, pyFiles,
-                List.of(), null, null, null, null, null, null);
+        return new SparkApp(
+                UUID.randomUUID(),
+                "etl",
+                team,
+                "c",
+                null,
+                source,
+                null,
+                args,
+                conf,
+                null,
+                "req",
+                AppState.PENDING,
+                null,
+                null,
+                null,
+                null,
+                AppLinks.NONE,
+                0,
+                now,
+                now,
+                null,
+                null,
+                null,
+                pyFiles,
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     public static SparkApp submitted(SparkApp app, String backend, String runId) {
@@ -38,13 +66,26 @@ public final class JobRunFixtures {
 
     public static Cluster cluster(ClusterKind kind, String config, String externalId) {
         Instant now = Instant.now();
-        return new Cluster(UUID.randomUUID(), "c-" + UUID.randomUUID().toString().substring(0, 8), kind, "data",
-                config, externalId, null, null, ClusterState.WAITING, null, now, now, null, null);
+        return new Cluster(
+                UUID.randomUUID(),
+                "c-" + UUID.randomUUID().toString().substring(0, 8),
+                kind,
+                "data",
+                config,
+                externalId,
+                null,
+                null,
+                ClusterState.WAITING,
+                null,
+                now,
+                now,
+                null,
+                null);
     }
 
     public static JobRunPolicy policy(String logUri) {
-        return new JobRunPolicy("emr-7.5.0-latest", List.of(), Map.of("data", List.of(ROLE)), null, logUri,
-                java.util.Set.of());
+        return new JobRunPolicy(
+                "emr-7.5.0-latest", List.of(), Map.of("data", List.of(ROLE)), null, logUri, java.util.Set.of());
     }
 
     public static byte[] gzip(String text) {

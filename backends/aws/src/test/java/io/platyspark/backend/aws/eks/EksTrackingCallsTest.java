@@ -20,7 +20,8 @@ class EksTrackingCallsTest {
 
             for (JobRunTracking.Cycle cycle : java.util.List.of(first, second)) {
                 assertThat(cycle.tracked()).isEqualTo(1_000);
-                assertThat(cycle.walksPerVirtualCluster()).as("walks per virtual cluster")
+                assertThat(cycle.walksPerVirtualCluster())
+                        .as("walks per virtual cluster")
                         .containsOnlyKeys(tracking.virtualClusters())
                         .allSatisfy((vc, walks) -> assertThat(walks).isEqualTo(1));
                 assertThat(cycle.describes()).as("DescribeJobRun calls").isZero();

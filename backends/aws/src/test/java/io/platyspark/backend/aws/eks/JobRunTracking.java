@@ -1,22 +1,21 @@
 package io.platyspark.backend.aws.eks;
 
-import io.platyspark.aws.moto.MotoJobStates;
-import io.platyspark.core.testing.StoreFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.platyspark.aws.eks.EmrOnEksJobs;
+import io.platyspark.aws.moto.MotoJobStates;
+import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
+import io.platyspark.backend.aws.awsjobs.S3JobLogs;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.backend.SparkBackends;
-import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
-import io.platyspark.backend.aws.awsjobs.S3JobLogs;
-import io.platyspark.backend.aws.eks.EksSparkBackend;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.cluster.NewCluster;
 import io.platyspark.core.reconcile.AppReconciler;
 import io.platyspark.core.reconcile.ReconcileProperties;
+import io.platyspark.core.testing.StoreFixture;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,9 +40,14 @@ import software.amazon.awssdk.services.emrcontainers.model.ListJobRunsRequest;
 public final class JobRunTracking implements AutoCloseable {
 
     /** What one reconcile cycle cost and did. */
-    public record Cycle(Map<String, Integer> walksPerVirtualCluster, int listPages, int describes, int otherCalls,
-            int changed, int tracked, Duration took) {
-    }
+    public record Cycle(
+            Map<String, Integer> walksPerVirtualCluster,
+            int listPages,
+            int describes,
+            int otherCalls,
+            int changed,
+            int tracked,
+            Duration took) {}
 
     private final Map<String, AtomicInteger> walks = new ConcurrentHashMap<>();
     private final AtomicInteger pages = new AtomicInteger();
@@ -56,7 +60,9 @@ public final class JobRunTracking implements AutoCloseable {
 
     public JobRunTracking(int apps, int clusters) {
         MotoJobStates moto = MotoJobStates.get();
-        client = EmrContainersClient.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint())
+        client = EmrContainersClient.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(moto.endpoint())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
                     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -72,34 +78,70 @@ public final class JobRunTracking implements AutoCloseable {
                             others.incrementAndGet();
                         }
                     }
-                })).build();
+                }))
+                .build();
         EmrOnEksJobs eks = new EmrOnEksJobs(client);
-        String config = new JobClusterConfig(null, null, null, null, "emr-7.5.0-latest",
-                "arn:aws:iam::123456789012:role/bench", null, null, null, null, Map.of()).json();
+        String config = new JobClusterConfig(
+                        null,
+                        null,
+                        null,
+                        null,
+                        "emr-7.5.0-latest",
+                        "arn:aws:iam::123456789012:role/bench",
+                        null,
+                        null,
+                        null,
+                        null,
+                        Map.of())
+                .json();
         List<Cluster> recorded = new ArrayList<>();
         for (int c = 0; c < clusters; c++) {
             String vc = eks.createVirtualCluster("track-" + c, "eks-bench", "track-" + UUID.randomUUID());
             virtualClusters.add(vc);
-            Cluster cluster = store.clusters.getOrCreate(new NewCluster("track-" + c + "-" + vc, ClusterKind.EKS,
-                    "data", config, null, ClusterState.WAITING)).cluster();
-            store.jdbc.sql("update clusters set external_id = ? where id = ?").params(vc, cluster.id()).update();
+            Cluster cluster = store.clusters
+                    .getOrCreate(new NewCluster(
+                            "track-" + c + "-" + vc, ClusterKind.EKS, "data", config, null, ClusterState.WAITING))
+                    .cluster();
+            store.jdbc
+                    .sql("update clusters set external_id = ? where id = ?")
+                    .params(vc, cluster.id())
+                    .update();
             recorded.add(cluster);
         }
         for (int i = 0; i < apps; i++) {
             Cluster cluster = recorded.get(i % clusters);
             String vc = virtualClusters.get(i % clusters);
             SparkApp app = store.app("app-" + i, cluster.name());
-            String run = eks.startJobRun(new EmrOnEksJobs.JobRunSpec(app.backendName(), vc,
-                    "arn:aws:iam::123456789012:role/bench", "emr-7.5.0-latest", "s3://b/etl.py", List.of(), "",
-                    Map.of(), app.id().toString()));
-            store.apps.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUBMITTED, null)
-                    .withBackend("emr-eks", run));
+            String run = eks.startJobRun(new EmrOnEksJobs.JobRunSpec(
+                    app.backendName(),
+                    vc,
+                    "arn:aws:iam::123456789012:role/bench",
+                    "emr-7.5.0-latest",
+                    "s3://b/etl.py",
+                    List.of(),
+                    "",
+                    Map.of(),
+                    app.id().toString()));
+            store.apps.transition(
+                    app.id(),
+                    AppState.PENDING,
+                    AppTransition.to(AppState.SUBMITTED, null).withBackend("emr-eks", run));
         }
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        reconciler = new AppReconciler(store.apps, store.clusters, new SparkBackends(List.of(
-                new EksSparkBackend(eks, new S3JobLogs(null, "emr-eks"))), meters),
-                new ReconcileProperties(true, Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofHours(6),
-                        Duration.ofHours(1), true, Duration.ofSeconds(30)), Clock.systemUTC(), meters);
+        reconciler = new AppReconciler(
+                store.apps,
+                store.clusters,
+                new SparkBackends(List.of(new EksSparkBackend(eks, new S3JobLogs(null, "emr-eks"))), meters),
+                new ReconcileProperties(
+                        true,
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(10),
+                        Duration.ofHours(6),
+                        Duration.ofHours(1),
+                        true,
+                        Duration.ofSeconds(30)),
+                Clock.systemUTC(),
+                meters);
     }
 
     public List<String> virtualClusters() {
@@ -117,17 +159,20 @@ public final class JobRunTracking implements AutoCloseable {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         Map<String, Integer> perCluster = new java.util.TreeMap<>();
         walks.forEach((vc, n) -> perCluster.put(vc, n.get()));
-        return new Cycle(perCluster, pages.get(), describes.get(), others.get(), result.changed(), result.tracked(),
-                took);
+        return new Cycle(
+                perCluster, pages.get(), describes.get(), others.get(), result.changed(), result.tracked(), took);
     }
 
     /** The apps' states as the store holds them, counted. */
     public Map<AppState, Long> states() {
         Map<AppState, Long> counts = new java.util.EnumMap<>(AppState.class);
-        store.jdbc.sql("select state, count(*) from apps group by state").query((rs, n) -> {
-            counts.put(AppState.valueOf(rs.getString(1)), rs.getLong(2));
-            return null;
-        }).list();
+        store.jdbc
+                .sql("select state, count(*) from apps group by state")
+                .query((rs, n) -> {
+                    counts.put(AppState.valueOf(rs.getString(1)), rs.getLong(2));
+                    return null;
+                })
+                .list();
         return counts;
     }
 

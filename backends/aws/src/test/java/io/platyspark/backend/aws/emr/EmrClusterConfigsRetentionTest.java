@@ -2,6 +2,7 @@ package io.platyspark.backend.aws.emr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.platyspark.aws.emr.PlatformDefaults;
 import io.platyspark.core.InvalidFieldException;
 import io.platyspark.core.submit.SubmissionProperties;
@@ -19,10 +20,18 @@ class EmrClusterConfigsRetentionTest {
 
     private static final String FIELD = "config.configurations.livy-conf[livy.server.session.state-retain.sec]";
 
-    private final SubmissionProperties submission = new SubmissionProperties(true, 2, 10, Duration.ofSeconds(1),
-            Duration.ofSeconds(15), 5, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(15));
-    private final EmrClusterConfigs configs = new EmrClusterConfigs(PlatformDefaults.emr7(List.of("subnet-1"),
-            "s3://logs/"), submission);
+    private final SubmissionProperties submission = new SubmissionProperties(
+            true,
+            2,
+            10,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(15),
+            5,
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(15));
+    private final EmrClusterConfigs configs =
+            new EmrClusterConfigs(PlatformDefaults.emr7(List.of("subnet-1"), "s3://logs/"), submission);
 
     private static String config(String livyConf) {
         return """
@@ -42,7 +51,8 @@ class EmrClusterConfigsRetentionTest {
         assertThatThrownBy(() -> configs.validate("config", retention(value), "etl", "data"))
                 .isInstanceOfSatisfying(InvalidFieldException.class, e -> {
                     assertThat(e.field()).isEqualTo(FIELD);
-                    assertThat(e.getMessage()).contains("must be longer than 16000ms")
+                    assertThat(e.getMessage())
+                            .contains("must be longer than 16000ms")
                             .contains("platy.submission.lease 15s + platy.submission.poll-interval 1000ms")
                             .contains("set more than 17s, or leave it out for the platform's 3600s");
                 });
@@ -52,7 +62,8 @@ class EmrClusterConfigsRetentionTest {
     @ValueSource(strings = {"soon", "-5s", "10 weeks", "99999999999999999999d", "9999999999999999d"})
     void aRetentionThatIsNoLivyTimeIsRefusedNamingTheField(String value) {
         assertThatThrownBy(() -> configs.validate("config", retention(value), "etl", "data"))
-                .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo(FIELD));
+                .isInstanceOfSatisfying(
+                        InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo(FIELD));
     }
 
     @ParameterizedTest
@@ -74,8 +85,10 @@ class EmrClusterConfigsRetentionTest {
         String json = retention("5s").replace("\"team\": \"data\"", "\"team\": \"finance\"");
 
         assertThatThrownBy(() -> configs.validate("config", json, "etl", "data"))
-                .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.errors())
-                        .extracting(InvalidFieldException.FieldError::field)
-                        .containsExactlyInAnyOrder("config.tags.team", FIELD));
+                .isInstanceOfSatisfying(
+                        InvalidFieldException.class,
+                        e -> assertThat(e.errors())
+                                .extracting(InvalidFieldException.FieldError::field)
+                                .containsExactlyInAnyOrder("config.tags.team", FIELD));
     }
 }

@@ -15,11 +15,11 @@ import io.platyspark.aws.moto.MotoServer;
 import io.platyspark.core.backend.ClusterBackends;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
-import io.platyspark.core.service.ClusterProvisioner;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.cluster.NewCluster;
 import io.platyspark.core.reconcile.ClusterReconciler;
 import io.platyspark.core.reconcile.ReconcileProperties;
+import io.platyspark.core.service.ClusterProvisioner;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
 import java.time.Duration;
@@ -46,13 +46,13 @@ class EmrClustersWatchdogMotoTest {
     private final StoreFixture store = new StoreFixture(clock);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final PlatformDefaults defaults = PlatformDefaults.emr7(List.of("subnet-1"), "s3://logs/");
-    private final EmrClusterBackend backend = new EmrClusterBackend(new EmrClusters(
-            new AwsClients("us-east-1", proxy.endpoint(), Duration.ofSeconds(20)).emr()), defaults);
+    private final EmrClusterBackend backend = new EmrClusterBackend(
+            new EmrClusters(new AwsClients("us-east-1", proxy.endpoint(), Duration.ofSeconds(20)).emr()), defaults);
     private final ClusterBackends backends = new ClusterBackends(List.of(backend));
-    private final ClusterProvisioner provisioner = new ClusterProvisioner(store.clusters, backends,
-            Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(30), meters);
-    private final ClusterReconciler reconciler = new ClusterReconciler(store.clusters, store.apps, backends,
-            ReconcileProperties.defaults(), clock, meters, () -> { });
+    private final ClusterProvisioner provisioner = new ClusterProvisioner(
+            store.clusters, backends, Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(30), meters);
+    private final ClusterReconciler reconciler = new ClusterReconciler(
+            store.clusters, store.apps, backends, ReconcileProperties.defaults(), clock, meters, () -> {});
 
     @BeforeEach
     void emptyMoto() {
@@ -65,12 +65,21 @@ class EmrClustersWatchdogMotoTest {
     }
 
     private Cluster record(ClusterConfig config, ClusterKind kind) {
-        return store.clusters.getOrCreate(new NewCluster(config.name(), kind, "data",
-                ClusterConfigJson.write(config), null, ClusterState.STARTING, null)).cluster();
+        return store.clusters
+                .getOrCreate(new NewCluster(
+                        config.name(),
+                        kind,
+                        "data",
+                        ClusterConfigJson.write(config),
+                        null,
+                        ClusterState.STARTING,
+                        null))
+                .cluster();
     }
 
     private List<ClusterSummary> atMoto(String name) {
-        return direct.listClustersPaginator(r -> { }).clusters().stream().filter(c -> c.name().equals(name))
+        return direct.listClustersPaginator(r -> {}).clusters().stream()
+                .filter(c -> c.name().equals(name))
                 .toList();
     }
 
@@ -84,7 +93,9 @@ class EmrClustersWatchdogMotoTest {
         proxy.dropAnswers(RUN_JOB_FLOW, 1);
 
         provisioner.runOnce();
-        assertThat(store.clusters.find(cluster.id()).orElseThrow().externalId()).as("answer lost").isNull();
+        assertThat(store.clusters.find(cluster.id()).orElseThrow().externalId())
+                .as("answer lost")
+                .isNull();
         clock.advance(Duration.ofMinutes(1)); // past the backoff
         provisioner.runOnce();
         reconciler.reconcileOnce();
@@ -105,15 +116,21 @@ class EmrClustersWatchdogMotoTest {
         // A second cluster for the same platform id (what an SDK retry of a lost create made), one for an id the
         // store never had, one whose create is still under way (recorded, no provider id yet), one not ours.
         String duplicate = direct.runJobFlow(new DevClusterConfig("owned", "data")
-                .toRunJobFlowRequest(defaults, owned.id().toString())).jobFlowId();
+                        .toRunJobFlowRequest(defaults, owned.id().toString()))
+                .jobFlowId();
         String unknown = direct.runJobFlow(new DevClusterConfig("gone", "data")
-                .toRunJobFlowRequest(defaults, UUID.randomUUID().toString())).jobFlowId();
+                        .toRunJobFlowRequest(defaults, UUID.randomUUID().toString()))
+                .jobFlowId();
         Cluster creating = record(new DevClusterConfig("creating", "data"), ClusterKind.DEDICATED);
         String underWay = direct.runJobFlow(new DevClusterConfig("creating", "data")
-                .toRunJobFlowRequest(defaults, creating.id().toString())).jobFlowId();
-        String foreign = direct.runJobFlow(r -> r.name("someone-elses").releaseLabel("emr-7.5.0")
-                .instances(i -> i.instanceCount(1).masterInstanceType("m5.xlarge")
-                        .keepJobFlowAliveWhenNoSteps(true))).jobFlowId();
+                        .toRunJobFlowRequest(defaults, creating.id().toString()))
+                .jobFlowId();
+        String foreign = direct.runJobFlow(r -> r.name("someone-elses")
+                        .releaseLabel("emr-7.5.0")
+                        .instances(i -> i.instanceCount(1)
+                                .masterInstanceType("m5.xlarge")
+                                .keepJobFlowAliveWhenNoSteps(true)))
+                .jobFlowId();
 
         ClusterReconciler.Result result = reconciler.reconcileOnce();
 
@@ -123,15 +140,18 @@ class EmrClustersWatchdogMotoTest {
         assertThat(stateAtMoto(ownedId)).isEqualTo("WAITING");
         assertThat(stateAtMoto(underWay)).isEqualTo("WAITING");
         assertThat(stateAtMoto(foreign)).isEqualTo("WAITING");
-        assertThat(meters.counter("platy.clusters.orphans", "backend", "emr", "outcome", "terminated").count())
+        assertThat(meters.counter("platy.clusters.orphans", "backend", "emr", "outcome", "terminated")
+                        .count())
                 .isEqualTo(2);
 
         provisioner.runOnce(); // the create under way adopts its cluster
-        assertThat(store.clusters.find(creating.id()).orElseThrow().externalId()).isEqualTo(underWay);
+        assertThat(store.clusters.find(creating.id()).orElseThrow().externalId())
+                .isEqualTo(underWay);
         reconciler.reconcileOnce(); // describes the adopted cluster once, for its master DNS
         proxy.resetCounts();
         reconciler.reconcileOnce();
-        assertThat(proxy.operations()).as("clusters known not to be ours are not described again")
+        assertThat(proxy.operations())
+                .as("clusters known not to be ours are not described again")
                 .containsOnly("ElasticMapReduce.ListClusters");
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.platyspark.aws.moto.MotoServer;
 import io.platyspark.aws.s3.S3Logs;
-import io.platyspark.core.service.AppService;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.LogsGoneException;
@@ -19,6 +18,7 @@ import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.security.Caller;
 import io.platyspark.core.security.SourcePolicy;
+import io.platyspark.core.service.AppService;
 import io.platyspark.core.testing.FakeSparkBackend;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
@@ -50,8 +50,14 @@ class EmrLogArchiveMotoTest {
     private final StoreFixture store = new StoreFixture(clock);
     private final FakeSparkBackend livy = new FakeSparkBackend();
     private final EmrLogArchive archive = new EmrLogArchive(new S3Logs(s3), "s3://" + BUCKET + "/logs");
-    private final AppService service = new AppService(store.apps, store.clusters, null,
-            new SparkBackends(List.of(livy)), new SourcePolicy(List.of(), Set.of(), List.of()), null, () -> { },
+    private final AppService service = new AppService(
+            store.apps,
+            store.clusters,
+            null,
+            new SparkBackends(List.of(livy)),
+            new SourcePolicy(List.of(), Set.of(), List.of()),
+            null,
+            () -> {},
             archive);
 
     @BeforeEach
@@ -63,14 +69,28 @@ class EmrLogArchiveMotoTest {
     /** A dedicated EMR cluster the platform made, with an app that ran on it and ended. */
     private SparkApp endedAppOn(String clusterName, String externalId) {
         Cluster cluster = store.managedCluster(clusterName, ClusterKind.DEDICATED, "data", ClusterState.STARTING);
-        store.clusters.transition(cluster.id(), ClusterState.STARTING, ClusterState.WAITING, null, externalId,
-                "master", "http://master:8998");
+        store.clusters.transition(
+                cluster.id(),
+                ClusterState.STARTING,
+                ClusterState.WAITING,
+                null,
+                externalId,
+                "master",
+                "http://master:8998");
         SparkApp app = store.app("etl", clusterName);
-        app = store.apps.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUBMITTED, null)
-                .withBackend(livy.name(), "7").withBackendAppId(YARN_APP)).current();
-        app = store.apps.transition(app.id(), AppState.SUBMITTED, AppTransition.to(AppState.SUCCEEDED, null)).current();
-        store.clusters.transition(cluster.id(), ClusterState.WAITING, ClusterState.TERMINATED, "user request",
-                null, null, null);
+        app = store.apps
+                .transition(
+                        app.id(),
+                        AppState.PENDING,
+                        AppTransition.to(AppState.SUBMITTED, null)
+                                .withBackend(livy.name(), "7")
+                                .withBackendAppId(YARN_APP))
+                .current();
+        app = store.apps
+                .transition(app.id(), AppState.SUBMITTED, AppTransition.to(AppState.SUCCEEDED, null))
+                .current();
+        store.clusters.transition(
+                cluster.id(), ClusterState.WAITING, ClusterState.TERMINATED, "user request", null, null, null);
         return app;
     }
 
@@ -90,13 +110,16 @@ class EmrLogArchiveMotoTest {
         for (int i = 0; i < 5_000; i++) {
             stdout.add("row " + i);
         }
-        // first attempt's driver, an executor of the second attempt, the second attempt's driver: the last driver counts
+        // first attempt's driver, an executor of the second attempt, the second attempt's driver: the last driver
+        // counts
         put(containers + "container_1733450000000_0007_01_000001/stdout.gz", List.of("attempt 1 died"));
         put(containers + "container_1733450000000_0007_02_000002/stdout.gz", List.of("executor line"));
         put(containers + "container_1733450000000_0007_02_000001/stdout.gz", stdout);
-        put(containers + "container_1733450000000_0007_02_000001/stderr.gz",
+        put(
+                containers + "container_1733450000000_0007_02_000001/stderr.gz",
                 List.of("INFO SparkContext: Running Spark version 3.5.3", "ERROR boom"));
-        put("logs/j-2AXXXXXXGAPLF/node/i-0abc/applications/hadoop-yarn/yarn-yarn-nodemanager.log.gz",
+        put(
+                "logs/j-2AXXXXXXGAPLF/node/i-0abc/applications/hadoop-yarn/yarn-yarn-nodemanager.log.gz",
                 List.of("node log"));
 
         List<LogLine> all = new ArrayList<>();
@@ -117,13 +140,15 @@ class EmrLogArchiveMotoTest {
         for (int i = 0; i < 5_000; i++) {
             assertThat(all.get(i)).isEqualTo(new LogLine(LogStream.STDOUT, "row " + i));
         }
-        assertThat(all.subList(5_000, 5_002)).containsExactly(
-                new LogLine(LogStream.STDERR, "INFO SparkContext: Running Spark version 3.5.3"),
-                new LogLine(LogStream.STDERR, "ERROR boom"));
+        assertThat(all.subList(5_000, 5_002))
+                .containsExactly(
+                        new LogLine(LogStream.STDERR, "INFO SparkContext: Running Spark version 3.5.3"),
+                        new LogLine(LogStream.STDERR, "ERROR boom"));
         LogPage last = service.logs(TEAM, app.id(), -3, 3);
         assertThat(last.from()).isEqualTo(4_999);
-        assertThat(last.lines()).extracting(LogLine::text).containsExactly("row 4999",
-                "INFO SparkContext: Running Spark version 3.5.3", "ERROR boom");
+        assertThat(last.lines())
+                .extracting(LogLine::text)
+                .containsExactly("row 4999", "INFO SparkContext: Running Spark version 3.5.3", "ERROR boom");
         assertThat(archive.location(store.clusters.find(app.clusterId()).orElseThrow(), app))
                 .contains("s3://" + BUCKET + "/" + containers);
     }
@@ -141,11 +166,19 @@ class EmrLogArchiveMotoTest {
     @Test
     void anS3OutageIsAnOutageNotGone() {
         SparkApp app = endedAppOn("third-cluster", "j-4CZZZZ");
-        S3Client down = new io.platyspark.aws.AwsClients("us-east-1", java.net.URI.create("http://127.0.0.1:1"),
-                java.time.Duration.ofSeconds(5)).s3();
+        S3Client down = new io.platyspark.aws.AwsClients(
+                        "us-east-1", java.net.URI.create("http://127.0.0.1:1"), java.time.Duration.ofSeconds(5))
+                .s3();
         EmrLogArchive broken = new EmrLogArchive(new S3Logs(down), "s3://" + BUCKET + "/logs");
-        AppService withBroken = new AppService(store.apps, store.clusters, null, new SparkBackends(List.of(livy)),
-                new SourcePolicy(List.of(), Set.of(), List.of()), null, () -> { }, broken);
+        AppService withBroken = new AppService(
+                store.apps,
+                store.clusters,
+                null,
+                new SparkBackends(List.of(livy)),
+                new SourcePolicy(List.of(), Set.of(), List.of()),
+                null,
+                () -> {},
+                broken);
 
         assertThatThrownBy(() -> withBroken.logs(TEAM, app.id(), 0, 100))
                 .isInstanceOf(io.platyspark.core.backend.BackendUnavailableException.class);

@@ -45,8 +45,15 @@ class PythonRequirementsBootstrapMotoTest {
     Path tmp;
 
     private Cluster record(ClusterConfig config) {
-        return store.clusters.getOrCreate(new NewCluster(config.name(), ClusterKind.DEDICATED, "data",
-                ClusterConfigJson.write(config), null, ClusterState.STARTING)).cluster();
+        return store.clusters
+                .getOrCreate(new NewCluster(
+                        config.name(),
+                        ClusterKind.DEDICATED,
+                        "data",
+                        ClusterConfigJson.write(config),
+                        null,
+                        ClusterState.STARTING))
+                .cluster();
     }
 
     @Test
@@ -54,46 +61,75 @@ class PythonRequirementsBootstrapMotoTest {
         String bucket = "artifacts-" + UUID.randomUUID().toString().substring(0, 8);
         var s3 = moto.clients().s3();
         s3.createBucket(r -> r.bucket(bucket));
-        S3Artifacts artifacts = new S3Artifacts(new S3ArtifactStore(s3, moto.clients().s3Uploads(), bucket, "platy"));
-        EmrClusterBackend backend = new EmrClusterBackend(new EmrClusters(moto.clients().emr()), defaults,
-                EmrPythonProperties.defaults(), artifacts);
+        S3Artifacts artifacts =
+                new S3Artifacts(new S3ArtifactStore(s3, moto.clients().s3Uploads(), bucket, "platy"));
+        EmrClusterBackend backend = new EmrClusterBackend(
+                new EmrClusters(moto.clients().emr()), defaults, EmrPythonProperties.defaults(), artifacts);
         List<String> requirements = List.of("tabulate==0.9.0", "requests>=2.31,<3", "numpy==1.26.4");
-        ClusterConfig config = new ClusterConfig("with-reqs-" + UUID.randomUUID().toString().substring(0, 6), true)
-                .withTag("team", "data").withPythonRequirements(requirements);
+        ClusterConfig config = new ClusterConfig(
+                        "with-reqs-" + UUID.randomUUID().toString().substring(0, 6), true)
+                .withTag("team", "data")
+                .withPythonRequirements(requirements);
         assertThat(ClusterConfigJson.parse(ClusterConfigJson.write(config), "x").pythonRequirements())
-                .as("the JSON form carries them").isEqualTo(requirements);
+                .as("the JSON form carries them")
+                .isEqualTo(requirements);
 
         String clusterId = backend.create(record(config)).externalId();
 
-        var actions = moto.clients().emr().listBootstrapActions(r -> r.clusterId(clusterId)).bootstrapActions();
+        var actions = moto.clients()
+                .emr()
+                .listBootstrapActions(r -> r.clusterId(clusterId))
+                .bootstrapActions();
         assertThat(actions).extracting(Command::name).containsExactly(EmrClusterBackend.PYTHON_REQUIREMENTS_ACTION);
         URI script = URI.create(actions.get(0).scriptPath());
         assertThat(script.getScheme()).isEqualTo("s3");
         assertThat(script.getHost()).as("in the artifact bucket").isEqualTo(bucket);
-        String text = new String(s3.getObjectAsBytes(r -> r.bucket(bucket).key(script.getPath().substring(1)))
-                .asByteArray(), StandardCharsets.UTF_8);
-        assertThat(text).startsWith("#!/bin/bash").contains("set -euo pipefail")
-                .as("the nodes' interpreter (EMR 7: /usr/bin/python3.9)").contains("PYTHON='/usr/bin/python3.9'")
+        String text = new String(
+                s3.getObjectAsBytes(r -> r.bucket(bucket).key(script.getPath().substring(1)))
+                        .asByteArray(),
+                StandardCharsets.UTF_8);
+        assertThat(text)
+                .startsWith("#!/bin/bash")
+                .contains("set -euo pipefail")
+                .as("the nodes' interpreter (EMR 7: /usr/bin/python3.9)")
+                .contains("PYTHON='/usr/bin/python3.9'")
                 .contains("\"$PYTHON\" -m pip install");
         assertThat(installed(text)).containsExactlyInAnyOrderElementsOf(requirements);
     }
 
     @Test
     void requirementsAreHeldToTheSameGrammarAsAnAppsAndNeedAnArtifactBucket() {
-        EmrClusterConfigs configs = new EmrClusterConfigs(defaults, new SubmissionProperties(true, 2, 10,
-                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(15), 5, java.time.Duration.ofSeconds(5),
-                java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(15)));
-        ClusterConfig bad = new ClusterConfig("bad-reqs", true).withTag("team", "data")
+        EmrClusterConfigs configs = new EmrClusterConfigs(
+                defaults,
+                new SubmissionProperties(
+                        true,
+                        2,
+                        10,
+                        java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofSeconds(15),
+                        5,
+                        java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofMinutes(1),
+                        java.time.Duration.ofSeconds(15)));
+        ClusterConfig bad = new ClusterConfig("bad-reqs", true)
+                .withTag("team", "data")
                 .withPythonRequirements(List.of("tabulate==0.9.0", "-r /etc/passwd"));
         assertThatThrownBy(() -> configs.validate("config", ClusterConfigJson.write(bad), "bad-reqs", "data"))
-                .isInstanceOf(InvalidFieldException.class).hasMessageContaining("pip options are not accepted")
-                .extracting(e -> ((InvalidFieldException) e).field()).isEqualTo("config.pythonRequirements[1]");
+                .isInstanceOf(InvalidFieldException.class)
+                .hasMessageContaining("pip options are not accepted")
+                .extracting(e -> ((InvalidFieldException) e).field())
+                .isEqualTo("config.pythonRequirements[1]");
 
-        EmrClusterBackend local = new EmrClusterBackend(new EmrClusters(moto.clients().emr()), defaults,
-                EmrPythonProperties.defaults(), new LocalArtifactStore(tmp));
-        ClusterConfig good = new ClusterConfig("no-bucket", true).withTag("team", "data")
+        EmrClusterBackend local = new EmrClusterBackend(
+                new EmrClusters(moto.clients().emr()),
+                defaults,
+                EmrPythonProperties.defaults(),
+                new LocalArtifactStore(tmp));
+        ClusterConfig good = new ClusterConfig("no-bucket", true)
+                .withTag("team", "data")
                 .withPythonRequirements(List.of("tabulate==0.9.0"));
-        assertThatThrownBy(() -> local.create(record(good))).isInstanceOf(BackendRejectedException.class)
+        assertThatThrownBy(() -> local.create(record(good)))
+                .isInstanceOf(BackendRejectedException.class)
                 .hasMessageContaining("platy.aws.artifact-bucket");
     }
 

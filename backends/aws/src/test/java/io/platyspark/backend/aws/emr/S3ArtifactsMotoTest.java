@@ -1,6 +1,7 @@
 package io.platyspark.backend.aws.emr;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.platyspark.aws.AwsClients;
 import io.platyspark.aws.moto.FaultProxy;
 import io.platyspark.aws.moto.MotoServer;
@@ -23,15 +24,16 @@ class S3ArtifactsMotoTest {
         try (FaultProxy proxy = new FaultProxy(moto.endpoint())) {
             proxy.down(true);
             AwsClients clients = new AwsClients("us-east-1", proxy.endpoint(), Duration.ofSeconds(5));
-            S3Artifacts down = new S3Artifacts(new S3ArtifactStore(clients.s3(), clients.s3Uploads(), "any-bucket",
-                    "platy"));
+            S3Artifacts down =
+                    new S3Artifacts(new S3ArtifactStore(clients.s3(), clients.s3Uploads(), "any-bucket", "platy"));
 
             assertThatThrownBy(() -> down.put("uploads/a.py", file)).isInstanceOf(BackendUnavailableException.class);
             assertThatThrownBy(() -> down.find("uploads/a.py")).isInstanceOf(BackendUnavailableException.class);
         }
-        S3Artifacts noBucket = new S3Artifacts(new S3ArtifactStore(moto.clients().s3(), moto.clients().s3Uploads(),
-                "no-such-bucket-here", "platy"));
-        assertThatThrownBy(() -> noBucket.put("uploads/a.py", file)).isInstanceOf(ArtifactStoreException.class)
+        S3Artifacts noBucket = new S3Artifacts(
+                new S3ArtifactStore(moto.clients().s3(), moto.clients().s3Uploads(), "no-such-bucket-here", "platy"));
+        assertThatThrownBy(() -> noBucket.put("uploads/a.py", file))
+                .isInstanceOf(ArtifactStoreException.class)
                 .hasMessageContaining("S3 refused");
     }
 }

@@ -36,24 +36,32 @@ public class SparkMasterClient {
     }
 
     /** One application the master knows (active or completed), as it lists it. */
-    public record MasterApp(String id, String name, String state, boolean completed) {
-    }
+    public record MasterApp(String id, String name, String state, boolean completed) {}
 
     public MasterState status(URI webUi) {
-        Request request = new Request.Builder().url(webUi.resolve("/json").toString()).get().build();
+        Request request = new Request.Builder()
+                .url(webUi.resolve("/json").toString())
+                .get()
+                .build();
         try (Response response = http.newCall(request).execute()) {
             String body = response.body().string();
             if (!response.isSuccessful()) {
-                throw new BackendFailedException(StandaloneSparkBackend.NAME, "the Spark master at " + webUi
-                        + " answered HTTP " + response.code() + ": " + snippet(body), null);
+                throw new BackendFailedException(
+                        StandaloneSparkBackend.NAME,
+                        "the Spark master at " + webUi + " answered HTTP " + response.code() + ": " + snippet(body),
+                        null);
             }
             return parse(body);
         } catch (IOException e) {
-            throw new BackendUnavailableException(StandaloneSparkBackend.NAME, "cannot reach the Spark master at "
-                    + webUi + ": " + e.getMessage(), e);
+            throw new BackendUnavailableException(
+                    StandaloneSparkBackend.NAME,
+                    "cannot reach the Spark master at " + webUi + ": " + e.getMessage(),
+                    e);
         } catch (JacksonException e) {
-            throw new BackendFailedException(StandaloneSparkBackend.NAME, "the Spark master at " + webUi
-                    + " sent a status that is not JSON: " + e.getOriginalMessage(), e);
+            throw new BackendFailedException(
+                    StandaloneSparkBackend.NAME,
+                    "the Spark master at " + webUi + " sent a status that is not JSON: " + e.getOriginalMessage(),
+                    e);
         }
     }
 
@@ -71,8 +79,11 @@ public class SparkMasterClient {
     }
 
     private static MasterApp app(JsonNode app, boolean completed) {
-        return new MasterApp(app.path("id").asString(""), app.path("name").asString(""),
-                app.path("state").asString(""), completed);
+        return new MasterApp(
+                app.path("id").asString(""),
+                app.path("name").asString(""),
+                app.path("state").asString(""),
+                completed);
     }
 
     private static int countAlive(JsonNode workers) {

@@ -34,8 +34,12 @@ public class StandaloneClusterBackend implements ClusterBackend {
     private final Supplier<Optional<Path>> sparkHome;
     private final Clock clock;
 
-    StandaloneClusterBackend(StandaloneProcesses processes, SparkMasterClient masters,
-            StandaloneProperties properties, Supplier<Optional<Path>> sparkHome, Clock clock) {
+    StandaloneClusterBackend(
+            StandaloneProcesses processes,
+            SparkMasterClient masters,
+            StandaloneProperties properties,
+            Supplier<Optional<Path>> sparkHome,
+            Clock clock) {
         this.processes = processes;
         this.masters = masters;
         this.properties = properties;
@@ -56,27 +60,39 @@ public class StandaloneClusterBackend implements ClusterBackend {
     @Override
     public ClusterStatus create(Cluster cluster) {
         Optional<StandaloneProcesses.Started> earlier = processes.find(cluster.id());
-        if (earlier.isPresent() && earlier.get().master().alive() && processes.stoppedReason(cluster.id()).isEmpty()) {
+        if (earlier.isPresent()
+                && earlier.get().master().alive()
+                && processes.stoppedReason(cluster.id()).isEmpty()) {
             // Started by an earlier call whose answer was not recorded (a crash): adopted, never started twice.
             return describe(cluster);
         }
-        Path home = sparkHome.get().orElseThrow(() -> new BackendRejectedException("no Spark found on this "
-                + "machine to start a cluster with: set platy.local.spark-home or SPARK_HOME, or install pyspark "
-                + "into platy.local.python"));
+        Path home = sparkHome
+                .get()
+                .orElseThrow(() -> new BackendRejectedException("no Spark found on this "
+                        + "machine to start a cluster with: set platy.local.spark-home or SPARK_HOME, or install pyspark "
+                        + "into platy.local.python"));
         StandaloneSizing sizing;
         try {
-            sizing = StandaloneSizing.of(cluster.config(), cluster.name(), properties,
-                    Runtime.getRuntime().availableProcessors(), StandaloneSizing.machineMemoryBytes());
+            sizing = StandaloneSizing.of(
+                    cluster.config(),
+                    cluster.name(),
+                    properties,
+                    Runtime.getRuntime().availableProcessors(),
+                    StandaloneSizing.machineMemoryBytes());
         } catch (ClusterConfigException e) {
             throw new BackendRejectedException("its config cannot be read: " + e.getMessage(), e);
         }
         try {
             StandaloneProcesses.Started started = processes.start(cluster.id(), home, sizing);
-            return new ClusterStatus(started.masterUrl(), ClusterState.STARTING, starting(started, 0),
-                    started.webUi().toString(), null);
+            return new ClusterStatus(
+                    started.masterUrl(),
+                    ClusterState.STARTING,
+                    starting(started, 0),
+                    started.webUi().toString(),
+                    null);
         } catch (IOException e) {
-            throw new BackendUnavailableException(name(), "could not start the Spark standalone daemons: "
-                    + e.getMessage(), e);
+            throw new BackendUnavailableException(
+                    name(), "could not start the Spark standalone daemons: " + e.getMessage(), e);
         }
     }
 
@@ -84,9 +100,13 @@ public class StandaloneClusterBackend implements ClusterBackend {
     public ClusterStatus describe(Cluster cluster) {
         Optional<StandaloneProcesses.Started> recorded = processes.find(cluster.id());
         if (recorded.isEmpty()) {
-            return new ClusterStatus(cluster.externalId(), ClusterState.TERMINATED_WITH_ERRORS,
+            return new ClusterStatus(
+                    cluster.externalId(),
+                    ClusterState.TERMINATED_WITH_ERRORS,
                     "no record of its Spark processes on this machine (was " + processes.dir(cluster.id())
-                            + " removed?)", null, null);
+                            + " removed?)",
+                    null,
+                    null);
         }
         StandaloneProcesses.Started started = recorded.get();
         Optional<String> stopped = processes.stoppedReason(cluster.id());
@@ -94,9 +114,12 @@ public class StandaloneClusterBackend implements ClusterBackend {
             // Nothing of a dead cluster may run on: its workers would hold cores and memory for nobody.
             processes.stopProcesses(started);
             return stopped.map(why -> status(started, ClusterState.TERMINATED, why))
-                    .orElseGet(() -> status(started, ClusterState.TERMINATED_WITH_ERRORS, "the Spark master process "
-                            + "(pid " + started.master().pid() + ") ended; see " + processes.dir(cluster.id())
-                            .resolve("master.log")));
+                    .orElseGet(() -> status(
+                            started,
+                            ClusterState.TERMINATED_WITH_ERRORS,
+                            "the Spark master process "
+                                    + "(pid " + started.master().pid() + ") ended; see "
+                                    + processes.dir(cluster.id()).resolve("master.log")));
         }
         boolean starting = cluster.state() == ClusterState.STARTING || cluster.state() == ClusterState.BOOTSTRAPPING;
         SparkMasterClient.MasterState state;
@@ -110,14 +133,20 @@ public class StandaloneClusterBackend implements ClusterBackend {
         }
         int expected = started.workers().size();
         if (state.alive() && state.aliveWorkers() >= expected) {
-            return status(started, ClusterState.WAITING, "Spark standalone master " + started.masterUrl() + " with "
-                    + expected + " worker(s) on this machine");
+            return status(
+                    started,
+                    ClusterState.WAITING,
+                    "Spark standalone master " + started.masterUrl() + " with " + expected
+                            + " worker(s) on this machine");
         }
         if (starting) {
             return startingOrTimedOut(cluster, started, state.aliveWorkers());
         }
-        return status(started, ClusterState.WAITING, "Spark standalone master " + started.masterUrl() + ": "
-                + state.aliveWorkers() + " of " + expected + " worker(s) alive");
+        return status(
+                started,
+                ClusterState.WAITING,
+                "Spark standalone master " + started.masterUrl() + ": " + state.aliveWorkers() + " of " + expected
+                        + " worker(s) alive");
     }
 
     /**
@@ -154,7 +183,8 @@ public class StandaloneClusterBackend implements ClusterBackend {
 
     private static ClusterStatus status(StandaloneProcesses.Started started, ClusterState state, String reason) {
         // The master's web UI stands where EMR's master DNS would: where the master answers.
-        return new ClusterStatus(started.masterUrl(), state, reason, started.webUi().toString(), null);
+        return new ClusterStatus(
+                started.masterUrl(), state, reason, started.webUi().toString(), null);
     }
 
     @Override

@@ -30,14 +30,19 @@ public class StandaloneClusterConfigs implements ClusterConfigs {
             throw invalid(field, e.violations());
         }
         if (!name.equals(config.name())) {
-            throw new InvalidFieldException(field + ".name", "is '" + config.name() + "' but the cluster is named '"
-                    + name + "'; leave it out or make them equal");
+            throw new InvalidFieldException(
+                    field + ".name",
+                    "is '" + config.name() + "' but the cluster is named '" + name
+                            + "'; leave it out or make them equal");
         }
         String tagged = config.tags().get("team");
         if (team != null && tagged != null && !tagged.isBlank() && !team.equals(tagged)) {
-            throw new InvalidFieldException(field + ".tags.team", "is '" + tagged + "' but the cluster belongs to "
-                    + "team '" + team + "'; tag it with its owning team (an admin names the team with the request's "
-                    + "team field)");
+            throw new InvalidFieldException(
+                    field + ".tags.team",
+                    "is '" + tagged + "' but the cluster belongs to "
+                            + "team '" + team
+                            + "'; tag it with its owning team (an admin names the team with the request's "
+                            + "team field)");
         }
         return new ValidConfig(ClusterConfigJson.write(config), config.idleTimeout());
     }
@@ -55,9 +60,18 @@ public class StandaloneClusterConfigs implements ClusterConfigs {
 
     private static InvalidFieldException invalid(String field, List<Violation> violations) {
         Violation first = violations.get(0);
-        String more = violations.size() == 1 ? "" : " (also: " + violations.subList(1, violations.size()).stream()
-                .map(Violation::toString).collect(Collectors.joining("; ")) + ")";
-        return new InvalidFieldException(field + "." + first.field(), first.message() + more, violations.stream()
-                .map(v -> new InvalidFieldException.FieldError(field + "." + v.field(), v.message())).toList());
+        String more = violations.size() == 1
+                ? ""
+                : " (also: "
+                        + violations.subList(1, violations.size()).stream()
+                                .map(Violation::toString)
+                                .collect(Collectors.joining("; "))
+                        + ")";
+        return new InvalidFieldException(
+                field + "." + first.field(),
+                first.message() + more,
+                violations.stream()
+                        .map(v -> new InvalidFieldException.FieldError(field + "." + v.field(), v.message()))
+                        .toList());
     }
 }

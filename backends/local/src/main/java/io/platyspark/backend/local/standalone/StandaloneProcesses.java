@@ -56,10 +56,15 @@ final class StandaloneProcesses {
 
         /** The recorded process if it still runs (not another one that got its pid since). */
         Optional<ProcessHandle> handle() {
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> startedMillis < 0
-                    // The JDK derives start times from the boot time in whole seconds, which a clock step moves.
-                    || h.info().startInstant().map(at -> Math.abs(at.toEpochMilli() - startedMillis) <= 2000)
-                            .orElse(false));
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(h -> startedMillis < 0
+                            // The JDK derives start times from the boot time in whole seconds, which a clock step
+                            // moves.
+                            || h.info()
+                                    .startInstant()
+                                    .map(at -> Math.abs(at.toEpochMilli() - startedMillis) <= 2000)
+                                    .orElse(false));
         }
 
         boolean alive() {
@@ -76,8 +81,13 @@ final class StandaloneProcesses {
         }
 
         static Daemon of(Process process) {
-            return new Daemon(process.pid(), process.toHandle().info().startInstant().map(Instant::toEpochMilli)
-                    .orElse(-1L));
+            return new Daemon(
+                    process.pid(),
+                    process.toHandle()
+                            .info()
+                            .startInstant()
+                            .map(Instant::toEpochMilli)
+                            .orElse(-1L));
         }
     }
 
@@ -103,25 +113,53 @@ final class StandaloneProcesses {
         Path sparkClass = sparkHome.resolve("bin").resolve("spark-class");
         List<Process> started = new ArrayList<>();
         try {
-            Process master = launch(sparkHome, dir, "master", List.of(sparkClass.toString(),
-                    "org.apache.spark.deploy.master.Master", "--host", HOST, "--port", String.valueOf(masterPort),
-                    "--webui-port", String.valueOf(webUiPort)));
+            Process master = launch(
+                    sparkHome,
+                    dir,
+                    "master",
+                    List.of(
+                            sparkClass.toString(),
+                            "org.apache.spark.deploy.master.Master",
+                            "--host",
+                            HOST,
+                            "--port",
+                            String.valueOf(masterPort),
+                            "--webui-port",
+                            String.valueOf(webUiPort)));
             started.add(master);
             List<Daemon> workers = new ArrayList<>();
             for (int i = 1; i <= sizing.workers(); i++) {
                 Path workerDir = Files.createDirectories(dir.resolve("worker-" + i));
-                Process worker = launch(sparkHome, dir, "worker-" + i, List.of(sparkClass.toString(),
-                        "org.apache.spark.deploy.worker.Worker", "--host", HOST, "--webui-port", "0",
-                        "--cores", String.valueOf(sizing.coresPerWorker()),
-                        "--memory", sizing.memoryPerWorkerMb() + "m",
-                        "--work-dir", workerDir.toString(), "spark://" + HOST + ":" + masterPort));
+                Process worker = launch(
+                        sparkHome,
+                        dir,
+                        "worker-" + i,
+                        List.of(
+                                sparkClass.toString(),
+                                "org.apache.spark.deploy.worker.Worker",
+                                "--host",
+                                HOST,
+                                "--webui-port",
+                                "0",
+                                "--cores",
+                                String.valueOf(sizing.coresPerWorker()),
+                                "--memory",
+                                sizing.memoryPerWorkerMb() + "m",
+                                "--work-dir",
+                                workerDir.toString(),
+                                "spark://" + HOST + ":" + masterPort));
                 started.add(worker);
                 workers.add(Daemon.of(worker));
             }
             Started cluster = new Started(masterPort, webUiPort, Daemon.of(master), workers);
             write(dir, cluster);
-            log.info("started Spark standalone cluster {}: master {} (pid {}), {} worker(s) of {} core(s) and {} MB",
-                    clusterId, cluster.masterUrl(), master.pid(), workers.size(), sizing.coresPerWorker(),
+            log.info(
+                    "started Spark standalone cluster {}: master {} (pid {}), {} worker(s) of {} core(s) and {} MB",
+                    clusterId,
+                    cluster.masterUrl(),
+                    master.pid(),
+                    workers.size(),
+                    sizing.coresPerWorker(),
                     sizing.memoryPerWorkerMb());
             return cluster;
         } catch (IOException | RuntimeException e) {
@@ -132,13 +170,18 @@ final class StandaloneProcesses {
     }
 
     private Process launch(Path sparkHome, Path dir, String role, List<String> command) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(role + ".log").toFile()))
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve(role + ".log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = builder.environment();
         env.put("SPARK_HOME", sparkHome.toString());
         env.put("SPARK_LOCAL_IP", HOST);
-        env.put("SPARK_LOCAL_DIRS", Files.createDirectories(dir.resolve("local")).toString());
+        env.put(
+                "SPARK_LOCAL_DIRS",
+                Files.createDirectories(dir.resolve("local")).toString());
         env.put("SPARK_LOG_DIR", dir.toString());
         env.put("SPARK_DAEMON_MEMORY", properties.daemonMemory().toMegabytes() + "m");
         env.put("PYSPARK_PYTHON", python);
@@ -155,16 +198,23 @@ final class StandaloneProcesses {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<Daemon> workers = p.getProperty("workers", "").isBlank() ? List.of()
-                : Arrays.stream(p.getProperty("workers").split(",")).map(Daemon::decode).toList();
-        return Optional.of(new Started(Integer.parseInt(p.getProperty("masterPort")),
-                Integer.parseInt(p.getProperty("webUiPort")), Daemon.decode(p.getProperty("master")), workers));
+        List<Daemon> workers = p.getProperty("workers", "").isBlank()
+                ? List.of()
+                : Arrays.stream(p.getProperty("workers").split(","))
+                        .map(Daemon::decode)
+                        .toList();
+        return Optional.of(new Started(
+                Integer.parseInt(p.getProperty("masterPort")),
+                Integer.parseInt(p.getProperty("webUiPort")),
+                Daemon.decode(p.getProperty("master")),
+                workers));
     }
 
     /** Why the platform stopped the cluster, when it did. */
     Optional<String> stoppedReason(UUID clusterId) {
         try {
-            return Optional.of(Files.readString(dir(clusterId).resolve(STOPPED), StandardCharsets.UTF_8).strip());
+            return Optional.of(Files.readString(dir(clusterId).resolve(STOPPED), StandardCharsets.UTF_8)
+                    .strip());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -216,7 +266,8 @@ final class StandaloneProcesses {
         }
         try (Stream<Path> dirs = Files.list(clusters)) {
             return dirs.filter(d -> Files.exists(d.resolve(RECORD)))
-                    .map(d -> UUID.fromString(d.getFileName().toString())).toList();
+                    .map(d -> UUID.fromString(d.getFileName().toString()))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -247,12 +298,17 @@ final class StandaloneProcesses {
         p.setProperty("masterPort", String.valueOf(cluster.masterPort()));
         p.setProperty("webUiPort", String.valueOf(cluster.webUiPort()));
         p.setProperty("master", cluster.master().encode());
-        p.setProperty("workers", String.join(",", cluster.workers().stream().map(Daemon::encode).toList()));
+        p.setProperty(
+                "workers",
+                String.join(",", cluster.workers().stream().map(Daemon::encode).toList()));
         Path tmp = dir.resolve(RECORD + ".tmp");
         try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(out, "processes of a Spark standalone cluster started by PlatySpark");
         }
-        Files.move(tmp, dir.resolve(RECORD), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+                tmp,
+                dir.resolve(RECORD),
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -41,5 +41,4 @@ public record StandaloneProperties(
         @DefaultValue("256MB") DataSize daemonMemory,
         @DefaultValue("3m") @DurationMin(seconds = 1) Duration startTimeout,
         @DefaultValue("15s") @DurationMin(millis = 0) Duration stopGracePeriod,
-        @DefaultValue("5s") @DurationMin(millis = 100) Duration statusTimeout) {
-}
+        @DefaultValue("5s") @DurationMin(millis = 100) Duration statusTimeout) {}

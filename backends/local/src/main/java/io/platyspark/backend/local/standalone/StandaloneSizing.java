@@ -27,15 +27,16 @@ record StandaloneSizing(int workers, int coresPerWorker, long memoryPerWorkerMb,
         appDefaults = Map.copyOf(appDefaults);
     }
 
-    static StandaloneSizing of(String configJson, String name, StandaloneProperties properties, int processors,
-            long machineMemoryBytes) {
+    static StandaloneSizing of(
+            String configJson, String name, StandaloneProperties properties, int processors, long machineMemoryBytes) {
         ClusterConfig config = configJson == null ? null : ClusterConfigJson.parse(configJson, name);
         int requested = config == null ? 0 : requestedNodes(config.instanceFleets());
         int workers = Math.max(1, Math.min(requested, Math.min(properties.maxWorkers(), processors / 2)));
         int cores = Math.max(1, processors / workers);
         long executorMb = properties.executorMemory().toMegabytes();
-        long memoryMb = Math.max(executorMb, Math.min(properties.maxWorkerMemory().toMegabytes(),
-                machineMemoryBytes / 2 / workers / (1024 * 1024)));
+        long memoryMb = Math.max(
+                executorMb,
+                Math.min(properties.maxWorkerMemory().toMegabytes(), machineMemoryBytes / 2 / workers / (1024 * 1024)));
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("spark.executor.memory", executorMb + "m");
         defaults.put("spark.executor.cores", "1");
@@ -50,8 +51,10 @@ record StandaloneSizing(int workers, int coresPerWorker, long memoryPerWorkerMb,
         if (fleets == null) {
             return 0;
         }
-        return fleets.coreTargetOnDemandCapacity() + fleets.coreTargetSpotCapacity()
-                + fleets.taskTargetOnDemandCapacity() + fleets.taskTargetSpotCapacity();
+        return fleets.coreTargetOnDemandCapacity()
+                + fleets.coreTargetSpotCapacity()
+                + fleets.taskTargetOnDemandCapacity()
+                + fleets.taskTargetSpotCapacity();
     }
 
     /** The machine's physical memory, as the JVM sees it (its own heap limit when the OS will not say). */

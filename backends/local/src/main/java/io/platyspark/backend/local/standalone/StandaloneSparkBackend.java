@@ -1,5 +1,7 @@
 package io.platyspark.backend.local.standalone;
 
+import io.platyspark.backend.local.LocalSparkBackend;
+import io.platyspark.backend.local.LocalSparkProperties;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.backend.BackendAppStatus;
@@ -7,8 +9,6 @@ import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.backend.LogPage;
 import io.platyspark.core.backend.SparkBackend;
-import io.platyspark.backend.local.LocalSparkBackend;
-import io.platyspark.backend.local.LocalSparkProperties;
 import io.platyspark.core.cluster.Cluster;
 import java.io.IOException;
 import java.net.URI;
@@ -35,8 +35,7 @@ public class StandaloneSparkBackend implements SparkBackend {
     public static final String NAME = "standalone";
 
     /** Where a cluster's master listens and what apps on it get by default. */
-    public record MasterEndpoint(String masterUrl, URI webUi, Map<String, String> appDefaults) {
-    }
+    public record MasterEndpoint(String masterUrl, URI webUi, Map<String, String> appDefaults) {}
 
     private final Runs runs;
     private final SparkMasterClient masters;
@@ -47,7 +46,9 @@ public class StandaloneSparkBackend implements SparkBackend {
      *                      own work dir and concurrency limit
      * @param endpoints     the master of a cluster this backend runs apps on; empty when none is known
      */
-    public StandaloneSparkBackend(LocalSparkProperties runProperties, SparkMasterClient masters,
+    public StandaloneSparkBackend(
+            LocalSparkProperties runProperties,
+            SparkMasterClient masters,
             Function<Cluster, Optional<MasterEndpoint>> endpoints) {
         this.runs = new Runs(runProperties, this);
         this.masters = masters;
@@ -107,12 +108,23 @@ public class StandaloneSparkBackend implements SparkBackend {
             }
             if (run.state() == AppState.RUNNING && (listed == null || "WAITING".equals(listed.state()))) {
                 // spark-submit runs, but the master has not given the app executors yet.
-                result.put(app.id(), new BackendAppStatus(AppState.SUBMITTED, listed == null ? null
-                        : "waiting for free cores on cluster '" + cluster.name() + "'", knownId, run.links()));
+                result.put(
+                        app.id(),
+                        new BackendAppStatus(
+                                AppState.SUBMITTED,
+                                listed == null ? null : "waiting for free cores on cluster '" + cluster.name() + "'",
+                                knownId,
+                                run.links()));
                 continue;
             }
-            result.put(app.id(), new BackendAppStatus(run.state(), run.reason(),
-                    listed != null ? listed.id() : run.backendAppId(), run.links(), run.metrics()));
+            result.put(
+                    app.id(),
+                    new BackendAppStatus(
+                            run.state(),
+                            run.reason(),
+                            listed != null ? listed.id() : run.backendAppId(),
+                            run.links(),
+                            run.metrics()));
         }
         return result;
     }
@@ -133,8 +145,10 @@ public class StandaloneSparkBackend implements SparkBackend {
     }
 
     private MasterEndpoint endpoint(Cluster cluster) {
-        return endpoints.apply(cluster).orElseThrow(() -> new BackendUnavailableException(NAME,
-                "no Spark master is known for cluster '" + cluster.name() + "' yet", null));
+        return endpoints
+                .apply(cluster)
+                .orElseThrow(() -> new BackendUnavailableException(
+                        NAME, "no Spark master is known for cluster '" + cluster.name() + "' yet", null));
     }
 
     /** The local backend's runs, submitted to a standalone master. */
@@ -196,7 +210,8 @@ public class StandaloneSparkBackend implements SparkBackend {
             Path partial = target.resolveSibling(target.getFileName() + ".partial");
             Files.createDirectories(partial);
             Process tar = new ProcessBuilder(List.of("tar", "-xzf", archive.toString(), "-C", partial.toString()))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             try {
                 if (!tar.waitFor(5, TimeUnit.MINUTES) || tar.exitValue() != 0) {
                     tar.destroyForcibly();

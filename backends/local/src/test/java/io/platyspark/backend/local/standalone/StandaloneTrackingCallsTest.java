@@ -3,12 +3,11 @@ package io.platyspark.backend.local.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.platyspark.backend.local.LocalSparkProperties;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.backend.SparkBackends;
-import io.platyspark.backend.local.LocalSparkProperties;
-import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.reconcile.AppReconciler;
@@ -62,19 +61,33 @@ class StandaloneTrackingCallsTest {
             masters.put(name, master);
             for (int a = 1; a <= APPS_PER_CLUSTER; a++) {
                 SparkApp app = store.app(name + "-job-" + a, name);
-                apps.add(store.apps.transition(app.id(), AppState.PENDING, AppTransition.to(AppState.SUBMITTED, null)
-                        .withBackend(StandaloneSparkBackend.NAME, "pid-" + a)).current());
+                apps.add(store.apps
+                        .transition(
+                                app.id(),
+                                AppState.PENDING,
+                                AppTransition.to(AppState.SUBMITTED, null)
+                                        .withBackend(StandaloneSparkBackend.NAME, "pid-" + a))
+                        .current());
             }
         }
-        LocalSparkProperties runs = new LocalSparkProperties(true, null, "python3", workDir, "spark://unused", 4,
-                Duration.ofSeconds(1), "localhost");
-        StandaloneSparkBackend backend = new StandaloneSparkBackend(runs, new SparkMasterClient(new OkHttpClient()),
-                cluster -> Optional.ofNullable(masters.get(cluster.name())).map(m -> new StandaloneSparkBackend
-                        .MasterEndpoint("spark://127.0.0.1:7077", m.url("/").uri(), Map.of())));
-        ReconcileProperties properties = new ReconcileProperties(true, Duration.ofSeconds(5), Duration.ofMinutes(10),
-                Duration.ofHours(6), Duration.ofHours(1), true, Duration.ofSeconds(30));
-        reconciler = new AppReconciler(store.apps, store.clusters, new SparkBackends(List.of(backend), meters),
-                properties, clock, meters);
+        LocalSparkProperties runs = new LocalSparkProperties(
+                true, null, "python3", workDir, "spark://unused", 4, Duration.ofSeconds(1), "localhost");
+        StandaloneSparkBackend backend = new StandaloneSparkBackend(
+                runs,
+                new SparkMasterClient(new OkHttpClient()),
+                cluster -> Optional.ofNullable(masters.get(cluster.name()))
+                        .map(m -> new StandaloneSparkBackend.MasterEndpoint(
+                                "spark://127.0.0.1:7077", m.url("/").uri(), Map.of())));
+        ReconcileProperties properties = new ReconcileProperties(
+                true,
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(10),
+                Duration.ofHours(6),
+                Duration.ofHours(1),
+                true,
+                Duration.ofSeconds(30));
+        reconciler = new AppReconciler(
+                store.apps, store.clusters, new SparkBackends(List.of(backend), meters), properties, clock, meters);
     }
 
     @AfterEach
@@ -91,7 +104,8 @@ class StandaloneTrackingCallsTest {
         assertThat(first.changed()).as("every app seen running on its master").isEqualTo(CLUSTERS * APPS_PER_CLUSTER);
         assertThat(second.changed()).isZero();
         masters.forEach((name, master) -> assertThat(master.getRequestCount())
-                .as("calls to the master of %s in two cycles", name).isEqualTo(2));
+                .as("calls to the master of %s in two cycles", name)
+                .isEqualTo(2));
         for (SparkApp app : apps) {
             SparkApp stored = store.apps.find(app.id()).orElseThrow();
             assertThat(stored.state()).isEqualTo(AppState.RUNNING);
@@ -109,9 +123,13 @@ class StandaloneTrackingCallsTest {
         AppReconciler.Result result = reconciler.reconcileOnce();
 
         assertThat(result.backendErrors()).isEqualTo(1);
-        assertThat(result.unknown()).as("nothing concluded about the apps of the unreachable master").isZero();
-        assertThat(apps).allSatisfy(app -> assertThat(store.apps.find(app.id()).orElseThrow().state())
-                .isEqualTo(AppState.RUNNING));
+        assertThat(result.unknown())
+                .as("nothing concluded about the apps of the unreachable master")
+                .isZero();
+        assertThat(apps)
+                .allSatisfy(app -> assertThat(
+                                store.apps.find(app.id()).orElseThrow().state())
+                        .isEqualTo(AppState.RUNNING));
     }
 
     /** A standalone master's {@code /json}: alive, one worker, the cluster's apps running. */
@@ -131,12 +149,19 @@ class StandaloneTrackingCallsTest {
             StringBuilder apps = new StringBuilder();
             for (int a = 1; a <= APPS_PER_CLUSTER; a++) {
                 String name = cluster + "-job-" + a;
-                apps.append(a > 1 ? "," : "").append("{\"id\":\"app-").append(name).append("\",\"name\":\"")
-                        .append(name).append("\",\"state\":\"RUNNING\",\"cores\":1}");
+                apps.append(a > 1 ? "," : "")
+                        .append("{\"id\":\"app-")
+                        .append(name)
+                        .append("\",\"name\":\"")
+                        .append(name)
+                        .append("\",\"state\":\"RUNNING\",\"cores\":1}");
             }
             String body = "{\"url\":\"spark://127.0.0.1:7077\",\"aliveworkers\":1,\"workers\":[{\"state\":\"ALIVE\"}],"
                     + "\"activeapps\":[" + apps + "],\"completedapps\":[],\"status\":\"ALIVE\"}";
-            return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json").body(body)
+            return new MockResponse.Builder()
+                    .code(200)
+                    .setHeader("Content-Type", "application/json")
+                    .body(body)
                     .build();
         }
     }
