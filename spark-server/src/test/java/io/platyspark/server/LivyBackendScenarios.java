@@ -166,9 +166,10 @@ abstract class LivyBackendScenarios {
                         Duration.ofSeconds(15)),
                 CLOCK,
                 meters,
-                null,
-                environments,
-                envSparkConf);
+                io.platyspark.core.submit.SourceStager.none(),
+                environments == null ? io.platyspark.core.env.Environments.none() : environments,
+                envSparkConf == null ? new io.platyspark.core.env.EnvSparkConf() : envSparkConf,
+                io.platyspark.core.env.PythonTargets.unknown());
     }
 
     String submit(String name, String source, String requestId) {

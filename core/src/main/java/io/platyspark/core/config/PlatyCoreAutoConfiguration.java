@@ -300,8 +300,8 @@ public class PlatyCoreAutoConfiguration {
                     clock,
                     meters(meters),
                     new SourceStager(artifacts),
-                    envs.getIfAvailable(),
-                    conf.getIfAvailable(),
+                    envs.getIfAvailable(Environments::none),
+                    conf.getIfAvailable(EnvSparkConf::new),
                     io.platyspark.core.env.PythonTargets.from(clusterBackends));
         }
 

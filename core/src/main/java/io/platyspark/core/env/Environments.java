@@ -27,4 +27,34 @@ public interface Environments {
     EnvBuild request(EnvSpec spec, String team);
 
     Optional<EnvBuild> get(UUID id);
+
+    /** Whether this builds environments at all ({@link #none()} does not). */
+    default boolean builds() {
+        return true;
+    }
+
+    /** For a server that builds no Python environments: the worker fails apps with requirements, saying so. */
+    static Environments none() {
+        return new Environments() {
+            @Override
+            public boolean builds() {
+                return false;
+            }
+
+            @Override
+            public EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform) {
+                throw new IllegalStateException("this server builds no Python environments (platy.env.enabled)");
+            }
+
+            @Override
+            public EnvBuild request(EnvSpec spec, String team) {
+                throw new IllegalStateException("this server builds no Python environments (platy.env.enabled)");
+            }
+
+            @Override
+            public Optional<EnvBuild> get(UUID id) {
+                return Optional.empty();
+            }
+        };
+    }
 }

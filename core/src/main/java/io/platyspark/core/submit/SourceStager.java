@@ -28,6 +28,16 @@ public class SourceStager {
         this.remote = store.reachableByClusters();
     }
 
+    private SourceStager() {
+        this.store = null;
+        this.remote = false;
+    }
+
+    /** Ships nothing: for a worker whose backends read every source where it is (tests, local-only servers). */
+    public static SourceStager none() {
+        return new SourceStager();
+    }
+
     /** The app as its run needs it: local paths replaced by uploaded URIs where the cluster is remote. */
     public SparkApp stage(SparkApp app, Cluster cluster) {
         if (!remote || cluster.kind() == ClusterKind.LOCAL) {

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -58,6 +59,7 @@ public class SubmissionWorker {
             new java.util.concurrent.ConcurrentHashMap<>();
     private java.util.concurrent.ExecutorService pool;
 
+    /** A worker that ships no sources and builds no Python environments (the backends read sources as given). */
     public SubmissionWorker(
             SparkAppStore apps,
             ClusterStore clusters,
@@ -65,35 +67,28 @@ public class SubmissionWorker {
             SubmissionProperties properties,
             Clock clock,
             MeterRegistry meters) {
-        this(apps, clusters, backends, properties, clock, meters, null);
+        this(
+                apps,
+                clusters,
+                backends,
+                properties,
+                clock,
+                meters,
+                SourceStager.none(),
+                Environments.none(),
+                new EnvSparkConf(),
+                PythonTargets.unknown());
     }
 
-    public SubmissionWorker(
-            SparkAppStore apps,
-            ClusterStore clusters,
-            SparkBackends backends,
-            SubmissionProperties properties,
-            Clock clock,
-            MeterRegistry meters,
-            SourceStager stager) {
-        this(apps, clusters, backends, properties, clock, meters, stager, null, null);
-    }
-
-    /** With {@code envs}, apps with requirements get their Python environment built before submission. */
-    public SubmissionWorker(
-            SparkAppStore apps,
-            ClusterStore clusters,
-            SparkBackends backends,
-            SubmissionProperties properties,
-            Clock clock,
-            MeterRegistry meters,
-            SourceStager stager,
-            Environments envs,
-            EnvSparkConf envConf) {
-        this(apps, clusters, backends, properties, clock, meters, stager, envs, envConf, PythonTargets.unknown());
-    }
-
-    /** With {@code targets}, an app's environment is built for what its cluster's nodes run. */
+    /**
+     * Every collaborator is required: a part a server does without is an explicit no-op ({@link SourceStager#none},
+     * {@link Environments#none}, {@link PythonTargets#unknown}), never null.
+     *
+     * @param stager  ships local sources to where remote clusters read them
+     * @param envs    builds the Python environments of apps with requirements
+     * @param envConf the Spark conf that ships a built environment
+     * @param targets what each cluster's nodes run, for the environment to be built for
+     */
     public SubmissionWorker(
             SparkAppStore apps,
             ClusterStore clusters,
@@ -105,16 +100,16 @@ public class SubmissionWorker {
             Environments envs,
             EnvSparkConf envConf,
             PythonTargets targets) {
-        this.targets = targets;
-        this.stager = stager;
-        this.envs = envs;
-        this.envConf = envConf;
-        this.apps = apps;
-        this.clusters = clusters;
-        this.backends = backends;
-        this.properties = properties;
-        this.clock = clock;
-        this.meters = meters;
+        this.apps = Objects.requireNonNull(apps, "apps");
+        this.clusters = Objects.requireNonNull(clusters, "clusters");
+        this.backends = Objects.requireNonNull(backends, "backends");
+        this.properties = Objects.requireNonNull(properties, "properties");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.meters = Objects.requireNonNull(meters, "meters");
+        this.stager = Objects.requireNonNull(stager, "stager");
+        this.envs = Objects.requireNonNull(envs, "envs");
+        this.envConf = Objects.requireNonNull(envConf, "envConf");
+        this.targets = Objects.requireNonNull(targets, "targets");
     }
 
     /**
@@ -261,25 +256,17 @@ public class SubmissionWorker {
         }
     }
 
+    /** The steps of one app's submission: its cluster, its environment, the submit, and the record of it. */
     private void handle(SparkApp app) {
-        Optional<Cluster> found = clusters.findActive(app.clusterName());
-        if (found.isEmpty() || found.get().state().isEnding()) {
-            Optional<Cluster> ended = found.isPresent()
-                    ? found
-                    : Optional.ofNullable(app.clusterId()).flatMap(clusters::find);
-            fail(
-                    app,
-                    "cluster '" + app.clusterName() + "' "
-                            + ended.map(c -> c.state() + (c.stateReason() == null ? "" : ": " + c.stateReason()))
-                                    .orElse("is gone")
-                            + " (before the app was submitted)");
+        Optional<Cluster> found = ensureCluster(app);
+        if (found.isEmpty()) {
             return;
         }
         Cluster cluster = found.get();
         EnvBuild env = null;
         if (app.needsEnvironment()) {
             // The environment builds while the cluster starts: neither waits for the other.
-            Optional<EnvBuild> ready = environment(app, cluster);
+            Optional<EnvBuild> ready = ensureEnvironment(app, cluster);
             if (ready.isEmpty()) {
                 return;
             }
@@ -289,23 +276,50 @@ public class SubmissionWorker {
             waitForCluster(app, cluster);
             return;
         }
-        SparkBackend backend;
-        BackendSubmission submission;
-        SparkApp run;
+        submit(app, cluster, env).ifPresent(submitted -> record(app, cluster, submitted));
+    }
+
+    /** The app's cluster while it is active; otherwise the app fails, naming how its cluster ended. */
+    private Optional<Cluster> ensureCluster(SparkApp app) {
+        Optional<Cluster> found = clusters.findActive(app.clusterName());
+        if (found.isPresent() && !found.get().state().isEnding()) {
+            return found;
+        }
+        Optional<Cluster> ended =
+                found.isPresent() ? found : Optional.ofNullable(app.clusterId()).flatMap(clusters::find);
+        fail(
+                app,
+                "cluster '" + app.clusterName() + "' "
+                        + ended.map(c -> c.state() + (c.stateReason() == null ? "" : ": " + c.stateReason()))
+                                .orElse("is gone")
+                        + " (before the app was submitted)");
+        return Optional.empty();
+    }
+
+    /** What the backend accepted, and the run (sources staged, environment shipped) it was given. */
+    private record Submitted(SparkBackend backend, SparkApp run, BackendSubmission submission) {}
+
+    /** Hands the app to its cluster's backend; empty when it waits for room or was refused (and failed). */
+    private Optional<Submitted> submit(SparkApp app, Cluster cluster, EnvBuild env) {
         try {
-            backend = backends.forCluster(cluster);
-            run = stager == null ? app : stager.stage(app, cluster);
+            SparkBackend backend = backends.forCluster(cluster);
+            SparkApp run = stager.stage(app, cluster);
             if (env != null) {
                 run = run.withRunConf(envConf.forRun(env, cluster));
             }
-            submission = backend.submit(cluster, run);
+            return Optional.of(new Submitted(backend, run, backend.submit(cluster, run)));
         } catch (BackendBusyException e) {
             waitForRoom(app, e.getMessage());
-            return;
         } catch (BackendRejectedException e) {
             fail(app, e.getMessage());
-            return;
         }
+        return Optional.empty();
+    }
+
+    /** Records the app SUBMITTED; when it ended meanwhile, compensates by stopping the run. */
+    private void record(SparkApp app, Cluster cluster, Submitted submitted) {
+        SparkBackend backend = submitted.backend();
+        BackendSubmission submission = submitted.submission();
         TransitionResult result = apps.transition(
                 app.id(),
                 app.state(),
@@ -317,31 +331,35 @@ public class SubmissionWorker {
                         .withLinks(submission.links())
                         // What the backend read: the stored source says where the code came from, not the
                         // uploaded copy a remote cluster ran (the place to look when a run surprises).
-                        .withResolvedSources(run.source(), run.pyFiles()));
+                        .withResolvedSources(
+                                submitted.run().source(), submitted.run().pyFiles()));
         if (result.applied()) {
             count(backend.name(), submission.adopted() ? "adopted" : "submitted");
             return;
         }
-        // Ended while we were submitting (killed on request, failed by the watchdog's timeouts or its cluster's
-        // death): the run must not go on untracked.
         AppState now = result.current().state();
         if (now.isTerminal()) {
-            log.info(
-                    "app {} became {} during its submission; stopping the run {}",
+            compensate(app, cluster, backend, submission, now);
+        }
+    }
+
+    /**
+     * The app ended while it was being submitted (killed on request, failed by the watchdog's timeouts or its
+     * cluster's death): the run must not go on untracked, so it is stopped.
+     */
+    private void compensate(
+            SparkApp app, Cluster cluster, SparkBackend backend, BackendSubmission submission, AppState now) {
+        log.info("app {} became {} during its submission; stopping the run {}", app.id(), now, submission.backendId());
+        try {
+            backend.kill(cluster, app.withBackend(backend.name(), submission.backendId()));
+        } catch (RuntimeException e) {
+            log.warn(
+                    "could not stop run {} of app {}, which is {}: {}; stop it at {} by hand",
+                    submission.backendId(),
                     app.id(),
                     now,
-                    submission.backendId());
-            try {
-                backend.kill(cluster, app.withBackend(backend.name(), submission.backendId()));
-            } catch (RuntimeException e) {
-                log.warn(
-                        "could not stop run {} of app {}, which is {}: {}; stop it at {} by hand",
-                        submission.backendId(),
-                        app.id(),
-                        now,
-                        SecretRedactor.redactText(e.getMessage(), app.sparkConf()),
-                        backend.name());
-            }
+                    SecretRedactor.redactText(e.getMessage(), app.sparkConf()),
+                    backend.name());
         }
     }
 
@@ -349,8 +367,8 @@ public class SubmissionWorker {
      * The app's environment when it is READY; otherwise the app waits in BUILDING_ENV (or fails with the build's
      * reason) and this returns empty.
      */
-    private Optional<EnvBuild> environment(SparkApp app, Cluster cluster) {
-        if (envs == null) {
+    private Optional<EnvBuild> ensureEnvironment(SparkApp app, Cluster cluster) {
+        if (!envs.builds()) {
             fail(app, "the app has requirements but this server builds no Python environments (platy.env.enabled)");
             return Optional.empty();
         }

@@ -443,9 +443,10 @@ class SubmissionWorkerTest {
                 properties,
                 clock,
                 new SimpleMeterRegistry(),
-                null,
+                SourceStager.none(),
                 envs,
-                null);
+                new io.platyspark.core.env.EnvSparkConf(),
+                io.platyspark.core.env.PythonTargets.unknown());
         SparkApp app = store.apps
                 .create(
                         new NewSparkApp(

@@ -63,7 +63,10 @@ class ResolvedSourcesTest {
                 properties,
                 clock,
                 new SimpleMeterRegistry(),
-                new SourceStager(artifacts));
+                new SourceStager(artifacts),
+                io.platyspark.core.env.Environments.none(),
+                new io.platyspark.core.env.EnvSparkConf(),
+                io.platyspark.core.env.PythonTargets.unknown());
     }
 
     private SparkApp app(String source, List<String> pyFiles) {

@@ -120,7 +120,7 @@ class SubmissionEnvironmentTargetTest {
                 properties,
                 clock,
                 new SimpleMeterRegistry(),
-                null,
+                SourceStager.none(),
                 envs,
                 new EnvSparkConf(),
                 PythonTargets.from(new ClusterBackends(List.of(emr))));
