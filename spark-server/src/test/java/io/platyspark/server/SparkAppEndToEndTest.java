@@ -163,7 +163,10 @@ class SparkAppEndToEndTest {
                 .isPositive();
         assertThat(metrics.get("jobs").asLong()).isPositive();
         assertThat(metrics.get("durationMs").asLong()).isPositive();
-        assertThat(metrics.get("peakJvmHeapBytes").asLong()).isPositive();
+        // Spark records peak memory from its executor-metrics poller, which runs at each heartbeat (10 s) by default:
+        // a word count that ends sooner has nothing to report, so the figure is there but may be 0.
+        assertThat(metrics.has("peakJvmHeapBytes")).as("%s", metrics).isTrue();
+        assertThat(metrics.get("peakJvmHeapBytes").asLong()).isNotNegative();
         assertThat(allLines(ok, "stderr")).isNotEmpty();
         List<JsonNode> events = new ArrayList<>();
         // State changes only: an event whose from and to agree records a new reason in the same state.

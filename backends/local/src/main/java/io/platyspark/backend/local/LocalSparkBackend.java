@@ -57,7 +57,8 @@ public class LocalSparkBackend implements SparkBackend {
     private static final Logger log = LoggerFactory.getLogger(LocalSparkBackend.class);
 
     /** Spark's line naming the event log it writes, and with it the app's Spark id. */
-    private static final Pattern EVENT_LOG_LINE = Pattern.compile("Logging events to \\S*?(local-\\d+)");
+    /** The driver's line naming its event log: a local-mode id, or the id a standalone master gave the app. */
+    private static final Pattern EVENT_LOG_LINE = Pattern.compile("Logging events to \\S*?(local-\\d+|app-\\d+-\\d+)");
 
     private final LocalSparkProperties properties;
     private final ConcurrentMap<UUID, LocalRun> runs = new ConcurrentHashMap<>();
