@@ -85,6 +85,15 @@ public class LocalSparkBackend implements SparkBackend {
      * The one directory every local app writes its event log to: the local cluster's, which the embedded History
      * Server reads (it reads one directory, not a tree).
      */
+    /**
+     * Where the apps of {@code cluster} write their event logs. Spark names a log by its app id, which is unique on
+     * one machine in local mode but only per master on standalone clusters (two masters both hand out
+     * {@code app-<second>-0000}), so a backend with several clusters gives each its own directory.
+     */
+    protected Path eventLogDir(Cluster cluster) {
+        return eventLogDir();
+    }
+
     public Path eventLogDir() {
         return properties.workDir().resolve("event-logs");
     }
@@ -159,7 +168,7 @@ public class LocalSparkBackend implements SparkBackend {
                             cluster,
                             app,
                             source,
-                            writeConf(home, dir, app, defaultConf(cluster), eventLogConf, eventLogDir())))
+                            writeConf(home, dir, app, defaultConf(cluster), eventLogConf, eventLogDir(cluster))))
                     .directory((localized.isEmpty() ? source.getParent() : dir.resolve(WORK_DIR)).toFile());
         } catch (IOException e) {
             throw new BackendUnavailableException(NAME, "could not prepare the app's run: " + e.getMessage(), e);
@@ -345,12 +354,12 @@ public class LocalSparkBackend implements SparkBackend {
     public Map<UUID, BackendAppStatus> status(Cluster cluster, Collection<SparkApp> apps) {
         Map<UUID, BackendAppStatus> result = new HashMap<>();
         for (SparkApp app : apps) {
-            statusOf(app).ifPresent(status -> result.put(app.id(), status));
+            statusOf(cluster, app).ifPresent(status -> result.put(app.id(), status));
         }
         return result;
     }
 
-    private Optional<BackendAppStatus> statusOf(SparkApp app) {
+    private Optional<BackendAppStatus> statusOf(Cluster cluster, SparkApp app) {
         LocalRun run = runs.get(app.id());
         if (run != null && !run.isFinished()) {
             return Optional.of(new BackendAppStatus(AppState.RUNNING, null, run.clusterAppId(), links(run)));
@@ -358,7 +367,7 @@ public class LocalSparkBackend implements SparkBackend {
         Path dir = appDir(app.id());
         Optional<LocalRun.ExitRecord> exit = run != null ? Optional.of(run.exitRecord()) : readExit(dir);
         if (exit.isPresent()) {
-            return Optional.of(terminalStatus(app, dir, exit.get()));
+            return Optional.of(terminalStatus(cluster, app, dir, exit.get()));
         }
         if (!Files.exists(dir)) {
             return Optional.empty();
@@ -375,14 +384,14 @@ public class LocalSparkBackend implements SparkBackend {
                 AppLinks.NONE));
     }
 
-    private BackendAppStatus terminalStatus(SparkApp app, Path dir, LocalRun.ExitRecord exit) {
+    private BackendAppStatus terminalStatus(Cluster cluster, SparkApp app, Path dir, LocalRun.ExitRecord exit) {
         String sparkAppId = sparkAppId(dir.resolve(LocalRun.LOG_FILE));
         Map<String, Long> metrics = null;
         AppLinks links = AppLinks.NONE;
         if (sparkAppId != null) {
             try {
                 Optional<SparkEventLogMetrics.Summary> summary =
-                        SparkEventLogMetrics.summarize(EventLogDirectory.local(eventLogDir()), sparkAppId);
+                        SparkEventLogMetrics.summarize(EventLogDirectory.local(eventLogDir(cluster)), sparkAppId);
                 metrics = summary.map(SparkEventLogMetrics.Summary::metrics).orElse(null);
                 if (summary.isPresent()) {
                     links = new AppLinks(

@@ -177,6 +177,11 @@ public class StandaloneSparkBackend implements SparkBackend {
         }
 
         @Override
+        protected java.nio.file.Path eventLogDir(Cluster cluster) {
+            return eventLogDir().resolve(cluster.id().toString());
+        }
+
+        @Override
         protected Map<String, String> defaultConf(Cluster cluster) {
             return outer.endpoint(cluster).appDefaults();
         }
