@@ -124,9 +124,11 @@ def test_deferrable_run_follows_the_app_from_the_trigger(server, capfd):
     assert apps[0]["source"] == str(dags.TESTS / "apps" / "brief.py")  # upload=False: the path itself
     assert "following app" in output and "from the triggerer" in output
     assert "[stdout] rows: 10" in output
-    # The trigger shows the Spark UI while the app runs, before it sees the app end.
+    # The trigger shows the live Spark UI while the app runs, before it sees the app end; once the app has ended its
+    # link is the History Server's (the embedded server runs one), and that is shown too.
     assert apps[0]["links"]["sparkUi"]
-    assert output.index(f"Spark UI: {apps[0]['links']['sparkUi']}") < output.index(f"app {apps[0]['id']} is SUCCEEDED")
+    assert output.index("Spark UI: ") < output.index(f"app {apps[0]['id']} is SUCCEEDED")
+    assert f"Spark UI: {apps[0]['links']['sparkUi']}" in output
     total = server.hook().get_logs(apps[0]["id"], 0, 1).get("total")
     assert len(LINE.findall(output)) == total  # the trigger's lines and the worker's rest, none twice
     assert xcom(dag_run, "brief", "return_value")["state"] == "SUCCEEDED"
