@@ -90,7 +90,12 @@ final class WatchdogMemoryScenario {
             int port = ServerProcess.freePort();
             List<String> java = List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g",
+                    // As in the image, in a container limited to 1 GiB: the JVM sizes its heap from the memory it
+                    // sees (the image's MaxRAMPercentage); MaxRAM stands in for the container's limit, so the
+                    // figure does not depend on the bench machine's RAM (its initial heap is 1/64 of that).
+                    "-XX:MaxRAM=1g",
+                    "-XX:MaxRAMPercentage=75",
+                    "-XX:+ExitOnOutOfMemoryError",
                     "-jar",
                     jar.toString());
             watchdog = ServerProcess.start(
@@ -117,7 +122,8 @@ final class WatchdogMemoryScenario {
                             peakMb, rssMb, (int) cycles, sizes.watchdogApps()),
                     peakMb <= 400);
             report.note(String.format(
-                    "Watchdog: `java -Xmx1g -jar watchdog-exec.jar` (its own process) on a "
+                    "Watchdog: `java -XX:MaxRAM=1g -XX:MaxRAMPercentage=75 -jar watchdog-exec.jar` (its own process; "
+                            + "the image's heap setting in a container limited to 1 GiB) on a "
                             + "database with %,d RUNNING apps (seeded in %.1f s) on %d Livy-registered clusters, each "
                             + "Livy a stand-in in the load driver's JVM holding that cluster's batches; measured once %d "
                             + "app cycles had run (%.0f s from start). Before the change the issue measured 717 MB at "

@@ -43,6 +43,10 @@ public class JdbcSparkAppStore implements SparkAppStore {
 
     private final AppStateListener listener;
     private final TeamLimits limits;
+    private final AdmissionGroups<CreateResult> admissions = new AdmissionGroups<>(MAX_GROUP);
+
+    /** At most this many of a team's submits share a transaction; more wait for the next. */
+    private static final int MAX_GROUP = 64;
 
     public JdbcSparkAppStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, Clock clock) {
         this(jdbc, tx, json, clock, AppStateListener.NONE);
@@ -72,54 +76,111 @@ public class JdbcSparkAppStore implements SparkAppStore {
     @Override
     public CreateResult create(
             NewSparkApp app, String requestHash, java.util.function.Consumer<CreateResult> inTransaction) {
-        return limits.admitting(app.team(), () -> insert(app, requestHash, inTransaction));
+        Submit submit = new Submit(app, requestHash, inTransaction);
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            // The caller's own transaction must hold its app: stored alone, on this thread.
+            AdmissionGroups.Pending<CreateResult, Submit> alone = new AdmissionGroups.Pending<>(submit);
+            storeGroup(app.team(), List.of(alone));
+            return AdmissionGroups.outcome(alone);
+        }
+        return admissions.submit(
+                app.team(), submit, limits.admissionWait(), () -> limits.busy(app.team()), this::storeGroup);
+    }
+
+    /** The team's submits on this server waiting to be stored (for tests). */
+    int waitingToBeStored(String team) {
+        return admissions.waiting(team);
+    }
+
+    private record Submit(NewSparkApp app, String hash, java.util.function.Consumer<CreateResult> inTransaction) {}
+
+    /**
+     * Stores a group of one team's submits in one transaction: the quota check admits as many as fit, in the
+     * order they came, and each admitted app is written with its first event (and whatever its caller writes in
+     * {@code inTransaction}). When the transaction fails, each submit is stored again on its own, so one bad
+     * request fails only itself.
+     */
+    private void storeGroup(String team, List<AdmissionGroups.Pending<CreateResult, Submit>> group) {
+        List<Object> outcomes;
+        try {
+            outcomes = tx.execute(status -> {
+                // Inside the transaction that stores the apps: the quota check and the inserts commit together.
+                TeamLimits.Admission admission = limits.admit(team, group.size());
+                Instant now = now();
+                List<Object> out = new ArrayList<>(group.size());
+                for (int i = 0; i < group.size(); i++) {
+                    Submit submit = group.get(i).request;
+                    out.add(
+                            i < admission.admitted()
+                                    ? insert(submit.app(), submit.hash(), submit.inTransaction(), now)
+                                    : admission.refusal());
+                }
+                return out;
+            });
+        } catch (RuntimeException e) {
+            if (group.size() == 1) {
+                throw e;
+            }
+            for (AdmissionGroups.Pending<CreateResult, Submit> alone : group) {
+                try {
+                    storeGroup(team, List.of(alone));
+                } catch (RuntimeException failed) {
+                    alone.failed(failed);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            if (outcomes.get(i) instanceof CreateResult stored) {
+                group.get(i).stored(stored);
+            } else {
+                group.get(i).failed((RuntimeException) outcomes.get(i));
+            }
+        }
     }
 
     private CreateResult insert(
-            NewSparkApp app, String requestHash, java.util.function.Consumer<CreateResult> inTransaction) {
-        return tx.execute(status -> {
-            // Inside the transaction that stores the app: the quota check and the insert commit together.
-            limits.admit(app.team());
-            Instant now = now();
-            UUID id = UUID.randomUUID();
-            int inserted = jdbc.sql("""
-                    insert into apps (id, name, team, cluster_name, cluster_id, source, main_class, args, spark_conf,
-                                      idempotency_key, request_hash, request_id, state, attempts, next_attempt_at,
-                                      created_at, updated_at, py_files, requirements, python_version)
-                    values (:id, :name, :team, :cluster, :clusterId, :source, :mainClass, cast(:args as jsonb),
-                            cast(:conf as jsonb), :key, :hash, :requestId, 'PENDING', 0, :now, :now, :now,
-                            cast(:pyFiles as jsonb), cast(:requirements as jsonb), :pythonVersion)
-                    on conflict (team, idempotency_key) where idempotency_key is not null do nothing
-                    """)
-                    .param("id", id)
-                    .param("name", app.name())
-                    .param("team", app.team())
-                    .param("cluster", app.clusterName())
-                    .param("clusterId", app.clusterId())
-                    .param("pyFiles", json.writeValueAsString(app.pyFiles()))
-                    .param("requirements", json.writeValueAsString(app.requirements()))
-                    .param("pythonVersion", app.pythonVersion())
-                    .param("source", app.source())
-                    .param("mainClass", app.mainClass())
-                    .param("args", json.writeValueAsString(app.args()))
-                    .param("conf", json.writeValueAsString(app.sparkConf()))
-                    .param("key", app.idempotencyKey())
-                    .param("hash", requestHash)
-                    .param("requestId", app.requestId())
-                    .param("now", ts(now))
-                    .update();
-            if (inserted == 1) {
-                insertEvent(id, now, null, AppState.PENDING, "accepted", app.requestId());
-                SparkApp created = find(id).orElseThrow();
-                listener.stateChanged(created, null);
-                CreateResult result = new CreateResult(created, true, requestHash);
-                inTransaction.accept(result);
-                return result;
-            }
-            // The key was used before: hand back the first app so a retried submit never makes a second one.
-            // Nothing is written for it, so inTransaction has nothing to join.
-            return findByIdempotencyKey(app.team(), app.idempotencyKey()).orElseThrow();
-        });
+            NewSparkApp app, String requestHash, java.util.function.Consumer<CreateResult> inTransaction, Instant now) {
+        UUID id = UUID.randomUUID();
+        Optional<SparkApp> inserted = jdbc.sql("""
+                insert into apps (id, name, team, cluster_name, cluster_id, source, main_class, args, spark_conf,
+                                  idempotency_key, request_hash, request_id, state, attempts, next_attempt_at,
+                                  created_at, updated_at, py_files, requirements, python_version)
+                values (:id, :name, :team, :cluster, :clusterId, :source, :mainClass, cast(:args as jsonb),
+                        cast(:conf as jsonb), :key, :hash, :requestId, 'PENDING', 0, :now, :now, :now,
+                        cast(:pyFiles as jsonb), cast(:requirements as jsonb), :pythonVersion)
+                on conflict (team, idempotency_key) where idempotency_key is not null do nothing
+                returning *
+                """)
+                .param("id", id)
+                .param("name", app.name())
+                .param("team", app.team())
+                .param("cluster", app.clusterName())
+                .param("clusterId", app.clusterId())
+                .param("pyFiles", json.writeValueAsString(app.pyFiles()))
+                .param("requirements", json.writeValueAsString(app.requirements()))
+                .param("pythonVersion", app.pythonVersion())
+                .param("source", app.source())
+                .param("mainClass", app.mainClass())
+                .param("args", json.writeValueAsString(app.args()))
+                .param("conf", json.writeValueAsString(app.sparkConf()))
+                .param("key", app.idempotencyKey())
+                .param("hash", requestHash)
+                .param("requestId", app.requestId())
+                .param("now", ts(now))
+                .query(rowMapper)
+                .optional();
+        if (inserted.isPresent()) {
+            SparkApp created = inserted.get();
+            insertEvent(id, now, null, AppState.PENDING, "accepted", app.requestId());
+            listener.stateChanged(created, null);
+            CreateResult result = new CreateResult(created, true, requestHash);
+            inTransaction.accept(result);
+            return result;
+        }
+        // The key was used before (or earlier in this group): hand back the first app so a retried submit never
+        // makes a second one. Nothing is written for it, so inTransaction has nothing to join.
+        return findByIdempotencyKey(app.team(), app.idempotencyKey()).orElseThrow();
     }
 
     @Override

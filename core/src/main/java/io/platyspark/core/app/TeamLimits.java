@@ -1,5 +1,6 @@
 package io.platyspark.core.app;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -13,7 +14,9 @@ public interface TeamLimits {
     /** No limits: every app admitted, every team with share 1. */
     TeamLimits NONE = new TeamLimits() {
         @Override
-        public void admit(String team) {}
+        public Admission admit(String team, int wanted) {
+            return Admission.all(wanted);
+        }
 
         @Override
         public Map<String, Dispatch> dispatch(Collection<String> teams) {
@@ -22,19 +25,40 @@ public interface TeamLimits {
     };
 
     /**
-     * Throws when the team may not store another app now (active apps or submissions per minute at their quota).
-     * Called in the transaction that stores the app; it serializes the team's admissions so that two replicas
-     * never both take the last slot.
+     * How many of {@code wanted} new apps of the team may be stored now (active apps and submissions per minute
+     * against their quotas). Called in the transaction that stores them; it serializes the team's admissions so
+     * that two replicas never both take the last slot.
      */
-    void admit(String team);
+    Admission admit(String team, int wanted);
 
     /**
-     * Runs {@code store}, the transaction that admits and stores one of the team's apps. An implementation may
-     * queue a team's concurrent submits here, before they take a database connection, so that a burst from one
-     * team waiting on its own admission lock cannot hold every connection another team needs.
+     * How long a submit waits on this server for the team's earlier submits to be stored (they are stored a
+     * group at a time per team, see {@link JdbcSparkAppStore}) before it is refused with {@link #busy(String)}.
      */
-    default <T> T admitting(String team, java.util.function.Supplier<T> store) {
-        return store.get();
+    default Duration admissionWait() {
+        return Duration.ofSeconds(10);
+    }
+
+    /** The refusal of a submit that waited {@link #admissionWait()} in vain. */
+    default RuntimeException busy(String team) {
+        return new IllegalStateException("team '" + team + "' has too many submits waiting on this server");
+    }
+
+    /**
+     * @param admitted how many of the wanted apps may be stored, in the order they arrived
+     * @param refusal  what the others are told; null when all were admitted
+     */
+    record Admission(int admitted, RuntimeException refusal) {
+
+        public Admission {
+            if (admitted < 0) {
+                throw new IllegalArgumentException("admitted must be at least 0");
+            }
+        }
+
+        public static Admission all(int wanted) {
+            return new Admission(wanted, null);
+        }
     }
 
     /** The weight and running limits of each of these teams; a team left out has share 1 and no limit. */

@@ -36,7 +36,6 @@ public class JdbcTeamQuotas implements TeamLimits {
     private final QuotaProperties defaults;
     private final JsonMapper json;
     private final Clock clock;
-    private final Map<String, java.util.concurrent.Semaphore> gates = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JdbcTeamQuotas(JdbcClient jdbc, QuotaProperties defaults, JsonMapper json, Clock clock) {
         this.jdbc = jdbc;
@@ -48,85 +47,86 @@ public class JdbcTeamQuotas implements TeamLimits {
     /**
      * A lock per team held to the end of the caller's transaction: of two replicas admitting the team's last
      * slot, the second counts after the first has committed (each statement reads what is committed when it
-     * starts), so exactly the quota gets in.
+     * starts), so exactly the quota gets in. The caller admits a group of the team's submits at once, so the
+     * lock and the counts are paid once per group, not once per app.
      */
     @Override
-    public void admit(String team) {
+    public Admission admit(String team, int wanted) {
         jdbc.sql("select 1 from pg_advisory_xact_lock(hashtextextended(:key, 0))")
                 .param("key", "platy.admission/" + team)
                 .query(Integer.class)
                 .single();
         TeamQuota quota = quota(team);
-        long active = jdbc.sql("""
-                select count(*) from apps
-                where team = :team and state not in %s
+        Instant now = clock.instant();
+        // Both counts in one statement (one snapshot, one round trip); the window is counted only as far as the
+        // quota, so a team with a large per-minute quota does not pay for counting it.
+        Counts counts = jdbc.sql("""
+                select (select count(*) from apps where team = :team and state not in %s) as active,
+                       (select count(*) from (select 1 from apps where team = :team and created_at > :since
+                                              limit :perMinute) w) as recent
                 """.formatted(TERMINAL_APPS))
                 .param("team", team)
-                .query(Long.class)
+                .param("since", Timestamp.from(now.minus(WINDOW)))
+                .param("perMinute", quota.submitsPerMinute())
+                .query((rs, n) -> new Counts(rs.getLong("active"), rs.getLong("recent")))
                 .single();
-        if (active >= quota.maxActiveApps()) {
-            throw new QuotaExceededException(
-                    "maxActiveApps",
-                    "team '" + team + "' has " + active + " active apps, "
-                            + "its quota maxActiveApps is " + quota.maxActiveApps() + "; submit again when some have "
-                            + "ended, or ask an admin to raise the quota",
-                    defaults.activeRetryAfter());
+        long activeRoom = quota.maxActiveApps() - counts.active();
+        long rateRoom = quota.submitsPerMinute() - counts.recent();
+        int admitted = (int) Math.max(0, Math.min(wanted, Math.min(activeRoom, rateRoom)));
+        if (admitted == wanted) {
+            return Admission.all(wanted);
         }
-        Instant now = clock.instant();
-        Instant since = now.minus(WINDOW);
-        var recent = jdbc.sql("""
-                select count(*) as n, min(created_at) as oldest from apps
-                where team = :team and created_at > :since
-                """)
+        if (activeRoom <= rateRoom) {
+            return new Admission(
+                    admitted,
+                    new QuotaExceededException(
+                            "maxActiveApps",
+                            "team '" + team + "' has " + (counts.active() + admitted) + " active apps, "
+                                    + "its quota maxActiveApps is " + quota.maxActiveApps()
+                                    + "; submit again when some have ended, or ask an admin to raise the quota",
+                            defaults.activeRetryAfter()));
+        }
+        // The window has room again when its oldest submit leaves it.
+        Instant oldest = jdbc.sql("select min(created_at) from apps where team = :team and created_at > :since")
                 .param("team", team)
-                .param("since", Timestamp.from(since))
-                .query((rs, n) -> new Recent(rs.getLong("n"), instant(rs, "oldest")))
-                .single();
-        if (recent.count() >= quota.submitsPerMinute()) {
-            // The window has room again when its oldest submit leaves it.
-            Duration wait = Duration.between(now, recent.oldest().plus(WINDOW));
-            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            throw new QuotaExceededException(
-                    "submitsPerMinute",
-                    "team '" + team + "' submitted " + recent.count()
-                            + " apps in the last minute, its quota submitsPerMinute is " + quota.submitsPerMinute()
-                            + "; submit again in " + seconds + " s",
-                    Duration.ofSeconds(seconds));
-        }
+                .param("since", Timestamp.from(now.minus(WINDOW)))
+                .query(Timestamp.class)
+                .optional()
+                .map(Timestamp::toInstant)
+                .orElse(now);
+        Duration wait = Duration.between(now, oldest.plus(WINDOW));
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        return new Admission(
+                admitted,
+                new QuotaExceededException(
+                        "submitsPerMinute",
+                        "team '" + team + "' submitted " + (counts.recent() + admitted)
+                                + " apps in the last minute, its quota submitsPerMinute is "
+                                + quota.submitsPerMinute() + "; submit again in " + seconds + " s",
+                        Duration.ofSeconds(seconds)));
     }
 
-    private record Recent(long count, Instant oldest) {}
+    private record Counts(long active, long recent) {}
+
+    @Override
+    public Duration admissionWait() {
+        return defaults.admissionWait();
+    }
 
     /**
-     * One of a team's submits at a time per replica goes on to the database: the others wait here, without a
-     * connection, for at most {@code admissionWait}, then are refused 429. Without this gate a burst from one team
-     * took every pooled connection to wait on the team's advisory lock, and other teams' calls failed with 503.
+     * A submit that waited {@code admissionWait} on this server while the team's earlier submits were stored.
+     * Waiting happens without a database connection, so one team's burst cannot take the connections other
+     * teams' calls need.
      */
     @Override
-    public <T> T admitting(String team, java.util.function.Supplier<T> store) {
-        java.util.concurrent.Semaphore gate =
-                gates.computeIfAbsent(team, t -> new java.util.concurrent.Semaphore(1, true));
-        boolean entered;
-        try {
-            entered = gate.tryAcquire(defaults.admissionWait().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            entered = false;
-        }
-        if (!entered) {
-            throw new QuotaExceededException(
-                    "concurrentSubmits",
-                    "team '" + team + "' has more submits in flight "
-                            + "than this server admits at once (they are admitted one at a time per team, waiting at most "
-                            + defaults.admissionWait().toMillis()
-                            + " ms); send fewer at once and retry after Retry-After",
-                    Duration.ofSeconds(1));
-        }
-        try {
-            return store.get();
-        } finally {
-            gate.release();
-        }
+    public RuntimeException busy(String team) {
+        return new QuotaExceededException(
+                "concurrentSubmits",
+                "team '" + team + "' has more submits in flight than this server admits in "
+                        + defaults.admissionWait().toMillis()
+                        + " ms (a team's submits are stored a group at a time); send fewer at once and retry after "
+                        + "Retry-After",
+                Duration.ofSeconds(1));
     }
 
     @Override
@@ -326,11 +326,6 @@ public class JdbcTeamQuotas implements TeamLimits {
     private static Integer integer(ResultSet rs, String column) throws SQLException {
         int value = rs.getInt(column);
         return rs.wasNull() ? null : value;
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
     }
 
     private static final List<String> KINDS = List.of("SHARED", "DEDICATED", "DEV", "LOCAL");

@@ -25,8 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxQueuePercent        the largest share of the shared cluster a team's YARN queue may take
  * @param activeRetryAfter       the {@code Retry-After} of a submit refused for {@code maxActiveApps}: when a slot
  *                               frees is not known, so this is a polite guess
- * @param admissionWait          how long a team's submit waits for the team's earlier submits on this server to be
- *                               admitted (one at a time per team, so one team's burst cannot hold every database
+ * @param admissionWait          how long a team's submit waits on this server for the team's earlier submits to be
+ *                               stored (a group at a time per team, so one team's burst cannot hold every database
  *                               connection) before it is refused 429 {@code concurrentSubmits}
  * @param metricsInterval        how often spark-server refreshes the per-team gauges ({@code platy.team.apps})
  */

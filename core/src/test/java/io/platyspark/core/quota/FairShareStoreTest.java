@@ -152,42 +152,50 @@ class FairShareStoreTest {
     }
 
     @Test
-    void aTeamsSubmitsGoToTheDatabaseOneAtATimeAndAnotherTeamIsNotHeldUp() throws Exception {
-        JdbcTeamQuotas gated = new JdbcTeamQuotas(
-                jdbc,
-                new QuotaProperties(
-                        1,
-                        10_000,
-                        60_000,
-                        Map.of(),
-                        10,
-                        50,
-                        Duration.ofSeconds(10),
-                        Duration.ofMillis(200),
-                        Duration.ofSeconds(30)),
+    void aTeamsSubmitWaitingTooLongBehindItsEarlierOnesIsRefusedAndAnotherTeamIsNotHeldUp() throws Exception {
+        QuotaProperties shortWait = new QuotaProperties(
+                1,
+                10_000,
+                60_000,
+                Map.of(),
+                10,
+                50,
+                Duration.ofSeconds(10),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(30));
+        JdbcSparkAppStore gated = new JdbcSparkAppStore(
+                JdbcClient.create(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
                 new JsonMapper(),
-                clock);
+                clock,
+                AppStateListener.NONE,
+                new JdbcTeamQuotas(JdbcClient.create(dataSource), shortWait, new JsonMapper(), clock));
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<?> first = pool.submit(() -> gated.admitting("data", () -> {
+            // The first submit is held inside its transaction (its caller's in-transaction work does not return)...
+            Future<?> first = pool.submit(() -> gated.create(app("data", "first", null), "h1", created -> {
                 inside.countDown();
                 waitFor(leave);
-                return null;
             }));
             assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
 
-            // A second submit of the same team waits without a connection, then is refused with when to retry.
-            assertThatThrownBy(() -> gated.admitting("data", () -> "stored"))
+            // ...so a second submit of the same team waits without a connection, then is refused with when to retry,
+            // and nothing of it is written.
+            assertThatThrownBy(() -> gated.create(app("data", "second", null), "h2"))
                     .isInstanceOfSatisfying(QuotaExceededException.class, e -> {
                         assertThat(e.quota()).isEqualTo("concurrentSubmits");
                         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
                     });
-            assertThat(gated.admitting("web", () -> "stored")).isEqualTo("stored");
+            assertThat(gated.create(app("web", "other", null), "h3").created()).isTrue();
             leave.countDown();
             first.get(30, TimeUnit.SECONDS);
-            assertThat(gated.admitting("data", () -> "stored")).isEqualTo("stored");
+            assertThat(gated.create(app("data", "third", null), "h4").created()).isTrue();
+            assertThat(jdbc.sql("select name from apps where team = 'data' order by name")
+                            .query(String.class)
+                            .list())
+                    .containsExactly("first", "third");
         } finally {
             leave.countDown();
             pool.shutdownNow();

@@ -99,10 +99,13 @@ class AppController {
                 request.pythonVersion());
         // The audit row of a new app is written in the app's own transaction: one commit per submit, and never an
         // app without its record. Replays and refusals are recorded by the audit filter, as every other call.
+        // The callback may run on another request's thread (a team's submits are stored a group at a time), so it
+        // reads nothing of its own thread.
         boolean[] audited = {false};
+        String method = http.getMethod();
+        String path = http.getRequestURI();
         SparkAppStore.CreateResult result = apps.submit(caller, app, clusterConfigJson(request), created -> {
-            audit.record(
-                    caller, http.getMethod(), http.getRequestURI(), HttpStatus.ACCEPTED.value(), MDC.get("requestId"));
+            audit.record(caller, method, path, HttpStatus.ACCEPTED.value(), app.requestId());
             audited[0] = true;
         });
         if (audited[0]) {
