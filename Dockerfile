@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # The image of every service, chosen with --build-arg SERVICE:
 #   spark-server  the REST API and the submission worker; drives remote backends (Livy on EMR, EMR itself, S3)
 #   watchdog      core's reconcilers (cluster and app state, lost apps, dead shared clusters); any number may run,
@@ -8,6 +6,10 @@
 #   app-builder   builds relocatable Python environments (venv + pip, packed to a tar.gz) and uploads them to S3;
 #                 the only image with Python, since it runs it for every build
 # None holds Spark: the local backend stays off in containers.
+#
+# No '# syntax=' line: the engine's built-in Dockerfile frontend (BuildKit's, Docker 20.10+) has everything used
+# here (RUN --mount, a stage named by an ARG), and a syntax line would pull docker/dockerfile from Docker Hub first,
+# which fails where only a mirror or no registry is reachable.
 #
 # Build from the repository root (BuildKit, the default builder since Docker 23):
 #   docker build --build-arg SERVICE=watchdog -t platyspark/watchdog .
