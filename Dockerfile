@@ -68,10 +68,14 @@ FROM base AS app-builder
 # Python for the builds. Ubuntu's archive drops superseded versions, so pinning them would break rebuilds; the base
 # image tag pins the release. No compilers: an environment is built from wheels, and a package that only has an
 # sdist needing a compiler fails with pip's message (add build-essential and python3-dev here if you need that).
+# venv-pack packs each built environment (`import venv_pack` in the builder's python3); no distribution packages it,
+# so pip puts it in the system Python, the image's only user of it, at the version the tests use
+# (requirements-spark.txt). Without it every build failed at packing.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends python3 python3-venv python3-pip \
-    && rm -rf /var/lib/apt/lists/*
+    && rm -rf /var/lib/apt/lists/* \
+    && python3 -m pip install --no-cache-dir --break-system-packages venv-pack==0.2.0
 ENV PORT=8083
 EXPOSE 8083
 

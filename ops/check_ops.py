@@ -391,6 +391,13 @@ def check_dockerfile_rules():
             problems.append(f"{module}: health probes must be enabled for the HEALTHCHECK")
         if not (ROOT / module / "pom.xml").is_file():
             problems.append(f"{module}: SERVICE={module} names no Maven module")
+    # The app-builder packs environments with venv-pack in its python3: the image must install the version the
+    # tests use (a missing one failed every build at packing, seen only when the image ran).
+    pin = re.search(r"(?m)^venv-pack==(\S+)", (ROOT / "requirements-spark.txt").read_text())
+    if "app-builder" in stage_names and (
+            not pin or f"venv-pack=={pin.group(1)}" not in image_text(path, "app-builder")):
+        problems.append("app-builder: the image must pip install venv-pack at requirements-spark.txt's version "
+                        f"({pin.group(0) if pin else 'no pin found'})")
     # The jar of SERVICE is built and taken from where Maven puts it (the modules' -exec classifier).
     for needed in ('-pl "${SERVICE}"', '${SERVICE}/target/${SERVICE}-exec.jar'):
         if needed not in text:
