@@ -2,7 +2,9 @@
 
 - docker-compose.yml, as is and with the real-AWS override, validated by Docker Compose v2 itself (`config`), then
   cross-checked: Dockerfiles, mounted files and ports exist and agree;
-- the Dockerfiles, linted by hadolint, and held to the house rules (non-root, health check, layers, memory);
+- the Dockerfiles, linted by hadolint, and held to the house rules (non-root, health check, layers, memory,
+  the app-builder's venv-pack); .dockerignore keeps each exec jar, named; compose wires the builder token; the
+  docs state the health start period;
 - the Prometheus config (promtool when it is on PATH, and its structure against the compose services);
 - Grafana's provisioning and dashboards: every query parses as PromQL (and passes promtool when it is on PATH),
   every metric it reads is listed in ops/grafana/metric-sources.txt, panels do not overlap, variables exist, and
