@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # The image of every service, chosen with --build-arg SERVICE:
 #   spark-server  the REST API and the submission worker; drives remote backends (Livy on EMR, EMR itself, S3)
 #   watchdog      core's reconcilers (cluster and app state, lost apps, dead shared clusters); any number may run,
@@ -8,6 +6,10 @@
 #   app-builder   builds relocatable Python environments (venv + pip, packed to a tar.gz) and uploads them to S3;
 #                 the only image with Python, since it runs it for every build
 # None holds Spark: the local backend stays off in containers.
+#
+# No '# syntax=' line: the engine's built-in Dockerfile frontend (BuildKit's, Docker 20.10+) has everything used
+# here (RUN --mount, a stage named by an ARG), and a syntax line would pull docker/dockerfile from Docker Hub first,
+# which fails where only a mirror or no registry is reachable.
 #
 # Build from the repository root (BuildKit, the default builder since Docker 23):
 #   docker build --build-arg SERVICE=watchdog -t platyspark/watchdog .
@@ -66,10 +68,14 @@ FROM base AS app-builder
 # Python for the builds. Ubuntu's archive drops superseded versions, so pinning them would break rebuilds; the base
 # image tag pins the release. No compilers: an environment is built from wheels, and a package that only has an
 # sdist needing a compiler fails with pip's message (add build-essential and python3-dev here if you need that).
+# venv-pack packs each built environment (`import venv_pack` in the builder's python3); no distribution packages it,
+# so pip puts it in the system Python, the image's only user of it, at the version the tests use
+# (requirements-spark.txt). Without it every build failed at packing.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends python3 python3-venv python3-pip \
-    && rm -rf /var/lib/apt/lists/*
+    && rm -rf /var/lib/apt/lists/* \
+    && python3 -m pip install --no-cache-dir --break-system-packages venv-pack==0.2.0
 ENV PORT=8083
 EXPOSE 8083
 

@@ -2,7 +2,9 @@
 
 - docker-compose.yml, as is and with the real-AWS override, validated by Docker Compose v2 itself (`config`), then
   cross-checked: Dockerfiles, mounted files and ports exist and agree;
-- the Dockerfiles, linted by hadolint, and held to the house rules (non-root, health check, layers, memory);
+- the Dockerfiles, linted by hadolint, and held to the house rules (non-root, health check, layers, memory,
+  the app-builder's venv-pack); .dockerignore keeps each exec jar, named; compose wires the builder token; the
+  docs state the health start period;
 - the Prometheus config (promtool when it is on PATH, and its structure against the compose services);
 - Grafana's provisioning and dashboards: every query parses as PromQL (and passes promtool when it is on PATH),
   every metric it reads is listed in ops/grafana/metric-sources.txt, panels do not overlap, variables exist, and
@@ -200,6 +202,105 @@ def check_compose_references(models: dict[str, dict]):
     return problems
 
 
+def check_builder_token(models: dict[str, dict]):
+    """spark-server calls the app-builder with the token it is given: with the quick start's admin token alone
+    that must be the admin token, else every environment build answers '503 ... app-builder answered 401'."""
+    model = models.get("moto (default)")
+    if model is None:
+        return ["docker-compose.yml did not load (see above)"]
+    env = model["services"].get("spark-server", {}).get("environment", {})
+    problems = []
+    if env.get("PLATY_SECURITY_BOOTSTRAPADMINTOKEN") != ADMIN_TOKEN:
+        problems.append("spark-server: PLATY_SECURITY_BOOTSTRAPADMINTOKEN must come from PLATY_ADMIN_TOKEN")
+    if env.get("PLATY_ENV_BUILDERTOKEN") != ADMIN_TOKEN:
+        problems.append(f"spark-server: PLATY_ENV_BUILDERTOKEN is {env.get('PLATY_ENV_BUILDERTOKEN')!r} with only "
+                        "PLATY_ADMIN_TOKEN set; it must default to it (the app-builder would answer 401)")
+    if not env.get("PLATY_ENV_BUILDERURL", "").startswith("http://app-builder:"):
+        problems.append("spark-server: PLATY_ENV_BUILDERURL must point at the app-builder service")
+    return problems
+
+
+def dockerignore_rules(path: Path) -> list[tuple[bool, str, re.Pattern]]:
+    """(re-include?, pattern, regex) of each .dockerignore line, in order. Docker matches a pattern against a
+    path and each of its parent directories (an excluded directory excludes what is in it), '**' crossing
+    directories and '*' not; the last matching line decides."""
+    rules = []
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        pattern = line[1:].strip() if negate else line
+        pattern = pattern.strip("/")
+        regex = ""
+        i = 0
+        while i < len(pattern):
+            if pattern.startswith("**/", i):
+                regex += "(?:.*/)?"
+                i += 3
+            elif pattern.startswith("**", i):
+                regex += ".*"
+                i += 2
+            elif pattern[i] == "*":
+                regex += "[^/]*"
+                i += 1
+            elif pattern[i] == "?":
+                regex += "[^/]"
+                i += 1
+            else:
+                regex += re.escape(pattern[i])
+                i += 1
+        rules.append((negate, pattern, re.compile(regex + "(?:/.*)?$")))
+    return rules
+
+
+def check_dockerignore():
+    """The build context keeps each service's runnable jar (for JAR_FROM=prebuilt) although **/target is left
+    out, and names it without a wildcard: Docker 20.10 did not bring files back through '!*/target/*-exec.jar'."""
+    rules = dockerignore_rules(ROOT / ".dockerignore")
+    problems = []
+    for service in SERVICES:
+        jar = f"{service}/target/{service}-exec.jar"
+        excluded = False
+        deciding = None
+        for negate, pattern, regex in rules:
+            if regex.match(jar):
+                excluded, deciding = not negate, pattern
+        if excluded:
+            problems.append(f".dockerignore leaves out {jar} (by '{deciding}'); the prebuilt build copies it")
+        elif deciding is None or any(c in deciding for c in "*?["):
+            problems.append(f".dockerignore must name {jar} in a '!' line of its own, without wildcards "
+                            f"(Docker 20.10 ignores a wildcard re-include); found {deciding!r}")
+    source = (ROOT / "pom.xml").read_text()
+    for module in re.findall(r"<module>([^<]+)</module>", source):
+        if regex_excludes(rules, f"{module}/pom.xml") or regex_excludes(rules, f"{module}/src/main/x"):
+            problems.append(f".dockerignore leaves out {module}'s sources; the in-Docker build compiles them")
+    return problems
+
+
+def regex_excludes(rules: list[tuple[bool, str, re.Pattern]], path: str) -> bool:
+    excluded = False
+    for negate, _, regex in rules:
+        if regex.match(path):
+            excluded = not negate
+    return excluded
+
+
+def check_start_period_documented():
+    """docs/operations.md states the image's health start period (it once said 90 s while the image waited 300)."""
+    found = re.search(r"--start-period=(\d+)s", (ROOT / SERVICE_DOCKERFILE).read_text())
+    if not found:
+        return [f"{SERVICE_DOCKERFILE}: HEALTHCHECK has no --start-period"]
+    seconds = found.group(1)
+    problems = []
+    for doc in ("docs/operations.md", "docs/troubleshooting.md"):
+        text = (ROOT / doc).read_text()
+        stated = set(re.findall(r"(\d+) s (?:start period|\(its health start period\))", text))
+        if stated != {seconds}:
+            problems.append(f"{doc} states a start period of {sorted(stated) or 'nothing'} s; the image's is {seconds} s")
+    return problems
+
+
 # ---------------------------------------------------------------- settings
 
 CONFIGURATION_DOC = ROOT / "docs/configuration.md"
@@ -292,6 +393,13 @@ def check_dockerfile_rules():
             problems.append(f"{module}: health probes must be enabled for the HEALTHCHECK")
         if not (ROOT / module / "pom.xml").is_file():
             problems.append(f"{module}: SERVICE={module} names no Maven module")
+    # The app-builder packs environments with venv-pack in its python3: the image must install the version the
+    # tests use (a missing one failed every build at packing, seen only when the image ran).
+    pin = re.search(r"(?m)^venv-pack==(\S+)", (ROOT / "requirements-spark.txt").read_text())
+    if "app-builder" in stage_names and (
+            not pin or f"venv-pack=={pin.group(1)}" not in image_text(path, "app-builder")):
+        problems.append("app-builder: the image must pip install venv-pack at requirements-spark.txt's version "
+                        f"({pin.group(0) if pin else 'no pin found'})")
     # The jar of SERVICE is built and taken from where Maven puts it (the modules' -exec classifier).
     for needed in ('-pl "${SERVICE}"', '${SERVICE}/target/${SERVICE}-exec.jar'):
         if needed not in text:
@@ -551,7 +659,11 @@ def main() -> int:
                lambda: check_compose(models))
     checks.run("compose services, build files, mounts, ports and credentials agree", lambda: check_compose_references(models))
     checks.run("compose refuses to start without PLATY_ADMIN_TOKEN, naming it", check_compose_needs_admin_token)
+    checks.run("compose gives spark-server the app-builder's URL and, by default, the admin token for it",
+               lambda: check_builder_token(models))
     checks.run("every PLATY_ variable set is a documented setting", lambda: check_settings(models))
+    checks.run(".dockerignore keeps each service's exec jar, named, and every module's sources", check_dockerignore)
+    checks.run("the docs state the image's health start period", check_start_period_documented)
     checks.run("Dockerfiles lint clean (hadolint)", check_hadolint)
     checks.run("service images: non-root, health check, layers, container memory, JSON logs", check_dockerfile_rules)
     checks.run("Prometheus config" + (" (promtool)" if shutil.which("promtool") else " (structure; no promtool on PATH)"),

@@ -28,6 +28,8 @@ public class PythonEnvBuilder {
 
     private static final Pattern NO_VERSION = Pattern.compile(
             "(?:Could not find a version that satisfies the requirement|No matching distribution found for) ([^\\s(]+)");
+    /** pip's retry warning when the index did not answer (refused, DNS, TLS, proxy): its cause, up to the URL. */
+    private static final Pattern INDEX_UNREACHABLE = Pattern.compile("after connection broken by '(.+?)': /");
 
     private final EnvProperties properties;
 
@@ -246,6 +248,15 @@ public class PythonEnvBuilder {
 
     /** pip's own words for why, the way a user would want to read them. */
     static String reason(String output, String what) {
+        // pip reports a requirement it could not look up as not found ("from versions: none"): when the index did
+        // not answer, saying "could not find" would send the user after a package that may well exist.
+        Matcher unreachable = INDEX_UNREACHABLE.matcher(output);
+        if (unreachable.find()) {
+            String cause = unreachable.group(1);
+            return "pip could not reach the package index ("
+                    + (cause.length() > 300 ? cause.substring(0, 300) + "…" : cause)
+                    + "): check the builder's network, proxy and certificates; the requirements were not looked up";
+        }
         Matcher missing = NO_VERSION.matcher(output);
         if (missing.find()) {
             String requirement = missing.group(1);

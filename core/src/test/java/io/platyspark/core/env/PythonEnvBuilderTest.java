@@ -125,6 +125,48 @@ class PythonEnvBuilderTest {
                 .hasMessageContaining("no binary wheel of pyspark==3.5.1 for this platform and Python");
     }
 
+    @Test
+    void anIndexThatDoesNotAnswerIsSaidSoNotThatThePackageIsMissing() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        EnvSpec spec = new EnvSpec(
+                List.of("six==1.16.0"),
+                builder().defaultVersion(),
+                TargetPlatform.current(),
+                "http://127.0.0.1:" + closedPort + "/simple",
+                NODE_PREFIX);
+
+        assertThatThrownBy(() -> builder().build(spec, dir.resolve("unreachable.tar.gz")))
+                .isInstanceOf(EnvBuildException.class)
+                .hasMessageStartingWith("pip could not reach the package index (")
+                .hasMessageContaining("Connection refused")
+                .hasMessageNotContaining("could not find");
+    }
+
+    @Test
+    void aCertificateTheBuilderDoesNotTrustIsNamedAsTheReason() {
+        // pip's output in a container whose CA bundle lacks the TLS-intercepting proxy's certificate.
+        String output = """
+                $ python3 -m pip --python /tmp/env/bin/python install -r /tmp/requirements.txt
+                WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after \
+                connection broken by 'SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] \
+                certificate verify failed: self-signed certificate in certificate chain (_ssl.c:992)'))': /simple/six/
+                ERROR: Could not find a version that satisfies the requirement six==1.16.0 (from versions: none)
+                ERROR: No matching distribution found for six==1.16.0
+                """;
+
+        assertThat(PythonEnvBuilder.reason(output, "installing the requirements"))
+                .startsWith("pip could not reach the package index (SSLError(")
+                .contains("CERTIFICATE_VERIFY_FAILED")
+                .doesNotContain("could not find");
+        assertThat(PythonEnvBuilder.reason(
+                        "ERROR: No matching distribution found for six==99\n", "installing the requirements"))
+                .startsWith("pip could not find six==99");
+    }
+
     /** The {@code Tag:} lines of every installed wheel's WHEEL file. */
     static List<String> wheelTags(Path sitePackages) throws Exception {
         try (Stream<Path> files = Files.walk(sitePackages)) {
