@@ -73,13 +73,17 @@ public class RetentionCleaner {
         }
 
         /**
-         * One batch: the oldest {@code :batch} rows, skipping those another transaction holds. The ids are taken as
-         * an array so that the delete finds its rows by primary key; with {@code id in (subquery)} the planner may
-         * hash-join against a scan of the whole table.
+         * One batch: the oldest {@code :batch} rows from {@code :from} on, skipping those another transaction holds;
+         * answers how many it deleted and the latest end among them. The ids are taken as an array so that the
+         * delete finds its rows by primary key; with {@code id in (subquery)} the planner may hash-join against a
+         * scan of the whole table. Each batch starts where the last one ended ({@code :from}): the rows already
+         * deleted stay in the index until vacuum, and a scan from the start would step over all of them again.
          */
         String batchSql() {
-            return "delete from " + table + " where id = any(array(select id from " + table + " where " + where()
-                    + " order by " + timeColumn + " limit :batch for update skip locked))";
+            return "with purged as (delete from " + table + " where id = any(array(select id from " + table
+                    + " where " + where() + " and " + timeColumn + " >= :from order by " + timeColumn
+                    + " limit :batch for update skip locked)) returning " + timeColumn + ") select count(*) as n, max("
+                    + timeColumn + ") as last from purged";
         }
     }
 
@@ -113,12 +117,19 @@ public class RetentionCleaner {
         }
         long total = 0;
         int batches = 0;
+        Timestamp from = new Timestamp(0);
         while (batches < properties.maxBatchesPerRun()) {
             // skip locked: a row another transaction holds (a late reconcile) is simply left for the next run.
-            int deleted = jdbc.sql(target.batchSql())
+            Batch batch = jdbc.sql(target.batchSql())
                     .param("cutoff", cutoff)
+                    .param("from", from)
                     .param("batch", properties.batchSize())
-                    .update();
+                    .query((rs, n) -> new Batch(rs.getInt("n"), rs.getTimestamp("last")))
+                    .single();
+            int deleted = batch.deleted();
+            if (batch.last() != null) {
+                from = batch.last();
+            }
             batches++;
             total += deleted;
             meters.counter("platy.cleanup.purged", "table", table).increment(deleted);
@@ -130,6 +141,8 @@ public class RetentionCleaner {
     }
 
     private record Purge(long rows, int batches) {}
+
+    private record Batch(int deleted, Timestamp last) {}
 
     /** What a run deleted, or with {@code dryRun} would delete. */
     public record Result(long apps, long clusters, int batches, boolean dryRun) {}

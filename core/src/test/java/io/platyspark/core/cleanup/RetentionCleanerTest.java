@@ -164,6 +164,7 @@ class RetentionCleanerTest {
                         .sql("explain " + target.batchSql())
                         .param("cutoff", java.sql.Timestamp.from(java.time.Instant.parse("2026-01-31T00:00:00Z")))
                         .param("batch", 1000)
+                        .param("from", new java.sql.Timestamp(0))
                         .query(String.class)
                         .list());
     }
