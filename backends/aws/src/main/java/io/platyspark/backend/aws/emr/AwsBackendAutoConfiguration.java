@@ -23,15 +23,12 @@ import org.springframework.context.annotation.Bean;
  * EMR clusters from ClusterConfigs, and artifacts in S3 when a bucket is configured (clusters read sources from
  * there; without one, core keeps them in a local directory). On with {@code platy.aws.enabled=true}.
  */
-@AutoConfiguration(before = PlatyCoreAutoConfiguration.class)
+@AutoConfiguration(
+        before = PlatyCoreAutoConfiguration.class,
+        after = io.platyspark.backend.aws.awsjobs.AwsClientsAutoConfiguration.class)
 @ConditionalOnProperty(name = "platy.aws.enabled", havingValue = "true")
 @EnableConfigurationProperties(AwsProperties.class)
 public class AwsBackendAutoConfiguration {
-
-    @Bean
-    AwsClients awsClients(AwsProperties properties) {
-        return new AwsClients(properties.region(), properties.endpoint(), properties.apiCallTimeout());
-    }
 
     @Bean
     EmrClusters emrClusters(AwsClients clients) {
