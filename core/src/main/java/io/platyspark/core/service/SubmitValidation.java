@@ -53,8 +53,7 @@ public final class SubmitValidation {
      * @throws InvalidFieldException naming the first field refused
      */
     public NewSparkApp validate(Caller caller, NewSparkApp app) {
-        checkIdempotencyKey(app.idempotencyKey());
-        checkSourceForm(app);
+        checkForm(app.idempotencyKey(), app.source(), app.mainClass());
         checkText(app);
         EnvSpec.checkRequirements(app.requirements(), "requirements");
         SparkSettingsPolicy.check(app.sparkConf());
@@ -70,16 +69,16 @@ public final class SubmitValidation {
         return app.withLocations(locations.source(), locations.pyFiles(), locations.sparkConf());
     }
 
-    private static void checkIdempotencyKey(String key) {
-        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+    /**
+     * The form of the idempotency key and the source, the mistakes a caller makes most: said before the
+     * canonicaliser's finer rules. The API checks them before it resolves the team, so a request that is wrong in
+     * both is told about these first; {@link #validate} applies them again for every other caller.
+     */
+    public static void checkForm(String idempotencyKey, String source, String mainClass) {
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw new InvalidFieldException(
                     IDEMPOTENCY_KEY_FIELD, "must be 1 to 255 visible ASCII characters, e.g. a UUID");
         }
-    }
-
-    /** The form a caller gets wrong most: said before the canonicaliser's finer rules. */
-    private static void checkSourceForm(NewSparkApp app) {
-        String source = app.source();
         if (!source.startsWith("/") && !URI_WITH_SCHEME.matcher(source).matches()) {
             throw new InvalidFieldException(
                     "source",
@@ -89,7 +88,7 @@ public final class SubmitValidation {
         if (source.contains("/../") || source.endsWith("/..")) {
             throw new InvalidFieldException("source", "must not contain '..' segments; give the resolved path");
         }
-        if (app.mainClass() != null && source.toLowerCase(Locale.ROOT).endsWith(".py")) {
+        if (mainClass != null && source.toLowerCase(Locale.ROOT).endsWith(".py")) {
             throw new InvalidFieldException("mainClass", "applies to jar sources only; remove it for a .py source");
         }
     }

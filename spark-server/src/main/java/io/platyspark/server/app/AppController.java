@@ -71,7 +71,9 @@ class AppController {
                     @RequestHeader(name = "Idempotency-Key", required = false)
                     String idempotencyKey,
             HttpServletRequest http) {
-        // Every rule of a submit is core's SubmitValidation, which AppService.submit applies.
+        // Every rule of a submit is core's SubmitValidation, which AppService.submit applies; the form of the key
+        // and the source is told before a missing team, as the first thing a caller gets wrong.
+        SubmitValidation.checkForm(idempotencyKey, request.source(), request.mainClass());
         String team = SubmitValidation.team(request.team(), caller);
         NewSparkApp app = new NewSparkApp(
                 request.name(),
