@@ -2,6 +2,7 @@ package io.platyspark.builder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.platyspark.core.env.web.EnvApiConformance;
 import io.platyspark.core.security.ApiTokenService;
 import io.platyspark.core.testing.TestDatabase;
 import java.net.URI;
@@ -97,5 +98,13 @@ class AppBuilderSecurityTest {
         assertThat(typo.body()).contains("requirement");
         assertThat(huge.statusCode()).as(huge.body()).isEqualTo(413);
         assertThat(huge.body()).contains("urn:platyspark:problem:body-too-large");
+    }
+
+    @Test
+    void badEnvRequestsGetTheProblemsSparkServerGives() throws Exception {
+        // The same cases as spark-server's EnvApiConformanceTest: one controller and one set of refusals.
+        String token = tokens.issue("conform-" + System.nanoTime(), "data", false, Duration.ofDays(1), "test")
+                .secret();
+        EnvApiConformance.check(port, token);
     }
 }

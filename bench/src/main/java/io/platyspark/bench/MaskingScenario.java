@@ -1,6 +1,6 @@
 package io.platyspark.bench;
 
-import io.platyspark.core.security.SecretRedactor;
+import io.platyspark.core.SecretRedactor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;

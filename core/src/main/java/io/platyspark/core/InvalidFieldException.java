@@ -1,8 +1,8 @@
 package io.platyspark.core;
 
-import io.platyspark.core.security.SecretRedactor;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A request field whose value the API refuses; the message says how to fix it. Messages often quote the input, so
@@ -24,6 +24,29 @@ public class InvalidFieldException extends RuntimeException {
         this.errors = errors.stream()
                 .map(e -> new FieldError(e.field(), SecretRedactor.redactText(e.message(), Map.of())))
                 .toList();
+    }
+
+    /**
+     * Every error of {@code errors} (at least one), each field under {@code prefix} ({@code config} turns
+     * {@code tags.team} into {@code config.tags.team}): the first is the field, and the message names the others,
+     * for one-line readers of the detail.
+     */
+    public static InvalidFieldException under(String prefix, List<FieldError> errors) {
+        if (errors.isEmpty()) {
+            throw new IllegalArgumentException("no errors to report under " + prefix);
+        }
+        List<FieldError> prefixed = errors.stream()
+                .map(e -> new FieldError(prefix + "." + e.field(), e.message()))
+                .toList();
+        FieldError first = errors.get(0);
+        String more = errors.size() == 1
+                ? ""
+                : " (also: "
+                        + errors.subList(1, errors.size()).stream()
+                                .map(e -> e.field() + ": " + e.message())
+                                .collect(Collectors.joining("; "))
+                        + ")";
+        return new InvalidFieldException(prefix + "." + first.field(), first.message() + more, prefixed);
     }
 
     public String field() {

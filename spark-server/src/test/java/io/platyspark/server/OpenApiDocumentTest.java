@@ -44,7 +44,9 @@ class OpenApiDocumentTest {
                         "/api/v1/artifacts",
                         "/api/v1/admin/tokens",
                         "/api/v1/admin/audit",
-                        "/list_apps");
+                        "/list_apps",
+                        "/api/v1/envs",
+                        "/api/v1/envs/{id}");
         assertThat(document.get("info").get("title").asString()).isEqualTo("PlatySpark API");
         assertThat(document.get("info").get("description").asString()).contains("problem+json");
         assertThat(document.get("components")

@@ -1,8 +1,8 @@
 package io.platyspark.core.env;
 
+import io.platyspark.core.SecretRedactor;
 import io.platyspark.core.backend.PythonTarget;
 import io.platyspark.core.backend.TargetPlatform;
-import io.platyspark.core.security.SecretRedactor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

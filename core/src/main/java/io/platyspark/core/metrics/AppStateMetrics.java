@@ -2,10 +2,10 @@ package io.platyspark.core.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.platyspark.core.SecretRedactor;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppStateListener;
 import io.platyspark.core.app.SparkApp;
-import io.platyspark.core.security.SecretRedactor;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,6 +2,7 @@ package io.platyspark.core.reconcile;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.platyspark.core.SecretRedactor;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.SparkAppStore;
@@ -14,7 +15,6 @@ import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.cluster.NewCluster;
-import io.platyspark.core.security.SecretRedactor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

@@ -1,5 +1,6 @@
 package io.platyspark.core.security;
 
+import io.platyspark.core.SecretRedactor;
 import java.net.URI;
 import java.net.URISyntaxException;
 

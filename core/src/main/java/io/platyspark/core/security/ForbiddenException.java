@@ -1,5 +1,7 @@
 package io.platyspark.core.security;
 
+import io.platyspark.core.SecretRedactor;
+
 /** The caller is known but may not do this; the message says what it may do instead. */
 public class ForbiddenException extends RuntimeException {
 

@@ -24,13 +24,9 @@ import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterRequest;
 import io.platyspark.core.cluster.ClusterStore;
-import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.security.Caller;
-import io.platyspark.core.security.CanonicalLocation;
 import io.platyspark.core.security.ForbiddenException;
-import io.platyspark.core.security.LocationCanonicalizer;
 import io.platyspark.core.security.SourcePolicy;
-import io.platyspark.core.security.SparkSettingsPolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,7 +49,7 @@ public class AppService {
     private final ClusterStore clusters;
     private final ClusterService clusterService;
     private final SparkBackends backends;
-    private final SourcePolicy sources;
+    private final SubmitValidation validation;
     private final String yarnQueuePrefix;
     private final Runnable newAppListener;
     private final LogArchive archive;
@@ -84,7 +80,7 @@ public class AppService {
         this.clusters = clusters;
         this.clusterService = clusterService;
         this.backends = backends;
-        this.sources = sources;
+        this.validation = new SubmitValidation(sources);
         this.yarnQueuePrefix = yarnQueuePrefix;
         this.newAppListener = newAppListener;
     }
@@ -117,20 +113,7 @@ public class AppService {
                     "you act for team '" + caller.team() + "' and cannot submit apps " + "for team '" + requested.team()
                             + "'");
         }
-        checkText(requested);
-        EnvSpec.checkRequirements(requested.requirements(), "requirements");
-        SparkSettingsPolicy.check(requested.sparkConf());
-        // Every location is read once into its canonical spelling; the rules below and the backend see only that.
-        LocationCanonicalizer.AppLocations locations =
-                LocationCanonicalizer.canonicalize(requested.source(), requested.pyFiles(), requested.sparkConf());
-        for (CanonicalLocation location : locations.all()) {
-            sources.check(location);
-            if (!caller.admin()) {
-                // An admin acts for every team, with any team's uploads.
-                checkOwnUpload(location, requested.team());
-            }
-        }
-        NewSparkApp canonical = requested.withLocations(locations.source(), locations.pyFiles(), locations.sparkConf());
+        NewSparkApp canonical = validation.validate(caller, requested);
         // A replay is answered from the store before anything else is looked up or created: its cluster may have
         // ended since, and a cluster config in it must not provision a second cluster.
         String hash = fingerprint(requested, clusterConfig);
@@ -189,51 +172,6 @@ public class AppService {
             newAppListener.run();
         }
         return result;
-    }
-
-    /** Where uploads land: {@code .../uploads/<team>/<sha256>/<name>}, on the local store or in S3. */
-    private static final java.util.regex.Pattern UPLOAD =
-            java.util.regex.Pattern.compile(".*/uploads/([^/]+)/[0-9a-f]{64}/[^/]+$");
-
-    /**
-     * A team's app runs its own team's uploads only: another team's upload is refused even when its URI is known.
-     * Judged on the canonical path, the one the backend reads.
-     */
-    private static void checkOwnUpload(CanonicalLocation location, String team) {
-        java.util.regex.Matcher m = UPLOAD.matcher(location.path());
-        if (m.matches() && !m.group(1).equals(team)) {
-            throw new InvalidFieldException(
-                    location.field(),
-                    "is an upload of team '" + m.group(1) + "'; an app " + "of team '" + team
-                            + "' runs its own team's uploads only (upload it again as this team)");
-        }
-    }
-
-    /** NUL cannot be stored (nor is it in any real path, argument or setting): refused, naming where it is. */
-    private static void checkText(NewSparkApp app) {
-        checkText("name", app.name());
-        checkText("source", app.source());
-        checkText("mainClass", app.mainClass());
-        checkText("idempotencyKey", app.idempotencyKey());
-        for (int i = 0; i < app.args().size(); i++) {
-            checkText("args[" + i + "]", app.args().get(i));
-        }
-        app.sparkConf().forEach((key, value) -> {
-            checkText("sparkConf", key);
-            checkText("sparkConf[" + key + "]", value);
-        });
-        for (int i = 0; i < app.pyFiles().size(); i++) {
-            checkText("pyFiles[" + i + "]", app.pyFiles().get(i));
-        }
-        for (int i = 0; i < app.requirements().size(); i++) {
-            checkText("requirements[" + i + "]", app.requirements().get(i));
-        }
-    }
-
-    private static void checkText(String field, String value) {
-        if (value != null && value.indexOf('\u0000') >= 0) {
-            throw new InvalidFieldException(field, "must not contain a NUL character");
-        }
     }
 
     /** On a shared cluster every app runs in its team's YARN queue, whatever the request said. */

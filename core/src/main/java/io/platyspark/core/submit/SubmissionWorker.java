@@ -1,6 +1,7 @@
 package io.platyspark.core.submit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.platyspark.core.SecretRedactor;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.SparkApp;
@@ -21,7 +22,6 @@ import io.platyspark.core.env.EnvSparkConf;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.env.Environments;
 import io.platyspark.core.env.PythonTargets;
-import io.platyspark.core.security.SecretRedactor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

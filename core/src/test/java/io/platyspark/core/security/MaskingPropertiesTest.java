@@ -2,6 +2,7 @@ package io.platyspark.core.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.platyspark.core.SecretRedactor;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;

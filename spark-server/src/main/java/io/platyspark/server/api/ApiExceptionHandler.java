@@ -17,15 +17,9 @@ import io.platyspark.core.quota.QuotaExceededException;
 import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.LastAdminTokenException;
 import io.platyspark.core.security.TokenNameTakenException;
-import io.platyspark.core.web.RequestIdFilter;
-import java.net.URI;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
+import io.platyspark.core.web.FieldProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
@@ -34,7 +28,6 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -44,9 +37,6 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Turns every failure into RFC 9457 problem+json with a stable {@code type}, a {@code detail} that says what to
@@ -56,36 +46,18 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
-    static final String TYPE_PREFIX = "urn:platyspark:problem:";
 
     static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(TYPE_PREFIX + type));
-        problem.setTitle(title);
-        String requestId = MDC.get(RequestIdFilter.MDC_KEY);
-        if (requestId != null) {
-            problem.setProperty("requestId", requestId);
-        }
-        return problem;
+        return FieldProblems.problem(status, type, title, detail);
     }
 
     static ProblemDetail invalidField(String field, String detail) {
-        ProblemDetail problem =
-                problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", field + ": " + detail);
-        problem.setProperty("field", field);
-        problem.setProperty("errors", List.of(Map.of("field", field, "message", detail)));
-        return problem;
+        return FieldProblems.invalidField(field, detail);
     }
 
     @ExceptionHandler
     ProblemDetail onInvalidField(InvalidFieldException e) {
-        ProblemDetail problem = invalidField(e.field(), e.getMessage());
-        problem.setProperty(
-                "errors",
-                e.errors().stream()
-                        .map(error -> Map.of("field", error.field(), "message", error.message()))
-                        .toList());
-        return problem;
+        return FieldProblems.of(e);
     }
 
     @ExceptionHandler
@@ -251,14 +223,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ProblemDetail onTypeMismatch(MethodArgumentTypeMismatchException e) {
-        Class<?> type = e.getRequiredType();
-        String expected = type != null && type.isEnum()
-                ? "one of "
-                        + Arrays.stream(type.getEnumConstants())
-                                .map(Object::toString)
-                                .collect(Collectors.joining(", "))
-                : "a valid " + (type == null ? "value" : type.getSimpleName());
-        return invalidField(e.getName(), "'" + e.getValue() + "' is not " + expected);
+        return FieldProblems.typeMismatch(e);
     }
 
     @ExceptionHandler
@@ -269,17 +234,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(
             MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
-                .map(f -> Map.of("field", f.getField(), "message", message(f)))
-                .toList();
-        FieldError first = e.getBindingResult().getFieldErrors().get(0);
-        ProblemDetail problem = invalidField(first.getField(), message(first));
-        problem.setProperty("errors", errors);
-        return ResponseEntity.badRequest().body(problem);
-    }
-
-    private static String message(FieldError error) {
-        return error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage();
+        return ResponseEntity.badRequest().body(FieldProblems.of(e.getBindingResult()));
     }
 
     @Override
@@ -300,49 +255,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        if (e.getCause() instanceof JacksonException json && !json.getPath().isEmpty()) {
-            String field = json.getPath().stream()
-                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining("."))
-                    .replace(".[", "[");
-            String detail;
-            if (json instanceof UnrecognizedPropertyException) {
-                detail = "is not a known field; check its spelling against the API reference";
-            } else if (json instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-                detail = "must be " + jsonTypeName(mismatch.getTargetType());
-            } else {
-                detail = "has the wrong type or format: " + json.getOriginalMessage();
-            }
-            return ResponseEntity.badRequest().body(invalidField(field, detail));
-        }
-        ProblemDetail problem = problem(
-                HttpStatus.BAD_REQUEST,
-                "malformed-body",
-                "Malformed request body",
-                "the body is not valid JSON for this endpoint: "
-                        + (e.getCause() instanceof JacksonException json
-                                ? json.getOriginalMessage()
-                                : "empty or unreadable"));
-        return ResponseEntity.badRequest().body(problem);
-    }
-
-    private static String jsonTypeName(Class<?> type) {
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
-            return "a JSON array";
-        }
-        if (Map.class.isAssignableFrom(type)) {
-            return "a JSON object of string values";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "a whole number";
-        }
-        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
-            return "a number";
-        }
-        return "a JSON value of type " + type.getSimpleName();
+        return ResponseEntity.badRequest().body(FieldProblems.unreadable(e));
     }
 
     @ExceptionHandler

@@ -10,6 +10,7 @@ import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.security.AuditLog;
 import io.platyspark.core.security.Caller;
 import io.platyspark.core.service.AppService;
+import io.platyspark.core.service.SubmitValidation;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -43,9 +43,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/api/v1/apps")
 @Tag(name = "apps", description = "Submit Spark apps and follow them to the end")
 class AppController {
-
-    private static final Pattern URI_WITH_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.+");
-    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     private final AppService apps;
 
@@ -74,15 +71,10 @@ class AppController {
                     @RequestHeader(name = "Idempotency-Key", required = false)
                     String idempotencyKey,
             HttpServletRequest http) {
-        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            throw new InvalidFieldException(
-                    "Idempotency-Key", "must be 1 to 255 visible ASCII characters, e.g. a UUID");
-        }
-        checkSource(request);
-        String team = request.team() != null ? request.team() : caller.team();
-        if (team == null) {
-            throw new InvalidFieldException("team", "is required: an admin token acts for no team of its own");
-        }
+        // Every rule of a submit is core's SubmitValidation, which AppService.submit applies; the form of the key
+        // and the source is told before a missing team, as the first thing a caller gets wrong.
+        SubmitValidation.checkForm(idempotencyKey, request.source(), request.mainClass());
+        String team = SubmitValidation.team(request.team(), caller);
         NewSparkApp app = new NewSparkApp(
                 request.name(),
                 team,
@@ -119,23 +111,6 @@ class AppController {
 
     private String clusterConfigJson(SubmitAppRequest request) {
         return request.clusterConfig() == null ? null : json.writeValueAsString(request.clusterConfig());
-    }
-
-    private static void checkSource(SubmitAppRequest request) {
-        String source = request.source();
-        if (!source.startsWith("/") && !URI_WITH_SCHEME.matcher(source).matches()) {
-            throw new InvalidFieldException(
-                    "source",
-                    "'" + source + "' must be an absolute path or a URI such as "
-                            + "s3://bucket/app.py or file:/opt/app.py; a relative path means nothing on the server");
-        }
-        if (source.contains("/../") || source.endsWith("/..")) {
-            throw new InvalidFieldException("source", "must not contain '..' segments; give the resolved path");
-        }
-        String lower = source.toLowerCase(Locale.ROOT);
-        if (request.mainClass() != null && lower.endsWith(".py")) {
-            throw new InvalidFieldException("mainClass", "applies to jar sources only; remove it for a .py source");
-        }
     }
 
     @GetMapping

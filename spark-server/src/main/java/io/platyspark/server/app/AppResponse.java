@@ -1,7 +1,7 @@
 package io.platyspark.server.app;
 
+import io.platyspark.core.SecretRedactor;
 import io.platyspark.core.app.SparkApp;
-import io.platyspark.core.security.SecretRedactor;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -191,7 +191,7 @@ class ClusterController {
                     c.kind().name(),
                     c.team(),
                     c.state().name(),
-                    io.platyspark.core.security.SecretRedactor.redactText(c.stateReason(), java.util.Map.of()),
+                    io.platyspark.core.SecretRedactor.redactText(c.stateReason(), java.util.Map.of()),
                     c.externalId(),
                     c.masterDns(),
                     c.livyUrl(),

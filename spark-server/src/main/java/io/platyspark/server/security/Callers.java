@@ -4,6 +4,7 @@ import io.platyspark.core.security.Caller;
 import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.SecurityProperties;
 import io.platyspark.core.web.ApiTokenIntrospector;
+import io.platyspark.core.web.CurrentCaller;
 import java.util.Collection;
 import java.util.List;
 import org.springframework.security.core.Authentication;
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 /** Turns Spring Security's authentication (an API token or a JWT) into the platform's {@link Caller}. */
 @Component
-public class Callers {
+public class Callers implements CurrentCaller {
 
     static final String TEAM = ApiTokenIntrospector.TEAM;
     static final String ADMIN = ApiTokenIntrospector.ADMIN;
@@ -26,6 +27,7 @@ public class Callers {
     }
 
     /** The caller of the current request, or null when it is not authenticated. */
+    @Override
     public Caller current() {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         if (auth == null || !auth.isAuthenticated()) {

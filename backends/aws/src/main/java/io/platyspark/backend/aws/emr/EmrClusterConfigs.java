@@ -15,7 +15,6 @@ import io.platyspark.core.submit.SubmissionProperties;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Cluster configs checked against the platform's EMR defaults and instance policy, and a {@code livy-conf}
@@ -111,19 +110,10 @@ public class EmrClusterConfigs implements ClusterConfigs {
     }
 
     private static InvalidFieldException invalid(String field, List<Violation> violations) {
-        Violation first = violations.get(0);
-        String more = violations.size() == 1
-                ? ""
-                : " (also: "
-                        + violations.subList(1, violations.size()).stream()
-                                .map(Violation::toString)
-                                .collect(Collectors.joining("; "))
-                        + ")";
-        return new InvalidFieldException(
-                field + "." + first.field(),
-                first.message() + more,
+        return InvalidFieldException.under(
+                field,
                 violations.stream()
-                        .map(v -> new InvalidFieldException.FieldError(field + "." + v.field(), v.message()))
+                        .map(v -> new InvalidFieldException.FieldError(v.field(), v.message()))
                         .toList());
     }
 }

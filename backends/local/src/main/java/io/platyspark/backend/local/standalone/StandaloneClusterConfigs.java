@@ -11,7 +11,6 @@ import io.platyspark.core.cluster.ClusterConfigs;
 import io.platyspark.core.cluster.ClusterKind;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Cluster configs for clusters on this machine: the same ClusterConfig JSON as for EMR, read with the same
@@ -59,19 +58,10 @@ public class StandaloneClusterConfigs implements ClusterConfigs {
     }
 
     private static InvalidFieldException invalid(String field, List<Violation> violations) {
-        Violation first = violations.get(0);
-        String more = violations.size() == 1
-                ? ""
-                : " (also: "
-                        + violations.subList(1, violations.size()).stream()
-                                .map(Violation::toString)
-                                .collect(Collectors.joining("; "))
-                        + ")";
-        return new InvalidFieldException(
-                field + "." + first.field(),
-                first.message() + more,
+        return InvalidFieldException.under(
+                field,
                 violations.stream()
-                        .map(v -> new InvalidFieldException.FieldError(field + "." + v.field(), v.message()))
+                        .map(v -> new InvalidFieldException.FieldError(v.field(), v.message()))
                         .toList());
     }
 }

@@ -1,4 +1,4 @@
-package io.platyspark.core.security;
+package io.platyspark.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.platyspark.core.security;
+package io.platyspark.core;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
