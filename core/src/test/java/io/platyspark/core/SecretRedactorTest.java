@@ -131,7 +131,9 @@ class SecretRedactorTest {
 
     @Test
     void aMegabyteValueIsMaskedInLinearTime() {
-        // The old URL pattern re-scanned the rest of the value from every letter: quadratic, minutes for this.
+        // The old URL pattern re-scanned the rest of the value from every letter: quadratic, minutes for this. The
+        // bound is only what tells linear from quadratic on any machine; the speed itself is bin/bench's masking
+        // figure, not a unit test's.
         String letters = "a".repeat(1_000_000);
         StringBuilder mixed = new StringBuilder();
         while (mixed.length() < 1_000_000) {
@@ -148,17 +150,13 @@ class SecretRedactorTest {
                 SecretRedactor.redactValue(urls);
                 SecretRedactor.redactValue(slashes);
             }
-            long start = System.nanoTime();
             String maskedLetters = SecretRedactor.redactValue(letters);
             String maskedUrls = SecretRedactor.redactValue(urls);
             String maskedSlashes = SecretRedactor.redactValue(slashes);
-            long millis = (System.nanoTime() - start) / 1_000_000;
 
             assertThat(maskedLetters).isEqualTo(letters);
             assertThat(maskedSlashes).isEqualTo(slashes);
             assertThat(maskedUrls).doesNotContain(":pw@", "password=p ").contains("hdfs://alice:******@nn/a.py");
-            // well under 100 ms on a laptop; generous here for a busy CI machine (the figure is in bin/bench)
-            assertThat(millis).isLessThan(500);
         });
     }
 
