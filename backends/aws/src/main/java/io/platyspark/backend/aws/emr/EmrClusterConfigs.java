@@ -97,7 +97,7 @@ public class EmrClusterConfigs implements ClusterConfigs {
         if (!violations.isEmpty()) {
             throw invalid(field, violations);
         }
-        return new ValidConfig(ClusterConfigJson.write(config), config.idleTimeout());
+        return new ValidConfig(ClusterConfigJson.write(config), config.idleTimeout(), config.capacityUnits());
     }
 
     @Override
@@ -107,7 +107,8 @@ public class EmrClusterConfigs implements ClusterConfigs {
             case DEV -> new DevClusterConfig(name, team);
             default -> null;
         };
-        return Optional.ofNullable(preset).map(c -> new ValidConfig(ClusterConfigJson.write(c), c.idleTimeout()));
+        return Optional.ofNullable(preset)
+                .map(c -> new ValidConfig(ClusterConfigJson.write(c), c.idleTimeout(), c.capacityUnits()));
     }
 
     private static InvalidFieldException invalid(String field, List<Violation> violations) {
