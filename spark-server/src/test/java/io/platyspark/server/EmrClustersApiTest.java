@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.platyspark.aws.moto.MotoServer;
+import io.platyspark.core.quota.JdbcTeamQuotas;
+import io.platyspark.core.quota.QuotaUpdate;
 import io.platyspark.core.reconcile.Watchdog;
 import io.platyspark.core.submit.SubmissionProperties;
 import io.platyspark.core.testing.TestDatabase;
@@ -56,7 +58,9 @@ import tools.jackson.databind.JsonNode;
             "platy.submission.enabled=true",
             "platy.submission.poll-interval=200ms",
             "platy.reconcile.enabled=false",
-            "platy.reconcile.cluster-interval=0s"
+            "platy.reconcile.cluster-interval=0s",
+            // 50 concurrent submits of one token, all in flight at once: above the default bulkhead of 16.
+            "platy.rate-limit.max-in-flight=64"
         })
 class EmrClustersApiTest {
 
@@ -89,6 +93,9 @@ class EmrClustersApiTest {
 
     @Autowired
     SubmissionProperties submission;
+
+    @Autowired
+    JdbcTeamQuotas quotas;
 
     ApiClient admin;
     ApiClient team;
@@ -171,6 +178,37 @@ class EmrClustersApiTest {
                 .body()
                 .get("items");
         assertThat(apps).hasSize(50);
+    }
+
+    @Test
+    void aDedicatedClusterOverTheTeamsCapacityQuotaIs403NamingTheQuotaUsageAndLimit() {
+        quotas.put("cap", new QuotaUpdate(null, null, null, null, null, null, 6), "test");
+        ApiClient.Response token =
+                admin.post("/api/v1/admin/tokens", Map.of("name", "cap-" + System.nanoTime(), "team", "cap"), Map.of());
+        ApiClient cap = admin.as(token.body().get("token").asString());
+        // Each asks for 4 core units of instance-fleet capacity: the first fits the quota of 6, the second not.
+        Map<String, Object> first = new HashMap<>(Map.of("name", "cap-first", "kind", "DEDICATED"));
+        first.put("config", config("cap", "m6g.2xlarge"));
+        Map<String, Object> second = new HashMap<>(Map.of("name", "cap-second", "kind", "DEDICATED"));
+        second.put("config", config("cap", "m6g.2xlarge"));
+
+        ApiClient.Response created = cap.post("/api/v1/clusters", first, Map.of());
+        ApiClient.Response refused = cap.post("/api/v1/clusters", second, Map.of());
+
+        assertThat(created.status()).as(created.raw()).isEqualTo(202);
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(403);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.body().get("type").asString()).isEqualTo("urn:platyspark:problem:forbidden");
+        assertThat(refused.body().get("quota").asString()).isEqualTo("maxCapacityUnits");
+        assertThat(refused.body().get("usage").asLong()).isEqualTo(4);
+        assertThat(refused.body().get("limit").asLong()).isEqualTo(6);
+        assertThat(refused.body().get("detail").asString()).contains("asks for 4");
+        assertThat(cap.get("/api/v1/clusters/cap-second").status()).isEqualTo(404);
+        assertThat(emrClusters("cap-second")).isEmpty();
+        JsonNode usage = cap.get("/api/v1/teams/cap/usage").body();
+        assertThat(usage.get("clusters").asLong()).isEqualTo(1);
+        assertThat(usage.get("capacityUnits").asLong()).isEqualTo(4);
+        assertThat(usage.get("quota").get("maxCapacityUnits").asLong()).isEqualTo(6);
     }
 
     @Test

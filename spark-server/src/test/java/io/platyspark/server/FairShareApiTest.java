@@ -1,26 +1,36 @@
 package io.platyspark.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.cluster.ClusterStore;
 import io.platyspark.core.cluster.NewCluster;
 import io.platyspark.core.testing.TestDatabase;
+import io.platyspark.core.web.InFlightLimitFilter;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Per-token rate limits and admission quotas over real HTTP: 429 problem+json with Retry-After. */
+/**
+ * Per-token rate and in-flight limits and admission quotas over real HTTP: 429 problem+json with Retry-After.
+ */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
@@ -28,7 +38,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "platy.security.local-source-roots=/opt/apps",
             "platy.submission.enabled=false",
             "platy.rate-limit.requests-per-second=1",
-            "platy.rate-limit.burst=20"
+            "platy.rate-limit.burst=20",
+            "platy.rate-limit.max-in-flight=2"
         })
 class FairShareApiTest {
 
@@ -42,6 +53,9 @@ class FairShareApiTest {
 
     @Autowired
     ClusterStore clusters;
+
+    @Autowired
+    FilterRegistrationBean<InFlightLimitFilter> inFlight;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -96,6 +110,56 @@ class FairShareApiTest {
                 .contains("platy.rate-limit");
         // Another team's token has a bucket of its own.
         assertThat(send(other, "GET", "/api/v1/apps", null).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Team A's token has two submits in flight (their bodies arrive slowly, so each holds its request open): a third
+     * call of A is refused 429 at once, before its token is even checked, while team B's call is served; once A's
+     * requests end, A is served again.
+     */
+    @Test
+    void aTokenOverItsInFlightAllowanceGets429AtOnceWhileAnotherTeamIsServed() throws Exception {
+        String tokenA = issueToken("team-a");
+        String tokenB = issueToken("team-b");
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                slow.add(submitWithoutFinishingTheBody(tokenA));
+            }
+            InFlightLimitFilter filter = inFlight.getFilter();
+            await().atMost(Duration.ofSeconds(10)).until(() -> filter.inFlight(tokenA) == 2);
+
+            HttpResponse<String> refused = send(tokenA, "GET", "/api/v1/apps", null);
+            HttpResponse<String> other = send(tokenB, "GET", "/api/v1/apps", null);
+
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .get()
+                    .asString()
+                    .startsWith("application/problem+json");
+            assertThat(refused.body())
+                    .contains("urn:platyspark:problem:too-many-in-flight")
+                    .contains("platy.rate-limit.max-in-flight");
+            assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+            assertThat(filter.inFlight(tokenB)).isZero();
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> inFlight.getFilter().inFlight(tokenA) == 0);
+        assertThat(send(tokenA, "GET", "/api/v1/apps", null).statusCode()).isEqualTo(200);
+    }
+
+    /** A submit whose headers are sent and whose body is not: the server holds it in flight, reading the body. */
+    private Socket submitWithoutFinishingTheBody(String token) throws Exception {
+        Socket socket = new Socket("localhost", port);
+        String head = "POST /api/v1/apps HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"name\":";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
     }
 
     @Test

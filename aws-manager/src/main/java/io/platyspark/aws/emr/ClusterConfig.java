@@ -176,6 +176,24 @@ public class ClusterConfig {
         return releaseLabel;
     }
 
+    /**
+     * The capacity the cluster may take, in instance-fleet weighted units: managed scaling's maximum when it
+     * scales, else the core and task fleets' on-demand and spot targets added up; with no fleets given, the
+     * platform's default fleets ({@value #DEFAULT_CORE_CAPACITY} core units). What a team's capacity quota counts.
+     */
+    public int capacityUnits() {
+        if (managedScaling != null) {
+            return managedScaling.maximumCapacityUnits();
+        }
+        if (instanceFleets == null) {
+            return DEFAULT_CORE_CAPACITY;
+        }
+        return instanceFleets.coreTargetOnDemandCapacity()
+                + instanceFleets.coreTargetSpotCapacity()
+                + instanceFleets.taskTargetOnDemandCapacity()
+                + instanceFleets.taskTargetSpotCapacity();
+    }
+
     public List<String> applications() {
         return applications;
     }
@@ -674,9 +692,12 @@ public class ClusterConfig {
         return InstanceFleets.builder()
                 .masterInstances(family.toArray(String[]::new))
                 .coreInstancesAndWeights(core)
-                .coreTargetOnDemandCapacity(2)
+                .coreTargetOnDemandCapacity(DEFAULT_CORE_CAPACITY)
                 .build();
     }
+
+    /** The core fleet's on-demand units of a config that names no fleets. */
+    static final int DEFAULT_CORE_CAPACITY = 2;
 
     private static List<Map<String, Object>> fleetMaps(InstanceFleets f) {
         List<Map<String, Object>> fleets = new ArrayList<>();

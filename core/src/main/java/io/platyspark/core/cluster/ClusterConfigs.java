@@ -81,8 +81,19 @@ public interface ClusterConfigs {
         return validate(field, json, name, team);
     }
 
-    /** A config that passed validation. */
-    record ValidConfig(String json, Duration idleTimeout) {}
+    /**
+     * A config that passed validation.
+     *
+     * @param capacityUnits what the cluster takes of its team's {@code maxCapacityUnits} quota, in the provider's
+     *                      weighted units (EMR: instance-fleet weighted capacity); 0 for a provider that does not
+     *                      measure it
+     */
+    record ValidConfig(String json, Duration idleTimeout, int capacityUnits) {
+
+        public ValidConfig(String json, Duration idleTimeout) {
+            this(json, idleTimeout, 0);
+        }
+    }
 
     /** For servers without a cluster provider: every config is refused with a message saying what to do. */
     ClusterConfigs NONE = new ClusterConfigs() {

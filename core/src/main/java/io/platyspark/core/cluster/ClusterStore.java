@@ -14,6 +14,14 @@ public interface ClusterStore {
      */
     GetOrCreate getOrCreate(NewCluster cluster);
 
+    /**
+     * Like {@link #getOrCreate(NewCluster)}, and a new cluster of a team is first checked against {@code quota}
+     * under a lock per team held to the end of the transaction that inserts it: of two replicas creating the
+     * team's last allowed cluster at once, the second counts after the first has committed, so exactly the quota
+     * gets in. An active cluster of that name is returned as it is, without a check.
+     */
+    GetOrCreate getOrCreate(NewCluster cluster, ClusterQuota quota);
+
     Optional<Cluster> findActive(String name);
 
     Optional<Cluster> find(UUID id);

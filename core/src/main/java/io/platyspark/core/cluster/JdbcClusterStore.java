@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** {@link ClusterStore} on PostgreSQL with plain SQL. */
 public class JdbcClusterStore implements ClusterStore {
@@ -21,12 +22,44 @@ public class JdbcClusterStore implements ClusterStore {
     private static final String READY_CLUSTERS = SqlStates.list(ClusterState.readyStates());
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate tx; // null: no quota can be checked
     private final Clock clock;
     private final RowMapper<Cluster> rowMapper = JdbcClusterStore::mapCluster;
 
+    /** A store that checks no cluster quota (every {@link ClusterQuota} but {@link ClusterQuota#NONE} is refused). */
     public JdbcClusterStore(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.tx = null;
         this.clock = clock;
+    }
+
+    /** A store whose {@link #getOrCreate(NewCluster, ClusterQuota)} runs in {@code tx}'s transactions. */
+    public JdbcClusterStore(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = java.util.Objects.requireNonNull(tx, "tx == null");
+        this.clock = clock;
+    }
+
+    @Override
+    public GetOrCreate getOrCreate(NewCluster cluster, ClusterQuota quota) {
+        if (cluster.team() == null || quota == ClusterQuota.NONE) {
+            return getOrCreate(cluster);
+        }
+        if (tx == null) {
+            throw new IllegalStateException("this store was made without transactions and cannot check a quota");
+        }
+        return tx.execute(status -> {
+            jdbc.sql("select 1 from pg_advisory_xact_lock(hashtextextended(:key, 0))")
+                    .param("key", "platy.clusters/" + cluster.team())
+                    .query(Integer.class)
+                    .single();
+            Optional<Cluster> existing = findActive(cluster.name());
+            if (existing.isPresent()) {
+                return new GetOrCreate(existing.get(), false);
+            }
+            quota.check(cluster.team(), cluster.kind(), cluster.capacityUnits() == null ? 0 : cluster.capacityUnits());
+            return getOrCreate(cluster);
+        });
     }
 
     @Override
@@ -36,15 +69,16 @@ public class JdbcClusterStore implements ClusterStore {
         // inserts and the others find its row.
         Optional<Cluster> inserted = jdbc.sql("""
                 insert into clusters (id, name, kind, team, config, livy_url, state, created_at, updated_at,
-                                      idle_timeout_seconds, external_id, master_dns)
+                                      idle_timeout_seconds, external_id, master_dns, capacity_units)
                 values (:id, :name, :kind, :team, cast(:config as jsonb), :livyUrl, :state, :now, :now,
-                        :idleTimeout, :externalId, :masterDns)
+                        :idleTimeout, :externalId, :masterDns, :capacityUnits)
                 on conflict (name) where state not in %s do nothing
                 returning *
                 """.formatted(TERMINATED_CLUSTERS))
                 .param("id", UUID.randomUUID())
                 .param("externalId", cluster.externalId())
                 .param("masterDns", cluster.masterDns())
+                .param("capacityUnits", cluster.capacityUnits())
                 .param("name", cluster.name())
                 .param("kind", cluster.kind().name())
                 .param("team", cluster.team())

@@ -117,8 +117,8 @@ public class PlatyCoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ClusterStore clusterStore(DataSource dataSource, Clock clock) {
-        return new JdbcClusterStore(JdbcClient.create(dataSource), clock);
+    ClusterStore clusterStore(DataSource dataSource, PlatformTransactionManager transactions, Clock clock) {
+        return new JdbcClusterStore(JdbcClient.create(dataSource), new TransactionTemplate(transactions), clock);
     }
 
     @Bean

@@ -163,6 +163,7 @@ public class JdbcTeamQuotas implements TeamLimits {
         check("maxActiveApps", update.maxActiveApps(), 0, Integer.MAX_VALUE);
         check("submitsPerMinute", update.submitsPerMinute(), 0, Integer.MAX_VALUE);
         check("maxClusters", update.maxClusters(), 0, Integer.MAX_VALUE);
+        check("maxCapacityUnits", update.maxCapacityUnits(), 0, Integer.MAX_VALUE);
         check("maxQueuePercent", update.maxQueuePercent(), 1, 100);
         if (update.maxRunning() != null) {
             update.maxRunning().forEach((kind, max) -> {
@@ -174,12 +175,13 @@ public class JdbcTeamQuotas implements TeamLimits {
         }
         jdbc.sql("""
                 insert into team_quotas (team, share, max_active_apps, submits_per_minute, max_running,
-                                         max_clusters, max_queue_percent, updated_at, updated_by)
+                                         max_clusters, max_capacity_units, max_queue_percent, updated_at, updated_by)
                 values (:team, :share, :maxActive, :perMinute, cast(:maxRunning as jsonb), :maxClusters,
-                        :maxQueue, :now, :by)
+                        :maxCapacity, :maxQueue, :now, :by)
                 on conflict (team) do update set share = excluded.share,
                     max_active_apps = excluded.max_active_apps, submits_per_minute = excluded.submits_per_minute,
                     max_running = excluded.max_running, max_clusters = excluded.max_clusters,
+                    max_capacity_units = excluded.max_capacity_units,
                     max_queue_percent = excluded.max_queue_percent, updated_at = excluded.updated_at,
                     updated_by = excluded.updated_by
                 """)
@@ -193,6 +195,7 @@ public class JdbcTeamQuotas implements TeamLimits {
                                 ? null
                                 : json.writeValueAsString(new TreeMap<>(update.maxRunning())))
                 .param("maxClusters", update.maxClusters())
+                .param("maxCapacity", update.maxCapacityUnits())
                 .param("maxQueue", update.maxQueuePercent())
                 .param("now", Timestamp.from(clock.instant()))
                 .param("by", by)
@@ -225,25 +228,42 @@ public class JdbcTeamQuotas implements TeamLimits {
                 .param("since", Timestamp.from(clock.instant().minus(WINDOW)))
                 .query(Long.class)
                 .single();
-        return new TeamUsage(team, active[0], running, queued[0], recent, activeClusters(team), quota(team));
+        ClusterUse clusters = clusterUse(team);
+        return new TeamUsage(
+                team, active[0], running, queued[0], recent, clusters.count(), clusters.capacityUnits(), quota(team));
     }
 
     /**
-     * Refuses (403, naming the quota) a new dedicated or dev cluster the platform would create, for a team that
-     * has {@code maxClusters} active ones. Checked when the cluster is requested, not under a lock: two requests at the very same moment
-     * may both pass (cluster requests are rare and each is a deliberate call, unlike app submits).
+     * Refuses (403, naming the quota, the usage and the limit) a new dedicated or dev cluster of {@code capacityUnits}
+     * the platform would create, for a team that has {@code maxClusters} active ones or whose active ones' capacity
+     * and this one's would pass {@code maxCapacityUnits}. The cluster store calls it under the team's lock, in the
+     * transaction that records the cluster ({@link io.platyspark.core.cluster.ClusterQuota}), so replicas racing
+     * for the team's last slot let exactly one through.
      */
-    public void checkClusters(String team, io.platyspark.core.cluster.ClusterKind kind) {
+    public void checkClusters(String team, io.platyspark.core.cluster.ClusterKind kind, int capacityUnits) {
         TeamQuota quota = quota(team);
-        long active = activeClusters(team);
-        if (active >= quota.maxClusters()) {
-            throw new io.platyspark.core.security.ForbiddenException(
+        ClusterUse use = clusterUse(team);
+        if (use.count() >= quota.maxClusters()) {
+            throw new ClusterQuotaExceededException(
                     "maxClusters",
+                    use.count(),
+                    quota.maxClusters(),
                     "team '" + team + "' has "
-                            + active + " active dedicated or dev clusters, its quota maxClusters is "
+                            + use.count() + " active dedicated or dev clusters, its quota maxClusters is "
                             + quota.maxClusters()
                             + "; terminate one it no longer needs, run on the shared cluster, or ask an admin to raise "
                             + "the quota");
+        }
+        if (use.capacityUnits() + capacityUnits > quota.maxCapacityUnits()) {
+            throw new ClusterQuotaExceededException(
+                    "maxCapacityUnits",
+                    use.capacityUnits(),
+                    quota.maxCapacityUnits(),
+                    "team '" + team + "' has active dedicated or dev clusters of " + use.capacityUnits()
+                            + " capacity units, and this " + kind + " cluster asks for " + capacityUnits
+                            + "; its quota maxCapacityUnits is " + quota.maxCapacityUnits()
+                            + ": ask for less capacity (instance fleets' target capacity or managed scaling's "
+                            + "maximum), terminate a cluster it no longer needs, or ask an admin to raise the quota");
         }
     }
 
@@ -252,13 +272,20 @@ public class JdbcTeamQuotas implements TeamLimits {
      * given by URL, is the team's own and costs the platform nothing: it does not count).
      */
     public long activeClusters(String team) {
+        return clusterUse(team).count();
+    }
+
+    /** How many such clusters, and their capacity units added up (clusters recorded before V17 count 0). */
+    private record ClusterUse(long count, long capacityUnits) {}
+
+    private ClusterUse clusterUse(String team) {
         return jdbc.sql("""
-                select count(*) from clusters
+                select count(*) as n, coalesce(sum(capacity_units), 0) as units from clusters
                 where team = :team and kind in ('DEDICATED', 'DEV') and config is not null
                   and state not in %s
                 """.formatted(TERMINATED_CLUSTERS))
                 .param("team", team)
-                .query(Long.class)
+                .query((rs, n) -> new ClusterUse(rs.getLong("n"), rs.getLong("units")))
                 .single();
     }
 
@@ -284,6 +311,7 @@ public class JdbcTeamQuotas implements TeamLimits {
                     defaults.submitsPerMinute(),
                     defaults.maxRunning(),
                     defaults.maxClusters(),
+                    defaults.maxCapacityUnits(),
                     defaults.maxQueuePercent(),
                     false);
         }
@@ -294,6 +322,7 @@ public class JdbcTeamQuotas implements TeamLimits {
                 or(s.submitsPerMinute(), defaults.submitsPerMinute()),
                 s.maxRunning() == null ? defaults.maxRunning() : s.maxRunning(),
                 or(s.maxClusters(), defaults.maxClusters()),
+                or(s.maxCapacityUnits(), defaults.maxCapacityUnits()),
                 or(s.maxQueuePercent(), defaults.maxQueuePercent()),
                 true);
     }
@@ -309,6 +338,7 @@ public class JdbcTeamQuotas implements TeamLimits {
             Integer submitsPerMinute,
             Map<String, Integer> maxRunning,
             Integer maxClusters,
+            Integer maxCapacityUnits,
             Integer maxQueuePercent) {}
 
     private Stored mapStored(ResultSet rs, int n) throws SQLException {
@@ -320,6 +350,7 @@ public class JdbcTeamQuotas implements TeamLimits {
                 integer(rs, "submits_per_minute"),
                 running == null ? null : Map.copyOf(json.readValue(running, INT_MAP)),
                 integer(rs, "max_clusters"),
+                integer(rs, "max_capacity_units"),
                 integer(rs, "max_queue_percent"));
     }
 

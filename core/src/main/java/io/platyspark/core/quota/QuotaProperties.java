@@ -22,6 +22,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxClusters            active DEDICATED and DEV clusters the platform created for a team (registered
  *                               ones, an existing Livy by URL, do not count); a request for one more is refused
  *                               with 403
+ * @param maxCapacityUnits       the total capacity of a team's active DEDICATED and DEV clusters the platform
+ *                               created, in the provider's weighted units (EMR: instance-fleet weighted capacity,
+ *                               managed scaling's maximum when it scales; a Spark standalone cluster counts its
+ *                               config the same way); a cluster that would take the team over it is refused with 403
  * @param maxQueuePercent        the largest share of the shared cluster a team's YARN queue may take
  * @param activeRetryAfter       the {@code Retry-After} of a submit refused for {@code maxActiveApps}: when a slot
  *                               frees is not known, so this is a polite guess
@@ -38,6 +42,7 @@ public record QuotaProperties(
         @DefaultValue("60000") @Min(0) int submitsPerMinute,
         @DefaultValue Map<String, Integer> maxRunning,
         @DefaultValue("10") @Min(0) int maxClusters,
+        @DefaultValue("500") @Min(0) int maxCapacityUnits,
         @DefaultValue("50") @Min(1) @Max(100) int maxQueuePercent,
         @DefaultValue("10s") @DurationMin(seconds = 1) Duration activeRetryAfter,
         @DefaultValue("10s") @DurationMin(millis = 1) Duration admissionWait,

@@ -9,4 +9,17 @@ public record QuotaUpdate(
         Integer submitsPerMinute,
         Map<String, Integer> maxRunning,
         Integer maxClusters,
-        Integer maxQueuePercent) {}
+        Integer maxQueuePercent,
+        Integer maxCapacityUnits) {
+
+    /** Without a capacity quota of the team's own. */
+    public QuotaUpdate(
+            Integer share,
+            Integer maxActiveApps,
+            Integer submitsPerMinute,
+            Map<String, Integer> maxRunning,
+            Integer maxClusters,
+            Integer maxQueuePercent) {
+        this(share, maxActiveApps, submitsPerMinute, maxRunning, maxClusters, maxQueuePercent, null);
+    }
+}

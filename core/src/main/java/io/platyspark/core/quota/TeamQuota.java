@@ -10,5 +10,6 @@ public record TeamQuota(
         int submitsPerMinute,
         Map<String, Integer> maxRunning,
         int maxClusters,
+        int maxCapacityUnits,
         int maxQueuePercent,
         boolean custom) {}

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param queued           apps waiting QUEUED for a running slot
  * @param submitsLastMinute apps submitted in the last 60 s
  * @param clusters         active DEDICATED and DEV clusters the platform created for the team
+ * @param capacityUnits    their capacity added up, against the quota's {@code maxCapacityUnits}
  */
 public record TeamUsage(
         String team,
@@ -17,4 +18,5 @@ public record TeamUsage(
         long queued,
         long submitsLastMinute,
         long clusters,
+        long capacityUnits,
         TeamQuota quota) {}

@@ -46,7 +46,10 @@ public class ClusterService {
         this(clusters, backends, configs, sources, newClusterListener, ClusterQuota.NONE);
     }
 
-    /** With {@code quota}, a team at its cluster quota is refused a new dedicated or dev cluster (403). */
+    /**
+     * With {@code quota}, a team at its cluster quota (count or capacity) is refused a new dedicated or dev cluster
+     * (403), checked by the store as it records the cluster.
+     */
     public ClusterService(
             ClusterStore clusters,
             ClusterBackends backends,
@@ -98,11 +101,6 @@ public class ClusterService {
         if (existing.isPresent()) {
             return new ClusterStore.GetOrCreate(checkSame(caller, existing.get(), request.kind(), team), false);
         }
-        if (team != null
-                && request.livyUrl() == null
-                && (request.kind() == ClusterKind.DEDICATED || request.kind() == ClusterKind.DEV)) {
-            quota.check(team, request.kind());
-        }
         NewCluster cluster;
         boolean jobRunKind = request.kind() == ClusterKind.EKS || request.kind() == ClusterKind.SERVERLESS;
         if ((request.livyUrl() != null || request.sparkMasterUrl() != null) && jobRunKind) {
@@ -139,9 +137,16 @@ public class ClusterService {
                     config.json(),
                     null,
                     ClusterState.STARTING,
-                    config.idleTimeout());
+                    config.idleTimeout(),
+                    null,
+                    null,
+                    config.capacityUnits());
         }
-        ClusterStore.GetOrCreate result = clusters.getOrCreate(cluster);
+        // Only the dedicated and dev clusters the platform creates count against the team's quota (a registered
+        // one costs the platform nothing); the store checks it under the team's lock as it inserts.
+        boolean counted = cluster.config() != null
+                && (request.kind() == ClusterKind.DEDICATED || request.kind() == ClusterKind.DEV);
+        ClusterStore.GetOrCreate result = clusters.getOrCreate(cluster, counted ? quota : ClusterQuota.NONE);
         if (!result.created()) {
             return new ClusterStore.GetOrCreate(checkSame(caller, result.cluster(), request.kind(), team), false);
         }

@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Per-token request rate limits on the HTTP API, so one caller's burst is answered with cheap 429s instead of
+ * Per-token request rate and in-flight limits on the HTTP API, so one caller's burst is answered with cheap 429s instead of
  * taking the server's threads and database from everyone else.
  *
  * @param enabled           limit requests per token
@@ -14,6 +14,11 @@ import org.springframework.validation.annotation.Validated;
  * @param burst             requests a token may send at once above the sustained rate (the bucket's size)
  * @param maxTokens         tokens tracked at once; the least recently seen are forgotten beyond it (and start
  *                          again with a full bucket)
+ * @param maxInFlight       requests of one token this server serves at once; one more is refused 429 at once,
+ *                          before its token is checked (a bulkhead: a burst cannot hold the threads and database
+ *                          connections other teams' calls need). Twice the 16 connections of a busy client:
+ *                          the server answers before it counts a request as done, so a client on 16 connections
+ *                          may briefly have a 17th in flight
  */
 @Validated
 @ConfigurationProperties("platy.rate-limit")
@@ -21,4 +26,5 @@ public record RateLimitProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("2000") @Min(1) int requestsPerSecond,
         @DefaultValue("100") @Min(1) int burst,
-        @DefaultValue("10000") @Min(1) int maxTokens) {}
+        @DefaultValue("10000") @Min(1) int maxTokens,
+        @DefaultValue("32") @Min(1) int maxInFlight) {}

@@ -40,6 +40,7 @@ class AdmissionGroupsTest {
             60_000,
             Map.of(),
             10,
+            500,
             50,
             Duration.ofSeconds(10),
             Duration.ofSeconds(30),

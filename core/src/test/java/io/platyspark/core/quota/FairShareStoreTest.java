@@ -43,7 +43,16 @@ import tools.jackson.databind.json.JsonMapper;
 class FairShareStoreTest {
 
     private static final QuotaProperties DEFAULTS = new QuotaProperties(
-            1, 10_000, 60_000, Map.of(), 10, 50, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30));
+            1,
+            10_000,
+            60_000,
+            Map.of(),
+            10,
+            500,
+            50,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(30));
 
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final DataSource dataSource = TestDatabase.newMigratedDataSource();
@@ -51,7 +60,14 @@ class FairShareStoreTest {
     private final JdbcTeamQuotas quotas = new JdbcTeamQuotas(jdbc, DEFAULTS, new JsonMapper(), clock);
     private final JdbcSparkAppStore replicaA = store();
     private final JdbcSparkAppStore replicaB = store();
-    private final JdbcClusterStore clusters = new JdbcClusterStore(jdbc, clock);
+    private final JdbcClusterStore clusters = clusterStore();
+
+    private JdbcClusterStore clusterStore() {
+        return new JdbcClusterStore(
+                JdbcClient.create(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                clock);
+    }
 
     private JdbcSparkAppStore store() {
         return new JdbcSparkAppStore(
@@ -159,6 +175,7 @@ class FairShareStoreTest {
                 60_000,
                 Map.of(),
                 10,
+                500,
                 50,
                 Duration.ofSeconds(10),
                 Duration.ofMillis(200),
@@ -375,6 +392,105 @@ class FairShareStoreTest {
         service.getOrCreate(
                 new io.platyspark.core.security.Caller("web-token", "web", false),
                 new io.platyspark.core.cluster.ClusterRequest("web-dev", ClusterKind.DEV, "web", null, null));
+    }
+
+    /**
+     * Two stores (two replicas) and 24 threads create distinct dev clusters for a team that has room for 2 more:
+     * exactly 2 are recorded, because each store counts under the team's lock in the transaction that inserts.
+     */
+    @Test
+    void twoReplicasRacingForATeamsLastClusterSlotsCreateExactlyTheQuota() throws Exception {
+        quotas.put("race", new QuotaUpdate(null, null, null, null, 3, null), "admin");
+        clusters.getOrCreate(devCluster("race-0", 1), quotas::checkClusters);
+        List<JdbcClusterStore> replicas = List.of(clusterStore(), clusterStore());
+        List<JdbcTeamQuotas> replicaQuotas = List.of(
+                new JdbcTeamQuotas(JdbcClient.create(dataSource), DEFAULTS, new JsonMapper(), clock),
+                new JdbcTeamQuotas(JdbcClient.create(dataSource), DEFAULTS, new JsonMapper(), clock));
+        int threads = 24;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> outcomes = new ArrayList<>();
+        try {
+            for (int i = 1; i <= threads; i++) {
+                int n = i;
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        return replicas.get(n % 2)
+                                .getOrCreate(devCluster("race-" + n, 1), replicaQuotas.get(n % 2)::checkClusters)
+                                .created();
+                    } catch (ClusterQuotaExceededException e) {
+                        assertThat(e.quota()).isEqualTo("maxClusters");
+                        assertThat(e.limit()).isEqualTo(3);
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            int created = 0;
+            for (Future<Boolean> outcome : outcomes) {
+                created += outcome.get(60, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(created).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(quotas.usage("race").clusters()).isEqualTo(3);
+    }
+
+    @Test
+    void aClusterOverTheTeamsCapacityQuotaIsForbiddenNamingTheQuotaUsageAndLimit() {
+        quotas.put("gpu", new QuotaUpdate(null, null, null, null, null, null, 10), "admin");
+        // The provider measures a config's capacity; here the config says it outright.
+        var configs = new io.platyspark.core.cluster.ClusterConfigs() {
+            @Override
+            public ValidConfig validate(String field, String json, String name, String team) {
+                int units = new JsonMapper().readTree(json).get("units").asInt();
+                return new ValidConfig(json, null, units);
+            }
+
+            @Override
+            public java.util.Optional<ValidConfig> preset(ClusterKind kind, String name, String team) {
+                return java.util.Optional.empty();
+            }
+        };
+        var service = new io.platyspark.core.service.ClusterService(
+                clusters,
+                new io.platyspark.core.backend.ClusterBackends(List.of()),
+                configs,
+                new io.platyspark.core.security.SourcePolicy(List.of(), java.util.Set.of(), List.of()),
+                () -> {},
+                quotas::checkClusters);
+        var caller = new io.platyspark.core.security.Caller("gpu-token", "gpu", false);
+
+        service.getOrCreate(caller, sized("big", 6));
+
+        assertThatThrownBy(() -> service.getOrCreate(caller, sized("big-too", 6)))
+                .isInstanceOfSatisfying(ClusterQuotaExceededException.class, e -> {
+                    assertThat(e.quota()).isEqualTo("maxCapacityUnits");
+                    assertThat(e.usage()).isEqualTo(6);
+                    assertThat(e.limit()).isEqualTo(10);
+                    assertThat(e.getMessage()).contains("asks for 6").contains("maxCapacityUnits is 10");
+                });
+        assertThat(clusters.findActive("big-too")).isEmpty();
+        // What still fits is created; the same name again is the same cluster, not a second charge.
+        assertThat(service.getOrCreate(caller, sized("small", 4)).created()).isTrue();
+        assertThat(service.getOrCreate(caller, sized("small", 4)).created()).isFalse();
+        TeamUsage usage = quotas.usage("gpu");
+        assertThat(usage.clusters()).isEqualTo(2);
+        assertThat(usage.capacityUnits()).isEqualTo(10);
+        assertThat(usage.quota().maxCapacityUnits()).isEqualTo(10);
+        assertThat(quotas.quota("other").maxCapacityUnits()).as("the default").isEqualTo(500);
+    }
+
+    private static io.platyspark.core.cluster.ClusterRequest sized(String name, int units) {
+        return new io.platyspark.core.cluster.ClusterRequest(
+                name, ClusterKind.DEDICATED, "gpu", "{\"units\":" + units + "}", null);
+    }
+
+    private static NewCluster devCluster(String name, int units) {
+        return new NewCluster(
+                name, ClusterKind.DEV, "race", "{}", null, ClusterState.STARTING, null, null, null, units);
     }
 
     private AppState state(SparkApp app) {

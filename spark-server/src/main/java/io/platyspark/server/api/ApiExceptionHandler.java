@@ -13,6 +13,7 @@ import io.platyspark.core.backend.BackendUnavailableException;
 import io.platyspark.core.cluster.ClusterNameTakenException;
 import io.platyspark.core.cluster.ClusterNotFoundException;
 import io.platyspark.core.cluster.ClusterNotTerminableException;
+import io.platyspark.core.quota.ClusterQuotaExceededException;
 import io.platyspark.core.quota.QuotaExceededException;
 import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.LastAdminTokenException;
@@ -66,6 +67,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (e.field() != null) {
             problem.setProperty("field", e.field());
         }
+        return problem;
+    }
+
+    /** Over a cluster quota: the quota by name, what the team uses of it and its limit; nothing was recorded. */
+    @ExceptionHandler
+    ProblemDetail onClusterQuotaExceeded(ClusterQuotaExceededException e) {
+        ProblemDetail problem = problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", e.getMessage());
+        problem.setProperty("field", e.field());
+        problem.setProperty("quota", e.quota());
+        problem.setProperty("usage", e.usage());
+        problem.setProperty("limit", e.limit());
         return problem;
     }
 

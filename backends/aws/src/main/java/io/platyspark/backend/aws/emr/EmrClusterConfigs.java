@@ -96,7 +96,7 @@ public class EmrClusterConfigs implements ClusterConfigs {
         if (!violations.isEmpty()) {
             throw invalid(field, violations);
         }
-        return new ValidConfig(ClusterConfigJson.write(config), config.idleTimeout());
+        return new ValidConfig(ClusterConfigJson.write(config), config.idleTimeout(), config.capacityUnits());
     }
 
     @Override
@@ -106,7 +106,8 @@ public class EmrClusterConfigs implements ClusterConfigs {
             case DEV -> new DevClusterConfig(name, team);
             default -> null;
         };
-        return Optional.ofNullable(preset).map(c -> new ValidConfig(ClusterConfigJson.write(c), c.idleTimeout()));
+        return Optional.ofNullable(preset)
+                .map(c -> new ValidConfig(ClusterConfigJson.write(c), c.idleTimeout(), c.capacityUnits()));
     }
 
     private static InvalidFieldException invalid(String field, List<Violation> violations) {

@@ -47,6 +47,7 @@ class SharedClusterQueueLimitsMotoTest {
                     100,
                     Map.of(),
                     10,
+                    500,
                     50,
                     Duration.ofSeconds(10),
                     Duration.ofSeconds(2),

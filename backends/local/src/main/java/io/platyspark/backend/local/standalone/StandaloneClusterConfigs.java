@@ -43,7 +43,9 @@ public class StandaloneClusterConfigs implements ClusterConfigs {
                             + "'; tag it with its owning team (an admin names the team with the request's "
                             + "team field)");
         }
-        return new ValidConfig(ClusterConfigJson.write(config), config.idleTimeout());
+        // Counted as on EMR, by the capacity the config asks for: the same config costs a team the same quota
+        // wherever it runs, however far this machine scales its workers down.
+        return new ValidConfig(ClusterConfigJson.write(config), config.idleTimeout(), config.capacityUnits());
     }
 
     @Override
@@ -54,7 +56,8 @@ public class StandaloneClusterConfigs implements ClusterConfigs {
             case DEDICATED -> new ClusterConfig(name, true).withTag("team", team);
             case LOCAL, EKS, SERVERLESS -> null;
         };
-        return Optional.ofNullable(preset).map(c -> new ValidConfig(ClusterConfigJson.write(c), c.idleTimeout()));
+        return Optional.ofNullable(preset)
+                .map(c -> new ValidConfig(ClusterConfigJson.write(c), c.idleTimeout(), c.capacityUnits()));
     }
 
     private static InvalidFieldException invalid(String field, List<Violation> violations) {
