@@ -58,13 +58,13 @@ public class JdbcTeamQuotas implements TeamLimits {
                 .single();
         TeamQuota quota = quota(team);
         Instant now = clock.instant();
-        // Both counts in one statement (one snapshot, one round trip); the window is counted only as far as the
-        // quota, so a team with a large per-minute quota does not pay for counting it.
+        // Both counts in one statement (one snapshot, one round trip). Active apps are read from the count that
+        // triggers keep (V18), not counted; the window is counted only as far as the quota.
         Counts counts = jdbc.sql("""
-                select (select count(*) from apps where team = :team and state not in %s) as active,
+                select coalesce((select active from team_active_apps where team = :team), 0) as active,
                        (select count(*) from (select 1 from apps where team = :team and created_at > :since
                                               limit :perMinute) w) as recent
-                """.formatted(TERMINAL_APPS))
+                """)
                 .param("team", team)
                 .param("since", Timestamp.from(now.minus(WINDOW)))
                 .param("perMinute", quota.submitsPerMinute())
