@@ -3,9 +3,9 @@ package io.platyspark.core.web;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 
 /**
  * The Spring Security setup every PlatySpark API app shares: stateless bearer tokens, problem+json refusals, probes
@@ -51,7 +51,9 @@ public final class ApiSecurity {
 
     /**
      * Applies the shared part: no sessions or CSRF (bearer tokens only), the open GETs, the error page.
-     * {@code rules} adds the app's own rules before "everything else needs a token".
+     * {@code rules} adds the app's own rules before "everything else needs a token". The filters a browser login
+     * needs (session management, the saved-request cache, logout, the servlet API wrapper) are left out: every
+     * request carries its token, and each filter costs every call.
      */
     public static HttpSecurity base(
             HttpSecurity http,
@@ -60,7 +62,11 @@ public final class ApiSecurity {
                     rules)
             throws Exception {
         return http.csrf(csrf -> csrf.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .sessionManagement(s -> s.disable())
+                .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+                .requestCache(c -> c.disable())
+                .logout(l -> l.disable())
+                .servletApi(a -> a.disable())
                 .authorizeHttpRequests(auth -> {
                     auth.requestMatchers(HttpMethod.GET, OPEN_GETS)
                             .permitAll()

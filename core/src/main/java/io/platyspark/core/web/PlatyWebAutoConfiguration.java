@@ -22,6 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import tools.jackson.databind.DeserializationFeature;
@@ -83,6 +84,16 @@ public class PlatyWebAutoConfiguration {
         FilterRegistrationBean<StoreOutageFilter> registration = new FilterRegistrationBean<>(new StoreOutageFilter());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
         return registration;
+    }
+
+    /**
+     * No Micrometer observation around each of Spring Security's filters and its authentication: they cost every
+     * request a dozen observations, and {@code http.server.requests} already times the whole call.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    SecurityObservationSettings platySecurityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     @Bean
