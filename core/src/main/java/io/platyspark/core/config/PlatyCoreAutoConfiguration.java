@@ -52,6 +52,7 @@ import io.platyspark.core.submit.SubmissionWorker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -209,7 +210,7 @@ public class PlatyCoreAutoConfiguration {
                 backends,
                 sources,
                 security.yarnQueuePrefix(),
-                () -> submissionRunner.ifAvailable(SubmissionRunner::nudge),
+                new NudgeRunner(submissionRunner),
                 LogArchive.firstOf(archives.orderedStream().toList()));
     }
 
@@ -221,6 +222,29 @@ public class PlatyCoreAutoConfiguration {
     @Bean
     AuditLog auditLog(DataSource dataSource, Clock clock) {
         return new AuditLog(JdbcClient.create(dataSource), clock);
+    }
+
+    /**
+     * Wakes the submission runner after a submit. The runner is looked up once, on the first submit (a lookup in
+     * the bean factory on every submit showed in profiles), since it depends on the app service's own beans.
+     */
+    static final class NudgeRunner implements Runnable {
+        private final ObjectProvider<SubmissionRunner> provider;
+        private volatile Optional<SubmissionRunner> runner;
+
+        NudgeRunner(ObjectProvider<SubmissionRunner> provider) {
+            this.provider = provider;
+        }
+
+        @Override
+        public void run() {
+            Optional<SubmissionRunner> found = runner;
+            if (found == null) {
+                found = Optional.ofNullable(provider.getIfAvailable());
+                runner = found;
+            }
+            found.ifPresent(SubmissionRunner::nudge);
+        }
     }
 
     private static MeterRegistry meters(ObjectProvider<MeterRegistry> registry) {
