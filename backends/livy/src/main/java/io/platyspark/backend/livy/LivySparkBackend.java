@@ -79,15 +79,9 @@ public class LivySparkBackend implements SparkBackend {
         LivyClient livy = client(cluster);
         String name = app.backendName();
         try {
-            Optional<Batch> earlier = livy.findBatchByName(name);
-            if (earlier.isPresent()) {
-                log.info(
-                        "adopting Livy batch {} ({}) that an earlier attempt for app {} created",
-                        earlier.get().id(),
-                        name,
-                        app.id());
-                return submission(earlier.get(), true);
-            }
+            // Created straight away: Livy (0.7 on) refuses a second batch under a name it holds, so an earlier
+            // attempt's batch (a crash or a lost answer after Livy took it) comes back as a duplicate and is
+            // adopted below. Looking the name up first would cost every submit a call to find it once in a while.
             return submission(livy.createBatch(request(app)), false);
         } catch (LivyClientException e) {
             if (e.isRetryable()) {
@@ -104,10 +98,15 @@ public class LivySparkBackend implements SparkBackend {
             }
             String message = e.livyMessage() != null ? e.livyMessage() : e.bodySnippet();
             if (message.contains("Duplicate session name")) {
-                // A concurrent or earlier create got there first: adopt it, never create twice.
-                Optional<Batch> raced = findQuietly(livy, name);
-                if (raced.isPresent()) {
-                    return submission(raced.get(), true);
+                // An earlier attempt or a concurrent create got there first: adopt it, never create twice.
+                Optional<Batch> earlier = findQuietly(livy, name);
+                if (earlier.isPresent()) {
+                    log.info(
+                            "adopting Livy batch {} ({}) that an earlier attempt for app {} created",
+                            earlier.get().id(),
+                            name,
+                            app.id());
+                    return submission(earlier.get(), true);
                 }
             }
             // Rejected during start-up: Livy keeps a batch under our name in "starting" for ever. Remove it, so a
