@@ -58,17 +58,27 @@ public class JdbcTeamQuotas implements TeamLimits {
                 .single();
         TeamQuota quota = quota(team);
         Instant now = clock.instant();
-        // Both counts in one statement (one snapshot, one round trip). Active apps are read from the count that
-        // triggers keep (V18), not counted; the window is counted only as far as the quota.
+        // Both counts in one statement (one snapshot, one round trip), each O(1): active apps from the count
+        // triggers keep (V18), the window from the team's submissions per second (V19), whose expired seconds the
+        // same statement removes. A second counts while it began in the last 60 s.
+        Timestamp since = Timestamp.from(now.minus(WINDOW));
         Counts counts = jdbc.sql("""
+                with expired as (
+                    delete from team_submit_seconds where team = :team and second <= :since)
                 select coalesce((select active from team_active_apps where team = :team), 0) as active,
-                       (select count(*) from (select 1 from apps where team = :team and created_at > :since
-                                              limit :perMinute) w) as recent
+                       coalesce((select sum(n) from team_submit_seconds
+                                 where team = :team and second > :since), 0) as recent,
+                       (select min(second) from team_submit_seconds
+                        where team = :team and second > :since) as oldest
                 """)
                 .param("team", team)
-                .param("since", Timestamp.from(now.minus(WINDOW)))
-                .param("perMinute", quota.submitsPerMinute())
-                .query((rs, n) -> new Counts(rs.getLong("active"), rs.getLong("recent")))
+                .param("since", since)
+                .query((rs, n) -> new Counts(
+                        rs.getLong("active"),
+                        rs.getLong("recent"),
+                        rs.getTimestamp("oldest") == null
+                                ? now
+                                : rs.getTimestamp("oldest").toInstant()))
                 .single();
         long activeRoom = quota.maxActiveApps() - counts.active();
         long rateRoom = quota.submitsPerMinute() - counts.recent();
@@ -86,14 +96,8 @@ public class JdbcTeamQuotas implements TeamLimits {
                                     + "; submit again when some have ended, or ask an admin to raise the quota",
                             defaults.activeRetryAfter()));
         }
-        // The window has room again when its oldest submit leaves it.
-        Instant oldest = jdbc.sql("select min(created_at) from apps where team = :team and created_at > :since")
-                .param("team", team)
-                .param("since", Timestamp.from(now.minus(WINDOW)))
-                .query(Timestamp.class)
-                .optional()
-                .map(Timestamp::toInstant)
-                .orElse(now);
+        // The window has room again when its oldest second leaves it.
+        Instant oldest = counts.oldest();
         Duration wait = Duration.between(now, oldest.plus(WINDOW));
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
         return new Admission(
@@ -106,7 +110,7 @@ public class JdbcTeamQuotas implements TeamLimits {
                         Duration.ofSeconds(seconds)));
     }
 
-    private record Counts(long active, long recent) {}
+    private record Counts(long active, long recent, Instant oldest) {}
 
     @Override
     public Duration admissionWait() {
@@ -223,7 +227,8 @@ public class JdbcTeamQuotas implements TeamLimits {
                 running.merge(rs.getString("kind"), n, Long::sum);
             }
         });
-        long recent = jdbc.sql("select count(*) from apps where team = :team and created_at > :since")
+        long recent = jdbc.sql(
+                        "select coalesce(sum(n), 0) from team_submit_seconds where team = :team and second > :since")
                 .param("team", team)
                 .param("since", Timestamp.from(clock.instant().minus(WINDOW)))
                 .query(Long.class)

@@ -32,11 +32,12 @@ class TeamActiveAppsCountTest {
 
     private final DataSource dataSource = TestDatabase.newMigratedDataSource();
     private final JdbcClient jdbc = JdbcClient.create(dataSource);
+    private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final JdbcSparkAppStore store = new JdbcSparkAppStore(
             jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
             new JsonMapper(),
-            MutableClock.at("2026-01-01T10:00:00Z"),
+            clock,
             AppStateListener.NONE);
 
     @Test
@@ -92,6 +93,53 @@ class TeamActiveAppsCountTest {
             assertThat(kept()).as("after step %d", step).isEqualTo(counted());
         }
         assertThat(counted()).isNotEmpty();
+    }
+
+    /**
+     * The per-second submission counts the per-minute quota sums (V19's trigger) count every app inserted, by
+     * the store or in bulk, in the second it was created; deleting apps does not take submissions back.
+     */
+    @Test
+    void theSubmitSecondsCountEveryInsertedApp() {
+        Random random = new Random(7);
+        Map<String, Long> inserted = new TreeMap<>();
+        for (int step = 0; step < 200; step++) {
+            String team = TEAMS.get(random.nextInt(TEAMS.size()));
+            clock.advance(java.time.Duration.ofMillis(random.nextInt(700)));
+            java.time.Instant now = clock.instant();
+            String second = team + "@" + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            switch (random.nextInt(3)) {
+                case 0 -> {
+                    store.create(
+                            new NewSparkApp(
+                                    "a" + step, team, "etl", "/apps/a.py", null, List.of(), Map.of(), null, "r"),
+                            "h" + step);
+                    inserted.merge(second, 1L, Long::sum);
+                }
+                case 1 -> {
+                    int n = 1 + random.nextInt(20);
+                    jdbc.sql("""
+                                    insert into apps (id, name, team, cluster_name, source, state, next_attempt_at,
+                                                      created_at, updated_at)
+                                    select gen_random_uuid(), 'bulk', :team, 'etl', '/a.py', 'RUNNING', :at, :at, :at
+                                    from generate_series(1, :n) g
+                                    """)
+                            .param("team", team)
+                            .param("n", n)
+                            .param("at", java.sql.Timestamp.from(now))
+                            .update();
+                    inserted.merge(second, (long) n, Long::sum);
+                }
+                default ->
+                    jdbc.sql("delete from apps where id in (select id from apps where random() < 0.3)")
+                            .update();
+            }
+        }
+        Map<String, Long> kept = new TreeMap<>();
+        jdbc.sql("select team, second, n from team_submit_seconds").query(rs -> {
+            kept.put(rs.getString("team") + "@" + rs.getTimestamp("second").toInstant(), rs.getLong("n"));
+        });
+        assertThat(kept).isEqualTo(inserted);
     }
 
     private Map<String, Long> kept() {
