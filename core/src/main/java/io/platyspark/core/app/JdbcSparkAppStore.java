@@ -107,13 +107,13 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 // Inside the transaction that stores the apps: the quota check and the inserts commit together.
                 TeamLimits.Admission admission = limits.admit(team, group.size());
                 Instant now = now();
-                List<Object> out = new ArrayList<>(group.size());
-                for (int i = 0; i < group.size(); i++) {
-                    Submit submit = group.get(i).request;
-                    out.add(
-                            i < admission.admitted()
-                                    ? insert(submit.app(), submit.hash(), submit.inTransaction(), now)
-                                    : admission.refusal());
+                List<Submit> admitted = new ArrayList<>(admission.admitted());
+                for (int i = 0; i < admission.admitted(); i++) {
+                    admitted.add(group.get(i).request);
+                }
+                List<Object> out = new ArrayList<>(insertAll(admitted, now));
+                while (out.size() < group.size()) {
+                    out.add(admission.refusal());
                 }
                 return out;
             });
@@ -139,48 +139,104 @@ public class JdbcSparkAppStore implements SparkAppStore {
         }
     }
 
-    private CreateResult insert(
-            NewSparkApp app, String requestHash, java.util.function.Consumer<CreateResult> inTransaction, Instant now) {
-        UUID id = UUID.randomUUID();
-        Optional<SparkApp> inserted = jdbc.sql("""
+    /**
+     * Writes {@code submits} (one team's, admitted) as PENDING apps with their first events: one statement for the
+     * apps and one for the events, whatever the group's size, since the team's admissions wait on this transaction.
+     * A submit whose idempotency key is taken (before, or earlier in the group) writes nothing and gets the first
+     * app back, so a retried submit never makes a second one.
+     */
+    private List<CreateResult> insertAll(List<Submit> submits, Instant now) {
+        if (submits.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> ids = new ArrayList<>(submits.size());
+        List<Map<String, Object>> rows = new ArrayList<>(submits.size());
+        for (Submit submit : submits) {
+            NewSparkApp app = submit.app();
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            Map<String, Object> row = new java.util.HashMap<>();
+            row.put("n", rows.size());
+            row.put("id", id.toString());
+            row.put("name", app.name());
+            row.put("team", app.team());
+            row.put("cluster_name", app.clusterName());
+            row.put(
+                    "cluster_id",
+                    app.clusterId() == null ? null : app.clusterId().toString());
+            row.put("source", app.source());
+            row.put("main_class", app.mainClass());
+            row.put("args", app.args());
+            row.put("spark_conf", app.sparkConf());
+            row.put("idempotency_key", app.idempotencyKey());
+            row.put("request_hash", submit.hash());
+            row.put("request_id", app.requestId());
+            row.put("py_files", app.pyFiles());
+            row.put("requirements", app.requirements());
+            row.put("python_version", app.pythonVersion());
+            rows.add(row);
+        }
+        Map<UUID, SparkApp> inserted = new java.util.HashMap<>();
+        jdbc.sql("""
                 insert into apps (id, name, team, cluster_name, cluster_id, source, main_class, args, spark_conf,
                                   idempotency_key, request_hash, request_id, state, attempts, next_attempt_at,
                                   created_at, updated_at, py_files, requirements, python_version)
-                values (:id, :name, :team, :cluster, :clusterId, :source, :mainClass, cast(:args as jsonb),
-                        cast(:conf as jsonb), :key, :hash, :requestId, 'PENDING', 0, :now, :now, :now,
-                        cast(:pyFiles as jsonb), cast(:requirements as jsonb), :pythonVersion)
+                select r.id, r.name, r.team, r.cluster_name, r.cluster_id, r.source, r.main_class, r.args,
+                       r.spark_conf, r.idempotency_key, r.request_hash, r.request_id, 'PENDING', 0, :now, :now,
+                       :now, r.py_files, r.requirements, r.python_version
+                from jsonb_to_recordset(cast(:rows as jsonb)) as r(
+                    n int, id uuid, name text, team text, cluster_name text, cluster_id uuid, source text,
+                    main_class text, args jsonb, spark_conf jsonb, idempotency_key text, request_hash text,
+                    request_id text, py_files jsonb, requirements jsonb, python_version text)
+                order by r.n
                 on conflict (team, idempotency_key) where idempotency_key is not null do nothing
                 returning *
                 """)
-                .param("id", id)
-                .param("name", app.name())
-                .param("team", app.team())
-                .param("cluster", app.clusterName())
-                .param("clusterId", app.clusterId())
-                .param("pyFiles", json.writeValueAsString(app.pyFiles()))
-                .param("requirements", json.writeValueAsString(app.requirements()))
-                .param("pythonVersion", app.pythonVersion())
-                .param("source", app.source())
-                .param("mainClass", app.mainClass())
-                .param("args", json.writeValueAsString(app.args()))
-                .param("conf", json.writeValueAsString(app.sparkConf()))
-                .param("key", app.idempotencyKey())
-                .param("hash", requestHash)
-                .param("requestId", app.requestId())
+                .param("rows", json.writeValueAsString(rows))
                 .param("now", ts(now))
                 .query(rowMapper)
-                .optional();
-        if (inserted.isPresent()) {
-            SparkApp created = inserted.get();
-            insertEvent(id, now, null, AppState.PENDING, "accepted", app.requestId());
-            listener.stateChanged(created, null);
-            CreateResult result = new CreateResult(created, true, requestHash);
-            inTransaction.accept(result);
-            return result;
+                .list()
+                .forEach(app -> inserted.put(app.id(), app));
+        if (!inserted.isEmpty()) {
+            List<Map<String, Object>> events = new ArrayList<>(inserted.size());
+            for (UUID id : ids) {
+                SparkApp app = inserted.get(id);
+                if (app != null) {
+                    Map<String, Object> event = new java.util.HashMap<>();
+                    event.put("n", events.size());
+                    event.put("app_id", id.toString());
+                    event.put("request_id", app.requestId());
+                    events.add(event);
+                }
+            }
+            jdbc.sql("""
+                    insert into app_events (app_id, at, from_state, to_state, reason, request_id)
+                    select e.app_id, :now, null, 'PENDING', 'accepted', e.request_id
+                    from jsonb_to_recordset(cast(:events as jsonb)) as e(n int, app_id uuid, request_id text)
+                    order by e.n
+                    """)
+                    .param("events", json.writeValueAsString(events))
+                    .param("now", ts(now))
+                    .update();
         }
-        // The key was used before (or earlier in this group): hand back the first app so a retried submit never
-        // makes a second one. Nothing is written for it, so inTransaction has nothing to join.
-        return findByIdempotencyKey(app.team(), app.idempotencyKey()).orElseThrow();
+        List<CreateResult> results = new ArrayList<>(submits.size());
+        for (int i = 0; i < submits.size(); i++) {
+            Submit submit = submits.get(i);
+            SparkApp created = inserted.get(ids.get(i));
+            if (created == null) {
+                // The key was used before (or earlier in this group): the first app, nothing written for this
+                // one, so inTransaction has nothing to join.
+                NewSparkApp app = submit.app();
+                results.add(
+                        findByIdempotencyKey(app.team(), app.idempotencyKey()).orElseThrow());
+                continue;
+            }
+            listener.stateChanged(created, null);
+            CreateResult result = new CreateResult(created, true, submit.hash());
+            submit.inTransaction().accept(result);
+            results.add(result);
+        }
+        return results;
     }
 
     @Override

@@ -3,8 +3,13 @@ package io.platyspark.core.security;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** The record of every mutating API call. */
 public class AuditLog {
@@ -20,21 +25,83 @@ public class AuditLog {
         this.clock = clock;
     }
 
+    /**
+     * Records one call. Inside a transaction the row is written when the transaction commits, with every other row
+     * recorded in it, in one statement (a group of submits records one per app), and not at all if it rolls back.
+     */
     public void record(Caller caller, String method, String path, int status, String requestId) {
-        jdbc.sql("""
-                insert into audit_log (at, actor, team, admin, method, path, status, request_id)
-                values (:at, :actor, :team, :admin, :method, :path, :status, :requestId)
-                """)
-                .param("at", Timestamp.from(clock.instant()))
-                .param("actor", caller == null ? "anonymous" : caller.subject())
-                .param("team", caller == null ? null : caller.team())
-                .param("admin", caller != null && caller.admin())
-                .param("method", method)
-                .param("path", path)
-                .param("status", status)
-                .param("requestId", requestId)
-                .update();
+        Row row = new Row(
+                Timestamp.from(clock.instant()),
+                caller == null ? "anonymous" : caller.subject(),
+                caller == null ? null : caller.team(),
+                caller != null && caller.admin(),
+                method,
+                path,
+                status,
+                requestId);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            rowsOfThisTransaction().add(row);
+        } else {
+            insert(List.of(row));
+        }
     }
+
+    private List<Row> rowsOfThisTransaction() {
+        @SuppressWarnings("unchecked")
+        List<Row> rows = (List<Row>) TransactionSynchronizationManager.getResource(this);
+        if (rows != null) {
+            return rows;
+        }
+        List<Row> fresh = new ArrayList<>();
+        TransactionSynchronizationManager.bindResource(this, fresh);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                insert(fresh);
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(AuditLog.this);
+            }
+        });
+        return fresh;
+    }
+
+    private void insert(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder(
+                "insert into audit_log (at, actor, team, admin, method, path, status, request_id) values ");
+        Map<String, Object> params = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            sql.append(i == 0 ? "" : ", ")
+                    .append("(:at%1$d, :actor%1$d, :team%1$d, :admin%1$d, :method%1$d, :path%1$d, :status%1$d, "
+                            .formatted(i))
+                    .append(":requestId%d)".formatted(i));
+            params.put("at" + i, row.at());
+            params.put("actor" + i, row.actor());
+            params.put("team" + i, row.team());
+            params.put("admin" + i, row.admin());
+            params.put("method" + i, row.method());
+            params.put("path" + i, row.path());
+            params.put("status" + i, row.status());
+            params.put("requestId" + i, row.requestId());
+        }
+        jdbc.sql(sql.toString()).params(params).update();
+    }
+
+    private record Row(
+            Timestamp at,
+            String actor,
+            String team,
+            boolean admin,
+            String method,
+            String path,
+            int status,
+            String requestId) {}
 
     /** Newest first; {@code beforeId} pages backwards (null for the newest). */
     public List<Entry> list(Long beforeId, int limit) {
