@@ -37,6 +37,10 @@ final class BenchDatabase {
                             .setServerConfig("fsync", "on")
                             .setServerConfig("synchronous_commit", "on")
                             .setServerConfig("full_page_writes", "on")
+                            .setServerConfig(
+                                    "shared_preload_libraries",
+                                    // PLATY_BENCH_PG_PRELOAD=pg_stat_statements: to see what the statements cost
+                                    System.getenv().getOrDefault("PLATY_BENCH_PG_PRELOAD", ""))
                             .start();
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(

@@ -13,10 +13,21 @@ final class ServerProcess {
 
     private ServerProcess() {}
 
-    /** {@code java -Xmx512m -jar <jar>}: the plain runnable jar. */
+    /**
+     * {@code java -Xmx512m -jar <jar>}: the plain runnable jar. {@code PLATY_BENCH_SERVER_JVM_OPTS} (space-separated)
+     * adds options before {@code -jar}, for profiling a server the bench runs (a deeper JFR stack, say).
+     */
     static List<String> javaJar(Path jar) {
-        return List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString());
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        String extra = System.getenv("PLATY_BENCH_SERVER_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.add("-jar");
+        command.add(jar.toString());
+        return List.copyOf(command);
     }
 
     static int freePort() throws IOException {
