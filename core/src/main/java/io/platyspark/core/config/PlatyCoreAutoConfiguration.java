@@ -153,7 +153,7 @@ public class PlatyCoreAutoConfiguration {
                 backends,
                 ClusterConfigs.byKind(configs.orderedStream().toList(), ClusterConfigs.NONE),
                 sources,
-                () -> submissionRunner.ifAvailable(SubmissionRunner::nudge),
+                new NudgeRunner(submissionRunner),
                 teams == null ? io.platyspark.core.cluster.ClusterQuota.NONE : teams::checkClusters);
     }
 

@@ -28,13 +28,21 @@ public class SubmissionRunner implements SmartLifecycle {
     public SubmissionRunner(
             IntSupplier worker, Runnable renewLeases, SubmissionProperties properties, MeterRegistry meters) {
         this.rounds = new FixedDelayRunner(
-                "submit", properties.pollInterval(), properties.threads(), () -> drain(worker), meters);
+                "submit",
+                properties.pollInterval(),
+                properties.threads(),
+                () -> drain(worker, properties.batchSize()),
+                meters);
         this.renewal = new FixedDelayRunner("submit-renew", properties.leaseRenewInterval(), 1, renewLeases, meters);
     }
 
-    /** Rounds until one finds nothing to do. */
-    private static void drain(IntSupplier worker) {
-        while (worker.getAsInt() > 0) {
+    /**
+     * Rounds while each takes a full batch. A round that took less found every due app there was: one more round
+     * would only find nothing (a claim transaction for nothing, on every accepted app when they come one by one).
+     * An app stored meanwhile nudges a round of its own, which waits for a free thread if none is.
+     */
+    static void drain(IntSupplier worker, int batchSize) {
+        while (worker.getAsInt() >= batchSize) {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }

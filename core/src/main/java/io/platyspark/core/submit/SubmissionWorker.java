@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -123,15 +124,17 @@ public class SubmissionWorker {
         List<UUID> ids = claimed.stream().map(SparkApp::id).toList();
         held.addAll(ids);
         java.util.Set<UUID> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // Each cluster of the round is looked up once, for all its apps (a round takes up to a batch of them).
+        Map<String, Optional<Cluster>> clustersOfRound = new java.util.concurrent.ConcurrentHashMap<>();
         try {
             if (properties.concurrency() <= 1 || claimed.size() <= 1) {
                 for (SparkApp app : claimed) {
-                    handleOne(app);
+                    handleOne(app, clustersOfRound);
                     held.remove(app.id());
                     done.add(app.id());
                 }
             } else {
-                handleInParallel(claimed, done);
+                handleInParallel(claimed, done, clustersOfRound);
             }
         } catch (RuntimeException e) {
             List<UUID> left = ids.stream().filter(id -> !done.contains(id)).toList();
@@ -153,7 +156,8 @@ public class SubmissionWorker {
      * apps drain far slower than the API accepts them. Each cluster gets at most {@code perClusterConcurrency} at
      * once, so a batch never has more creations in flight at one Livy than it refuses.
      */
-    private void handleInParallel(List<SparkApp> claimed, java.util.Set<UUID> done) {
+    private void handleInParallel(
+            List<SparkApp> claimed, java.util.Set<UUID> done, Map<String, Optional<Cluster>> clustersOfRound) {
         java.util.concurrent.ExecutorService pool = pool();
         List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
         java.util.Map<String, java.util.Queue<SparkApp>> byCluster = new java.util.LinkedHashMap<>();
@@ -174,7 +178,7 @@ public class SubmissionWorker {
                     for (SparkApp app = queue.poll(); app != null; app = queue.poll()) {
                         slots.acquireUninterruptibly();
                         try {
-                            handleOne(app);
+                            handleOne(app, clustersOfRound);
                             held.remove(app.id());
                             done.add(app.id());
                         } finally {
@@ -233,13 +237,13 @@ public class SubmissionWorker {
         }
     }
 
-    private void handleOne(SparkApp app) {
+    private void handleOne(SparkApp app, Map<String, Optional<Cluster>> clustersOfRound) {
         MDC.put("appId", app.id().toString());
         if (app.requestId() != null) {
             MDC.put("requestId", app.requestId());
         }
         try {
-            handle(app);
+            handle(app, clustersOfRound);
         } catch (DataAccessException e) {
             // The store is out: nothing is known about the app, so nothing is counted against it.
             throw e;
@@ -257,8 +261,8 @@ public class SubmissionWorker {
     }
 
     /** The steps of one app's submission: its cluster, its environment, the submit, and the record of it. */
-    private void handle(SparkApp app) {
-        Optional<Cluster> found = ensureCluster(app);
+    private void handle(SparkApp app, Map<String, Optional<Cluster>> clustersOfRound) {
+        Optional<Cluster> found = ensureCluster(app, clustersOfRound);
         if (found.isEmpty()) {
             return;
         }
@@ -280,8 +284,8 @@ public class SubmissionWorker {
     }
 
     /** The app's cluster while it is active; otherwise the app fails, naming how its cluster ended. */
-    private Optional<Cluster> ensureCluster(SparkApp app) {
-        Optional<Cluster> found = clusters.findActive(app.clusterName());
+    private Optional<Cluster> ensureCluster(SparkApp app, Map<String, Optional<Cluster>> clustersOfRound) {
+        Optional<Cluster> found = clustersOfRound.computeIfAbsent(app.clusterName(), clusters::findActive);
         if (found.isPresent() && !found.get().state().isEnding()) {
             return found;
         }
