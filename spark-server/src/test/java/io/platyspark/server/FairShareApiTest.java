@@ -57,10 +57,19 @@ class FairShareApiTest {
     @Autowired
     FilterRegistrationBean<InFlightLimitFilter> inFlight;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    private org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void sharedCluster() {
+        jdbc = org.springframework.jdbc.core.simple.JdbcClient.create(dataSource);
         clusters.getOrCreate(new NewCluster("shared", ClusterKind.SHARED, null, null, null, ClusterState.WAITING));
     }
 
@@ -79,6 +88,45 @@ class FairShareApiTest {
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A token flooding mutating calls over its rate gets 429s that write no audit row each (a flood of refusals
+     * would otherwise be a flood of writes to the database the limit protects); the refusals are counted.
+     */
+    @Test
+    void rateLimitedCallsAreCountedNotAudited() throws Exception {
+        String flood = issueToken("team-c");
+        double before = meters.find("platy.api.refused").tag("reason", "rate").counter() == null
+                ? 0
+                : meters.find("platy.api.refused")
+                        .tag("reason", "rate")
+                        .counter()
+                        .count();
+        int refused = 0;
+        for (int i = 0; i < 40; i++) {
+            if (send(flood, "DELETE", "/api/v1/apps/" + java.util.UUID.randomUUID(), null)
+                            .statusCode()
+                    == 429) {
+                refused++;
+            }
+        }
+
+        assertThat(refused).as("over a burst of 20").isGreaterThanOrEqualTo(15);
+        long audited = jdbc.sql("select count(*) from audit_log where team = 'team-c' and status = 429")
+                .query(Long.class)
+                .single();
+        assertThat(audited).isZero();
+        long servedAndAudited = jdbc.sql("select count(*) from audit_log where team = 'team-c'")
+                .query(Long.class)
+                .single();
+        assertThat(servedAndAudited).as("the calls served are audited").isEqualTo(40 - refused);
+        assertThat(meters.find("platy.api.refused")
+                                .tag("reason", "rate")
+                                .counter()
+                                .count()
+                        - before)
+                .isEqualTo(refused);
     }
 
     @Test

@@ -18,20 +18,22 @@ import org.springframework.security.web.SecurityFilterChain;
 public class RateLimitAutoConfiguration {
 
     /**
-     * Spring Security's chain runs at -100 and spark-server's audit at -99: the limit sits inside both, so it
-     * knows the caller, and a refused request is audited like any other refusal.
+     * Spring Security's chain runs at -100 and spark-server's audit at -98: the limit sits right inside security,
+     * so it knows the caller, and before the audit, so a flood of refusals is not a flood of audit rows written to
+     * the database the limit protects (they are counted as {@code platy.api.refused{reason=rate}}).
      */
-    static final int AFTER_SECURITY_AND_AUDIT = -98;
+    static final int AFTER_SECURITY_BEFORE_AUDIT = -99;
 
     /** Spring Security's chain runs at -100: the bulkhead sits just before it, so a refusal costs no token check. */
     static final int BEFORE_SECURITY = -101;
 
     @Bean
     @ConditionalOnProperty(name = "platy.rate-limit.enabled", havingValue = "true", matchIfMissing = true)
-    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitProperties properties) {
-        FilterRegistrationBean<RateLimitFilter> registration =
-                new FilterRegistrationBean<>(new RateLimitFilter(properties));
-        registration.setOrder(AFTER_SECURITY_AND_AUDIT);
+    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(
+            RateLimitProperties properties, ObjectProvider<MeterRegistry> meters) {
+        FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
+                new RateLimitFilter(properties, meters.getIfAvailable(SimpleMeterRegistry::new)));
+        registration.setOrder(AFTER_SECURITY_BEFORE_AUDIT);
         return registration;
     }
 

@@ -2,6 +2,8 @@ package io.platyspark.core.web;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,9 +27,14 @@ public class RateLimitFilter extends OncePerRequestFilter {
 
     private final RateLimitProperties properties;
     private final Map<String, Bucket> buckets;
+    private final Counter refused;
 
-    public RateLimitFilter(RateLimitProperties properties) {
+    public RateLimitFilter(RateLimitProperties properties, MeterRegistry meters) {
         this.properties = properties;
+        this.refused = Counter.builder("platy.api.refused")
+                .description("API requests refused before they were served")
+                .tag("reason", "rate")
+                .register(meters);
         int max = properties.maxTokens();
         this.buckets = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -51,6 +58,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        refused.increment();
         long millis = Duration.ofNanos(probe.getNanosToWaitForRefill()).toMillis();
         long seconds = Math.max(1, (millis + 999) / 1000);
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));

@@ -15,8 +15,11 @@ import org.springframework.context.annotation.Configuration;
 class SecurityFilters {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityFilters.class);
-    /** Spring Security's filter chain runs at -100; the audit sits right inside it. */
-    private static final int INSIDE_SECURITY = -99;
+    /**
+     * Spring Security's filter chain runs at -100 and core's rate limit at -99: the audit sits inside both (a
+     * rate-limited call is counted, not audited).
+     */
+    private static final int INSIDE_SECURITY = -98;
 
     @Bean
     FilterRegistrationBean<AuditFilter> auditFilter(AuditLog audit, Callers callers) {
