@@ -39,9 +39,13 @@ public interface TeamLimits {
         return Duration.ofSeconds(10);
     }
 
-    /** The refusal of a submit that waited {@link #admissionWait()} in vain. */
+    /** The refusal of a submit that waited {@link #admissionWait()} in vain (429, nothing stored). */
     default RuntimeException busy(String team) {
-        return new IllegalStateException("team '" + team + "' has too many submits waiting on this server");
+        return new AdmissionRefusedException(
+                "concurrentSubmits",
+                "team '" + team + "' has more submits in flight than this server stores in "
+                        + admissionWait().toMillis() + " ms; send fewer at once and retry after Retry-After",
+                Duration.ofSeconds(1));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.platyspark.server.api;
 
 import io.platyspark.core.InvalidFieldException;
+import io.platyspark.core.app.AdmissionRefusedException;
 import io.platyspark.core.app.AppAlreadyFinishedException;
 import io.platyspark.core.app.AppNotFoundException;
 import io.platyspark.core.app.IdempotencyKeyReusedException;
@@ -14,7 +15,6 @@ import io.platyspark.core.cluster.ClusterNameTakenException;
 import io.platyspark.core.cluster.ClusterNotFoundException;
 import io.platyspark.core.cluster.ClusterNotTerminableException;
 import io.platyspark.core.quota.ClusterQuotaExceededException;
-import io.platyspark.core.quota.QuotaExceededException;
 import io.platyspark.core.security.ForbiddenException;
 import io.platyspark.core.security.LastAdminTokenException;
 import io.platyspark.core.security.TokenNameTakenException;
@@ -83,7 +83,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     /** Over an admission quota: nothing was stored; the header says when the quota has room again. */
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> onQuotaExceeded(QuotaExceededException e) {
+    ResponseEntity<ProblemDetail> onQuotaExceeded(AdmissionRefusedException e) {
         ProblemDetail problem =
                 problem(HttpStatus.TOO_MANY_REQUESTS, "quota-exceeded", "Quota exceeded", e.getMessage());
         problem.setProperty("quota", e.quota());
