@@ -30,8 +30,10 @@ public class AuditLog {
      * recorded in it, in one statement (a group of submits records one per app), and not at all if it rolls back.
      */
     public void record(Caller caller, String method, String path, int status, String requestId) {
-        Row row = new Row(
-                Timestamp.from(clock.instant()),
+        // Not written yet: no id (0) until the insert.
+        Entry row = new Entry(
+                0,
+                clock.instant(),
                 caller == null ? "anonymous" : caller.subject(),
                 caller == null ? null : caller.team(),
                 caller != null && caller.admin(),
@@ -46,13 +48,13 @@ public class AuditLog {
         }
     }
 
-    private List<Row> rowsOfThisTransaction() {
+    private List<Entry> rowsOfThisTransaction() {
         @SuppressWarnings("unchecked")
-        List<Row> rows = (List<Row>) TransactionSynchronizationManager.getResource(this);
+        List<Entry> rows = (List<Entry>) TransactionSynchronizationManager.getResource(this);
         if (rows != null) {
             return rows;
         }
-        List<Row> fresh = new ArrayList<>();
+        List<Entry> fresh = new ArrayList<>();
         TransactionSynchronizationManager.bindResource(this, fresh);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
@@ -68,7 +70,7 @@ public class AuditLog {
         return fresh;
     }
 
-    private void insert(List<Row> rows) {
+    private void insert(List<Entry> rows) {
         if (rows.isEmpty()) {
             return;
         }
@@ -76,12 +78,12 @@ public class AuditLog {
                 "insert into audit_log (at, actor, team, admin, method, path, status, request_id) values ");
         Map<String, Object> params = new HashMap<>();
         for (int i = 0; i < rows.size(); i++) {
-            Row row = rows.get(i);
+            Entry row = rows.get(i);
             sql.append(i == 0 ? "" : ", ")
                     .append("(:at%1$d, :actor%1$d, :team%1$d, :admin%1$d, :method%1$d, :path%1$d, :status%1$d, "
                             .formatted(i))
                     .append(":requestId%d)".formatted(i));
-            params.put("at" + i, row.at());
+            params.put("at" + i, Timestamp.from(row.at()));
             params.put("actor" + i, row.actor());
             params.put("team" + i, row.team());
             params.put("admin" + i, row.admin());
@@ -92,16 +94,6 @@ public class AuditLog {
         }
         jdbc.sql(sql.toString()).params(params).update();
     }
-
-    private record Row(
-            Timestamp at,
-            String actor,
-            String team,
-            boolean admin,
-            String method,
-            String path,
-            int status,
-            String requestId) {}
 
     /** Newest first; {@code beforeId} pages backwards (null for the newest). */
     public List<Entry> list(Long beforeId, int limit) {

@@ -31,16 +31,7 @@ class SubmissionRunnerTest {
 
     @Test
     void anAppStoredDuringARoundIsTakenByTheRoundItsNudgeQueues() throws InterruptedException {
-        SubmissionProperties properties = new SubmissionProperties(
-                true,
-                1,
-                10,
-                Duration.ofHours(1), // no poll: only nudges start rounds
-                Duration.ofSeconds(3),
-                5,
-                Duration.ofSeconds(5),
-                Duration.ofMinutes(1),
-                Duration.ofSeconds(15));
+        SubmissionProperties properties = properties(1, Duration.ofHours(1)); // no poll: only nudges start rounds
         AtomicInteger due = new AtomicInteger(1);
         AtomicInteger taken = new AtomicInteger();
         CountDownLatch inFirstRound = new CountDownLatch(1);
@@ -80,16 +71,7 @@ class SubmissionRunnerTest {
 
     @Test
     void leasesAreRenewedWhileEveryWorkerThreadIsBusyWithASlowSubmission() {
-        SubmissionProperties properties = new SubmissionProperties(
-                true,
-                2,
-                10,
-                Duration.ofMillis(10),
-                Duration.ofSeconds(3),
-                5,
-                Duration.ofSeconds(5),
-                Duration.ofMinutes(1),
-                Duration.ofSeconds(15));
+        SubmissionProperties properties = properties(2, Duration.ofMillis(10));
         CountDownLatch slow = new CountDownLatch(1);
         AtomicInteger busy = new AtomicInteger();
         AtomicInteger renewals = new AtomicInteger();
@@ -119,5 +101,19 @@ class SubmissionRunnerTest {
             slow.countDown();
             runner.stop();
         }
+    }
+
+    /** Batches of 10 and a 3 s lease, on {@code threads} loops that poll every {@code poll}. */
+    private static SubmissionProperties properties(int threads, Duration poll) {
+        return new SubmissionProperties(
+                true,
+                threads,
+                10,
+                poll,
+                Duration.ofSeconds(3),
+                5,
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(15));
     }
 }
