@@ -177,13 +177,15 @@ public class JdbcSparkAppStore implements SparkAppStore {
             rows.add(row);
         }
         Map<UUID, SparkApp> inserted = new java.util.HashMap<>();
+        // Empty lists are written as such even by a mapper configured to leave empty values out.
         jdbc.sql("""
                 insert into apps (id, name, team, cluster_name, cluster_id, source, main_class, args, spark_conf,
                                   idempotency_key, request_hash, request_id, state, attempts, next_attempt_at,
                                   created_at, updated_at, py_files, requirements, python_version)
-                select r.id, r.name, r.team, r.cluster_name, r.cluster_id, r.source, r.main_class, r.args,
-                       r.spark_conf, r.idempotency_key, r.request_hash, r.request_id, 'PENDING', 0, :now, :now,
-                       :now, r.py_files, r.requirements, r.python_version
+                select r.id, r.name, r.team, r.cluster_name, r.cluster_id, r.source, r.main_class,
+                       coalesce(r.args, '[]'), coalesce(r.spark_conf, '{}'), r.idempotency_key, r.request_hash,
+                       r.request_id, 'PENDING', 0, :now, :now, :now, coalesce(r.py_files, '[]'),
+                       coalesce(r.requirements, '[]'), r.python_version
                 from jsonb_to_recordset(cast(:rows as jsonb)) as r(
                     n int, id uuid, name text, team text, cluster_name text, cluster_id uuid, source text,
                     main_class text, args jsonb, spark_conf jsonb, idempotency_key text, request_hash text,
