@@ -59,6 +59,9 @@ public final class SubmitValidation {
         SparkSettingsPolicy.check(app.sparkConf());
         LocationCanonicalizer.AppLocations locations =
                 LocationCanonicalizer.canonicalize(app.source(), app.pyFiles(), app.sparkConf());
+        // Judged again on the canonical spelling, the one stored: ".../app.py/" reads as a .py source once
+        // canonical, so an accepted app passes its own check again.
+        checkMainClass(app.mainClass(), locations.source());
         for (CanonicalLocation location : locations.all()) {
             sources.check(location);
             if (!caller.admin()) {
@@ -88,6 +91,10 @@ public final class SubmitValidation {
         if (source.contains("/../") || source.endsWith("/..")) {
             throw new InvalidFieldException("source", "must not contain '..' segments; give the resolved path");
         }
+        checkMainClass(mainClass, source);
+    }
+
+    private static void checkMainClass(String mainClass, String source) {
         if (mainClass != null && source.toLowerCase(Locale.ROOT).endsWith(".py")) {
             throw new InvalidFieldException("mainClass", "applies to jar sources only; remove it for a .py source");
         }

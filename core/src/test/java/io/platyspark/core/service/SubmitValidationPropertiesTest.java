@@ -172,6 +172,29 @@ class SubmitValidationPropertiesTest {
         return (Map<String, String>) o;
     }
 
+    /**
+     * Found by the property below (seed 2829798943139187101): a .py source spelled with a trailing slash was not
+     * seen as .py until canonical, so its mainClass got through and the stored app failed its own check.
+     */
+    @net.jqwik.api.Example
+    void aMainClassIsRefusedForAPySourceWhateverItsSpelling() {
+        NewSparkApp app = new NewSparkApp(
+                "etl",
+                "team-a",
+                "local",
+                ROOT + "/uploads/team-a/" + SHA + "/app.py/",
+                "com.example.Etl",
+                List.of(),
+                Map.of(),
+                null,
+                null);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> VALIDATION.validate(new Caller("someone", null, true), app))
+                .isInstanceOfSatisfying(
+                        InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("mainClass"));
+    }
+
     @Property(tries = 3000)
     @StatisticsReport(onFailureOnly = true)
     void aSubmitIsAcceptedOrRefusedNamingOneOfItsFields(@ForAll("apps") NewSparkApp app, @ForAll boolean admin) {
