@@ -97,12 +97,7 @@ class FairShareApiTest {
     @Test
     void rateLimitedCallsAreCountedNotAudited() throws Exception {
         String flood = issueToken("team-c");
-        double before = meters.find("platy.api.refused").tag("reason", "rate").counter() == null
-                ? 0
-                : meters.find("platy.api.refused")
-                        .tag("reason", "rate")
-                        .counter()
-                        .count();
+        double before = rateRefusals();
         int refused = 0;
         for (int i = 0; i < 40; i++) {
             if (send(flood, "DELETE", "/api/v1/apps/" + java.util.UUID.randomUUID(), null)
@@ -121,12 +116,23 @@ class FairShareApiTest {
                 .query(Long.class)
                 .single();
         assertThat(servedAndAudited).as("the calls served are audited").isEqualTo(40 - refused);
-        assertThat(meters.find("platy.api.refused")
-                                .tag("reason", "rate")
-                                .counter()
-                                .count()
-                        - before)
-                .isEqualTo(refused);
+        assertThat(rateRefusals() - before).isEqualTo(refused);
+    }
+
+    /** The limits' refusals so far (the rate limit registers its counter when it is made). */
+    private double rateRefusals() {
+        return meters.get("platy.api.refused").tag("reason", "rate").counter().count();
+    }
+
+    /** A 429 problem+json of {@code type}, with Retry-After 1 s, whose detail names {@code setting}. */
+    private static void assertRefused(HttpResponse<String> refused, String type, String setting) {
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(refused.headers().firstValue("Content-Type"))
+                .get()
+                .asString()
+                .startsWith("application/problem+json");
+        assertThat(refused.body()).contains(type).contains(setting);
     }
 
     @Test
@@ -148,14 +154,7 @@ class FairShareApiTest {
 
         assertThat(refused).as("refused once over the burst").isNotNull();
         assertThat(ok).isBetween(20, 30);
-        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-        assertThat(refused.headers().firstValue("Content-Type"))
-                .get()
-                .asString()
-                .startsWith("application/problem+json");
-        assertThat(refused.body())
-                .contains("urn:platyspark:problem:rate-limited")
-                .contains("platy.rate-limit");
+        assertRefused(refused, "urn:platyspark:problem:rate-limited", "platy.rate-limit");
         // Another team's token has a bucket of its own.
         assertThat(send(other, "GET", "/api/v1/apps", null).statusCode()).isEqualTo(200);
     }
@@ -180,15 +179,7 @@ class FairShareApiTest {
             HttpResponse<String> refused = send(tokenA, "GET", "/api/v1/apps", null);
             HttpResponse<String> other = send(tokenB, "GET", "/api/v1/apps", null);
 
-            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
-            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-            assertThat(refused.headers().firstValue("Content-Type"))
-                    .get()
-                    .asString()
-                    .startsWith("application/problem+json");
-            assertThat(refused.body())
-                    .contains("urn:platyspark:problem:too-many-in-flight")
-                    .contains("platy.rate-limit.max-in-flight");
+            assertRefused(refused, "urn:platyspark:problem:too-many-in-flight", "platy.rate-limit.max-in-flight");
             assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
             assertThat(filter.inFlight(tokenB)).isZero();
         } finally {

@@ -33,10 +33,7 @@ public class InFlightLimitFilter extends OncePerRequestFilter {
 
     public InFlightLimitFilter(int maxInFlight, MeterRegistry meters) {
         this.maxInFlight = maxInFlight;
-        this.refused = Counter.builder("platy.api.refused")
-                .description("API requests refused before they were served")
-                .tag("reason", "in-flight")
-                .register(meters);
+        this.refused = ApiRefusals.counter(meters, "in-flight");
     }
 
     @Override

@@ -31,10 +31,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 
     public RateLimitFilter(RateLimitProperties properties, MeterRegistry meters) {
         this.properties = properties;
-        this.refused = Counter.builder("platy.api.refused")
-                .description("API requests refused before they were served")
-                .tag("reason", "rate")
-                .register(meters);
+        this.refused = ApiRefusals.counter(meters, "rate");
         int max = properties.maxTokens();
         this.buckets = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override

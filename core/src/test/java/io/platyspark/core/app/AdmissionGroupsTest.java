@@ -10,6 +10,7 @@ import io.platyspark.core.quota.QuotaProperties;
 import io.platyspark.core.quota.QuotaUpdate;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.TestDatabase;
+import io.platyspark.core.testing.TestQuotas;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,17 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class AdmissionGroupsTest {
 
-    private static final QuotaProperties DEFAULTS = new QuotaProperties(
-            1,
-            10_000,
-            60_000,
-            Map.of(),
-            10,
-            500,
-            50,
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(30));
+    private static final QuotaProperties DEFAULTS = TestQuotas.admissionWait(Duration.ofSeconds(30));
 
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final DataSource dataSource = TestDatabase.newMigratedDataSource();

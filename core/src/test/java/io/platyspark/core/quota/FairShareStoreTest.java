@@ -22,6 +22,7 @@ import io.platyspark.core.submit.SubmissionWorker;
 import io.platyspark.core.testing.FakeSparkBackend;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.TestDatabase;
+import io.platyspark.core.testing.TestQuotas;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,17 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Quotas and fair dispatch on the real PostgreSQL, with two stores standing for two server replicas. */
 class FairShareStoreTest {
 
-    private static final QuotaProperties DEFAULTS = new QuotaProperties(
-            1,
-            10_000,
-            60_000,
-            Map.of(),
-            10,
-            500,
-            50,
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(30));
+    private static final QuotaProperties DEFAULTS = TestQuotas.admissionWait(Duration.ofSeconds(2));
 
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final DataSource dataSource = TestDatabase.newMigratedDataSource();
@@ -169,17 +160,7 @@ class FairShareStoreTest {
 
     @Test
     void aTeamsSubmitWaitingTooLongBehindItsEarlierOnesIsRefusedAndAnotherTeamIsNotHeldUp() throws Exception {
-        QuotaProperties shortWait = new QuotaProperties(
-                1,
-                10_000,
-                60_000,
-                Map.of(),
-                10,
-                500,
-                50,
-                Duration.ofSeconds(10),
-                Duration.ofMillis(200),
-                Duration.ofSeconds(30));
+        QuotaProperties shortWait = TestQuotas.admissionWait(Duration.ofMillis(200));
         JdbcSparkAppStore gated = new JdbcSparkAppStore(
                 JdbcClient.create(dataSource),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)),

@@ -14,17 +14,16 @@ import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.cluster.NewCluster;
 import io.platyspark.core.quota.JdbcTeamQuotas;
-import io.platyspark.core.quota.QuotaProperties;
 import io.platyspark.core.quota.QuotaUpdate;
 import io.platyspark.core.service.ClusterProvisioner;
 import io.platyspark.core.submit.SubmissionProperties;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
+import io.platyspark.core.testing.TestQuotas;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.emr.EmrClient;
@@ -39,21 +38,8 @@ class SharedClusterQueueLimitsMotoTest {
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final StoreFixture store = new StoreFixture(clock);
     private final PlatformDefaults defaults = PlatformDefaults.emr7(List.of("subnet-1"), "s3://logs/");
-    private final JdbcTeamQuotas quotas = new JdbcTeamQuotas(
-            store.jdbc,
-            new QuotaProperties(
-                    1,
-                    100,
-                    100,
-                    Map.of(),
-                    10,
-                    500,
-                    50,
-                    Duration.ofSeconds(10),
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(30)),
-            new JsonMapper(),
-            clock);
+    private final JdbcTeamQuotas quotas =
+            new JdbcTeamQuotas(store.jdbc, TestQuotas.of(100, 100, Duration.ofSeconds(2)), new JsonMapper(), clock);
     private final EmrClusterConfigs configs = new EmrClusterConfigs(
             defaults,
             new SubmissionProperties(
