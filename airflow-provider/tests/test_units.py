@@ -10,7 +10,7 @@ import pytest
 
 from platyspark_airflow import idempotency
 from platyspark_airflow.cluster_config import ClusterConfig, InstanceWeightRatio, LaunchSpecifications
-from platyspark_airflow.hooks.platyspark import ServerSettings
+from platyspark_airflow.hooks.platyspark import ServerSettings, retry_delay
 from platyspark_airflow.locations import S3Location, upload_name, zip_directory
 from platyspark_airflow.operators.platyspark import _app_name, error_lines
 
@@ -199,3 +199,30 @@ def test_following_logs_every_new_reason_once_not_only_new_states():
         "PENDING: submit attempt 2 failed: Livy is unreachable",
         "SUCCEEDED: None",
     ]
+
+
+@pytest.mark.parametrize(
+    "retry_after, attempt, low, high",
+    [
+        ("1", 0, 1.0, 1.5),  # the server's wait is the floor, whatever the attempt
+        (" 7 ", 3, 7.0, 10.5),
+        ("0", 2, 0.0, 0.0),
+        ("600", 0, 30.0, 45.0),  # capped
+        (None, 0, 0.5, 0.75),  # no Retry-After: the backoff, doubled per attempt
+        (None, 2, 2.0, 3.0),
+        ("soon", 1, 1.0, 1.5),  # unreadable: as if absent
+        ("nan", 1, 1.0, 1.5),
+        ("-3", 1, 1.0, 1.5),
+        ("inf", 1, 1.0, 1.5),
+    ],
+)
+def test_a_retry_waits_the_servers_retry_after_plus_at_most_half_again(retry_after, attempt, low, high):
+    for _ in range(200):
+        assert low <= retry_delay(attempt, 0.5, retry_after) <= high
+
+
+def test_callers_refused_together_come_back_spread_out():
+    waits = sorted(retry_delay(0, 0.5, "1") for _ in range(500))
+    # 500 callers told "Retry-After: 1" land across the half second after it, not on one instant.
+    assert waits[0] >= 1.0 and 1.4 < waits[-1] <= 1.5
+    assert sum(1 for w in waits if w < 1.05) < 100

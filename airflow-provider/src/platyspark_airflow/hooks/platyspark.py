@@ -1,6 +1,7 @@
 """PlatySpark's REST API for Airflow: a hook over ``requests`` and the errors it raises."""
 from __future__ import annotations
 
+import math
 import random
 import time
 import uuid
@@ -96,13 +97,21 @@ def new_request_id(prefix: str = "airflow") -> str:
 
 
 def retry_delay(attempt: int, backoff: float, retry_after: str | None, cap: float = 30.0) -> float:
-    """Exponential backoff with jitter, or the server's Retry-After when it gave one (both capped)."""
+    """
+    How long retry number ``attempt + 1`` waits: the server's Retry-After (delay-seconds) when it gave one, else
+    ``backoff`` doubled per attempt, capped; then a random part of up to half as long again, so that callers the
+    server refused together (a burst answered 429 with ``Retry-After: 1``) do not all come back at the same instant.
+    """
+    base = None
     if retry_after:
         try:
-            return min(float(retry_after), cap)
+            base = float(retry_after.strip())
         except ValueError:
             pass
-    return min(backoff * (2 ** attempt), cap) * (0.5 + random.random() / 2)
+    if base is None or not math.isfinite(base) or base < 0:
+        base = backoff * (2**attempt)
+    base = min(base, cap)
+    return base + random.random() * base / 2
 
 
 class PlatySparkHook(BaseHook):

@@ -11,12 +11,14 @@ import io.platyspark.client.Model.Token;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -36,7 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The PlatySpark REST API for Java programs. Every call sends an {@code X-Request-Id} (logged, and in every error),
  * problems come back as {@link PlatyApiException} with the server's detail and field, and calls are retried with
  * backoff only where that is safe: reads, deletes, and submits — which always carry an idempotency key, so a
- * retried submit returns the app the first one created instead of a second one.
+ * retried submit returns the app the first one created instead of a second one. A retry waits at least the
+ * server's {@code Retry-After}, plus a random part ({@link RetryDelays}), so callers refused together do not all
+ * come back together.
  */
 public final class PlatyClient {
 
@@ -246,6 +250,7 @@ public final class PlatyClient {
         String requestId = UUID.randomUUID().toString();
         int attempt = 0;
         while (true) {
+            Duration retryAfter = null;
             try {
                 return once(method, url, body, headers, requestId);
             } catch (PlatyTransportException e) {
@@ -262,11 +267,13 @@ public final class PlatyClient {
                 if (!safe || attempt >= maxRetries || !(e.status() == 503 || e.status() == 502 || e.status() == 429)) {
                     throw e;
                 }
+                retryAfter = e.retryAfter().orElse(null);
                 log.warn("{} {} answered {}, retrying [request {}]", method, url.encodedPath(), e.status(), requestId);
             }
             attempt++;
             try {
-                Thread.sleep(backoff.toMillis() << Math.min(attempt - 1, 8));
+                Thread.sleep(RetryDelays.delay(attempt, backoff, retryAfter, ThreadLocalRandom.current())
+                        .toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
@@ -288,10 +295,12 @@ public final class PlatyClient {
         String text;
         int status;
         String returnedId;
+        Duration retryAfter;
         try (Response response = http.newCall(request.build()).execute()) {
             status = response.code();
             text = response.body().string();
             returnedId = response.header("X-Request-Id", requestId);
+            retryAfter = RetryDelays.retryAfter(response.header("Retry-After"), Instant.now());
         } catch (IOException e) {
             throw new PlatyTransportException(method + " " + url.encodedPath(), requestId, e);
         }
@@ -314,7 +323,8 @@ public final class PlatyClient {
                 node.path("title").asString(null),
                 node.path("detail").asString(text.length() > 300 ? text.substring(0, 300) : text),
                 node.path("field").asString(null),
-                returnedId);
+                returnedId,
+                retryAfter);
     }
 
     /**

@@ -94,6 +94,40 @@ class PlatyClientTest {
     }
 
     @Test
+    void aRefusedReadIsRetriedNoSoonerThanTheServersRetryAfter() {
+        server.enqueue(new MockResponse.Builder()
+                .code(429)
+                .setHeader("Content-Type", "application/problem+json")
+                .setHeader("Retry-After", "1")
+                .body("{\"type\":\"urn:platyspark:problem:too-many-in-flight\",\"detail\":\"busy\"}")
+                .build());
+        server.enqueue(json(200, APP));
+
+        long start = System.nanoTime();
+        assertThat(client.app("a1").state()).isEqualTo(Model.AppState.PENDING);
+
+        // The client's own backoff here is 1 ms: the wait is the server's second (and at most half a second more).
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(3));
+        assertThat(server.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusalThatIsNotRetriedTellsTheCallerWhenToTryAgain() {
+        server.enqueue(new MockResponse.Builder()
+                .code(429)
+                .setHeader("Content-Type", "application/problem+json")
+                .setHeader("Retry-After", "30")
+                .body("{\"type\":\"urn:platyspark:problem:quota-exceeded\",\"detail\":\"over\"}")
+                .build());
+
+        assertThatThrownBy(() -> client.createToken("t", "data", false, null))
+                .isInstanceOfSatisfying(PlatyApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(429);
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(30));
+                });
+    }
+
+    @Test
     void readsAreRetriedOnUnavailableButRefusalsAreNot() {
         server.enqueue(json(503, "{\"detail\":\"backend unavailable\"}"));
         server.enqueue(json(200, APP));
