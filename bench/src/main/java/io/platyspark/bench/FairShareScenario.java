@@ -1,7 +1,6 @@
 package io.platyspark.bench;
 
 import io.platyspark.core.testing.TestDatabase;
-import io.platyspark.livy.fake.FakeLivy;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,18 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Issue 22 and issue 25's drain: spark-server as a process of its own at its default settings, a fake Livy behind
- * it. (1) Team B's submit and list p99 while team A sends waves of 500 concurrent submits, against team B alone,
- * interleaved with a warm-up. (2) How fast the submission worker drains a backlog against how fast the API
+ * Issue 22 and issue 25's drain: spark-server as a process of its own at its default settings, the Livy stand-in
+ * ({@link FakeLivyProcess}) behind it. (1) Team B's submit and list p99 while team A, another process ({@link
+ * TeamBurstProcess}), sends waves of 500 concurrent submits, against team B alone, interleaved after a warm-up. (2) How fast the submission worker drains a backlog against how fast the API
  * accepts it, both at default settings.
  */
 final class FairShareScenario {
@@ -40,7 +36,7 @@ final class FairShareScenario {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
         }
-        try (FakeLivy livy = new FakeLivy()) {
+        try (FakeLivyProcess livy = FakeLivyProcess.start()) {
             TestDatabase.Database db = TestDatabase.newDatabase();
             int port = ServerProcess.freePort();
             // Defaults everywhere but what the bench needs to reach its fake Livy and to send s3:// sources.
@@ -84,20 +80,30 @@ final class FairShareScenario {
             throws Exception {
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        measureB(client, base, tokenB, ops, null); // warm-up
+        try (TeamBurstProcess teamA = TeamBurstProcess.start(base, tokenA, "team-a", burst)) {
+            isolation(report, client, base, tokenB, ops, burst, teamA);
+        }
+    }
+
+    private static void isolation(
+            Report report, HttpClient client, String base, String tokenB, int ops, int burst, TeamBurstProcess teamA)
+            throws Exception {
+        int[] outcomes = new int[3]; // A: accepted, 429, other
+        // Warm-up, not counted: B alone, then B during A's waves (A's process and the server's paths for both).
+        measureB(client, base, tokenB, ops, null, new int[3]);
+        measureB(client, base, tokenB, ops, teamA, new int[3]);
         List<Long> submitAlone = new ArrayList<>();
         List<Long> listAlone = new ArrayList<>();
         List<Long> submitBurst = new ArrayList<>();
         List<Long> listBurst = new ArrayList<>();
-        int[] outcomes = new int[3]; // A: accepted, 429, other
         String loadAlone = "";
         String loadBurst = "";
         for (int round = 0; round < 2; round++) {
-            long[][] alone = measureB(client, base, tokenB, ops, null);
+            long[][] alone = measureB(client, base, tokenB, ops, null, outcomes);
             loadAlone = load();
             add(submitAlone, alone[0]);
             add(listAlone, alone[1]);
-            long[][] during = measureB(client, base, tokenB, ops, new Burst(client, base, tokenA, burst, outcomes));
+            long[][] during = measureB(client, base, tokenB, ops, teamA, outcomes);
             loadBurst = load();
             add(submitBurst, during[0]);
             add(listBurst, during[1]);
@@ -109,13 +115,17 @@ final class FairShareScenario {
         String label = "fair share: team B during team A's " + burst + "-concurrent bursts";
         report.add(label, "team B submit p99", sb.p99Ms(), sa.p99Ms(), "ms", "team B alone");
         report.add(label, "team B list p99", lb.p99Ms(), la.p99Ms(), "ms", "team B alone");
+        report.add(label, "team B submit p50", sb.p50Ms(), sa.p50Ms(), "ms", "team B alone");
+        report.add(label, "team B list p50", lb.p50Ms(), la.p50Ms(), "ms", "team B alone");
         report.note(String.format(
                 Locale.ROOT,
                 "Fair share: spark-server (runnable jar, default settings) on an "
-                        + "external PostgreSQL; team B, one client, alternates a submit and a list of its apps (%d of each "
-                        + "per round, 2 rounds alone and 2 during team A's waves of %d concurrent submits, interleaved after "
-                        + "a warm-up; each of A's submits refused 429 is sent again after its Retry-After, as the "
-                        + "platform's SDK and Airflow operator do). Team A got %d accepted, %d answers 429 (in-flight "
+                        + "external PostgreSQL, the Livy stand-in in a process of its own; team B, one client, alternates "
+                        + "a submit and a list of its apps (%d of each per round, 2 rounds alone and 2 during team A's "
+                        + "waves of %d concurrent submits, interleaved after a warm-up round of each). Team A's client is "
+                        + "a process of its own, so B's client shares neither its JVM nor its HTTP client; each of A's "
+                        + "submits refused 429 is sent again after its Retry-After plus up to half as long, as the "
+                        + "platform's Java client and Airflow hook do. Team A got %d accepted, %d answers 429 (in-flight "
                         + "bulkhead, per-token rate or quota), %d other. "
                         + "Target: B's p99 during the burst within 2x of alone (submit %.2fx, list %.2fx). Load average "
                         + "after the last alone / burst round: %s / %s.",
@@ -130,63 +140,12 @@ final class FairShareScenario {
                 loadBurst));
     }
 
-    /** Team A's waves of concurrent submits, each released at once, until stopped. */
-    private record Burst(HttpClient client, String base, String token, int size, int[] outcomes) {
-
-        Runnable start(AtomicBoolean stop) {
-            return () -> {
-                ExecutorService pool = Executors.newFixedThreadPool(size);
-                AtomicInteger n = new AtomicInteger();
-                try {
-                    while (!stop.get()) {
-                        CountDownLatch go = new CountDownLatch(1);
-                        List<Future<Integer>> wave = new ArrayList<>();
-                        for (int i = 0; i < size; i++) {
-                            wave.add(pool.submit(() -> {
-                                go.await();
-                                String body = app("a-" + n.incrementAndGet(), "team-a");
-                                // As the platform's own clients (the SDK, the Airflow operator) do: a 429 is
-                                // retried after its Retry-After, until accepted or the round ends.
-                                while (true) {
-                                    HttpResponse<String> response =
-                                            send(client, base, token, "POST", "/api/v1/apps", body);
-                                    int status = response.statusCode();
-                                    synchronized (outcomes) {
-                                        outcomes[status == 202 ? 0 : status == 429 ? 1 : 2]++;
-                                    }
-                                    if (status != 429 || stop.get()) {
-                                        return status;
-                                    }
-                                    long seconds = response.headers()
-                                            .firstValueAsLong("Retry-After")
-                                            .orElse(1);
-                                    Thread.sleep(Math.max(1, seconds) * 1000);
-                                }
-                            }));
-                        }
-                        go.countDown();
-                        for (Future<Integer> f : wave) {
-                            f.get();
-                        }
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                } finally {
-                    pool.shutdownNow();
-                }
-            };
-        }
-    }
-
     /** Team B's submits and lists, one after another: [submit latencies, list latencies]. */
-    private static long[][] measureB(HttpClient client, String base, String token, int ops, Burst burst)
+    private static long[][] measureB(
+            HttpClient client, String base, String token, int ops, TeamBurstProcess teamA, int[] outcomes)
             throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread bursting = null;
-        if (burst != null) {
-            bursting = new Thread(burst.start(stop), "team-a-burst");
-            bursting.start();
-            Thread.sleep(200); // the first wave is in flight before B starts measuring
+        if (teamA != null) {
+            teamA.go();
         }
         long[] submits = new long[ops];
         long[] lists = new long[ops];
@@ -200,36 +159,31 @@ final class FairShareScenario {
                 lists[i] = System.nanoTime() - start;
             }
         } finally {
-            stop.set(true);
-            if (bursting != null) {
-                bursting.join();
+            if (teamA != null) {
+                int[] burst = teamA.stop();
+                for (int i = 0; i < burst.length; i++) {
+                    outcomes[i] += burst[i];
+                }
             }
         }
         return new long[][] {submits, lists};
     }
 
     /** Accepted/s at 16 clients against the worker's drain/s of the same apps to Livy, default settings. */
-    private static void drain(Report report, String base, String token, FakeLivy livy, int total) throws Exception {
+    private static void drain(Report report, String base, String token, FakeLivyProcess livy, int total)
+            throws Exception {
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        AtomicInteger created = new AtomicInteger();
-        long[] lastAt = {0};
-        livy.onCreate(batch -> {
-            if (batch.name() != null && batch.name().startsWith("platy-")) {
-                created.incrementAndGet();
-                synchronized (lastAt) {
-                    lastAt[0] = System.nanoTime();
-                }
-            }
-        });
-        int before = created.get();
+        Queue<String> batches = new ConcurrentLinkedQueue<>();
         AtomicInteger refused = new AtomicInteger();
+        long startMicros = FakeLivyProcess.nowMicros();
         long start = System.nanoTime();
         Http.concurrently(16, total, n -> {
             // A refusal over the per-token rate is retried after its Retry-After, as a well-behaved client does.
             while (true) {
                 HttpResponse<String> r = send(client, base, token, "POST", "/api/v1/apps", app("c-" + n, "team-c"));
                 if (r.statusCode() == 202) {
+                    batches.add("platy-" + JSON.readTree(r.body()).get("id").asString());
                     return;
                 }
                 if (r.statusCode() != 429) {
@@ -243,14 +197,18 @@ final class FairShareScenario {
         double acceptSeconds = (System.nanoTime() - start) / 1e9;
         String loadAccept = load();
         long deadline = System.nanoTime() + 600_000_000_000L;
-        while (created.get() - before < total) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "only " + (created.get() - before) + " of " + total + " batches reached Livy in 600 s");
+        long lastMicros = startMicros;
+        for (String batch : batches) {
+            Long created;
+            while ((created = livy.createdMicros(batch)) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("not every one of " + total + " batches reached Livy in 600 s");
+                }
+                Thread.sleep(20);
             }
-            Thread.sleep(20);
+            lastMicros = Math.max(lastMicros, created);
         }
-        double drainSeconds = (lastAt[0] - start) / 1e9;
+        double drainSeconds = (lastMicros - startMicros) / 1e6;
         report.add(
                 "drain vs accept, " + total + " submits from 16 clients",
                 "apps/s",
@@ -274,12 +232,12 @@ final class FairShareScenario {
                 loadAccept));
     }
 
-    private static String app(String name, String team) {
+    static String app(String name, String team) {
         return "{\"name\":\"" + name + "\",\"team\":\"" + team + "\",\"cluster\":\"" + team + "-livy\","
                 + "\"source\":\"s3://bench/job.py\"}";
     }
 
-    private static HttpResponse<String> send(
+    static HttpResponse<String> send(
             HttpClient client, String base, String token, String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
