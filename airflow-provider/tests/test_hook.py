@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import requests
 
 from platyspark_airflow import LocalLocation, PlatySparkRunAppOperator
 from platyspark_airflow.hooks.platyspark import (
@@ -55,7 +58,64 @@ def test_repeated_key_returns_the_same_app_and_a_changed_request_is_refused(serv
     finally:
         killed = hook.kill_app(first["id"])
     assert killed is None or killed["state"] == "KILLED"
-    assert hook.kill_app(first["id"]) is None  # already ended: nothing to kill, no error
+    again = hook.kill_app(first["id"])  # already ended: no error; KILLED still reads as killed
+    assert again is None if killed is None else again["state"] == "KILLED"
+
+
+class _AnswerLosingProxy(ThreadingHTTPServer):
+    """Forwards every call to the server, but drops the answer of the first call with ``method``."""
+
+    def __init__(self, target: str, method: str):
+        self.target, self.method, self.lost = target, method, 0
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                answer = requests.request(self.command, proxy.target + self.path, headers=headers, data=body,
+                                          timeout=30)
+                if self.command == proxy.method and proxy.lost == 0:
+                    proxy.lost += 1
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)  # done at the server; its answer never comes back
+                    return
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.items():
+                    if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            do_GET = do_POST = do_DELETE = _forward
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+def test_a_kill_whose_answer_was_lost_still_reports_the_app_killed(server):
+    hook = server.hook()
+    team = f"hook-{uuid.uuid4().hex[:8]}"
+    source = LocalLocation(TESTS / "apps" / "sleepy.py").resolve(hook, lambda _: None).source
+    app, _ = hook.submit_app({"name": "sleepy", "team": team, "cluster": "local", "source": source},
+                             idempotency_key=str(uuid.uuid4()))
+    proxy = _AnswerLosingProxy(server.url, "DELETE")
+    try:
+        flaky = PlatySparkHook(settings=ServerSettings(proxy.url, server.token, None), retry_backoff=0.01, timeout=30)
+        killed = flaky.kill_app(app["id"])
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    assert proxy.lost == 1  # the first DELETE killed the app; the retry found it ended
+    assert killed is not None and killed["state"] == "KILLED"
 
 
 def test_bad_input_is_an_api_error_naming_the_field(server):

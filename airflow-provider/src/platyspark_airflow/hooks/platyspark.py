@@ -309,13 +309,19 @@ class PlatySparkHook(BaseHook):
             position = next_from
 
     def kill_app(self, app_id: str) -> dict[str, Any] | None:
-        """Kills the app; returns it as KILLED, or None when it had already ended (nothing to kill)."""
+        """
+        Kills the app; returns it as KILLED, or None when it had already ended otherwise (nothing to kill).
+
+        A DELETE whose answer was lost is sent again, and the second one finds the app ended: ``KILLED`` then means
+        the kill took (this call's first attempt, or another caller's), so the app is returned as killed.
+        """
         try:
             return self._call("DELETE", f"{API}/apps/{app_id}").json()
         except PlatySparkApiError as e:
-            if e.problem_type == "app-already-finished":
-                return None
-            raise
+            if e.problem_type != "app-already-finished":
+                raise
+            app = self.get_app(app_id)
+            return app if app.get("state") == "KILLED" else None
 
     # -- clusters ---------------------------------------------------------------------------------------------
 

@@ -82,12 +82,14 @@ class PlatySparkAsyncClient:
         return await self._get_json("GET", f"{API}/apps/{app_id}")
 
     async def kill_app(self, app_id: str) -> dict[str, Any] | None:
+        """Like :meth:`PlatySparkHook.kill_app`: the app as KILLED, or None when it had ended otherwise."""
         try:
             return await self._get_json("DELETE", f"{API}/apps/{app_id}")
         except PlatySparkApiError as e:
-            if e.problem_type == "app-already-finished":
-                return None
-            raise
+            if e.problem_type != "app-already-finished":
+                raise
+            app = await self.get_app(app_id)
+            return app if app.get("state") == "KILLED" else None
 
     async def iter_log_lines(self, app_id: str, log_from: int = 0,
                              size: int = 1000) -> AsyncIterator[tuple[int, dict[str, Any]]]:
