@@ -383,6 +383,36 @@ public class JdbcSparkAppStore implements SparkAppStore {
     private static final long CLAIM_LOCK = 0x706c617479636c6dL;
 
     /**
+     * A skip scan over the teams that have due apps, then each team's oldest due apps from its own part of {@code
+     * apps_queue_by_team} (V15; V20 dropped the index over all teams' queue, which let the planner walk every other
+     * team's backlog to find one team's apps); rows other transactions hold are skipped, not waited for.
+     */
+    static final String CLAIM_CANDIDATES = """
+            with recursive due_teams(team) as (
+                (select team from apps
+                 where state in %1$s and next_attempt_at <= :now
+                 order by team limit 1)
+                union all
+                select (select a.team from apps a
+                        where a.state in %1$s and a.next_attempt_at <= :now and a.team > d.team
+                        order by a.team limit 1)
+                from due_teams d where d.team is not null
+            )
+            select c.id, c.team, c.state, c.next_attempt_at, k.kind
+            from due_teams d
+            cross join lateral (
+                select a.id, a.team, a.state, a.next_attempt_at, a.cluster_id from apps a
+                where a.team = d.team and a.state in %1$s and a.next_attempt_at <= :now
+                  and (a.lease_until is null or a.lease_until < :now)
+                order by a.next_attempt_at, a.id
+                limit :limit
+                for update of a skip locked) c
+            left join clusters k on k.id = c.cluster_id
+            where d.team is not null
+            order by c.next_attempt_at, c.id
+            """.formatted(QUEUE_STATES);
+
+    /**
      * Fair and batched: the due apps of every team with due apps are read (each team's oldest, at most
      * {@code limit}), then taken round-robin, each team {@code share} apps a turn, so a team's backlog of thousands
      * delays another team's first app by at most one claim. An app whose team already runs its limit on the
@@ -396,32 +426,7 @@ public class JdbcSparkAppStore implements SparkAppStore {
                     .param("key", CLAIM_LOCK)
                     .query(Integer.class)
                     .single();
-            // A skip scan over the teams that have due apps, then each team's oldest due apps; rows other
-            // transactions hold are skipped, not waited for.
-            List<Candidate> candidates = jdbc.sql("""
-                    with recursive due_teams(team) as (
-                        (select team from apps
-                         where state in %1$s and next_attempt_at <= :now
-                         order by team limit 1)
-                        union all
-                        select (select a.team from apps a
-                                where a.state in %1$s and a.next_attempt_at <= :now and a.team > d.team
-                                order by a.team limit 1)
-                        from due_teams d where d.team is not null
-                    )
-                    select c.id, c.team, c.state, c.next_attempt_at, k.kind
-                    from due_teams d
-                    cross join lateral (
-                        select a.id, a.team, a.state, a.next_attempt_at, a.cluster_id from apps a
-                        where a.team = d.team and a.state in %1$s and a.next_attempt_at <= :now
-                          and (a.lease_until is null or a.lease_until < :now)
-                        order by a.next_attempt_at, a.id
-                        limit :limit
-                        for update of a skip locked) c
-                    left join clusters k on k.id = c.cluster_id
-                    where d.team is not null
-                    order by c.next_attempt_at, c.id
-                    """.formatted(QUEUE_STATES))
+            List<Candidate> candidates = jdbc.sql(CLAIM_CANDIDATES)
                     .param("now", ts(now))
                     .param("limit", limit)
                     .query((rs, n) -> new Candidate(

@@ -1,0 +1,71 @@
+package io.platyspark.core.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.platyspark.core.testing.TestDatabase;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The claim's plan on the real PostgreSQL with one team's large backlog: another team's apps are read from that
+ * team's part of the queue index, not found by walking the backlog (V20).
+ */
+class ClaimPlanTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+    private static final Pattern REMOVED = Pattern.compile("Rows Removed by Filter: (\\d+)");
+
+    private final DataSource dataSource = TestDatabase.newMigratedDataSource();
+    private final JdbcClient jdbc = JdbcClient.create(dataSource);
+
+    @Test
+    void oneTeamsAppsAreReadFromItsOwnQueueBehindAnotherTeamsBacklog() {
+        // Team A: 20,000 due apps, all due before team B's 20.
+        jdbc.sql("""
+                insert into apps (id, name, team, cluster_name, source, state, next_attempt_at, created_at, updated_at)
+                select gen_random_uuid(), 'app-' || g, case when g > 20000 then 'team-b' else 'team-a' end, 'etl',
+                       '/apps/a.py', 'PENDING', cast(:now as timestamptz) - make_interval(secs => 30000 - g), :now, :now
+                from generate_series(1, 20020) g
+                """).param("now", Timestamp.from(NOW)).update();
+        jdbc.sql("analyze apps").update();
+
+        String plan = explainClaim();
+
+        assertThat(plan).contains("Index Scan using apps_queue_by_team on apps a");
+        assertThat(removedByFilter(plan))
+                .as("rows read and thrown away to find the teams' due apps:\n%s", plan)
+                .isLessThan(100);
+        // The assertion can fail: with V20's dropped index back, the planner walks team A's backlog for team B.
+        jdbc.sql("create index apps_submission_queue on apps (next_attempt_at) "
+                        + "where state in ('PENDING', 'QUEUED', 'WAITING_FOR_CLUSTER', 'BUILDING_ENV')")
+                .update();
+        jdbc.sql("analyze apps").update();
+        String before = explainClaim();
+        assertThat(before).contains("apps_submission_queue");
+        assertThat(removedByFilter(before)).isGreaterThan(10_000);
+    }
+
+    private String explainClaim() {
+        List<String> lines = jdbc.sql("explain (analyze, costs off, timing off) " + JdbcSparkAppStore.CLAIM_CANDIDATES)
+                .param("now", Timestamp.from(NOW))
+                .param("limit", 20)
+                .query(String.class)
+                .list();
+        return String.join("\n", lines);
+    }
+
+    private static long removedByFilter(String plan) {
+        long removed = 0;
+        Matcher m = REMOVED.matcher(plan);
+        while (m.find()) {
+            removed += Long.parseLong(m.group(1));
+        }
+        return removed;
+    }
+}
