@@ -2,15 +2,25 @@ package io.platyspark.core.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.platyspark.core.quota.JdbcTeamQuotas;
+import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.TestDatabase;
+import io.platyspark.core.testing.TestQuotas;
+import java.sql.Connection;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The claim's plan on the real PostgreSQL with one team's large backlog: another team's apps are read from that
@@ -49,6 +59,47 @@ class ClaimPlanTest {
         String before = explainClaim();
         assertThat(before).contains("apps_submission_queue");
         assertThat(removedByFilter(before)).isGreaterThan(10_000);
+    }
+
+    @Test
+    void theClaimIsPlannedOncePerConnectionNotAtEveryRound() throws Exception {
+        jdbc.sql("""
+                insert into apps (id, name, team, cluster_name, source, state, next_attempt_at, created_at, updated_at)
+                select gen_random_uuid(), 'app-' || g, 'team-' || (g % 3), 'etl', '/apps/a.py', 'PENDING',
+                       cast(:now as timestamptz) - make_interval(secs => g), :now, :now
+                from generate_series(1, 300) g
+                """).param("now", Timestamp.from(NOW)).update();
+        try (Connection connection = dataSource.getConnection()) {
+            SingleConnectionDataSource one = new SingleConnectionDataSource(connection, true);
+            JdbcClient client = JdbcClient.create(one);
+            JdbcSparkAppStore store = new JdbcSparkAppStore(
+                    client,
+                    new TransactionTemplate(new DataSourceTransactionManager(one)),
+                    new JsonMapper(),
+                    MutableClock.at(NOW.toString()),
+                    AppStateListener.NONE,
+                    new JdbcTeamQuotas(
+                            client,
+                            TestQuotas.admissionWait(Duration.ofSeconds(2)),
+                            new JsonMapper(),
+                            MutableClock.at(NOW.toString())));
+            int claimed = 0;
+            for (int round = 0; round < 12; round++) {
+                claimed += store.claimForSubmission("worker", Duration.ofMinutes(1), 10)
+                        .size();
+            }
+
+            // The driver prepares the statement on the server from its fifth run; PostgreSQL counts its plans.
+            Map<String, Object> plans = client.sql("""
+                    select generic_plans, custom_plans from pg_prepared_statements
+                    where statement like '%with recursive due_teams%'
+                    """).query().singleRow();
+            assertThat(claimed).isEqualTo(120);
+            assertThat(plans.get("custom_plans"))
+                    .as("plans made for one round's values")
+                    .isEqualTo(0L);
+            assertThat((Long) plans.get("generic_plans")).isGreaterThanOrEqualTo(1L);
+        }
     }
 
     private String explainClaim() {
