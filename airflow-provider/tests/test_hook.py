@@ -30,6 +30,15 @@ def _body(team: str, **extra) -> dict:
             "args": ["1"], **extra}
 
 
+def _submit_sleepy(hook: PlatySparkHook) -> dict:
+    """An app that runs until it is killed, of a team of its own."""
+    team = f"hook-{uuid.uuid4().hex[:8]}"
+    source = LocalLocation(TESTS / "apps" / "sleepy.py").resolve(hook, lambda _: None).source
+    app, _ = hook.submit_app({"name": "sleepy", "team": team, "cluster": "local", "source": source},
+                             idempotency_key=str(uuid.uuid4()))
+    return app
+
+
 def _wait_for_state(hook: PlatySparkHook, app_id: str, states: set[str], timeout: float = 120.0) -> dict:
     deadline = time.monotonic() + timeout
     while True:
@@ -103,10 +112,7 @@ class _AnswerLosingProxy(ThreadingHTTPServer):
 
 def test_a_kill_whose_answer_was_lost_still_reports_the_app_killed(server):
     hook = server.hook()
-    team = f"hook-{uuid.uuid4().hex[:8]}"
-    source = LocalLocation(TESTS / "apps" / "sleepy.py").resolve(hook, lambda _: None).source
-    app, _ = hook.submit_app({"name": "sleepy", "team": team, "cluster": "local", "source": source},
-                             idempotency_key=str(uuid.uuid4()))
+    app = _submit_sleepy(hook)
     proxy = _AnswerLosingProxy(server.url, "DELETE")
     try:
         flaky = PlatySparkHook(settings=ServerSettings(proxy.url, server.token, None), retry_backoff=0.01, timeout=30)
@@ -202,17 +208,14 @@ def test_async_client_reads_the_app_and_its_logs(server):
 
 def test_on_kill_kills_the_running_app(server):
     hook = server.hook()
-    team = f"hook-{uuid.uuid4().hex[:8]}"
-    source = LocalLocation(TESTS / "apps" / "sleepy.py").resolve(hook, lambda _: None).source
-    app, _ = hook.submit_app({"name": "sleepy", "team": team, "cluster": "local", "source": source},
-                             idempotency_key=str(uuid.uuid4()))
+    app = _submit_sleepy(hook)
     running = _wait_for_state(hook, app["id"], {"RUNNING", "SUCCEEDED", "FAILED", "KILLED", "LOST"})
     assert running["state"] == "RUNNING"
 
-    operator = PlatySparkRunAppOperator(task_id="sleepy", source=source, cluster_name="local", team=team)
+    operator = PlatySparkRunAppOperator(task_id="sleepy", source=app["source"], cluster_name="local", team=app["team"])
     operator._hook = hook
     operator.app_id = app["id"]
     operator.on_kill()
 
     assert hook.get_app(app["id"])["state"] == "KILLED"
-    operator.on_kill()  # again: the app has ended, nothing to kill and no error
+    operator.on_kill()  # again: the app is KILLED already, no error
