@@ -121,8 +121,8 @@ final class FairShareScenario {
                 Locale.ROOT,
                 "Fair share: spark-server (runnable jar, default settings) on an "
                         + "external PostgreSQL, the Livy stand-in in a process of its own; team B, one client, alternates "
-                        + "a submit and a list of its apps (%d of each per round, 2 rounds alone and 2 during team A's "
-                        + "waves of %d concurrent submits, interleaved after a warm-up round of each). Team A's client is "
+                        + "a submit and a list of its apps (%d of each alone and as many during team A's waves of %d "
+                        + "concurrent submits, in 2 rounds of each, interleaved after a warm-up round of each). Team A's client is "
                         + "a process of its own, so B's client shares neither its JVM nor its HTTP client; each of A's "
                         + "submits refused 429 is sent again after its Retry-After plus up to half as long, as the "
                         + "platform's Java client and Airflow hook do. Team A got %d accepted, %d answers 429 (in-flight "
