@@ -183,10 +183,18 @@ public final class RequirementGrammar {
         }
     }
 
-    /** {@code <op> <version>}; the version's characters are PEP 440's (letters, digits, {@code . * + ! - _}). */
+    /**
+     * {@code <op> <version>}; the version's characters are PEP 440's (letters, digits, {@code . * + ! - _}), and it
+     * starts with a letter or digit: pip reads a word that starts with {@code -} as an option, wherever it stands
+     * ({@code requests< -rother.txt} would read another requirements file; jqwik found it).
+     */
     private void version() {
         comparison(true);
         spaces();
+        if (atEnd() || !isAlnum(peek())) {
+            throw new Refused("a version must start with a letter or digit, as in requests==2.32.3 (a word that "
+                    + "starts with - is a pip option to pip); " + EXAMPLE);
+        }
         int start = pos;
         while (!atEnd() && (isAlnum(peek()) || ".*+!-_".indexOf(peek()) >= 0)) {
             pos++;

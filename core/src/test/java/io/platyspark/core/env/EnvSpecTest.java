@@ -165,6 +165,11 @@ class EnvSpecTest {
                 "six; os_name == 'x",
                 "requests#nospace",
                 "requests==1 six",
+                "requests< -r", // found by jqwik: pip would read "-r" as an option
+                "requests< -rother.txt",
+                "requests>= --no-index",
+                "requests==-1",
+                "requests==.1",
                 "x".repeat(RequirementGrammar.MAX_LENGTH + 1))) {
             assertThat(EnvSpec.requirementProblem(bad)).as(bad).isNotNull();
         }
