@@ -21,8 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Issue 22 and issue 25's drain: spark-server as a process of its own at its default settings, the Livy stand-in
  * ({@link FakeLivyProcess}) behind it. (1) Team B's submit and list p99 while team A, another process ({@link
- * TeamBurstProcess}), sends waves of 500 concurrent submits, against team B alone, interleaved after a warm-up. (2) How fast the submission worker drains a backlog against how fast the API
- * accepts it, both at default settings.
+ * TeamBurstProcess}), sends waves of 500 concurrent submits, against team B alone, interleaved after a warm-up.
+ * (2) How fast the submission worker drains a backlog against how fast the API accepts it, both at default
+ * settings.
  */
 final class FairShareScenario {
 
@@ -122,8 +123,9 @@ final class FairShareScenario {
                 "Fair share: spark-server (runnable jar, default settings) on an "
                         + "external PostgreSQL, the Livy stand-in in a process of its own; team B, one client, alternates "
                         + "a submit and a list of its apps (%d of each alone and as many during team A's waves of %d "
-                        + "concurrent submits, in 2 rounds of each, interleaved after a warm-up round of each). Team A's client is "
-                        + "a process of its own, so B's client shares neither its JVM nor its HTTP client; each of A's "
+                        + "concurrent submits, in 2 rounds of each, interleaved after a warm-up round of each). "
+                        + "Team A's client is a process of its own, so B's client shares neither its JVM nor its HTTP "
+                        + "client; each of A's "
                         + "submits refused 429 is sent again after its Retry-After plus up to half as long, as the "
                         + "platform's Java client and Airflow hook do. Team A got %d accepted, %d answers 429 (in-flight "
                         + "bulkhead, per-token rate or quota), %d other. "
