@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -748,10 +749,12 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 """)
                 .param("appId", appId)
                 .param("at", ts(at))
-                .param("from", from == null ? null : from.name())
+                // Typed, null or not: a null without a type is sent as "unknown", and the driver prepares the
+                // statement again (a parse and a plan) whenever a value's presence differs from the last call's.
+                .param("from", from == null ? null : from.name(), Types.VARCHAR)
                 .param("to", to.name())
-                .param("reason", reason)
-                .param("requestId", requestId)
+                .param("reason", reason, Types.VARCHAR)
+                .param("requestId", requestId, Types.VARCHAR)
                 .update();
     }
 

@@ -102,6 +102,63 @@ class ClaimPlanTest {
         }
     }
 
+    @Test
+    void anEventIsWrittenByOnePreparedStatementWhateverItsNullValues() throws Exception {
+        try (Connection connection = dataSource.getConnection()) {
+            SingleConnectionDataSource one = new SingleConnectionDataSource(connection, true);
+            JdbcSparkAppStore store = store(one);
+            for (int i = 0; i < 12; i++) {
+                SparkApp app = store.create(
+                                new NewSparkApp(
+                                        "app-" + i,
+                                        "team-a",
+                                        "etl",
+                                        "/apps/a.py",
+                                        null,
+                                        List.of(),
+                                        Map.of(),
+                                        null,
+                                        "r-" + i),
+                                "hash-" + i)
+                        .app();
+                // Reasons and request ids present or absent in turn, as the worker's transitions have them.
+                org.slf4j.MDC.put("requestId", i % 2 == 0 ? "req-" + i : null);
+                store.transition(
+                        app.id(), AppState.PENDING, AppTransition.to(AppState.QUEUED, i % 3 == 0 ? null : "why"));
+            }
+            org.slf4j.MDC.remove("requestId");
+
+            List<Map<String, Object>> prepared =
+                    JdbcClient.create(one).sql("""
+                            select generic_plans, custom_plans from pg_prepared_statements
+                            where statement like 'insert into app_events%values%(select request_id from apps%'
+                            """).query().listOfRows();
+            // The driver runs a statement unnamed four times, then prepares it once on the server: all the other
+            // events run that one statement (a null without a type would have it prepared again).
+            assertThat(prepared).hasSize(1);
+            long runs = (Long) prepared.get(0).get("generic_plans")
+                    + (Long) prepared.get(0).get("custom_plans");
+            assertThat(runs)
+                    .as("runs of the event insert's server-prepared statement: %s", prepared)
+                    .isEqualTo(8);
+        }
+    }
+
+    private JdbcSparkAppStore store(DataSource one) {
+        JdbcClient client = JdbcClient.create(one);
+        return new JdbcSparkAppStore(
+                client,
+                new TransactionTemplate(new DataSourceTransactionManager(one)),
+                new JsonMapper(),
+                MutableClock.at(NOW.toString()),
+                AppStateListener.NONE,
+                new JdbcTeamQuotas(
+                        client,
+                        TestQuotas.admissionWait(Duration.ofSeconds(2)),
+                        new JsonMapper(),
+                        MutableClock.at(NOW.toString())));
+    }
+
     private String explainClaim() {
         List<String> lines = jdbc.sql("explain (analyze, costs off, timing off) " + JdbcSparkAppStore.CLAIM_CANDIDATES)
                 .param("now", Timestamp.from(NOW))
