@@ -72,17 +72,7 @@ class ClaimPlanTest {
         try (Connection connection = dataSource.getConnection()) {
             SingleConnectionDataSource one = new SingleConnectionDataSource(connection, true);
             JdbcClient client = JdbcClient.create(one);
-            JdbcSparkAppStore store = new JdbcSparkAppStore(
-                    client,
-                    new TransactionTemplate(new DataSourceTransactionManager(one)),
-                    new JsonMapper(),
-                    MutableClock.at(NOW.toString()),
-                    AppStateListener.NONE,
-                    new JdbcTeamQuotas(
-                            client,
-                            TestQuotas.admissionWait(Duration.ofSeconds(2)),
-                            new JsonMapper(),
-                            MutableClock.at(NOW.toString())));
+            JdbcSparkAppStore store = store(one);
             int claimed = 0;
             for (int round = 0; round < 12; round++) {
                 claimed += store.claimForSubmission("worker", Duration.ofMinutes(1), 10)
