@@ -192,8 +192,8 @@ public final class RequirementGrammar {
         comparison(true);
         spaces();
         if (atEnd() || !isAlnum(peek())) {
-            throw new Refused("a version must start with a letter or digit, as in requests==2.32.3 (a word that "
-                    + "starts with - is a pip option to pip); " + EXAMPLE);
+            throw new Refused("a version must start with a letter or digit, as in requests==2.32.3 (pip reads a "
+                    + "word that starts with - as an option); " + EXAMPLE);
         }
         int start = pos;
         while (!atEnd() && (isAlnum(peek()) || ".*+!-_".indexOf(peek()) >= 0)) {
