@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
@@ -29,6 +30,8 @@ final class AdmissionGroups<T> {
     static final class Pending<T, R> {
         final R request;
         private final CompletableFuture<T> outcome = new CompletableFuture<>();
+        /** Wakes the waiting thread: its outcome is in, or the leader let go and it is first in line. */
+        private final Semaphore turn = new Semaphore(0);
 
         Pending(R request) {
             this.request = request;
@@ -36,10 +39,12 @@ final class AdmissionGroups<T> {
 
         void stored(T result) {
             outcome.complete(result);
+            turn.release();
         }
 
-        void failed(RuntimeException e) {
+        void failed(Throwable e) {
             outcome.completeExceptionally(e);
+            turn.release();
         }
     }
 
@@ -77,21 +82,27 @@ final class AdmissionGroups<T> {
             BiConsumer<String, List<Pending<T, R>>> store) {
         Team<T, R> line = (Team<T, R>) teams.computeIfAbsent(team, t -> new Team<T, R>());
         Pending<T, R> mine = new Pending<>(request);
+        // In line before trying to lead: a leader that lets go after this thread failed to lead finds it there.
         line.waiting.add(mine);
         long deadline = System.nanoTime() + wait.toNanos();
         while (!mine.outcome.isDone()) {
-            boolean leading;
-            try {
-                leading = line.leader.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                leading = false;
-            }
-            if (!leading) {
-                if (line.waiting.remove(mine)) {
-                    throw busy.get(); // nobody took it: nothing of it was written
+            if (!line.leader.tryLock()) {
+                // A follower waits for its outcome or its turn to lead, not for the lock: the submits of a stored
+                // group are not woken one after another through the lock while the next leader waits behind them.
+                boolean woken;
+                try {
+                    woken = mine.turn.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    woken = false;
                 }
-                break; // a leader is storing it right now: its outcome follows
+                if (!woken && !mine.outcome.isDone()) {
+                    if (line.waiting.remove(mine)) {
+                        throw busy.get(); // nobody took it: nothing of it was written
+                    }
+                    break; // a leader is storing it right now: its outcome follows
+                }
+                continue;
             }
             try {
                 // Everything drained is settled before the lock is let go, so a submit not yet settled is still
@@ -109,6 +120,11 @@ final class AdmissionGroups<T> {
                 }
             } finally {
                 line.leader.unlock();
+                // The first still in line leads next (unless another took the lock meanwhile: it hands on in turn).
+                Pending<T, R> first = line.waiting.peek();
+                if (first != null) {
+                    first.turn.release();
+                }
             }
         }
         return outcome(mine);
@@ -121,17 +137,17 @@ final class AdmissionGroups<T> {
         } catch (RuntimeException e) {
             // Told to each of the group; the leader goes on with the next group (its own submit may be in it).
             for (Pending<T, R> p : group) {
-                p.outcome.completeExceptionally(e);
+                p.failed(e);
             }
         } catch (Error e) {
             for (Pending<T, R> p : group) {
-                p.outcome.completeExceptionally(e);
+                p.failed(e);
             }
             throw e;
         }
         for (Pending<T, R> p : group) {
             if (!p.outcome.isDone()) {
-                p.outcome.completeExceptionally(new IllegalStateException("the group's store left a submit unsettled"));
+                p.failed(new IllegalStateException("the group's store left a submit unsettled"));
             }
         }
     }
