@@ -15,7 +15,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * The one way the platform runs background work (a reconcile cycle, a clean-up run, the submission worker's
  * rounds, lease renewal): {@code loops} threads of its own, each running the task with a fixed pause between runs,
- * and at once when {@link #nudge() nudged}. Whatever a run throws is caught, logged with its stack trace and
+ * and at once when {@link #nudge() nudged} (or, with a nudge spacing, no sooner than that after the last run began).
+ * Whatever a run throws is caught, logged with its stack trace and
  * counted ({@code platy.runner.failures}, tagged with the runner's name), and the next run goes ahead: a background
  * loop never dies of one bad run. Stopping waits for the runs in progress.
  */
@@ -28,8 +29,10 @@ public class FixedDelayRunner implements SmartLifecycle {
     private final int loops;
     private final Runnable task;
     private final MeterRegistry meters;
+    private final long nudgeSpacingNanos;
     private final AtomicInteger queuedNudges = new AtomicInteger();
     private volatile ScheduledExecutorService executor;
+    private volatile long lastStart = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
     /** One loop; failures are counted in the global registry. */
     public FixedDelayRunner(String name, Duration interval, Runnable task) {
@@ -41,6 +44,16 @@ public class FixedDelayRunner implements SmartLifecycle {
      *              may wait at once
      */
     public FixedDelayRunner(String name, Duration interval, int loops, Runnable task, MeterRegistry meters) {
+        this(name, interval, loops, Duration.ZERO, task, meters);
+    }
+
+    /**
+     * @param nudgeSpacing a nudged run starts no sooner than this after the last run began, and one nudge waits at
+     *                     most: the nudges of that window are served by one run (a batch of work costs about what
+     *                     one item does); zero runs at every nudge
+     */
+    public FixedDelayRunner(
+            String name, Duration interval, int loops, Duration nudgeSpacing, Runnable task, MeterRegistry meters) {
         if (loops < 1) {
             throw new IllegalArgumentException("loops < 1: " + loops);
         }
@@ -50,6 +63,10 @@ public class FixedDelayRunner implements SmartLifecycle {
         this.name = name;
         this.interval = interval;
         this.loops = loops;
+        if (nudgeSpacing.isNegative()) {
+            throw new IllegalArgumentException("nudgeSpacing must not be negative: " + nudgeSpacing);
+        }
+        this.nudgeSpacingNanos = nudgeSpacing.toNanos();
         this.task = task;
         this.meters = meters;
     }
@@ -72,29 +89,37 @@ public class FixedDelayRunner implements SmartLifecycle {
 
     /**
      * Runs the task once more as soon as a thread is free, without waiting for the interval. Nudges beyond one per
-     * loop that arrive while others wait add nothing, so a burst of nudges is not a burst of runs. Does nothing
-     * when the runner is stopped.
+     * loop that arrive while others wait add nothing, so a burst of nudges is not a burst of runs. With a nudge
+     * spacing, the run waits until that long after the last run began, and one nudge waiting is enough. Does
+     * nothing when the runner is stopped.
      */
     public void nudge() {
         ScheduledExecutorService current = executor;
         if (current == null || current.isShutdown()) {
             return;
         }
-        if (queuedNudges.incrementAndGet() > loops) {
+        if (queuedNudges.incrementAndGet() > (nudgeSpacingNanos > 0 ? 1 : loops)) {
             queuedNudges.decrementAndGet();
             return;
         }
         try {
-            current.execute(() -> {
+            Runnable nudged = () -> {
                 queuedNudges.decrementAndGet();
                 runSafely();
-            });
+            };
+            long wait = nudgeSpacingNanos == 0 ? 0 : lastStart + nudgeSpacingNanos - System.nanoTime();
+            if (wait > 0) {
+                current.schedule(nudged, wait, TimeUnit.NANOSECONDS);
+            } else {
+                current.execute(nudged);
+            }
         } catch (RejectedExecutionException e) {
             queuedNudges.decrementAndGet(); // stopping
         }
     }
 
     private void runSafely() {
+        lastStart = System.nanoTime();
         try {
             task.run();
         } catch (Throwable e) {

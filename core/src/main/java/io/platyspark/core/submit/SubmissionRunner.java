@@ -8,7 +8,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the {@link SubmissionWorker} on {@link FixedDelayRunner}s: {@code threads} loops of rounds on a fixed delay,
- * at once when a new app is stored ({@link #nudge()}), so a submission does not wait for the next poll; and lease
+ * soon after a new app is stored ({@link #nudge()}: within the batch window), so a submission does not wait for the
+ * next poll and the apps of a busy moment are claimed together; and lease
  * renewal on a runner of its own, so it never queues behind rounds busy with slow submissions.
  */
 public class SubmissionRunner implements SmartLifecycle {
@@ -31,6 +32,7 @@ public class SubmissionRunner implements SmartLifecycle {
                 "submit",
                 properties.pollInterval(),
                 properties.threads(),
+                properties.batchWindow(),
                 () -> drain(worker, properties.batchSize()),
                 meters);
         this.renewal = new FixedDelayRunner("submit-renew", properties.leaseRenewInterval(), 1, renewLeases, meters);

@@ -129,7 +129,7 @@ public class SubmissionWorker {
         try {
             if (properties.concurrency() <= 1 || claimed.size() <= 1) {
                 for (SparkApp app : claimed) {
-                    handleOne(app, clustersOfRound);
+                    handleOne(app, clustersOfRound, slots(app.clusterName()));
                     held.remove(app.id());
                     done.add(app.id());
                 }
@@ -153,8 +153,10 @@ public class SubmissionWorker {
 
     /**
      * One submission waits on its backend for a few milliseconds to seconds: handled one after another, a round's
-     * apps drain far slower than the API accepts them. Each cluster gets at most {@code perClusterConcurrency} at
-     * once, so a batch never has more creations in flight at one Livy than it refuses.
+     * apps drain far slower than the API accepts them. Each cluster gets at most {@code perClusterConcurrency}
+     * submissions at once, so a batch never has more creations in flight at one Livy than it refuses; a slot is
+     * held for the backend's call only, not while the app's record waits for the store, so up to {@code
+     * concurrency} lanes keep a cluster's slots busy while others record.
      */
     private void handleInParallel(
             List<SparkApp> claimed, java.util.Set<UUID> done, Map<String, Optional<Cluster>> clustersOfRound) {
@@ -166,24 +168,20 @@ public class SubmissionWorker {
                     .computeIfAbsent(app.clusterName(), c -> new java.util.concurrent.ConcurrentLinkedQueue<>())
                     .add(app);
         }
-        // Each cluster's apps are worked off by at most perClusterConcurrency lanes: a pool thread never waits for
-        // a busy cluster while another cluster's apps wait for a thread. The semaphore holds the bound across the
-        // rounds of several claim loops.
+        // Each cluster's apps are worked off by lanes of their own, the round's clusters sharing the pool's threads
+        // equally, so one cluster's apps never take every thread while another's wait. A cluster alone gets up to
+        // twice its slots in lanes: while some call its backend, others record. The semaphore holds the per-cluster
+        // bound on the backend's calls across the rounds of several claim loops.
+        int share = Math.max(1, properties.concurrency() / byCluster.size());
         byCluster.forEach((cluster, queue) -> {
-            java.util.concurrent.Semaphore slots = perCluster.computeIfAbsent(
-                    cluster, name -> new java.util.concurrent.Semaphore(properties.perClusterConcurrency()));
-            int lanes = Math.min(properties.perClusterConcurrency(), queue.size());
+            java.util.concurrent.Semaphore slots = slots(cluster);
+            int lanes = Math.min(Math.min(share, 2 * properties.perClusterConcurrency()), queue.size());
             for (int i = 0; i < lanes; i++) {
                 running.add(pool.submit(() -> {
                     for (SparkApp app = queue.poll(); app != null; app = queue.poll()) {
-                        slots.acquireUninterruptibly();
-                        try {
-                            handleOne(app, clustersOfRound);
-                            held.remove(app.id());
-                            done.add(app.id());
-                        } finally {
-                            slots.release();
-                        }
+                        handleOne(app, clustersOfRound, slots);
+                        held.remove(app.id());
+                        done.add(app.id());
                     }
                     return null;
                 }));
@@ -207,6 +205,12 @@ public class SubmissionWorker {
         if (first != null) {
             throw first;
         }
+    }
+
+    /** The cluster's submission slots, shared by every round of this worker. */
+    private java.util.concurrent.Semaphore slots(String cluster) {
+        return perCluster.computeIfAbsent(
+                cluster, name -> new java.util.concurrent.Semaphore(properties.perClusterConcurrency()));
     }
 
     private synchronized java.util.concurrent.ExecutorService pool() {
@@ -237,13 +241,14 @@ public class SubmissionWorker {
         }
     }
 
-    private void handleOne(SparkApp app, Map<String, Optional<Cluster>> clustersOfRound) {
+    private void handleOne(
+            SparkApp app, Map<String, Optional<Cluster>> clustersOfRound, java.util.concurrent.Semaphore slots) {
         MDC.put("appId", app.id().toString());
         if (app.requestId() != null) {
             MDC.put("requestId", app.requestId());
         }
         try {
-            handle(app, clustersOfRound);
+            handle(app, clustersOfRound, slots);
         } catch (DataAccessException e) {
             // The store is out: nothing is known about the app, so nothing is counted against it.
             throw e;
@@ -261,7 +266,8 @@ public class SubmissionWorker {
     }
 
     /** The steps of one app's submission: its cluster, its environment, the submit, and the record of it. */
-    private void handle(SparkApp app, Map<String, Optional<Cluster>> clustersOfRound) {
+    private void handle(
+            SparkApp app, Map<String, Optional<Cluster>> clustersOfRound, java.util.concurrent.Semaphore slots) {
         Optional<Cluster> found = ensureCluster(app, clustersOfRound);
         if (found.isEmpty()) {
             return;
@@ -280,7 +286,14 @@ public class SubmissionWorker {
             waitForCluster(app, cluster);
             return;
         }
-        submit(app, cluster, env).ifPresent(submitted -> record(app, cluster, submitted));
+        Optional<Submitted> submitted;
+        slots.acquireUninterruptibly();
+        try {
+            submitted = submit(app, cluster, env);
+        } finally {
+            slots.release();
+        }
+        submitted.ifPresent(s -> record(app, cluster, s));
     }
 
     /** The app's cluster while it is active; otherwise the app fails, naming how its cluster ended. */

@@ -61,6 +61,31 @@ class FixedDelayRunnerTest {
     }
 
     @Test
+    void withANudgeSpacingTheNudgesOfAWindowAreServedByOneRunThatWaitsForIt() {
+        java.util.List<Long> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FixedDelayRunner runner = new FixedDelayRunner(
+                "test",
+                Duration.ofHours(1),
+                2,
+                Duration.ofMillis(300),
+                () -> starts.add(System.nanoTime()),
+                new SimpleMeterRegistry());
+        runner.start();
+        try {
+            runner.nudge(); // nothing ran lately: at once
+            await().atMost(Duration.ofSeconds(10)).until(() -> starts.size() == 1);
+            for (int i = 0; i < 20; i++) {
+                runner.nudge(); // one waits for the window's end; the rest add nothing
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> starts.size() == 2);
+        } finally {
+            runner.stop(); // waits for a run still scheduled, if a nudge had slipped through
+        }
+        assertThat(starts).hasSize(2);
+        assertThat(Duration.ofNanos(starts.get(1) - starts.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
     void aStoppedRunnerIgnoresNudges() {
         AtomicInteger runs = new AtomicInteger();
         FixedDelayRunner runner = new FixedDelayRunner("test", Duration.ofHours(1), runs::incrementAndGet);

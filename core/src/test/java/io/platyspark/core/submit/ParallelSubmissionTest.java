@@ -96,4 +96,35 @@ class ParallelSubmissionTest {
                                 store.apps.find(app.id()).orElseThrow().state())
                         .isEqualTo(AppState.SUBMITTED));
     }
+
+    @Test
+    void aClustersSlotIsHeldForTheBackendsCallNotWhileTheRecordWaits() throws Exception {
+        store.cluster("etl", ClusterState.WAITING);
+        List<SparkApp> apps = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            apps.add(store.app("etl-" + i, "etl"));
+            clock.advance(Duration.ofMillis(1));
+        }
+        SubmissionWorker worker = worker(4, 2);
+        CompletableFuture<Integer> round;
+        try (java.sql.Connection holder = store.dataSource.getConnection()) {
+            // No record can be written while the events table is held: every lane that submitted waits.
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("lock table app_events in exclusive mode");
+            round = CompletableFuture.supplyAsync(worker::runOnce);
+
+            // Two slots, four apps: the first two lanes give their slots back once their backend call is done, so
+            // the other two submit while the first two wait for their records.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> backend.submitted().size() == 4);
+            assertThat(round).isNotDone();
+            holder.rollback();
+        }
+
+        assertThat(round.get(60, TimeUnit.SECONDS)).isEqualTo(4);
+        assertThat(apps)
+                .allSatisfy(app -> assertThat(
+                                store.apps.find(app.id()).orElseThrow().state())
+                        .isEqualTo(AppState.SUBMITTED));
+    }
 }
