@@ -100,8 +100,7 @@ public record SubmissionProperties(
                 maxAttempts,
                 initialBackoff,
                 maxBackoff,
-                clusterPollInterval,
-                Duration.ZERO);
+                clusterPollInterval);
     }
 
     @org.springframework.boot.context.properties.bind.ConstructorBinding
