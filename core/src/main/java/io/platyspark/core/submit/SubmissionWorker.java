@@ -155,8 +155,8 @@ public class SubmissionWorker {
      * One submission waits on its backend for a few milliseconds to seconds: handled one after another, a round's
      * apps drain far slower than the API accepts them. Each cluster gets at most {@code perClusterConcurrency}
      * submissions at once, so a batch never has more creations in flight at one Livy than it refuses; a slot is
-     * held for the backend's call only, not while the app's record waits for the store, so up to {@code
-     * concurrency} lanes keep a cluster's slots busy while others record.
+     * held for the backend's call only, not while the app's record waits for the store, so a cluster's lanes
+     * beyond its slots (up to twice as many, within {@code concurrency}) record while others submit.
      */
     private void handleInParallel(
             List<SparkApp> claimed, java.util.Set<UUID> done, Map<String, Optional<Cluster>> clustersOfRound) {
