@@ -27,6 +27,14 @@ def run_of(service, run_id):
 
 
 class Control(BaseHTTPRequestHandler):
+    """Answers in HTTP/1.0 and closes each connection. It says so ("Connection: close"): without the header, Java's
+    HttpClient pools the connection and now and then sends the next POST down the closed socket ("header parser
+    received no bytes"), which it does not retry for a POST."""
+
+    def end_headers(self):
+        self.send_header("Connection", "close")
+        super().end_headers()
+
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         run = run_of(body["service"], body["id"])
