@@ -27,14 +27,29 @@ final class StoreScenario {
 
     private StoreScenario() {}
 
+    /**
+     * Apps per cleaner batch: 1,000, or fewer on a small store, so the purge still spans about ten working windows
+     * and the submitter has samples in both kinds (the smoke store's purge fit in one window of 1,000-app batches).
+     * {@code PLATY_BENCH_PURGE_BATCH} overrides it.
+     */
+    static int purgeBatch(Bench.Sizes sizes) {
+        String set = System.getenv("PLATY_BENCH_PURGE_BATCH");
+        if (set != null) {
+            return Integer.parseInt(set);
+        }
+        long finished = sizes.storeApps() * 9L / 10;
+        return (int) Math.max(1, Math.min(1_000, finished / (BATCHES_PER_WINDOW * 10L)));
+    }
+
     static void run(Bench.Sizes sizes, Report report) {
+        int batchSize = purgeBatch(sizes);
         try (BenchServer server = new BenchServer(Map.of(
                 "platy.submission.enabled",
                 "false",
                 "platy.cleanup.app-retention",
                 "30d",
                 "platy.cleanup.batch-size",
-                System.getenv().getOrDefault("PLATY_BENCH_PURGE_BATCH", "1000"),
+                String.valueOf(batchSize),
                 "platy.cleanup.max-batches-per-run",
                 String.valueOf(BATCHES_PER_WINDOW)))) {
             JdbcClient jdbc = JdbcClient.create(server.dataSource());
@@ -89,7 +104,7 @@ final class StoreScenario {
                             + "warm-up. Database: %s.",
                     rows, EVENTS_PER_APP, loadSeconds, listPath, largeList.count(), settings));
 
-            purge(server, jdbc, report, settings);
+            purge(server, jdbc, report, settings, batchSize);
         }
     }
 
@@ -98,7 +113,7 @@ final class StoreScenario {
      * as it; one client submits all the while, and each submit counts for the window it started in. Both sets of
      * samples come from the whole purge, interleaved, so the machine's other load falls on both alike.
      */
-    private static void purge(BenchServer server, JdbcClient jdbc, Report report, String settings) {
+    private static void purge(BenchServer server, JdbcClient jdbc, Report report, String settings, int batchSize) {
         long finished = jdbc.sql("select count(*) from apps where finished_at is not null")
                 .query(Long.class)
                 .single();
@@ -192,13 +207,14 @@ final class StoreScenario {
                 during.p99Ms() <= 1.2 * idle.p99Ms());
         report.note(String.format(
                 "Cleaner: deleted %,d of %,d finished apps (with %,d events, by the cascade) in "
-                        + "%d batches of 1,000, %.1f s of work (%,.0f apps/s) in %d windows of %d batches, each followed "
+                        + "%d batches of %,d, %.1f s of work (%,.0f apps/s) in %d windows of %d batches, each followed "
                         + "by an idle window as long; 1 client submitted all through (%,d submits while the cleaner "
                         + "worked, %,d while it was idle). Database: %s.",
                 purgedApps,
                 finished,
                 purgedEvents,
                 batches,
+                batchSize,
                 purgeSeconds,
                 purgedApps / purgeSeconds,
                 windows,
