@@ -247,30 +247,39 @@ public class SubmissionWorker {
         if (app.requestId() != null) {
             MDC.put("requestId", app.requestId());
         }
+        Ready ready = null;
         try {
-            handle(app, clustersOfRound, slots);
+            ready = prepare(app, clustersOfRound);
+            if (ready != null) {
+                submitAndRecord(app, ready, slots);
+            }
         } catch (DataAccessException e) {
             // The store is out: nothing is known about the app, so nothing is counted against it.
             throw e;
         } catch (io.platyspark.core.backend.BackendFailedException e) {
-            retryLater(app, e.getMessage()); // the backend answered: an attempt
+            retryLater(app, e.getMessage(), ready != null); // the backend answered: an attempt
         } catch (BackendUnavailableException | io.platyspark.core.artifact.ArtifactStoreException e) {
-            waitOutOutage(app, e.getMessage());
+            waitOutOutage(app, e.getMessage(), ready != null);
         } catch (RuntimeException e) {
             log.error("submission of app {} failed unexpectedly; it will be retried", app.id(), e);
-            retryLater(app, "unexpected error: " + e.getMessage());
+            retryLater(app, "unexpected error: " + e.getMessage(), ready != null);
         } finally {
             MDC.remove("appId");
             MDC.remove("requestId");
         }
     }
 
-    /** The steps of one app's submission: its cluster, its environment, the submit, and the record of it. */
-    private void handle(
-            SparkApp app, Map<String, Optional<Cluster>> clustersOfRound, java.util.concurrent.Semaphore slots) {
+    /** What an app needs before it goes to its backend: its cluster ready, its environment (if any) built. */
+    private record Ready(Cluster cluster, EnvBuild env) {}
+
+    /**
+     * The first steps of one app's submission: its cluster and its environment. Null when the app waits for one of
+     * them (or failed); an exception leaves it waiting where it was.
+     */
+    private Ready prepare(SparkApp app, Map<String, Optional<Cluster>> clustersOfRound) {
         Optional<Cluster> found = ensureCluster(app, clustersOfRound);
         if (found.isEmpty()) {
-            return;
+            return null;
         }
         Cluster cluster = found.get();
         EnvBuild env = null;
@@ -278,22 +287,27 @@ public class SubmissionWorker {
             // The environment builds while the cluster starts: neither waits for the other.
             Optional<EnvBuild> ready = ensureEnvironment(app, cluster);
             if (ready.isEmpty()) {
-                return;
+                return null;
             }
             env = ready.get();
         }
         if (!cluster.state().isReady()) {
             waitForCluster(app, cluster);
-            return;
+            return null;
         }
+        return new Ready(cluster, env);
+    }
+
+    /** The last steps: the submit, and the record of it. */
+    private void submitAndRecord(SparkApp app, Ready ready, java.util.concurrent.Semaphore slots) {
         Optional<Submitted> submitted;
         slots.acquireUninterruptibly();
         try {
-            submitted = submit(app, cluster, env);
+            submitted = submit(app, ready.cluster(), ready.env());
         } finally {
             slots.release();
         }
-        submitted.ifPresent(s -> record(app, cluster, s));
+        submitted.ifPresent(s -> record(app, ready.cluster(), s));
     }
 
     /** The app's cluster while it is active; otherwise the app fails, naming how its cluster ended. */
@@ -477,30 +491,62 @@ public class SubmissionWorker {
      * outage says nothing about the app, so it uses up no attempt. The app is tried again after a backoff that
      * doubles up to {@code maxBackoff}; the watchdog's pending timeout bounds how long it may wait in all.
      */
-    private void waitOutOutage(SparkApp app, String why) {
+    private void waitOutOutage(SparkApp app, String why, boolean ready) {
         log.warn(
                 "app {} not submitted, waiting out an outage: {}",
                 app.id(),
                 SecretRedactor.redactText(why, app.sparkConf()));
+        String reason = "waiting out an outage: " + why;
+        boolean over = waitIsOver(app, ready);
         apps.releaseAfterOutage(
-                app.id(), owner, "waiting out an outage: " + why, properties.initialBackoff(), properties.maxBackoff());
+                app.id(), owner, over ? null : reason, properties.initialBackoff(), properties.maxBackoff());
+        if (over) {
+            pendingAgain(app, reason);
+        }
         count("any", "outage");
     }
 
+    /**
+     * Whether the app waited for its cluster or its environment and has them now ({@code ready}): whatever keeps it
+     * from its backend, its state must no longer name a wait that is over.
+     */
+    private static boolean waitIsOver(SparkApp app, boolean ready) {
+        return ready && (app.state() == AppState.WAITING_FOR_CLUSTER || app.state() == AppState.BUILDING_ENV);
+    }
+
+    /**
+     * Moves an app whose wait is over back to PENDING with the reason it still waits. Called once the app is
+     * released with its next attempt (and without the reason, which would be an event of its own), which the
+     * transition keeps: no other worker claims the app before then.
+     */
+    private void pendingAgain(SparkApp app, String reason) {
+        apps.transition(app.id(), app.state(), AppTransition.to(AppState.PENDING, reason));
+    }
+
+    /** The backend has no room now; the app's cluster and environment are ready (it reached the submit). */
     private void waitForRoom(SparkApp app, String why) {
-        apps.release(app.id(), owner, clock.instant().plus(properties.clusterPollInterval()), why, false);
+        boolean over = waitIsOver(app, true);
+        apps.release(app.id(), owner, clock.instant().plus(properties.clusterPollInterval()), over ? null : why, false);
+        if (over) {
+            pendingAgain(app, why);
+        }
         count("any", "busy");
     }
 
     /** A failure that is not an outage (an error answered by the backend, or one of ours): it counts. */
-    private void retryLater(SparkApp app, String why) {
+    private void retryLater(SparkApp app, String why, boolean ready) {
         int attempt = app.attempts() + 1;
         Instant next = clock.instant().plus(backoff(attempt));
         // The attempt is recorded before the app may fail, so its count and the reason's number agree.
-        apps.release(app.id(), owner, next, "submit attempt " + attempt + " failed: " + why, true);
+        String reason = "submit attempt " + attempt + " failed: " + why;
+        boolean over = waitIsOver(app, ready);
+        apps.release(app.id(), owner, next, over ? null : reason, true);
         if (attempt >= properties.maxAttempts()) {
             fail(app, "gave up after " + attempt + " submission attempts; last: " + why);
             return;
+        }
+        if (over) {
+            pendingAgain(app, reason);
         }
         log.warn(
                 "app {} not submitted (attempt {}): {}; next try at {}",

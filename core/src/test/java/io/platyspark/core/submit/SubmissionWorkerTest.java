@@ -310,6 +310,129 @@ class SubmissionWorkerTest {
     }
 
     @Test
+    void anAppWhoseClusterIsReadyButWhoseBackendIsOutIsPendingAgainNotWaitingForTheCluster() {
+        Cluster cluster = store.cluster("etl", ClusterState.STARTING);
+        SparkApp app = store.app("daily", "etl");
+        worker.runOnce();
+        assertThat(stored(app).state()).isEqualTo(AppState.WAITING_FOR_CLUSTER);
+        store.clusters.transition(cluster.id(), ClusterState.STARTING, ClusterState.WAITING, null, null, null, null);
+        backend.onSubmit(a -> {
+            throw new BackendUnavailableException("fake", "Livy is down: connection refused", null);
+        });
+        clock.advance(Duration.ofSeconds(15));
+
+        assertThat(worker.runOnce()).isEqualTo(1);
+
+        SparkApp waiting = stored(app);
+        assertThat(waiting.state()).isEqualTo(AppState.PENDING);
+        assertThat(waiting.stateReason()).isEqualTo("waiting out an outage: Livy is down: connection refused");
+        assertThat(waiting.attempts()).isZero();
+        assertThat(worker.runOnce())
+                .as("the outage's backoff holds: nobody claims it before then")
+                .isZero();
+        backend.onSubmit(a -> new BackendSubmission("run-1", null, null, false));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(worker.runOnce()).isEqualTo(1);
+        assertThat(stored(app).state()).isEqualTo(AppState.SUBMITTED);
+        assertThat(store.apps.events(app.id()))
+                .extracting(e -> e.toState())
+                .containsExactly(AppState.PENDING, AppState.WAITING_FOR_CLUSTER, AppState.PENDING, AppState.SUBMITTED);
+    }
+
+    @Test
+    void anAppWhoseEnvironmentIsBuiltButWhoseSubmitFailedIsPendingAgainWithTheAttemptCounted() {
+        store.cluster("etl", ClusterState.WAITING);
+        java.util.concurrent.atomic.AtomicReference<EnvBuild.State> buildState =
+                new java.util.concurrent.atomic.AtomicReference<>(EnvBuild.State.QUEUED);
+        UUID buildId = UUID.randomUUID();
+        Environments envs = new Environments() {
+            @Override
+            public EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform) {
+                return new EnvSpec(requirements, "3.12", TargetPlatform.X86_64, null);
+            }
+
+            @Override
+            public EnvBuild request(EnvSpec spec, String team) {
+                return build(spec);
+            }
+
+            @Override
+            public Optional<EnvBuild> get(UUID id) {
+                return Optional.of(build(new EnvSpec(List.of("tabulate==0.9.0"), "3.12", TargetPlatform.X86_64, null)));
+            }
+
+            private EnvBuild build(EnvSpec spec) {
+                return new EnvBuild(
+                        buildId,
+                        spec.cacheKey(),
+                        "data",
+                        spec,
+                        buildState.get(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        clock.instant(),
+                        clock.instant());
+            }
+        };
+        SubmissionWorker withEnvs = new SubmissionWorker(
+                store.apps,
+                store.clusters,
+                new SparkBackends(List.of(backend)),
+                properties,
+                clock,
+                new SimpleMeterRegistry(),
+                SourceStager.none(),
+                envs,
+                new io.platyspark.core.env.EnvSparkConf(),
+                io.platyspark.core.env.PythonTargets.unknown());
+        SparkApp app = appWithRequirements("with-deps");
+        withEnvs.runOnce();
+        assertThat(stored(app).state()).isEqualTo(AppState.BUILDING_ENV);
+        buildState.set(EnvBuild.State.READY);
+        backend.onSubmit(a -> {
+            throw new io.platyspark.core.backend.BackendFailedException("fake", "HTTP 500 from Livy", null);
+        });
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(withEnvs.runOnce()).isEqualTo(1);
+
+        SparkApp retried = stored(app);
+        assertThat(retried.state()).isEqualTo(AppState.PENDING);
+        assertThat(retried.stateReason()).startsWith("submit attempt 1 failed: ");
+        assertThat(retried.attempts()).isEqualTo(1);
+        assertThat(retried.envBuildId()).isEqualTo(buildId);
+        assertThat(withEnvs.runOnce()).as("not due before its backoff").isZero();
+    }
+
+    private SparkApp appWithRequirements(String name) {
+        return store.apps
+                .create(
+                        new NewSparkApp(
+                                        name,
+                                        "data",
+                                        "etl",
+                                        null,
+                                        "/apps/x.py",
+                                        null,
+                                        List.of(),
+                                        Map.of(),
+                                        null,
+                                        "req-" + name,
+                                        List.of(),
+                                        List.of("tabulate==0.9.0"),
+                                        null)
+                                .onCluster(store.clusters
+                                        .findActive("etl")
+                                        .orElseThrow()
+                                        .id()),
+                        "hash-" + name)
+                .app();
+    }
+
+    @Test
     void appWhoseClusterIsGoneFails() {
         Cluster cluster = store.cluster("etl", ClusterState.WAITING);
         SparkApp app = store.app("daily", "etl");
@@ -447,28 +570,7 @@ class SubmissionWorkerTest {
                 envs,
                 new io.platyspark.core.env.EnvSparkConf(),
                 io.platyspark.core.env.PythonTargets.unknown());
-        SparkApp app = store.apps
-                .create(
-                        new NewSparkApp(
-                                        "with-deps",
-                                        "data",
-                                        "etl",
-                                        null,
-                                        "/apps/x.py",
-                                        null,
-                                        List.of(),
-                                        Map.of(),
-                                        null,
-                                        "req-deps",
-                                        List.of(),
-                                        List.of("tabulate==0.9.0"),
-                                        null)
-                                .onCluster(store.clusters
-                                        .findActive("etl")
-                                        .orElseThrow()
-                                        .id()),
-                        "hash-deps")
-                .app();
+        SparkApp app = appWithRequirements("with-deps");
 
         withEnvs.runOnce();
         UUID first = requested.get(0);
