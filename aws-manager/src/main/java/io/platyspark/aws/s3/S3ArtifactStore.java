@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -122,6 +123,16 @@ public final class S3ArtifactStore {
         String full = prefix + key;
         s3.deleteObject(r -> r.bucket(bucket).key(full));
         return true;
+    }
+
+    /** An object's key under the store's prefix and when it was written. */
+    public record Listed(String key, Instant lastModified) {}
+
+    /** Every object whose key (under the store's prefix) starts with {@code keyPrefix}, in key order, all pages. */
+    public List<Listed> list(String keyPrefix) {
+        return s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + keyPrefix)).contents().stream()
+                .map(o -> new Listed(o.key().substring(prefix.length()), o.lastModified()))
+                .toList();
     }
 
     public InputStream open(URI uri) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -56,6 +57,30 @@ class S3ArtifactStoreMotoTest {
                 .multipartConfiguration(m -> m.thresholdInBytes(threshold).minimumPartSizeInBytes(8L << 20))
                 .build();
         return new S3ArtifactStore(s3, uploads, bucket, "platy");
+    }
+
+    @Test
+    void listsEveryPageUnderAPrefixWithKeysAsTheyWereStored() throws Exception {
+        S3ArtifactStore store = store(16L << 20);
+        Path file = Files.writeString(dir.resolve("environment.tar.gz"), "packed");
+        for (int i = 0; i < 1005; i++) { // more than one page of 1,000
+            String key = "platy/envs/" + i / 500 + "-" + i + "/environment.tar.gz";
+            s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromString("x"));
+        }
+        store.put("other/environment.tar.gz", file);
+        s3.putObject(r -> r.bucket(bucket).key("envs/not-under-the-store-prefix"), RequestBody.fromString("x"));
+        operations.clear();
+
+        List<S3ArtifactStore.Listed> listed = store.list("envs/");
+
+        assertThat(listed).hasSize(1005);
+        assertThat(listed).allSatisfy(o -> {
+            assertThat(o.key()).startsWith("envs/").endsWith("/environment.tar.gz");
+            assertThat(o.lastModified()).isNotNull();
+        });
+        assertThat(listed.get(0).key()).isEqualTo("envs/0-0/environment.tar.gz");
+        assertThat(operations).as("two pages").containsExactly("ListObjectsV2Request", "ListObjectsV2Request");
+        assertThat(store.list("nothing/")).isEmpty();
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.platyspark.core.artifact;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,6 +39,17 @@ public interface ArtifactStore {
     default boolean delete(String key) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot delete artifacts");
     }
+
+    /**
+     * Every object whose key starts with {@code prefix}, with when it was written, in key order. Only the cleaner
+     * lists (to find what no record points at).
+     */
+    default List<Listed> list(String prefix) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list artifacts");
+    }
+
+    /** A stored object's key (as {@link #put} was given it) and when it was written. */
+    record Listed(String key, Instant lastModified) {}
 
     /** Reads a stored object back (for tests and for backends that copy artifacts themselves). */
     InputStream open(URI uri);

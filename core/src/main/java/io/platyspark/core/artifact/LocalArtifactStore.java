@@ -12,10 +12,13 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * An {@link ArtifactStore} in a local directory, for the embedded mode where Spark runs on the server's machine.
@@ -78,6 +81,37 @@ public final class LocalArtifactStore implements ArtifactStore {
     public boolean delete(String key) {
         try {
             return Files.deleteIfExists(resolve(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public List<Listed> list(String prefix) {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .map(file -> root.relativize(file).toString().replace(java.io.File.separatorChar, '/'))
+                    // a temporary file of a write in progress is not an object yet
+                    .filter(key ->
+                            key.startsWith(prefix) && SAFE_KEY.matcher(key).matches())
+                    .sorted()
+                    .map(key -> new Listed(key, modified(resolve(key))))
+                    .filter(listed -> listed.lastModified() != null)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** When the file was written; null when it went meanwhile. */
+    private static Instant modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -7,8 +7,10 @@ import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvironmentService;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +22,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * it: apps are the record of use (every app that runs with a cached build names it), so a build lives as long as
  * the apps that ran with it, plus the retention. An archive is deleted only when no live build row of its cache
  * key is left; rows go first, so a crash in between leaves an archive without a row (harmless: the next request
- * for that spec finds it and serves it from the cache) rather than a row without its archive.
+ * for that spec finds it and serves it from the cache) rather than a row without its archive. Such archives, and
+ * any other no live row names (a build whose READY was never recorded), are swept once they are older than the
+ * retention: a bounded number a run, from the store's listing.
  */
 public class EnvBuildCleaner {
 
@@ -86,21 +90,50 @@ public class EnvBuildCleaner {
         }
         long archives = 0;
         for (String key : readyKeys) {
-            boolean live = jdbc.sql("select exists (select 1 from env_builds where cache_key = :key "
-                            + "and state <> 'FAILED')")
-                    .param("key", key)
-                    .query(Boolean.class)
-                    .single();
-            if (!live && artifacts.delete(EnvironmentService.archiveKey(key))) {
+            if (!live(key) && artifacts.delete(EnvironmentService.archiveKey(key))) {
                 archives++;
             }
         }
+        archives += sweepOrphans(cutoff.toInstant());
         meters.counter("platy.cleanup.purged", "table", "env_builds").increment(rows);
         meters.counter("platy.cleanup.purged", "table", "env_archives").increment(archives);
-        if (rows > 0) {
+        if (rows + archives > 0) {
             log.info("deleted {} environment builds and {} archives no app uses any more", rows, archives);
         }
         return new Result(rows, archives, false);
+    }
+
+    /** Deletes up to a batch of archives older than {@code cutoff} that no live build row names. */
+    private long sweepOrphans(Instant cutoff) {
+        List<ArtifactStore.Listed> listed;
+        try {
+            listed = artifacts.list(EnvironmentService.ARCHIVES);
+        } catch (UnsupportedOperationException e) {
+            return 0; // a store that cannot list keeps what the row purge left
+        }
+        long deleted = 0;
+        for (ArtifactStore.Listed archive : listed) {
+            if (deleted >= cleanup.batchSize()) {
+                break;
+            }
+            Optional<String> key = EnvironmentService.cacheKeyOf(archive.key());
+            if (key.isEmpty() || !archive.lastModified().isBefore(cutoff) || live(key.get())) {
+                continue;
+            }
+            if (artifacts.delete(archive.key())) {
+                log.info("deleted environment archive {}: no build names it", archive.key());
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /** Whether a build row of the cache key may use its archive (any but a failed one: built, or building). */
+    private boolean live(String cacheKey) {
+        return jdbc.sql("select exists (select 1 from env_builds where cache_key = :key and state <> 'FAILED')")
+                .param("key", cacheKey)
+                .query(Boolean.class)
+                .single();
     }
 
     private record Purged(String cacheKey, String state) {}

@@ -224,9 +224,23 @@ public class EnvironmentService implements Environments, AutoCloseable {
         return archiveKey(spec.cacheKey());
     }
 
+    /** The artifact-store prefix every environment archive is kept under. */
+    public static final String ARCHIVES = "envs/";
+
+    private static final String ARCHIVE_NAME = "/environment.tar.gz";
+
     /** Where the packed environment of a cache key is kept in the artifact store. */
     public static String archiveKey(String cacheKey) {
-        return "envs/" + cacheKey + "/environment.tar.gz";
+        return ARCHIVES + cacheKey + ARCHIVE_NAME;
+    }
+
+    /** The cache key an environment archive's key names; empty for any other key. */
+    public static Optional<String> cacheKeyOf(String archiveKey) {
+        if (!archiveKey.startsWith(ARCHIVES) || !archiveKey.endsWith(ARCHIVE_NAME)) {
+            return Optional.empty();
+        }
+        String key = archiveKey.substring(ARCHIVES.length(), archiveKey.length() - ARCHIVE_NAME.length());
+        return key.isEmpty() || key.contains("/") ? Optional.empty() : Optional.of(key);
     }
 
     @Override

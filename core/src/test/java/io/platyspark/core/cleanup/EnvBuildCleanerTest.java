@@ -109,6 +109,61 @@ class EnvBuildCleanerTest {
                 .isPresent();
     }
 
+    /** An archive in the store for {@code requirement}'s spec, written at {@code at}, with no build row. */
+    private String archiveOnly(String requirement, java.time.Instant at) throws Exception {
+        EnvSpec spec = new EnvSpec(List.of(requirement), "3.9", TargetPlatform.AARCH64, null, "/usr");
+        String key = EnvironmentService.archiveKey(spec.cacheKey());
+        artifacts.put(key, Files.writeString(tmp.resolve(UUID.randomUUID() + ".tar.gz"), "packed " + requirement));
+        Files.setLastModifiedTime(artifacts.root().resolve(key), java.nio.file.attribute.FileTime.from(at));
+        return key;
+    }
+
+    private void writtenAt(EnvBuild build, java.time.Instant at) throws Exception {
+        Files.setLastModifiedTime(
+                artifacts.root().resolve(EnvironmentService.archiveKey(build.cacheKey())),
+                java.nio.file.attribute.FileTime.from(at));
+    }
+
+    @Test
+    void archivesNoLiveBuildNamesAreSweptOnceOlderThanTheRetentionABatchARun() throws Exception {
+        java.time.Instant start = clock.instant();
+        String orphan = archiveOnly("a==1", start);
+        String secondOrphan = archiveOnly("b==1", start);
+        String recentOrphan = archiveOnly("c==1", start.plus(Duration.ofDays(2)));
+        EnvBuild used = build("d==1", EnvBuild.State.READY);
+        writtenAt(used, start);
+        SparkApp app = store.app("daily", "etl");
+        store.apps.transition(
+                app.id(), app.state(), AppTransition.to(app.state(), null).withEnvBuild(used.id()));
+        EnvBuild building = build("e==1", EnvBuild.State.BUILDING);
+        String buildingArchive = archiveOnly("e==1", start);
+        Files.writeString(artifacts.root().resolve("envs/notes.txt"), "not an archive");
+        Files.setLastModifiedTime(
+                artifacts.root().resolve("envs/notes.txt"), java.nio.file.attribute.FileTime.from(start));
+        clock.advance(Duration.ofDays(31));
+
+        EnvBuildCleaner.Result first = cleaner(false, 1).runOnce();
+        EnvBuildCleaner.Result second = cleaner(false, 1).runOnce();
+        EnvBuildCleaner.Result third = cleaner(false, 1).runOnce();
+
+        assertThat(first.archives()).as("a batch (1) a run").isEqualTo(1);
+        assertThat(second.archives()).isEqualTo(1);
+        assertThat(third.archives()).isZero();
+        assertThat(artifacts.find(orphan)).isEmpty();
+        assertThat(artifacts.find(secondOrphan)).isEmpty();
+        assertThat(artifacts.find(recentOrphan))
+                .as("younger than the retention")
+                .isPresent();
+        assertThat(archived(used)).as("an app's build names it").isTrue();
+        assertThat(artifacts.find(buildingArchive))
+                .as("a build of its spec is under way")
+                .isPresent();
+        assertThat(builds.find(building.id())).isPresent();
+        assertThat(Files.exists(artifacts.root().resolve("envs/notes.txt")))
+                .as("not an archive key")
+                .isTrue();
+    }
+
     @Test
     void anArchiveALiveBuildOfTheSameSpecUsesIsKept() throws Exception {
         EnvBuild abandoned = build("a==1", EnvBuild.State.BUILDING);

@@ -8,6 +8,7 @@ import io.platyspark.core.backend.BackendUnavailableException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -40,6 +41,13 @@ public class S3Artifacts implements ArtifactStore {
     @Override
     public boolean delete(String key) {
         return call(() -> s3.delete(key));
+    }
+
+    @Override
+    public List<Listed> list(String prefix) {
+        return call(() -> s3.list(prefix).stream()
+                .map(o -> new Listed(o.key(), o.lastModified()))
+                .toList());
     }
 
     /** Clusters read the bucket with their instance role. */

@@ -29,11 +29,15 @@ class S3ArtifactsMotoTest {
 
             assertThatThrownBy(() -> down.put("uploads/a.py", file)).isInstanceOf(BackendUnavailableException.class);
             assertThatThrownBy(() -> down.find("uploads/a.py")).isInstanceOf(BackendUnavailableException.class);
+            assertThatThrownBy(() -> down.list("envs/")).isInstanceOf(BackendUnavailableException.class);
         }
         S3Artifacts noBucket = new S3Artifacts(
                 new S3ArtifactStore(moto.clients().s3(), moto.clients().s3Uploads(), "no-such-bucket-here", "platy"));
         assertThatThrownBy(() -> noBucket.put("uploads/a.py", file))
                 .isInstanceOf(ArtifactStoreException.class)
                 .hasMessageContaining("S3 refused");
+        assertThatThrownBy(() -> noBucket.list("envs/"))
+                .as("a missing bucket is a refusal, not an empty listing")
+                .isInstanceOf(ArtifactStoreException.class);
     }
 }
