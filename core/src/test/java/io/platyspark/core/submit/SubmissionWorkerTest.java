@@ -342,56 +342,13 @@ class SubmissionWorkerTest {
     @Test
     void anAppWhoseEnvironmentIsBuiltButWhoseSubmitFailedIsPendingAgainWithTheAttemptCounted() {
         store.cluster("etl", ClusterState.WAITING);
-        java.util.concurrent.atomic.AtomicReference<EnvBuild.State> buildState =
-                new java.util.concurrent.atomic.AtomicReference<>(EnvBuild.State.QUEUED);
-        UUID buildId = UUID.randomUUID();
-        Environments envs = new Environments() {
-            @Override
-            public EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform) {
-                return new EnvSpec(requirements, "3.12", TargetPlatform.X86_64, null);
-            }
-
-            @Override
-            public EnvBuild request(EnvSpec spec, String team) {
-                return build(spec);
-            }
-
-            @Override
-            public Optional<EnvBuild> get(UUID id) {
-                return Optional.of(build(new EnvSpec(List.of("tabulate==0.9.0"), "3.12", TargetPlatform.X86_64, null)));
-            }
-
-            private EnvBuild build(EnvSpec spec) {
-                return new EnvBuild(
-                        buildId,
-                        spec.cacheKey(),
-                        "data",
-                        spec,
-                        buildState.get(),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        clock.instant(),
-                        clock.instant());
-            }
-        };
-        SubmissionWorker withEnvs = new SubmissionWorker(
-                store.apps,
-                store.clusters,
-                new SparkBackends(List.of(backend)),
-                properties,
-                clock,
-                new SimpleMeterRegistry(),
-                SourceStager.none(),
-                envs,
-                new io.platyspark.core.env.EnvSparkConf(),
-                io.platyspark.core.env.PythonTargets.unknown());
+        MapEnvironments envs = new MapEnvironments();
+        SubmissionWorker withEnvs = workerWith(envs);
         SparkApp app = appWithRequirements("with-deps");
         withEnvs.runOnce();
         assertThat(stored(app).state()).isEqualTo(AppState.BUILDING_ENV);
-        buildState.set(EnvBuild.State.READY);
+        UUID build = envs.requested.get(0);
+        envs.set(build, EnvBuild.State.READY, null);
         backend.onSubmit(a -> {
             throw new io.platyspark.core.backend.BackendFailedException("fake", "HTTP 500 from Livy", null);
         });
@@ -403,8 +360,87 @@ class SubmissionWorkerTest {
         assertThat(retried.state()).isEqualTo(AppState.PENDING);
         assertThat(retried.stateReason()).startsWith("submit attempt 1 failed: ");
         assertThat(retried.attempts()).isEqualTo(1);
-        assertThat(retried.envBuildId()).isEqualTo(buildId);
+        assertThat(retried.envBuildId()).isEqualTo(build);
         assertThat(withEnvs.runOnce()).as("not due before its backoff").isZero();
+    }
+
+    /** Environments over a map of builds: a request gets the live build, or a new QUEUED one when there is none. */
+    private final class MapEnvironments implements Environments {
+
+        final Map<UUID, EnvBuild> builds = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<UUID> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform) {
+            return new EnvSpec(requirements, "3.12", TargetPlatform.X86_64, null);
+        }
+
+        @Override
+        public EnvBuild request(EnvSpec spec, String team) {
+            EnvBuild live = builds.values().stream()
+                    .filter(b -> b.state() != EnvBuild.State.FAILED)
+                    .findFirst()
+                    .orElse(null);
+            if (live != null) {
+                return live;
+            }
+            EnvBuild created = new EnvBuild(
+                    UUID.randomUUID(),
+                    spec.cacheKey(),
+                    team,
+                    spec,
+                    EnvBuild.State.QUEUED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    clock.instant(),
+                    clock.instant());
+            builds.put(created.id(), created);
+            requested.add(created.id());
+            return created;
+        }
+
+        @Override
+        public Optional<EnvBuild> get(UUID id) {
+            return Optional.ofNullable(builds.get(id));
+        }
+
+        /** Moves a build on, as its builder would. */
+        void set(UUID id, EnvBuild.State state, String error) {
+            EnvBuild b = builds.get(id);
+            builds.put(
+                    id,
+                    new EnvBuild(
+                            id,
+                            b.cacheKey(),
+                            b.team(),
+                            b.spec(),
+                            state,
+                            null,
+                            null,
+                            null,
+                            null,
+                            error,
+                            b.createdAt(),
+                            clock.instant()));
+        }
+    }
+
+    /** A worker that builds environments with {@code envs} (nodes of unknown Python). */
+    private SubmissionWorker workerWith(Environments envs) {
+        return new SubmissionWorker(
+                store.apps,
+                store.clusters,
+                new SparkBackends(List.of(backend)),
+                properties,
+                clock,
+                new SimpleMeterRegistry(),
+                SourceStager.none(),
+                envs,
+                new io.platyspark.core.env.EnvSparkConf(),
+                io.platyspark.core.env.PythonTargets.unknown());
     }
 
     private SparkApp appWithRequirements(String name) {
@@ -518,86 +554,21 @@ class SubmissionWorkerTest {
     @Test
     void anAppWhoseEnvironmentBuildWasAbandonedAsksForANewOneInsteadOfFailing() {
         store.cluster("etl", ClusterState.WAITING);
-        Map<UUID, EnvBuild> builds = new java.util.concurrent.ConcurrentHashMap<>();
-        List<UUID> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Environments envs = new Environments() {
-            @Override
-            public EnvSpec spec(List<String> requirements, String pythonVersion, TargetPlatform platform) {
-                return new EnvSpec(requirements, "3.12", TargetPlatform.X86_64, null);
-            }
-
-            @Override
-            public EnvBuild request(EnvSpec spec, String team) {
-                // The live build for the spec, or a new one when the last was abandoned.
-                EnvBuild live = builds.values().stream()
-                        .filter(b -> b.state() != EnvBuild.State.FAILED)
-                        .findFirst()
-                        .orElse(null);
-                if (live != null) {
-                    return live;
-                }
-                EnvBuild created = new EnvBuild(
-                        UUID.randomUUID(),
-                        spec.cacheKey(),
-                        team,
-                        spec,
-                        EnvBuild.State.QUEUED,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        clock.instant(),
-                        clock.instant());
-                builds.put(created.id(), created);
-                requested.add(created.id());
-                return created;
-            }
-
-            @Override
-            public Optional<EnvBuild> get(UUID id) {
-                return Optional.ofNullable(builds.get(id));
-            }
-        };
-        SubmissionWorker withEnvs = new SubmissionWorker(
-                store.apps,
-                store.clusters,
-                new SparkBackends(List.of(backend)),
-                properties,
-                clock,
-                new SimpleMeterRegistry(),
-                SourceStager.none(),
-                envs,
-                new io.platyspark.core.env.EnvSparkConf(),
-                io.platyspark.core.env.PythonTargets.unknown());
+        MapEnvironments envs = new MapEnvironments();
+        SubmissionWorker withEnvs = workerWith(envs);
         SparkApp app = appWithRequirements("with-deps");
 
         withEnvs.runOnce();
-        UUID first = requested.get(0);
+        UUID first = envs.requested.get(0);
         assertThat(stored(app).state()).isEqualTo(AppState.BUILDING_ENV);
         assertThat(stored(app).envBuildId()).isEqualTo(first);
-        EnvBuild queued = builds.get(first);
-        builds.put(
-                first,
-                new EnvBuild(
-                        first,
-                        queued.cacheKey(),
-                        "data",
-                        queued.spec(),
-                        EnvBuild.State.FAILED,
-                        null,
-                        null,
-                        null,
-                        null,
-                        EnvBuild.ABANDONED + " the process building it stopped",
-                        queued.createdAt(),
-                        clock.instant()));
+        envs.set(first, EnvBuild.State.FAILED, EnvBuild.ABANDONED + " the process building it stopped");
         clock.advance(Duration.ofSeconds(5));
         withEnvs.runOnce();
 
-        assertThat(requested).hasSize(2);
+        assertThat(envs.requested).hasSize(2);
         assertThat(stored(app).state()).isEqualTo(AppState.BUILDING_ENV);
-        assertThat(stored(app).envBuildId()).isEqualTo(requested.get(1));
+        assertThat(stored(app).envBuildId()).isEqualTo(envs.requested.get(1));
         assertThat(backend.submitted()).isEmpty();
     }
 }
