@@ -110,6 +110,10 @@ public class EnvBuildCleaner {
             listed = artifacts.list(EnvironmentService.ARCHIVES);
         } catch (UnsupportedOperationException e) {
             return 0; // a store that cannot list keeps what the row purge left
+        } catch (RuntimeException e) {
+            // An outage of the store is no reason to fail the run whose rows are gone already: the next run lists.
+            log.warn("could not list environment archives, none swept this run: {}", e.getMessage());
+            return 0;
         }
         long deleted = 0;
         for (ArtifactStore.Listed archive : listed) {

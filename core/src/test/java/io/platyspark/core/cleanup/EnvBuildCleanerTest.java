@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.platyspark.core.app.AppTransition;
 import io.platyspark.core.app.SparkApp;
+import io.platyspark.core.artifact.ArtifactStore;
+import io.platyspark.core.artifact.ArtifactStoreException;
 import io.platyspark.core.artifact.LocalArtifactStore;
+import io.platyspark.core.artifact.StoredArtifact;
 import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvSpec;
@@ -13,10 +16,15 @@ import io.platyspark.core.env.EnvironmentService;
 import io.platyspark.core.env.JdbcEnvBuildStore;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,17 +53,21 @@ class EnvBuildCleanerTest {
                 store.jdbc,
                 artifacts,
                 new EnvCleanupProperties(true, Duration.ofDays(30)),
-                new CleanupProperties(
-                        true,
-                        Duration.ofMinutes(10),
-                        Duration.ofDays(7),
-                        Duration.ofDays(3),
-                        batchSize,
-                        100,
-                        dryRun,
-                        Duration.ofHours(1)),
+                properties(dryRun, batchSize),
                 clock,
                 new SimpleMeterRegistry());
+    }
+
+    private static CleanupProperties properties(boolean dryRun, int batchSize) {
+        return new CleanupProperties(
+                true,
+                Duration.ofMinutes(10),
+                Duration.ofDays(7),
+                Duration.ofDays(3),
+                batchSize,
+                100,
+                dryRun,
+                Duration.ofHours(1));
     }
 
     /** A build in {@code state}; a READY one has its archive in the store. */
@@ -110,23 +122,22 @@ class EnvBuildCleanerTest {
     }
 
     /** An archive in the store for {@code requirement}'s spec, written at {@code at}, with no build row. */
-    private String archiveOnly(String requirement, java.time.Instant at) throws Exception {
+    private String archiveOnly(String requirement, Instant at) throws Exception {
         EnvSpec spec = new EnvSpec(List.of(requirement), "3.9", TargetPlatform.AARCH64, null, "/usr");
         String key = EnvironmentService.archiveKey(spec.cacheKey());
         artifacts.put(key, Files.writeString(tmp.resolve(UUID.randomUUID() + ".tar.gz"), "packed " + requirement));
-        Files.setLastModifiedTime(artifacts.root().resolve(key), java.nio.file.attribute.FileTime.from(at));
+        Files.setLastModifiedTime(artifacts.root().resolve(key), FileTime.from(at));
         return key;
     }
 
-    private void writtenAt(EnvBuild build, java.time.Instant at) throws Exception {
+    private void writtenAt(EnvBuild build, Instant at) throws Exception {
         Files.setLastModifiedTime(
-                artifacts.root().resolve(EnvironmentService.archiveKey(build.cacheKey())),
-                java.nio.file.attribute.FileTime.from(at));
+                artifacts.root().resolve(EnvironmentService.archiveKey(build.cacheKey())), FileTime.from(at));
     }
 
     @Test
     void archivesNoLiveBuildNamesAreSweptOnceOlderThanTheRetentionABatchARun() throws Exception {
-        java.time.Instant start = clock.instant();
+        Instant start = clock.instant();
         String orphan = archiveOnly("a==1", start);
         String secondOrphan = archiveOnly("b==1", start);
         String recentOrphan = archiveOnly("c==1", start.plus(Duration.ofDays(2)));
@@ -138,8 +149,7 @@ class EnvBuildCleanerTest {
         EnvBuild building = build("e==1", EnvBuild.State.BUILDING);
         String buildingArchive = archiveOnly("e==1", start);
         Files.writeString(artifacts.root().resolve("envs/notes.txt"), "not an archive");
-        Files.setLastModifiedTime(
-                artifacts.root().resolve("envs/notes.txt"), java.nio.file.attribute.FileTime.from(start));
+        Files.setLastModifiedTime(artifacts.root().resolve("envs/notes.txt"), FileTime.from(start));
         clock.advance(Duration.ofDays(31));
 
         EnvBuildCleaner.Result first = cleaner(false, 1).runOnce();
@@ -162,6 +172,63 @@ class EnvBuildCleanerTest {
         assertThat(Files.exists(artifacts.root().resolve("envs/notes.txt")))
                 .as("not an archive key")
                 .isTrue();
+    }
+
+    @Test
+    void aStoreThatCannotBeListedNowSweepsNothingAndTheRowsStillGo() throws Exception {
+        EnvBuild unused = build("a==1", EnvBuild.State.READY);
+        String orphan = archiveOnly("b==1", clock.instant());
+        clock.advance(Duration.ofDays(31));
+        LocalArtifactStore local = artifacts;
+        EnvBuildCleaner cleaner = new EnvBuildCleaner(
+                store.jdbc,
+                new ArtifactStore() {
+                    @Override
+                    public Optional<URI> find(String key) {
+                        return local.find(key);
+                    }
+
+                    @Override
+                    public StoredArtifact put(String key, Path file) {
+                        return local.put(key, file);
+                    }
+
+                    @Override
+                    public StoredArtifact putContentAddressed(String prefix, Path file, String fileName) {
+                        return local.putContentAddressed(prefix, file, fileName);
+                    }
+
+                    @Override
+                    public boolean reachableByClusters() {
+                        return false;
+                    }
+
+                    @Override
+                    public boolean delete(String key) {
+                        return local.delete(key);
+                    }
+
+                    @Override
+                    public List<Listed> list(String prefix) {
+                        throw new ArtifactStoreException("the bucket cannot be read now", null);
+                    }
+
+                    @Override
+                    public InputStream open(URI uri) {
+                        return local.open(uri);
+                    }
+                },
+                new EnvCleanupProperties(true, Duration.ofDays(30)),
+                properties(false, 10),
+                clock,
+                new SimpleMeterRegistry());
+
+        EnvBuildCleaner.Result result = cleaner.runOnce();
+
+        assertThat(result.builds()).isEqualTo(1);
+        assertThat(result.archives()).as("the purged row's own archive").isEqualTo(1);
+        assertThat(builds.find(unused.id())).isEmpty();
+        assertThat(local.find(orphan)).as("left for a run that can list").isPresent();
     }
 
     @Test
