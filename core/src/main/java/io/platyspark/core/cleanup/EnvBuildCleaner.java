@@ -8,9 +8,11 @@ import io.platyspark.core.env.EnvironmentService;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,21 +117,38 @@ public class EnvBuildCleaner {
             log.warn("could not list environment archives, none swept this run: {}", e.getMessage());
             return 0;
         }
-        long deleted = 0;
+        // The old archives by cache key; those of live builds (most of them, run after run) are left out with one
+        // statement per thousand, and each left is checked once more just before its delete.
+        Map<String, String> old = new LinkedHashMap<>();
         for (ArtifactStore.Listed archive : listed) {
+            if (archive.lastModified().isBefore(cutoff)) {
+                EnvironmentService.cacheKeyOf(archive.key()).ifPresent(key -> old.put(key, archive.key()));
+            }
+        }
+        old.keySet().removeAll(liveKeys(List.copyOf(old.keySet())));
+        long deleted = 0;
+        for (Map.Entry<String, String> orphan : old.entrySet()) {
             if (deleted >= cleanup.batchSize()) {
                 break;
             }
-            Optional<String> key = EnvironmentService.cacheKeyOf(archive.key());
-            if (key.isEmpty() || !archive.lastModified().isBefore(cutoff) || live(key.get())) {
-                continue;
-            }
-            if (artifacts.delete(archive.key())) {
-                log.info("deleted environment archive {}: no build names it", archive.key());
+            if (!live(orphan.getKey()) && artifacts.delete(orphan.getValue())) {
+                log.info("deleted environment archive {}: no build names it", orphan.getValue());
                 deleted++;
             }
         }
         return deleted;
+    }
+
+    /** The cache keys among {@code cacheKeys} a build row may still use the archive of. */
+    private Set<String> liveKeys(List<String> cacheKeys) {
+        Set<String> live = new HashSet<>();
+        for (int from = 0; from < cacheKeys.size(); from += 1000) {
+            live.addAll(jdbc.sql("select cache_key from env_builds where cache_key in (:keys) and state <> 'FAILED'")
+                    .param("keys", cacheKeys.subList(from, Math.min(cacheKeys.size(), from + 1000)))
+                    .query(String.class)
+                    .list());
+        }
+        return live;
     }
 
     /** Whether a build row of the cache key may use its archive (any but a failed one: built, or building). */
