@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,7 +41,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "platy.submission.enabled=false",
             "platy.rate-limit.requests-per-second=1",
             "platy.rate-limit.burst=20",
-            "platy.rate-limit.max-in-flight=2"
+            "platy.rate-limit.max-in-flight=2",
+            "platy.rate-limit.seats=2"
         })
 class FairShareApiTest {
 
@@ -189,6 +192,39 @@ class FairShareApiTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> inFlight.getFilter().inFlight(tokenA) == 0);
         assertThat(send(tokenA, "GET", "/api/v1/apps", null).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * While team B calls too, team A's share of the server is half its two seats: a call of A over it waits for one
+     * of A's own requests to end and is then served, not refused, while B keeps its own share.
+     */
+    @Test
+    void aCallOverItsTokensShareWaitsForItsTurnAndIsThenServed() throws Exception {
+        String tokenA = issueToken("team-a");
+        String tokenB = issueToken("team-b");
+        assertThat(send(tokenA, "GET", "/api/v1/apps", null).statusCode()).isEqualTo(200);
+        assertThat(send(tokenB, "GET", "/api/v1/apps", null).statusCode()).isEqualTo(200);
+        InFlightLimitFilter filter = inFlight.getFilter();
+        try (Socket slowB = submitWithoutFinishingTheBody(tokenB);
+                Socket slowA = submitWithoutFinishingTheBody(tokenA)) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> filter.inFlight(tokenA) == 1 && filter.inFlight(tokenB) == 1);
+
+            CompletableFuture<HttpResponse<String>> overShare = http.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/apps"))
+                            .header("Authorization", "Bearer " + tokenA)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> filter.inFlight(tokenA) == 2);
+            assertThat(meters.get("platy.api.waiting").gauge().value()).isEqualTo(1.0);
+            assertThat(overShare).isNotDone();
+
+            slowA.close();
+
+            HttpResponse<String> served = overShare.get(10, TimeUnit.SECONDS);
+            assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+            assertThat(filter.inFlight(tokenB)).isEqualTo(1);
+        }
     }
 
     /** A submit whose headers are sent and whose body is not: the server holds it in flight, reading the body. */

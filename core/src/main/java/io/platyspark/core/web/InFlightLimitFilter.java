@@ -1,39 +1,49 @@
 package io.platyspark.core.web;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * A bulkhead per bearer token: at most {@code maxInFlight} of a token's requests are served at once by this server;
- * one more is answered {@code 429} problem+json with {@code Retry-After} at once. A rate limit alone lets a burst of
- * hundreds of simultaneous requests in (they all fit the bucket's first second), and each then holds a servlet thread
- * and waits for a database connection that other teams' calls need.
+ * A bulkhead per bearer token, shared fairly between the tokens calling this server ({@link InFlightShares}): a token
+ * alone may have {@code maxInFlight} requests served at once; while other tokens call too, each has its share of
+ * {@code seats}, and a request over its token's share waits for that token's turn instead of taking cores and
+ * database connections from the others. One more than {@code maxInFlight} served and waiting, or a request that
+ * waited {@code maxWait}, is answered {@code 429} problem+json with {@code Retry-After} at once. A rate limit alone
+ * lets a burst of hundreds of simultaneous requests in (they all fit the bucket's first second).
  *
  * <p>It runs before Spring Security because checking a token costs a database read: a refused request must cost
  * neither a connection nor more than a moment of a thread. So it is keyed by the token as sent, not by the
- * authenticated caller; a made-up token still cannot grow the table, since a token's entry lives only while it has
- * requests in flight. Requests without a bearer token (probes, the 401s) pass untouched.
+ * authenticated caller; a made-up token cannot grow the table or shrink other tokens' shares, since a token that
+ * was answered 401 is forgotten as soon as it has no request here. Requests without a bearer token (probes, the
+ * 401s) pass untouched.
  */
 public class InFlightLimitFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "bearer ";
 
     private final int maxInFlight;
-    private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
+    private final Duration maxWait;
+    private final InFlightShares shares;
     private final Counter refused;
 
-    public InFlightLimitFilter(int maxInFlight, MeterRegistry meters) {
+    public InFlightLimitFilter(int seats, int maxInFlight, Duration maxWait, MeterRegistry meters) {
         this.maxInFlight = maxInFlight;
+        this.maxWait = maxWait;
+        this.shares = new InFlightShares(seats, maxInFlight, maxWait, System::nanoTime);
         this.refused = ApiRefusals.counter(meters, "in-flight");
+        Gauge.builder("platy.api.waiting", shares, InFlightShares::waiting)
+                .description("API requests waiting for their token's share of this server (platy.rate-limit.seats)")
+                .register(meters);
     }
 
     @Override
@@ -44,7 +54,8 @@ public class InFlightLimitFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (!enter(token)) {
+        InFlightShares.Outcome outcome = shares.enter(token);
+        if (outcome != InFlightShares.Outcome.SERVE) {
             refused.increment();
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
             ProblemResponses.write(
@@ -53,40 +64,25 @@ public class InFlightLimitFilter extends OncePerRequestFilter {
                     429,
                     "too-many-in-flight",
                     "Too many requests in flight",
-                    "this token already has " + maxInFlight + " requests in flight on this server, the most it "
-                            + "serves at once for one token (platy.rate-limit.max-in-flight); wait for some to "
-                            + "finish, send fewer at once and retry after Retry-After");
+                    outcome == InFlightShares.Outcome.FULL
+                            ? "this token already has " + maxInFlight + " requests served or waiting on this server, "
+                                    + "the most it takes at once for one token (platy.rate-limit.max-in-flight); "
+                                    + "wait for some to finish, send fewer at once and retry after Retry-After"
+                            : "this request waited " + maxWait.toMillis() + " ms for this token's share of the "
+                                    + "server, which other teams are also calling (platy.rate-limit.seats, "
+                                    + "max-wait); send fewer requests at once and retry after Retry-After");
             return;
         }
         try {
             chain.doFilter(request, response);
         } finally {
-            leave(token);
+            shares.leave(token, response.getStatus() != HttpServletResponse.SC_UNAUTHORIZED);
         }
     }
 
-    /** The token's requests now being served here (0 when none; for tests and diagnosis). */
+    /** The token's requests now served or waiting here (0 when none; for tests and diagnosis). */
     public int inFlight(String token) {
-        return inFlight.getOrDefault(token, 0);
-    }
-
-    // compute() is atomic per key, and a count back at zero removes the entry, so the table holds only tokens
-    // with requests in flight.
-    private boolean enter(String token) {
-        boolean[] entered = {false};
-        inFlight.compute(token, (key, n) -> {
-            int current = n == null ? 0 : n;
-            if (current >= maxInFlight) {
-                return n;
-            }
-            entered[0] = true;
-            return current + 1;
-        });
-        return entered[0];
-    }
-
-    private void leave(String token) {
-        inFlight.computeIfPresent(token, (key, n) -> n <= 1 ? null : n - 1);
+        return shares.inFlight(token);
     }
 
     private static String bearer(HttpServletRequest request) {

@@ -41,8 +41,11 @@ public class RateLimitAutoConfiguration {
     @ConditionalOnProperty(name = "platy.rate-limit.enabled", havingValue = "true", matchIfMissing = true)
     FilterRegistrationBean<InFlightLimitFilter> inFlightLimitFilter(
             RateLimitProperties properties, ObjectProvider<MeterRegistry> meters) {
-        FilterRegistrationBean<InFlightLimitFilter> registration = new FilterRegistrationBean<>(
-                new InFlightLimitFilter(properties.maxInFlight(), meters.getIfAvailable(SimpleMeterRegistry::new)));
+        FilterRegistrationBean<InFlightLimitFilter> registration = new FilterRegistrationBean<>(new InFlightLimitFilter(
+                properties.seatsOrDefault(),
+                properties.maxInFlight(),
+                properties.maxWait(),
+                meters.getIfAvailable(SimpleMeterRegistry::new)));
         registration.setOrder(BEFORE_SECURITY);
         return registration;
     }
