@@ -4,11 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One team's waves of concurrent submits as a process of its own: another team's client never shares its JVM, its
- * HTTP client's selector thread or its garbage collector, as two teams' clients would not. Started once and kept
+ * connections or its garbage collector, as two teams' clients would not. Each of its threads keeps one connection
+ * ({@link BareHttpConnection}), so the client costs the machine it shares with the server little CPU. Started once and kept
  * (its JIT warm) across rounds: a line {@code go} on its standard input starts waves, and it answers {@code sending}
  * once the first is released; a line {@code stop} lets the wave in flight finish and is answered {@code outcomes
  * <accepted> <refused 429> <other>} for that burst. It ends when its standard input closes.
@@ -92,9 +90,8 @@ final class TeamBurstProcess implements AutoCloseable {
         int size = Integer.parseInt(args[3]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         ExecutorService pool = Executors.newFixedThreadPool(size + 1);
+        ThreadLocal<BareHttpConnection> connections = ThreadLocal.withInitial(() -> new BareHttpConnection(base));
         AtomicInteger n = new AtomicInteger();
         for (String command; (command = commands.readLine()) != null; ) {
             if (!command.equals("go")) {
@@ -110,7 +107,8 @@ final class TeamBurstProcess implements AutoCloseable {
                     for (int i = 0; i < size; i++) {
                         wave.add(pool.submit(() -> {
                             release.await();
-                            return submitUntilAccepted(client, base, token, team, n, stop, outcomes);
+                            submitUntilAccepted(connections.get(), token, team, n, stop, outcomes);
+                            return null;
                         }));
                     }
                     release.countDown();
@@ -139,31 +137,33 @@ final class TeamBurstProcess implements AutoCloseable {
     /**
      * One submit, sent again while it is refused 429 until it is accepted or the burst stops; each retry waits as
      * the platform's own clients (the Java client, the Airflow hook) do: the Retry-After plus a random part of up
-     * to half as long again.
+     * to half as long again. A failed exchange counts as an other answer.
      */
-    private static int submitUntilAccepted(
-            HttpClient client,
-            String base,
+    private static void submitUntilAccepted(
+            BareHttpConnection connection,
             String token,
             String team,
             AtomicInteger n,
             AtomicBoolean stop,
             int[] outcomes)
-            throws Exception {
+            throws InterruptedException {
         String body = FairShareScenario.app(team + "-" + n.incrementAndGet(), team);
         while (true) {
-            HttpResponse<String> response = FairShareScenario.send(client, base, token, "POST", "/api/v1/apps", body);
-            int status = response.statusCode();
+            BareHttpConnection.Answer answer;
+            try {
+                answer = connection.post("/api/v1/apps", token, body);
+            } catch (IOException e) {
+                connection.close();
+                answer = new BareHttpConnection.Answer(-1, 0);
+            }
+            int status = answer.status();
             synchronized (outcomes) {
                 outcomes[status == 202 ? 0 : status == 429 ? 1 : 2]++;
             }
             if (status != 429 || stop.get()) {
-                return status;
+                return;
             }
-            long millis = 1000
-                    * Math.max(
-                            1,
-                            response.headers().firstValueAsLong("Retry-After").orElse(1));
+            long millis = 1000 * Math.max(1, answer.retryAfterSeconds());
             Thread.sleep(millis + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
         }
     }

@@ -1,0 +1,170 @@
+package io.platyspark.bench;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * One kept-alive HTTP/1.1 connection that sends JSON POSTs and reads only what a load generator needs (status,
+ * {@code Retry-After}, {@code Connection: close}; the body is read and dropped), as wrk would. The JDK's
+ * {@code HttpClient} cost a bursting client about 2 ms of CPU per request, taken from the server it measures when
+ * both share a machine; a real team's client runs elsewhere. Not thread-safe: one per thread.
+ */
+final class BareHttpConnection implements Closeable {
+
+    /** The answer's status and its {@code Retry-After} in seconds (0 when absent). */
+    record Answer(int status, long retryAfterSeconds) {}
+
+    private final String host;
+    private final int port;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+
+    BareHttpConnection(String base) {
+        URI uri = URI.create(base);
+        this.host = uri.getHost();
+        this.port = uri.getPort();
+    }
+
+    /**
+     * POSTs {@code json} to {@code path}. A kept-alive connection the server closed before reading the request is
+     * opened again once; any other failure is thrown.
+     */
+    Answer post(String path, String token, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + token
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        boolean reused = socket != null;
+        if (!reused) {
+            open();
+        }
+        try {
+            return exchange(head, body);
+        } catch (EOFException stale) {
+            close();
+            if (!reused) {
+                throw stale;
+            }
+            open();
+            return exchange(head, body);
+        }
+    }
+
+    private Answer exchange(byte[] head, byte[] body) throws IOException {
+        out.write(head);
+        out.write(body);
+        out.flush();
+        String status = line(true);
+        String[] parts = status.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+            throw new IOException("not an HTTP answer: " + status);
+        }
+        int code = Integer.parseInt(parts[1]);
+        long length = -1;
+        boolean chunked = false;
+        boolean closes = false;
+        long retryAfter = 0;
+        for (String header; !(header = line(false)).isEmpty(); ) {
+            int colon = header.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = header.substring(colon + 1).trim();
+            switch (name) {
+                case "content-length" -> length = Long.parseLong(value);
+                case "transfer-encoding" ->
+                    chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                case "connection" -> closes = value.equalsIgnoreCase("close");
+                case "retry-after" -> retryAfter = Long.parseLong(value);
+                default -> {
+                    // not needed
+                }
+            }
+        }
+        if (chunked) {
+            for (long size; (size = Long.parseLong(line(false).split(";")[0].trim(), 16)) > 0; ) {
+                skip(size);
+                line(false);
+            }
+            while (!line(false).isEmpty()) {
+                // trailers
+            }
+        } else if (length > 0) {
+            skip(length);
+        } else if (length < 0) {
+            closes = true; // the body ends when the server closes
+            while (in.read() >= 0) {
+                // drop it
+            }
+        }
+        if (closes) {
+            close();
+        }
+        return new Answer(code, retryAfter);
+    }
+
+    /** A CRLF-terminated line; at the status line, an immediate end of stream is {@link EOFException}. */
+    private String line(boolean first) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) {
+                if (first && bytes.size() == 0) {
+                    throw new EOFException("the server closed the connection");
+                }
+                throw new IOException("the answer ended early");
+            }
+            if (b != '\r') {
+                bytes.write(b);
+            }
+        }
+        return bytes.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private void skip(long n) throws IOException {
+        for (long left = n; left > 0; ) {
+            long skipped = in.skip(left);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    throw new IOException("the answer ended early");
+                }
+                skipped = 1;
+            }
+            left -= skipped;
+        }
+    }
+
+    private void open() throws IOException {
+        socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(host, port), 5_000);
+        socket.setSoTimeout(60_000);
+        in = new BufferedInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    @Override
+    public void close() {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        socket = null;
+        in = null;
+        out = null;
+    }
+}
