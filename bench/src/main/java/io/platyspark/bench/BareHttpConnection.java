@@ -29,6 +29,7 @@ final class BareHttpConnection implements Closeable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
+    private boolean answered; // a byte of the current answer was read
 
     BareHttpConnection(String base) {
         URI uri = URI.create(base);
@@ -37,8 +38,8 @@ final class BareHttpConnection implements Closeable {
     }
 
     /**
-     * POSTs {@code json} to {@code path}. A kept-alive connection the server closed before reading the request is
-     * opened again once; any other failure is thrown.
+     * POSTs {@code json} to {@code path}. A kept-alive connection that fails before any byte of the answer came back
+     * (the server closed it while it was idle) is opened again once; any other failure is thrown.
      */
     Answer post(String path, String token, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
@@ -51,10 +52,11 @@ final class BareHttpConnection implements Closeable {
         }
         try {
             return exchange(head, body);
-        } catch (EOFException stale) {
+        } catch (IOException e) {
             close();
-            if (!reused) {
-                throw stale;
+            // Closed by the server while idle: the write fails (broken pipe, reset) or nothing comes back.
+            if (!reused || answered) {
+                throw e;
             }
             open();
             return exchange(head, body);
@@ -62,6 +64,7 @@ final class BareHttpConnection implements Closeable {
     }
 
     private Answer exchange(byte[] head, byte[] body) throws IOException {
+        answered = false;
         out.write(head);
         out.write(body);
         out.flush();
@@ -115,7 +118,7 @@ final class BareHttpConnection implements Closeable {
         return new Answer(code, retryAfter);
     }
 
-    /** A CRLF-terminated line; at the status line, an immediate end of stream is {@link EOFException}. */
+    /** A CRLF-terminated line; at the status line, an immediate end of stream is an {@link EOFException}. */
     private String line(boolean first) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         for (int b; (b = in.read()) != '\n'; ) {
@@ -125,6 +128,7 @@ final class BareHttpConnection implements Closeable {
                 }
                 throw new IOException("the answer ended early");
             }
+            answered = true;
             if (b != '\r') {
                 bytes.write(b);
             }

@@ -102,4 +102,27 @@ class BareHttpConnectionTest {
         assertThat(connections[2]).isEqualTo(connections[1]);
         assertThat(connections[3]).isNotEqualTo(connections[2]);
     }
+
+    /**
+     * The server closes after every other answer: the next request finds the socket half-closed (end of stream)
+     * or reset (broken pipe) depending on timing; either way it is sent once more on a new connection.
+     */
+    @Test
+    void sendsAgainOnANewConnectionHoweverAClosedOneFails() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            server.enqueue(new MockResponse.Builder()
+                    .code(202)
+                    .body("{}")
+                    .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
+                    .build());
+            server.enqueue(new MockResponse.Builder().code(429).body("{}").build());
+        }
+
+        for (int i = 0; i < 50; i++) {
+            assertThat(connection.post("/a", "t", "{}").status()).isEqualTo(202);
+            assertThat(connection.post("/a", "t", "{}").status()).isEqualTo(429);
+        }
+
+        assertThat(server.getRequestCount()).isEqualTo(100);
+    }
 }
