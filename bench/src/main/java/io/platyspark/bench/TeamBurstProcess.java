@@ -20,10 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One team's waves of concurrent submits as a process of its own: another team's client never shares its JVM, its
  * connections or its garbage collector, as two teams' clients would not. Each of its threads keeps one connection
- * ({@link BareHttpConnection}), so the client costs the machine it shares with the server little CPU. Started once and kept
- * (its JIT warm) across rounds: a line {@code go} on its standard input starts waves, and it answers {@code sending}
- * once the first is released; a line {@code stop} lets the wave in flight finish and is answered {@code outcomes
- * <accepted> <refused 429> <other>} for that burst. It ends when its standard input closes.
+ * ({@link BareHttpConnection}), so the client costs the machine it shares with the server little CPU. Started once
+ * and kept (its JIT warm) across rounds: a line {@code go} on its standard input starts waves, and it answers
+ * {@code sending} once the first is released; a line {@code stop} lets the wave in flight finish and is answered
+ * {@code outcomes <accepted> <refused 429> <other>} for that burst (an exchange that failed counts as other). It
+ * ends when its standard input closes.
  */
 final class TeamBurstProcess implements AutoCloseable {
 
