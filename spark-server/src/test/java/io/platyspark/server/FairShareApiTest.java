@@ -42,7 +42,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "platy.rate-limit.requests-per-second=1",
             "platy.rate-limit.burst=20",
             "platy.rate-limit.max-in-flight=2",
-            "platy.rate-limit.seats=2"
+            "platy.rate-limit.seats=2",
+            "platy.rate-limit.max-waiting=1"
         })
 class FairShareApiTest {
 
@@ -196,7 +197,9 @@ class FairShareApiTest {
 
     /**
      * While team B calls too, team A's share of the server is half its two seats: a call of A over it waits for one
-     * of A's own requests to end and is then served, not refused, while B keeps its own share.
+     * of A's own requests to end and is then served, not refused, while B keeps its own share. The server lets one
+     * call wait at once (max-waiting), so B's call over its share meanwhile is refused at once rather than holding
+     * a thread.
      */
     @Test
     void aCallOverItsTokensShareWaitsForItsTurnAndIsThenServed() throws Exception {
@@ -217,6 +220,9 @@ class FairShareApiTest {
                     HttpResponse.BodyHandlers.ofString());
             await().atMost(Duration.ofSeconds(10)).until(() -> filter.inFlight(tokenA) == 2);
             assertThat(meters.get("platy.api.waiting").gauge().value()).isEqualTo(1.0);
+            assertThat(overShare).isNotDone();
+            HttpResponse<String> noRoom = send(tokenB, "GET", "/api/v1/apps", null);
+            assertRefused(noRoom, "urn:platyspark:problem:too-many-in-flight", "max-waiting");
             assertThat(overShare).isNotDone();
 
             slowA.close();

@@ -36,10 +36,10 @@ public class InFlightLimitFilter extends OncePerRequestFilter {
     private final InFlightShares shares;
     private final Counter refused;
 
-    public InFlightLimitFilter(int seats, int maxInFlight, Duration maxWait, MeterRegistry meters) {
+    public InFlightLimitFilter(int seats, int maxInFlight, int maxWaiting, Duration maxWait, MeterRegistry meters) {
         this.maxInFlight = maxInFlight;
         this.maxWait = maxWait;
-        this.shares = new InFlightShares(seats, maxInFlight, maxWait, System::nanoTime);
+        this.shares = new InFlightShares(seats, maxInFlight, maxWaiting, maxWait, System::nanoTime);
         this.refused = ApiRefusals.counter(meters, "in-flight");
         Gauge.builder("platy.api.waiting", shares, InFlightShares::waiting)
                 .description("API requests waiting for their token's share of this server (platy.rate-limit.seats)")
@@ -59,18 +59,7 @@ public class InFlightLimitFilter extends OncePerRequestFilter {
             refused.increment();
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
             ProblemResponses.write(
-                    request,
-                    response,
-                    429,
-                    "too-many-in-flight",
-                    "Too many requests in flight",
-                    outcome == InFlightShares.Outcome.FULL
-                            ? "this token already has " + maxInFlight + " requests served or waiting on this server, "
-                                    + "the most it takes at once for one token (platy.rate-limit.max-in-flight); "
-                                    + "wait for some to finish, send fewer at once and retry after Retry-After"
-                            : "this request waited " + maxWait.toMillis() + " ms for this token's share of the "
-                                    + "server, which other teams are also calling (platy.rate-limit.seats, "
-                                    + "max-wait); send fewer requests at once and retry after Retry-After");
+                    request, response, 429, "too-many-in-flight", "Too many requests in flight", detail(outcome));
             return;
         }
         try {
@@ -78,6 +67,25 @@ public class InFlightLimitFilter extends OncePerRequestFilter {
         } finally {
             shares.leave(token, response.getStatus() != HttpServletResponse.SC_UNAUTHORIZED);
         }
+    }
+
+    private String detail(InFlightShares.Outcome outcome) {
+        return switch (outcome) {
+            case FULL ->
+                "this token already has " + maxInFlight + " requests served or waiting on this server, the "
+                        + "most it takes at once for one token (platy.rate-limit.max-in-flight); wait for some to finish, "
+                        + "send fewer at once and retry after Retry-After";
+            case WAITED_TOO_LONG ->
+                "this request waited " + maxWait.toMillis() + " ms for this token's share of the "
+                        + "server, which other teams are also calling (platy.rate-limit.seats, max-wait); send fewer "
+                        + "requests at once and retry after Retry-After";
+            case NO_ROOM_TO_WAIT ->
+                "this token is over its share of the server, which other teams are also "
+                        + "calling, and this server already has as many requests waiting for their turn as it lets wait, "
+                        + "this token's part of them included (platy.rate-limit.seats, max-waiting); send fewer "
+                        + "requests at once and retry after Retry-After";
+            case SERVE -> throw new IllegalArgumentException("a served request is not refused");
+        };
     }
 
     /** The token's requests now served or waiting here (0 when none; for tests and diagnosis). */

@@ -18,6 +18,11 @@ import java.util.function.LongSupplier;
  * {@code maxInFlight} requests served and waiting has the next one refused at once, and so has a request that
  * waited {@code maxWait}. Other tokens' requests never wait behind it.
  *
+ * <p>A waiting request holds a server thread, so at most {@code maxWaiting} wait at once, and each of the n active
+ * tokens at most its part of them, {@code maxWaiting / n} rounded up: a request that would wait beyond either is
+ * refused at once. However many teams burst, threads are left to serve the requests that are within their share
+ * and the probes, and no token can take the others' places in the waiting room.
+ *
  * <p>A token is active while it has requests here and for {@link #GRACE} after its last one ends, so a client that
  * sends one call after another keeps its share between calls. Only tokens whose last request was not answered 401
  * count: made-up tokens cannot shrink the real ones' shares, and an idle made-up token is forgotten at once.
@@ -33,11 +38,14 @@ final class InFlightShares {
         /** The token already has {@code maxInFlight} requests served and waiting. */
         FULL,
         /** The request waited {@code maxWait} for its turn. */
-        WAITED_TOO_LONG
+        WAITED_TOO_LONG,
+        /** The request is over its token's share, and {@code maxWaiting} (or its token's part) already wait. */
+        NO_ROOM_TO_WAIT
     }
 
     private final int seats;
     private final int maxInFlight;
+    private final int maxWaiting;
     private final long maxWaitNanos;
     private final LongSupplier nanoClock;
     private final ReentrantLock lock = new ReentrantLock();
@@ -47,12 +55,13 @@ final class InFlightShares {
     private int active; // flows in the map whose token authenticated
     private int waiting;
 
-    InFlightShares(int seats, int maxInFlight, Duration maxWait, LongSupplier nanoClock) {
-        if (seats < 1 || maxInFlight < 1) {
-            throw new IllegalArgumentException("seats and maxInFlight must be at least 1");
+    InFlightShares(int seats, int maxInFlight, int maxWaiting, Duration maxWait, LongSupplier nanoClock) {
+        if (seats < 1 || maxInFlight < 1 || maxWaiting < 0) {
+            throw new IllegalArgumentException("seats and maxInFlight must be at least 1, maxWaiting at least 0");
         }
         this.seats = seats;
         this.maxInFlight = maxInFlight;
+        this.maxWaiting = maxWaiting;
         this.maxWaitNanos = maxWait.toNanos();
         this.nanoClock = nanoClock;
     }
@@ -74,6 +83,9 @@ final class InFlightShares {
             if (flow.queue.isEmpty() && flow.serving < share(flow)) {
                 flow.serving++;
                 return Outcome.SERVE;
+            }
+            if (waiting >= maxWaiting || flow.queue.size() >= waitingPart(flow)) {
+                return Outcome.NO_ROOM_TO_WAIT; // its token has a request served here, so it stays in the table
             }
             Waiter waiter = new Waiter(lock.newCondition());
             flow.queue.add(waiter);
@@ -173,8 +185,17 @@ final class InFlightShares {
     }
 
     private int share(Flow flow) {
-        int tokens = active + (flow.authenticated ? 0 : 1);
+        int tokens = tokens(flow);
         return tokens <= 1 ? maxInFlight : Math.max(1, seats / tokens);
+    }
+
+    private int waitingPart(Flow flow) {
+        int tokens = tokens(flow);
+        return (maxWaiting + tokens - 1) / tokens;
+    }
+
+    private int tokens(Flow flow) {
+        return Math.max(1, active + (flow.authenticated ? 0 : 1));
     }
 
     private void forgetIfIdle(Flow flow, long now) {

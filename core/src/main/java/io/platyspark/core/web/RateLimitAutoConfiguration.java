@@ -44,6 +44,7 @@ public class RateLimitAutoConfiguration {
         FilterRegistrationBean<InFlightLimitFilter> registration = new FilterRegistrationBean<>(new InFlightLimitFilter(
                 properties.seatsOrDefault(),
                 properties.maxInFlight(),
+                properties.maxWaiting(),
                 properties.maxWait(),
                 meters.getIfAvailable(SimpleMeterRegistry::new)));
         registration.setOrder(BEFORE_SECURITY);

@@ -27,6 +27,11 @@ import org.springframework.validation.annotation.Validated;
  *                          token's turn, so one team's burst does not take the cores other teams' calls need. 0
  *                          means two per processor; raise it when most of a request's time is spent waiting on a
  *                          remote database
+ * @param maxWaiting        requests over their token's share that wait for their turn at once, all tokens together
+ *                          (each of n active tokens may have up to its n-th part of them); one more is refused 429
+ *                          at once. A waiting request holds a server thread, so keep it well below
+ *                          server.tomcat.threads.max (200): threads stay free for requests within their share and for
+ *                          the probes. 0 refuses every request over its token's share at once
  * @param maxWait           how long a request over its token's share waits for its turn before it is refused 429
  */
 @Validated
@@ -38,6 +43,7 @@ public record RateLimitProperties(
         @DefaultValue("10000") @Min(1) int maxTokens,
         @DefaultValue("32") @Min(1) int maxInFlight,
         @DefaultValue("0") @Min(0) int seats,
+        @DefaultValue("100") @Min(0) int maxWaiting,
         @DefaultValue("5s") @DurationMin(millis = 1) Duration maxWait) {
 
     /** {@link #seats}, or two per processor when it is 0. */

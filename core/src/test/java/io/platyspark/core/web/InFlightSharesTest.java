@@ -29,7 +29,7 @@ class InFlightSharesTest {
     }
 
     private InFlightShares shares(int seats, int maxInFlight, Duration maxWait) {
-        return new InFlightShares(seats, maxInFlight, maxWait, clock::get);
+        return new InFlightShares(seats, maxInFlight, 100, maxWait, clock::get);
     }
 
     /** One request of {@code token} that ends at once, so the token counts as authenticated and active. */
@@ -111,7 +111,7 @@ class InFlightSharesTest {
 
     @Test
     void aRequestThatWaitedMaxWaitIsRefusedAndLeavesNothingBehind() throws Exception {
-        InFlightShares shares = new InFlightShares(2, 32, Duration.ofMillis(100), System::nanoTime);
+        InFlightShares shares = new InFlightShares(2, 32, 100, Duration.ofMillis(100), System::nanoTime);
         call(shares, "a");
         call(shares, "b");
         assertThat(shares.enter("b")).isEqualTo(Outcome.SERVE); // b stays active while it has a request here
@@ -142,6 +142,84 @@ class InFlightSharesTest {
         shares.leave("a", true);
         assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.SERVE);
         assertThat(third.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.SERVE);
+    }
+
+    @Test
+    void eachTokenMayHaveItsPartOfTheWaitingRoomAndNoMore() throws Exception {
+        InFlightShares shares = new InFlightShares(2, 32, 4, Duration.ofSeconds(30), clock::get);
+        call(shares, "a");
+        call(shares, "b");
+        assertThat(shares.enter("a")).isEqualTo(Outcome.SERVE);
+        List<Future<Outcome>> waiters = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            waiters.add(enterLater(shares, "a"));
+            int n = i + 1;
+            await().atMost(Duration.ofSeconds(10)).until(() -> shares.waiting() == n);
+        }
+
+        // a's part of the 4 is 2: its next request is refused at once, not held on a thread
+        // on another thread: were it to wait instead, the fake clock would hold it forever
+        assertThat(enterLater(shares, "a").get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.NO_ROOM_TO_WAIT);
+        assertThat(shares.inFlight("a")).isEqualTo(3);
+        // b's part is untouched by a's burst
+        assertThat(shares.enter("b")).isEqualTo(Outcome.SERVE);
+        Future<Outcome> bWaits = enterLater(shares, "b");
+        await().atMost(Duration.ofSeconds(10)).until(() -> shares.waiting() == 3);
+
+        shares.leave("a", true);
+        shares.leave("a", true);
+        shares.leave("b", true);
+        for (Future<Outcome> waiter : waiters) {
+            assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.SERVE);
+        }
+        assertThat(bWaits.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.SERVE);
+        assertThat(shares.waiting()).isZero();
+    }
+
+    @Test
+    void noMoreThanMaxWaitingWaitEvenWhenTokensArriveAfterOthersFilledTheirParts() throws Exception {
+        InFlightShares shares = new InFlightShares(2, 32, 4, Duration.ofSeconds(30), clock::get);
+        call(shares, "a");
+        call(shares, "b");
+        assertThat(shares.enter("a")).isEqualTo(Outcome.SERVE);
+        assertThat(shares.enter("b")).isEqualTo(Outcome.SERVE);
+        List<Future<Outcome>> waiters = new ArrayList<>();
+        for (String token : List.of("a", "a", "b", "b")) {
+            waiters.add(enterLater(shares, token));
+            int n = waiters.size();
+            await().atMost(Duration.ofSeconds(10)).until(() -> shares.waiting() == n);
+        }
+        call(shares, "c"); // a third team: each part is now 2 of 4, and the room is full
+        assertThat(shares.enter("c")).isEqualTo(Outcome.SERVE);
+
+        // on another thread: were it to wait instead, the fake clock would hold it forever
+        assertThat(enterLater(shares, "c").get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.NO_ROOM_TO_WAIT);
+        assertThat(shares.waiting()).isEqualTo(4);
+
+        shares.leave("a", true);
+        shares.leave("a", true);
+        shares.leave("a", true);
+        shares.leave("b", true);
+        shares.leave("b", true);
+        shares.leave("b", true);
+        for (Future<Outcome> waiter : waiters) {
+            assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.SERVE);
+        }
+    }
+
+    @Test
+    void withNoWaitingRoomARequestOverItsShareIsRefusedAtOnce() throws Exception {
+        InFlightShares shares = new InFlightShares(2, 32, 0, Duration.ofSeconds(30), clock::get);
+        call(shares, "a");
+        call(shares, "b");
+        assertThat(shares.enter("a")).isEqualTo(Outcome.SERVE);
+
+        // on another thread: were it to wait instead, the fake clock would hold it forever
+        assertThat(enterLater(shares, "a").get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.NO_ROOM_TO_WAIT);
+
+        shares.leave("a", true);
+        assertThat(shares.inFlight("a")).isZero();
+        assertThat(shares.waiting()).isZero();
     }
 
     @Test
