@@ -5,6 +5,7 @@ import io.platyspark.core.SqlStates;
 import io.platyspark.core.artifact.ArtifactStore;
 import io.platyspark.core.env.EnvBuild;
 import io.platyspark.core.env.EnvironmentService;
+import io.platyspark.core.env.JdbcEnvBuildStore;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,7 +27,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * key is left; rows go first, so a crash in between leaves an archive without a row (harmless: the next request
  * for that spec finds it and serves it from the cache) rather than a row without its archive. Such archives, and
  * any other no live row names (a build whose READY was never recorded), are swept once they are older than the
- * retention: a bounded number a run, from the store's listing.
+ * retention: a bounded number a run, from the store's listing. Each archive's last check and its delete hold the
+ * archive's lock ({@link JdbcEnvBuildStore#withArchiveLock}), which a request takes to find an archive and record
+ * the row that names it, so an archive a request has just found is not deleted under it.
  */
 public class EnvBuildCleaner {
 
@@ -39,6 +42,7 @@ public class EnvBuildCleaner {
               and not exists (select 1 from apps a where a.env_build_id = b.id)""".formatted(FINISHED_BUILDS);
 
     private final JdbcClient jdbc;
+    private final JdbcEnvBuildStore builds;
     private final ArtifactStore artifacts;
     private final EnvCleanupProperties properties;
     private final CleanupProperties cleanup;
@@ -47,12 +51,14 @@ public class EnvBuildCleaner {
 
     public EnvBuildCleaner(
             JdbcClient jdbc,
+            JdbcEnvBuildStore builds,
             ArtifactStore artifacts,
             EnvCleanupProperties properties,
             CleanupProperties cleanup,
             Clock clock,
             MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.builds = builds;
         this.artifacts = artifacts;
         this.properties = properties;
         this.cleanup = cleanup;
@@ -92,7 +98,7 @@ public class EnvBuildCleaner {
         }
         long archives = 0;
         for (String key : readyKeys) {
-            if (!live(key) && artifacts.delete(EnvironmentService.archiveKey(key))) {
+            if (deleteUnlessLive(key, EnvironmentService.archiveKey(key))) {
                 archives++;
             }
         }
@@ -131,7 +137,7 @@ public class EnvBuildCleaner {
             if (deleted >= cleanup.batchSize()) {
                 break;
             }
-            if (!live(orphan.getKey()) && artifacts.delete(orphan.getValue())) {
+            if (deleteUnlessLive(orphan.getKey(), orphan.getValue())) {
                 log.info("deleted environment archive {}: no build names it", orphan.getValue());
                 deleted++;
             }
@@ -151,12 +157,12 @@ public class EnvBuildCleaner {
         return live;
     }
 
-    /** Whether a build row of the cache key may use its archive (any but a failed one: built, or building). */
-    private boolean live(String cacheKey) {
-        return jdbc.sql("select exists (select 1 from env_builds where cache_key = :key and state <> 'FAILED')")
-                .param("key", cacheKey)
-                .query(Boolean.class)
-                .single();
+    /**
+     * Deletes the archive unless a build row may use it, holding the archive's lock from the check to the delete, so
+     * that a request cannot find the archive and record a READY row naming it in between.
+     */
+    private boolean deleteUnlessLive(String cacheKey, String archiveKey) {
+        return builds.withArchiveLock(cacheKey, true, () -> !builds.live(cacheKey) && artifacts.delete(archiveKey));
     }
 
     private record Purged(String cacheKey, String state) {}

@@ -280,6 +280,7 @@ public class PlatyCoreAutoConfiguration {
         @Bean(destroyMethod = "close")
         EnvironmentService environmentService(
                 DataSource dataSource,
+                PlatformTransactionManager transactions,
                 ObjectProvider<JsonMapper> json,
                 Clock clock,
                 PythonEnvBuilder builder,
@@ -287,7 +288,11 @@ public class PlatyCoreAutoConfiguration {
                 EnvProperties properties,
                 ObjectProvider<MeterRegistry> meters) {
             return new EnvironmentService(
-                    new JdbcEnvBuildStore(JdbcClient.create(dataSource), json.getIfAvailable(JsonMapper::new), clock),
+                    new JdbcEnvBuildStore(
+                            JdbcClient.create(dataSource),
+                            new TransactionTemplate(transactions),
+                            json.getIfAvailable(JsonMapper::new),
+                            clock),
                     builder,
                     artifacts,
                     properties,

@@ -126,18 +126,26 @@ public class EnvironmentService implements Environments, AutoCloseable {
             throw new EnvBuildException(e.getMessage(), "");
         }
         String key = archiveKey(spec);
-        Optional<URI> cached = artifacts.find(key);
-        if (cached.isPresent()) {
-            JdbcEnvBuildStore.Created hit = store.getOrCreate(
-                    spec, team, EnvBuild.State.READY, cached.get().toString());
-            if (hit.created()) {
+        // Under the archive's lock: the cleaner cannot delete the archive found here before the row naming it is in.
+        Lookup lookup = store.withArchiveLock(spec.cacheKey(), false, () -> {
+            Optional<URI> cached = artifacts.find(key);
+            if (cached.isPresent()) {
+                return new Lookup(
+                        store.getOrCreate(
+                                spec, team, EnvBuild.State.READY, cached.get().toString()),
+                        true);
+            }
+            // A build left unfinished by a process that stopped must not stand in for this one.
+            store.abandonStale(spec.cacheKey(), staleAfter());
+            return new Lookup(store.getOrCreate(spec, team, EnvBuild.State.QUEUED, null), false);
+        });
+        JdbcEnvBuildStore.Created created = lookup.created();
+        if (lookup.cached()) {
+            if (created.created()) {
                 meters.counter("platy.envs.cache.hits").increment();
             }
-            return hit.build();
+            return created.build();
         }
-        // A build left unfinished by a process that stopped must not stand in for this one.
-        store.abandonStale(spec.cacheKey(), staleAfter());
-        JdbcEnvBuildStore.Created created = store.getOrCreate(spec, team, EnvBuild.State.QUEUED, null);
         if (created.created()) {
             owned.add(created.build().id());
             pool.execute(() -> {
@@ -249,4 +257,7 @@ public class EnvironmentService implements Environments, AutoCloseable {
         pool.shutdownNow();
         pool.awaitTermination(10, TimeUnit.SECONDS);
     }
+
+    /** A request's row, and whether the archive was in the store already. */
+    private record Lookup(JdbcEnvBuildStore.Created created, boolean cached) {}
 }

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,13 +26,43 @@ public class JdbcEnvBuildStore {
     private static final String UNFINISHED_BUILDS = SqlStates.list(EnvBuild.State.unfinishedStates());
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
     private final JsonMapper json;
     private final Clock clock;
 
-    public JdbcEnvBuildStore(JdbcClient jdbc, JsonMapper json, Clock clock) {
+    /** A store whose {@link #withArchiveLock} runs in {@code tx}'s transactions, on the same database as {@code jdbc}. */
+    public JdbcEnvBuildStore(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, Clock clock) {
         this.jdbc = jdbc;
+        this.tx = java.util.Objects.requireNonNull(tx, "tx == null");
         this.json = json;
         this.clock = clock;
+    }
+
+    /**
+     * Runs {@code work} in one transaction holding the lock on the archive of {@code cacheKey}: shared by a request,
+     * which looks for the archive and records the build that uses it (or will make it), exclusive for the cleaner,
+     * which checks that no live build uses it and deletes it. So the cleaner never deletes an archive between a
+     * request's finding it and that request's READY row, and no request records a row between the cleaner's check
+     * and its delete. The lock is PostgreSQL's (an advisory lock), so it holds across processes; the transaction,
+     * and a connection, are held for the artifact store's one call inside it.
+     */
+    public <T> T withArchiveLock(String cacheKey, boolean exclusive, Supplier<T> work) {
+        return tx.execute(status -> {
+            jdbc.sql("select 1 from " + (exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared")
+                            + "(hashtextextended(:key, 0))")
+                    .param("key", "platy.env-archives/" + cacheKey)
+                    .query(Integer.class)
+                    .single();
+            return work.get();
+        });
+    }
+
+    /** Whether a build row of the cache key may use its archive (any but a failed one: built, or building). */
+    public boolean live(String cacheKey) {
+        return jdbc.sql("select exists (select 1 from env_builds where cache_key = :key and state <> 'FAILED')")
+                .param("key", cacheKey)
+                .query(Boolean.class)
+                .single();
     }
 
     /** The live build for the spec's key, creating it in {@code state} when there is none. */

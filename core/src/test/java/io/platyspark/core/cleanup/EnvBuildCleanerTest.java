@@ -1,6 +1,7 @@
 package io.platyspark.core.cleanup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.platyspark.core.app.AppTransition;
@@ -11,9 +12,12 @@ import io.platyspark.core.artifact.LocalArtifactStore;
 import io.platyspark.core.artifact.StoredArtifact;
 import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.env.EnvBuild;
+import io.platyspark.core.env.EnvBuildException;
+import io.platyspark.core.env.EnvProperties;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.env.EnvironmentService;
 import io.platyspark.core.env.JdbcEnvBuildStore;
+import io.platyspark.core.env.PythonEnvBuilder;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
 import java.io.InputStream;
@@ -24,8 +28,14 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +46,7 @@ class EnvBuildCleanerTest {
 
     private final MutableClock clock = MutableClock.at("2026-01-01T10:00:00Z");
     private final StoreFixture store = new StoreFixture(clock);
-    private final JdbcEnvBuildStore builds = new JdbcEnvBuildStore(store.jdbc, new JsonMapper(), clock);
+    private final JdbcEnvBuildStore builds = new JdbcEnvBuildStore(store.jdbc, store.tx, new JsonMapper(), clock);
 
     @TempDir
     Path tmp;
@@ -51,6 +61,7 @@ class EnvBuildCleanerTest {
     private EnvBuildCleaner cleaner(boolean dryRun, int batchSize) {
         return new EnvBuildCleaner(
                 store.jdbc,
+                builds,
                 artifacts,
                 new EnvCleanupProperties(true, Duration.ofDays(30)),
                 properties(dryRun, batchSize),
@@ -182,40 +193,11 @@ class EnvBuildCleanerTest {
         LocalArtifactStore local = artifacts;
         EnvBuildCleaner cleaner = new EnvBuildCleaner(
                 store.jdbc,
-                new ArtifactStore() {
-                    @Override
-                    public Optional<URI> find(String key) {
-                        return local.find(key);
-                    }
-
-                    @Override
-                    public StoredArtifact put(String key, Path file) {
-                        return local.put(key, file);
-                    }
-
-                    @Override
-                    public StoredArtifact putContentAddressed(String prefix, Path file, String fileName) {
-                        return local.putContentAddressed(prefix, file, fileName);
-                    }
-
-                    @Override
-                    public boolean reachableByClusters() {
-                        return false;
-                    }
-
-                    @Override
-                    public boolean delete(String key) {
-                        return local.delete(key);
-                    }
-
+                builds,
+                new Forwarding(local) {
                     @Override
                     public List<Listed> list(String prefix) {
                         throw new ArtifactStoreException("the bucket cannot be read now", null);
-                    }
-
-                    @Override
-                    public InputStream open(URI uri) {
-                        return local.open(uri);
                     }
                 },
                 new EnvCleanupProperties(true, Duration.ofDays(30)),
@@ -247,5 +229,138 @@ class EnvBuildCleanerTest {
         assertThat(builds.find(abandoned.id())).isEmpty();
         assertThat(result.archives()).isZero();
         assertThat(archived(rebuilt)).isTrue();
+    }
+
+    /**
+     * The cleaner holds an archive's lock from its check to its delete: a request for the same spec that comes while
+     * the delete is under way waits for it, then finds no archive and builds anew, instead of recording a READY build
+     * that names an archive deleted under it.
+     */
+    @Test
+    void aRequestWhileTheCleanerDeletesTheArchiveWaitsThenBuildsAnew() throws Exception {
+        EnvBuild unused = build("a==1", EnvBuild.State.READY);
+        clock.advance(Duration.ofDays(31));
+        CountDownLatch deleting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ArtifactStore slowDelete = new Forwarding(artifacts) {
+            @Override
+            public boolean delete(String key) {
+                deleting.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return super.delete(key);
+            }
+        };
+        EnvBuildCleaner cleaner = new EnvBuildCleaner(
+                store.jdbc,
+                builds,
+                slowDelete,
+                new EnvCleanupProperties(true, Duration.ofDays(30)),
+                properties(false, 10),
+                clock,
+                new SimpleMeterRegistry());
+        EnvProperties envs = new EnvProperties(
+                true,
+                "python3",
+                Map.of(),
+                null,
+                tmp.resolve("work"),
+                Duration.ofMinutes(1),
+                1,
+                org.springframework.util.unit.DataSize.ofKilobytes(64),
+                null,
+                null);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (EnvironmentService service =
+                new EnvironmentService(builds, new NotBuilding(envs), slowDelete, envs, new SimpleMeterRegistry())) {
+            Future<EnvBuildCleaner.Result> run = threads.submit(cleaner::runOnce);
+            assertThat(deleting.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(archived(unused)).as("the delete has not happened yet").isTrue();
+
+            Future<EnvBuild> request = threads.submit(() ->
+                    service.request(new EnvSpec(List.of("a==1"), "3.9", TargetPlatform.AARCH64, null, "/usr"), "data"));
+            // The request waits for the archive's lock (an ungranted advisory lock), not done with a READY row.
+            await().atMost(Duration.ofSeconds(10)).until(() -> request.isDone() || waitingForAdvisoryLock());
+            assertThat(request)
+                    .as("it found the archive and named it while it was being deleted")
+                    .isNotDone();
+
+            release.countDown();
+            assertThat(run.get(10, TimeUnit.SECONDS).archives()).isEqualTo(1);
+            EnvBuild requested = request.get(10, TimeUnit.SECONDS);
+
+            assertThat(archived(unused)).isFalse();
+            assertThat(requested.state()).isNotEqualTo(EnvBuild.State.READY);
+            assertThat(requested.id()).isNotEqualTo(unused.id());
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    private boolean waitingForAdvisoryLock() {
+        return store.jdbc
+                .sql("select exists (select 1 from pg_locks where locktype = 'advisory' and not granted)")
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** A builder that builds nothing: the builds these tests start fail at once. */
+    private static final class NotBuilding extends PythonEnvBuilder {
+        NotBuilding(EnvProperties properties) {
+            super(properties);
+        }
+
+        @Override
+        public BuiltEnv build(EnvSpec spec, Path output) {
+            throw new EnvBuildException("not built in this test", "");
+        }
+    }
+
+    /** The local store, each call passed on; a test overrides what it changes. */
+    private static class Forwarding implements ArtifactStore {
+        private final LocalArtifactStore local;
+
+        Forwarding(LocalArtifactStore local) {
+            this.local = local;
+        }
+
+        @Override
+        public Optional<URI> find(String key) {
+            return local.find(key);
+        }
+
+        @Override
+        public StoredArtifact put(String key, Path file) {
+            return local.put(key, file);
+        }
+
+        @Override
+        public StoredArtifact putContentAddressed(String prefix, Path file, String fileName) {
+            return local.putContentAddressed(prefix, file, fileName);
+        }
+
+        @Override
+        public boolean reachableByClusters() {
+            return false;
+        }
+
+        @Override
+        public boolean delete(String key) {
+            return local.delete(key);
+        }
+
+        @Override
+        public List<Listed> list(String prefix) {
+            return local.list(prefix);
+        }
+
+        @Override
+        public InputStream open(URI uri) {
+            return local.open(uri);
+        }
     }
 }

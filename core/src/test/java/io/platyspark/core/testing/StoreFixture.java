@@ -22,12 +22,12 @@ public final class StoreFixture {
 
     public final DataSource dataSource = TestDatabase.newMigratedDataSource();
     public final JdbcClient jdbc = JdbcClient.create(dataSource);
+    public final TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     public final JdbcSparkAppStore apps;
     public final JdbcClusterStore clusters;
 
     public StoreFixture(Clock clock) {
-        apps = new JdbcSparkAppStore(
-                jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), new JsonMapper(), clock);
+        apps = new JdbcSparkAppStore(jdbc, tx, new JsonMapper(), clock);
         clusters = new JdbcClusterStore(jdbc, clock);
     }
 

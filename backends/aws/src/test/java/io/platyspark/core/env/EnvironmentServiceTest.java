@@ -57,7 +57,12 @@ class EnvironmentServiceTest {
                 null,
                 null);
         service = new EnvironmentService(
-                new JdbcEnvBuildStore(JdbcClient.create(db), new JsonMapper(), Clock.systemUTC()),
+                new JdbcEnvBuildStore(
+                        JdbcClient.create(db),
+                        new org.springframework.transaction.support.TransactionTemplate(
+                                new org.springframework.jdbc.datasource.DataSourceTransactionManager(db)),
+                        new JsonMapper(),
+                        Clock.systemUTC()),
                 new PythonEnvBuilder(properties),
                 artifacts,
                 properties,
@@ -191,7 +196,12 @@ class EnvironmentServiceTest {
     void aBuildLeftUnfinishedByAStoppedProcessIsFailedAndBuiltAgain() throws Exception {
         DataSource db = TestDatabase.newMigratedDataSource();
         MutableClock clock = new MutableClock(java.time.Instant.now());
-        JdbcEnvBuildStore store = new JdbcEnvBuildStore(JdbcClient.create(db), new JsonMapper(), clock);
+        JdbcEnvBuildStore store = new JdbcEnvBuildStore(
+                JdbcClient.create(db),
+                new org.springframework.transaction.support.TransactionTemplate(
+                        new org.springframework.jdbc.datasource.DataSourceTransactionManager(db)),
+                new JsonMapper(),
+                clock);
         EnvProperties properties = new EnvProperties(
                 true,
                 PYTHON,
@@ -232,8 +242,13 @@ class EnvironmentServiceTest {
     @Test
     void theHeartbeatKeepsLiveBuildsAndFailsOnlyStaleOnes() {
         MutableClock clock = new MutableClock(java.time.Instant.now());
-        JdbcEnvBuildStore store =
-                new JdbcEnvBuildStore(JdbcClient.create(TestDatabase.newMigratedDataSource()), new JsonMapper(), clock);
+        DataSource db = TestDatabase.newMigratedDataSource();
+        JdbcEnvBuildStore store = new JdbcEnvBuildStore(
+                JdbcClient.create(db),
+                new org.springframework.transaction.support.TransactionTemplate(
+                        new org.springframework.jdbc.datasource.DataSourceTransactionManager(db)),
+                new JsonMapper(),
+                clock);
         EnvBuild live = store.getOrCreate(
                         new EnvSpec(List.of("a==1"), "3.12", TargetPlatform.X86_64, null),
                         "data",

@@ -108,7 +108,7 @@ class SubmissionEnvironmentTargetTest {
                 null);
         // The builds' rows get real time: the heartbeat compares them with the wall clock.
         envs = new EnvironmentService(
-                new JdbcEnvBuildStore(store.jdbc, new JsonMapper(), Clock.systemUTC()),
+                new JdbcEnvBuildStore(store.jdbc, store.tx, new JsonMapper(), Clock.systemUTC()),
                 new PythonEnvBuilder(env),
                 artifacts,
                 env,
