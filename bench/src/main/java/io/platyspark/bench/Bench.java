@@ -70,7 +70,7 @@ public final class Bench {
             case "watchdog" -> WatchdogMemoryScenario.run(sizes, report, repo);
             case "emr" -> EmrScenario.run(sizes, report);
             case "eks-tracking" -> JobRunTrackingScenario.run(sizes, report);
-            case "store" -> StoreScenario.run(sizes, report);
+            case "store" -> StoreScenario.run(sizes, report, repo);
             case "footprint" -> FootprintScenario.run(sizes, report, repo);
             case "fairshare" -> FairShareScenario.run(sizes, report, repo);
             case "eventlog" -> EventLogScenario.run(sizes, report);
@@ -91,7 +91,7 @@ public final class Bench {
         WatchdogMemoryScenario.run(sizes, report, repo);
         EmrScenario.run(sizes, report);
         JobRunTrackingScenario.run(sizes, report);
-        StoreScenario.run(sizes, report);
+        StoreScenario.run(sizes, report, repo);
         FootprintScenario.run(sizes, report, repo);
         RecoveryScenario.run(sizes, report, repo);
         MaskingScenario.run(report);

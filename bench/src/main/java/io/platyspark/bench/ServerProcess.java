@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
 
 /** A spark-server as a process of its own on a bench database: the scenarios that start, measure or kill one. */
 final class ServerProcess {
+
+    private static final JsonMapper JSON = new JsonMapper();
 
     private ServerProcess() {}
 
@@ -28,6 +31,15 @@ final class ServerProcess {
         command.add("-jar");
         command.add(jar.toString());
         return List.copyOf(command);
+    }
+
+    /** The JIT compilation time the server at {@code api} has spent so far, in ms (its jvm.compilation.time). */
+    static double compilationMillis(Http api) {
+        return JSON.readTree(api.get("/actuator/metrics/jvm.compilation.time").body())
+                .get("measurements")
+                .get(0)
+                .get("value")
+                .asDouble();
     }
 
     static int freePort() throws IOException {

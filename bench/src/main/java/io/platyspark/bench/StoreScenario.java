@@ -1,6 +1,14 @@
 package io.platyspark.bench;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.platyspark.core.cleanup.CleanupProperties;
 import io.platyspark.core.cleanup.RetentionCleaner;
+import io.platyspark.core.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The store at scale, with realistic rows: apps with four events each, on a database with production settings
  * ({@code synchronous_commit=on}). A page of one cluster's running apps and one app by id, with a small and a huge
  * store; the cleaner purging every finished app (the cascade to their events included), with submissions running
- * all through it, sampled in alternating windows with the cleaner working and idle.
+ * all through it, sampled in alternating windows with the cleaner working and idle. spark-server is a process of
+ * its own (the runnable jar, default settings but submission off); the cleaner's purge runs here, in the load
+ * driver's process, as the cleaner service would in its own: its work is the database's.
  */
 final class StoreScenario {
 
@@ -24,6 +34,10 @@ final class StoreScenario {
     static final int EVENTS_PER_APP = 4;
     /** Cleaner batches per purge window: a window of a few seconds, so the windows alternate many times. */
     static final int BATCHES_PER_WINDOW = 40;
+    /** Calls per warm-up round, and the most rounds the server gets before it is measured. */
+    static final int WARM_UP_ROUND = 1_500;
+
+    static final int WARM_UP_ROUNDS = 12;
 
     private StoreScenario() {}
 
@@ -41,24 +55,37 @@ final class StoreScenario {
         return (int) Math.max(1, Math.min(1_000, finished / (BATCHES_PER_WINDOW * 10L)));
     }
 
-    static void run(Bench.Sizes sizes, Report report) {
+    static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
         int batchSize = purgeBatch(sizes);
-        try (BenchServer server = new BenchServer(Map.of(
-                "platy.submission.enabled",
-                "false",
-                "platy.cleanup.app-retention",
-                "30d",
-                "platy.cleanup.batch-size",
-                String.valueOf(batchSize),
-                "platy.cleanup.max-batches-per-run",
-                String.valueOf(BATCHES_PER_WINDOW)))) {
-            JdbcClient jdbc = JdbcClient.create(server.dataSource());
-            String settings = BenchDatabase.settings(server.database);
+        Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
+        }
+        TestDatabase.Database database = BenchDatabase.production();
+        int port = ServerProcess.freePort();
+        Process process = ServerProcess.start(
+                ServerProcess.javaJar(jar),
+                database,
+                port,
+                Map.of("platy.submission.enabled", "false", "platy.security.local-source-roots", "/opt/apps"));
+        try (HikariDataSource dataSource = new HikariDataSource()) {
+            dataSource.setJdbcUrl(database.url());
+            dataSource.setUsername(database.user());
+            dataSource.setPassword(database.password());
+            dataSource.setMaximumPoolSize(2);
+            RecoveryScenario.waitReady(port, process);
+            Http server = new Http("http://localhost:" + port, BenchServer.TOKEN);
+            JdbcClient jdbc = JdbcClient.create(dataSource);
+            String settings = BenchDatabase.settings(database);
             // Running apps are g % 10 = 7 and the cluster is g % 20: cluster-7 holds g % 20 = 7, all of them
             // running, so the page is full (the old seed put no running app on cluster-7 and timed an empty page).
             String listPath = "/api/v1/apps?cluster=cluster-7&state=RUNNING&limit=100";
 
             insert(jdbc, 1, sizes.smallStore());
+            // Submission is off here, so every submit stays active: the bench team's quota is raised above all the
+            // submits the warm-up and a long purge send (a quota is not what is measured).
+            server.put("/api/v1/admin/teams/bench/quota", "{\"maxActiveApps\":1000000,\"submitsPerMinute\":1000000}");
+            String warmUp = warmUp(server, jdbc, listPath, sizes);
             Percentiles smallList = list(server, jdbc, sizes.listRequests(), listPath);
             Percentiles smallGet = gets(server, jdbc, sizes.listRequests());
             long start = System.nanoTime();
@@ -101,10 +128,17 @@ final class StoreScenario {
                     "Store: %s (90%% finished, 10%% running, %d events each, 20 clusters, 50 "
                             + "teams) loaded in %.1f s by SQL; list = GET %s (every answer checked to hold 100 apps), get = "
                             + "GET /api/v1/apps/{id} of random running apps; %,d requests each from 1 client after a "
-                            + "warm-up. Database: %s.",
-                    rows, EVENTS_PER_APP, loadSeconds, listPath, largeList.count(), settings));
+                            + "warm-up of each. spark-server is `java -Xmx512m -jar spark-server-exec.jar`, a process of "
+                            + "its own at its defaults (submission off), first sent lists, gets and submits from 2 "
+                            + "clients until %,d of them added under 100 ms of JIT compilation (%s), as a server "
+                            + "that has run a while would be; the load driver and the cleaner's purge run in the bench's "
+                            + "process. Database: %s.",
+                    rows, EVENTS_PER_APP, loadSeconds, listPath, largeList.count(), WARM_UP_ROUND, warmUp, settings));
 
             purge(server, jdbc, report, settings, batchSize);
+        } finally {
+            process.destroy();
+            process.waitFor();
         }
     }
 
@@ -113,7 +147,7 @@ final class StoreScenario {
      * as it; one client submits all the while, and each submit counts for the window it started in. Both sets of
      * samples come from the whole purge, interleaved, so the machine's other load falls on both alike.
      */
-    private static void purge(BenchServer server, JdbcClient jdbc, Report report, String settings, int batchSize) {
+    private static void purge(Http server, JdbcClient jdbc, Report report, String settings, int batchSize) {
         long finished = jdbc.sql("select count(*) from apps where finished_at is not null")
                 .query(Long.class)
                 .single();
@@ -122,14 +156,24 @@ final class StoreScenario {
                         + "where a.finished_at is not null")
                 .query(Long.class)
                 .single();
-        RetentionCleaner cleaner = server.bean(RetentionCleaner.class);
+        // The cleaner service's purge at its defaults but the bench's batch size and windows, on its own connection.
+        RetentionCleaner cleaner = new RetentionCleaner(
+                jdbc,
+                new CleanupProperties(
+                        true,
+                        Duration.ofMinutes(10),
+                        Duration.ofDays(30),
+                        Duration.ofDays(30),
+                        batchSize,
+                        BATCHES_PER_WINDOW,
+                        false,
+                        Duration.ofHours(1)),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry());
         AtomicBoolean purging = new AtomicBoolean();
         AtomicBoolean done = new AtomicBoolean();
         ConcurrentLinkedQueue<Long> busy = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> quiet = new ConcurrentLinkedQueue<>();
-        // Submission is off here, so every submit stays active: the bench team's quota is raised above all the
-        // submits a long purge sees (a quota is not what is measured).
-        server.http.put("/api/v1/admin/teams/bench/quota", "{\"maxActiveApps\":1000000,\"submitsPerMinute\":1000000}");
         // warm-up, not counted
         for (int i = 0; i < 100; i++) {
             submit(server, "warm-" + i);
@@ -259,7 +303,38 @@ final class StoreScenario {
         }
     }
 
-    private static Percentiles list(BenchServer server, JdbcClient jdbc, int requests, String path) {
+    /**
+     * Rounds of {@link #WARM_UP_ROUND} of the calls measured here (lists, gets, submits) until the server's JIT
+     * compiler has settled (a round adds under 100 ms of compilation), as on a server that has run a while, or at
+     * most {@link #WARM_UP_ROUNDS}; says how many calls it took, and whether it settled.
+     */
+    private static String warmUp(Http server, JdbcClient jdbc, String listPath, Bench.Sizes sizes) {
+        List<UUID> ids = jdbc.sql("select id from apps where state = 'RUNNING' limit 100")
+                .query(UUID.class)
+                .list();
+        int maxRounds = sizes.name().equals("smoke") ? 1 : WARM_UP_ROUNDS;
+        int sent = 0;
+        double before = ServerProcess.compilationMillis(server);
+        for (int round = 0; round < maxRounds; round++) {
+            int r = round;
+            Http.concurrently(2, WARM_UP_ROUND, n -> {
+                switch (n % 3) {
+                    case 0 -> server.get(listPath);
+                    case 1 -> server.get("/api/v1/apps/" + ids.get(n % ids.size()));
+                    default -> submit(server, "jit-" + r + "-" + n);
+                }
+            });
+            sent += WARM_UP_ROUND;
+            double after = ServerProcess.compilationMillis(server);
+            if (after - before < 100) {
+                return String.format("settled after %,d calls", sent);
+            }
+            before = after;
+        }
+        return String.format("%,d calls, the most it sends, still compiling", sent);
+    }
+
+    private static Percentiles list(Http server, JdbcClient jdbc, int requests, String path) {
         long full = Math.min(
                 100,
                 jdbc.sql("select count(*) from apps where cluster_name = 'cluster-7' and state = " + "'RUNNING'")
@@ -269,30 +344,29 @@ final class StoreScenario {
             throw new IllegalStateException(
                     "the seed put no running app on cluster-7: the list would time an empty " + "page");
         }
-        Http.concurrently(1, Math.max(5, requests / 10), n -> server.http.get(path)); // warm-up
+        Http.concurrently(1, Math.max(5, requests / 10), n -> server.get(path)); // warm-up
         return new Percentiles(Http.concurrently(1, requests, n -> {
-            int items = JSON.readTree(server.http.get(path).body()).get("items").size();
+            int items = JSON.readTree(server.get(path).body()).get("items").size();
             if (items != full) {
                 throw new IllegalStateException(path + " answered " + items + " apps, not a full page of " + full);
             }
         }));
     }
 
-    private static Percentiles gets(BenchServer server, JdbcClient jdbc, int requests) {
+    private static Percentiles gets(Http server, JdbcClient jdbc, int requests) {
         List<UUID> ids =
                 new ArrayList<>(jdbc.sql("select id from apps where state = 'RUNNING' order by random() " + "limit :n")
                         .param("n", requests)
                         .query(UUID.class)
                         .list());
         Collections.shuffle(ids);
-        Http.concurrently(
-                1, Math.max(5, requests / 10), n -> server.http.get("/api/v1/apps/" + ids.get(n % ids.size())));
+        Http.concurrently(1, Math.max(5, requests / 10), n -> server.get("/api/v1/apps/" + ids.get(n % ids.size())));
         return new Percentiles(Http.concurrently(
-                1, requests, n -> server.http.get("/api/v1/apps/" + ids.get(n % ids.size()))));
+                1, requests, n -> server.get("/api/v1/apps/" + ids.get(n % ids.size()))));
     }
 
-    private static void submit(BenchServer server, String name) {
-        server.http.post(
+    private static void submit(Http server, String name) {
+        server.post(
                 "/api/v1/apps",
                 "{\"name\":\"" + name + "\",\"team\":\"bench\",\"cluster\":\"local\","
                         + "\"source\":\"/opt/apps/etl.py\"}");

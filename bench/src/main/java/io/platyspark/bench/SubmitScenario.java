@@ -234,26 +234,18 @@ final class SubmitScenario {
      */
     private static int warmUp(Http api, FakeLivyProcess livy, Bench.Sizes sizes, String key) {
         int sent = 0;
-        double before = compilationMillis(api);
+        double before = ServerProcess.compilationMillis(api);
         int maxRounds = sizes.rounds() >= 10 ? 20 : 1; // the smoke run only checks that it works
         for (int round = 0; round < maxRounds; round++) {
             platformRound(api, livy, 16, sizes.perRoundSixteen(), key + "-jit-" + round);
             sent += sizes.perRoundSixteen();
-            double after = compilationMillis(api);
+            double after = ServerProcess.compilationMillis(api);
             if (after - before < 100) {
                 break;
             }
             before = after;
         }
         return sent;
-    }
-
-    private static double compilationMillis(Http api) {
-        return JSON.readTree(api.get("/actuator/metrics/jvm.compilation.time").body())
-                .get("measurements")
-                .get(0)
-                .get("value")
-                .asDouble();
     }
 
     private static Round platformRound(Http api, FakeLivyProcess livy, int clients, int count, String prefix) {
