@@ -57,17 +57,18 @@ class EnvironmentServiceTest {
                 null,
                 null);
         service = new EnvironmentService(
-                new JdbcEnvBuildStore(
-                        JdbcClient.create(db),
-                        new org.springframework.transaction.support.TransactionTemplate(
-                                new org.springframework.jdbc.datasource.DataSourceTransactionManager(db)),
-                        new JsonMapper(),
-                        Clock.systemUTC()),
-                new PythonEnvBuilder(properties),
-                artifacts,
-                properties,
-                meters);
+                builds(db, Clock.systemUTC()), new PythonEnvBuilder(properties), artifacts, properties, meters);
         return service;
+    }
+
+    /** The build store on {@code db}, with its transactions. */
+    private static JdbcEnvBuildStore builds(DataSource db, Clock clock) {
+        return new JdbcEnvBuildStore(
+                JdbcClient.create(db),
+                new org.springframework.transaction.support.TransactionTemplate(
+                        new org.springframework.jdbc.datasource.DataSourceTransactionManager(db)),
+                new JsonMapper(),
+                clock);
     }
 
     @AfterEach
@@ -196,12 +197,7 @@ class EnvironmentServiceTest {
     void aBuildLeftUnfinishedByAStoppedProcessIsFailedAndBuiltAgain() throws Exception {
         DataSource db = TestDatabase.newMigratedDataSource();
         MutableClock clock = new MutableClock(java.time.Instant.now());
-        JdbcEnvBuildStore store = new JdbcEnvBuildStore(
-                JdbcClient.create(db),
-                new org.springframework.transaction.support.TransactionTemplate(
-                        new org.springframework.jdbc.datasource.DataSourceTransactionManager(db)),
-                new JsonMapper(),
-                clock);
+        JdbcEnvBuildStore store = builds(db, clock);
         EnvProperties properties = new EnvProperties(
                 true,
                 PYTHON,
@@ -243,12 +239,7 @@ class EnvironmentServiceTest {
     void theHeartbeatKeepsLiveBuildsAndFailsOnlyStaleOnes() {
         MutableClock clock = new MutableClock(java.time.Instant.now());
         DataSource db = TestDatabase.newMigratedDataSource();
-        JdbcEnvBuildStore store = new JdbcEnvBuildStore(
-                JdbcClient.create(db),
-                new org.springframework.transaction.support.TransactionTemplate(
-                        new org.springframework.jdbc.datasource.DataSourceTransactionManager(db)),
-                new JsonMapper(),
-                clock);
+        JdbcEnvBuildStore store = builds(db, clock);
         EnvBuild live = store.getOrCreate(
                         new EnvSpec(List.of("a==1"), "3.12", TargetPlatform.X86_64, null),
                         "data",
