@@ -125,6 +125,12 @@ public class EnvironmentService implements Environments, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new EnvBuildException(e.getMessage(), "");
         }
+        // A READY row means its archive is there (the cleaner deletes none a live row names): served without asking
+        // the artifact store, so apps whose environment is built are still submitted while the store is down.
+        Optional<EnvBuild> ready = store.findLive(spec.cacheKey()).filter(b -> b.state() == EnvBuild.State.READY);
+        if (ready.isPresent()) {
+            return ready.get();
+        }
         String key = archiveKey(spec);
         // Under the archive's lock: the cleaner cannot delete the archive found here before the row naming it is in.
         Lookup lookup = store.withArchiveLock(spec.cacheKey(), false, () -> {

@@ -98,12 +98,15 @@ public class JdbcEnvBuildStore {
         if (inserted.isPresent()) {
             return new Created(inserted.get(), true);
         }
-        return new Created(
-                jdbc.sql("select * from env_builds where cache_key = :key and state <> 'FAILED'")
-                        .param("key", spec.cacheKey())
-                        .query(this::map)
-                        .single(),
-                false);
+        return new Created(findLive(spec.cacheKey()).orElseThrow(), false);
+    }
+
+    /** The build of the cache key that is not FAILED (built, or under way), if there is one. */
+    public Optional<EnvBuild> findLive(String cacheKey) {
+        return jdbc.sql("select * from env_builds where cache_key = :key and state <> 'FAILED'")
+                .param("key", cacheKey)
+                .query(this::map)
+                .optional();
     }
 
     public Optional<EnvBuild> find(UUID id) {
