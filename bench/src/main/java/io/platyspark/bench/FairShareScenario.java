@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,10 +32,7 @@ final class FairShareScenario {
 
     static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
         boolean smoke = sizes.name().equals("smoke");
-        Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
-        }
+        Path jar = ServerProcess.jar(repo);
         try (FakeLivyProcess livy = FakeLivyProcess.start()) {
             TestDatabase.Database db = TestDatabase.newDatabase();
             int port = ServerProcess.freePort();

@@ -17,10 +17,7 @@ final class FootprintScenario {
     private FootprintScenario() {}
 
     static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
-        Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
-        }
+        Path jar = ServerProcess.jar(repo);
         TestDatabase.Database db = BenchDatabase.production();
         int port = ServerProcess.freePort();
         long start = System.nanoTime();

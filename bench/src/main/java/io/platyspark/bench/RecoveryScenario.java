@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,10 +27,7 @@ final class RecoveryScenario {
     private RecoveryScenario() {}
 
     static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
-        Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
-        }
+        Path jar = ServerProcess.jar(repo);
         int apps = sizes.recoveryApps();
         AtomicBoolean slow = new AtomicBoolean(true);
         Map<String, AtomicInteger> batchesByName = new ConcurrentHashMap<>();

@@ -3,6 +3,7 @@ package io.platyspark.bench;
 import io.platyspark.core.testing.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,15 @@ final class ServerProcess {
     private static final JsonMapper JSON = new JsonMapper();
 
     private ServerProcess() {}
+
+    /** spark-server's runnable jar in {@code repo}, which must have been built (bin/bench builds it). */
+    static Path jar(Path repo) {
+        Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
+        }
+        return jar;
+    }
 
     /**
      * {@code java -Xmx512m -jar <jar>}: the plain runnable jar. {@code PLATY_BENCH_SERVER_JVM_OPTS} (space-separated)

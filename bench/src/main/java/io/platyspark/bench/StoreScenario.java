@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.platyspark.core.cleanup.CleanupProperties;
 import io.platyspark.core.cleanup.RetentionCleaner;
 import io.platyspark.core.testing.TestDatabase;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,10 +56,7 @@ final class StoreScenario {
 
     static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
         int batchSize = purgeBatch(sizes);
-        Path jar = repo.resolve("spark-server/target/spark-server-exec.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing; build it first (bin/bench does)");
-        }
+        Path jar = ServerProcess.jar(repo);
         TestDatabase.Database database = BenchDatabase.production();
         int port = ServerProcess.freePort();
         Process process = ServerProcess.start(

@@ -12,14 +12,13 @@ import io.platyspark.core.artifact.LocalArtifactStore;
 import io.platyspark.core.artifact.StoredArtifact;
 import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.env.EnvBuild;
-import io.platyspark.core.env.EnvBuildException;
 import io.platyspark.core.env.EnvProperties;
 import io.platyspark.core.env.EnvSpec;
 import io.platyspark.core.env.EnvironmentService;
 import io.platyspark.core.env.JdbcEnvBuildStore;
-import io.platyspark.core.env.PythonEnvBuilder;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
+import io.platyspark.core.testing.TestEnvs;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,7 +27,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -262,20 +260,10 @@ class EnvBuildCleanerTest {
                 properties(false, 10),
                 clock,
                 new SimpleMeterRegistry());
-        EnvProperties envs = new EnvProperties(
-                true,
-                "python3",
-                Map.of(),
-                null,
-                tmp.resolve("work"),
-                Duration.ofMinutes(1),
-                1,
-                org.springframework.util.unit.DataSize.ofKilobytes(64),
-                null,
-                null);
+        EnvProperties envs = TestEnvs.properties(tmp.resolve("work"));
         ExecutorService threads = Executors.newFixedThreadPool(2);
-        try (EnvironmentService service =
-                new EnvironmentService(builds, new NotBuilding(envs), slowDelete, envs, new SimpleMeterRegistry())) {
+        try (EnvironmentService service = new EnvironmentService(
+                builds, TestEnvs.notBuilding(envs), slowDelete, envs, new SimpleMeterRegistry())) {
             Future<EnvBuildCleaner.Result> run = threads.submit(cleaner::runOnce);
             assertThat(deleting.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(archived(unused)).as("the delete has not happened yet").isTrue();
@@ -306,18 +294,6 @@ class EnvBuildCleanerTest {
                 .sql("select exists (select 1 from pg_locks where locktype = 'advisory' and not granted)")
                 .query(Boolean.class)
                 .single();
-    }
-
-    /** A builder that builds nothing: the builds these tests start fail at once. */
-    private static final class NotBuilding extends PythonEnvBuilder {
-        NotBuilding(EnvProperties properties) {
-            super(properties);
-        }
-
-        @Override
-        public BuiltEnv build(EnvSpec spec, Path output) {
-            throw new EnvBuildException("not built in this test", "");
-        }
     }
 
     /** The local store, each call passed on; a test overrides what it changes. */

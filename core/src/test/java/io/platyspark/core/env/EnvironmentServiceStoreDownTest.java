@@ -10,12 +10,11 @@ import io.platyspark.core.artifact.StoredArtifact;
 import io.platyspark.core.backend.TargetPlatform;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
+import io.platyspark.core.testing.TestEnvs;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -67,19 +66,9 @@ class EnvironmentServiceStoreDownTest {
     };
 
     private EnvironmentService service() {
-        EnvProperties properties = new EnvProperties(
-                true,
-                "python3",
-                Map.of(),
-                null,
-                tmp.resolve("work"),
-                Duration.ofMinutes(1),
-                1,
-                org.springframework.util.unit.DataSize.ofKilobytes(64),
-                null,
-                null);
+        EnvProperties properties = TestEnvs.properties(tmp.resolve("work"));
         return new EnvironmentService(
-                builds, new PythonEnvBuilder(properties), down, properties, new SimpleMeterRegistry());
+                builds, TestEnvs.notBuilding(properties), down, properties, new SimpleMeterRegistry());
     }
 
     private static EnvSpec spec(String requirement) {
