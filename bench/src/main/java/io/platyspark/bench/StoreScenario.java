@@ -33,9 +33,9 @@ final class StoreScenario {
     static final int EVENTS_PER_APP = 4;
     /** Cleaner batches per purge window: a window of a few seconds, so the windows alternate many times. */
     static final int BATCHES_PER_WINDOW = 40;
-    /** Calls per warm-up round, and the most rounds the server gets before it is measured. */
+    /** Calls per warm-up round of the server. */
     static final int WARM_UP_ROUND = 1_500;
-
+    /** The most warm-up rounds the server gets before it is measured, settled or not. */
     static final int WARM_UP_ROUNDS = 12;
 
     private StoreScenario() {}
