@@ -59,8 +59,11 @@ import tools.jackson.databind.JsonNode;
             "platy.submission.poll-interval=200ms",
             "platy.reconcile.enabled=false",
             "platy.reconcile.cluster-interval=0s",
-            // 50 concurrent submits of one token, all in flight at once: above the default bulkhead of 16.
-            "platy.rate-limit.max-in-flight=64"
+            // 50 concurrent submits of one token, all in flight at once: above the default bulkhead of 32. While
+            // the admin's and other tokens count as active, most of them wait for the token's share of the seats,
+            // and a token waiting alone may have half of max-waiting waiting: 200 leaves room for all 49.
+            "platy.rate-limit.max-in-flight=64",
+            "platy.rate-limit.max-waiting=200"
         })
 class EmrClustersApiTest {
 

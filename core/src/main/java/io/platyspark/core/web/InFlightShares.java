@@ -18,10 +18,11 @@ import java.util.function.LongSupplier;
  * {@code maxInFlight} requests served and waiting has the next one refused at once, and so has a request that
  * waited {@code maxWait}. Other tokens' requests never wait behind it.
  *
- * <p>A waiting request holds a server thread, so at most {@code maxWaiting} wait at once, and each of the n active
- * tokens at most its part of them, {@code maxWaiting / n} rounded up: a request that would wait beyond either is
- * refused at once. However many teams burst, threads are left to serve the requests that are within their share
- * and the probes, and no token can take the others' places in the waiting room.
+ * <p>A waiting request holds a server thread, so at most {@code maxWaiting} wait at once, and each of the n tokens
+ * with requests waiting at most an equal part of them with one part kept for a token that has none waiting yet,
+ * {@code maxWaiting / (n + 1)} rounded up: a request that would wait beyond either is refused at once. However many
+ * teams burst, threads are left to serve the requests that are within their share and the probes, and no token can
+ * take the others' places in the waiting room; a token bursting alone may fill half of it.
  *
  * <p>A token is active while it has requests here and for {@link #GRACE} after its last one ends, so a client that
  * sends one call after another keeps its share between calls. Only tokens whose last request was not answered 401
@@ -54,6 +55,7 @@ final class InFlightShares {
     private final ArrayDeque<Idle> idle = new ArrayDeque<>();
     private int active; // flows in the map whose token authenticated
     private int waiting;
+    private int waitingFlows; // flows with a request in their queue
 
     InFlightShares(int seats, int maxInFlight, int maxWaiting, Duration maxWait, LongSupplier nanoClock) {
         if (seats < 1 || maxInFlight < 1 || maxWaiting < 0) {
@@ -88,6 +90,9 @@ final class InFlightShares {
                 return Outcome.NO_ROOM_TO_WAIT; // its token has a request served here, so it stays in the table
             }
             Waiter waiter = new Waiter(lock.newCondition());
+            if (flow.queue.isEmpty()) {
+                waitingFlows++;
+            }
             flow.queue.add(waiter);
             waiting++;
             return await(flow, waiter, now + maxWaitNanos);
@@ -104,6 +109,9 @@ final class InFlightShares {
                 if (left <= 0 || interrupted) {
                     flow.queue.remove(waiter);
                     waiting--;
+                    if (flow.queue.isEmpty()) {
+                        waitingFlows--;
+                    }
                     forgetIfIdle(flow, nanoClock.getAsLong());
                     return Outcome.WAITED_TOO_LONG;
                 }
@@ -141,6 +149,9 @@ final class InFlightShares {
             while (!flow.queue.isEmpty() && flow.serving < share(flow)) {
                 Waiter next = flow.queue.poll();
                 waiting--;
+                if (flow.queue.isEmpty()) {
+                    waitingFlows--;
+                }
                 flow.serving++;
                 next.admitted = true;
                 next.turn.signal();
@@ -189,9 +200,10 @@ final class InFlightShares {
         return tokens <= 1 ? maxInFlight : Math.max(1, seats / tokens);
     }
 
+    /** Equal parts for the tokens with requests waiting, this one included, and one more kept for a newcomer. */
     private int waitingPart(Flow flow) {
-        int tokens = tokens(flow);
-        return (maxWaiting + tokens - 1) / tokens;
+        int parts = waitingFlows + (flow.queue.isEmpty() ? 1 : 0) + 1;
+        return (maxWaiting + parts - 1) / parts;
     }
 
     private int tokens(Flow flow) {

@@ -28,10 +28,12 @@ import org.springframework.validation.annotation.Validated;
  *                          means two per processor; raise it when most of a request's time is spent waiting on a
  *                          remote database
  * @param maxWaiting        requests over their token's share that wait for their turn at once, all tokens together
- *                          (each of n active tokens may have up to its n-th part of them); one more is refused 429
+ *                          (each of n tokens with requests waiting may have up to max-waiting / (n + 1) of them, a part
+ *                          kept for a token with none waiting yet); one more is refused 429
  *                          at once. A waiting request holds a server thread, so keep it well below
  *                          server.tomcat.threads.max (200): threads stay free for requests within their share and for
- *                          the probes. 0 refuses every request over its token's share at once
+ *                          the probes. 0 refuses every request over its token's share at once. Raise it with
+ *                          max-in-flight: a token waiting alone may have only half of it waiting
  * @param maxWait           how long a request over its token's share waits for its turn before it is refused 429
  */
 @Validated

@@ -157,7 +157,8 @@ class InFlightSharesTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> shares.waiting() == n);
         }
 
-        // a's part of the 4 is 2: its next request is refused at once, not held on a thread
+        // a's part of the 4 is 2 (half, the other half kept for a token with none waiting yet): its next request is
+        // refused at once, not held on a thread
         // on another thread: were it to wait instead, the fake clock would hold it forever
         assertThat(enterLater(shares, "a").get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.NO_ROOM_TO_WAIT);
         assertThat(shares.inFlight("a")).isEqualTo(3);
@@ -173,6 +174,32 @@ class InFlightSharesTest {
             assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.SERVE);
         }
         assertThat(bWaits.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.SERVE);
+        assertThat(shares.waiting()).isZero();
+    }
+
+    @Test
+    void tokensThatCallWithoutWaitingDoNotShrinkTheWaitingTokensPart() throws Exception {
+        InFlightShares shares = new InFlightShares(4, 32, 6, Duration.ofSeconds(30), clock::get);
+        for (String token : List.of("a", "b", "c", "d")) {
+            call(shares, token);
+        }
+        assertThat(shares.enter("a")).isEqualTo(Outcome.SERVE);
+        List<Future<Outcome>> waiters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiters.add(enterLater(shares, "a"));
+            int n = i + 1;
+            await().atMost(Duration.ofSeconds(10)).until(() -> shares.waiting() == n);
+        }
+
+        // Only a waits: its part is half of the 6, though four tokens are active.
+        assertThat(enterLater(shares, "a").get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.NO_ROOM_TO_WAIT);
+
+        for (int i = 0; i < 4; i++) {
+            shares.leave("a", true);
+        }
+        for (Future<Outcome> waiter : waiters) {
+            assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.SERVE);
+        }
         assertThat(shares.waiting()).isZero();
     }
 
