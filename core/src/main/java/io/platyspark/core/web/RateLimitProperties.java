@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  *                          token's turn, so one team's burst does not take the cores other teams' calls need. 0
  *                          means two per processor; raise it when most of a request's time is spent waiting on a
  *                          remote database
+ * @param maxWait           how long a request over its token's share waits for its turn before it is refused 429
  * @param maxWaiting        requests over their token's share that wait for their turn at once, all tokens together
  *                          (each of n tokens with requests waiting may have up to max-waiting / (n + 1) of them, a part
  *                          kept for a token with none waiting yet); one more is refused 429
@@ -34,7 +35,6 @@ import org.springframework.validation.annotation.Validated;
  *                          server.tomcat.threads.max (200): threads stay free for requests within their share and for
  *                          the probes. 0 refuses every request over its token's share at once. Raise it with
  *                          max-in-flight: a token waiting alone may have only half of it waiting
- * @param maxWait           how long a request over its token's share waits for its turn before it is refused 429
  */
 @Validated
 @ConfigurationProperties("platy.rate-limit")
