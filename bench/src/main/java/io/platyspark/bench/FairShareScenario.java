@@ -35,20 +35,17 @@ final class FairShareScenario {
         Path jar = ServerProcess.jar(repo);
         try (FakeLivyProcess livy = FakeLivyProcess.start()) {
             TestDatabase.Database db = TestDatabase.newDatabase();
-            int port = ServerProcess.freePort();
             // Defaults everywhere but what the bench needs to reach its fake Livy and to send s3:// sources.
-            Process server = ServerProcess.start(
+            try (ServerProcess server = ServerProcess.start(
                     ServerProcess.javaJar(jar),
                     db,
-                    port,
                     Map.of(
                             "platy.submission.enabled", "true",
                             "platy.security.allowed-livy-hosts", "localhost,127.0.0.1",
-                            "platy.security.allowed-buckets", "bench"));
-            try {
-                RecoveryScenario.waitReady(port, server);
-                String base = "http://localhost:" + port;
-                Http admin = new Http(base, BenchServer.TOKEN);
+                            "platy.security.allowed-buckets", "bench"))) {
+                server.awaitReady();
+                String base = server.url();
+                Http admin = server.api();
                 for (String team : List.of("team-a", "team-b", "team-c")) {
                     admin.post(
                             "/api/v1/clusters",
@@ -60,9 +57,6 @@ final class FairShareScenario {
                 String c = token(admin, "team-c");
                 isolation(report, base, a, b, smoke ? 20 : 300, smoke ? 50 : 500);
                 drain(report, base, c, livy, smoke ? 100 : 4000);
-            } finally {
-                server.destroy();
-                server.waitFor();
             }
         }
     }

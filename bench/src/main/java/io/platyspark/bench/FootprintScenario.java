@@ -19,17 +19,14 @@ final class FootprintScenario {
     static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
         Path jar = ServerProcess.jar(repo);
         TestDatabase.Database db = BenchDatabase.production();
-        int port = ServerProcess.freePort();
         long start = System.nanoTime();
-        Process process = ServerProcess.start(
+        try (ServerProcess process = ServerProcess.start(
                 ServerProcess.javaJar(jar),
                 db,
-                port,
-                Map.of("platy.submission.enabled", "false", "platy.security.local-source-roots", "/opt/apps"));
-        try {
-            RecoveryScenario.waitReady(port, process);
+                Map.of("platy.submission.enabled", "false", "platy.security.local-source-roots", "/opt/apps"))) {
+            process.awaitReady();
             double startSeconds = (System.nanoTime() - start) / 1e9;
-            Http http = new Http("http://localhost:" + port, BenchServer.TOKEN);
+            Http http = process.api();
             http.get("/api/v1/apps?limit=1");
             double idleMb = rssMb(process.pid());
             Http.concurrently(16, sizes.footprintRequests(), n -> {
@@ -51,11 +48,8 @@ final class FootprintScenario {
                     "Footprint: `java -Xmx512m -jar spark-server-exec.jar` on an external "
                             + "PostgreSQL; load = %d requests (half submits, half lists) from 16 clients.",
                     sizes.footprintRequests()));
-        } finally {
-            process.destroy();
-            process.waitFor();
         }
-        classDataSharing(report, jar, db, port);
+        classDataSharing(report, jar, db);
     }
 
     /**
@@ -63,7 +57,7 @@ final class FootprintScenario {
      * start-up loads, and starts that map the archive. Start-to-ready with the archive beside the same extracted
      * jar without it, on the same database, one after the other.
      */
-    private static void classDataSharing(Report report, Path jar, TestDatabase.Database db, int port) throws Exception {
+    private static void classDataSharing(Report report, Path jar, TestDatabase.Database db) throws Exception {
         Path dir = Files.createTempDirectory("platy-cds");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         run(dir, List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", "app"));
@@ -85,9 +79,9 @@ final class FootprintScenario {
                 "--server.port=0",
                 "--logging.level.root=WARN"));
         run(dir, training);
-        double plain = startToReady(List.of(java, "-Xmx512m", "-jar", app.toString()), db, port);
-        double shared = startToReady(
-                List.of(java, "-Xmx512m", "-XX:SharedArchiveFile=" + archive, "-jar", app.toString()), db, port);
+        double plain = startToReady(List.of(java, "-Xmx512m", "-jar", app.toString()), db);
+        double shared =
+                startToReady(List.of(java, "-Xmx512m", "-XX:SharedArchiveFile=" + archive, "-jar", app.toString()), db);
         report.add(
                 "footprint",
                 "start to readiness, class-data sharing (s)",
@@ -100,16 +94,12 @@ final class FootprintScenario {
                 + "PostgreSQL, from process start to a ready probe.");
     }
 
-    private static double startToReady(List<String> java, TestDatabase.Database db, int port) throws Exception {
+    private static double startToReady(List<String> java, TestDatabase.Database db) throws Exception {
         long start = System.nanoTime();
-        Process process = ServerProcess.start(
-                java, db, port, Map.of("platy.submission.enabled", "false", "platy.local.enabled", "false"));
-        try {
-            RecoveryScenario.waitReady(port, process);
+        try (ServerProcess process = ServerProcess.start(
+                java, db, Map.of("platy.submission.enabled", "false", "platy.local.enabled", "false"))) {
+            process.awaitReady();
             return (System.nanoTime() - start) / 1e9;
-        } finally {
-            process.destroy();
-            process.waitFor();
         }
     }
 

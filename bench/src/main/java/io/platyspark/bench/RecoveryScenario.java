@@ -3,11 +3,6 @@ package io.platyspark.bench;
 import io.platyspark.core.submit.SubmissionWorker;
 import io.platyspark.core.testing.TestDatabase;
 import io.platyspark.livy.fake.FakeLivy;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,11 +36,9 @@ final class RecoveryScenario {
                 }
             });
             TestDatabase.Database db = BenchDatabase.production();
-            int port = ServerProcess.freePort();
-            Process doomed = ServerProcess.start(
+            ServerProcess doomed = ServerProcess.start(
                     ServerProcess.javaJar(jar),
                     db,
-                    port,
                     Map.of(
                             "platy.local.enabled",
                             "false",
@@ -62,8 +55,8 @@ final class RecoveryScenario {
                     "platy.security.allowed-livy-hosts", "localhost,127.0.0.1",
                     "platy.security.allowed-buckets", "bench"))) {
                 String survivorOwner = survivor.bean(SubmissionWorker.class).owner();
-                waitReady(port, doomed);
-                Http first = new Http("http://localhost:" + port, BenchServer.TOKEN);
+                doomed.awaitReady();
+                Http first = doomed.api();
                 first.post(
                         "/api/v1/clusters",
                         "{\"name\":\"emr\",\"kind\":\"DEDICATED\",\"team\":\"bench\"," + "\"livyUrl\":\"" + livy.url()
@@ -84,9 +77,8 @@ final class RecoveryScenario {
                     }
                     Thread.sleep(5);
                 }
-                doomed.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
                 long killedAt = System.nanoTime();
-                doomed.waitFor();
+                doomed.kill();
                 slow.set(false);
                 long settleDeadline = killedAt + 600_000_000_000L;
                 while (unsettled(store) > 0) {
@@ -122,8 +114,7 @@ final class RecoveryScenario {
                                 + "The baseline is the lease before this change, not measured.",
                         apps, inFlight));
             } finally {
-                doomed.destroyForcibly();
-                doomed.waitFor();
+                doomed.kill();
             }
         }
     }
@@ -141,28 +132,6 @@ final class RecoveryScenario {
                         + "'BUILDING_ENV')")
                 .query(Integer.class)
                 .single();
-    }
-
-    static void waitReady(int port, Process process) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        HttpRequest probe = HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/actuator/health/readiness"))
-                .build();
-        long deadline = System.nanoTime() + 180_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("spark-server exited with " + process.exitValue());
-            }
-            try {
-                if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(20);
-        }
-        throw new IllegalStateException("spark-server did not become ready in 180 s");
     }
 
     private static void sleep(long millis) {

@@ -58,19 +58,17 @@ final class StoreScenario {
         int batchSize = purgeBatch(sizes);
         Path jar = ServerProcess.jar(repo);
         TestDatabase.Database database = BenchDatabase.production();
-        int port = ServerProcess.freePort();
-        Process process = ServerProcess.start(
-                ServerProcess.javaJar(jar),
-                database,
-                port,
-                Map.of("platy.submission.enabled", "false", "platy.security.local-source-roots", "/opt/apps"));
-        try (HikariDataSource dataSource = new HikariDataSource()) {
+        try (ServerProcess process = ServerProcess.start(
+                        ServerProcess.javaJar(jar),
+                        database,
+                        Map.of("platy.submission.enabled", "false", "platy.security.local-source-roots", "/opt/apps"));
+                HikariDataSource dataSource = new HikariDataSource()) {
             dataSource.setJdbcUrl(database.url());
             dataSource.setUsername(database.user());
             dataSource.setPassword(database.password());
             dataSource.setMaximumPoolSize(2);
-            RecoveryScenario.waitReady(port, process);
-            Http server = new Http("http://localhost:" + port, BenchServer.TOKEN);
+            process.awaitReady();
+            Http server = process.api();
             JdbcClient jdbc = JdbcClient.create(dataSource);
             String settings = BenchDatabase.settings(database);
             // Running apps are g % 10 = 7 and the cluster is g % 20: cluster-7 holds g % 20 = 7, all of them
@@ -132,9 +130,6 @@ final class StoreScenario {
                     rows, EVENTS_PER_APP, loadSeconds, listPath, largeList.count(), WARM_UP_ROUND, warmUp, settings));
 
             purge(server, jdbc, report, settings, batchSize);
-        } finally {
-            process.destroy();
-            process.waitFor();
         }
     }
 

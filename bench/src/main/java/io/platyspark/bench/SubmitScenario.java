@@ -62,15 +62,13 @@ final class SubmitScenario {
                     .build();
             for (Config config : List.of(DEFAULTS, TUNED)) {
                 TestDatabase.Database db = BenchDatabase.production();
-                int port = ServerProcess.freePort();
                 Map<String, String> settings = new LinkedHashMap<>(config.settings());
                 settings.put("platy.local.enabled", "false");
                 settings.put("platy.security.allowed-livy-hosts", "localhost,127.0.0.1");
                 settings.put("platy.security.allowed-buckets", "bench");
-                Process server = ServerProcess.start(ServerProcess.javaJar(jar), db, port, settings);
-                try {
-                    RecoveryScenario.waitReady(port, server);
-                    Http api = new Http("http://localhost:" + port, BenchServer.TOKEN);
+                try (ServerProcess server = ServerProcess.start(ServerProcess.javaJar(jar), db, settings)) {
+                    server.awaitReady();
+                    Http api = server.api();
                     api.post(
                             "/api/v1/clusters",
                             "{\"name\":\"emr\",\"kind\":\"DEDICATED\",\"team\":\"bench\"," + "\"livyUrl\":\""
@@ -105,9 +103,6 @@ final class SubmitScenario {
                                 + "`java -Xmx512m -jar spark-server-exec.jar` with the jar's own defaults apart "
                                 + "from the local backend (off, as in the images) and the allowed Livy hosts.");
                     }
-                } finally {
-                    server.destroy();
-                    server.waitFor();
                 }
             }
         }

@@ -39,7 +39,7 @@ final class WatchdogMemoryScenario {
         }
         TestDatabase.Database db = BenchDatabase.production();
         List<FakeLivy> livys = new ArrayList<>();
-        Process watchdog = null;
+        ServerProcess watchdog = null;
         try (HikariDataSource dataSource = new HikariDataSource()) {
             dataSource.setJdbcUrl(db.url());
             dataSource.setUsername(db.user());
@@ -87,7 +87,6 @@ final class WatchdogMemoryScenario {
             jdbc.sql("analyze apps").update();
             double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
 
-            int port = ServerProcess.freePort();
             List<String> java = List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     // As in the image, in a container limited to 1 GiB: the JVM sizes its heap from the memory it
@@ -101,14 +100,13 @@ final class WatchdogMemoryScenario {
             watchdog = ServerProcess.start(
                     java,
                     db,
-                    port,
                     Map.of(
                             "platy.reconcile.interval",
                             "1s",
                             "platy.security.allowed-livy-hosts",
                             "localhost,127.0.0.1"));
             long start = System.nanoTime();
-            double cycles = awaitCycles(port, watchdog, 2);
+            double cycles = awaitCycles(watchdog, 2);
             double seconds = (System.nanoTime() - start) / 1e9;
             double peakMb = status(watchdog.pid(), "VmHWM:");
             double rssMb = status(watchdog.pid(), "VmRSS:");
@@ -131,23 +129,20 @@ final class WatchdogMemoryScenario {
                     sizes.watchdogApps(), seedSeconds, CLUSTERS, (int) cycles, seconds));
         } finally {
             if (watchdog != null) {
-                watchdog.destroy();
-                watchdog.waitFor();
+                watchdog.close();
             }
             livys.forEach(FakeLivy::close);
         }
     }
 
     /** Waits until the watchdog has finished {@code wanted} app cycles (its own metric), returns how many ran. */
-    private static double awaitCycles(int port, Process process, int wanted) throws Exception {
+    private static double awaitCycles(ServerProcess watchdog, int wanted) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create(watchdog.url() + "/actuator/prometheus"))
                 .build();
         long deadline = System.nanoTime() + 900_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the watchdog exited with " + process.exitValue());
-            }
+            watchdog.requireAlive();
             try {
                 HttpResponse<String> response = client.send(scrape, HttpResponse.BodyHandlers.ofString());
                 Matcher m = CYCLES.matcher(response.body());
