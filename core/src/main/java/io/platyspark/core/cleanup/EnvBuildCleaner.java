@@ -162,7 +162,8 @@ public class EnvBuildCleaner {
      * that a request cannot find the archive and record a READY row naming it in between.
      */
     private boolean deleteUnlessLive(String cacheKey, String archiveKey) {
-        return builds.withArchiveLock(cacheKey, true, () -> !builds.live(cacheKey) && artifacts.delete(archiveKey));
+        return builds.withArchiveLock(
+                cacheKey, true, () -> builds.findLive(cacheKey).isEmpty() && artifacts.delete(archiveKey));
     }
 
     private record Purged(String cacheKey, String state) {}

@@ -57,14 +57,6 @@ public class JdbcEnvBuildStore {
         });
     }
 
-    /** Whether a build row of the cache key may use its archive (any but a failed one: built, or building). */
-    public boolean live(String cacheKey) {
-        return jdbc.sql("select exists (select 1 from env_builds where cache_key = :key and state <> 'FAILED')")
-                .param("key", cacheKey)
-                .query(Boolean.class)
-                .single();
-    }
-
     /** The live build for the spec's key, creating it in {@code state} when there is none. */
     public Created getOrCreate(EnvSpec spec, String team, EnvBuild.State state, String uri) {
         Instant now = now();
@@ -101,7 +93,7 @@ public class JdbcEnvBuildStore {
         return new Created(findLive(spec.cacheKey()).orElseThrow(), false);
     }
 
-    /** The build of the cache key that is not FAILED (built, or under way), if there is one. */
+    /** The build row of the cache key that may use its archive: any but a failed one (built, or building). */
     public Optional<EnvBuild> findLive(String cacheKey) {
         return jdbc.sql("select * from env_builds where cache_key = :key and state <> 'FAILED'")
                 .param("key", cacheKey)
