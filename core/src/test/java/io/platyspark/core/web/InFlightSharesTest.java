@@ -42,6 +42,18 @@ class InFlightSharesTest {
         return threads.submit(() -> shares.enter(token));
     }
 
+    /** A request of each token in turn, each on a thread of its own and waiting before the next is sent. */
+    private List<Future<Outcome>> queueWaiters(InFlightShares shares, String... tokens) {
+        List<Future<Outcome>> waiters = new ArrayList<>();
+        int before = shares.waiting();
+        for (String token : tokens) {
+            waiters.add(enterLater(shares, token));
+            int n = before + waiters.size();
+            await().atMost(Duration.ofSeconds(10)).until(() -> shares.waiting() == n);
+        }
+        return waiters;
+    }
+
     @Test
     void aTokenCallingAloneHasAllItsAllowanceServedAtOnce() {
         InFlightShares shares = shares(4, 6, Duration.ofSeconds(5));
@@ -131,17 +143,16 @@ class InFlightSharesTest {
         call(shares, "a");
         call(shares, "b");
         assertThat(shares.enter("a")).isEqualTo(Outcome.SERVE);
-        Future<Outcome> second = enterLater(shares, "a");
-        Future<Outcome> third = enterLater(shares, "a");
-        await().atMost(Duration.ofSeconds(10)).until(() -> shares.waiting() == 2);
+        List<Future<Outcome>> waiters = queueWaiters(shares, "a", "a");
 
         assertThat(shares.enter("a")).isEqualTo(Outcome.FULL);
 
         shares.leave("a", true);
         shares.leave("a", true);
         shares.leave("a", true);
-        assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.SERVE);
-        assertThat(third.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.SERVE);
+        for (Future<Outcome> waiter : waiters) {
+            assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.SERVE);
+        }
     }
 
     @Test
@@ -150,22 +161,16 @@ class InFlightSharesTest {
         call(shares, "a");
         call(shares, "b");
         assertThat(shares.enter("a")).isEqualTo(Outcome.SERVE);
-        List<Future<Outcome>> waiters = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            waiters.add(enterLater(shares, "a"));
-            int n = i + 1;
-            await().atMost(Duration.ofSeconds(10)).until(() -> shares.waiting() == n);
-        }
+        List<Future<Outcome>> waiters = queueWaiters(shares, "a", "a");
 
         // a's part of the 4 is 2 (half, the other half kept for a token with none waiting yet): its next request is
-        // refused at once, not held on a thread
-        // on another thread: were it to wait instead, the fake clock would hold it forever
+        // refused at once, not held on a thread (asked on another thread: were it to wait instead, the fake clock
+        // would hold it forever)
         assertThat(enterLater(shares, "a").get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.NO_ROOM_TO_WAIT);
         assertThat(shares.inFlight("a")).isEqualTo(3);
         // b's part is untouched by a's burst
         assertThat(shares.enter("b")).isEqualTo(Outcome.SERVE);
-        Future<Outcome> bWaits = enterLater(shares, "b");
-        await().atMost(Duration.ofSeconds(10)).until(() -> shares.waiting() == 3);
+        Future<Outcome> bWaits = queueWaiters(shares, "b").get(0);
 
         shares.leave("a", true);
         shares.leave("a", true);
@@ -184,12 +189,7 @@ class InFlightSharesTest {
             call(shares, token);
         }
         assertThat(shares.enter("a")).isEqualTo(Outcome.SERVE);
-        List<Future<Outcome>> waiters = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            waiters.add(enterLater(shares, "a"));
-            int n = i + 1;
-            await().atMost(Duration.ofSeconds(10)).until(() -> shares.waiting() == n);
-        }
+        List<Future<Outcome>> waiters = queueWaiters(shares, "a", "a", "a");
 
         // Only a waits: its part is half of the 6, though four tokens are active.
         assertThat(enterLater(shares, "a").get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.NO_ROOM_TO_WAIT);
@@ -210,12 +210,7 @@ class InFlightSharesTest {
         call(shares, "b");
         assertThat(shares.enter("a")).isEqualTo(Outcome.SERVE);
         assertThat(shares.enter("b")).isEqualTo(Outcome.SERVE);
-        List<Future<Outcome>> waiters = new ArrayList<>();
-        for (String token : List.of("a", "a", "b", "b")) {
-            waiters.add(enterLater(shares, token));
-            int n = waiters.size();
-            await().atMost(Duration.ofSeconds(10)).until(() -> shares.waiting() == n);
-        }
+        List<Future<Outcome>> waiters = queueWaiters(shares, "a", "a", "b", "b");
         call(shares, "c"); // a third team: each part is now 2 of 4, and the room is full
         assertThat(shares.enter("c")).isEqualTo(Outcome.SERVE);
 
