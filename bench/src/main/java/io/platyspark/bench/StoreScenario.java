@@ -7,15 +7,18 @@ import io.platyspark.core.cleanup.RetentionCleaner;
 import io.platyspark.core.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,21 +44,35 @@ final class StoreScenario {
     private StoreScenario() {}
 
     /**
-     * Apps per cleaner batch: 1,000, or fewer on a small store, so the purge still spans about ten working windows
-     * and the submitter has samples in both kinds (the smoke store's purge fit in one window of 1,000-app batches).
-     * {@code PLATY_BENCH_PURGE_BATCH} overrides it.
+     * The cleaner service's settings at their defaults, but {@link #BATCHES_PER_WINDOW} batches a run (a window) and,
+     * on a small store, batches small enough that the purge still spans about ten working windows, so the submitter
+     * has samples in both kinds (the smoke store's purge would fit in one window of default batches).
+     * {@code PLATY_BENCH_PURGE_BATCH} and {@code PLATY_BENCH_PAUSE_RATIO} set the batch size and the pause ratio, to
+     * measure others.
      */
-    static int purgeBatch(Bench.Sizes sizes) {
-        String set = System.getenv("PLATY_BENCH_PURGE_BATCH");
-        if (set != null) {
-            return Integer.parseInt(set);
-        }
+    static CleanupProperties purgeSettings(Bench.Sizes sizes) {
+        Map<String, String> set = new HashMap<>(Map.of(
+                "platy.cleanup.enabled",
+                "true",
+                "platy.cleanup.max-batches-per-run",
+                String.valueOf(BATCHES_PER_WINDOW)));
+        Optional.ofNullable(System.getenv("PLATY_BENCH_PAUSE_RATIO"))
+                .ifPresent(ratio -> set.put("platy.cleanup.pause-ratio", ratio));
+        int defaultBatch = bind(set).batchSize();
         long finished = sizes.storeApps() * 9L / 10;
-        return (int) Math.max(1, Math.min(1_000, finished / (BATCHES_PER_WINDOW * 10L)));
+        String batch = Optional.ofNullable(System.getenv("PLATY_BENCH_PURGE_BATCH"))
+                .orElse(String.valueOf(Math.max(1, Math.min(defaultBatch, finished / (BATCHES_PER_WINDOW * 10L)))));
+        set.put("platy.cleanup.batch-size", batch);
+        return bind(set);
+    }
+
+    private static CleanupProperties bind(Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("platy.cleanup", CleanupProperties.class);
     }
 
     static void run(Bench.Sizes sizes, Report report, Path repo) throws Exception {
-        int batchSize = purgeBatch(sizes);
+        CleanupProperties purgeSettings = purgeSettings(sizes);
         Path jar = ServerProcess.jar(repo);
         TestDatabase.Database database = BenchDatabase.production();
         try (ServerProcess process = ServerProcess.start(
@@ -129,7 +146,7 @@ final class StoreScenario {
                             + "process. Database: %s.",
                     rows, EVENTS_PER_APP, loadSeconds, listPath, largeList.count(), WARM_UP_ROUND, warmUp, settings));
 
-            purge(server, jdbc, report, settings, batchSize);
+            purge(server, jdbc, report, settings, purgeSettings);
         }
     }
 
@@ -138,7 +155,8 @@ final class StoreScenario {
      * as it; one client submits all the while, and each submit counts for the window it started in. Both sets of
      * samples come from the whole purge, interleaved, so the machine's other load falls on both alike.
      */
-    private static void purge(Http server, JdbcClient jdbc, Report report, String settings, int batchSize) {
+    private static void purge(
+            Http server, JdbcClient jdbc, Report report, String settings, CleanupProperties properties) {
         long finished = jdbc.sql("select count(*) from apps where finished_at is not null")
                 .query(Long.class)
                 .single();
@@ -147,20 +165,8 @@ final class StoreScenario {
                         + "where a.finished_at is not null")
                 .query(Long.class)
                 .single();
-        // The cleaner service's purge at its defaults but the bench's batch size and windows, on its own connection.
-        RetentionCleaner cleaner = new RetentionCleaner(
-                jdbc,
-                new CleanupProperties(
-                        true,
-                        Duration.ofMinutes(10),
-                        Duration.ofDays(30),
-                        Duration.ofDays(30),
-                        batchSize,
-                        BATCHES_PER_WINDOW,
-                        false,
-                        Duration.ofHours(1)),
-                Clock.systemUTC(),
-                new SimpleMeterRegistry());
+        // The cleaner service's purge (purgeSettings), on its own connection.
+        RetentionCleaner cleaner = new RetentionCleaner(jdbc, properties, Clock.systemUTC(), new SimpleMeterRegistry());
         AtomicBoolean purging = new AtomicBoolean();
         AtomicBoolean done = new AtomicBoolean();
         ConcurrentLinkedQueue<Long> busy = new ConcurrentLinkedQueue<>();
@@ -242,18 +248,20 @@ final class StoreScenario {
                 during.p99Ms() <= 1.2 * idle.p99Ms());
         report.note(String.format(
                 "Cleaner: deleted %,d of %,d finished apps (with %,d events, by the cascade) in "
-                        + "%d batches of %,d, %.1f s of work (%,.0f apps/s) in %d windows of %d batches, each followed "
-                        + "by an idle window as long; 1 client submitted all through (%,d submits while the cleaner "
-                        + "worked, %,d while it was idle). Database: %s.",
+                        + "%d batches of %,d, %.1f s (%,.0f apps/s) in %d windows of %d batches, each followed by an "
+                        + "idle window as long; after each batch the cleaner paused %s times as long as the batch took "
+                        + "(the pauses are in the purge's time); 1 client submitted all "
+                        + "through (%,d submits while the cleaner worked, %,d while it was idle). Database: %s.",
                 purgedApps,
                 finished,
                 purgedEvents,
                 batches,
-                batchSize,
+                properties.batchSize(),
                 purgeSeconds,
                 purgedApps / purgeSeconds,
                 windows,
                 BATCHES_PER_WINDOW,
+                properties.pauseRatio(),
                 during.count(),
                 idle.count(),
                 settings));

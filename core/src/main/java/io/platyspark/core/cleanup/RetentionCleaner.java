@@ -6,9 +6,12 @@ import io.platyspark.core.app.AppState;
 import io.platyspark.core.cluster.ClusterState;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +20,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Keeps the store small: deletes finished apps (their events go with them) and terminated clusters once they are
  * older than their retention, in bounded batches so no statement holds locks for long and a huge backlog is
- * worked off over several runs.
+ * worked off over several runs. After each batch it pauses {@code pause-ratio} times as long as the batch took, so a
+ * backlog's purge leaves the database's disk and CPU to the submits beside it.
  */
 public class RetentionCleaner {
 
@@ -27,12 +31,32 @@ public class RetentionCleaner {
     private final CleanupProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final LongSupplier nanoTime;
+    private final Pause pause;
 
     public RetentionCleaner(JdbcClient jdbc, CleanupProperties properties, Clock clock, MeterRegistry meters) {
+        this(jdbc, properties, clock, meters, System::nanoTime, d -> TimeUnit.NANOSECONDS.sleep(d.toNanos()));
+    }
+
+    RetentionCleaner(
+            JdbcClient jdbc,
+            CleanupProperties properties,
+            Clock clock,
+            MeterRegistry meters,
+            LongSupplier nanoTime,
+            Pause pause) {
         this.jdbc = jdbc;
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
+        this.nanoTime = nanoTime;
+        this.pause = pause;
+    }
+
+    /** How the purge waits between batches: a sleep, or a test's record of the pauses. */
+    @FunctionalInterface
+    interface Pause {
+        void pause(Duration duration) throws InterruptedException;
     }
 
     /** One run: apps first, then clusters. */
@@ -118,7 +142,12 @@ public class RetentionCleaner {
         long total = 0;
         int batches = 0;
         Timestamp from = new Timestamp(0);
+        long took = 0;
         while (batches < properties.maxBatchesPerRun()) {
+            if (batches > 0 && !pauseAfter(took)) {
+                break;
+            }
+            long started = nanoTime.getAsLong();
             // skip locked: a row another transaction holds (a late reconcile) is simply left for the next run.
             Batch batch = jdbc.sql(target.batchSql())
                     .param("cutoff", cutoff)
@@ -126,6 +155,7 @@ public class RetentionCleaner {
                     .param("batch", properties.batchSize())
                     .query((rs, n) -> new Batch(rs.getInt("n"), rs.getTimestamp("last")))
                     .single();
+            took = nanoTime.getAsLong() - started;
             int deleted = batch.deleted();
             if (batch.last() != null) {
                 from = batch.last();
@@ -138,6 +168,24 @@ public class RetentionCleaner {
             }
         }
         return new Purge(total, batches);
+    }
+
+    /**
+     * The pause before the next batch, as long as the last one took times the ratio; false when the thread was
+     * interrupted (the service is stopping), with the interrupt kept for the caller.
+     */
+    private boolean pauseAfter(long tookNanos) {
+        long nanos = (long) (tookNanos * properties.pauseRatio());
+        if (nanos <= 0) {
+            return true;
+        }
+        try {
+            pause.pause(Duration.ofNanos(nanos));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private record Purge(long rows, int batches) {}

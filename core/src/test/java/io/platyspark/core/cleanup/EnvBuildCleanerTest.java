@@ -75,6 +75,7 @@ class EnvBuildCleanerTest {
                 Duration.ofDays(3),
                 batchSize,
                 100,
+                0,
                 dryRun,
                 Duration.ofHours(1));
     }

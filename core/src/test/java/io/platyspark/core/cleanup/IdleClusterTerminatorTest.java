@@ -51,6 +51,7 @@ class IdleClusterTerminatorTest {
                         Duration.ofDays(3),
                         100,
                         10,
+                        0,
                         dryRun,
                         Duration.ofHours(1)),
                 clock,

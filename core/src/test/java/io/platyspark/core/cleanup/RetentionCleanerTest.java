@@ -12,6 +12,9 @@ import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.StoreFixture;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class RetentionCleanerTest {
@@ -20,19 +23,20 @@ class RetentionCleanerTest {
     private final StoreFixture store = new StoreFixture(clock);
 
     private RetentionCleaner cleaner(int batchSize, boolean dryRun) {
-        return new RetentionCleaner(
-                store.jdbc,
-                new CleanupProperties(
-                        true,
-                        Duration.ofMinutes(10),
-                        Duration.ofDays(7),
-                        Duration.ofDays(3),
-                        batchSize,
-                        100,
-                        dryRun,
-                        Duration.ofHours(1)),
-                clock,
-                new SimpleMeterRegistry());
+        return new RetentionCleaner(store.jdbc, properties(batchSize, 0, dryRun), clock, new SimpleMeterRegistry());
+    }
+
+    private static CleanupProperties properties(int batchSize, double pauseRatio, boolean dryRun) {
+        return new CleanupProperties(
+                true,
+                Duration.ofMinutes(10),
+                Duration.ofDays(7),
+                Duration.ofDays(3),
+                batchSize,
+                100,
+                pauseRatio,
+                dryRun,
+                Duration.ofHours(1));
     }
 
     private SparkApp finishedApp(String name) {
@@ -83,6 +87,61 @@ class RetentionCleanerTest {
                 .as("3 + 3 + 1 for apps, 1 empty for clusters")
                 .isEqualTo(4);
         assertThat(count("apps")).isZero();
+    }
+
+    @Test
+    void pausesBetweenBatchesInProportionToTheirTimeAndNotAfterTheLast() {
+        for (int i = 0; i < 7; i++) {
+            finishedApp("app-" + i);
+        }
+        clock.advance(Duration.ofDays(8));
+        // Each reading of the batch timer moves it on 15 ms, so every batch "takes" 15 ms: pauses of 1.5 × 15 ms.
+        AtomicLong nanos = new AtomicLong();
+        List<Duration> pauses = new ArrayList<>();
+        RetentionCleaner cleaner = new RetentionCleaner(
+                store.jdbc,
+                properties(3, 1.5, false),
+                clock,
+                new SimpleMeterRegistry(),
+                () -> nanos.getAndAdd(Duration.ofMillis(15).toNanos()),
+                pauses::add);
+
+        RetentionCleaner.Result result = cleaner.runOnce();
+
+        assertThat(result.apps()).isEqualTo(7);
+        assertThat(pauses)
+                .as("after the first two full batches of apps; none after the last, none for the one cluster batch")
+                .containsExactly(
+                        Duration.ofMillis(22).plusNanos(500_000),
+                        Duration.ofMillis(22).plusNanos(500_000));
+    }
+
+    @Test
+    void anInterruptedPauseEndsTheRunWithTheInterruptKept() {
+        for (int i = 0; i < 7; i++) {
+            finishedApp("app-" + i);
+        }
+        clock.advance(Duration.ofDays(8));
+        AtomicLong nanos = new AtomicLong();
+        RetentionCleaner cleaner = new RetentionCleaner(
+                store.jdbc,
+                properties(3, 1, false),
+                clock,
+                new SimpleMeterRegistry(),
+                () -> nanos.getAndAdd(1_000_000),
+                pause -> {
+                    throw new InterruptedException("stopping");
+                });
+
+        try {
+            RetentionCleaner.Result result = cleaner.runOnce();
+
+            assertThat(result.apps()).as("the first batch only").isEqualTo(3);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            assertThat(count("apps")).isEqualTo(4);
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test
