@@ -68,16 +68,7 @@ class EnvBuildCleanerTest {
     }
 
     private static CleanupProperties properties(boolean dryRun, int batchSize) {
-        return new CleanupProperties(
-                true,
-                Duration.ofMinutes(10),
-                Duration.ofDays(7),
-                Duration.ofDays(3),
-                batchSize,
-                100,
-                0,
-                dryRun,
-                Duration.ofHours(1));
+        return TestCleanupProperties.of(batchSize, 100, 0, dryRun);
     }
 
     /** A build in {@code state}; a READY one has its archive in the store. */

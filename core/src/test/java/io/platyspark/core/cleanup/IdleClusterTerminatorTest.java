@@ -41,21 +41,7 @@ class IdleClusterTerminatorTest {
 
     private IdleClusterTerminator terminator(boolean dryRun) {
         return new IdleClusterTerminator(
-                store.jdbc,
-                store.clusters,
-                service,
-                new CleanupProperties(
-                        true,
-                        Duration.ofMinutes(10),
-                        Duration.ofDays(7),
-                        Duration.ofDays(3),
-                        100,
-                        10,
-                        0,
-                        dryRun,
-                        Duration.ofHours(1)),
-                clock,
-                meters);
+                store.jdbc, store.clusters, service, TestCleanupProperties.of(100, 10, 0, dryRun), clock, meters);
     }
 
     @BeforeEach

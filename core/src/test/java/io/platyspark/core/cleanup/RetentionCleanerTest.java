@@ -27,16 +27,7 @@ class RetentionCleanerTest {
     }
 
     private static CleanupProperties properties(int batchSize, double pauseRatio, boolean dryRun) {
-        return new CleanupProperties(
-                true,
-                Duration.ofMinutes(10),
-                Duration.ofDays(7),
-                Duration.ofDays(3),
-                batchSize,
-                100,
-                pauseRatio,
-                dryRun,
-                Duration.ofHours(1));
+        return TestCleanupProperties.of(batchSize, 100, pauseRatio, dryRun);
     }
 
     private SparkApp finishedApp(String name) {
@@ -75,10 +66,7 @@ class RetentionCleanerTest {
 
     @Test
     void deletesInBoundedBatches() {
-        for (int i = 0; i < 7; i++) {
-            finishedApp("app-" + i);
-        }
-        clock.advance(Duration.ofDays(8));
+        sevenAppsPastTheirRetention();
 
         RetentionCleaner.Result result = cleaner(3, false).runOnce();
 
@@ -89,22 +77,31 @@ class RetentionCleanerTest {
         assertThat(count("apps")).isZero();
     }
 
-    @Test
-    void pausesBetweenBatchesInProportionToTheirTimeAndNotAfterTheLast() {
+    private void sevenAppsPastTheirRetention() {
         for (int i = 0; i < 7; i++) {
             finishedApp("app-" + i);
         }
         clock.advance(Duration.ofDays(8));
-        // Each reading of the batch timer moves it on 15 ms, so every batch "takes" 15 ms: pauses of 1.5 × 15 ms.
+    }
+
+    /** A cleaner in batches of 3 whose batch timer moves on {@code tick} at each reading, pausing with {@code pause}. */
+    private RetentionCleaner pacedInBatchesOf3(double pauseRatio, Duration tick, RetentionCleaner.Pause pause) {
         AtomicLong nanos = new AtomicLong();
-        List<Duration> pauses = new ArrayList<>();
-        RetentionCleaner cleaner = new RetentionCleaner(
+        return new RetentionCleaner(
                 store.jdbc,
-                properties(3, 1.5, false),
+                properties(3, pauseRatio, false),
                 clock,
                 new SimpleMeterRegistry(),
-                () -> nanos.getAndAdd(Duration.ofMillis(15).toNanos()),
-                pauses::add);
+                () -> nanos.getAndAdd(tick.toNanos()),
+                pause);
+    }
+
+    @Test
+    void pausesBetweenBatchesInProportionToTheirTimeAndNotAfterTheLast() {
+        sevenAppsPastTheirRetention();
+        // Each reading of the batch timer moves it on 15 ms, so every batch "takes" 15 ms: pauses of 1.5 × 15 ms.
+        List<Duration> pauses = new ArrayList<>();
+        RetentionCleaner cleaner = pacedInBatchesOf3(1.5, Duration.ofMillis(15), pauses::add);
 
         RetentionCleaner.Result result = cleaner.runOnce();
 
@@ -118,20 +115,10 @@ class RetentionCleanerTest {
 
     @Test
     void anInterruptedPauseEndsTheRunWithTheInterruptKept() {
-        for (int i = 0; i < 7; i++) {
-            finishedApp("app-" + i);
-        }
-        clock.advance(Duration.ofDays(8));
-        AtomicLong nanos = new AtomicLong();
-        RetentionCleaner cleaner = new RetentionCleaner(
-                store.jdbc,
-                properties(3, 1, false),
-                clock,
-                new SimpleMeterRegistry(),
-                () -> nanos.getAndAdd(1_000_000),
-                pause -> {
-                    throw new InterruptedException("stopping");
-                });
+        sevenAppsPastTheirRetention();
+        RetentionCleaner cleaner = pacedInBatchesOf3(1, Duration.ofMillis(1), pause -> {
+            throw new InterruptedException("stopping");
+        });
 
         try {
             RetentionCleaner.Result result = cleaner.runOnce();
