@@ -18,7 +18,8 @@ import org.springframework.context.SmartLifecycle;
  * and at once when {@link #nudge() nudged} (or, with a nudge spacing, no sooner than that after the last run began).
  * Whatever a run throws is caught, logged with its stack trace and
  * counted ({@code platy.runner.failures}, tagged with the runner's name), and the next run goes ahead: a background
- * loop never dies of one bad run. Stopping waits for the runs in progress.
+ * loop never dies of one bad run. Stopping waits for the runs in progress, up to a grace (30 s), then interrupts
+ * them: a run that waits interruptibly (the cleaner's pauses between batches) ends there.
  */
 public class FixedDelayRunner implements SmartLifecycle {
 
@@ -33,6 +34,7 @@ public class FixedDelayRunner implements SmartLifecycle {
     private final AtomicInteger queuedNudges = new AtomicInteger();
     private volatile ScheduledExecutorService executor;
     private volatile long lastStart = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+    private volatile Duration stopGrace = Duration.ofSeconds(30);
 
     /** One loop; failures are counted in the global registry. */
     public FixedDelayRunner(String name, Duration interval, Runnable task) {
@@ -132,14 +134,25 @@ public class FixedDelayRunner implements SmartLifecycle {
         }
     }
 
+    /** How long {@link #stop()} waits for the runs in progress before it interrupts them (30 s). */
+    public FixedDelayRunner stopGrace(Duration grace) {
+        this.stopGrace = grace;
+        return this;
+    }
+
     @Override
     public void stop() {
         ScheduledExecutorService current = executor;
         if (current != null) {
             current.shutdown();
             try {
-                current.awaitTermination(30, TimeUnit.SECONDS);
+                if (!current.awaitTermination(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.warn("{} still running {} after the stop; interrupting it", name, stopGrace);
+                    current.shutdownNow();
+                    current.awaitTermination(5, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
+                current.shutdownNow();
                 Thread.currentThread().interrupt();
             }
         }

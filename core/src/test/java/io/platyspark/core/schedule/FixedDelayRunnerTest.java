@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,34 @@ class FixedDelayRunnerTest {
         }
         assertThat(starts).hasSize(2);
         assertThat(Duration.ofNanos(starts.get(1) - starts.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void aStopWaitsForTheRunInProgressThenInterruptsItAfterTheGrace() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        FixedDelayRunner runner = new FixedDelayRunner("test", Duration.ofHours(1), () -> {
+                    running.countDown();
+                    try {
+                        never.await();
+                    } catch (InterruptedException e) {
+                        interrupted.set(true);
+                    }
+                })
+                .stopGrace(Duration.ofMillis(200));
+        runner.start();
+        runner.nudge();
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long start = System.nanoTime();
+        runner.stop();
+
+        assertThat(interrupted)
+                .as("the run saw the interrupt before stop returned")
+                .isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(runner.isRunning()).isFalse();
     }
 
     @Test
