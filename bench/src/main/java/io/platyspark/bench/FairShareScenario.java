@@ -55,7 +55,7 @@ final class FairShareScenario {
                 String a = token(admin, "team-a");
                 String b = token(admin, "team-b");
                 String c = token(admin, "team-c");
-                isolation(report, base, a, b, smoke ? 20 : 300, smoke ? 50 : 500);
+                isolation(report, base, a, b, smoke ? 20 : 1000, smoke ? 50 : 500);
                 drain(report, base, c, livy, smoke ? 100 : 4000);
             }
         }
