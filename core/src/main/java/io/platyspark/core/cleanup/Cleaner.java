@@ -28,6 +28,11 @@ public class Cleaner {
         return lock.runIfLeader("platy-cleaner", () -> {
             // Apps first: the builds they named become purgeable with them.
             RetentionCleaner.Result purged = retention.runOnce();
+            if (Thread.currentThread().isInterrupted()) {
+                // Stopping (interrupted during a pause of the purge): the clusters and environments wait for the
+                // next run rather than meet an interrupted call to their provider.
+                return new Run(purged, List.of(), null);
+            }
             List<IdleClusterTerminator.Idle> idleClusters = idle.runOnce();
             return new Run(purged, idleClusters, envs == null ? null : envs.runOnce());
         });

@@ -13,6 +13,7 @@ import io.platyspark.core.cluster.ClusterConfigs;
 import io.platyspark.core.cluster.ClusterKind;
 import io.platyspark.core.cluster.ClusterState;
 import io.platyspark.core.cluster.NewCluster;
+import io.platyspark.core.schedule.LeaderLock;
 import io.platyspark.core.security.SourcePolicy;
 import io.platyspark.core.service.ClusterProvisioner;
 import io.platyspark.core.service.ClusterService;
@@ -22,6 +23,7 @@ import io.platyspark.core.testing.StoreFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +101,44 @@ class IdleClusterTerminatorTest {
                 .as("not ours to stop")
                 .isPresent();
         assertThat(meters.counter("platy.cleanup.clusters.terminated").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aCleanerInterruptedDuringItsPurgeLeavesTheIdleClustersForItsNextRun() {
+        finishedApp("shared");
+        finishedApp("shared");
+        clock.advance(Duration.ofDays(7).plusMinutes(1));
+        finishedApp("dedicated");
+        clock.advance(Duration.ofMinutes(61));
+        LeaderLock lock = new LeaderLock(store.dataSource, clock, Duration.ofSeconds(30), Duration.ofSeconds(10));
+        // Batches of 1: the two old apps take two batches, and the pause between them is interrupted.
+        // Every batch "takes" 1 ns by its timer, so a pause follows it.
+        AtomicLong nanos = new AtomicLong();
+        RetentionCleaner interrupted = new RetentionCleaner(
+                store.jdbc, TestCleanupProperties.of(1, 10, 1, false), clock, meters, nanos::incrementAndGet, pause -> {
+                    throw new InterruptedException("stopping");
+                });
+
+        Cleaner.Run run;
+        try {
+            run = new Cleaner(lock, interrupted, terminator(false)).runOnce();
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        }
+
+        assertThat(run.purged().apps()).isEqualTo(1);
+        assertThat(run.idleClusters()).isEmpty();
+        assertThat(provider.terminated()).isEmpty();
+        Cleaner.Run next = new Cleaner(
+                        lock,
+                        new RetentionCleaner(store.jdbc, TestCleanupProperties.of(1, 10, 0, false), clock, meters),
+                        terminator(false))
+                .runOnce();
+        assertThat(next.purged().apps()).isEqualTo(1);
+        assertThat(next.idleClusters())
+                .extracting(IdleClusterTerminator.Idle::name)
+                .as("idle for a week: past their own timeouts too")
+                .containsExactlyInAnyOrder("dedicated", "patient");
     }
 
     @Test
