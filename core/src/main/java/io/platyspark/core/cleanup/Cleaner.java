@@ -41,7 +41,8 @@ public class Cleaner {
     /**
      * What a run purged and which idle clusters it terminated (or would, in dry-run).
      *
-     * @param envs the environment builds and archives purged, null when that purge is not configured
+     * @param envs the environment builds and archives purged, null when that purge is not configured or the run was
+     *             stopped before it
      */
     public record Run(
             RetentionCleaner.Result purged,

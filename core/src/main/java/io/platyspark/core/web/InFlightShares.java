@@ -94,7 +94,7 @@ final class InFlightShares {
                 waitingFlows++;
             }
             flow.queue.add(waiter);
-            waiting++;
+            waiting++; // leftQueue undoes both counts
             return await(flow, waiter, now + maxWaitNanos);
         } finally {
             lock.unlock();
@@ -108,10 +108,7 @@ final class InFlightShares {
                 long left = deadline - nanoClock.getAsLong();
                 if (left <= 0 || interrupted) {
                     flow.queue.remove(waiter);
-                    waiting--;
-                    if (flow.queue.isEmpty()) {
-                        waitingFlows--;
-                    }
+                    leftQueue(flow);
                     forgetIfIdle(flow, nanoClock.getAsLong());
                     return Outcome.WAITED_TOO_LONG;
                 }
@@ -148,10 +145,7 @@ final class InFlightShares {
             }
             while (!flow.queue.isEmpty() && flow.serving < share(flow)) {
                 Waiter next = flow.queue.poll();
-                waiting--;
-                if (flow.queue.isEmpty()) {
-                    waitingFlows--;
-                }
+                leftQueue(flow);
                 flow.serving++;
                 next.admitted = true;
                 next.turn.signal();
@@ -192,6 +186,14 @@ final class InFlightShares {
             return active;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Counts out a waiter that has just left {@code flow}'s queue, turned away or admitted. */
+    private void leftQueue(Flow flow) {
+        waiting--;
+        if (flow.queue.isEmpty()) {
+            waitingFlows--;
         }
     }
 
