@@ -1,8 +1,11 @@
 package io.platyspark.livy;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,9 @@ public enum BatchState {
     private static final Logger log = LoggerFactory.getLogger(BatchState.class);
     /** Warn once per value: a list of 10,000 batches in a new state would otherwise log 10,000 lines a cycle. */
     private static final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /** By wire value: a list of thousands of batches is read every tracking cycle. */
+    private static final Map<String, BatchState> BY_WIRE =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(BatchState::wireValue, state -> state));
 
     /** Ended for good: nothing will change any more ({@code error} ends an interactive session). */
     public boolean isFinished() {
@@ -42,6 +48,10 @@ public enum BatchState {
     public static BatchState fromWire(String value) {
         if (value == null) {
             return UNKNOWN;
+        }
+        BatchState known = BY_WIRE.get(value);
+        if (known != null) {
+            return known;
         }
         try {
             return valueOf(value.toUpperCase(Locale.ROOT));

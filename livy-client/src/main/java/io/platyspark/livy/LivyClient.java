@@ -238,7 +238,7 @@ public final class LivyClient {
             int status = response.code();
             log.debug("{} {} -> {} in {} ms", method, url, status, (System.nanoTime() - started) / 1_000_000);
             if (response.isSuccessful()) {
-                return parse(method, url, response.body().string());
+                return parse(method, url, response.body().bytes());
             }
             throw error(method, url, status, head(response.body()));
         } catch (IOException e) {
@@ -246,19 +246,33 @@ public final class LivyClient {
         }
     }
 
-    private JsonNode parse(String method, HttpUrl url, String text) {
-        if (text.isBlank()) {
+    /**
+     * Parsed from the bytes: a tracking cycle's list pages run to megabytes, and decoding them into a String first
+     * doubled what a cycle allocates.
+     */
+    private JsonNode parse(String method, HttpUrl url, byte[] body) {
+        if (isBlank(body)) {
             return json.createObjectNode();
         }
         try {
-            return json.readTree(text);
+            return json.readTree(body);
         } catch (JacksonException e) {
             throw new LivyException(
                     method,
                     url.toString(),
-                    "the answer is not Livy's JSON (is the base URL right?): " + snippet(text),
+                    "the answer is not Livy's JSON (is the base URL right?): "
+                            + snippet(new String(body, StandardCharsets.UTF_8)),
                     null);
         }
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String head(ResponseBody body) throws IOException {
