@@ -40,6 +40,12 @@ public final class MeteredSparkBackend implements SparkBackend {
     }
 
     @Override
+    public StatusReader statusReader(Cluster cluster) {
+        StatusReader reader = delegate.statusReader(cluster);
+        return apps -> metered("status", () -> reader.status(apps));
+    }
+
+    @Override
     public LogPage logs(Cluster cluster, SparkApp app, int from, int size) {
         return metered("logs", () -> delegate.logs(cluster, app, from, size));
     }

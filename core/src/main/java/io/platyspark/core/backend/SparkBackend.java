@@ -31,6 +31,15 @@ public interface SparkBackend {
      */
     Map<UUID, BackendAppStatus> status(Cluster cluster, Collection<SparkApp> apps);
 
+    /**
+     * A reader for one cycle over the cluster's apps, asked a page at a time. The default asks {@link #status} for
+     * each page; a backend whose status call reads a listing of the whole cluster keeps what it read for the next
+     * page.
+     */
+    default StatusReader statusReader(Cluster cluster) {
+        return apps -> status(cluster, apps);
+    }
+
     /** A page of the app's output lines; {@code from} counts lines from the start of what the backend keeps. */
     LogPage logs(Cluster cluster, SparkApp app, int from, int size);
 

@@ -10,8 +10,8 @@ import io.platyspark.core.app.SparkAppStore;
 import io.platyspark.core.backend.BackendAppStatus;
 import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendUnavailableException;
-import io.platyspark.core.backend.SparkBackend;
 import io.platyspark.core.backend.SparkBackends;
+import io.platyspark.core.backend.StatusReader;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterStore;
 import java.time.Clock;
@@ -89,7 +89,9 @@ public class AppReconciler {
     /**
      * One pass over every app the backends hold, then over apps stuck on the way there. Each cluster's apps are
      * read in pages of {@link #pageSize} (a keyset on the id), one backend status call per page: a cycle holds one
-     * page of apps, not every active one (a watchdog held 717 MB at 190k apps when it loaded them all).
+     * page of apps, not every active one (a watchdog held 717 MB at 190k apps when it loaded them all). The pages of
+     * one cluster share a {@link StatusReader}, so a backend that reads the cluster's whole listing reads it once a
+     * cycle, not once a page.
      */
     public Result reconcileOnce() {
         Timer.Sample sample = Timer.start(meters);
@@ -108,6 +110,7 @@ public class AppReconciler {
             }
             UUID after = null;
             List<SparkApp> page;
+            StatusReader reader = null;
             do {
                 page = apps.findByStatesPage(AppState.onBackendStates(), clusterName, null, after, pageSize);
                 if (page.isEmpty()) {
@@ -117,8 +120,10 @@ public class AppReconciler {
                 tracked += page.size();
                 Map<UUID, BackendAppStatus> statuses;
                 try {
-                    SparkBackend backend = backends.forCluster(cluster.get());
-                    statuses = backend.status(cluster.get(), page);
+                    if (reader == null) {
+                        reader = backends.forCluster(cluster.get()).statusReader(cluster.get());
+                    }
+                    statuses = reader.status(page);
                 } catch (BackendUnavailableException | BackendRejectedException e) {
                     backendErrors++;
                     unreachable.add(clusterName);

@@ -39,6 +39,7 @@ class AppReconcilerPagingTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final AtomicInteger largestStoreAnswer = new AtomicInteger();
     final AtomicInteger largestStatusCall = new AtomicInteger();
+    final AtomicInteger readers = new AtomicInteger();
     final Set<UUID> asked = new HashSet<>();
     final Set<UUID> forgotten = new HashSet<>();
 
@@ -73,6 +74,9 @@ class AppReconcilerPagingTest {
                 .as("apps in the largest status call")
                 .isEqualTo(PAGE);
         assertThat(result.tracked()).isEqualTo(1_280);
+        assertThat(readers.get())
+                .as("status readers: one per cluster, shared by its pages")
+                .isEqualTo(2);
         assertThat(asked).as("every active app was asked about once").hasSize(1_280);
         assertThat(result.unknown()).isEqualTo(7);
         assertThat(result.stuckFailed()).isEqualTo(250);
@@ -136,6 +140,10 @@ class AppReconcilerPagingTest {
                 (proxy, method, args) -> switch (method.getName()) {
                     case "name" -> "recording";
                     case "supports" -> true;
+                    case "statusReader" -> {
+                        readers.incrementAndGet();
+                        yield java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+                    }
                     case "status" -> {
                         @SuppressWarnings("unchecked")
                         Collection<SparkApp> apps = (Collection<SparkApp>) args[1];

@@ -116,6 +116,61 @@ class LivyTrackingCostTest {
         assertThat(statuses.get(old.id()).state()).isEqualTo(AppState.RUNNING);
     }
 
+    @Test
+    void thePagesOfOneCycleShareOneWalk() {
+        LivySparkBackend backend = new LivySparkBackend(PROPERTIES, new OkHttpClient());
+        FakeLivy livy = new FakeLivy();
+        livys.add(livy);
+        Cluster cluster = cluster("emr", livy.url());
+        List<SparkApp> apps = new ArrayList<>();
+        for (int i = 0; i < 4_000; i++) {
+            SparkApp app = app(cluster);
+            livy.addBatch(app.backendName(), BatchState.RUNNING);
+            apps.add(app);
+        }
+        // The reconciler pages by app id, which has nothing to do with the batches' order.
+        apps.sort(java.util.Comparator.comparing(SparkApp::id));
+
+        for (int cycle = 1; cycle <= 2; cycle++) {
+            livy.resetCounters();
+            var reader = backend.statusReader(cluster);
+            int found = 0;
+            for (int page = 0; page < 4; page++) {
+                List<SparkApp> onPage = apps.subList(page * 1_000, (page + 1) * 1_000);
+                Map<UUID, BackendAppStatus> statuses = reader.status(onPage);
+                assertThat(statuses).as("cycle %d, page %d", cycle, page).hasSize(1_000);
+                assertThat(statuses.keySet())
+                        .containsExactlyInAnyOrderElementsOf(
+                                onPage.stream().map(SparkApp::id).toList());
+                found += statuses.size();
+            }
+            assertThat(found).isEqualTo(4_000);
+            // Pages of 1,250 batches: the whole list once is four or five calls; a walk a page was twenty.
+            assertThat(livy.listCalls()).as("list calls in cycle %d", cycle).isBetween(4, 5);
+        }
+    }
+
+    @Test
+    void aBatchCreatedDuringTheCycleIsFoundByALaterPage() {
+        LivySparkBackend backend = new LivySparkBackend(PROPERTIES, new OkHttpClient());
+        FakeLivy livy = new FakeLivy();
+        livys.add(livy);
+        Cluster cluster = cluster("emr", livy.url());
+        SparkApp early = app(cluster);
+        livy.addBatch(early.backendName(), BatchState.RUNNING);
+        for (int i = 0; i < 500; i++) {
+            livy.addBatch("other-" + i, BatchState.SUCCESS);
+        }
+        var reader = backend.statusReader(cluster);
+        assertThat(reader.status(List.of(early))).containsOnlyKeys(early.id());
+
+        SparkApp late = app(cluster);
+        livy.addBatch(late.backendName(), BatchState.STARTING);
+        Map<UUID, BackendAppStatus> statuses = reader.status(List.of(late));
+        assertThat(statuses).containsOnlyKeys(late.id());
+        assertThat(statuses.get(late.id()).state()).isEqualTo(AppState.SUBMITTED);
+    }
+
     static Cluster cluster(String name, String livyUrl) {
         Instant now = Instant.parse("2026-03-01T08:00:00Z");
         return new Cluster(
