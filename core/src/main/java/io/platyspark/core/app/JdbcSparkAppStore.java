@@ -767,8 +767,8 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 rs.getObject("cluster_id", UUID.class),
                 rs.getString("source"),
                 rs.getString("main_class"),
-                json.readValue(rs.getString("args"), STRING_LIST),
-                json.readValue(rs.getString("spark_conf"), STRING_MAP),
+                stringList(rs, "args"),
+                stringMap(rs, "spark_conf"),
                 rs.getString("idempotency_key"),
                 rs.getString("request_id"),
                 AppState.valueOf(rs.getString("state")),
@@ -783,16 +783,34 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 instant(rs, "submitted_at"),
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
-                json.readValue(rs.getString("py_files"), STRING_LIST),
-                json.readValue(rs.getString("requirements"), STRING_LIST),
+                stringList(rs, "py_files"),
+                stringList(rs, "requirements"),
                 rs.getString("python_version"),
                 rs.getObject("env_build_id", UUID.class),
                 instant(rs, "unknown_since"),
                 rs.getString("metrics") == null ? null : json.readValue(rs.getString("metrics"), LONG_MAP),
                 rs.getString("resolved_source"),
-                rs.getString("resolved_py_files") == null
-                        ? null
-                        : json.readValue(rs.getString("resolved_py_files"), STRING_LIST));
+                stringList(rs, "resolved_py_files"));
+    }
+
+    /**
+     * A jsonb list column; null stays null. Most apps have no args, files or requirements, and a row's "[]" costs
+     * no parser: the watchdog maps every active app each cycle.
+     */
+    private List<String> stringList(ResultSet rs, String column) throws SQLException {
+        String value = rs.getString(column);
+        if (value == null) {
+            return null;
+        }
+        return value.equals("[]") ? List.of() : json.readValue(value, STRING_LIST);
+    }
+
+    private Map<String, String> stringMap(ResultSet rs, String column) throws SQLException {
+        String value = rs.getString(column);
+        if (value == null) {
+            return null;
+        }
+        return value.equals("{}") ? Map.of() : json.readValue(value, STRING_MAP);
     }
 
     private static AppState stateOrNull(String value) {
