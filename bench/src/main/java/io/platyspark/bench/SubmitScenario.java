@@ -28,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class SubmitScenario {
 
     private static final JsonMapper JSON = new JsonMapper();
+    /** The most rounds of warm-up a server gets: 75,000 submits at full size. */
+    static final int WARM_UP_ROUNDS = 150;
 
     private SubmitScenario() {}
 
@@ -48,6 +50,7 @@ final class SubmitScenario {
         RealLivy real = RealLivy.shared();
         Path realFile = real.localDir().resolve("bench-noop.py");
         Files.writeString(realFile, "pass\n");
+        List<String> warmUps = new ArrayList<>();
         try (FakeLivyProcess livy = FakeLivyProcess.start()) {
             OkHttpClient http = new OkHttpClient();
             LivyClient direct = LivyClient.builder()
@@ -78,13 +81,8 @@ final class SubmitScenario {
                     api.put(
                             "/api/v1/admin/teams/bench/quota",
                             "{\"maxActiveApps\":1000000,\"submitsPerMinute\":1000000}");
-                    int warmUp = warmUp(api, livy, sizes, config.key());
-                    if (config == DEFAULTS) {
-                        report.note("Submission warm-up: before any round is measured, each server gets rounds of "
-                                + "its own submits at 16 connections until a round adds less than 100 ms of JIT "
-                                + "compilation (the server's jvm.compilation.time), as a server that has run a while "
-                                + "would be; the defaults' server took " + warmUp + " submits.");
-                    }
+                    String warmUp = warmUp(api, livy, sizes, config.key());
+                    warmUps.add(config.label() + ": " + warmUp);
                     for (int clients : new int[] {1, 16}) {
                         boolean withRealLivy = config == DEFAULTS && clients == 1;
                         measure(
@@ -106,6 +104,11 @@ final class SubmitScenario {
                 }
             }
         }
+        report.note("Submission warm-up: before any round is measured, each server gets rounds of its own submits at "
+                + "16 connections until a round adds less than 100 ms of JIT compilation (the server's "
+                + "jvm.compilation.time), as a server that has run a while would be, or at most "
+                + String.format("%,d", WARM_UP_ROUNDS * sizes.perRoundSixteen()) + " submits; "
+                + String.join("; ", warmUps) + ".");
         report.note(String.format(
                 "Submission method: %d rounds per setting; in each round the platform's "
                         + "requests, then the same number POSTed to the stand-in directly (and, with the defaults at 1 "
@@ -228,23 +231,25 @@ final class SubmitScenario {
 
     /**
      * Sends rounds of submits at 16 connections until the server's JIT compiler has settled (a round adds under
-     * 100 ms of compilation, or at most 20 rounds); returns how many submits it took. A freshly started JVM spends
-     * more CPU compiling than serving, which no long-running server does.
+     * 100 ms of compilation), or at most {@link #WARM_UP_ROUNDS} rounds; says how many submits it took and whether
+     * it settled. A freshly started JVM spends more CPU compiling than serving, which no long-running server does:
+     * with 20 rounds (10,000 submits) the compiler still took about a third of a core through every measured round
+     * (its threads' CPU time, read from /proc), and a server settles after some 20,000.
      */
-    private static int warmUp(Http api, FakeLivyProcess livy, Bench.Sizes sizes, String key) {
+    private static String warmUp(Http api, FakeLivyProcess livy, Bench.Sizes sizes, String key) {
         int sent = 0;
         double before = ServerProcess.compilationMillis(api);
-        int maxRounds = sizes.rounds() >= 10 ? 20 : 1; // the smoke run only checks that it works
+        int maxRounds = sizes.rounds() >= 10 ? WARM_UP_ROUNDS : 1; // the smoke run only checks that it works
         for (int round = 0; round < maxRounds; round++) {
             platformRound(api, livy, 16, sizes.perRoundSixteen(), key + "-jit-" + round);
             sent += sizes.perRoundSixteen();
             double after = ServerProcess.compilationMillis(api);
             if (after - before < 100) {
-                break;
+                return String.format("settled after %,d submits", sent);
             }
             before = after;
         }
-        return sent;
+        return String.format("%,d submits, the most it sends, still compiling", sent);
     }
 
     private static Round platformRound(Http api, FakeLivyProcess livy, int clients, int count, String prefix) {
