@@ -26,6 +26,7 @@ class BenchSmokeTest {
                 .contains("| recovery after kill -9 of spark-server | kill -9 → every in-flight app settled |")
                 .contains("| submit (defaults), 1 connection | accept p50 vs real Livy |")
                 .contains("| submit (defaults), 16 connections | drain: batches at Livy/s |")
+                .contains("| submit (defaults), 16 connections | CPU per accepted app: spark-server |")
                 .contains("| submit (tuned: 8 threads, batches of 20, 50 ms poll), 16 connections | accepted/s |")
                 .contains("| tracking 200 apps on 10 clusters, 100 batches per Livy | Livy calls per cycle |")
                 .contains("| watchdog, 2,000 running apps on 50 clusters | peak resident memory (VmHWM) |")
