@@ -268,7 +268,8 @@ public class LivySparkBackend implements SparkBackend {
                 if (app != null) {
                     statuses.put(app.id(), LivySparkBackend.status(livy, app, batch));
                 } else {
-                    unclaimed.put(batch.name(), batch);
+                    // Read first wins, as when each page walked on its own (never one name twice since Livy 0.7).
+                    unclaimed.putIfAbsent(batch.name(), batch);
                 }
             }
         }
