@@ -3,6 +3,7 @@ package io.platyspark.backend.aws.eks;
 import io.platyspark.aws.eks.EmrOnEksJobs;
 import io.platyspark.backend.aws.awsjobs.AwsJobCalls;
 import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
+import io.platyspark.backend.aws.awsjobs.JobRunReader;
 import io.platyspark.backend.aws.awsjobs.JobRuns;
 import io.platyspark.backend.aws.awsjobs.S3JobLogs;
 import io.platyspark.core.app.AppLinks;
@@ -13,10 +14,10 @@ import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.LogPage;
 import io.platyspark.core.backend.SparkBackend;
+import io.platyspark.core.backend.StatusReader;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -82,27 +83,19 @@ public class EksSparkBackend implements SparkBackend {
 
     @Override
     public Map<UUID, BackendAppStatus> status(Cluster cluster, Collection<SparkApp> apps) {
-        if (apps.isEmpty()) {
-            return Map.of();
-        }
+        return statusReader(cluster).status(apps);
+    }
+
+    /** One cycle's walks over the cluster's runs, shared by the pages of its apps (see {@link JobRunReader}). */
+    @Override
+    public StatusReader statusReader(Cluster cluster) {
         JobClusterConfig config = JobClusterConfig.stored(cluster.config());
-        Map<String, EmrOnEksJobs.JobRunInfo> byName = new HashMap<>();
-        AwsJobCalls.call(
-                        name(),
-                        "list job runs",
-                        () -> eks.listJobRuns(cluster.externalId(), JobRuns.createdAfter(apps), null))
-                .forEach(r -> byName.put(r.name(), r));
-        Map<UUID, BackendAppStatus> statuses = new HashMap<>();
-        for (SparkApp app : apps) {
-            EmrOnEksJobs.JobRunInfo run = byName.get(app.backendName());
-            if (run != null) {
-                statuses.put(
-                        app.id(),
-                        new BackendAppStatus(
-                                state(run.state()), reason(run), null, links(config, cluster.externalId(), run.id())));
-            }
-        }
-        return statuses;
+        return new JobRunReader<EmrOnEksJobs.JobRunInfo>(
+                after -> AwsJobCalls.call(
+                        name(), "list job runs", () -> eks.listJobRuns(cluster.externalId(), after, null)),
+                EmrOnEksJobs.JobRunInfo::name,
+                (app, run) -> new BackendAppStatus(
+                        state(run.state()), reason(run), null, links(config, cluster.externalId(), run.id())));
     }
 
     @Override

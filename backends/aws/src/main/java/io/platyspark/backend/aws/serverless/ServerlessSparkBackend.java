@@ -3,6 +3,7 @@ package io.platyspark.backend.aws.serverless;
 import io.platyspark.aws.serverless.EmrServerlessJobs;
 import io.platyspark.backend.aws.awsjobs.AwsJobCalls;
 import io.platyspark.backend.aws.awsjobs.JobClusterConfig;
+import io.platyspark.backend.aws.awsjobs.JobRunReader;
 import io.platyspark.backend.aws.awsjobs.JobRuns;
 import io.platyspark.backend.aws.awsjobs.S3JobLogs;
 import io.platyspark.core.app.AppLinks;
@@ -13,10 +14,10 @@ import io.platyspark.core.backend.BackendRejectedException;
 import io.platyspark.core.backend.BackendSubmission;
 import io.platyspark.core.backend.LogPage;
 import io.platyspark.core.backend.SparkBackend;
+import io.platyspark.core.backend.StatusReader;
 import io.platyspark.core.cluster.Cluster;
 import io.platyspark.core.cluster.ClusterKind;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -81,27 +82,19 @@ public class ServerlessSparkBackend implements SparkBackend {
 
     @Override
     public Map<UUID, BackendAppStatus> status(Cluster cluster, Collection<SparkApp> apps) {
-        if (apps.isEmpty()) {
-            return Map.of();
-        }
+        return statusReader(cluster).status(apps);
+    }
+
+    /** One cycle's walks over the cluster's runs, shared by the pages of its apps (see {@link JobRunReader}). */
+    @Override
+    public StatusReader statusReader(Cluster cluster) {
         JobClusterConfig config = JobClusterConfig.stored(cluster.config());
-        Map<String, EmrServerlessJobs.JobRunInfo> byName = new HashMap<>();
-        AwsJobCalls.call(
-                        name(),
-                        "list job runs",
-                        () -> serverless.listJobRuns(cluster.externalId(), JobRuns.createdAfter(apps)))
-                .forEach(r -> byName.put(r.name(), r));
-        Map<UUID, BackendAppStatus> statuses = new HashMap<>();
-        for (SparkApp app : apps) {
-            var run = byName.get(app.backendName());
-            if (run != null) {
-                statuses.put(
-                        app.id(),
-                        new BackendAppStatus(
-                                state(run.state()), reason(run), null, links(config, cluster.externalId(), run.id())));
-            }
-        }
-        return statuses;
+        return new JobRunReader<EmrServerlessJobs.JobRunInfo>(
+                after -> AwsJobCalls.call(
+                        name(), "list job runs", () -> serverless.listJobRuns(cluster.externalId(), after)),
+                EmrServerlessJobs.JobRunInfo::name,
+                (app, run) -> new BackendAppStatus(
+                        state(run.state()), reason(run), null, links(config, cluster.externalId(), run.id())));
     }
 
     @Override

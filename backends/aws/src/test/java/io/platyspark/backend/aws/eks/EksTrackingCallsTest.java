@@ -32,4 +32,19 @@ class EksTrackingCallsTest {
             assertThat(tracking.states()).containsEntry(AppState.RUNNING, 1_000L);
         }
     }
+
+    @Test
+    void moreAppsOnOneVirtualClusterThanAPageStillCostOneWalkPerCycle() {
+        // Two pages of the reconciler's (1,000 apps each) share the cycle's walk.
+        try (JobRunTracking tracking = new JobRunTracking(1_500, 1)) {
+            for (int i = 0; i < 2; i++) {
+                JobRunTracking.Cycle cycle = tracking.cycle();
+                assertThat(cycle.tracked()).isEqualTo(1_500);
+                assertThat(cycle.walksPerVirtualCluster()).containsOnlyKeys(tracking.virtualClusters());
+                assertThat(cycle.walksPerVirtualCluster().values()).containsExactly(1);
+                assertThat(cycle.describes()).isZero();
+            }
+            assertThat(tracking.states()).containsEntry(AppState.RUNNING, 1_500L);
+        }
+    }
 }
