@@ -25,7 +25,17 @@ public final class JobRunFixtures {
 
     public static SparkApp app(
             String team, String source, List<String> args, Map<String, String> conf, List<String> pyFiles) {
-        Instant now = Instant.now();
+        return app(team, source, args, conf, pyFiles, Instant.now());
+    }
+
+    /** An app accepted at {@code now}. */
+    public static SparkApp app(
+            String team,
+            String source,
+            List<String> args,
+            Map<String, String> conf,
+            List<String> pyFiles,
+            Instant now) {
         return new SparkApp(
                 UUID.randomUUID(),
                 "etl",

@@ -2,7 +2,6 @@ package io.platyspark.backend.aws.awsjobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.platyspark.core.app.AppLinks;
 import io.platyspark.core.app.AppState;
 import io.platyspark.core.app.SparkApp;
 import io.platyspark.core.backend.BackendAppStatus;
@@ -97,37 +96,6 @@ class JobRunReaderTest {
     }
 
     private static SparkApp app(Instant createdAt) {
-        return new SparkApp(
-                UUID.randomUUID(),
-                "etl",
-                "data",
-                "vc",
-                null,
-                "s3://b/job.py",
-                null,
-                List.of(),
-                Map.of(),
-                null,
-                null,
-                AppState.RUNNING,
-                null,
-                "emr-eks",
-                "run",
-                null,
-                AppLinks.NONE,
-                1,
-                createdAt,
-                createdAt,
-                createdAt,
-                createdAt,
-                null,
-                List.of(),
-                List.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return JobRunFixtures.app("data", "s3://b/job.py", List.of(), Map.of(), List.of(), createdAt);
     }
 }
