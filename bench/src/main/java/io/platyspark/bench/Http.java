@@ -26,6 +26,16 @@ final class Http {
         this.token = token;
     }
 
+    /** The server's base URL, for a client of another kind. */
+    String base() {
+        return base;
+    }
+
+    /** The bearer token this client sends. */
+    String token() {
+        return token;
+    }
+
     HttpResponse<String> get(String path) {
         return send(request(path).GET().build());
     }

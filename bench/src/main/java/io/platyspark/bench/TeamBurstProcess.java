@@ -155,7 +155,7 @@ final class TeamBurstProcess implements AutoCloseable {
                 answer = connection.post("/api/v1/apps", token, body);
             } catch (IOException e) {
                 connection.close();
-                answer = new BareHttpConnection.Answer(-1, 0);
+                answer = new BareHttpConnection.Answer(-1, 0, "");
             }
             int status = answer.status();
             synchronized (outcomes) {

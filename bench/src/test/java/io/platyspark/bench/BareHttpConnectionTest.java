@@ -48,8 +48,8 @@ class BareHttpConnectionTest {
         BareHttpConnection.Answer refused = connection.post("/api/v1/apps", "tok", "{\"name\":\"é\"}");
         BareHttpConnection.Answer accepted = connection.post("/api/v1/apps", "tok", "{\"name\":\"b\"}");
 
-        assertThat(refused).isEqualTo(new BareHttpConnection.Answer(429, 2));
-        assertThat(accepted).isEqualTo(new BareHttpConnection.Answer(202, 0));
+        assertThat(refused).isEqualTo(new BareHttpConnection.Answer(429, 2, "{\"type\":\"too-many-in-flight\"}"));
+        assertThat(accepted).isEqualTo(new BareHttpConnection.Answer(202, 0, "{\"id\":\"x\"}"));
         RecordedRequest first = taken();
         RecordedRequest second = taken();
         assertThat(first.getHeaders().get("Authorization")).isEqualTo("Bearer tok");
@@ -70,8 +70,8 @@ class BareHttpConnectionTest {
                 .addHeader("Retry-After", "1")
                 .build());
 
-        assertThat(connection.post("/a", "t", "{}").status()).isEqualTo(202);
-        assertThat(connection.post("/a", "t", "{}")).isEqualTo(new BareHttpConnection.Answer(429, 1));
+        assertThat(connection.post("/a", "t", "{}").body()).isEqualTo("{\"id\":\"" + "x".repeat(5000) + "\"}");
+        assertThat(connection.post("/a", "t", "{}")).isEqualTo(new BareHttpConnection.Answer(429, 1, ""));
         assertThat(taken().getConnectionIndex()).isEqualTo(taken().getConnectionIndex());
     }
 
