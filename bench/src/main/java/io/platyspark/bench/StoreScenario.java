@@ -39,7 +39,7 @@ final class StoreScenario {
     /** Calls per warm-up round of the server. */
     static final int WARM_UP_ROUND = 1_500;
     /** The most warm-up rounds the server gets before it is measured, settled or not. */
-    static final int WARM_UP_ROUNDS = 12;
+    static final int WARM_UP_ROUNDS = 40;
 
     private StoreScenario() {}
 
@@ -141,10 +141,19 @@ final class StoreScenario {
                             + "GET /api/v1/apps/{id} of random running apps; %,d requests each from 1 client after a "
                             + "warm-up of each. spark-server is `java -Xmx512m -jar spark-server-exec.jar`, a process of "
                             + "its own at its defaults (submission off), first sent lists, gets and submits from 2 "
-                            + "clients until %,d of them added under 100 ms of JIT compilation (%s), as a server "
-                            + "that has run a while would be; the load driver and the cleaner's purge run in the bench's "
-                            + "process. Database: %s.",
-                    rows, EVENTS_PER_APP, loadSeconds, listPath, largeList.count(), WARM_UP_ROUND, warmUp, settings));
+                            + "clients in rounds of %,d until %d rounds in a row added under %.0f ms of JIT compilation "
+                            + "in all (%s), as a server that has run a while would be; the load driver and the "
+                            + "cleaner's purge run in the bench's process. Database: %s.",
+                    rows,
+                    EVENTS_PER_APP,
+                    loadSeconds,
+                    listPath,
+                    largeList.count(),
+                    WARM_UP_ROUND,
+                    JitWarmUp.WINDOW,
+                    JitWarmUp.SETTLED_MILLIS,
+                    warmUp,
+                    settings));
 
             purge(server, jdbc, report, settings, purgeSettings);
         }
@@ -304,33 +313,28 @@ final class StoreScenario {
 
     /**
      * Rounds of {@link #WARM_UP_ROUND} of the calls measured here (lists, gets, submits) until the server's JIT
-     * compiler has settled (a round adds under 100 ms of compilation), as on a server that has run a while, or at
-     * most {@link #WARM_UP_ROUNDS}; says how many calls it took, and whether it settled.
+     * compiler has settled ({@link JitWarmUp}), as on a server that has run a while, or at most
+     * {@link #WARM_UP_ROUNDS}; says how many calls it took, and whether it settled.
      */
     private static String warmUp(Http server, JdbcClient jdbc, String listPath, Bench.Sizes sizes) {
         List<UUID> ids = jdbc.sql("select id from apps where state = 'RUNNING' limit 100")
                 .query(UUID.class)
                 .list();
         int maxRounds = sizes.name().equals("smoke") ? 1 : WARM_UP_ROUNDS;
-        int sent = 0;
-        double before = ServerProcess.compilationMillis(server);
-        for (int round = 0; round < maxRounds; round++) {
-            int r = round;
-            Http.concurrently(2, WARM_UP_ROUND, n -> {
-                switch (n % 3) {
-                    case 0 -> server.get(listPath);
-                    case 1 -> server.get("/api/v1/apps/" + ids.get(n % ids.size()));
-                    default -> submit(server, "jit-" + r + "-" + n);
-                }
-            });
-            sent += WARM_UP_ROUND;
-            double after = ServerProcess.compilationMillis(server);
-            if (after - before < 100) {
-                return String.format("settled after %,d calls", sent);
-            }
-            before = after;
-        }
-        return String.format("%,d calls, the most it sends, still compiling", sent);
+        JitWarmUp.Result result = JitWarmUp.run(
+                () -> ServerProcess.compilationMillis(server),
+                round -> Http.concurrently(2, WARM_UP_ROUND, n -> {
+                    switch (n % 3) {
+                        case 0 -> server.get(listPath);
+                        case 1 -> server.get("/api/v1/apps/" + ids.get(n % ids.size()));
+                        default -> submit(server, "jit-" + round + "-" + n);
+                    }
+                }),
+                maxRounds);
+        int sent = result.rounds() * WARM_UP_ROUND;
+        return result.settled()
+                ? String.format("settled after %,d calls", sent)
+                : String.format("%,d calls, the most it sends, still compiling", sent);
     }
 
     private static Percentiles list(Http server, JdbcClient jdbc, int requests, String path) {

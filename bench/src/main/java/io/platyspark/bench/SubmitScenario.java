@@ -30,8 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class SubmitScenario {
 
     private static final JsonMapper JSON = new JsonMapper();
-    /** The most rounds of warm-up a server gets: 75,000 submits at full size. */
-    static final int WARM_UP_ROUNDS = 150;
+    /** The most rounds of warm-up a server gets: 100,000 submits at full size. */
+    static final int WARM_UP_ROUNDS = 200;
 
     private SubmitScenario() {}
 
@@ -108,7 +108,8 @@ final class SubmitScenario {
             }
         }
         report.note("Submission warm-up: before any round is measured, each server gets rounds of its own submits at "
-                + "16 connections until a round adds less than 100 ms of JIT compilation (the server's "
+                + "16 connections until its last " + JitWarmUp.WINDOW + " rounds added less than "
+                + String.format("%.0f", JitWarmUp.SETTLED_MILLIS) + " ms of JIT compilation in all (the server's "
                 + "jvm.compilation.time), as a server that has run a while would be, or at most "
                 + String.format("%,d", WARM_UP_ROUNDS * sizes.perRoundSixteen()) + " submits; "
                 + String.join("; ", warmUps) + ".");
@@ -287,26 +288,22 @@ final class SubmitScenario {
     record Round(long[] accept, long[] endToEnd, double acceptSeconds, double drainSeconds) {}
 
     /**
-     * Sends rounds of submits at 16 connections until the server's JIT compiler has settled (a round adds under
-     * 100 ms of compilation), or at most {@link #WARM_UP_ROUNDS} rounds; says how many submits it took and whether
-     * it settled. A freshly started JVM spends more CPU compiling than serving, which no long-running server does:
-     * with 20 rounds (10,000 submits) the compiler still took about a third of a core through every measured round
-     * (its threads' CPU time, read from /proc), and a server settles after some 20,000.
+     * Sends rounds of submits at 16 connections until the server's JIT compiler has settled ({@link JitWarmUp}), or
+     * at most {@link #WARM_UP_ROUNDS} rounds; says how many submits it took and whether it settled. A freshly
+     * started JVM spends more CPU compiling than serving, which no long-running server does: with 20 rounds (10,000
+     * submits) the compiler still took about a third of a core through every measured round (its threads' CPU time,
+     * read from /proc), and with 22,000 a fifth; its rounds add little compilation after some 50,000.
      */
     private static String warmUp(Http api, FakeLivyProcess livy, Bench.Sizes sizes, String key) {
-        int sent = 0;
-        double before = ServerProcess.compilationMillis(api);
         int maxRounds = sizes.rounds() >= 10 ? WARM_UP_ROUNDS : 1; // the smoke run only checks that it works
-        for (int round = 0; round < maxRounds; round++) {
-            platformRound(api, livy, 16, sizes.perRoundSixteen(), key + "-jit-" + round);
-            sent += sizes.perRoundSixteen();
-            double after = ServerProcess.compilationMillis(api);
-            if (after - before < 100) {
-                return String.format("settled after %,d submits", sent);
-            }
-            before = after;
-        }
-        return String.format("%,d submits, the most it sends, still compiling", sent);
+        JitWarmUp.Result result = JitWarmUp.run(
+                () -> ServerProcess.compilationMillis(api),
+                round -> platformRound(api, livy, 16, sizes.perRoundSixteen(), key + "-jit-" + round),
+                maxRounds);
+        int sent = result.rounds() * sizes.perRoundSixteen();
+        return result.settled()
+                ? String.format("settled after %,d submits", sent)
+                : String.format("%,d submits, the most it sends, still compiling", sent);
     }
 
     private static Round platformRound(Http api, FakeLivyProcess livy, int clients, int count, String prefix) {
