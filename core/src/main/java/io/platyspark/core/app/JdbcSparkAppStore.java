@@ -319,7 +319,9 @@ public class JdbcSparkAppStore implements SparkAppStore {
         }
         return tx.execute(status -> {
             Instant now = now();
+            // The event is written by the same statement as the change: one round trip a transition.
             Optional<SparkApp> updated = jdbc.sql("""
+                    with changed as (
                     update apps set
                         state = :next,
                         state_reason = case when :stateChanges then :reason else coalesce(:reason, state_reason) end,
@@ -330,7 +332,7 @@ public class JdbcSparkAppStore implements SparkAppStore {
                         spark_ui_url = coalesce(:sparkUi, spark_ui_url),
                         driver_log_url = coalesce(:driverLog, driver_log_url),
                         log_uri = coalesce(:logUri, log_uri),
-                        env_build_id = coalesce(:envBuildId, env_build_id),
+                        env_build_id = coalesce(cast(:envBuildId as uuid), env_build_id),
                         metrics = coalesce(cast(:metrics as jsonb), metrics),
                         next_attempt_at = coalesce(cast(:nextAttempt as timestamptz), next_attempt_at),
                         resolved_source = coalesce(:resolvedSource, resolved_source),
@@ -343,27 +345,49 @@ public class JdbcSparkAppStore implements SparkAppStore {
                         lease_until = case when :stateChanges then null else lease_until end
                     where id = :id and state = :expected
                     returning *
+                    ), event as (
+                    insert into app_events (app_id, at, from_state, to_state, reason, request_id)
+                    select id, :now, :expected, state, :reason, coalesce(:requestId, request_id) from changed
+                    where :stateChanges
+                    )
+                    select * from changed
                     """)
                     .param("id", id)
                     .param("expected", expected.name())
                     .param("next", change.next().name())
                     .param("stateChanges", change.next() != expected)
                     .param("terminal", change.next().isTerminal())
-                    .param("reason", change.reason())
-                    .param("backend", change.backend())
-                    .param("backendId", change.backendId())
-                    .param("backendAppId", change.backendAppId())
-                    .param("sparkUi", change.links().sparkUiUrl())
-                    .param("driverLog", change.links().driverLogUrl())
-                    .param("logUri", change.links().logUri())
-                    .param("envBuildId", change.envBuildId())
-                    .param("metrics", change.metrics() == null ? null : json.writeValueAsString(change.metrics()))
-                    .param("nextAttempt", change.nextAttemptAt() == null ? null : ts(change.nextAttemptAt()))
-                    .param("resolvedSource", change.resolvedSource())
+                    // Every value that may be null is typed: a null without a type is sent as "unknown", and the
+                    // driver prepares the statement again (a parse and a plan) whenever a value's presence differs
+                    // from the last call's, as it does between one transition and the next.
+                    .param("reason", change.reason(), Types.VARCHAR)
+                    .param("backend", change.backend(), Types.VARCHAR)
+                    .param("backendId", change.backendId(), Types.VARCHAR)
+                    .param("backendAppId", change.backendAppId(), Types.VARCHAR)
+                    .param("sparkUi", change.links().sparkUiUrl(), Types.VARCHAR)
+                    .param("driverLog", change.links().driverLogUrl(), Types.VARCHAR)
+                    .param("logUri", change.links().logUri(), Types.VARCHAR)
+                    .param(
+                            "envBuildId",
+                            change.envBuildId() == null
+                                    ? null
+                                    : change.envBuildId().toString(),
+                            Types.VARCHAR)
+                    .param(
+                            "metrics",
+                            change.metrics() == null ? null : json.writeValueAsString(change.metrics()),
+                            Types.VARCHAR)
+                    .param(
+                            "nextAttempt",
+                            change.nextAttemptAt() == null ? null : ts(change.nextAttemptAt()),
+                            Types.TIMESTAMP)
+                    .param("resolvedSource", change.resolvedSource(), Types.VARCHAR)
                     .param(
                             "resolvedPyFiles",
-                            change.resolvedPyFiles() == null ? null : json.writeValueAsString(change.resolvedPyFiles()))
+                            change.resolvedPyFiles() == null ? null : json.writeValueAsString(change.resolvedPyFiles()),
+                            Types.VARCHAR)
                     .param("now", ts(now))
+                    .param("requestId", MDC.get("requestId"), Types.VARCHAR)
                     .query(rowMapper)
                     .optional();
             if (updated.isEmpty()) {
@@ -371,7 +395,6 @@ public class JdbcSparkAppStore implements SparkAppStore {
                 return new TransitionResult(false, current);
             }
             if (change.next() != expected) {
-                insertEvent(id, now, expected, change.next(), change.reason(), MDC.get("requestId"));
                 listener.stateChanged(updated.get(), expected);
             }
             return new TransitionResult(true, updated.get());

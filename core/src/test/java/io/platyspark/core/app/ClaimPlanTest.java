@@ -93,7 +93,7 @@ class ClaimPlanTest {
     }
 
     @Test
-    void anEventIsWrittenByOnePreparedStatementWhateverItsNullValues() throws Exception {
+    void aTransitionAndItsEventRunOnePreparedStatementWhateverTheirNullValues() throws Exception {
         try (Connection connection = dataSource.getConnection()) {
             SingleConnectionDataSource one = new SingleConnectionDataSource(connection, true);
             JdbcSparkAppStore store = store(one);
@@ -121,15 +121,16 @@ class ClaimPlanTest {
             List<Map<String, Object>> prepared =
                     JdbcClient.create(one).sql("""
                             select generic_plans, custom_plans from pg_prepared_statements
-                            where statement like 'insert into app_events%values%(select request_id from apps%'
+                            where statement like 'with changed as (%update apps set%insert into app_events%'
                             """).query().listOfRows();
             // The driver runs a statement unnamed four times, then prepares it once on the server: all the other
-            // events run that one statement (a null without a type would have it prepared again).
+            // transitions, with their events, run that one statement (a null without a type would have it prepared
+            // again).
             assertThat(prepared).hasSize(1);
             long runs = (Long) prepared.get(0).get("generic_plans")
                     + (Long) prepared.get(0).get("custom_plans");
             assertThat(runs)
-                    .as("runs of the event insert's server-prepared statement: %s", prepared)
+                    .as("runs of the transition's server-prepared statement: %s", prepared)
                     .isEqualTo(8);
         }
     }
