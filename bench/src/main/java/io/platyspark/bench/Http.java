@@ -8,10 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A loopback HTTP client for the load driver, and a way to run calls from N concurrent clients. */
 final class Http {
@@ -79,29 +77,49 @@ final class Http {
         }
     }
 
-    /** Runs {@code total} calls from {@code clients} threads; returns each call's latency in nanoseconds. */
+    /**
+     * Runs {@code total} calls from {@code clients} threads; returns each call's latency in nanoseconds. Each thread
+     * takes the next call's number and makes it, as a client of wrk loops on its connection: no task is queued or
+     * handed between threads, which cost the driver CPU the server it measures shares. The first failure stops
+     * every thread and is thrown.
+     */
     static long[] concurrently(int clients, int total, CallFactory call) {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<Long>> futures = new ArrayList<>(total);
-            for (int i = 0; i < total; i++) {
-                int n = i;
-                futures.add(pool.submit((Callable<Long>) () -> {
-                    long start = System.nanoTime();
-                    call.run(n);
-                    return System.nanoTime() - start;
-                }));
-            }
-            long[] latencies = new long[total];
-            for (int i = 0; i < total; i++) {
-                latencies[i] = futures.get(i).get();
-            }
-            return latencies;
-        } catch (Exception e) {
-            throw new IllegalStateException("load run failed: " + e, e);
-        } finally {
-            pool.shutdownNow();
+        long[] latencies = new long[total];
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < Math.min(clients, total); i++) {
+            Thread thread = new Thread(
+                    () -> {
+                        for (int n; failure.get() == null && (n = next.getAndIncrement()) < total; ) {
+                            long start = System.nanoTime();
+                            try {
+                                call.run(n);
+                            } catch (Exception e) {
+                                failure.compareAndSet(null, e);
+                                return;
+                            }
+                            latencies[n] = System.nanoTime() - start;
+                        }
+                    },
+                    "load-client-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
         }
+        try {
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("load run interrupted", e);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("load run failed: " + failure.get(), failure.get());
+        }
+        return latencies;
     }
 
     /** One call of a load run; {@code n} numbers the calls. */
