@@ -38,6 +38,7 @@ import io.platyspark.core.schedule.FencingDataSource;
 import io.platyspark.core.schedule.FixedDelayRunner;
 import io.platyspark.core.schedule.LeaderLock;
 import io.platyspark.core.schedule.LeaderProperties;
+import io.platyspark.core.schedule.SpacedTask;
 import io.platyspark.core.security.ApiTokenService;
 import io.platyspark.core.security.AuditLog;
 import io.platyspark.core.security.SecurityProperties;
@@ -54,6 +55,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -309,6 +311,9 @@ public class PlatyCoreAutoConfiguration {
     @ConditionalOnProperty(name = "platy.submission.enabled", havingValue = "true")
     static class SubmissionConfiguration {
 
+        /** The least time between two passes of the cluster provisioner from the worker's rounds. */
+        static final Duration PROVISION_SPACING = Duration.ofMillis(100);
+
         @Bean
         SubmissionWorker submissionWorker(
                 SparkAppStore apps,
@@ -361,8 +366,12 @@ public class PlatyCoreAutoConfiguration {
                 ClusterProvisioner provisioner,
                 SubmissionProperties properties,
                 ObjectProvider<MeterRegistry> meters) {
+            // Every round of the worker also asks for the clusters to create, but at most every PROVISION_SPACING:
+            // a busy worker runs hundreds of rounds a second, each paying a claim on clusters for nothing, while a
+            // cluster takes minutes to start and its creation waits at most that much more.
+            IntSupplier provisioning = new SpacedTask(PROVISION_SPACING, provisioner::runOnce);
             return new SubmissionRunner(
-                    () -> provisioner.runOnce() + worker.runOnce(), worker::renewLeases, properties, meters(meters));
+                    () -> provisioning.getAsInt() + worker.runOnce(), worker::renewLeases, properties, meters(meters));
         }
     }
 
