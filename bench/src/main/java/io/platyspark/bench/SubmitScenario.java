@@ -32,6 +32,8 @@ final class SubmitScenario {
     private static final JsonMapper JSON = new JsonMapper();
     /** The most rounds of warm-up a server gets: 100,000 submits at full size. */
     static final int WARM_UP_ROUNDS = 200;
+    /** Submits per warm-up round, at 16 connections (fewer in the smoke run). */
+    static final int WARM_UP_ROUND = 500;
 
     private SubmitScenario() {}
 
@@ -111,7 +113,7 @@ final class SubmitScenario {
                 + "16 connections until its last " + JitWarmUp.WINDOW + " rounds added less than "
                 + String.format("%.0f", JitWarmUp.SETTLED_MILLIS) + " ms of JIT compilation in all (the server's "
                 + "jvm.compilation.time), as a server that has run a while would be, or at most "
-                + String.format("%,d", WARM_UP_ROUNDS * sizes.perRoundSixteen()) + " submits; "
+                + String.format("%,d", WARM_UP_ROUNDS * warmUpRound(sizes)) + " submits; "
                 + String.join("; ", warmUps) + ".");
         report.note(String.format(
                 "Submission method: %d rounds per setting; in each round the platform's "
@@ -298,12 +300,16 @@ final class SubmitScenario {
         int maxRounds = sizes.rounds() >= 10 ? WARM_UP_ROUNDS : 1; // the smoke run only checks that it works
         JitWarmUp.Result result = JitWarmUp.run(
                 () -> ServerProcess.compilationMillis(api),
-                round -> platformRound(api, livy, 16, sizes.perRoundSixteen(), key + "-jit-" + round),
+                round -> platformRound(api, livy, 16, warmUpRound(sizes), key + "-jit-" + round),
                 maxRounds);
-        int sent = result.rounds() * sizes.perRoundSixteen();
+        int sent = result.rounds() * warmUpRound(sizes);
         return result.settled()
                 ? String.format("settled after %,d submits", sent)
                 : String.format("%,d submits, the most it sends, still compiling", sent);
+    }
+
+    private static int warmUpRound(Bench.Sizes sizes) {
+        return Math.min(WARM_UP_ROUND, sizes.perRoundSixteen());
     }
 
     private static Round platformRound(Http api, FakeLivyProcess livy, int clients, int count, String prefix) {
