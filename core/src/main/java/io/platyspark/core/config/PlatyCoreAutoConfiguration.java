@@ -55,9 +55,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -146,6 +146,7 @@ public class PlatyCoreAutoConfiguration {
             ObjectProvider<ClusterConfigs> configs,
             SourcePolicy sources,
             ObjectProvider<SubmissionRunner> submissionRunner,
+            @Qualifier("provisioningPass") ObjectProvider<SpacedTask> provisioningPass,
             ObjectProvider<io.platyspark.core.quota.JdbcTeamQuotas> quotas) {
         // Without a cluster provider (EMR), configs are refused with a message saying what to do instead.
         // Each provider checks the configs of its kinds (EMR; EMR on EKS and Serverless when enabled).
@@ -155,7 +156,8 @@ public class PlatyCoreAutoConfiguration {
                 backends,
                 ClusterConfigs.byKind(configs.orderedStream().toList(), ClusterConfigs.NONE),
                 sources,
-                new NudgeRunner(submissionRunner),
+                // A new cluster is for the provisioner's next pass, whenever the last one ran.
+                new NudgeRunner(submissionRunner, provisioningPass),
                 teams == null ? io.platyspark.core.cluster.ClusterQuota.NONE : teams::checkClusters);
     }
 
@@ -232,14 +234,24 @@ public class PlatyCoreAutoConfiguration {
      */
     static final class NudgeRunner implements Runnable {
         private final ObjectProvider<SubmissionRunner> provider;
+        private final ObjectProvider<SpacedTask> dueFirst;
         private volatile Optional<SubmissionRunner> runner;
 
         NudgeRunner(ObjectProvider<SubmissionRunner> provider) {
+            this(provider, null);
+        }
+
+        /** Also makes {@code dueFirst} (when there is one) run at the round it nudges. */
+        NudgeRunner(ObjectProvider<SubmissionRunner> provider, ObjectProvider<SpacedTask> dueFirst) {
             this.provider = provider;
+            this.dueFirst = dueFirst;
         }
 
         @Override
         public void run() {
+            if (dueFirst != null) {
+                dueFirst.ifAvailable(SpacedTask::due);
+            }
             Optional<SubmissionRunner> found = runner;
             if (found == null) {
                 found = Optional.ofNullable(provider.getIfAvailable());
@@ -360,18 +372,28 @@ public class PlatyCoreAutoConfiguration {
                     reconcile.pendingTimeout());
         }
 
+        /**
+         * The provisioner's pass in the worker's rounds, at most every PROVISION_SPACING: a busy worker runs hundreds
+         * of rounds a second, each paying a claim on clusters for nothing. A cluster this process records makes the
+         * next round's pass run whenever the last one did (ClusterService's listener); one recorded elsewhere waits at
+         * most the spacing, or the poll interval when no round is nudged meanwhile.
+         */
+        @Bean
+        SpacedTask provisioningPass(ClusterProvisioner provisioner) {
+            return new SpacedTask(PROVISION_SPACING, provisioner::runOnce);
+        }
+
         @Bean
         SubmissionRunner submissionRunner(
                 SubmissionWorker worker,
-                ClusterProvisioner provisioner,
+                @Qualifier("provisioningPass") SpacedTask provisioningPass,
                 SubmissionProperties properties,
                 ObjectProvider<MeterRegistry> meters) {
-            // Every round of the worker also asks for the clusters to create, but at most every PROVISION_SPACING:
-            // a busy worker runs hundreds of rounds a second, each paying a claim on clusters for nothing, while a
-            // cluster takes minutes to start and its creation waits at most that much more.
-            IntSupplier provisioning = new SpacedTask(PROVISION_SPACING, provisioner::runOnce);
             return new SubmissionRunner(
-                    () -> provisioning.getAsInt() + worker.runOnce(), worker::renewLeases, properties, meters(meters));
+                    () -> provisioningPass.getAsInt() + worker.runOnce(),
+                    worker::renewLeases,
+                    properties,
+                    meters(meters));
         }
     }
 
@@ -397,7 +419,8 @@ public class PlatyCoreAutoConfiguration {
                 ReconcileProperties properties,
                 Clock clock,
                 ObjectProvider<MeterRegistry> meters,
-                ObjectProvider<SubmissionRunner> submissionRunner) {
+                ObjectProvider<SubmissionRunner> submissionRunner,
+                @Qualifier("provisioningPass") ObjectProvider<SpacedTask> provisioningPass) {
             return new ClusterReconciler(
                     clusters,
                     apps,
@@ -405,7 +428,7 @@ public class PlatyCoreAutoConfiguration {
                     properties,
                     clock,
                     meters(meters),
-                    () -> submissionRunner.ifAvailable(SubmissionRunner::nudge));
+                    new NudgeRunner(submissionRunner, provisioningPass));
         }
 
         @Bean

@@ -30,6 +30,11 @@ public final class SpacedTask implements IntSupplier {
         this.lastStart = new AtomicLong(nanoTime.getAsLong() - spacingNanos); // the first call runs
     }
 
+    /** Makes the next call run the task, however recently it last ran: something it is to see has happened. */
+    public void due() {
+        lastStart.set(nanoTime.getAsLong() - spacingNanos);
+    }
+
     /** Runs the task and answers what it does, unless it last started less than the spacing ago (then 0). */
     @Override
     public int getAsInt() {

@@ -42,6 +42,17 @@ class SpacedTaskTest {
     }
 
     @Test
+    void aTaskMadeDueRunsAtTheNextCallHoweverRecentlyItRan() {
+        task.getAsInt();
+        nanos.addAndGet(Duration.ofMillis(10).toNanos());
+        task.due();
+
+        assertThat(task.getAsInt()).isEqualTo(20);
+        assertThat(task.getAsInt()).isZero();
+        assertThat(runs).hasValue(2);
+    }
+
+    @Test
     void aZeroSpacingRunsAtEveryCall() {
         SpacedTask always = new SpacedTask(Duration.ZERO, runs::incrementAndGet, nanos::get);
         always.getAsInt();
