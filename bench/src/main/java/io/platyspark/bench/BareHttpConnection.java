@@ -38,6 +38,18 @@ final class BareHttpConnection implements Closeable {
     }
 
     /**
+     * POSTs {@code json} to {@code path} as {@link #post} does and answers the body of its 202; any other answer is an
+     * {@link IllegalStateException} naming its status and body.
+     */
+    String postAccepted(String path, String token, String json) throws IOException {
+        Answer answer = post(path, token, json);
+        if (answer.status() != 202) {
+            throw new IllegalStateException("POST " + path + " -> " + answer.status() + ": " + answer.body());
+        }
+        return answer.body();
+    }
+
+    /**
      * POSTs {@code json} to {@code path}. A kept-alive connection that fails before any byte of the answer came back
      * (the server closed it while it was idle) is opened again once; any other failure is thrown.
      */

@@ -373,24 +373,19 @@ final class StoreScenario {
     }
 
     private static void submit(Http server, String name) {
-        server.post(
-                "/api/v1/apps",
-                "{\"name\":\"" + name + "\",\"team\":\"bench\",\"cluster\":\"local\","
-                        + "\"source\":\"/opt/apps/etl.py\"}");
+        server.post("/api/v1/apps", submitBody(name));
     }
 
     private static void submit(BareHttpConnection connection, String token, String name) {
         try {
-            BareHttpConnection.Answer answer = connection.post(
-                    "/api/v1/apps",
-                    token,
-                    "{\"name\":\"" + name + "\",\"team\":\"bench\",\"cluster\":\"local\","
-                            + "\"source\":\"/opt/apps/etl.py\"}");
-            if (answer.status() != 202) {
-                throw new IllegalStateException("POST /api/v1/apps -> " + answer.status() + ": " + answer.body());
-            }
+            connection.postAccepted("/api/v1/apps", token, submitBody(name));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("POST /api/v1/apps failed", e);
         }
+    }
+
+    private static String submitBody(String name) {
+        return "{\"name\":\"" + name + "\",\"team\":\"bench\",\"cluster\":\"local\","
+                + "\"source\":\"/opt/apps/etl.py\"}";
     }
 }

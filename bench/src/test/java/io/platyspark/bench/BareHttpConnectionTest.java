@@ -1,6 +1,7 @@
 package io.platyspark.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -57,6 +58,22 @@ class BareHttpConnectionTest {
         assertThat(first.getBody().utf8()).isEqualTo("{\"name\":\"é\"}");
         assertThat(second.getConnectionIndex()).isEqualTo(first.getConnectionIndex());
         assertThat(second.getExchangeIndex()).isEqualTo(1);
+    }
+
+    @Test
+    void postAcceptedAnswersA202sBodyAndNamesAnyOtherAnswer() throws Exception {
+        server.enqueue(
+                new MockResponse.Builder().code(202).body("{\"id\":\"a\"}").build());
+        server.enqueue(new MockResponse.Builder()
+                .code(429)
+                .body("{\"title\":\"slow down\"}")
+                .build());
+
+        assertThat(connection.postAccepted("/api/v1/apps", "t", "{}")).isEqualTo("{\"id\":\"a\"}");
+        assertThatThrownBy(() -> connection.postAccepted("/api/v1/apps", "t", "{}"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("429")
+                .hasMessageContaining("slow down");
     }
 
     @Test
