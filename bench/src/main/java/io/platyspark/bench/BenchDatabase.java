@@ -31,17 +31,23 @@ final class BenchDatabase {
             return;
         }
         try {
-            io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres =
-                    io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                            .setServerConfig("max_connections", "500")
-                            .setServerConfig("fsync", "on")
-                            .setServerConfig("synchronous_commit", "on")
-                            .setServerConfig("full_page_writes", "on")
-                            .setServerConfig(
-                                    "shared_preload_libraries",
-                                    // PLATY_BENCH_PG_PRELOAD=pg_stat_statements: to see what the statements cost
-                                    System.getenv().getOrDefault("PLATY_BENCH_PG_PRELOAD", ""))
-                            .start();
+            var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                    .setServerConfig("max_connections", "500")
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig(
+                            "shared_preload_libraries",
+                            // PLATY_BENCH_PG_PRELOAD=pg_stat_statements: to see what the statements cost
+                            System.getenv().getOrDefault("PLATY_BENCH_PG_PRELOAD", ""));
+            // PLATY_BENCH_PG_SETTINGS="name=value,name=value": other server settings, to try them
+            for (String setting : System.getenv().getOrDefault("PLATY_BENCH_PG_SETTINGS", "").split(",")) {
+                int eq = setting.indexOf('=');
+                if (eq > 0) {
+                    builder.setServerConfig(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+                }
+            }
+            io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = builder.start();
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {
@@ -85,10 +91,12 @@ final class BenchDatabase {
                 Statement st = c.createStatement();
                 ResultSet rs =
                         st.executeQuery("select current_setting('synchronous_commit'), current_setting('fsync'), "
-                                + "current_setting('server_version')")) {
+                                + "current_setting('server_version'), current_setting('shared_buffers'), "
+                                + "current_setting('max_wal_size'), current_setting('wal_compression')")) {
             rs.next();
             return "PostgreSQL " + rs.getString(3) + ", synchronous_commit=" + rs.getString(1) + ", fsync="
-                    + rs.getString(2);
+                    + rs.getString(2) + ", shared_buffers=" + rs.getString(4) + ", max_wal_size=" + rs.getString(5)
+                    + ", wal_compression=" + rs.getString(6);
         } catch (SQLException e) {
             return "settings unreadable: " + e.getMessage();
         }
