@@ -24,6 +24,15 @@ public interface ClusterStore {
 
     Optional<Cluster> findActive(String name);
 
+    /**
+     * As {@link #findActive(String)}, from a row read recently when no change to clusters has been heard of since
+     * (a store may keep such rows; this one does not): for the submit path, where every request names a cluster
+     * and a change lands within the notice's delay. Anything that acts on a cluster's state reads it exactly.
+     */
+    default Optional<Cluster> findActiveRecent(String name) {
+        return findActive(name);
+    }
+
     Optional<Cluster> find(UUID id);
 
     /** Non-terminated clusters, by name. */

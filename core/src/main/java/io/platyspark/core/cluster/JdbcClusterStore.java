@@ -1,6 +1,8 @@
 package io.platyspark.core.cluster;
 
 import io.platyspark.core.SqlStates;
+import io.platyspark.core.store.RecentReads;
+import io.platyspark.core.store.StoreChanges;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -25,19 +27,50 @@ public class JdbcClusterStore implements ClusterStore {
     private final TransactionTemplate tx; // null: no quota can be checked
     private final Clock clock;
     private final RowMapper<Cluster> rowMapper = JdbcClusterStore::mapCluster;
+    private final StoreChanges changes; // null: findActiveRecent reads the store every time
+    private final RecentReads<String, Cluster> recentActive;
+
+    /** How long {@link #findActiveRecent(String)} keeps a cluster's row at most, even when no change is heard of. */
+    public static final Duration KEEP_AT_MOST = Duration.ofSeconds(2);
+
+    private static final String TABLE = "clusters";
 
     /** A store that checks no cluster quota (every {@link ClusterQuota} but {@link ClusterQuota#NONE} is refused). */
     public JdbcClusterStore(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.tx = null;
         this.clock = clock;
+        this.changes = null;
+        this.recentActive = null;
     }
 
     /** A store whose {@link #getOrCreate(NewCluster, ClusterQuota)} runs in {@code tx}'s transactions. */
     public JdbcClusterStore(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
+        this(jdbc, tx, clock, null);
+    }
+
+    /**
+     * As {@link #JdbcClusterStore(JdbcClient, TransactionTemplate, Clock)}, and {@link #findActiveRecent(String)}
+     * keeps the rows it read while {@code changes} hears of no change to {@code clusters}.
+     */
+    public JdbcClusterStore(JdbcClient jdbc, TransactionTemplate tx, Clock clock, StoreChanges changes) {
         this.jdbc = jdbc;
         this.tx = java.util.Objects.requireNonNull(tx, "tx == null");
         this.clock = clock;
+        this.changes = changes;
+        this.recentActive = changes == null ? null : new RecentReads<>(changes, TABLE, KEEP_AT_MOST);
+    }
+
+    @Override
+    public Optional<Cluster> findActiveRecent(String name) {
+        return recentActive == null ? findActive(name) : recentActive.get(name, this::findActive);
+    }
+
+    private <T> T changed(T result) {
+        if (changes != null) {
+            changes.changedAfterCommit(TABLE);
+        }
+        return result;
     }
 
     @Override
@@ -94,7 +127,7 @@ public class JdbcClusterStore implements ClusterStore {
                 .query(rowMapper)
                 .optional();
         if (inserted.isPresent()) {
-            return new GetOrCreate(inserted.get(), true);
+            return changed(new GetOrCreate(inserted.get(), true));
         }
         Cluster existing = findActive(cluster.name())
                 .orElseThrow(() -> new IllegalStateException("cluster '" + cluster.name()
@@ -188,7 +221,8 @@ public class JdbcClusterStore implements ClusterStore {
                 .param("terminated", next.isTerminated())
                 .param("now", Timestamp.from(now))
                 .query(rowMapper)
-                .optional();
+                .optional()
+                .map(this::changed);
     }
 
     @Override
@@ -233,7 +267,8 @@ public class JdbcClusterStore implements ClusterStore {
                 .param("terminated", state.isTerminated())
                 .param("now", Timestamp.from(now))
                 .query(rowMapper)
-                .optional();
+                .optional()
+                .map(this::changed);
     }
 
     @Override
@@ -256,6 +291,7 @@ public class JdbcClusterStore implements ClusterStore {
                 .param("max", maxBackoff.toMillis() / 1000.0)
                 .param("now", Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS)))
                 .update();
+        changed(null);
     }
 
     @Override
@@ -299,7 +335,7 @@ public class JdbcClusterStore implements ClusterStore {
     public boolean beginIdleTermination(String name, String reason) {
         // An app is active until it has finished: the app store sets finished_at with every terminal state, and a
         // terminal state is final.
-        return jdbc.sql("""
+        return changed(jdbc.sql("""
                 update clusters set state = :next, state_reason = :reason, updated_at = :now
                 where name = :name and state in %s
                   and not exists (select 1 from apps a where a.cluster_id = clusters.id and a.finished_at is null)
@@ -309,6 +345,6 @@ public class JdbcClusterStore implements ClusterStore {
                         .param("now", Timestamp.from(clock.instant()))
                         .param("name", name)
                         .update()
-                == 1;
+                == 1);
     }
 }

@@ -46,6 +46,7 @@ import io.platyspark.core.security.SourcePolicy;
 import io.platyspark.core.service.AppService;
 import io.platyspark.core.service.ClusterProvisioner;
 import io.platyspark.core.service.ClusterService;
+import io.platyspark.core.store.StoreChanges;
 import io.platyspark.core.submit.SourceStager;
 import io.platyspark.core.submit.SubmissionProperties;
 import io.platyspark.core.submit.SubmissionRunner;
@@ -120,8 +121,10 @@ public class PlatyCoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ClusterStore clusterStore(DataSource dataSource, PlatformTransactionManager transactions, Clock clock) {
-        return new JdbcClusterStore(JdbcClient.create(dataSource), new TransactionTemplate(transactions), clock);
+    ClusterStore clusterStore(
+            DataSource dataSource, PlatformTransactionManager transactions, Clock clock, StoreChanges changes) {
+        return new JdbcClusterStore(
+                JdbcClient.create(dataSource), new TransactionTemplate(transactions), clock, changes);
     }
 
     @Bean
@@ -166,6 +169,15 @@ public class PlatyCoreAutoConfiguration {
     @ConditionalOnMissingBean
     ArtifactStore artifactStore(ArtifactProperties properties) {
         return new LocalArtifactStore(properties.localDir());
+    }
+
+    /**
+     * What this process hears of changes to tokens and clusters; it holds one connection of its own from the first
+     * token or cluster read on (see {@link StoreChanges}).
+     */
+    @Bean
+    StoreChanges storeChanges(DataSource dataSource) {
+        return StoreChanges.listeningOn(dataSource);
     }
 
     @Bean
@@ -219,8 +231,8 @@ public class PlatyCoreAutoConfiguration {
     }
 
     @Bean
-    ApiTokenService apiTokenService(DataSource dataSource, Clock clock) {
-        return new ApiTokenService(JdbcClient.create(dataSource), clock);
+    ApiTokenService apiTokenService(DataSource dataSource, Clock clock, StoreChanges changes) {
+        return new ApiTokenService(JdbcClient.create(dataSource), clock, changes);
     }
 
     @Bean

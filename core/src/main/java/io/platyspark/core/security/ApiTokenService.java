@@ -1,5 +1,7 @@
 package io.platyspark.core.security;
 
+import io.platyspark.core.store.RecentReads;
+import io.platyspark.core.store.StoreChanges;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,13 +30,32 @@ public class ApiTokenService {
     static final String PREFIX = "platy_";
     public static final String BOOTSTRAP_NAME = "bootstrap-admin";
 
+    /** How long a checked token's row is kept at most, even when no change to it is heard of. */
+    public static final Duration KEEP_AT_MOST = Duration.ofSeconds(2);
+
+    private static final String TABLE = "api_tokens";
+
     private final JdbcClient jdbc;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final StoreChanges changes; // null: every check reads the store
+    private final RecentReads<String, ApiToken> recent;
 
+    /** A service that reads the token's row from the store for every check. */
     public ApiTokenService(JdbcClient jdbc, Clock clock) {
+        this(jdbc, clock, null);
+    }
+
+    /**
+     * A service that keeps the rows of the tokens it checked while {@code changes} hears of no change to
+     * {@code api_tokens}, for {@link #KEEP_AT_MOST} at most: a token revoked anywhere is refused once the notice
+     * of the revocation arrives, and at once in the process that revoked it. Expiry is checked on every call.
+     */
+    public ApiTokenService(JdbcClient jdbc, Clock clock, StoreChanges changes) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.changes = changes;
+        this.recent = changes == null ? null : new RecentReads<>(changes, TABLE, KEEP_AT_MOST);
     }
 
     /**
@@ -59,12 +80,22 @@ public class ApiTokenService {
             return Optional.empty();
         }
         Instant now = now();
+        String hash = hash(presented);
+        Optional<ApiToken> token = recent == null ? findByHash(hash) : recent.get(hash, this::findByHash);
+        return token.filter(t -> t.isUsableAt(now)).map(ApiToken::toCaller);
+    }
+
+    private Optional<ApiToken> findByHash(String hash) {
         return jdbc.sql("select * from api_tokens where token_hash = :hash")
-                .param("hash", hash(presented))
+                .param("hash", hash)
                 .query(ApiTokenService::map)
-                .optional()
-                .filter(t -> t.isUsableAt(now))
-                .map(ApiToken::toCaller);
+                .optional();
+    }
+
+    private void changed() {
+        if (changes != null) {
+            changes.changedAfterCommit(TABLE);
+        }
     }
 
     public List<ApiToken> list() {
@@ -90,6 +121,7 @@ public class ApiTokenService {
                 where id = :id and revoked_at is null
                   and (not admin or exists (select 1 from admins where admins.id <> :id))
                 """).param("id", id).param("now", now).update();
+        changed();
         if (revoked == 1) {
             return Revocation.REVOKED;
         }
@@ -121,10 +153,7 @@ public class ApiTokenService {
      */
     public Bootstrap ensureBootstrapAdmin(String secret, String createdBy) {
         String hash = hash(secret);
-        Optional<ApiToken> stored = jdbc.sql("select * from api_tokens where token_hash = :hash")
-                .param("hash", hash)
-                .query(ApiTokenService::map)
-                .optional();
+        Optional<ApiToken> stored = findByHash(hash);
         if (stored.isPresent()) {
             ApiToken token = stored.get();
             if (!token.admin()) {
@@ -144,6 +173,7 @@ public class ApiTokenService {
                     .param("id", token.id())
                     .param("name", token.name())
                     .update();
+            changed();
             if (reactivated == 0 && token.revokedAt() != null) {
                 throw new IllegalStateException("the bootstrap admin token was revoked and another active token "
                         + "is now named '" + token.name() + "'; revoke that one or configure another secret");
@@ -206,6 +236,7 @@ public class ApiTokenService {
                     .param("createdBy", token.createdBy())
                     .param("expiresAt", token.expiresAt() == null ? null : Timestamp.from(token.expiresAt()))
                     .update();
+            changed();
         } catch (DuplicateKeyException e) {
             throw new TokenNameTakenException(token.name());
         }

@@ -131,7 +131,7 @@ public class AppService {
             }
             return replayed.get();
         }
-        Cluster cluster = clusters.findActive(requested.clusterName())
+        Cluster cluster = clusters.findActiveRecent(requested.clusterName())
                 .filter(c -> c.team() == null || caller.mayAccess(c.team()))
                 .orElseGet(() -> {
                     if (clusterConfig == null) {

@@ -1,9 +1,12 @@
 package io.platyspark.core.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.platyspark.core.store.StoreChanges;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.TestDatabase;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 class JdbcClusterStoreTest {
 
@@ -45,6 +50,33 @@ class JdbcClusterStoreTest {
             assertThat(created).isEqualTo(1);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRecentReadOfAnActiveClusterEndsWithItsTermination() {
+        javax.sql.DataSource dataSource = TestDatabase.newMigratedDataSource();
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        try (StoreChanges changes = StoreChanges.listeningOn(dataSource)) {
+            TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+            JdbcClusterStore here = new JdbcClusterStore(jdbc, tx, clock, changes);
+            JdbcClusterStore otherReplica = new JdbcClusterStore(jdbc, tx, clock);
+            await().atMost(Duration.ofSeconds(20)).until(changes::listening);
+            Cluster etl = here.getOrCreate(dedicated("etl"), ClusterQuota.NONE).cluster();
+            Cluster ml = here.getOrCreate(dedicated("ml")).cluster();
+            assertThat(here.findActiveRecent("etl")).contains(etl);
+            assertThat(here.findActiveRecent("ml")).contains(ml);
+
+            here.transition(etl.id(), ClusterState.STARTING, ClusterState.TERMINATED, "idle", null, null, null);
+            assertThat(here.findActiveRecent("etl")).as("ended here: at once").isEmpty();
+
+            long before = changes.version("clusters");
+            otherReplica.transition(
+                    ml.id(), ClusterState.STARTING, ClusterState.TERMINATING, "asked", null, null, null);
+            await().atMost(Duration.ofSeconds(20)).until(() -> changes.version("clusters") > before);
+            assertThat(here.findActiveRecent("ml").orElseThrow().state())
+                    .as("changed elsewhere: once the notice is heard")
+                    .isEqualTo(ClusterState.TERMINATING);
         }
     }
 

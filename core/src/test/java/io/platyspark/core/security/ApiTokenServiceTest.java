@@ -1,22 +1,92 @@
 package io.platyspark.core.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.platyspark.core.store.StoreChanges;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Admins cannot lock everyone out, and bootstrap tokens survive restarts and replicas. On a real PostgreSQL. */
+/**
+ * Admins cannot lock everyone out, bootstrap tokens survive restarts and replicas, and a checked token kept for the
+ * next check is refused as soon as its revocation is heard of. On a real PostgreSQL.
+ */
 class ApiTokenServiceTest {
 
     final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
-    final JdbcClient jdbc = JdbcClient.create(TestDatabase.newMigratedDataSource());
-    final ApiTokenService tokens = new ApiTokenService(jdbc, clock);
+    final DataSource dataSource = TestDatabase.newMigratedDataSource();
+    final JdbcClient jdbc = JdbcClient.create(dataSource);
+    final StoreChanges changes = StoreChanges.listeningOn(dataSource);
+    final ApiTokenService tokens = new ApiTokenService(jdbc, clock, changes);
+
+    @AfterEach
+    void close() {
+        changes.close();
+    }
+
+    @Test
+    void aTokenRevokedHereIsRefusedAtOnce() {
+        await().atMost(Duration.ofSeconds(20)).until(changes::listening);
+        ApiTokenService.IssuedToken issued = issueAndHearIt();
+        assertThat(tokens.authenticate(issued.secret())).isPresent();
+        assertThat(tokens.authenticate(issued.secret())).isPresent();
+
+        assertThat(tokens.revoke(issued.token().id())).isEqualTo(ApiTokenService.Revocation.REVOKED);
+
+        assertThat(tokens.authenticate(issued.secret())).isEmpty();
+    }
+
+    @Test
+    void aTokenRevokedByAnotherReplicaIsRefusedOnceTheNoticeArrives() {
+        await().atMost(Duration.ofSeconds(20)).until(changes::listening);
+        ApiTokenService.IssuedToken issued = issueAndHearIt();
+        assertThat(tokens.authenticate(issued.secret())).isPresent();
+        long before = changes.version("api_tokens");
+
+        ApiTokenService otherReplica = new ApiTokenService(jdbc, clock);
+        assertThat(otherReplica.revoke(issued.token().id())).isEqualTo(ApiTokenService.Revocation.REVOKED);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> changes.version("api_tokens") > before);
+        assertThat(tokens.authenticate(issued.secret())).isEmpty();
+    }
+
+    @Test
+    void aKeptTokenIsReadAgainAfterTwoSecondsEvenWhenNoNoticeArrives() {
+        await().atMost(Duration.ofSeconds(20)).until(changes::listening);
+        ApiTokenService.IssuedToken issued = issueAndHearIt();
+        assertThat(tokens.authenticate(issued.secret())).isPresent();
+        // As through a pooler in transaction mode, where a LISTEN hears nothing.
+        jdbc.sql("alter table api_tokens disable trigger api_tokens_notify_change")
+                .update();
+        jdbc.sql("update api_tokens set revoked_at = now() where id = :id")
+                .param("id", issued.token().id())
+                .update();
+
+        assertThat(tokens.authenticate(issued.secret()))
+                .as("kept: no change was heard of")
+                .isPresent();
+        await().atMost(ApiTokenService.KEEP_AT_MOST.plusSeconds(5))
+                .until(() -> tokens.authenticate(issued.secret()).isEmpty());
+    }
+
+    @Test
+    void expiryIsCheckedOnEveryCallOfAKeptToken() {
+        await().atMost(Duration.ofSeconds(20)).until(changes::listening);
+        ApiTokenService.IssuedToken issued = tokens.issue("team-a", "team-a", false, Duration.ofHours(1), "t");
+        assertThat(tokens.authenticate(issued.secret())).isPresent();
+
+        clock.advance(Duration.ofHours(2));
+
+        assertThat(tokens.authenticate(issued.secret())).isEmpty();
+    }
 
     @Test
     void theLastUsableAdminTokenCannotBeRevoked() {
@@ -103,6 +173,15 @@ class ApiTokenServiceTest {
                 .containsOnly(ApiTokenService.Bootstrap.CREATED, ApiTokenService.Bootstrap.ACTIVE);
         assertThat(jdbc.sql("select count(*) from api_tokens").query(Long.class).single())
                 .isEqualTo(1);
+    }
+
+    /** A token, issued once its insert's own notice has arrived (a later one would drop the row kept next). */
+    private ApiTokenService.IssuedToken issueAndHearIt() {
+        long before = changes.version("api_tokens");
+        ApiTokenService.IssuedToken issued = tokens.issue("team-a", "team-a", false, null, "t");
+        // One step for this process's own record of the insert, one for the trigger's notice.
+        await().atMost(Duration.ofSeconds(20)).until(() -> changes.version("api_tokens") >= before + 2);
+        return issued;
     }
 
     private UUID idOf(String secret) {
