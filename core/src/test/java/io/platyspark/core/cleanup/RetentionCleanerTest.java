@@ -203,6 +203,37 @@ class RetentionCleanerTest {
         assertThat(explain(RetentionCleaner.CLUSTERS)).contains("clusters_purge");
     }
 
+    @Test
+    void aBatchCommitsWithoutWaitingForTheDiskAndSoOnlyItself() throws Exception {
+        finishedApp("old");
+        clock.advance(Duration.ofDays(60));
+        try (java.sql.Connection connection = store.dataSource.getConnection()) {
+            connection.createStatement().execute("set synchronous_commit = on");
+            org.springframework.jdbc.core.simple.JdbcClient one =
+                    org.springframework.jdbc.core.simple.JdbcClient.create(
+                            new org.springframework.jdbc.datasource.SingleConnectionDataSource(connection, true));
+            connection.setAutoCommit(false);
+
+            int deleted = one.sql(RetentionCleaner.APPS.batchSql())
+                    .param("cutoff", java.sql.Timestamp.from(clock.instant().minus(Duration.ofDays(30))))
+                    .param("batch", 10)
+                    .param("from", new java.sql.Timestamp(0))
+                    .query((rs, n) -> rs.getInt("n"))
+                    .single();
+            String during =
+                    one.sql("show synchronous_commit").query(String.class).single();
+            connection.commit();
+            String after =
+                    one.sql("show synchronous_commit").query(String.class).single();
+            connection.setAutoCommit(true);
+
+            assertThat(deleted).isEqualTo(1);
+            assertThat(during).as("the batch's transaction").isEqualTo("off");
+            assertThat(after).as("the session's setting again").isEqualTo("on");
+        }
+        assertThat(count("apps")).isZero();
+    }
+
     private String explain(RetentionCleaner.Target target) {
         return String.join(
                 "\n",
