@@ -41,10 +41,13 @@ final class BenchDatabase {
                             // PLATY_BENCH_PG_PRELOAD=pg_stat_statements: to see what the statements cost
                             System.getenv().getOrDefault("PLATY_BENCH_PG_PRELOAD", ""));
             // PLATY_BENCH_PG_SETTINGS="name=value,name=value": other server settings, to try them
-            for (String setting : System.getenv().getOrDefault("PLATY_BENCH_PG_SETTINGS", "").split(",")) {
+            for (String setting :
+                    System.getenv().getOrDefault("PLATY_BENCH_PG_SETTINGS", "").split(",")) {
                 int eq = setting.indexOf('=');
                 if (eq > 0) {
-                    builder.setServerConfig(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+                    builder.setServerConfig(
+                            setting.substring(0, eq).trim(),
+                            setting.substring(eq + 1).trim());
                 }
             }
             io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = builder.start();
