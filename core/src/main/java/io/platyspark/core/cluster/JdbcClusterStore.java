@@ -30,9 +30,6 @@ public class JdbcClusterStore implements ClusterStore {
     private final StoreChanges changes; // null: findActiveRecent reads the store every time
     private final RecentReads<String, Cluster> recentActive;
 
-    /** How long {@link #findActiveRecent(String)} keeps a cluster's row at most, even when no change is heard of. */
-    public static final Duration KEEP_AT_MOST = Duration.ofSeconds(2);
-
     private static final String TABLE = "clusters";
 
     /** A store that checks no cluster quota (every {@link ClusterQuota} but {@link ClusterQuota#NONE} is refused). */
@@ -58,7 +55,7 @@ public class JdbcClusterStore implements ClusterStore {
         this.tx = java.util.Objects.requireNonNull(tx, "tx == null");
         this.clock = clock;
         this.changes = changes;
-        this.recentActive = changes == null ? null : new RecentReads<>(changes, TABLE, KEEP_AT_MOST);
+        this.recentActive = changes == null ? null : new RecentReads<>(changes, TABLE);
     }
 
     @Override

@@ -30,9 +30,6 @@ public class ApiTokenService {
     static final String PREFIX = "platy_";
     public static final String BOOTSTRAP_NAME = "bootstrap-admin";
 
-    /** How long a checked token's row is kept at most, even when no change to it is heard of. */
-    public static final Duration KEEP_AT_MOST = Duration.ofSeconds(2);
-
     private static final String TABLE = "api_tokens";
 
     private final JdbcClient jdbc;
@@ -48,14 +45,14 @@ public class ApiTokenService {
 
     /**
      * A service that keeps the rows of the tokens it checked while {@code changes} hears of no change to
-     * {@code api_tokens}, for {@link #KEEP_AT_MOST} at most: a token revoked anywhere is refused once the notice
+     * {@code api_tokens}, for {@link RecentReads#KEEP_AT_MOST} at most: a token revoked anywhere is refused once the notice
      * of the revocation arrives, and at once in the process that revoked it. Expiry is checked on every call.
      */
     public ApiTokenService(JdbcClient jdbc, Clock clock, StoreChanges changes) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.changes = changes;
-        this.recent = changes == null ? null : new RecentReads<>(changes, TABLE, KEEP_AT_MOST);
+        this.recent = changes == null ? null : new RecentReads<>(changes, TABLE);
     }
 
     /**

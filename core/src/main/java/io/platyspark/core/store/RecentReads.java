@@ -17,6 +17,12 @@ import java.util.function.LongSupplier;
  */
 public final class RecentReads<K, V> {
 
+    /**
+     * How long a row is kept at most, even when no change to its table is heard of: the staleness a row can have
+     * should notices stop arriving unnoticed.
+     */
+    public static final Duration KEEP_AT_MOST = Duration.ofSeconds(2);
+
     static final int MAX_ENTRIES = 10_000;
 
     private final StoreChanges changes;
@@ -25,7 +31,12 @@ public final class RecentReads<K, V> {
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<K, Entry<V>> entries = new ConcurrentHashMap<>();
 
-    public RecentReads(StoreChanges changes, String table, Duration maxAge) {
+    /** Rows of {@code table}, each kept for {@link #KEEP_AT_MOST} at most. */
+    public RecentReads(StoreChanges changes, String table) {
+        this(changes, table, KEEP_AT_MOST, System::nanoTime);
+    }
+
+    RecentReads(StoreChanges changes, String table, Duration maxAge) {
         this(changes, table, maxAge, System::nanoTime);
     }
 

@@ -3,6 +3,7 @@ package io.platyspark.core.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.platyspark.core.store.RecentReads;
 import io.platyspark.core.store.StoreChanges;
 import io.platyspark.core.testing.MutableClock;
 import io.platyspark.core.testing.TestDatabase;
@@ -73,7 +74,7 @@ class ApiTokenServiceTest {
         assertThat(tokens.authenticate(issued.secret()))
                 .as("kept: no change was heard of")
                 .isPresent();
-        await().atMost(ApiTokenService.KEEP_AT_MOST.plusSeconds(5))
+        await().atMost(RecentReads.KEEP_AT_MOST.plusSeconds(5))
                 .until(() -> tokens.authenticate(issued.secret()).isEmpty());
     }
 
