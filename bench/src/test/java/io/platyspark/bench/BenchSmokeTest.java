@@ -30,6 +30,10 @@ class BenchSmokeTest {
                 .contains("| submit (tuned: 8 threads, batches of 20, 50 ms poll), 16 connections | accepted/s |")
                 .contains("| tracking 200 apps on 10 clusters, 100 batches per Livy | Livy calls per cycle |")
                 .contains("| watchdog, 2,000 running apps on 50 clusters | peak resident memory (VmHWM) |")
+                // the image's JVM as a container limited to 1 GiB makes it, and the same with G1
+                .contains("so the JVM chose Serial;")
+                .contains(
+                        "| watchdog, 2,000 running apps on 50 clusters | peak resident memory (VmHWM), -XX:+UseG1GC |")
                 .contains("| EMR budget, 60 + 60 foreign clusters | EMR API calls per cycle | 3 calls | 60 calls |")
                 .contains("| masking, one 1 MB value | time to mask (median of 21) |")
                 .containsPattern("\\| event log of \\d+ MB, -Xmx256m \\| time to summarise \\|")
