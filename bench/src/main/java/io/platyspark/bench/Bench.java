@@ -67,6 +67,7 @@ public final class Bench {
     static Report runOnly(String scenario, Sizes sizes, Path repo) throws Exception {
         BenchDatabase.startServer();
         Report report = new Report(sizes.name());
+        CpuReference.measure(report, "at the start");
         switch (scenario) {
             case "submission" -> SubmitScenario.run(sizes, report, repo);
             case "tracking" -> TrackingScenario.run(sizes, report);
@@ -81,6 +82,7 @@ public final class Bench {
                 throw new IllegalArgumentException("--only=" + scenario + ": use submission, tracking, "
                         + "watchdog, emr, eks-tracking, store, footprint, fairshare or eventlog");
         }
+        CpuReference.measure(report, "at the end");
         report.notesToConsole();
         return report;
     }
@@ -88,6 +90,7 @@ public final class Bench {
     static Report run(Sizes sizes, Path repo) throws Exception {
         BenchDatabase.startServer();
         Report report = new Report(sizes.name());
+        CpuReference.measure(report, "at the start");
         long start = System.nanoTime();
         SubmitScenario.run(sizes, report, repo);
         TrackingScenario.run(sizes, report);
@@ -100,6 +103,7 @@ public final class Bench {
         MaskingScenario.run(report);
         FairShareScenario.run(sizes, report, repo);
         EventLogScenario.run(sizes, report);
+        CpuReference.measure(report, "at the end");
         report.note(String.format("Whole run: %.0f s.", (System.nanoTime() - start) / 1e9));
         return report;
     }

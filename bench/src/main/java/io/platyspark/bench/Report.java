@@ -96,7 +96,11 @@ final class Report {
                 .append(". Every figure was measured in the same run as its baseline; the ratio says how many times ")
                 .append("better ours is (above 1: cheaper or faster; below 1: the cost the platform adds). ")
                 .append("*load* is the machine's 1, 5 and 15 minute load average when the figure was taken (the ")
-                .append("machine is shared: read a figure with its load). Rerun `bin/bench` to refresh this page.\n\n");
+                .append("machine is shared: read a figure with its load). The two *machine* rows time the same CPU ")
+                .append(
+                        "work at the start and at the end of the run: a host whose neighbours are busy runs it slower, ")
+                .append("which the load does not show; compare them before comparing runs. Rerun `bin/bench` to ")
+                .append("refresh this page.\n\n");
         md.append("Machine: ").append(machine()).append("\n\n");
         md.append("| scenario | metric | PlatySpark | baseline | baseline is | ratio | load |\n");
         md.append("| --- | --- | ---: | ---: | --- | ---: | --- |\n");

@@ -37,6 +37,8 @@ class BenchSmokeTest {
                 .contains("| EMR budget, 60 + 60 foreign clusters | EMR API calls per cycle | 3 calls | 60 calls |")
                 .contains("| masking, one 1 MB value | time to mask (median of 21) |")
                 .containsPattern("\\| event log of \\d+ MB, -Xmx256m \\| time to summarise \\|")
+                .contains("| machine | reference CPU work at the start: sorting 1,000,000 longs, one thread |")
+                .contains("| machine | reference CPU work at the end: sorting 1,000,000 longs, one thread |")
                 .contains("## Goals (issue 25), from this run")
                 .doesNotContain("MB | resident memory idle |")
                 .doesNotContain("| n/a ms |");
