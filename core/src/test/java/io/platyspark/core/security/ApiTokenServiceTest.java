@@ -35,9 +35,7 @@ class ApiTokenServiceTest {
 
     @Test
     void aTokenRevokedHereIsRefusedAtOnce() {
-        await().atMost(Duration.ofSeconds(20)).until(changes::listening);
-        ApiTokenService.IssuedToken issued = issueAndHearIt();
-        assertThat(tokens.authenticate(issued.secret())).isPresent();
+        ApiTokenService.IssuedToken issued = issuedAndRead();
         assertThat(tokens.authenticate(issued.secret())).isPresent();
 
         assertThat(tokens.revoke(issued.token().id())).isEqualTo(ApiTokenService.Revocation.REVOKED);
@@ -47,9 +45,7 @@ class ApiTokenServiceTest {
 
     @Test
     void aTokenRevokedByAnotherReplicaIsRefusedOnceTheNoticeArrives() {
-        await().atMost(Duration.ofSeconds(20)).until(changes::listening);
-        ApiTokenService.IssuedToken issued = issueAndHearIt();
-        assertThat(tokens.authenticate(issued.secret())).isPresent();
+        ApiTokenService.IssuedToken issued = issuedAndRead();
         long before = changes.version("api_tokens");
 
         ApiTokenService otherReplica = new ApiTokenService(jdbc, clock);
@@ -61,9 +57,7 @@ class ApiTokenServiceTest {
 
     @Test
     void aKeptTokenIsReadAgainAfterTwoSecondsEvenWhenNoNoticeArrives() {
-        await().atMost(Duration.ofSeconds(20)).until(changes::listening);
-        ApiTokenService.IssuedToken issued = issueAndHearIt();
-        assertThat(tokens.authenticate(issued.secret())).isPresent();
+        ApiTokenService.IssuedToken issued = issuedAndRead();
         // As through a pooler in transaction mode, where a LISTEN hears nothing.
         jdbc.sql("alter table api_tokens disable trigger api_tokens_notify_change")
                 .update();
@@ -177,11 +171,17 @@ class ApiTokenServiceTest {
     }
 
     /** A token, issued once its insert's own notice has arrived (a later one would drop the row kept next). */
-    private ApiTokenService.IssuedToken issueAndHearIt() {
+    /**
+     * A token issued while notices are heard, once its insert's notice has arrived, and checked once (so its row is
+     * kept from here on).
+     */
+    private ApiTokenService.IssuedToken issuedAndRead() {
+        await().atMost(Duration.ofSeconds(20)).until(changes::listening);
         long before = changes.version("api_tokens");
         ApiTokenService.IssuedToken issued = tokens.issue("team-a", "team-a", false, null, "t");
         // One step for this process's own record of the insert, one for the trigger's notice.
         await().atMost(Duration.ofSeconds(20)).until(() -> changes.version("api_tokens") >= before + 2);
+        assertThat(tokens.authenticate(issued.secret())).isPresent();
         return issued;
     }
 
