@@ -98,10 +98,13 @@ public class RetentionCleaner {
 
         /**
          * One batch: the oldest {@code :batch} rows from {@code :from} on, skipping those another transaction holds;
-         * answers how many it deleted and the latest end among them. The ids are taken as an array so that the
-         * delete finds its rows by primary key; with {@code id in (subquery)} the planner may hash-join against a
-         * scan of the whole table. Each batch starts where the last one ended ({@code :from}): the rows already
-         * deleted stay in the index until vacuum, and a scan from the start would step over all of them again.
+         * answers how many it deleted and the latest end among them. The rows are locked and their places
+         * ({@code ctid}) taken as an array, so the delete goes straight to each row's page (a TID scan): by
+         * {@code id} it descended the primary key once more for every row, a quarter of the batch's time (4.2 against
+         * 3.1-3.4 ms for 250 apps with their events, pgbench on PostgreSQL 17), and with {@code id in (subquery)} the
+         * planner may hash-join against a scan of the whole table. A locked row cannot move, so its place stays true
+         * until the delete. Each batch starts where the last one ended ({@code :from}): the rows already deleted stay
+         * in the index until vacuum, and a scan from the start would step over all of them again.
          *
          * <p>The batch's transaction commits without waiting for its WAL to reach the disk
          * ({@code synchronous_commit} off for that transaction only): a batch lost in a crash leaves rows the next run
@@ -110,7 +113,7 @@ public class RetentionCleaner {
          */
         String batchSql() {
             return "with async as (select set_config('synchronous_commit', 'off', true) as setting),"
-                    + " purged as (delete from " + table + " where id = any(array(select id from " + table
+                    + " purged as (delete from " + table + " where ctid = any(array(select ctid from " + table
                     + " where " + where() + " and " + timeColumn + " >= :from order by " + timeColumn
                     + " limit :batch for update skip locked)) returning " + timeColumn + ") select count(*) as n, max("
                     + timeColumn + ") as last from purged where (select setting from async) is not null";
