@@ -170,10 +170,9 @@ class ApiTokenServiceTest {
                 .isEqualTo(1);
     }
 
-    /** A token, issued once its insert's own notice has arrived (a later one would drop the row kept next). */
     /**
-     * A token issued while notices are heard, once its insert's notice has arrived, and checked once (so its row is
-     * kept from here on).
+     * A token issued while notices are heard, once its insert's notice has arrived (a later one would drop the row
+     * kept next), and checked once (so its row is kept from here on).
      */
     private ApiTokenService.IssuedToken issuedAndRead() {
         await().atMost(Duration.ofSeconds(20)).until(changes::listening);
