@@ -1,6 +1,7 @@
 package io.platyspark.core.cleanup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.platyspark.core.app.AppState;
@@ -13,6 +14,7 @@ import io.platyspark.core.testing.StoreFixture;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,34 @@ class RetentionCleanerTest {
                 .containsExactly(
                         Duration.ofMillis(22).plusNanos(500_000),
                         Duration.ofMillis(22).plusNanos(500_000));
+    }
+
+    @Test
+    void theServicesPauseSleepsWhatItIsAskedNotAWholeMillisecond() throws InterruptedException {
+        Duration asked = Duration.ofNanos(200_000);
+        long[] slept = new long[41];
+        for (int i = 0; i < slept.length; i++) {
+            long started = System.nanoTime();
+            RetentionCleaner.sleep(asked);
+            slept[i] = System.nanoTime() - started;
+        }
+        Arrays.sort(slept);
+
+        assertThat(slept[0]).as("never less than asked").isGreaterThanOrEqualTo(asked.toNanos());
+        assertThat(Duration.ofNanos(slept[slept.length / 2]))
+                .as("the median: Thread.sleep(0, 200_000) on Java 17 sleeps a whole millisecond")
+                .isLessThan(Duration.ofMillis(1));
+    }
+
+    @Test
+    void theServicesPauseEndsWhenTheThreadIsInterrupted() {
+        Thread.currentThread().interrupt();
+
+        assertThatThrownBy(() -> RetentionCleaner.sleep(Duration.ofMinutes(5)))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(Thread.currentThread().isInterrupted())
+                .as("cleared, as an InterruptedException does")
+                .isFalse();
     }
 
     @Test
