@@ -118,8 +118,8 @@ public class ApiTokenService {
                 where id = :id and revoked_at is null
                   and (not admin or exists (select 1 from admins where admins.id <> :id))
                 """).param("id", id).param("now", now).update();
-        changed();
         if (revoked == 1) {
+            changed(); // a refused or unknown revocation moved no row: what the readers hold is still true
             return Revocation.REVOKED;
         }
         boolean active = jdbc.sql("select count(*) from api_tokens where id = :id and revoked_at is null")

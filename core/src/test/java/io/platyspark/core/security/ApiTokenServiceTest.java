@@ -44,6 +44,18 @@ class ApiTokenServiceTest {
     }
 
     @Test
+    void aRevocationThatMovesNoRowDropsNothingKept() {
+        await().atMost(Duration.ofSeconds(20)).until(changes::listening);
+        long before = changes.version("api_tokens");
+
+        assertThat(tokens.revoke(UUID.randomUUID())).isEqualTo(ApiTokenService.Revocation.NOT_FOUND);
+
+        assertThat(changes.version("api_tokens"))
+                .as("no token changed: the kept ones stay kept")
+                .isEqualTo(before);
+    }
+
+    @Test
     void aTokenRevokedByAnotherReplicaIsRefusedOnceTheNoticeArrives() {
         ApiTokenService.IssuedToken issued = issuedAndRead();
         long before = changes.version("api_tokens");
