@@ -27,6 +27,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 final class WatchdogMemoryScenario {
 
     static final int CLUSTERS = 50;
+    /** The bench's client for the watchdogs' metrics, one for every scrape. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private static final Pattern CYCLES =
             Pattern.compile("platy_reconcile_cycle_seconds_count\\{[^}]*reconciler=\"apps\"[^}]*} ([0-9.E]+)");
 
@@ -159,11 +162,13 @@ final class WatchdogMemoryScenario {
      * the start (a GC pause is tagged only once one has happened).
      */
     private static String collector(ServerProcess watchdog) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(watchdog.url() + "/actuator/prometheus"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(watchdog.url() + "/actuator/prometheus"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the watchdog's metrics answered " + response.statusCode());
+        }
         String body = response.body();
         if (body.contains("id=\"G1 Old Gen\"")) {
             return "G1";
@@ -239,14 +244,13 @@ final class WatchdogMemoryScenario {
 
     /** Waits until the watchdog has finished {@code wanted} app cycles (its own metric), returns how many ran. */
     private static double awaitCycles(ServerProcess watchdog, int wanted) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
         HttpRequest scrape = HttpRequest.newBuilder(URI.create(watchdog.url() + "/actuator/prometheus"))
                 .build();
         long deadline = System.nanoTime() + 900_000_000_000L;
         while (System.nanoTime() < deadline) {
             watchdog.requireAlive();
             try {
-                HttpResponse<String> response = client.send(scrape, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = HTTP.send(scrape, HttpResponse.BodyHandlers.ofString());
                 Matcher m = CYCLES.matcher(response.body());
                 if (response.statusCode() == 200 && m.find() && Double.parseDouble(m.group(1)) >= wanted) {
                     return Double.parseDouble(m.group(1));
