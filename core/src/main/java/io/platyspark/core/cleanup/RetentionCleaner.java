@@ -113,7 +113,7 @@ public class RetentionCleaner {
         }
 
         /**
-         * One batch: the oldest {@code :batch} rows from {@code :from} on, skipping those another transaction holds;
+         * One batch: the oldest {@code batchSize} rows from {@code :from} on, skipping those another transaction holds;
          * answers how many it deleted and the latest end among them. The rows are locked and their places
          * ({@code ctid}) taken as an array, so the delete goes straight to each row's page (a TID scan): by
          * {@code id} it descended the primary key once more for every row, a quarter of the batch's time (4.2 against
@@ -126,12 +126,17 @@ public class RetentionCleaner {
          * ({@code synchronous_commit} off for that transaction only): a batch lost in a crash leaves rows the next run
          * deletes again, and any later commit that waits (every submit's) makes it durable too. The submits beside
          * the purge then queue behind no flush of the purge's own.
+         *
+         * <p>The batch size is written into the statement, not bound: with {@code limit $n} PostgreSQL's generic plan
+         * assumes a tenth of the table, so it planned the statement afresh for every batch (0.15 ms of a 0.6 ms
+         * batch of 25, every time); with the limit known the generic plan is as cheap and is kept.
          */
-        String batchSql() {
+        String batchSql(int batchSize) {
             return "with async as (select set_config('synchronous_commit', 'off', true) as setting),"
                     + " purged as (delete from " + table + " where ctid = any(array(select ctid from " + table
                     + " where " + where() + " and " + timeColumn + " >= :from order by " + timeColumn
-                    + " limit :batch for update skip locked)) returning " + timeColumn + ") select count(*) as n, max("
+                    + " limit " + batchSize + " for update skip locked)) returning " + timeColumn
+                    + ") select count(*) as n, max("
                     + timeColumn + ") as last from purged where (select setting from async) is not null";
         }
     }
@@ -174,10 +179,9 @@ public class RetentionCleaner {
             }
             long started = nanoTime.getAsLong();
             // skip locked: a row another transaction holds (a late reconcile) is simply left for the next run.
-            Batch batch = jdbc.sql(target.batchSql())
+            Batch batch = jdbc.sql(target.batchSql(properties.batchSize()))
                     .param("cutoff", cutoff)
                     .param("from", from)
-                    .param("batch", properties.batchSize())
                     .query((rs, n) -> new Batch(rs.getInt("n"), rs.getTimestamp("last")))
                     .single();
             took = nanoTime.getAsLong() - started;
